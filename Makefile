@@ -1,0 +1,63 @@
+# Two commands for a newcomer: `make demo` and `make test`. Everything else is an alias.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Laptop defaults: SQLite in var/, Celery eager, console e-mail.
+DEV_ENV := DEBUG=$${DEBUG:-true}
+
+.PHONY: install demo run test test-services test-e2e lint format worker beat bench messages clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(DEV_ENV) $(PY) manage.py migrate --no-input
+	$(DEV_ENV) $(PY) manage.py seed_demo
+	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+run: install
+	$(DEV_ENV) $(PY) manage.py migrate --no-input
+	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL and Redis, e.g.
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/doanravao REDIS_URL=redis://127.0.0.1:6379/15
+test-services: install
+	@test -n "$$DATABASE_URL" || (echo "DATABASE_URL must point at PostgreSQL" && exit 2)
+	@test -n "$$REDIS_URL" || (echo "REDIS_URL must point at Redis" && exit 2)
+	CELERY_TASK_ALWAYS_EAGER=true $(PY) -m pytest --create-db $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+worker: install
+	$(VENV)/bin/celery -A config worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A config beat --loglevel=INFO
+
+bench: install
+	$(PY) -m pytest -m bench -p no:cacheprovider -s tests/bench
+
+messages: install
+	cd $(CURDIR) && $(PY) manage.py makemessages -l vi -l en --ignore='.venv/*' --ignore='var/*'
+	$(PY) manage.py compilemessages --ignore='.venv/*'
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

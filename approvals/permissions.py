@@ -1,0 +1,204 @@
+"""Object permissions: the one module that talks to django-guardian.
+
+Roles are held in units (:class:`org.models.RoleAssignment`, :class:`ActingAssignment`).
+Each role grants a small set of permissions **on the unit** where it is held, never on
+individual requests, so the permission table stays as small as the directory. The grants
+are a materialised view of the assignments in force today: :func:`sync_unit_permissions`
+recomputes one user's grants after every change of their assignments, and a daily Celery beat
+task (``approvals.tasks.sync_all_unit_permissions``) catches acting assignments that start or
+end overnight.
+
+A grant on a department or a ward reaches the units it manages: :func:`units_in_scope`
+expands it down the tree (``parent`` and ``managing_authority``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from guardian.models import UserObjectPermission
+from guardian.shortcuts import get_objects_for_user
+
+from org.models import ActingAssignment, Role, RoleAssignment, Unit, UnitKind
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+VIEW_UNIT_RECORDS = "view_unit_records"
+FILE_FOR_UNIT = "file_for_unit"
+APPROVE_AS_UNIT_HEAD = "approve_as_unit_head"
+REVIEW_FOR_DEPARTMENT = "review_for_department"
+DECIDE_FOR_DEPARTMENT = "decide_for_department"
+REVIEW_FOR_WARD = "review_for_ward"
+DECIDE_FOR_WARD = "decide_for_ward"
+AUDIT_UNIT = "audit_unit"
+
+#: What each role may do, and in which unit the grant is placed ("own": the unit of the
+#: assignment; "department": the nearest department at or above it).
+ROLE_GRANTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    Role.APPLICANT: ("own", ()),
+    Role.CLERK: ("own", (VIEW_UNIT_RECORDS, FILE_FOR_UNIT)),
+    Role.UNIT_HEAD: ("own", (VIEW_UNIT_RECORDS, FILE_FOR_UNIT, APPROVE_AS_UNIT_HEAD)),
+    Role.DEPT_REVIEWER: ("department", (VIEW_UNIT_RECORDS, REVIEW_FOR_DEPARTMENT)),
+    Role.DEPT_OFFICE_HEAD: ("department", (VIEW_UNIT_RECORDS, REVIEW_FOR_DEPARTMENT)),
+    Role.DIRECTOR: ("department", (VIEW_UNIT_RECORDS, DECIDE_FOR_DEPARTMENT)),
+    Role.DEPUTY_DIRECTOR: ("department", (VIEW_UNIT_RECORDS, DECIDE_FOR_DEPARTMENT)),
+    Role.WARD_OFFICER: ("own", (VIEW_UNIT_RECORDS, REVIEW_FOR_WARD)),
+    Role.WARD_CHAIR: ("own", (VIEW_UNIT_RECORDS, DECIDE_FOR_WARD)),
+    Role.AUDITOR: ("department", (VIEW_UNIT_RECORDS, AUDIT_UNIT)),
+    Role.ADMIN: ("department", (VIEW_UNIT_RECORDS,)),
+}
+
+MANAGED_PERMISSIONS = sorted({perm for _, perms in ROLE_GRANTS.values() for perm in perms})
+
+
+def _grant_unit(unit: Unit, placement: str, departments: dict[int, Unit]) -> Unit:
+    if placement == "department":
+        current: Unit | None = unit
+        while current is not None:
+            if current.kind == UnitKind.DEPARTMENT:
+                return current
+            current = departments.get(current.parent_id) if current.parent_id else None
+    return unit
+
+
+def effective_roles(
+    user: AbstractBaseUser, on: datetime.date | None = None
+) -> list[tuple[str, Unit, AbstractBaseUser | None]]:
+    """(role, unit, acting_for) for every role the user holds on the day, acting included."""
+    day = on or timezone.localdate()
+    held: list[tuple[str, Unit, AbstractBaseUser | None]] = [
+        (a.role, a.unit, None)
+        for a in RoleAssignment.objects.effective_on(day).filter(user=user).select_related("unit")
+    ]
+    held += [
+        (a.role, a.unit, a.holder)
+        for a in ActingAssignment.objects.effective_on(day)
+        .filter(acting_user=user)
+        .select_related("unit", "holder")
+    ]
+    return held
+
+
+def desired_grants(user: AbstractBaseUser, on: datetime.date | None = None) -> set[tuple[str, int]]:
+    """The (permission codename, unit id) pairs the user should hold on the day."""
+    roles = effective_roles(user, on)
+    if not roles:
+        return set()
+    departments = {u.pk: u for u in Unit.objects.filter(kind=UnitKind.DEPARTMENT)}
+    parents = {u.pk: u for u in Unit.objects.filter(children__isnull=False).distinct()}
+    parents.update(departments)
+    grants: set[tuple[str, int]] = set()
+    for role, unit, _acting_for in roles:
+        placement, perms = ROLE_GRANTS[role]
+        target = _grant_unit(unit, placement, parents)
+        grants.update((perm, target.pk) for perm in perms)
+    return grants
+
+
+@transaction.atomic
+def sync_unit_permissions(user: AbstractBaseUser, on: datetime.date | None = None) -> None:
+    """Make the user's guardian grants on units match the roles they hold on the day."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    unit_type = ContentType.objects.get_for_model(Unit)
+    wanted = desired_grants(user, on)
+    existing = UserObjectPermission.objects.filter(
+        user=user, content_type=unit_type, permission__codename__in=MANAGED_PERMISSIONS
+    ).select_related("permission")
+    have = {(row.permission.codename, int(row.object_pk)): row.pk for row in existing}
+    stale = [pk for key, pk in have.items() if key not in wanted]
+    if stale:
+        UserObjectPermission.objects.filter(pk__in=stale).delete()
+    missing = wanted - have.keys()
+    if missing:
+        perms = {
+            p.codename: p
+            for p in Permission.objects.filter(content_type=unit_type, codename__in=MANAGED_PERMISSIONS)
+        }
+        UserObjectPermission.objects.bulk_create(
+            [
+                UserObjectPermission(
+                    user=user,
+                    permission=perms[codename],
+                    content_type=unit_type,
+                    object_pk=str(unit_id),
+                )
+                for codename, unit_id in sorted(missing)
+            ]
+        )
+
+
+def sync_all_unit_permissions(on: datetime.date | None = None) -> int:
+    """Re-sync every user who holds or held a role; returns how many users were checked."""
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    users = user_model.objects.filter(
+        Q(role_assignments__isnull=False)
+        | Q(acting_assignments__isnull=False)
+        | Q(userobjectpermission__isnull=False)
+    ).distinct()
+    count = 0
+    for user in users.iterator():
+        sync_unit_permissions(user, on)
+        count += 1
+    return count
+
+
+def granted_units(user: AnyUser, perm: str) -> QuerySet[Unit]:
+    """Units on which the user holds ``perm`` directly."""
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    return get_objects_for_user(
+        user, f"org.{perm}", klass=Unit, use_groups=False, with_superuser=False,
+        accept_global_perms=False,
+    )
+
+
+def expand_scope(unit_ids: Iterable[int]) -> set[int]:
+    """The units and everything below them, following ``parent`` and ``managing_authority``.
+
+    One query per level of the tree (the tree is four levels deep at most).
+    """
+    scope = set(unit_ids)
+    frontier = set(scope)
+    while frontier:
+        below = set(
+            Unit.objects.filter(Q(parent__in=frontier) | Q(managing_authority__in=frontier))
+            .exclude(pk__in=scope)
+            .values_list("pk", flat=True)
+        )
+        scope |= below
+        frontier = below
+    return scope
+
+
+def units_in_scope(user: AnyUser, perm: str = VIEW_UNIT_RECORDS) -> QuerySet[Unit]:
+    """Units whose records the user may reach with ``perm``, including managed units."""
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    if getattr(user, "is_superuser", False):
+        return Unit.objects.all()
+    direct = list(granted_units(user, perm).values_list("pk", flat=True))
+    if not direct:
+        return Unit.objects.none()
+    return Unit.objects.filter(pk__in=expand_scope(direct))
+
+
+def has_unit_permission(user: AnyUser, perm: str, unit: Unit) -> bool:
+    """Whether the user holds ``perm`` on the unit or on a unit that manages it."""
+    if not user.is_authenticated:
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    return units_in_scope(user, perm).filter(pk=unit.pk).exists()
+
+
+def is_auditor(user: AnyUser) -> bool:
+    return user.is_authenticated and granted_units(user, AUDIT_UNIT).exists()

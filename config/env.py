@@ -1,0 +1,123 @@
+"""Typed readers for configuration taken from the environment.
+
+Every setting that differs between a laptop and production is read here, once, at start-up.
+A value that cannot be parsed stops the process with a message naming the variable, rather
+than letting a typo become a silent default.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str | None = None) -> str:
+    """Return the variable as text; without a default, a missing variable is an error."""
+    value = os.environ.get(name)
+    if value is None:
+        if default is None:
+            raise ImproperlyConfigured(f"Environment variable {name} is required.")
+        return default
+    return value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    lowered = raw.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {raw!r}.")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}.") from exc
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class Database:
+    """A parsed DATABASE_URL: ``sqlite:///path`` or ``postgres://user:pw@host:port/name``."""
+
+    engine: str
+    name: str
+    user: str = ""
+    password: str = ""
+    host: str = ""
+    port: str = ""
+    options: dict[str, str] | None = None
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.engine == "django.db.backends.postgresql"
+
+    def as_django(self) -> dict[str, object]:
+        config: dict[str, object] = {
+            "ENGINE": self.engine,
+            "NAME": self.name,
+            "ATOMIC_REQUESTS": False,
+        }
+        if self.is_postgresql:
+            config.update(
+                USER=self.user,
+                PASSWORD=self.password,
+                HOST=self.host,
+                PORT=self.port,
+                CONN_MAX_AGE=60,
+                CONN_HEALTH_CHECKS=True,
+                OPTIONS=dict(self.options or {}),
+            )
+        else:
+            # Wait for a competing writer instead of failing at once ("database is locked").
+            config["OPTIONS"] = {"timeout": 20}
+        return config
+
+
+def parse_database_url(url: str, base_dir: Path) -> Database:
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = unquote(parsed.path)
+        # sqlite:///relative.db → relative to the project; sqlite:////abs.db → absolute.
+        if path.startswith("//"):
+            name = path[1:]
+        else:
+            name = str(base_dir / path.lstrip("/")) if path.strip("/") else ":memory:"
+        return Database(engine="django.db.backends.sqlite3", name=name)
+    if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
+        if not parsed.path.strip("/"):
+            raise ImproperlyConfigured("DATABASE_URL must name a database: postgres://…/name")
+        options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+        return Database(
+            engine="django.db.backends.postgresql",
+            name=unquote(parsed.path.lstrip("/")),
+            user=unquote(parsed.username or ""),
+            password=unquote(parsed.password or ""),
+            host=parsed.hostname or "",
+            port=str(parsed.port or ""),
+            options=options,
+        )
+    raise ImproperlyConfigured(
+        f"DATABASE_URL scheme {parsed.scheme!r} is not supported; use sqlite:// or postgres://."
+    )

@@ -1,0 +1,343 @@
+"""Who is who: the tree of units, people, passports, roles, acting holders and the calendar."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKind(models.TextChoices):
+    CITY = "city", _("Cơ quan cấp Thành phố")
+    DEPARTMENT = "department", _("Sở")
+    DEPARTMENT_OFFICE = "department_office", _("Phòng thuộc Sở")
+    SCHOOL = "school", _("Trường / cơ sở giáo dục")
+    WARD = "ward", _("UBND phường, xã, đặc khu")
+    AGENCY = "agency", _("Cơ quan nhận thông báo")
+
+
+class SchoolLevel(models.TextChoices):
+    NONE = "", _("—")
+    PRESCHOOL = "preschool", _("Mầm non")
+    PRIMARY = "primary", _("Tiểu học")
+    LOWER_SECONDARY = "lower_secondary", _("Trung học cơ sở")
+    UPPER_SECONDARY = "upper_secondary", _("Trung học phổ thông")
+    MULTI_LEVEL = "multi_level", _("Nhiều cấp học")
+    CONTINUING = "continuing", _("GDTX / GDNN")
+    SPECIAL = "special", _("Giáo dục chuyên biệt")
+
+
+class Unit(models.Model):
+    """A node of the organisation tree.
+
+    ``managing_authority`` is the unit that decides for this unit's staff (the Sở for its
+    high schools, the ward for a ward-managed primary school); routing reads it, never a
+    hard-coded chain.
+    """
+
+    code = models.CharField(_("mã đơn vị"), max_length=32, unique=True)
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=255, blank=True)
+    kind = models.CharField(_("loại"), max_length=32, choices=UnitKind.choices)
+    school_level = models.CharField(
+        _("cấp học"), max_length=32, choices=SchoolLevel.choices, blank=True, default=""
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    managing_authority = models.ForeignKey(
+        "self",
+        verbose_name=_("cơ quan quản lý"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_units",
+    )
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        ordering = ["code"]
+        permissions = [
+            ("view_unit_records", _("Xem hồ sơ của đơn vị")),
+            ("file_for_unit", _("Lập hồ sơ cho đơn vị")),
+            ("approve_as_unit_head", _("Phê duyệt với tư cách thủ trưởng đơn vị")),
+            ("review_for_department", _("Thẩm định hồ sơ cho Sở")),
+            ("decide_for_department", _("Quyết định với tư cách lãnh đạo Sở")),
+            ("review_for_ward", _("Thẩm định hồ sơ cho phường")),
+            ("decide_for_ward", _("Quyết định với tư cách Chủ tịch UBND phường")),
+            ("audit_unit", _("Thanh tra, xuất dữ liệu")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="unit_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_ward_managed(self) -> bool:
+        return self.managing_authority_id is not None and (
+            self.managing_authority is not None
+            and self.managing_authority.kind == UnitKind.WARD
+        )
+
+
+class StaffCategory(models.TextChoices):
+    CAN_BO = "can_bo", _("Cán bộ")
+    CONG_CHUC = "cong_chuc", _("Công chức")
+    VIEN_CHUC = "vien_chuc", _("Viên chức")
+    NGUOI_LAO_DONG = "nguoi_lao_dong", _("Người lao động")
+
+
+class Person(models.Model):
+    """A member of staff, with or without a log-in. Foreign visitors are not people here."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+    staff_code = models.CharField(_("mã cán bộ"), max_length=32, unique=True)
+    full_name = models.CharField(_("họ và tên"), max_length=255)
+    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="people"
+    )
+    position = models.CharField(_("chức vụ"), max_length=255, blank=True)
+    category = models.CharField(
+        _("ngạch / loại cán bộ"),
+        max_length=32,
+        choices=StaffCategory.choices,
+        default=StaffCategory.VIEN_CHUC,
+    )
+    is_key_leader = models.BooleanField(_("lãnh đạo chủ chốt"), default=False)
+    is_party_managed = models.BooleanField(
+        _("diện Ban Thường vụ Thành ủy quản lý"), default=False
+    )
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=32, blank=True)
+    # Restriction flags (rule OUT-BARRED).
+    exit_banned = models.BooleanField(_("đang bị tạm hoãn xuất cảnh"), default=False)
+    under_discipline = models.BooleanField(
+        _("đang bị xem xét kỷ luật hoặc tạm đình chỉ công tác"), default=False
+    )
+    under_inspection = models.BooleanField(
+        _("đang bị thanh tra, kiểm tra về công việc phụ trách"), default=False
+    )
+    in_criminal_proceedings = models.BooleanField(
+        _("đang bị điều tra, truy tố, xét xử"), default=False
+    )
+    in_civil_dispute = models.BooleanField(
+        _("có tranh chấp dân sự, kinh tế chưa giải quyết xong"), default=False
+    )
+    is_active = models.BooleanField(_("đang công tác"), default=True)
+
+    class Meta:
+        verbose_name = _("cán bộ")
+        verbose_name_plural = _("cán bộ")
+        ordering = ["full_name"]
+        indexes = [models.Index(fields=["unit", "full_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def is_restricted(self) -> bool:
+        return any(
+            (
+                self.exit_banned,
+                self.under_discipline,
+                self.under_inspection,
+                self.in_criminal_proceedings,
+                self.in_civil_dispute,
+            )
+        )
+
+
+class PassportKind(models.TextChoices):
+    ORDINARY = "ordinary", _("Hộ chiếu phổ thông")
+    OFFICIAL = "official", _("Hộ chiếu công vụ")
+    DIPLOMATIC = "diplomatic", _("Hộ chiếu ngoại giao")
+
+
+class PassportCustody(models.TextChoices):
+    HOLDER = "holder", _("Người mang hộ chiếu giữ")
+    UNIT = "unit", _("Đơn vị giữ")
+    DEPARTMENT = "department", _("Sở giữ")
+
+
+class Passport(models.Model):
+    person = models.ForeignKey(
+        Person, verbose_name=_("cán bộ"), on_delete=models.CASCADE, related_name="passports"
+    )
+    kind = models.CharField(_("loại"), max_length=16, choices=PassportKind.choices)
+    number = models.CharField(_("số hộ chiếu"), max_length=32)
+    issued_on = models.DateField(_("ngày cấp"), null=True, blank=True)
+    expires_on = models.DateField(_("ngày hết hạn"))
+    custody = models.CharField(
+        _("nơi giữ"), max_length=16, choices=PassportCustody.choices, default=PassportCustody.HOLDER
+    )
+
+    class Meta:
+        verbose_name = _("hộ chiếu")
+        verbose_name_plural = _("hộ chiếu")
+        ordering = ["person", "-expires_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "number"], name="passport_kind_number_unique"),
+            models.CheckConstraint(
+                condition=Q(issued_on__isnull=True) | Q(expires_on__gt=models.F("issued_on")),
+                name="passport_expires_after_issue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", _("Người đề nghị")
+    CLERK = "clerk", _("Cán bộ phụ trách / văn thư")
+    UNIT_HEAD = "unit_head", _("Thủ trưởng đơn vị")
+    DEPT_REVIEWER = "dept_reviewer", _("Chuyên viên thẩm định (Sở)")
+    DEPT_OFFICE_HEAD = "dept_office_head", _("Chánh Văn phòng Sở")
+    DIRECTOR = "director", _("Giám đốc Sở")
+    DEPUTY_DIRECTOR = "deputy_director", _("Phó Giám đốc Sở")
+    WARD_OFFICER = "ward_officer", _("Công chức phụ trách (phường)")
+    WARD_CHAIR = "ward_chair", _("Chủ tịch UBND phường")
+    AUDITOR = "auditor", _("Thanh tra")
+    ADMIN = "admin", _("Quản trị hệ thống")
+
+
+class DatedQuerySet(models.QuerySet):
+    """Rows with optional ``starts_on``/``ends_on`` bounds, both inclusive."""
+
+    def effective_on(self, day: datetime.date) -> DatedQuerySet:
+        return self.filter(
+            Q(starts_on__isnull=True) | Q(starts_on__lte=day),
+            Q(ends_on__isnull=True) | Q(ends_on__gte=day),
+        )
+
+
+class RoleAssignment(models.Model):
+    """A user holds a role in a unit, optionally between two dates."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    starts_on = models.DateField(_("từ ngày"), null=True, blank=True)
+    ends_on = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("phân công vai trò")
+        verbose_name_plural = _("phân công vai trò")
+        ordering = ["unit", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "unit", "starts_on"], name="role_assignment_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="role_assignment_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.unit}"
+
+
+class ActingAssignment(models.Model):
+    """A person holds someone else's role for a date range (quyền, phụ trách, ký thay).
+
+    While it is in force, the acting user sees and completes the role's tasks in that unit and
+    the record shows "acting for" the holder. Both bounds are inclusive and required: an acting
+    assignment is always temporary.
+    """
+
+    acting_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người được giao"),
+        on_delete=models.CASCADE,
+        related_name="acting_assignments",
+    )
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người giữ vai trò"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="acted_for",
+    )
+    role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="acting_assignments"
+    )
+    starts_on = models.DateField(_("từ ngày"))
+    ends_on = models.DateField(_("đến ngày"))
+    reason = models.CharField(_("lý do"), max_length=255, blank=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("phân công tạm thời (quyền, phụ trách)")
+        verbose_name_plural = _("phân công tạm thời (quyền, phụ trách)")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="acting_dates_ordered"
+            ),
+            models.CheckConstraint(
+                condition=~Q(acting_user=models.F("holder")), name="acting_not_for_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.acting_user} ({self.get_role_display()}, {self.unit})"
+
+
+class CalendarDayKind(models.TextChoices):
+    DAY_OFF = "day_off", _("Ngày nghỉ thêm")
+    WORKING_DAY = "working_day", _("Ngày làm việc bù")
+
+
+class CalendarDay(models.Model):
+    """An administrator's change to the working-day calendar (on top of public holidays)."""
+
+    date = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại"), max_length=16, choices=CalendarDayKind.choices)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("điều chỉnh lịch làm việc")
+        verbose_name_plural = _("điều chỉnh lịch làm việc")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} – {self.get_kind_display()}"
