@@ -1,0 +1,94 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from approvals.audit import audit_record, verify_chain
+from approvals.models import AuditEvent
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def chain() -> list[AuditEvent]:
+    user = UserFactory(username="writer")
+    return [
+        audit_record(actor=user, action="test.event", object_type="t", object_id=i, after={"n": i})
+        for i in range(1, 6)
+    ]
+
+
+def _raw(sql: str, params: list) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_intact_chain_verifies(chain) -> None:
+    assert verify_chain() is None
+    call_command("verify_audit")
+
+
+def test_altered_row_is_detected_and_named(chain) -> None:
+    _raw("UPDATE approvals_auditevent SET after = %s WHERE seq = 3", ['{"n": 99}'])
+    problem = verify_chain()
+    assert problem is not None and problem.seq == 3
+    with pytest.raises(CommandError, match="#3"):
+        call_command("verify_audit")
+
+
+def test_deleted_row_is_detected(chain) -> None:
+    _raw("DELETE FROM approvals_auditevent WHERE seq = 2", [])
+    problem = verify_chain()
+    assert problem is not None and problem.seq == 3
+
+
+def test_deleted_last_row_is_detected(chain) -> None:
+    _raw("DELETE FROM approvals_auditevent WHERE seq = 5", [])
+    assert verify_chain() is not None
+
+
+def test_appended_forged_row_is_detected(chain) -> None:
+    from approvals.audit import event_hash
+
+    forged = AuditEvent.objects.get(seq=5)
+    forged.pk = None
+    forged.seq = 6
+    forged.prev_hash = AuditEvent.objects.get(seq=5).hash
+    forged.hash = event_hash(forged.prev_hash, forged)
+    forged.save(force_insert=True)
+    problem = verify_chain()
+    assert problem is not None and "head" in problem.reason
+
+
+def test_row_inserted_in_the_middle_is_detected(chain) -> None:
+    if connection.vendor == "postgresql":
+        pytest.skip("rows cannot be renumbered on PostgreSQL: the trigger refuses UPDATE")
+    _raw("UPDATE approvals_auditevent SET seq = -seq WHERE seq >= 4", [])
+    _raw("UPDATE approvals_auditevent SET seq = -seq + 1 WHERE seq < 0", [])
+    forged = AuditEvent.objects.get(seq=3)
+    forged.pk = None
+    forged.seq = 4
+    forged.hash = "f" * 64
+    forged.save(force_insert=True)
+    problem = verify_chain()
+    assert problem is not None and problem.seq == 4
+
+
+def test_reordered_rows_are_detected(chain) -> None:
+    if connection.vendor == "postgresql":
+        pytest.skip("rows cannot be reordered on PostgreSQL: the trigger refuses UPDATE")
+    _raw("UPDATE approvals_auditevent SET seq = -1 WHERE seq = 2", [])
+    _raw("UPDATE approvals_auditevent SET seq = 2 WHERE seq = 3", [])
+    _raw("UPDATE approvals_auditevent SET seq = 3 WHERE seq = -1", [])
+    problem = verify_chain()
+    assert problem is not None and problem.seq == 2
+
+
+@pytest.mark.postgres
+def test_database_refuses_update_and_delete_of_audit_rows(chain) -> None:
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        _raw("UPDATE approvals_auditevent SET action = 'x' WHERE seq = 1", [])
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        _raw("DELETE FROM approvals_auditevent WHERE seq = 1", [])
+    assert AuditEvent.objects.count() == 5
