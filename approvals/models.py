@@ -59,3 +59,146 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class RequestRef(models.Model):
+    """Abstract: a row that belongs to an outbound request or an inbound visit."""
+
+    request_kind = models.CharField(_("loại hồ sơ"), max_length=16)
+    request_id = models.BigIntegerField(_("mã hồ sơ"))
+
+    class Meta:
+        abstract = True
+
+
+class Decision(RequestRef):
+    """One step's outcome: who decided what, when, acting for whom, with which comment."""
+
+    step = models.CharField(_("bước"), max_length=64)
+    action = models.CharField(_("quyết định"), max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người quyết định"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    acting_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("thay mặt"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    comment = models.TextField(_("ý kiến"), blank=True)
+    data = models.JSONField(_("thông tin thêm"), default=dict, blank=True)
+    task_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quyết định")
+        verbose_name_plural = _("quyết định")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["request_kind", "request_id", "created_at"])]
+        constraints = [
+            # One decision per viewflow task: a double click cannot record two.
+            models.UniqueConstraint(fields=["task_id"], name="decision_once_per_task"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step}: {self.action}"
+
+
+class RuleStamp(RequestRef):
+    """The rule-set version and every check outcome at submission or at a decision. Immutable."""
+
+    stage = models.CharField(_("thời điểm áp dụng"), max_length=64)
+    ruleset_version = models.PositiveIntegerField(_("phiên bản bộ quy tắc"), null=True, blank=True)
+    ruleset_effective_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    evaluated_on = models.DateField(_("ngày đánh giá"))
+    route = models.CharField(_("thẩm quyền"), max_length=4)
+    checks = models.JSONField(_("kết quả kiểm tra"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dấu quy tắc")
+        verbose_name_plural = _("dấu quy tắc")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["request_kind", "request_id", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.request_kind}:{self.request_id} {self.stage}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("A rule stamp is immutable once written.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class Justification(RequestRef):
+    """The applicant's written justification for a check of severity "justify"."""
+
+    rule = models.CharField(_("quy tắc"), max_length=32)
+    text = models.TextField(_("giải trình"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người giải trình"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    stamp = models.ForeignKey(
+        RuleStamp, on_delete=models.PROTECT, null=True, blank=True, related_name="justifications"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("giải trình")
+        verbose_name_plural = _("giải trình")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["request_kind", "request_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.text[:40]}"
+
+
+class NoticeReason(models.TextChoices):
+    APPROVAL = "approval", _("Thông báo phê duyệt")
+    CANCELLATION = "cancellation", _("Thông báo hủy")
+    EXTENSION = "extension", _("Thông báo gia hạn")
+    AMENDMENT = "amendment", _("Thông báo điều chỉnh")
+
+
+class NoticeStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ gửi")
+    SENT = "sent", _("Đã gửi")
+    ACKNOWLEDGED = "acknowledged", _("Đã xác nhận")
+    FAILED = "failed", _("Gửi lỗi")
+
+
+class AgencyNotification(RequestRef):
+    """An obligation to notify an agency (Công an TP, Sở Ngoại vụ) of a decision."""
+
+    agency = models.ForeignKey(
+        "org.Unit", verbose_name=_("cơ quan nhận"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("nội dung"), max_length=16, choices=NoticeReason.choices)
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.PENDING
+    )
+    due = models.DateField(_("hạn gửi"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("đã gửi lúc"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+    acknowledgement_note = models.CharField(_("ghi chú xác nhận"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo cơ quan chức năng")
+        verbose_name_plural = _("thông báo cơ quan chức năng")
+        ordering = ["due", "id"]
+        indexes = [
+            models.Index(fields=["request_kind", "request_id"]),
+            models.Index(fields=["status", "due"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} – {self.get_reason_display()}"

@@ -119,7 +119,9 @@ def sync_unit_permissions(user: AbstractBaseUser, on: datetime.date | None = Non
     if missing:
         perms = {
             p.codename: p
-            for p in Permission.objects.filter(content_type=unit_type, codename__in=MANAGED_PERMISSIONS)
+            for p in Permission.objects.filter(
+                content_type=unit_type, codename__in=MANAGED_PERMISSIONS
+            )
         }
         UserObjectPermission.objects.bulk_create(
             [
@@ -156,7 +158,11 @@ def granted_units(user: AnyUser, perm: str) -> QuerySet[Unit]:
     if not user.is_authenticated:
         return Unit.objects.none()
     return get_objects_for_user(
-        user, f"org.{perm}", klass=Unit, use_groups=False, with_superuser=False,
+        user,
+        f"org.{perm}",
+        klass=Unit,
+        use_groups=False,
+        with_superuser=False,
         accept_global_perms=False,
     )
 
@@ -202,3 +208,37 @@ def has_unit_permission(user: AnyUser, perm: str, unit: Unit) -> bool:
 
 def is_auditor(user: AnyUser) -> bool:
     return user.is_authenticated and granted_units(user, AUDIT_UNIT).exists()
+
+
+def request_visibility(user: AnyUser) -> Q | None:
+    """A filter on a request model (outbound or inbound) for what the user may open.
+
+    ``None`` means everything (auditors, superusers). Applicants see what they filed and the
+    trips they are members of; clerks and heads see their unit's; department roles see what was
+    routed to the department or the city; ward roles see their ward schools' submitted requests.
+    The caller adds its own "member" clause (the related name differs per model).
+    """
+    from delegations.models import RequestStatus, Route
+
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if getattr(user, "is_superuser", False) or is_auditor(user):
+        return None
+    clause = Q(created_by=user)
+    own_units = list(granted_units(user, FILE_FOR_UNIT).values_list("pk", flat=True)) + list(
+        granted_units(user, APPROVE_AS_UNIT_HEAD).values_list("pk", flat=True)
+    )
+    if own_units:
+        clause |= Q(unit__in=own_units)
+    submitted = ~Q(status=RequestStatus.DRAFT)
+    if (
+        granted_units(user, REVIEW_FOR_DEPARTMENT).exists()
+        or granted_units(user, DECIDE_FOR_DEPARTMENT).exists()
+    ):
+        clause |= Q(route__in=[Route.DEPT, Route.CITY]) & submitted
+    ward_ids = list(granted_units(user, REVIEW_FOR_WARD).values_list("pk", flat=True)) + list(
+        granted_units(user, DECIDE_FOR_WARD).values_list("pk", flat=True)
+    )
+    if ward_ids:
+        clause |= Q(unit__in=expand_scope(ward_ids)) & submitted
+    return clause

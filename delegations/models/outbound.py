@@ -1,0 +1,176 @@
+"""Outbound requests (đoàn ra): a delegation, its itinerary and its funding."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from delegations.models.common import DelegationRequest
+from delegations.models.partners import Agreement, Partner
+from org.models import Passport, Person
+
+
+class TripKind(models.TextChoices):
+    OFFICIAL = "official", _("Công vụ")
+    PERSONAL = "personal", _("Việc riêng")
+
+
+class PurposeCategory(models.TextChoices):
+    CONFERENCE = "conference", _("Hội nghị, hội thảo")
+    STUDY = "study", _("Học tập, khảo sát")
+    TRAINING = "training", _("Đào tạo, bồi dưỡng")
+    EXCHANGE = "exchange", _("Giao lưu, trao đổi")
+    MOU = "mou", _("Ký kết hợp tác")
+    FAMILY = "family", _("Thăm thân")
+    TOURISM = "tourism", _("Du lịch")
+    MEDICAL = "medical", _("Khám, chữa bệnh")
+    OTHER = "other", _("Khác")
+
+
+class FundingSource(models.TextChoices):
+    STATE_BUDGET = "state_budget", _("Ngân sách nhà nước")
+    UNIT_REVENUE = "unit_revenue", _("Nguồn thu của đơn vị")
+    FOREIGN_PARTNER = "foreign_partner", _("Đối tác nước ngoài")
+    PROJECT = "project", _("Dự án, hợp đồng")
+    SELF = "self", _("Tự túc")
+    ENTERPRISE = "enterprise", _("Doanh nghiệp tài trợ")
+
+
+class MemberRole(models.TextChoices):
+    HEAD = "head", _("Trưởng đoàn")
+    MEMBER = "member", _("Thành viên")
+
+
+class OutboundRequest(DelegationRequest):
+    """A request to travel abroad, for one person or a whole delegation."""
+
+    kind = models.CharField(_("loại chuyến đi"), max_length=16, choices=TripKind.choices)
+    purpose_category = models.CharField(
+        _("mục đích"), max_length=16, choices=PurposeCategory.choices
+    )
+    purpose = models.TextField(_("nội dung, mục đích chuyến đi"))
+    expected_results = models.TextField(_("kết quả dự kiến"), blank=True)
+    departure_date = models.DateField(_("ngày đi"))
+    return_date = models.DateField(_("ngày về"))
+    inviter_name = models.CharField(_("cơ quan, tổ chức mời"), max_length=255, blank=True)
+    inviter_country = models.CharField(_("quốc gia của bên mời"), max_length=2, blank=True)
+    inviter_is_enterprise = models.BooleanField(_("bên mời là doanh nghiệp"), default=False)
+    named_invitation = models.BooleanField(_("thư mời đích danh"), default=False)
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("đối tác"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("biên bản ghi nhớ"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sponsored_by_enterprise = models.BooleanField(
+        _("doanh nghiệp tài trợ chuyến đi"), default=False
+    )
+    tied_to_contract = models.BooleanField(_("gắn với hợp đồng, dự án"), default=False)
+    funding_source = models.CharField(
+        _("nguồn kinh phí"), max_length=16, choices=FundingSource.choices
+    )
+    funding_details = models.TextField(_("chi tiết nguồn kinh phí"), blank=True)
+    estimated_cost = models.PositiveBigIntegerField(_("dự toán (đồng)"), default=0)
+    work_programme = models.TextField(_("chương trình làm việc"), blank=True)
+    presentation_abroad = models.BooleanField(
+        _("có trình bày tham luận ở nước ngoài"), default=False
+    )
+    presentation_text = models.TextField(_("nội dung tham luận, phát biểu"), blank=True)
+    head_appraisal = models.TextField(_("ý kiến thẩm định của thủ trưởng"), blank=True)
+    actual_departure = models.DateField(_("ngày xuất cảnh thực tế"), null=True, blank=True)
+    actual_return = models.DateField(_("ngày nhập cảnh thực tế"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ đoàn ra")
+        verbose_name_plural = _("hồ sơ đoàn ra")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["unit", "status"]),
+            models.Index(fields=["status", "departure_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(return_date__gte=models.F("departure_date")),
+                name="outbound_return_after_departure",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "reference"],
+                condition=Q(reference__isnull=False),
+                name="outbound_reference_unique_per_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or _("Đoàn ra (nháp #%(id)s)") % {"id": self.pk}
+
+    @property
+    def request_kind(self) -> str:
+        return "outbound"
+
+
+class OutboundMember(models.Model):
+    request = models.ForeignKey(OutboundRequest, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(
+        Person, verbose_name=_("cán bộ"), on_delete=models.PROTECT, related_name="outbound_trips"
+    )
+    role = models.CharField(
+        _("vai trò trong đoàn"), max_length=8, choices=MemberRole.choices, default=MemberRole.MEMBER
+    )
+    passport = models.ForeignKey(
+        Passport,
+        verbose_name=_("hộ chiếu sử dụng"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    relative_of = models.ForeignKey(
+        Person,
+        verbose_name=_("là người thân của"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    passport_due_on = models.DateField(_("hạn nộp lại hộ chiếu"), null=True, blank=True)
+    passport_returned_on = models.DateField(_("ngày nộp lại hộ chiếu"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thành viên đoàn")
+        verbose_name_plural = _("thành viên đoàn")
+        ordering = ["request", "-role", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "person"], name="outbound_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()})"
+
+
+class OutboundStop(models.Model):
+    request = models.ForeignKey(OutboundRequest, on_delete=models.CASCADE, related_name="itinerary")
+    order = models.PositiveSmallIntegerField(default=0)
+    country = models.CharField(_("quốc gia"), max_length=2)
+    days = models.PositiveSmallIntegerField(_("số ngày"))
+    cities = models.CharField(_("thành phố"), max_length=255, blank=True)
+    major_event = models.BooleanField(_("sự kiện lớn"), default=False)
+
+    class Meta:
+        verbose_name = _("lịch trình")
+        verbose_name_plural = _("lịch trình")
+        ordering = ["request", "order", "id"]
+        constraints = [models.CheckConstraint(condition=Q(days__gt=0), name="stop_days_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.country} ({self.days})"

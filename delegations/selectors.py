@@ -1,0 +1,125 @@
+"""Reads of requests, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from approvals.permissions import request_visibility
+from delegations.models import OutboundMember, OutboundRequest
+from delegations.models.common import ACTIVE_TRIP_STATUSES
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def outbound_list_for_user(
+    *, user: AnyUser, status: str | None = None, unit_code: str | None = None, q: str | None = None
+) -> QuerySet[OutboundRequest]:
+    """Outbound requests the user may open, newest first, with what list pages show."""
+    qs = OutboundRequest.objects.select_related("unit", "created_by")
+    clause = request_visibility(user)
+    if clause is not None:
+        is_member = OutboundMember.objects.filter(request=OuterRef("pk"), person__user=user)
+        qs = qs.filter(clause | Q(Exists(is_member)))
+    if status:
+        qs = qs.filter(status=status)
+    if unit_code:
+        qs = qs.filter(unit__code=unit_code)
+    if q:
+        qs = qs.filter(
+            Q(reference__icontains=q)
+            | Q(purpose__icontains=q)
+            | Q(members__person__full_name__icontains=q)
+        ).distinct()
+    return qs.order_by("-id")
+
+
+def outbound_get_for_user(*, user: AnyUser, pk: int) -> OutboundRequest:
+    """One request, or 404 when it does not exist or the user may not see it."""
+    request = outbound_list_for_user(user=user).filter(pk=pk).first()
+    if request is None:
+        raise Http404(_("Không tìm thấy hồ sơ."))
+    return request
+
+
+def official_trip_counts(
+    *, person_ids: list[int], year: int, exclude_request: int | None = None
+) -> dict[int, int]:
+    """Official trips pending or approved in the calendar year, per person (one query)."""
+    from django.db.models import Count
+
+    rows = (
+        OutboundMember.objects.filter(
+            person_id__in=person_ids,
+            request__kind="official",
+            request__status__in=ACTIVE_TRIP_STATUSES,
+            request__departure_date__year=year,
+        )
+        .exclude(request_id=exclude_request)
+        .values("person_id")
+        .annotate(n=Count("request_id", distinct=True))
+    )
+    return {row["person_id"]: row["n"] for row in rows}
+
+
+def overlapping_trips(
+    *,
+    person_ids: list[int],
+    start: datetime.date,
+    end: datetime.date,
+    exclude_request: int | None = None,
+) -> dict[int, list[str]]:
+    """Other pending or approved trips whose dates overlap [start, end], per person."""
+    rows = (
+        OutboundMember.objects.filter(
+            person_id__in=person_ids,
+            request__status__in=ACTIVE_TRIP_STATUSES - {"closed"},
+            request__departure_date__lte=end,
+            request__return_date__gte=start,
+        )
+        .exclude(request_id=exclude_request)
+        .values_list("person_id", "request__reference", "request_id")
+    )
+    result: dict[int, list[str]] = {}
+    for person_id, reference, request_id in rows:
+        result.setdefault(person_id, []).append(reference or f"#{request_id}")
+    return result
+
+
+def open_duties(
+    *, person_ids: list[int], today: datetime.date, exclude_request: int | None = None
+) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """(overdue post-trip reports, official passports not returned in time), per person."""
+    overdue: dict[int, list[str]] = {}
+    passports: dict[int, list[str]] = {}
+    rows = (
+        OutboundMember.objects.filter(person_id__in=person_ids)
+        .filter(
+            Q(
+                request__report_due__lt=today,
+                request__report_submitted_at__isnull=True,
+                request__status="returned_home",
+            )
+            | Q(passport_due_on__lt=today, passport_returned_on__isnull=True)
+        )
+        .exclude(request_id=exclude_request)
+        .values_list(
+            "person_id",
+            "request__reference",
+            "request__report_due",
+            "request__report_submitted_at",
+            "request__status",
+            "passport_due_on",
+            "passport_returned_on",
+        )
+    )
+    for person_id, ref, report_due, report_at, status, pp_due, pp_back in rows:
+        if report_due and report_due < today and report_at is None and status == "returned_home":
+            overdue.setdefault(person_id, []).append(ref or "")
+        if pp_due and pp_due < today and pp_back is None:
+            passports.setdefault(person_id, []).append(ref or "")
+    return overdue, passports

@@ -1,0 +1,27 @@
+"""Errors services raise; views map them to status codes (400, 403, 409, 422)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+
+class StateConflict(Exception):
+    """The request's (or task's) state does not allow the action now (HTTP 409)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RulesBlocked(Exception):
+    """The rule pack blocks the action (HTTP 422), carrying the checks to show."""
+
+    def __init__(self, message: str, checks: list[dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.checks = checks
+
+
+__all__ = ["PermissionDenied", "RulesBlocked", "StateConflict", "ValidationError"]

@@ -1,0 +1,265 @@
+"""State changes of outbound requests before submission: create, edit, attach.
+
+Each service is keyword-only, atomic, checks the state first and writes an audit event.
+Submission and the decisions live in :mod:`delegations.services.outbound_flow`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from approvals import permissions
+from approvals.audit import audit_record
+from delegations.models import (
+    FundingSource,
+    MemberRole,
+    OutboundMember,
+    OutboundRequest,
+    OutboundStop,
+    PurposeCategory,
+    TripKind,
+)
+from delegations.services.errors import PermissionDenied, StateConflict, ValidationError
+from org.models import Passport, Person, Unit
+
+
+@dataclass
+class MemberInput:
+    person_id: int
+    role: str = MemberRole.MEMBER
+    passport_id: int | None = None
+    relative_of_id: int | None = None
+
+
+@dataclass
+class StopInput:
+    country: str
+    days: int
+    cities: str = ""
+    major_event: bool = False
+
+
+@dataclass
+class OutboundInput:
+    """The shape of an outbound dossier as forms and the API deliver it (already typed)."""
+
+    kind: str
+    purpose_category: str
+    purpose: str
+    departure_date: date
+    return_date: date
+    funding_source: str
+    members: list[MemberInput] = field(default_factory=list)
+    itinerary: list[StopInput] = field(default_factory=list)
+    expected_results: str = ""
+    inviter_name: str = ""
+    inviter_country: str = ""
+    inviter_is_enterprise: bool = False
+    named_invitation: bool = False
+    sponsored_by_enterprise: bool = False
+    tied_to_contract: bool = False
+    funding_details: str = ""
+    estimated_cost: int = 0
+    work_programme: str = ""
+    presentation_abroad: bool = False
+    presentation_text: str = ""
+    head_appraisal: str = ""
+    partner_id: int | None = None
+    agreement_id: int | None = None
+
+    SCALAR_FIELDS = (
+        "kind",
+        "purpose_category",
+        "purpose",
+        "departure_date",
+        "return_date",
+        "funding_source",
+        "expected_results",
+        "inviter_name",
+        "inviter_country",
+        "inviter_is_enterprise",
+        "named_invitation",
+        "sponsored_by_enterprise",
+        "tied_to_contract",
+        "funding_details",
+        "estimated_cost",
+        "work_programme",
+        "presentation_abroad",
+        "presentation_text",
+        "head_appraisal",
+        "partner_id",
+        "agreement_id",
+    )
+
+
+def _person_of(user: AbstractBaseUser) -> Person | None:
+    return Person.objects.filter(user=user).select_related("unit").first()
+
+
+def filing_units(user: AbstractBaseUser) -> list[Unit]:
+    """Units the user may file requests for: their own, and any where they are clerk or head."""
+    units = {u.pk: u for u in permissions.granted_units(user, permissions.FILE_FOR_UNIT)}
+    person = _person_of(user)
+    if person is not None:
+        units.setdefault(person.unit_id, person.unit)
+    return list(units.values())
+
+
+def _validate(data: OutboundInput, *, actor: AbstractBaseUser, unit: Unit) -> list[Person]:
+    errors: dict[str, list[str]] = {}
+
+    def add(field_name: str, message: str) -> None:
+        errors.setdefault(field_name, []).append(message)
+
+    if data.kind not in TripKind.values:
+        add("kind", _("Loại chuyến đi không hợp lệ."))
+    if data.purpose_category not in PurposeCategory.values:
+        add("purpose_category", _("Mục đích không hợp lệ."))
+    if data.funding_source not in FundingSource.values:
+        add("funding_source", _("Nguồn kinh phí không hợp lệ."))
+    if not data.purpose.strip():
+        add("purpose", _("Vui lòng nêu nội dung, mục đích chuyến đi."))
+    if data.return_date < data.departure_date:
+        add("return_date", _("Ngày về phải sau hoặc trùng ngày đi."))
+    if data.estimated_cost < 0:
+        add("estimated_cost", _("Dự toán không được âm."))
+    for i, stop in enumerate(data.itinerary, start=1):
+        if len(stop.country) != 2 or not stop.country.isalpha():
+            add("itinerary", _("Dòng %(n)s: mã quốc gia phải gồm 2 chữ cái (ISO 3166).") % {"n": i})
+        if stop.days <= 0:
+            add("itinerary", _("Dòng %(n)s: số ngày phải lớn hơn 0.") % {"n": i})
+    person_ids = [m.person_id for m in data.members]
+    if len(set(person_ids)) != len(person_ids):
+        add("members", _("Một người chỉ được có tên một lần trong đoàn."))
+    if sum(1 for m in data.members if m.role == MemberRole.HEAD) > 1:
+        add("members", _("Đoàn chỉ có một trưởng đoàn."))
+    people = list(Person.objects.filter(pk__in=person_ids).select_related("unit"))
+    if len(people) != len(set(person_ids)):
+        add("members", _("Có thành viên không tồn tại trong danh bạ."))
+    allowed = {u.pk for u in filing_units(actor)}
+    own = _person_of(actor)
+    for person in people:
+        if person.unit_id not in allowed and (own is None or person.pk != own.pk):
+            add(
+                "members",
+                _("Bạn không được lập hồ sơ cho %(name)s (đơn vị khác).")
+                % {"name": person.full_name},
+            )
+    passport_ids = [m.passport_id for m in data.members if m.passport_id]
+    passports = {p.pk: p for p in Passport.objects.filter(pk__in=passport_ids)}
+    for member in data.members:
+        if member.passport_id and (
+            member.passport_id not in passports
+            or passports[member.passport_id].person_id != member.person_id
+        ):
+            add("members", _("Hộ chiếu được chọn không thuộc về thành viên này."))
+    if errors:
+        raise ValidationError(errors)
+    return people
+
+
+def _write_children(request: OutboundRequest, data: OutboundInput) -> None:
+    request.members.all().delete()
+    request.itinerary.all().delete()
+    OutboundMember.objects.bulk_create(
+        [
+            OutboundMember(
+                request=request,
+                person_id=m.person_id,
+                role=m.role,
+                passport_id=m.passport_id,
+                relative_of_id=m.relative_of_id,
+            )
+            for m in data.members
+        ]
+    )
+    OutboundStop.objects.bulk_create(
+        [
+            OutboundStop(
+                request=request,
+                order=i,
+                country=s.country.upper(),
+                days=s.days,
+                cities=s.cities,
+                major_event=s.major_event,
+            )
+            for i, s in enumerate(data.itinerary)
+        ]
+    )
+
+
+def outbound_snapshot(request: OutboundRequest) -> dict[str, Any]:
+    """The dossier's content as JSON-able data, for audit before/after values."""
+    snapshot = {name: getattr(request, name) for name in OutboundInput.SCALAR_FIELDS}
+    snapshot["status"] = request.status
+    snapshot["members"] = [[m.person_id, m.role, m.passport_id] for m in request.members.all()]
+    snapshot["itinerary"] = [[s.country, s.days, s.cities] for s in request.itinerary.all()]
+    return snapshot
+
+
+@transaction.atomic
+def outbound_create(
+    *, actor: AbstractBaseUser, data: OutboundInput, unit: Unit | None = None
+) -> OutboundRequest:
+    """Save a new draft. The unit defaults to the actor's own unit."""
+    units = filing_units(actor)
+    if unit is None:
+        own = _person_of(actor)
+        unit = own.unit if own is not None else (units[0] if units else None)
+    if unit is None or unit.pk not in {u.pk for u in units}:
+        raise PermissionDenied(_("Bạn không được lập hồ sơ cho đơn vị này."))
+    _validate(data, actor=actor, unit=unit)
+    request = OutboundRequest(unit=unit, created_by=actor)
+    for name in OutboundInput.SCALAR_FIELDS:
+        setattr(request, name, getattr(data, name))
+    request.save()
+    _write_children(request, data)
+    audit_record(
+        actor=actor, action="outbound.created", obj=request, after=outbound_snapshot(request)
+    )
+    return request
+
+
+def ensure_can_edit(*, actor: AbstractBaseUser, request: OutboundRequest) -> None:
+    if not request.is_editable:
+        raise StateConflict(_("Hồ sơ chỉ được sửa khi là bản nháp hoặc bị trả lại."))
+    if request.created_by_id != actor.pk and request.unit_id not in {
+        u.pk for u in permissions.granted_units(actor, permissions.FILE_FOR_UNIT)
+    }:
+        raise PermissionDenied(_("Chỉ người lập hoặc văn thư của đơn vị được sửa hồ sơ."))
+
+
+@transaction.atomic
+def outbound_update(
+    *,
+    actor: AbstractBaseUser,
+    request: OutboundRequest,
+    data: OutboundInput,
+    version: int | None = None,
+) -> OutboundRequest:
+    """Replace the dossier's content while it is a draft or returned."""
+    request = OutboundRequest.objects.select_for_update().get(pk=request.pk)
+    ensure_can_edit(actor=actor, request=request)
+    if version is not None and version != request.version:
+        raise StateConflict(_("Hồ sơ vừa được người khác sửa; vui lòng tải lại trang."))
+    _validate(data, actor=actor, unit=request.unit)
+    before = outbound_snapshot(request)
+    for name in OutboundInput.SCALAR_FIELDS:
+        setattr(request, name, getattr(data, name))
+    request.version += 1
+    request.save()
+    _write_children(request, data)
+    audit_record(
+        actor=actor,
+        action="outbound.updated",
+        obj=request,
+        before=before,
+        after=outbound_snapshot(request),
+    )
+    return request
