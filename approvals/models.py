@@ -16,6 +16,9 @@ class AuditChainHead(models.Model):
     class Meta:
         verbose_name = _("đầu chuỗi nhật ký")
 
+    def __str__(self) -> str:
+        return f"#{self.seq}"
+
 
 class AuditEvent(models.Model):
     """Who did what to which object, when and from where; never updated or deleted.

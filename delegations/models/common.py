@@ -63,6 +63,9 @@ class ReferenceCounter(models.Model):
     kind = models.CharField(max_length=16, choices=RequestKind.choices)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.year}/{self.kind}: {self.last}"
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -88,6 +91,7 @@ class ReferenceCounter(models.Model):
 class DelegationRequest(models.Model):
     """Fields every request has, outbound or inbound."""
 
+    # NULL, not "": unassigned until first submission, and unique per unit once set.
     reference = models.CharField(_("số hồ sơ"), max_length=16, null=True, blank=True)
     unit = models.ForeignKey(
         Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
@@ -103,7 +107,7 @@ class DelegationRequest(models.Model):
     )
     route = models.CharField(
         _("thẩm quyền"), max_length=4, choices=Route.choices, null=True, blank=True
-    )
+    )  # NULL = not yet routed, as the API reports it
     created_at = models.DateTimeField(_("ngày lập"), default=timezone.now)
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
     submitted_at = models.DateTimeField(_("ngày trình lần đầu"), null=True, blank=True)
