@@ -242,3 +242,46 @@ def request_visibility(user: AnyUser) -> Q | None:
     if ward_ids:
         clause |= Q(unit__in=expand_scope(ward_ids)) & submitted
     return clause
+
+
+def unit_users_with(perm: str, unit: Unit) -> list[int]:
+    """Ids of users holding ``perm`` directly on the unit (e.g. its heads, acting included)."""
+    from django.contrib.auth.models import Permission
+
+    return list(
+        UserObjectPermission.objects.filter(
+            permission__in=Permission.objects.filter(
+                content_type__app_label="org", codename=perm
+            ),
+            object_pk=str(unit.pk),
+            content_type__app_label="org",
+            content_type__model="unit",
+        ).values_list("user_id", flat=True)
+    )
+
+
+def acting_holder_for(
+    user: AbstractBaseUser, qualified_perm: str, unit_pk: str | int | None
+) -> AbstractBaseUser | None:
+    """When the user may use ``perm`` on the unit only through an acting assignment, its holder.
+
+    ``None`` when the user holds a role granting it in their own right (or acts for nobody).
+    """
+    if unit_pk is None:
+        return None
+    codename = qualified_perm.split(".", 1)[-1]
+    unit = Unit.objects.filter(pk=unit_pk).first()
+    if unit is None:
+        return None
+    departments = {u.pk: u for u in Unit.objects.filter(kind=UnitKind.DEPARTMENT)}
+    parents = {u.pk: u for u in Unit.objects.filter(children__isnull=False).distinct()}
+    parents.update(departments)
+    acting: AbstractBaseUser | None = None
+    for role, role_unit, holder in effective_roles(user):
+        placement, perms = ROLE_GRANTS[role]
+        if codename not in perms or _grant_unit(role_unit, placement, parents).pk != unit.pk:
+            continue
+        if holder is None:
+            return None
+        acting = holder
+    return acting

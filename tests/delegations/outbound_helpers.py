@@ -1,0 +1,48 @@
+"""Building outbound requests for tests."""
+
+from __future__ import annotations
+
+import datetime
+
+from delegations.models import OutboundRequest
+from delegations.services.outbound import MemberInput, OutboundInput, StopInput, outbound_create
+from org.calendar import add_working_days
+from org.models import Person
+
+
+def far_departure(days: int = 40) -> datetime.date:
+    """A departure comfortably past every lead time."""
+    return add_working_days(datetime.date.today(), days)
+
+
+def outbound_input(
+    *members: Person,
+    kind: str = "official",
+    departure: datetime.date | None = None,
+    days: int = 5,
+    **overrides: object,
+) -> OutboundInput:
+    departure = departure or far_departure()
+    data = OutboundInput(
+        kind=kind,
+        purpose_category="study" if kind == "official" else "tourism",
+        purpose="Khảo sát mô hình trường học tiên tiến",
+        departure_date=departure,
+        return_date=departure + datetime.timedelta(days=days - 1),
+        funding_source="unit_revenue" if kind == "official" else "self",
+        members=[
+            MemberInput(person_id=p.pk, role="head" if i == 0 else "member")
+            for i, p in enumerate(members)
+        ],
+        itinerary=[StopInput(country="JP", days=min(days, 3), cities="Osaka")],
+        inviter_name="Osaka Board of Education",
+        inviter_country="JP",
+    )
+    for key, value in overrides.items():
+        setattr(data, key, value)
+    return data
+
+
+def draft(actor: Person, *members: Person, **kwargs: object) -> OutboundRequest:
+    assert actor.user is not None
+    return outbound_create(actor=actor.user, data=outbound_input(*(members or (actor,)), **kwargs))

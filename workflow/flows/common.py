@@ -1,0 +1,131 @@
+"""Pieces every delegation flow shares: decisions stored on the process, permission targets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model
+from django.views import View as DjangoView
+
+from org.models import Unit, UnitKind
+
+#: Keys in ``process.data`` (viewflow's JSON field) that the gates read.
+DECISION = "decision"
+RETURNED_FROM = "returned_from"
+RETURNED_BY = "returned_by"
+
+APPROVE = "approve"
+RETURN = "return"
+REJECT = "reject"
+ACCEPT = "accept"
+
+
+class NoStockView(DjangoView):
+    """Human steps are completed through the product's own task pages and API.
+
+    viewflow's stock pages are not mounted (see STACK.md trap 2); a View node still needs a
+    view object, and this one is never routed.
+    """
+
+
+no_stock_view = NoStockView.as_view()
+
+
+def request_of(process: Any) -> Model:
+    """The request (outbound or inbound) a process is about: its artifact."""
+    return process.artifact
+
+
+def decision_of(activation: Any) -> str | None:
+    return activation.process.data.get(DECISION)
+
+
+def decided(action: str) -> Any:
+    """A gate condition: the last human step ended with ``action``."""
+
+    def condition(activation: Any) -> bool:
+        return decision_of(activation) == action
+
+    condition.__name__ = f"decided_{action}"
+    return condition
+
+
+def returned_from(node_name: str) -> Any:
+    def condition(activation: Any) -> bool:
+        return activation.process.data.get(RETURNED_FROM) == node_name
+
+    condition.__name__ = f"returned_from_{node_name}"
+    return condition
+
+
+def department_of(unit: Unit) -> Unit:
+    """The department at or above a unit (where department roles hold their grants)."""
+    current: Unit | None = unit
+    while current is not None:
+        if current.kind == UnitKind.DEPARTMENT:
+            return current
+        current = current.managing_authority or current.parent
+    department = Unit.objects.filter(kind=UnitKind.DEPARTMENT).order_by("pk").first()
+    if department is None:
+        raise LookupError("No department unit is configured.")
+    return department
+
+
+def ward_of(unit: Unit) -> Unit:
+    """The ward that manages a ward-managed school."""
+    if unit.managing_authority is not None and unit.managing_authority.kind == UnitKind.WARD:
+        return unit.managing_authority
+    raise LookupError(f"{unit} is not managed by a ward.")
+
+
+def unit_of_process(process: Any) -> Unit:
+    return request_of(process).unit  # type: ignore[attr-defined,no-any-return]
+
+
+def department_of_process(process: Any) -> Unit:
+    return department_of(unit_of_process(process))
+
+
+def ward_of_process(process: Any) -> Unit:
+    return ward_of(unit_of_process(process))
+
+
+#: The department reviewer who last handled the dossier (user id).
+REVIEWER = "reviewer"
+
+
+def report_reviewer_unit(process: Any) -> Unit:
+    """Who accepts the post-trip report: the ward for ward routes, else the department."""
+    request = request_of(process)
+    if request.route == "WARD":  # type: ignore[attr-defined]
+        return ward_of(request.unit)  # type: ignore[attr-defined]
+    return department_of(request.unit)  # type: ignore[attr-defined]
+
+
+def unit_head_is_party(process: Any) -> bool:
+    """Whether a holder of the unit-head role filed the request or is one of its travellers."""
+    from approvals.permissions import APPROVE_AS_UNIT_HEAD, unit_users_with
+
+    request = request_of(process)
+    heads = set(unit_users_with(APPROVE_AS_UNIT_HEAD, request.unit))  # type: ignore[attr-defined]
+    if request.created_by_id in heads:  # type: ignore[attr-defined]
+        return True
+    members = request.members.filter(person__user_id__in=heads)  # type: ignore[attr-defined]
+    return bool(members.exists())
+
+
+def user_if_still_allowed(user_id: int | None, activation: Any) -> Any:
+    """The user, if they may still take this step (they may have changed post since)."""
+    if user_id is None:
+        return None
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return None
+    node = activation.flow_task
+    perm = node.calc_owner_permission(activation)
+    obj = node.calc_owner_permission_obj(activation)
+    if perm and not user.has_perm(perm, obj):
+        return None
+    return user

@@ -1,0 +1,239 @@
+"""Driving the flows: start, claim, release, complete, cancel; all under the process lock.
+
+Everything here runs inside ``flow_class.lock(process_pk)`` (``SELECT … FOR UPDATE`` on
+PostgreSQL) so two people acting on the same task at once produce one transition; the loser
+gets :class:`StateConflict` (HTTP 409). Slow I/O never happens here: side effects are rows
+(outbox, notifications) sent after commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Model
+from django.utils.translation import gettext as _
+from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import STATUS
+
+from delegations.services.errors import PermissionDenied, StateConflict, ValidationError
+from workflow.flows.common import DECISION, RETURNED_BY, RETURNED_FROM, REVIEWER
+from workflow.steps import step_for
+
+OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED)
+
+
+@contextmanager
+def process_lock(flow_class: Any, process_pk: int) -> Iterator[None]:
+    """The flow's lock; a lock that cannot be had in time is a 409, never a 500."""
+    try:
+        with flow_class.lock(process_pk):
+            yield
+    except FlowLockFailed as exc:
+        raise StateConflict(
+            _("Hồ sơ đang được người khác xử lý; vui lòng thử lại sau giây lát.")
+        ) from exc
+
+
+def process_for(request: Model) -> Process | None:
+    """The main flow process of a request (its artifact), if it was submitted."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from workflow.flows.registry import main_flow_for
+
+    flow_class = main_flow_for(request)
+    return (
+        Process.objects.filter(
+            flow_class=flow_class,
+            artifact_content_type=ContentType.objects.get_for_model(request),
+            artifact_object_id=request.pk,
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+def open_tasks(process: Process) -> list[Task]:
+    return list(process.task_set.filter(status__in=OPEN_STATUSES).order_by("pk"))
+
+
+def flow_start(flow_class: Any, request: Model) -> Process:
+    """Start the flow for a submitted request (inside the caller's transaction)."""
+    process: Process = flow_class.start.run(request=request)
+    return process
+
+
+def flow_cancel(process: Process) -> None:
+    """Cancel every open task of the process (withdrawal, cancellation)."""
+    flow_class = process.flow_class
+    flow_class.instance.cancel(process)
+
+
+def handle_complete(process: Process, node_name: str) -> bool:
+    """Complete an open ``Handle`` node (departure, return); False when it is not open."""
+    task = (
+        process.task_set.filter(flow_task=getattr(process.flow_class, node_name), status=STATUS.NEW)
+        .order_by("pk")
+        .first()
+    )
+    if task is None:
+        return False
+    activation = task.flow_task.activation_class(task)
+    activation.run(None)
+    activation.execute()
+    return True
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who completes a task, and for whom when acting."""
+
+    user: AbstractBaseUser
+    acting_for: AbstractBaseUser | None = None
+
+
+def may_take(task: Task, user: AbstractBaseUser) -> bool:
+    """Whether the user may claim or complete the task by role (ownership checked apart)."""
+    if task.owner_id is not None:
+        return bool(task.owner_id == user.pk)
+    if not task.owner_permission:
+        return False
+    return bool(task.flow_task.can_assign(user, task))
+
+
+def acting_for(task: Task, user: AbstractBaseUser) -> AbstractBaseUser | None:
+    """The holder the user acts for, when their right to the task comes from acting only."""
+    from approvals.permissions import acting_holder_for
+
+    if not task.owner_permission:
+        return None
+    return acting_holder_for(user, task.owner_permission, task.owner_permission_obj_pk)
+
+
+def _guard(task: Task, user: AbstractBaseUser) -> None:
+    from workflow.flows.common import request_of
+
+    if task.status not in OPEN_STATUSES:
+        raise StateConflict(_("Công việc này đã được xử lý."))
+    if task.owner_id is not None and task.owner_id != user.pk:
+        raise StateConflict(_("Công việc này đang do người khác đảm nhận."))
+    if not may_take(task, user):
+        raise PermissionDenied(_("Bạn không có thẩm quyền xử lý công việc này."))
+    request = request_of(task.process)
+    step = step_for(task.flow_task.name)
+    if step is not None and step.is_decision and is_party_to(request, user):
+        raise PermissionDenied(
+            _("Bạn không được quyết định đối với hồ sơ mà mình đề nghị hoặc là thành viên.")
+        )
+
+
+def is_party_to(request: Model, user: AbstractBaseUser) -> bool:
+    """The applicant and every traveller are parties: they never decide on the request."""
+    if getattr(request, "created_by_id", None) == user.pk:
+        return True
+    members = getattr(request, "members", None)
+    return bool(members is not None and members.filter(person__user=user).exists())
+
+
+def _locked_task(task_id: int) -> tuple[Task, Any]:
+    task = Task.objects.select_related("process").filter(pk=task_id).first()
+    if task is None:
+        raise StateConflict(_("Công việc không còn tồn tại."))
+    return task, task.process.flow_class
+
+
+def task_claim(*, task_id: int, user: AbstractBaseUser) -> Task:
+    """Take a queued task into one's inbox (one owner even on a double click)."""
+    task, flow_class = _locked_task(task_id)
+    with process_lock(flow_class, task.process_id):
+        task = Task.objects.select_related("process").get(pk=task_id)
+        if task.status != STATUS.NEW:
+            raise StateConflict(_("Công việc này đã có người nhận hoặc đã được xử lý."))
+        _guard(task, user)
+        task.flow_task.activation_class(task).assign(user)
+        _audit_task(task, user, "task.claimed")
+    return task
+
+
+def task_release(*, task_id: int, user: AbstractBaseUser) -> Task:
+    """Give an assigned task back to the queue of its role."""
+    task, flow_class = _locked_task(task_id)
+    with process_lock(flow_class, task.process_id):
+        task = Task.objects.select_related("process").get(pk=task_id)
+        if task.status != STATUS.ASSIGNED or task.owner_id != user.pk:
+            raise StateConflict(_("Bạn không giữ công việc này."))
+        if not task.owner_permission:
+            raise StateConflict(_("Công việc này chỉ dành riêng cho bạn, không trả về hàng chờ."))
+        task.flow_task.activation_class(task).unassign()
+        _audit_task(task, user, "task.released")
+    return task
+
+
+DecisionHandler = Callable[..., None]
+
+
+def task_complete(
+    *,
+    task_id: int,
+    user: AbstractBaseUser,
+    action: str,
+    comment: str = "",
+    fields: dict[str, Any] | None = None,
+) -> Task:
+    """Complete a human step with a decision; the flow moves on in the same transaction."""
+    from workflow.flows.common import request_of
+    from workflow.flows.registry import decision_handler_for
+
+    fields = fields or {}
+    task, flow_class = _locked_task(task_id)
+    with process_lock(flow_class, task.process_id):
+        task = Task.objects.select_related("process").get(pk=task_id)
+        _guard(task, user)
+        step = step_for(task.flow_task.name)
+        if step is None or action not in step.actions:
+            raise ValidationError({"action": [_("Thao tác không hợp lệ ở bước này.")]})
+        holder = acting_for(task, user)
+        request = request_of(task.process)
+        handler = decision_handler_for(request)
+        handler(
+            request=request,
+            step=step,
+            task=task,
+            actor=Actor(user=user, acting_for=holder),
+            action=action,
+            comment=comment.strip(),
+            fields=fields,
+        )
+        activation = task.flow_task.activation_class(task)
+        if task.status == STATUS.NEW:
+            activation.assign(user)
+        activation.start(None)
+        process = task.process
+        process.data[DECISION] = action
+        if action == "return":
+            process.data[RETURNED_FROM] = task.flow_task.name
+            process.data[RETURNED_BY] = user.pk
+        if task.flow_task.name in {"review_by_department", "record_city_decision"}:
+            process.data[REVIEWER] = user.pk
+        process.save(update_fields=["data"])
+        task.data = {"action": action, "comment": comment.strip(), "acting_for": holder.pk if holder else None}
+        activation.execute()
+    return task
+
+
+def _audit_task(task: Task, user: AbstractBaseUser, action: str) -> None:
+    from approvals.audit import audit_record
+    from workflow.flows.common import request_of
+
+    request = request_of(task.process)
+    audit_record(
+        actor=user,
+        action=action,
+        object_type=getattr(request, "request_kind", "request"),
+        object_id=request.pk,
+        after={"task": task.pk, "step": task.flow_task.name},
+    )
