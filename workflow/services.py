@@ -198,7 +198,7 @@ def task_complete(
             raise ValidationError({"action": [_("Thao tác không hợp lệ ở bước này.")]})
         holder = acting_for(task, user)
         request = request_of(task.process)
-        handler = decision_handler_for(request)
+        handler = decision_handler_for(flow_class, request)
         handler(
             request=request,
             step=step,

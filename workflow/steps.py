@@ -52,6 +52,9 @@ STEPS: dict[str, Step] = {
         Step("resubmit_by_applicant", ("submit",), is_decision=False),
         Step("submit_report", ("submit",), is_decision=False),
         Step("review_report", ("accept", "return"), is_decision=False),
+        Step("decide_extension_by_ward", ("approve", "reject")),
+        Step("decide_extension_by_director", ("approve", "reject")),
+        Step("record_city_extension", ("approve", "reject"), records_city_decision=True),
     )
 }
 

@@ -94,6 +94,12 @@ def ward_of_process(process: Any) -> Unit:
 REVIEWER = "reviewer"
 
 
+def report_reviewer_permission(activation: Any) -> str:
+    """The ward's officer for ward routes, else the department reviewer (node Permission)."""
+    route = request_of(activation.process).route  # type: ignore[attr-defined]
+    return "org.review_for_ward" if route == "WARD" else "org.review_for_department"
+
+
 def report_reviewer_unit(process: Any) -> Unit:
     """Who accepts the post-trip report: the ward for ward routes, else the department."""
     request = request_of(process)

@@ -161,7 +161,7 @@ class OutboundFlow(flow.Flow):
     review_report = (
         flow.View(no_stock_view)
         .Annotation(title=_("Xem xét báo cáo kết quả"))
-        .Permission(this.report_reviewer_permission, obj=common.report_reviewer_unit)
+        .Permission(common.report_reviewer_permission, obj=common.report_reviewer_unit)
         .Next(this.check_report)
     )
     check_report = flow.If(decided(ACCEPT)).Then(this.closed).Else(this.submit_report)
@@ -200,10 +200,6 @@ class OutboundFlow(flow.Flow):
     def last_reviewer(self, activation: Any) -> Any:
         """The department reviewer who handled the dossier before keeps it."""
         return common.user_if_still_allowed(activation.process.data.get(common.REVIEWER), activation)
-
-    def report_reviewer_permission(self, activation: Any) -> str:
-        route = common.request_of(activation.process).route  # type: ignore[attr-defined]
-        return "org.review_for_ward" if route == "WARD" else "org.review_for_department"
 
     def on_approved(self, activation: Any) -> None:
         from delegations.services.outbound_flow import outbound_mark_approved

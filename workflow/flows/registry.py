@@ -16,7 +16,21 @@ def main_flow_for(request: Model) -> Any:
     raise LookupError(f"No flow for {type(request).__name__}")
 
 
-def decision_handler_for(request: Model) -> Any:
+def all_flows() -> list[Any]:
+    from workflow.flows.extension import OutboundExtensionFlow
+    from workflow.flows.outbound import OutboundFlow
+
+    return [OutboundFlow, OutboundExtensionFlow]
+
+
+def decision_handler_for(flow_class: Any, request: Model) -> Any:
+    """The domain service that records a decision of this flow on this request."""
+    from workflow.flows.extension import OutboundExtensionFlow
+
+    if flow_class is OutboundExtensionFlow:
+        from delegations.services.outbound_extension import outbound_extension_decision
+
+        return outbound_extension_decision
     kind = getattr(request, "request_kind", None)
     if kind == "outbound":
         from delegations.services.outbound_flow import outbound_apply_decision
