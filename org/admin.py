@@ -2,9 +2,41 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from pathlib import PurePath
 
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from org.importing import ImportFileError, ImportResult, org_import
 from org.models import ActingAssignment, CalendarDay, Passport, Person, RoleAssignment, Unit
+
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+# Beyond this the page would be unreadable; the first errors are enough to fix the file.
+IMPORT_ERRORS_SHOWN = 500
+
+
+class OrgImportForm(forms.Form):
+    file = forms.FileField(
+        label=_l("Tệp Excel (.xlsx) hoặc CSV (.csv)"),
+        help_text=_l("Tối đa 5 MB. Định dạng các cột: xem tài liệu docs/import.md."),
+    )
+    dry_run = forms.BooleanField(
+        label=_l("Chỉ kiểm tra, chưa ghi vào cơ sở dữ liệu"), required=False
+    )
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if PurePath(upload.name).suffix.lower() not in {".xlsx", ".csv"}:
+            raise forms.ValidationError(_("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_("Tệp lớn hơn 5 MB; hãy chia thành nhiều tệp nhỏ hơn."))
+        return upload
 
 
 @admin.register(Unit)
@@ -14,6 +46,42 @@ class UnitAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "name_en"]
     autocomplete_fields = ["parent", "managing_authority"]
     list_select_related = ["managing_authority"]
+
+    def get_urls(self) -> list[URLPattern]:
+        own = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="org_unit_import",
+            )
+        ]
+        return own + super().get_urls()
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a file of units and staff; show the errors by row or the counts."""
+        if not request.user.has_perm("org.add_unit"):
+            raise PermissionDenied
+        result: ImportResult | None = None
+        form = OrgImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = org_import(
+                    data=upload.read(), filename=upload.name, dry_run=form.cleaned_data["dry_run"]
+                )
+            except ImportFileError as exc:
+                form.add_error("file", str(exc))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Nhập đơn vị và cán bộ từ tệp Excel/CSV"),
+            "form": form,
+            "result": result,
+            "errors_shown": result.errors[:IMPORT_ERRORS_SHOWN] if result else [],
+            "errors_hidden": max(len(result.errors) - IMPORT_ERRORS_SHOWN, 0) if result else 0,
+            "counts": result.summary() if result and result.ok else [],
+        }
+        return TemplateResponse(request, "admin/org/unit_import.html", context)
 
 
 class PassportInline(admin.TabularInline):

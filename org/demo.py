@@ -1,0 +1,402 @@
+"""Demo directory: units, people, log-ins, roles, partners and MOUs, upserted idempotently.
+
+Every row is found by a natural key (unit code, staff code, username, passport kind and number,
+partner name and country, agreement partner/unit/date) and only the fields that differ are
+written, so a second run creates nothing and changes nothing. Names are invented; e-mail
+addresses use the reserved ``.example`` domain so that no demo mail can reach a real inbox.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from delegations.models import Agreement, Partner
+from org.models import Passport as PassportRow
+from org.models import (
+    PassportCustody,
+    PassportKind,
+    Person,
+    Role,
+    RoleAssignment,
+    SchoolLevel,
+    StaffCategory,
+    Unit,
+    UnitKind,
+)
+
+M = TypeVar("M", bound=models.Model)
+D = datetime.date
+MAIL_DOMAIN = "hcm.edu.example"
+
+SO = "SGDDT"
+VP = "SGDDT-VP"
+
+# code, name, name_en, kind, school level, parent code, managing authority code
+UNITS: list[tuple[str, str, str, str, str, str | None, str | None]] = [
+    ("UBND-TP", "Ủy ban nhân dân Thành phố Hồ Chí Minh", "Ho Chi Minh City People's Committee",
+     UnitKind.CITY, "", None, None),
+    (SO, "Sở Giáo dục và Đào tạo Thành phố Hồ Chí Minh",
+     "Ho Chi Minh City Department of Education and Training",
+     UnitKind.DEPARTMENT, "", "UBND-TP", "UBND-TP"),
+    (VP, "Văn phòng Sở", "Department Office", UnitKind.DEPARTMENT_OFFICE, "", SO, SO),
+    ("SGDDT-TCCB", "Phòng Tổ chức cán bộ", "Personnel Division",
+     UnitKind.DEPARTMENT_OFFICE, "", SO, SO),
+    ("THPT1", "Trường THPT Nguyễn Thị Minh Khai", "Nguyen Thi Minh Khai High School",
+     UnitKind.SCHOOL, SchoolLevel.UPPER_SECONDARY, SO, SO),
+    ("THPT2", "Trường THPT Lê Quý Đôn", "Le Quy Don High School",
+     UnitKind.SCHOOL, SchoolLevel.UPPER_SECONDARY, SO, SO),
+    ("THPT3", "Trường THPT chuyên Trần Đại Nghĩa", "Tran Dai Nghia High School for the Gifted",
+     UnitKind.SCHOOL, SchoolLevel.UPPER_SECONDARY, SO, SO),
+    ("P-SAIGON", "UBND phường Sài Gòn", "Sai Gon Ward People's Committee",
+     UnitKind.WARD, "", "UBND-TP", "UBND-TP"),
+    ("TH-SAIGON", "Trường Tiểu học Trần Hưng Đạo", "Tran Hung Dao Primary School",
+     UnitKind.SCHOOL, SchoolLevel.PRIMARY, "P-SAIGON", "P-SAIGON"),
+    ("THCS-SAIGON", "Trường THCS Minh Đức", "Minh Duc Lower Secondary School",
+     UnitKind.SCHOOL, SchoolLevel.LOWER_SECONDARY, "P-SAIGON", "P-SAIGON"),
+    ("P-BENTHANH", "UBND phường Bến Thành", "Ben Thanh Ward People's Committee",
+     UnitKind.WARD, "", "UBND-TP", "UBND-TP"),
+    ("TH-BENTHANH", "Trường Tiểu học Kết Đoàn", "Ket Doan Primary School",
+     UnitKind.SCHOOL, SchoolLevel.PRIMARY, "P-BENTHANH", "P-BENTHANH"),
+    ("THCS-BENTHANH", "Trường THCS Văn Lang", "Van Lang Lower Secondary School",
+     UnitKind.SCHOOL, SchoolLevel.LOWER_SECONDARY, "P-BENTHANH", "P-BENTHANH"),
+    # External recipients of notifications: outside the tree, managed by nobody here.
+    ("CATP-PA08", "Công an Thành phố Hồ Chí Minh – Phòng Quản lý xuất nhập cảnh (PA08)",
+     "Ho Chi Minh City Police – Immigration Division (PA08)", UnitKind.AGENCY, "", None, None),
+    ("SNGV", "Sở Ngoại vụ Thành phố Hồ Chí Minh", "Ho Chi Minh City Department of Foreign Affairs",
+     UnitKind.AGENCY, "", None, None),
+]  # fmt: skip
+
+AGENCY_EMAILS = {
+    "CATP-PA08": "pa08@congan.hcm.example",
+    "SNGV": "vanthu@songoaivu.hcm.example",
+}
+
+RESTRICTION_FLAGS = (
+    "exit_banned",
+    "under_discipline",
+    "under_inspection",
+    "in_criminal_proceedings",
+    "in_civil_dispute",
+)
+CC, VC = StaffCategory.CONG_CHUC, StaffCategory.VIEN_CHUC
+
+
+@dataclass(frozen=True)
+class Staff:
+    """One member of staff; ``username`` empty means no log-in."""
+
+    staff_code: str
+    full_name: str
+    unit: str
+    position: str
+    born: D
+    category: str = VC
+    username: str = ""
+    who: str | Promise = ""
+    roles: tuple[str, ...] = ()
+    key_leader: bool = False
+    party_managed: bool = False
+    official_passport: bool = False
+    flags: dict[str, bool] = field(default_factory=dict)
+
+
+LOGINS: list[Staff] = [
+    Staff("HCM000101", "Trần Thị Ngọc Hân", "THPT1", "Giáo viên Tiếng Anh", D(1988, 4, 12),
+          username="gv.thpt1", who=_("Giáo viên (teacher)"), roles=(Role.APPLICANT,)),
+    Staff("HCM000102", "Lê Minh Khoa", "THPT1", "Giáo viên Toán", D(1990, 9, 3),
+          username="gv2.thpt1", who=_("Giáo viên (teacher)"), roles=(Role.APPLICANT,)),
+    Staff("HCM000103", "Nguyễn Thị Thanh Hương", "THPT1", "Hiệu trưởng", D(1972, 2, 20),
+          username="ht.thpt1", who=_("Hiệu trưởng (principal)"),
+          roles=(Role.UNIT_HEAD, Role.APPLICANT), key_leader=True, official_passport=True),
+    Staff("HCM000104", "Phạm Quốc Dũng", "THPT1", "Phó Hiệu trưởng, Bí thư Chi bộ",
+          D(1976, 11, 8), username="pht.thpt1",
+          who=_("Phó Hiệu trưởng, Bí thư Chi bộ (deputy principal, Party cell secretary)"),
+          roles=(Role.APPLICANT,), key_leader=True),
+    Staff("HCM000105", "Võ Thị Kim Oanh", "THPT1", "Văn thư", D(1985, 6, 17),
+          username="vt.thpt1", who=_("Văn thư (clerk)"), roles=(Role.CLERK,)),
+    Staff("HCM000201", "Đỗ Hoàng Nam", "THPT2", "Giáo viên Vật lý", D(1987, 1, 25),
+          username="gv.thpt2", who=_("Giáo viên (teacher)"), roles=(Role.APPLICANT,)),
+    Staff("HCM000202", "Huỳnh Thị Bích Ngọc", "THPT2", "Hiệu trưởng", D(1970, 7, 30),
+          username="ht.thpt2", who=_("Hiệu trưởng (principal)"),
+          roles=(Role.UNIT_HEAD, Role.APPLICANT), key_leader=True, official_passport=True),
+    Staff("HCM000401", "Lý Thị Thu Trang", "TH-SAIGON", "Giáo viên tiểu học", D(1992, 3, 14),
+          username="gv.th1", who=_("Giáo viên tiểu học (primary teacher)"),
+          roles=(Role.APPLICANT,)),
+    Staff("HCM000402", "Bùi Văn Thành", "TH-SAIGON", "Hiệu trưởng", D(1974, 12, 1),
+          username="ht.th1", who=_("Hiệu trưởng tiểu học (primary principal)"),
+          roles=(Role.UNIT_HEAD, Role.APPLICANT), key_leader=True),
+    Staff("HCM000501", "Trương Minh Tuấn", "P-SAIGON", "Chủ tịch UBND phường", D(1975, 5, 19),
+          category=StaffCategory.CAN_BO, username="ct.phuong1",
+          who=_("Chủ tịch UBND phường (ward chair)"), roles=(Role.WARD_CHAIR,), key_leader=True),
+    Staff("HCM000011", "Đặng Thị Mỹ Linh", VP, "Chuyên viên", D(1986, 8, 22), category=CC,
+          username="cv.vp", who=_("Chuyên viên thẩm định (department reviewer)"),
+          roles=(Role.DEPT_REVIEWER,)),
+    Staff("HCM000012", "Hồ Văn Phúc", VP, "Chánh Văn phòng", D(1973, 10, 5), category=CC,
+          username="cvp.vp", who=_("Chánh Văn phòng Sở (head of the office)"),
+          roles=(Role.DEPT_OFFICE_HEAD,), key_leader=True, official_passport=True),
+    Staff("HCM000001", "Lâm Quang Vinh", SO, "Giám đốc Sở", D(1968, 3, 9), category=CC,
+          username="gd", who=_("Giám đốc Sở (director)"), roles=(Role.DIRECTOR,),
+          key_leader=True, party_managed=True, official_passport=True),
+    Staff("HCM000002", "Dương Thị Hồng Nhung", SO, "Phó Giám đốc Sở", D(1971, 9, 27),
+          category=CC, username="pgd", who=_("Phó Giám đốc Sở (deputy director)"),
+          roles=(Role.DEPUTY_DIRECTOR,), key_leader=True, party_managed=True,
+          official_passport=True),
+    Staff("HCM000003", "Mai Xuân Trường", SO, "Thanh tra viên", D(1979, 4, 2), category=CC,
+          username="thanhtra", who=_("Thanh tra (auditor)"), roles=(Role.AUDITOR,)),
+    Staff("HCM000013", "Phan Thanh Sơn", VP, "Quản trị hệ thống", D(1989, 1, 16), category=CC,
+          username="admin", who=_("Quản trị hệ thống (administrator)"), roles=(Role.ADMIN,)),
+]  # fmt: skip
+
+#: The admin's Role.ADMIN is held in the Sở, whatever unit the person sits in.
+ROLE_UNIT_OVERRIDES = {"admin": SO}
+SUPERUSERS = {"admin"}
+
+# Staff without log-ins, so that member search and the restriction rule have someone to show.
+STAFF: list[Staff] = [
+    Staff("HCM000106", "Nguyễn Hoàng Phúc", "THPT1", "Giáo viên Ngữ văn", D(1983, 5, 6)),
+    Staff("HCM000107", "Trịnh Thị Mai Anh", "THPT1", "Giáo viên Hóa học", D(1991, 10, 21)),
+    Staff("HCM000108", "Cao Văn Lộc", "THPT1", "Giáo viên Tin học", D(1984, 2, 11),
+          flags={"exit_banned": True}),
+    Staff("HCM000203", "Tạ Thị Thanh Thủy", "THPT2", "Phó Hiệu trưởng", D(1978, 6, 29)),
+    Staff("HCM000204", "Lưu Đức Anh", "THPT2", "Giáo viên Sinh học", D(1993, 12, 9)),
+    Staff("HCM000301", "Châu Ngọc Bảo Trân", "THPT3", "Hiệu trưởng", D(1971, 8, 14),
+          key_leader=True, official_passport=True),
+    Staff("HCM000302", "Kiều Minh Tâm", "THPT3", "Giáo viên Tiếng Pháp", D(1989, 7, 7)),
+    Staff("HCM000403", "Phan Thị Diệu", "TH-SAIGON", "Giáo viên tiểu học", D(1994, 11, 30)),
+    Staff("HCM000411", "Quách Văn Hải", "THCS-SAIGON", "Hiệu trưởng", D(1975, 1, 18),
+          key_leader=True),
+    Staff("HCM000412", "Tôn Nữ Minh Thư", "THCS-SAIGON", "Giáo viên Tiếng Anh", D(1990, 4, 4)),
+    Staff("HCM000601", "Đinh Thị Hạnh", "TH-BENTHANH", "Giáo viên tiểu học", D(1986, 9, 12)),
+    Staff("HCM000611", "La Quốc Cường", "THCS-BENTHANH", "Giáo viên Toán", D(1982, 3, 23)),
+]  # fmt: skip
+
+CAMBRIDGE = (
+    "The Chancellor, Masters and Scholars of the University of Cambridge acting through "
+    "Cambridge University Press & Assessment"
+)
+
+# Footnote 1 of the 2026 foreign-affairs plan: name (as in the plan), name_en, ISO country,
+# enterprise. EMG Education is a Vietnamese company, Pearson's partner in Vietnam.
+PARTNERS: list[tuple[str, str, str, bool]] = [
+    ("Đại học Bang Arizona", "Arizona State University", "US", False),
+    ("EMG Education", "EMG Education", "VN", True),
+    ("Pearson Education", "Pearson Education", "GB", True),
+    ("Sở Giáo dục tỉnh Incheon", "Incheon Metropolitan City Office of Education", "KR", False),
+    ("Sở Giáo dục tỉnh Jeollanamdo", "Jeollanam-do Office of Education", "KR", False),
+    ("Sở Giáo dục và Thể thao Thủ đô Viêng Chăn",
+     "Vientiane Capital Department of Education and Sports", "LA", False),
+    ("Thành phố Palmerston North", "Palmerston North City Council", "NZ", False),
+    ("Tổng hiệu trưởng, Các Hiệu trưởng và Học giả của Đại học Cambridge thông qua đơn vị "
+     "trực thuộc - Nhà Xuất bản và Hội đồng Khảo thí Đại học Cambridge",
+     CAMBRIDGE, "GB", False),
+    ("Cơ quan Giáo dục New Zealand", "Education New Zealand", "NZ", False),
+    ("Sở Giáo dục tỉnh Gyeongsangbuk", "Gyeongsangbuk-do Office of Education", "KR", False),
+]  # fmt: skip
+
+# (partner of record, co-signatories, signed on). An Agreement has one partner, and reports
+# count agreements as MOUs, so the joint EMG/Pearson MOU is one row held by Pearson (the
+# foreign signatory) and names EMG in its title and scope.
+MOUS: list[tuple[str, tuple[str, ...], D]] = [
+    ("Arizona State University", (), D(2021, 10, 28)),
+    ("Pearson Education", ("EMG Education",), D(2023, 3, 23)),
+    ("Incheon Metropolitan City Office of Education", (), D(2024, 4, 4)),
+    ("Jeollanam-do Office of Education", (), D(2023, 6, 20)),
+    ("Vientiane Capital Department of Education and Sports", (), D(2024, 5, 24)),
+    ("Palmerston North City Council", (), D(2022, 6, 23)),
+    (CAMBRIDGE, (), D(2023, 2, 13)),
+    # The plan gives only the month ("01/2019"); the first of the month stands in for the day.
+    ("Education New Zealand", (), D(2019, 1, 1)),
+    ("Gyeongsangbuk-do Office of Education", (), D(2025, 11, 24)),
+]
+
+
+@dataclass
+class Tally:
+    """How many rows a run created and updated (both zero on a re-run)."""
+
+    created: int = 0
+    updated: int = 0
+
+    def count(self, created: bool, updated: bool) -> None:
+        self.created += int(created)
+        self.updated += int(updated)
+
+
+def upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any], tally: Tally) -> M:
+    """Find the row by ``lookup``; create it, or write only the fields that differ."""
+    obj = model._default_manager.filter(**lookup).first()
+    if obj is None:
+        obj = model._default_manager.create(**lookup, **values)
+        tally.count(created=True, updated=False)
+        return obj
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, values[name])
+    if changed:
+        obj.save(update_fields=changed)
+    tally.count(created=False, updated=bool(changed))
+    return obj
+
+
+def seed_units(tally: Tally) -> dict[str, Unit]:
+    """The unit tree, parents before children."""
+    units: dict[str, Unit] = {}
+    for code, name, name_en, kind, level, parent, authority in UNITS:
+        units[code] = upsert(
+            Unit,
+            {"code": code},
+            {
+                "name": name,
+                "name_en": name_en,
+                "kind": kind,
+                "school_level": level,
+                "parent": units[parent] if parent else None,
+                "managing_authority": units[authority] if authority else None,
+                "email": AGENCY_EMAILS.get(code, f"{code.lower()}@{MAIL_DOMAIN}"),
+                "is_active": True,
+            },
+            tally,
+        )
+    return units
+
+
+class DemoPassword:
+    """The demo password, hashed at most once per run.
+
+    Hashing is deliberately slow, so every demo user gets the same hash (one salt: harmless for
+    a password printed on the console) and each distinct stored hash is checked only once.
+    """
+
+    def __init__(self) -> None:
+        self.raw = settings.DEMO_PASSWORD
+        self._hash: str | None = None
+        self._matches: dict[str, bool] = {}
+
+    def matches(self, stored: str) -> bool:
+        if stored not in self._matches:
+            self._matches[stored] = bool(stored) and check_password(self.raw, stored)
+        return self._matches[stored]
+
+    def hash(self) -> str:
+        if self._hash is None:
+            self._hash = make_password(self.raw)
+        return self._hash
+
+
+def seed_user(staff: Staff, tally: Tally, password: DemoPassword) -> AbstractBaseUser:
+    """The log-in for ``staff``, with the demo password and only the admin as staff."""
+    user_model = get_user_model()
+    existing = user_model._default_manager.filter(username=staff.username).first()
+    values: dict[str, Any] = {
+        "email": f"{staff.username}@{MAIL_DOMAIN}",
+        "is_active": True,
+        "is_staff": staff.username in SUPERUSERS,
+        "is_superuser": staff.username in SUPERUSERS,
+    }
+    if existing is None or not password.matches(existing.password):
+        values["password"] = password.hash()
+    return upsert(user_model, {"username": staff.username}, values, tally)
+
+
+def _passports(staff: Staff) -> list[tuple[str, str, D, D, str]]:
+    """(kind, number, issued, expires, custody), derived from the staff code so reruns match."""
+    serial = int(staff.staff_code[-4:])
+    issued = D(2020 + serial % 5, 1 + serial % 12, 1 + serial % 28)
+    rows: list[tuple[str, str, D, D, str]] = [
+        (
+            PassportKind.ORDINARY,
+            f"C{7_100_000 + serial:07d}",
+            issued,
+            issued.replace(year=issued.year + 10),
+            PassportCustody.HOLDER,
+        )
+    ]
+    if staff.official_passport:
+        official_issued = D(2024, 1 + serial % 12, 1 + serial % 28)
+        rows.append(
+            (
+                PassportKind.OFFICIAL,
+                f"B{2_400_000 + serial:07d}",
+                official_issued,
+                official_issued.replace(year=2029),
+                # Official passports are kept by the Sở and handed out per trip.
+                PassportCustody.DEPARTMENT,
+            )
+        )
+    return rows
+
+
+def seed_person(
+    staff: Staff, units: dict[str, Unit], user: AbstractBaseUser | None, tally: Tally
+) -> Person:
+    """The person, their restriction flags and passports."""
+    values: dict[str, Any] = {
+        "user": user,
+        "full_name": staff.full_name,
+        "date_of_birth": staff.born,
+        "unit": units[staff.unit],
+        "position": staff.position,
+        "category": staff.category,
+        "is_key_leader": staff.key_leader,
+        "is_party_managed": staff.party_managed,
+        "email": f"{staff.username}@{MAIL_DOMAIN}" if staff.username else "",
+        "is_active": True,
+    }
+    for flag in RESTRICTION_FLAGS:
+        values[flag] = staff.flags.get(flag, False)
+    person = upsert(Person, {"staff_code": staff.staff_code}, values, tally)
+    for kind, number, issued, expires, custody in _passports(staff):
+        upsert(
+            PassportRow,
+            {"kind": kind, "number": number},
+            {"person": person, "issued_on": issued, "expires_on": expires, "custody": custody},
+            tally,
+        )
+    return person
+
+
+def seed_roles(staff: Staff, user: AbstractBaseUser, units: dict[str, Unit], tally: Tally) -> None:
+    """Open-ended role assignments; extra roles an administrator added are left alone."""
+    unit = units[ROLE_UNIT_OVERRIDES.get(staff.username, staff.unit)]
+    for role in staff.roles:
+        upsert(
+            RoleAssignment,
+            {"user": user, "role": role, "unit": unit, "starts_on": None},
+            {"ends_on": None},
+            tally,
+        )
+
+
+def seed_partners(units: dict[str, Unit], tally: Tally) -> None:
+    """The partners and the nine MOUs of footnote 1, signed by the Sở."""
+    by_name_en: dict[str, Partner] = {}
+    for name, name_en, country, enterprise in PARTNERS:
+        by_name_en[name_en] = upsert(
+            Partner,
+            {"name": name, "country": country},
+            {"name_en": name_en, "is_enterprise": enterprise},
+            tally,
+        )
+    for name_en, co_signers, signed_on in MOUS:
+        partner = by_name_en[name_en]
+        names = " và ".join([by_name_en[n].name for n in co_signers] + [partner.name])
+        upsert(
+            Agreement,
+            {"partner": partner, "unit": units[SO], "signed_on": signed_on},
+            {
+                "title": f"Biên bản ghi nhớ hợp tác giữa Sở GDĐT TP.HCM và {names}",
+                "expires_on": None,
+                "scope": f"Đồng ký kết: {names}." if co_signers else "",
+            },
+            tally,
+        )

@@ -1,0 +1,77 @@
+"""``manage.py seed_demo``: load the demo directory, log-ins, partners and MOUs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from org import demo
+from org.models import Unit
+
+
+class Command(BaseCommand):
+    """Upsert the demo data (idempotent: a second run creates and changes nothing).
+
+    Every demo log-in gets ``settings.DEMO_PASSWORD``, and ``admin`` is a superuser, so the
+    command refuses to run unless ``DEBUG`` is on or ``--force`` is given.
+    """
+
+    help = "Nạp dữ liệu demo (Load the demo data); chạy lại nhiều lần vẫn an toàn."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Chạy cả khi DEBUG tắt (run even when DEBUG is off).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                _(
+                    "seed_demo tạo tài khoản với mật khẩu công khai nên chỉ chạy khi DEBUG bật; "
+                    "dùng --force nếu thực sự muốn."
+                )
+            )
+        tally = demo.Tally()
+        with transaction.atomic():
+            units = demo.seed_units(tally)
+            password = demo.DemoPassword()
+            for staff in demo.LOGINS:
+                user = demo.seed_user(staff, tally, password)
+                demo.seed_person(staff, units, user, tally)
+                demo.seed_roles(staff, user, units, tally)
+            for staff in demo.STAFF:
+                demo.seed_person(staff, units, None, tally)
+            demo.seed_partners(units, tally)
+
+        self.stdout.write(
+            _("Đã tạo %(created)d, cập nhật %(updated)d bản ghi (created, updated rows).")
+            % {"created": tally.created, "updated": tally.updated}
+        )
+        self._print_logins(units)
+
+    def _print_logins(self, units: dict[str, Unit]) -> None:
+        header = (
+            _("Tên đăng nhập (username)"),
+            _("Vai trò (who)"),
+            _("Đơn vị (unit)"),
+        )
+        rows = [(staff.username, str(staff.who), units[staff.unit].name) for staff in demo.LOGINS]
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(2)]
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.MIGRATE_HEADING(
+                _("Tài khoản demo (mật khẩu: %(password)s) – Demo log-ins (password: %(password)s)")
+                % {"password": settings.DEMO_PASSWORD}
+            )
+        )
+        for i, row in enumerate([header, *rows]):
+            line = f"  {row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}"
+            self.stdout.write(self.style.MIGRATE_LABEL(line) if i == 0 else line)
+        self.stdout.write("")
+        self.stdout.write(_("Mở http://127.0.0.1:8000 (open in a browser)"))
