@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
@@ -9,12 +10,15 @@ from approvals.navigation import display_name, nav_items_for
 
 
 def shell(request: HttpRequest) -> dict[str, object]:
-    """The menu and the signed-in user's name, computed only when a template uses them.
+    """The menu, the language choices and the signed-in user's name.
 
-    Lazy because admin pages and JSON views also run context processors and need neither.
+    The menu and the name are lazy: admin pages also run context processors and need neither.
     """
     user = request.user
     return {
+        # Lazy names, so the switch can show each language in itself ({% language %}); Django's
+        # own name_local for Vietnamese is in decomposed Unicode, which some fonts render badly.
+        "language_choices": settings.LANGUAGES,
         "nav_items": SimpleLazyObject(lambda: nav_items_for(user, request.path)),
         "user_display_name": SimpleLazyObject(lambda: display_name(user)),
     }

@@ -191,6 +191,9 @@ def units_in_scope(user: AnyUser, perm: str = VIEW_UNIT_RECORDS) -> QuerySet[Uni
         return Unit.objects.none()
     if getattr(user, "is_superuser", False):
         return Unit.objects.all()
+    if perm in (VIEW_UNIT_RECORDS, AUDIT_UNIT) and is_auditor(user):
+        # Inspectors read everything, ward-managed schools included (DOMAIN.md §2).
+        return Unit.objects.all()
     direct = list(granted_units(user, perm).values_list("pk", flat=True))
     if not direct:
         return Unit.objects.none()

@@ -11,14 +11,12 @@ from django.utils.translation import ngettext
 
 from approvals.navigation import display_name
 from approvals.permissions import effective_roles
-from org.models import Role, Unit
+from org.models import Person, Role, Unit
 
 #: What each role does, in one sentence, for its card on the home page.
 ROLE_DESCRIPTIONS: dict[str, Promise] = {
     Role.APPLICANT: _("Lập và theo dõi đề nghị đi nước ngoài của chính bạn."),
-    Role.CLERK: _(
-        "Lập, chỉnh sửa hồ sơ thay cho cán bộ trong đơn vị và lập hồ sơ đón đoàn vào."
-    ),
+    Role.CLERK: _("Lập, chỉnh sửa hồ sơ thay cho cán bộ trong đơn vị và lập hồ sơ đón đoàn vào."),
     Role.UNIT_HEAD: _("Phê duyệt bước đầu hồ sơ của đơn vị và trình cơ quan quản lý."),
     Role.DEPT_REVIEWER: _(
         "Thẩm định hồ sơ, yêu cầu bổ sung khi còn thiếu và chuẩn bị dự thảo quyết định."
@@ -67,11 +65,15 @@ class HomeSection:
 
 def home_sections_for_user(user: AbstractBaseUser) -> list[HomeSection]:
     """A card per role the user holds today, own roles first, then acting ones."""
+    held = effective_roles(user)
+    holder_ids = {holder.pk for _role, _unit, holder in held if holder is not None}
+    # One query for the names of everyone the user acts for, not one per acting assignment.
+    names = dict(Person.objects.filter(user_id__in=holder_ids).values_list("user_id", "full_name"))
     return [
         HomeSection(
             role=role,
             unit=unit,
-            acting_for=display_name(holder) if holder is not None else None,
+            acting_for=(names.get(holder.pk) or display_name(holder)) if holder else None,
         )
-        for role, unit, holder in effective_roles(user)
+        for role, unit, holder in held
     ]

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, pagination, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -25,6 +26,7 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     ordering = "-id"
+    invalid_cursor_message = gettext_lazy("Con trỏ phân trang không hợp lệ.")  # type: ignore[assignment]
 
     def get_paginated_response(self, data: Any) -> Response:
         return Response({"results": data, "next": self.get_next_link()})
@@ -58,8 +60,17 @@ def _errors_from_django(exc: DjangoValidationError) -> dict[str, list[str]]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Map every error to the contract's shapes; 400s carry ``errors`` keyed by field."""
+    from delegations.services.errors import RulesBlocked, StateConflict
+
     if isinstance(exc, DjangoValidationError):
         return Response({"errors": _errors_from_django(exc)}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, StateConflict):
+        return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, RulesBlocked):
+        return Response(
+            {"detail": exc.message, "checks": exc.checks},
+            status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Không tìm thấy."))
     elif isinstance(exc, PermissionDenied):

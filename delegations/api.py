@@ -1,0 +1,229 @@
+"""``/api/v1/outbound/``: outbound requests (see ../shared/spec/API.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import get_language
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import Serializer
+
+from delegations import serializers as s
+from delegations.models import OutboundRequest
+from delegations.presenters import outbound_detail
+from delegations.selectors import outbound_get_for_user, outbound_list_for_user
+from delegations.services.outbound import outbound_create, outbound_update
+from delegations.services.outbound_extension import outbound_request_extension
+from delegations.services.outbound_flow import outbound_preview, outbound_submit
+from delegations.services.outbound_trip import (
+    outbound_cancel,
+    outbound_confirm_departure,
+    outbound_confirm_return,
+    outbound_passport_returned,
+    outbound_submit_report,
+    outbound_withdraw,
+)
+from workflow.rules.approvers import resolve_approvers
+
+
+class OutboundListView(GenericAPIView):
+    """List the outbound requests you may see, or create a draft."""
+
+    serializer_class = s.OutboundInSerializer
+
+    def get_queryset(self) -> QuerySet[OutboundRequest]:
+        params = self.request.query_params
+        return outbound_list_for_user(
+            user=self.request.user,
+            status=params.get("status") or None,
+            unit_code=params.get("unit") or None,
+            q=(params.get("q") or "").replace("\x00", "") or None,
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str), OpenApiParameter("unit", str),
+            OpenApiParameter("q", str),
+        ],
+        responses={200: dict},
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        assert page is not None
+        return self.get_paginated_response([s.outbound_summary(r) for r in page])
+
+    @extend_schema(responses={201: dict})
+    def post(self, request: Request) -> Response:
+        serializer = s.OutboundInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        created = outbound_create(actor=request.user, data=serializer.to_input())  # type: ignore[arg-type]
+        return Response(outbound_detail(created), status=status.HTTP_201_CREATED)
+
+
+class OutboundDetailView(GenericAPIView):
+    """One outbound request; PATCH replaces its content while it is a draft or returned."""
+
+    serializer_class = s.OutboundInSerializer
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(outbound_detail(outbound_get_for_user(user=request.user, pk=pk)))
+
+    @extend_schema(responses={200: dict})
+    def patch(self, request: Request, pk: int) -> Response:
+        current = outbound_get_for_user(user=request.user, pk=pk)
+        merged = {**s_current_input(current), **request.data}
+        serializer = s.OutboundInSerializer(data=merged)
+        serializer.is_valid(raise_exception=True)
+        updated = outbound_update(
+            actor=request.user,  # type: ignore[arg-type]
+            request=current,
+            data=serializer.to_input(),
+            version=serializer.validated_data.get("version"),
+        )
+        return Response(outbound_detail(updated))
+
+
+def s_current_input(request: OutboundRequest) -> dict[str, Any]:
+    """The request's current content in the input shape, so PATCH may send only changes."""
+    detail = outbound_detail(request)
+    return {
+        "kind": detail["kind"],
+        "purpose": detail["purpose"],
+        "purpose_category": detail["purpose_category"],
+        "expected_results": detail["expected_results"],
+        "departure_date": detail["departure_date"],
+        "return_date": detail["return_date"],
+        "members": [
+            {"person": m["person"], "role": m["role"]} for m in detail["members"]
+        ],
+        "itinerary": detail["itinerary"],
+        "inviter": detail["inviter"],
+        "funding_source": detail["funding_source"],
+        "estimated_cost": detail["estimated_cost"],
+        "sponsored_by_enterprise": detail["sponsored_by_enterprise"],
+        "tied_to_contract": detail["tied_to_contract"],
+        "work_programme": detail["work_programme"],
+        "presentation_abroad": detail["presentation_abroad"],
+        "presentation_text": detail["presentation_text"],
+        "head_appraisal": detail["head_appraisal"],
+    }
+
+
+def preview_dict(request: OutboundRequest) -> dict[str, Any]:
+    """Route, approvers in order, every check and the earliest expected decision date."""
+    evaluation = outbound_preview(request=request)
+    data = evaluation.as_dict((get_language() or "vi")[:2])
+    language = (get_language() or "vi")[:2]
+    data["approvers"] = [
+        {
+            "step": item.step.kind,
+            "title": item.step.title_en if language == "en" else item.step.title_vi,
+            "role": item.step.role,
+            "unit": item.unit.code if item.unit else None,
+            "due": item.step.due_on.isoformat(),
+            "people": [
+                {
+                    "username": a.user.get_username(),
+                    "full_name": a.full_name,
+                    "acting_for": a.acting_for.get_username() if a.acting_for else None,
+                }
+                for a in item.approvers
+            ],
+        }
+        for item in resolve_approvers(evaluation.steps, unit=request.unit, on=evaluation.on)
+    ]
+    return data
+
+
+class OutboundChecksView(GenericAPIView):
+    """Preview: who will decide, in what order, and what the rules say. Changes nothing."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(preview_dict(outbound_get_for_user(user=request.user, pk=pk)))
+
+
+def _action(
+    serializer_class: type[Serializer],
+    call: Callable[[Any, OutboundRequest, dict[str, Any]], Any],
+    doc: str,
+) -> type[GenericAPIView]:
+    """A POST endpoint that validates its body and calls one service."""
+
+    class ActionView(GenericAPIView):
+        __doc__ = doc
+
+        def get_serializer_class(self) -> type[Serializer]:
+            return serializer_class
+
+        @extend_schema(request=serializer_class, responses={200: dict})
+        def post(self, request: Request, pk: int) -> Response:
+            target = outbound_get_for_user(user=request.user, pk=pk)
+            serializer = serializer_class(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            extra = call(request.user, target, serializer.validated_data)
+            target.refresh_from_db()
+            body = outbound_detail(target)
+            if isinstance(extra, dict):
+                body.update(extra)
+            return Response(body)
+
+    ActionView.__name__ = f"Outbound{serializer_class.__name__}View"
+    return ActionView
+
+
+def _submit(user: Any, request: OutboundRequest, data: dict[str, Any]) -> dict[str, Any]:
+    evaluation = outbound_submit(actor=user, request=request, justifications=data["justifications"])
+    return {"route": str(evaluation.route)}
+
+
+OutboundSubmitView = _action(s.SubmitSerializer, _submit, "Submit or resubmit (422 when blocked).")
+OutboundWithdrawView = _action(
+    s.ReasonSerializer,
+    lambda u, r, d: outbound_withdraw(actor=u, request=r, reason=d["reason"]),
+    "Withdraw before the decision.",
+)
+OutboundCancelView = _action(
+    s.ReasonSerializer,
+    lambda u, r, d: outbound_cancel(actor=u, request=r, reason=d["reason"]),
+    "Cancel after approval, before the return; agencies are told.",
+)
+OutboundExtensionView = _action(
+    s.ExtensionSerializer,
+    lambda u, r, d: outbound_request_extension(
+        actor=u, request=r, new_return_date=d["new_return_date"], reason=d["reason"]
+    )
+    and None,
+    "Ask the same authority for a later return date.",
+)
+OutboundDepartureView = _action(
+    s.DateSerializer,
+    lambda u, r, d: outbound_confirm_departure(actor=u, request=r, date=d["date"]),
+    "Confirm the departure.",
+)
+OutboundReturnView = _action(
+    s.DateSerializer,
+    lambda u, r, d: outbound_confirm_return(actor=u, request=r, date=d["date"]),
+    "Confirm the return; the report and passports fall due.",
+)
+OutboundReportView = _action(
+    s.ReportSerializer,
+    lambda u, r, d: outbound_submit_report(actor=u, request=r, text=d["text"]),
+    "Hand in the post-trip report.",
+)
+OutboundPassportReturnedView = _action(
+    s.PassportReturnedSerializer,
+    lambda u, r, d: {
+        "late": outbound_passport_returned(
+            actor=u, request=r, person_id=d["person"], date=d["date"]
+        )
+    },
+    "Record an official passport handed back (answers whether it was late).",
+)

@@ -1,0 +1,187 @@
+"""A request as people and programs see it: one structure for the API and the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from approvals.models import AgencyNotification, AuditEvent, Decision, Justification, RuleStamp
+from delegations.models import OutboundRequest
+from delegations.selectors import official_trip_counts
+from workflow.rules.registry import Check
+from workflow.selectors import task_rows, tasks_for_request
+from workflow.steps import action_label, step_for
+
+
+def mask_passport(number: str) -> str:
+    """Passport numbers are shown masked; the full number is for the documents only."""
+    return ("•" * max(len(number) - 3, 0)) + number[-3:] if number else ""
+
+
+def _language() -> str:
+    return (get_language() or "vi")[:2]
+
+
+def latest_checks(request: Any, kind: str) -> tuple[list[dict[str, Any]], RuleStamp | None]:
+    stamp = (
+        RuleStamp.objects.filter(request_kind=kind, request_id=request.pk).order_by("-pk").first()
+    )
+    if stamp is None:
+        return [], None
+    language = _language()
+    return [Check.from_json(c).as_dict(language) for c in stamp.checks["checks"]], stamp
+
+
+def task_dicts(request: Any, user: AbstractBaseUser | None = None) -> list[dict[str, Any]]:
+    rows = task_rows(tasks_for_request(request))
+    result = []
+    for row in rows:
+        step = step_for(row.task.flow_task.name)
+        result.append(
+            {
+                "id": row.task.pk,
+                "step": row.task.flow_task.name,
+                "title": str(row.task.flow_task),
+                "status": row.task.status,
+                "assigned_to": row.task.owner.get_username() if row.task.owner else None,
+                "due": row.due.isoformat() if row.due else None,
+                "overdue": row.overdue,
+                "actions": [
+                    {"action": a, "label": action_label(step, a)} for a in step.actions
+                ]
+                if step
+                else [],
+            }
+        )
+    return result
+
+
+def history(kind: str, request_id: int) -> list[dict[str, Any]]:
+    """The timeline, read from the audit log."""
+    events = AuditEvent.objects.filter(
+        object_type__in=[kind, f"delegations.{kind}request"], object_id=str(request_id)
+    ).order_by("seq")
+    return [
+        {
+            "at": timezone.localtime(e.occurred_at).isoformat(),
+            "actor": e.actor_username or None,
+            "acting_for": e.acting_for or None,
+            "action": e.action,
+            "comment": e.comment,
+            "after": e.after,
+        }
+        for e in events
+    ]
+
+
+def notifications(kind: str, request_id: int) -> list[dict[str, Any]]:
+    rows = AgencyNotification.objects.filter(request_kind=kind, request_id=request_id).select_related(
+        "agency"
+    )
+    return [
+        {
+            "id": n.pk,
+            "agency": n.agency.name,
+            "reason": n.reason,
+            "status": n.status,
+            "due": n.due.isoformat(),
+            "sent_at": n.sent_at.isoformat() if n.sent_at else None,
+            "acknowledged_at": n.acknowledged_at.isoformat() if n.acknowledged_at else None,
+        }
+        for n in rows
+    ]
+
+
+def outbound_detail(request: OutboundRequest) -> dict[str, Any]:
+    """Everything the request page and ``GET /api/v1/outbound/{id}/`` show."""
+    members = list(
+        request.members.select_related("person__unit", "passport").order_by("-role", "pk")
+    )
+    trips = official_trip_counts(
+        person_ids=[m.person_id for m in members], year=request.departure_date.year
+    )
+    checks, stamp = latest_checks(request, "outbound")
+    justifications = Justification.objects.filter(
+        request_kind="outbound", request_id=request.pk
+    ).select_related("author")
+    decisions = Decision.objects.filter(request_kind="outbound", request_id=request.pk).select_related(
+        "actor", "acting_for"
+    )
+    return {
+        "id": request.pk,
+        "reference": request.reference,
+        "kind": request.kind,
+        "status": request.status,
+        "status_label": request.get_status_display(),
+        "unit": {"code": request.unit.code, "name": request.unit.name},
+        "route": request.route,
+        "purpose": request.purpose,
+        "purpose_category": request.purpose_category,
+        "expected_results": request.expected_results,
+        "departure_date": request.departure_date.isoformat(),
+        "return_date": request.return_date.isoformat(),
+        "actual_departure": request.actual_departure.isoformat() if request.actual_departure else None,
+        "actual_return": request.actual_return.isoformat() if request.actual_return else None,
+        "members": [
+            {
+                "person": m.person_id,
+                "full_name": m.person.full_name,
+                "unit": m.person.unit.code,
+                "position": m.person.position,
+                "role": m.role,
+                "passport": (
+                    {"kind": m.passport.kind, "number": mask_passport(m.passport.number),
+                     "expires_on": m.passport.expires_on.isoformat()}
+                    if m.passport else None
+                ),
+                "official_trips_this_year": trips.get(m.person_id, 0),
+                "passport_due_on": m.passport_due_on.isoformat() if m.passport_due_on else None,
+                "passport_returned_on": (
+                    m.passport_returned_on.isoformat() if m.passport_returned_on else None
+                ),
+            }
+            for m in members
+        ],
+        "itinerary": [
+            {"country": s.country, "days": s.days, "cities": s.cities} for s in request.itinerary.all()
+        ],
+        "inviter": {
+            "name": request.inviter_name,
+            "country": request.inviter_country,
+            "is_enterprise": request.inviter_is_enterprise,
+            "named_invitation": request.named_invitation,
+        },
+        "funding_source": request.funding_source,
+        "estimated_cost": request.estimated_cost,
+        "sponsored_by_enterprise": request.sponsored_by_enterprise,
+        "tied_to_contract": request.tied_to_contract,
+        "work_programme": request.work_programme,
+        "presentation_abroad": request.presentation_abroad,
+        "presentation_text": request.presentation_text,
+        "head_appraisal": request.head_appraisal,
+        "decision_number": request.decision_number,
+        "decision_date": request.decision_date.isoformat() if request.decision_date else None,
+        "report_due": request.report_due.isoformat() if request.report_due else None,
+        "report_text": request.report_text,
+        "checks": checks,
+        "ruleset_version": stamp.ruleset_version if stamp else None,
+        "justifications": [
+            {"rule": j.rule, "text": j.text, "author": j.author.get_username(),
+             "at": j.created_at.isoformat()}
+            for j in justifications
+        ],
+        "decisions": [
+            {"step": d.step, "action": d.action, "actor": d.actor.get_username(),
+             "acting_for": d.acting_for.get_username() if d.acting_for else None,
+             "comment": d.comment, "data": d.data, "at": d.created_at.isoformat()}
+            for d in decisions
+        ],
+        "current_tasks": task_dicts(request),
+        "history": history("outbound", request.pk),
+        "documents": [],
+        "notifications": notifications("outbound", request.pk),
+        "version": request.version,
+    }

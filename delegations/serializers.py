@@ -1,0 +1,165 @@
+"""API shapes of outbound requests (see ../shared/spec/API.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from delegations.models import (
+    FundingSource,
+    MemberRole,
+    OutboundRequest,
+    PurposeCategory,
+    TripKind,
+)
+from delegations.services.outbound import MemberInput, OutboundInput, StopInput
+
+
+class MemberInSerializer(serializers.Serializer):
+    person = serializers.IntegerField(min_value=1)
+    role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.MEMBER)
+    passport = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    relative_of = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+
+
+class StopInSerializer(serializers.Serializer):
+    country = serializers.RegexField(r"^[A-Za-z]{2}$", error_messages={
+        "invalid": _("Mã quốc gia gồm 2 chữ cái (ISO 3166-1).")
+    })
+    days = serializers.IntegerField(min_value=1, max_value=365)
+    cities = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    major_event = serializers.BooleanField(required=False, default=False)
+
+
+class InviterSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False, allow_blank=True, default="")
+    is_enterprise = serializers.BooleanField(required=False, default=False)
+    named_invitation = serializers.BooleanField(required=False, default=False)
+
+
+class OutboundInSerializer(serializers.Serializer):
+    """What a client sends to create or replace a draft."""
+
+    kind = serializers.ChoiceField(choices=TripKind.choices)
+    purpose = serializers.CharField(max_length=5000)
+    purpose_category = serializers.ChoiceField(choices=PurposeCategory.choices)
+    expected_results = serializers.CharField(required=False, allow_blank=True, default="")
+    departure_date = serializers.DateField()
+    return_date = serializers.DateField()
+    members = MemberInSerializer(many=True, allow_empty=True, max_length=200)
+    itinerary = StopInSerializer(many=True, required=False, default=list, max_length=50)
+    inviter = InviterSerializer(required=False)
+    funding_source = serializers.ChoiceField(choices=FundingSource.choices)
+    funding_details = serializers.CharField(required=False, allow_blank=True, default="")
+    estimated_cost = serializers.IntegerField(min_value=0, max_value=10**13, default=0)
+    sponsored_by_enterprise = serializers.BooleanField(required=False, default=False)
+    tied_to_contract = serializers.BooleanField(required=False, default=False)
+    work_programme = serializers.CharField(required=False, allow_blank=True, default="")
+    presentation_abroad = serializers.BooleanField(required=False, default=False)
+    presentation_text = serializers.CharField(required=False, allow_blank=True, default="")
+    head_appraisal = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False, min_value=1)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["return_date"] < attrs["departure_date"]:
+            raise serializers.ValidationError(
+                {"return_date": [_("Ngày về phải sau hoặc trùng ngày đi.")]}
+            )
+        return attrs
+
+    def to_input(self) -> OutboundInput:
+        data = self.validated_data
+        inviter = data.get("inviter") or {}
+        return OutboundInput(
+            kind=data["kind"],
+            purpose_category=data["purpose_category"],
+            purpose=data["purpose"],
+            expected_results=data.get("expected_results", ""),
+            departure_date=data["departure_date"],
+            return_date=data["return_date"],
+            funding_source=data["funding_source"],
+            funding_details=data.get("funding_details", ""),
+            estimated_cost=data.get("estimated_cost", 0),
+            members=[
+                MemberInput(
+                    person_id=m["person"], role=m["role"], passport_id=m.get("passport"),
+                    relative_of_id=m.get("relative_of"),
+                )
+                for m in data["members"]
+            ],
+            itinerary=[
+                StopInput(
+                    country=s["country"].upper(), days=s["days"], cities=s.get("cities", ""),
+                    major_event=s.get("major_event", False),
+                )
+                for s in data.get("itinerary", [])
+            ],
+            inviter_name=inviter.get("name", ""),
+            inviter_country=(inviter.get("country") or "").upper(),
+            inviter_is_enterprise=inviter.get("is_enterprise", False),
+            named_invitation=inviter.get("named_invitation", False),
+            sponsored_by_enterprise=data.get("sponsored_by_enterprise", False),
+            tied_to_contract=data.get("tied_to_contract", False),
+            work_programme=data.get("work_programme", ""),
+            presentation_abroad=data.get("presentation_abroad", False),
+            presentation_text=data.get("presentation_text", ""),
+            head_appraisal=data.get("head_appraisal", ""),
+        )
+
+
+def outbound_summary(request: OutboundRequest) -> dict[str, Any]:
+    """The list shape."""
+    return {
+        "id": request.pk,
+        "reference": request.reference,
+        "kind": request.kind,
+        "status": request.status,
+        "unit": request.unit.code,
+        "route": request.route,
+        "purpose": request.purpose,
+        "departure_date": request.departure_date.isoformat(),
+        "return_date": request.return_date.isoformat(),
+    }
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class DateSerializer(serializers.Serializer):
+    date = serializers.DateField()
+
+
+class ExtensionSerializer(serializers.Serializer):
+    new_return_date = serializers.DateField()
+    reason = serializers.CharField(max_length=2000)
+
+
+class ReportSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=50000)
+
+
+class PassportReturnedSerializer(serializers.Serializer):
+    person = serializers.IntegerField(min_value=1)
+    date = serializers.DateField()
+
+
+class SubmitSerializer(serializers.Serializer):
+    justifications = serializers.DictField(
+        child=serializers.CharField(max_length=5000, allow_blank=True), required=False, default=dict
+    )
+
+
+class TaskCompleteSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["approve", "return", "reject", "accept", "submit"])
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    missing_items = serializers.ListField(
+        child=serializers.CharField(max_length=500), required=False, default=list, max_length=50
+    )
+    outcome = serializers.ChoiceField(choices=["approve", "reject"], required=False)
+    decision_number = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    decision_date = serializers.DateField(required=False)
+    text = serializers.CharField(required=False, allow_blank=True, max_length=50000)
