@@ -1,0 +1,118 @@
+"""``/api/v1/tasks/``: the inbox, the queue, the archive, and acting on a task."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from viewflow.workflow.models import Task
+
+from config.api import CursorPagination
+from delegations.serializers import TaskCompleteSerializer
+from workflow.selectors import TaskRow, task_list_for_user, task_rows
+from workflow.services import task_claim, task_complete, task_release
+from workflow.steps import step_for
+
+
+class TaskPagination(CursorPagination):
+    ordering = "-id"
+
+
+def task_dict(row: TaskRow) -> dict[str, Any]:
+    task = row.task
+    step = step_for(task.flow_task.name)
+    request = row.request
+    return {
+        "id": task.pk,
+        "step": task.flow_task.name,
+        "title": str(task.flow_task),
+        "request": {
+            "kind": getattr(request, "request_kind", None),
+            "id": request.pk if request else None,
+            "reference": getattr(request, "reference", None),
+            "unit": request.unit.code if request else None,
+        },
+        "status": task.status,
+        "assigned_to": task.owner.get_username() if task.owner else None,
+        "due": row.due.isoformat() if row.due else None,
+        "overdue": row.overdue,
+        "actions": list(step.actions) if step else [],
+    }
+
+
+class TaskListView(GenericAPIView):
+    """Tasks assigned to you (inbox), claimable by you (queue) or completed by you (archive)."""
+
+    pagination_class = TaskPagination
+
+    @extend_schema(
+        parameters=[OpenApiParameter("scope", str, enum=["inbox", "queue", "archive"])],
+        responses={200: dict},
+    )
+    def get(self, request: Request) -> Response:
+        scope = request.query_params.get("scope", "inbox")
+        if scope not in ("inbox", "queue", "archive"):
+            scope = "inbox"
+        page = self.paginate_queryset(task_list_for_user(user=request.user, scope=scope))
+        assert page is not None
+        return self.get_paginated_response([task_dict(r) for r in task_rows(list(page))])
+
+
+def _visible_task(request: Request, task_id: int) -> Task:
+    """A task of a request the user may open; others are 404 (never revealed)."""
+    from django.http import Http404
+
+    from workflow.flows.common import request_of
+    from workflow.selectors import visible_request
+
+    task = Task.objects.select_related("process").filter(pk=task_id).first()
+    if task is None or not visible_request(request.user, request_of(task.process)):
+        raise Http404
+    return task
+
+
+class TaskClaimView(GenericAPIView):
+    """Take a queued task (409 when someone else was faster)."""
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        _visible_task(request, pk)
+        task = task_claim(task_id=pk, user=request.user)  # type: ignore[arg-type]
+        return Response(task_dict(task_rows([task])[0]))
+
+
+class TaskReleaseView(GenericAPIView):
+    """Give a task back to its role's queue."""
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        _visible_task(request, pk)
+        task = task_release(task_id=pk, user=request.user)  # type: ignore[arg-type]
+        return Response(task_dict(task_rows([task])[0]))
+
+
+class TaskCompleteView(GenericAPIView):
+    """Decide: approve, return, reject, accept (and the city decision's fields)."""
+
+    serializer_class = TaskCompleteSerializer
+
+    @extend_schema(request=TaskCompleteSerializer, responses={200: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        _visible_task(request, pk)
+        serializer = TaskCompleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        action = data.pop("action")
+        comment = data.pop("comment", "")
+        step = step_for(Task.objects.get(pk=pk).flow_task.name)
+        if step is not None and step.records_city_decision and "outcome" in data:
+            # The city-decision step takes {"outcome": "approve|reject", ...} per the contract.
+            action = data.pop("outcome")
+        task = task_complete(
+            task_id=pk, user=request.user, action=action, comment=comment, fields=data  # type: ignore[arg-type]
+        )
+        task.refresh_from_db()
+        return Response(task_dict(task_rows([task])[0]))

@@ -1,0 +1,148 @@
+"""Reads of tasks: the inbox, the queue, the archive and a request's open steps."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from approvals import permissions
+from org.calendar import WorkingCalendar, add_working_days, current_calendar
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+#: Permissions the flows' human steps require (``Node.Permission``), unqualified.
+STEP_PERMISSIONS = (
+    permissions.APPROVE_AS_UNIT_HEAD,
+    permissions.DECIDE_FOR_WARD,
+    permissions.REVIEW_FOR_WARD,
+    permissions.REVIEW_FOR_DEPARTMENT,
+    permissions.DECIDE_FOR_DEPARTMENT,
+)
+
+#: Budget (working days) of each step, read from the rule set's "timing" group.
+STEP_BUDGET_PARAM = {
+    "review_by_unit_head": "unit_head_days",
+    "decide_by_ward_chair": "ward_chair_days",
+    "review_by_department": "dept_review_days",
+    "decide_by_director": "director_days",
+    "propose_by_director": "director_days",
+    "record_city_decision": "city_decision_days",
+    "decide_extension_by_ward": "ward_chair_days",
+    "decide_extension_by_director": "director_days",
+    "record_city_extension": "city_decision_days",
+    "review_report": "dept_review_days",
+}
+
+
+def queue_filter(user: AnyUser) -> Q:
+    """Open, unassigned tasks the user may claim through a role in a unit (acting included)."""
+    clause = Q(pk__in=[])
+    for perm in STEP_PERMISSIONS:
+        unit_ids = [str(pk) for pk in permissions.granted_units(user, perm).values_list("pk", flat=True)]
+        if unit_ids:
+            clause |= Q(owner_permission=f"org.{perm}", owner_permission_obj_pk__in=unit_ids)
+    return clause
+
+
+def task_list_for_user(*, user: AnyUser, scope: str = "inbox") -> QuerySet[Task]:
+    """``inbox``: assigned to me; ``queue``: I may claim; ``archive``: I completed."""
+    qs = Task.objects.select_related("process", "owner")
+    if not user.is_authenticated:
+        return qs.none()
+    if scope == "queue":
+        return qs.filter(queue_filter(user), status=STATUS.NEW, owner__isnull=True)
+    if scope == "archive":
+        return qs.filter(owner=user, status=STATUS.DONE)
+    return qs.filter(owner=user, status=STATUS.ASSIGNED)
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    task: Task
+    request: Any
+    due: datetime.date | None
+
+    @property
+    def overdue(self) -> bool:
+        return (
+            self.due is not None
+            and self.task.status in (STATUS.NEW, STATUS.ASSIGNED)
+            and self.due < timezone.localdate()
+        )
+
+
+def _timing() -> dict[str, Any]:
+    from workflow.models import ruleset_params_in_force
+    from workflow.rules.params import as_param_set
+
+    _version, params = ruleset_params_in_force(timezone.localdate())
+    return as_param_set(params).group("timing")
+
+
+def task_due(
+    task: Task, timing: dict[str, Any], calendar: WorkingCalendar
+) -> datetime.date | None:
+    """The step's due date: its budget in working days from the day the task was created."""
+    param = STEP_BUDGET_PARAM.get(task.flow_task.name)
+    if param is None:
+        return None
+    created = timezone.localtime(task.created).date()
+    return add_working_days(created, timing[param], calendar)
+
+
+def task_rows(tasks: list[Task]) -> list[TaskRow]:
+    """Tasks with their requests and due dates, in a constant number of queries."""
+    by_type: dict[int, set[int]] = {}
+    for task in tasks:
+        ct = task.process.artifact_content_type_id
+        if ct is not None and task.process.artifact_object_id is not None:
+            by_type.setdefault(ct, set()).add(task.process.artifact_object_id)
+    requests: dict[tuple[int, int], Model] = {}
+    for ct_id, ids in by_type.items():
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        assert model is not None
+        for obj in model._default_manager.select_related("unit").filter(pk__in=ids):
+            requests[(ct_id, obj.pk)] = obj
+    timing = _timing() if tasks else {}
+    calendar = current_calendar() if tasks else WorkingCalendar()
+    return [
+        TaskRow(
+            task=task,
+            request=requests.get(
+                (task.process.artifact_content_type_id, task.process.artifact_object_id)  # type: ignore[arg-type]
+            ),
+            due=task_due(task, timing, calendar),
+        )
+        for task in tasks
+    ]
+
+
+def tasks_for_request(request: Model, *, open_only: bool = True) -> list[Task]:
+    """Every task of every process about this request (main flow and extensions)."""
+    qs = Task.objects.select_related("process", "owner").filter(
+        process__artifact_content_type=ContentType.objects.get_for_model(request),
+        process__artifact_object_id=request.pk,
+    )
+    if open_only:
+        qs = qs.filter(status__in=(STATUS.NEW, STATUS.ASSIGNED))
+    return list(qs.order_by("pk"))
+
+
+def visible_request(user: AnyUser, request: Model | None) -> bool:
+    """Whether the user may open the request a task belongs to."""
+    if request is None:
+        return False
+    kind = getattr(request, "request_kind", None)
+    if kind == "outbound":
+        from delegations.selectors import outbound_list_for_user
+
+        return outbound_list_for_user(user=user).filter(pk=request.pk).exists()
+    return False
