@@ -1,0 +1,264 @@
+"""Inbound rules (đoàn vào), DOMAIN.md §6: one small function per rule, in registry order."""
+
+from __future__ import annotations
+
+from org.calendar import working_days_between
+from workflow.rules.dates import first_containing, first_overlapping
+from workflow.rules.facts import InboundFacts
+from workflow.rules.param_types import Param, ParamKind
+from workflow.rules.registry import (
+    INBOUND,
+    Confidence,
+    Context,
+    Outcome,
+    Route,
+    Severity,
+    failed,
+    passed,
+    rule,
+)
+from workflow.rules.texts import join_en, join_vi
+
+SGD_LETTERS = "Các văn bản của Sở GDĐT TP.HCM về việc tiếp khách nước ngoài"
+
+
+def is_conference(facts: InboundFacts) -> bool:
+    return facts.is_conference or facts.purpose_category == "conference"
+
+
+@rule(
+    "IN-BLACKOUT",
+    title_vi="Thời gian đón đoàn trùng kỳ thi, ngày nghỉ, nghỉ hè",
+    title_en="Visit during exams, holidays or summer break",
+    basis=SGD_LETTERS,
+    confidence=Confidence.REPORTED,
+    severity=Severity.BLOCK,
+    applies_to=INBOUND,
+    params=(
+        Param(
+            "calendar", ParamKind.DATE_RANGES, [],
+            "Lịch thi, ngày nghỉ, nghỉ hè không đón khách (tính cả ngày đầu và ngày cuối)",
+            "Exams, holidays and summer break (both ends inclusive)",
+        ),
+    ),
+)  # fmt: skip
+def blackout(facts: InboundFacts, ctx: Context) -> Outcome:
+    """Block a visit any of whose days falls in the administrator's blackout calendar."""
+    period = f"{facts.arrival_date:%d/%m/%Y}–{facts.departure_date:%d/%m/%Y}"
+    hit = first_overlapping(ctx.params["calendar"], facts.arrival_date, facts.departure_date)
+    if hit is None:
+        return passed(
+            f"Thời gian đón đoàn {period} không trùng lịch thi, ngày nghỉ.",
+            f"The visit {period} does not fall in exams or holidays.",
+        )
+    return failed(
+        f"Thời gian đón đoàn {period} trùng {hit.display()}.",
+        f"The visit {period} falls in {hit.display()}.",
+    )
+
+
+@rule(
+    "IN-PURPOSE",
+    title_vi="Tư vấn du học, quảng bá học bổng cho học sinh, quảng cáo thương mại",
+    title_en="Study-abroad consulting, scholarship marketing or advertising",
+    basis=SGD_LETTERS,
+    confidence=Confidence.REPORTED,
+    severity=Severity.BLOCK,
+    applies_to=INBOUND,
+)
+def purpose(facts: InboundFacts, ctx: Context) -> Outcome:
+    """Block a visit that recruits students for study abroad or advertises."""
+    found_vi, found_en = [], []
+    if facts.involves_student_recruitment:
+        found_vi.append("tư vấn du học, quảng bá học bổng cho học sinh")
+        found_en.append("study-abroad consulting or scholarship marketing to students")
+    if facts.involves_advertising:
+        found_vi.append("quảng cáo thương mại")
+        found_en.append("commercial advertising")
+    if not found_vi:
+        return passed("Mục đích đón đoàn phù hợp.", "The purpose of the visit is acceptable.")
+    return failed(
+        f"Không được đón đoàn có nội dung {join_vi(found_vi)}.",
+        f"Visits involving {join_en(found_en)} are not allowed.",
+    )
+
+
+@rule(
+    "IN-SPONSOR",
+    title_vi="Có tài trợ hoặc doanh nghiệp tham gia",
+    title_en="Sponsorship or enterprise involvement",
+    basis=SGD_LETTERS,
+    confidence=Confidence.REPORTED,
+    severity=Severity.ROUTE,
+    applies_to=INBOUND,
+)
+def sponsor(facts: InboundFacts, ctx: Context) -> Outcome:
+    """Send to the department (never the ward) a visit with a sponsor or an enterprise."""
+    if not (facts.sponsor or facts.enterprise_involved):
+        return passed("Không có tài trợ hay doanh nghiệp tham gia.", "No sponsor or enterprise.")
+    who = f" ({facts.sponsor})" if facts.sponsor else ""
+    return failed(
+        f"Có tài trợ hoặc doanh nghiệp tham gia{who}: Sở GDĐT xem xét, không giao phường.",
+        f"Sponsorship or enterprise involvement{who}: the department decides, not the ward.",
+        Route.DEPT,
+    )
+
+
+@rule(
+    "IN-CONFERENCE",
+    title_vi="Hội nghị, hội thảo quốc tế: thời hạn trình hồ sơ",
+    title_en="International conference: dossier lead time",
+    basis="Quyết định 06/2020/QĐ-TTg về tổ chức và quản lý hội nghị, hội thảo quốc tế",
+    confidence=Confidence.CONFIRMED,
+    severity=Severity.BLOCK,
+    applies_to=INBOUND,
+    params=(
+        Param(
+            "days", ParamKind.INT, 30,
+            "Số ngày (ngày lịch) tối thiểu trước khi khai mạc",
+            "Calendar days before the opening", minimum=0, maximum=365,
+        ),
+        Param(
+            "days_prime_minister", ParamKind.INT, 40,
+            "Số ngày tối thiểu khi thuộc thẩm quyền Thủ tướng Chính phủ",
+            "Calendar days when the Prime Minister decides", minimum=0, maximum=365,
+        ),
+    ),
+)  # fmt: skip
+def conference(facts: InboundFacts, ctx: Context) -> Outcome:
+    """Block a conference dossier filed fewer than 30 calendar days (40 when the Prime Minister
+    decides) before arrival; every international conference is decided by the City."""
+    if not is_conference(facts):
+        return passed("Không phải hội nghị, hội thảo quốc tế.", "Not an international conference.")
+    key = "days_prime_minister" if facts.prime_minister_decides else "days"
+    required = ctx.params[key]
+    submitted = facts.submitted_on or ctx.on
+    days = (facts.arrival_date - submitted).days
+    arrival = f"{facts.arrival_date:%d/%m/%Y}"
+    if days >= required:
+        return passed(
+            f"Hồ sơ hội nghị, hội thảo quốc tế trình trước {days} ngày (tối thiểu {required}):"
+            " do UBND Thành phố quyết định.",
+            f"Conference dossier filed {days} days ahead (minimum {required}): the City decides.",
+            Route.CITY,
+        )
+    return failed(
+        f"Hồ sơ hội nghị, hội thảo quốc tế chỉ trình trước ngày {arrival} {days} ngày,"
+        f" tối thiểu {required} ngày.",
+        f"Conference dossier filed only {days} days before {arrival}, minimum {required}.",
+        Route.CITY,
+    )
+
+
+@rule(
+    "IN-NOTIFY-LEAD",
+    title_vi="Phê duyệt sát ngày đoàn vào, không kịp thông báo cơ quan chức năng",
+    title_en="Approval too late to notify the agencies",
+    basis="Thực tiễn của các tỉnh, thành",
+    confidence=Confidence.ASSUMED,
+    severity=Severity.JUSTIFY,
+    applies_to=INBOUND,
+    uses=("timing.notify_days",),
+    needs_schedule=True,
+)
+def notify_lead(facts: InboundFacts, ctx: Context) -> Outcome:
+    """Justify a visit whose decision (or expected decision, from the step budgets) comes later
+    than NOTIFY_DAYS working days before arrival."""
+    required = ctx.all_params["timing"]["notify_days"]
+    decision = facts.decision_on or ctx.expected_decision_on or ctx.on
+    days = working_days_between(decision, facts.arrival_date, ctx.calendar)
+    when = f"{decision:%d/%m/%Y}"
+    if days >= required:
+        return passed(
+            f"Dự kiến phê duyệt ngày {when}, trước ngày đoàn vào {days} ngày làm việc"
+            f" (tối thiểu {required}).",
+            f"Decision expected on {when}, {days} working days before arrival"
+            f" (minimum {required}).",
+        )
+    return failed(
+        f"Dự kiến phê duyệt ngày {when}, chỉ còn {days} ngày làm việc trước ngày đoàn vào"
+        f" (tối thiểu {required} để thông báo Công an TP, Sở Ngoại vụ): cần giải trình.",
+        f"Decision expected on {when}, only {days} working days before arrival"
+        f" (minimum {required} to notify the police and Foreign Affairs):"
+        " a justification is required.",
+    )
+
+
+@rule(
+    "IN-VISITOR-DATA",
+    title_vi="Thông tin khách chưa đủ hoặc hộ chiếu hết hạn trong thời gian đón",
+    title_en="Visitor data incomplete or passport expiring during the visit",
+    basis="Luật Nhập cảnh, xuất cảnh, quá cảnh, cư trú của người nước ngoài (Luật 47/2014/QH13)",
+    confidence=Confidence.CONFIRMED,
+    severity=Severity.BLOCK,
+    applies_to=INBOUND,
+)
+def visitor_data(facts: InboundFacts, ctx: Context) -> Outcome:
+    """Block until every visitor has a passport number, nationality and expiry date, and no
+    passport expires before the visit ends."""
+    if not facts.visitors:
+        return failed("Chưa có danh sách khách.", "No visitor is listed.")
+    problems_vi, problems_en = [], []
+    for v in facts.visitors:
+        missing_vi = [
+            label
+            for label, value in (
+                ("số hộ chiếu", v.passport_number),
+                ("quốc tịch", v.nationality),
+                ("ngày hết hạn hộ chiếu", v.passport_expiry),
+            )
+            if not value
+        ]
+        if missing_vi:
+            missing_en = [
+                label
+                for label, value in (
+                    ("passport number", v.passport_number),
+                    ("nationality", v.nationality),
+                    ("passport expiry", v.passport_expiry),
+                )
+                if not value
+            ]
+            problems_vi.append(f"{v.full_name}: thiếu {', '.join(missing_vi)}")
+            problems_en.append(f"{v.full_name}: missing {', '.join(missing_en)}")
+        elif v.passport_expiry is not None and v.passport_expiry < facts.departure_date:
+            expiry = f"{v.passport_expiry:%d/%m/%Y}"
+            problems_vi.append(f"{v.full_name}: hộ chiếu hết hạn ngày {expiry}, trước khi về")
+            problems_en.append(f"{v.full_name}: passport expires on {expiry}, before leaving")
+    if not problems_vi:
+        return passed(
+            f"Thông tin của {len(facts.visitors)} khách đầy đủ, hộ chiếu còn hạn.",
+            f"All {len(facts.visitors)} visitors' data are complete and passports valid.",
+        )
+    return failed(join_vi(problems_vi) + ".", join_en(problems_en) + ".")
+
+
+@rule(
+    "IN-FREEZE",
+    title_vi="Ngày đoàn vào trong thời gian tạm dừng đón khách",
+    title_en="Arrival inside an inbound freeze window",
+    basis="Công văn 630/GDĐT-VP (2020) của Sở GDĐT TP.HCM",
+    confidence=Confidence.CONFIRMED,
+    severity=Severity.BLOCK,
+    applies_to=INBOUND,
+    params=(
+        Param(
+            "windows", ParamKind.DATE_RANGES, [],
+            "Các thời gian tạm dừng đón đoàn vào (tính cả ngày đầu và ngày cuối)",
+            "Freeze windows for inbound visits (both ends inclusive)",
+        ),
+    ),
+)  # fmt: skip
+def freeze(facts: InboundFacts, ctx: Context) -> Outcome:
+    """Block an arrival inside an administrator-declared inbound freeze window."""
+    window = first_containing(ctx.params["windows"], facts.arrival_date)
+    arrival = f"{facts.arrival_date:%d/%m/%Y}"
+    if window is None:
+        return passed(
+            f"Ngày đoàn vào {arrival} không nằm trong thời gian tạm dừng.",
+            f"Arrival on {arrival} is outside every freeze window.",
+        )
+    return failed(
+        f"Ngày đoàn vào {arrival} nằm trong thời gian tạm dừng đón khách: {window.display()}.",
+        f"Arrival on {arrival} falls inside a freeze window: {window.display()}.",
+    )
