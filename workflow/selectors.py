@@ -31,6 +31,7 @@ STEP_PERMISSIONS = (
 STEP_BUDGET_PARAM = {
     "review_by_unit_head": "unit_head_days",
     "decide_by_ward_chair": "ward_chair_days",
+    "propose_by_ward_chair": "ward_chair_days",
     "review_by_department": "dept_review_days",
     "decide_by_director": "director_days",
     "propose_by_director": "director_days",

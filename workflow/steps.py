@@ -38,6 +38,11 @@ STEPS: dict[str, Step] = {
         Step("review_by_unit_head", ("approve", "return", "reject")),
         Step("decide_by_ward_chair", ("approve", "return", "reject")),
         Step(
+            "propose_by_ward_chair",
+            ("approve", "return", "reject"),
+            approve_label=_("Đề xuất, chuyển Sở thẩm định"),
+        ),
+        Step(
             "review_by_department",
             ("approve", "return", "reject"),
             approve_label=_("Thẩm định đạt, trình lãnh đạo Sở"),

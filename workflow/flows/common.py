@@ -71,6 +71,11 @@ def department_of(unit: Unit) -> Unit:
     return department
 
 
+def is_ward_managed(unit: Unit) -> bool:
+    authority = unit.managing_authority
+    return authority is not None and authority.kind == UnitKind.WARD
+
+
 def ward_of(unit: Unit) -> Unit:
     """The ward that manages a ward-managed school."""
     if unit.managing_authority is not None and unit.managing_authority.kind == UnitKind.WARD:

@@ -66,6 +66,7 @@ class OutboundFlow(flow.Flow):
     check_route = (
         flow.Switch()
         .Case(this.decide_by_ward_chair, this.is_ward_route)
+        .Case(this.propose_by_ward_chair, this.is_city_route_via_ward)
         .Default(this.review_by_department)
     )
 
@@ -80,6 +81,21 @@ class OutboundFlow(flow.Flow):
     check_ward_decision = (
         flow.Switch()
         .Case(this.approve, decided(APPROVE))
+        .Case(this.resubmit_by_applicant, decided(RETURN))
+        .Default(this.rejected)
+    )
+
+    # "CITY via ward": the ward chair proposes before the department reviews
+    propose_by_ward_chair = (
+        flow.View(no_stock_view)
+        .Annotation(title=_("Chủ tịch UBND phường đề xuất"))
+        .Permission("org.decide_for_ward", obj=ward_of_process)
+        .Assign(this.same_person_again)
+        .Next(this.check_ward_proposal)
+    )
+    check_ward_proposal = (
+        flow.Switch()
+        .Case(this.review_by_department, decided(APPROVE))
         .Case(this.resubmit_by_applicant, decided(RETURN))
         .Default(this.rejected)
     )
@@ -143,6 +159,7 @@ class OutboundFlow(flow.Flow):
         flow.Switch()
         .Case(this.review_by_unit_head, returned_from("review_by_unit_head"))
         .Case(this.decide_by_ward_chair, returned_from("decide_by_ward_chair"))
+        .Case(this.propose_by_ward_chair, returned_from("propose_by_ward_chair"))
         .Default(this.review_by_department)
     )
 
@@ -186,6 +203,10 @@ class OutboundFlow(flow.Flow):
 
     def is_city_route(self, activation: Any) -> bool:
         return common.request_of(activation.process).route == "CITY"  # type: ignore[attr-defined,no-any-return]
+
+    def is_city_route_via_ward(self, activation: Any) -> bool:
+        request = common.request_of(activation.process)
+        return request.route == "CITY" and common.is_ward_managed(request.unit)  # type: ignore[attr-defined]
 
     def applicant_user(self, activation: Any) -> Any:
         return common.request_of(activation.process).created_by  # type: ignore[attr-defined]
