@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -155,7 +156,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sync-unit-permissions-daily": {
         "task": "approvals.tasks.sync_all_unit_permissions",
-        "schedule": 24 * 60 * 60,
+        "schedule": crontab(hour=0, minute=5),
+    },
+    "advance-trips-by-dates-daily": {
+        "task": "delegations.tasks.advance_trips_by_dates",
+        "schedule": crontab(hour=0, minute=15),
     },
 }
 

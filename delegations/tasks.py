@@ -1,0 +1,13 @@
+"""Periodic work on requests (thin: call a service)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from delegations.services.outbound_trip import outbound_advance_by_dates
+
+
+@shared_task
+def advance_trips_by_dates() -> int:
+    """Daily: approved trips move to travelling / returned on their decision dates."""
+    return outbound_advance_by_dates()

@@ -1,0 +1,54 @@
+"""Real threads against PostgreSQL: one transition however many people click at once."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from approvals.models import AuditEvent, Decision
+from delegations.services.errors import StateConflict
+from delegations.services.outbound_flow import outbound_submit
+from tests.delegations.outbound_helpers import draft
+from tests.factories import make_staff
+from workflow.services import process_for, task_complete
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ten_simultaneous_completions_make_exactly_one_transition(org, teacher_a, head_a):
+    request = draft(teacher_a)
+    outbound_submit(actor=teacher_a.user, request=request)
+    task = process_for(request).task_set.get(status="NEW")
+    # Ten holders of the unit-head role (acting deputies, say) press "approve" together.
+    heads = [head_a.user] + [
+        make_staff(f"head_a_{i}", org.school_a, "unit_head").user for i in range(9)
+    ]
+    barrier = threading.Barrier(len(heads))
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def press(user) -> None:
+        try:
+            barrier.wait()
+            task_complete(task_id=task.pk, user=user, action="approve")
+            result = "ok"
+        except StateConflict:
+            result = "409"
+        except Exception as exc:  # noqa: BLE001 - anything else is the bug this test hunts
+            result = f"error: {exc!r}"
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=press, args=(user,)) for user in heads]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes) == ["409"] * 9 + ["ok"], outcomes
+    assert Decision.objects.filter(task_id=task.pk).count() == 1
+    process = process_for(request)
+    assert process.task_set.filter(flow_task_type="HUMAN", status="NEW").count() == 1
+    assert AuditEvent.objects.filter(action="outbound.review_by_unit_head.approve").count() == 1
