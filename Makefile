@@ -40,7 +40,7 @@ test-services: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy .
+	DEBUG=true $(VENV)/bin/mypy .
 
 format: install
 	$(VENV)/bin/ruff check --fix .
