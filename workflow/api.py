@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
+
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import GenericAPIView
@@ -12,13 +16,15 @@ from viewflow.workflow.models import Task
 
 from config.api import CursorPagination
 from delegations.serializers import TaskCompleteSerializer
-from workflow.selectors import TaskRow, task_list_for_user, task_rows
+from workflow.selectors import TaskFilters, TaskRow, task_list_for_user, task_rows
 from workflow.services import task_claim, task_complete, task_release
 from workflow.steps import step_for
 
 
 class TaskPagination(CursorPagination):
-    ordering = "-id"
+    """Keyset pages by due date (no due date sorts last), then id."""
+
+    ordering = ("sort_due", "id")
 
 
 def task_dict(row: TaskRow) -> dict[str, Any]:
@@ -34,6 +40,7 @@ def task_dict(row: TaskRow) -> dict[str, Any]:
             "id": request.pk if request else None,
             "reference": getattr(request, "reference", None),
             "unit": request.unit.code if request else None,
+            "applicant": getattr(getattr(task, "inbox_entry", None), "applicant_name", None),
         },
         "status": task.status,
         "assigned_to": task.owner.get_username() if task.owner else None,
@@ -49,14 +56,33 @@ class TaskListView(GenericAPIView):
     pagination_class = TaskPagination
 
     @extend_schema(
-        parameters=[OpenApiParameter("scope", str, enum=["inbox", "queue", "archive"])],
+        parameters=[
+            OpenApiParameter("scope", str, enum=["inbox", "queue", "archive"]),
+            OpenApiParameter("kind", str, enum=["outbound", "inbound"]),
+            OpenApiParameter("unit", str),
+            OpenApiParameter("step", str),
+            OpenApiParameter("overdue", bool),
+            OpenApiParameter("q", str, description="reference or applicant name"),
+        ],
         responses={200: dict},
     )
     def get(self, request: Request) -> Response:
-        scope = request.query_params.get("scope", "inbox")
+        params = request.query_params
+        scope = params.get("scope", "inbox")
         if scope not in ("inbox", "queue", "archive"):
             scope = "inbox"
-        page = self.paginate_queryset(task_list_for_user(user=request.user, scope=scope))
+        overdue = params.get("overdue")
+        filters = TaskFilters(
+            kind=params.get("kind") or None,
+            unit=params.get("unit") or None,
+            step=params.get("step") or None,
+            overdue=None if overdue in (None, "") else overdue.lower() in ("1", "true", "yes"),
+            q=(params.get("q") or "").replace("\x00", "")[:100] or None,
+        )
+        queryset = task_list_for_user(user=request.user, scope=scope, filters=filters).annotate(
+            sort_due=Coalesce("inbox_entry__due", Value(datetime.date(9999, 12, 31)))
+        )
+        page = self.paginate_queryset(queryset)
         assert page is not None
         return self.get_paginated_response([task_dict(r) for r in task_rows(list(page))])
 

@@ -84,3 +84,47 @@ def ruleset_params_in_force(on: datetime.date) -> tuple[RuleSetVersion | None, J
     version = ruleset_version_in_force(on)
     params = merge_params(default_params(), version.params if version else {})
     return version, params
+
+
+class InboxEntry(models.Model):
+    """One open or finished human task, denormalised for the inbox at the department's scale.
+
+    Written when viewflow creates a human task and kept in step on every save of the task
+    (``workflow.inbox``): status, owner and the permission that may claim it are copied here with
+    the request's reference, unit, applicant and the step's due date, so the inbox, the queue and
+    the archive are single indexed queries with keyset pagination, whatever the number of tasks.
+    """
+
+    task = models.OneToOneField(
+        "viewflow.Task", on_delete=models.CASCADE, primary_key=True, related_name="inbox_entry"
+    )
+    status = models.CharField(max_length=50, db_index=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    owner_permission = models.CharField(max_length=255, blank=True)
+    permission_unit_id = models.BigIntegerField(null=True, blank=True)
+    step = models.CharField(max_length=64)
+    request_kind = models.CharField(max_length=16)
+    request_id = models.BigIntegerField()
+    reference = models.CharField(max_length=16, blank=True)
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+    applicant_name = models.CharField(max_length=255, blank=True)
+    due = models.DateField(null=True, blank=True)
+    created = models.DateTimeField()
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("công việc")
+        verbose_name_plural = _("công việc")
+        indexes = [
+            models.Index(fields=["owner", "status", "due", "task"], name="inbox_owner_idx"),
+            models.Index(
+                fields=["owner_permission", "permission_unit_id", "status", "due", "task"],
+                name="inbox_queue_idx",
+            ),
+            models.Index(fields=["request_kind", "request_id"], name="inbox_request_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference or self.request_id} · {self.step}"

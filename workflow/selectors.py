@@ -14,7 +14,6 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from approvals import permissions
-from org.calendar import WorkingCalendar, add_working_days, current_calendar
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -43,26 +42,68 @@ STEP_BUDGET_PARAM = {
 }
 
 
-def queue_filter(user: AnyUser) -> Q:
+def queue_filter(user: AnyUser, prefix: str = "inbox_entry__") -> Q:
     """Open, unassigned tasks the user may claim through a role in a unit (acting included)."""
     clause = Q(pk__in=[])
     for perm in STEP_PERMISSIONS:
-        unit_ids = [str(pk) for pk in permissions.granted_units(user, perm).values_list("pk", flat=True)]
+        unit_ids = list(permissions.granted_units(user, perm).values_list("pk", flat=True))
         if unit_ids:
-            clause |= Q(owner_permission=f"org.{perm}", owner_permission_obj_pk__in=unit_ids)
+            clause |= Q(
+                **{
+                    f"{prefix}owner_permission": f"org.{perm}",
+                    f"{prefix}permission_unit_id__in": unit_ids,
+                }
+            )
     return clause
 
 
-def task_list_for_user(*, user: AnyUser, scope: str = "inbox") -> QuerySet[Task]:
-    """``inbox``: assigned to me; ``queue``: I may claim; ``archive``: I completed."""
-    qs = Task.objects.select_related("process", "owner")
+@dataclass(frozen=True)
+class TaskFilters:
+    kind: str | None = None
+    unit: str | None = None
+    step: str | None = None
+    overdue: bool | None = None
+    q: str | None = None
+
+
+def task_list_for_user(
+    *, user: AnyUser, scope: str = "inbox", filters: TaskFilters | None = None
+) -> QuerySet[Task]:
+    """``inbox``: assigned to me; ``queue``: I may claim; ``archive``: I completed.
+
+    Ordered by due date then id (keyset-friendly); every filter is on the indexed
+    :class:`~workflow.models.InboxEntry`, so the cost does not grow with the number of tasks.
+    """
+    qs = Task.objects.select_related("process", "owner", "inbox_entry__unit")
     if not user.is_authenticated:
         return qs.none()
     if scope == "queue":
-        return qs.filter(queue_filter(user), status=STATUS.NEW, owner__isnull=True)
-    if scope == "archive":
-        return qs.filter(owner=user, status=STATUS.DONE)
-    return qs.filter(owner=user, status=STATUS.ASSIGNED)
+        qs = qs.filter(
+            queue_filter(user), inbox_entry__status=STATUS.NEW, inbox_entry__owner__isnull=True
+        )
+    elif scope == "archive":
+        qs = qs.filter(inbox_entry__owner=user, inbox_entry__status=STATUS.DONE)
+    else:
+        qs = qs.filter(inbox_entry__owner=user, inbox_entry__status=STATUS.ASSIGNED)
+    f = filters or TaskFilters()
+    if f.kind:
+        qs = qs.filter(inbox_entry__request_kind=f.kind)
+    if f.unit:
+        qs = qs.filter(inbox_entry__unit__code=f.unit)
+    if f.step:
+        qs = qs.filter(inbox_entry__step=f.step)
+    if f.overdue is not None:
+        today = timezone.localdate()
+        qs = (
+            qs.filter(inbox_entry__due__lt=today)
+            if f.overdue
+            else qs.exclude(inbox_entry__due__lt=today)
+        )
+    if f.q:
+        qs = qs.filter(
+            Q(inbox_entry__reference__icontains=f.q) | Q(inbox_entry__applicant_name__icontains=f.q)
+        )
+    return qs.order_by("inbox_entry__due", "id")
 
 
 @dataclass(frozen=True)
@@ -80,23 +121,19 @@ class TaskRow:
         )
 
 
-def _timing() -> dict[str, Any]:
+def timing_params(on: datetime.date | None = None) -> dict[str, Any]:
+    """The "timing" group of the rule set in force (step budgets, report days...)."""
     from workflow.models import ruleset_params_in_force
     from workflow.rules.params import as_param_set
 
-    _version, params = ruleset_params_in_force(timezone.localdate())
+    _version, params = ruleset_params_in_force(on or timezone.localdate())
     return as_param_set(params).group("timing")
 
 
-def task_due(
-    task: Task, timing: dict[str, Any], calendar: WorkingCalendar
-) -> datetime.date | None:
-    """The step's due date: its budget in working days from the day the task was created."""
-    param = STEP_BUDGET_PARAM.get(task.flow_task.name)
-    if param is None:
-        return None
-    created = timezone.localtime(task.created).date()
-    return add_working_days(created, timing[param], calendar)
+def task_due(task: Task) -> datetime.date | None:
+    """The step's due date, fixed when the task was created (see workflow.inbox)."""
+    entry = getattr(task, "inbox_entry", None)
+    return entry.due if entry is not None else None
 
 
 def task_rows(tasks: list[Task]) -> list[TaskRow]:
@@ -110,17 +147,15 @@ def task_rows(tasks: list[Task]) -> list[TaskRow]:
     for ct_id, ids in by_type.items():
         model = ContentType.objects.get_for_id(ct_id).model_class()
         assert model is not None
-        for obj in model._default_manager.select_related("unit").filter(pk__in=ids):
+        for obj in model._default_manager.select_related("unit", "created_by").filter(pk__in=ids):
             requests[(ct_id, obj.pk)] = obj
-    timing = _timing() if tasks else {}
-    calendar = current_calendar() if tasks else WorkingCalendar()
     return [
         TaskRow(
             task=task,
             request=requests.get(
-                (task.process.artifact_content_type_id, task.process.artifact_object_id)  # type: ignore[arg-type]
+                (task.process.artifact_content_type_id or 0, task.process.artifact_object_id or 0)
             ),
-            due=task_due(task, timing, calendar),
+            due=task_due(task),
         )
         for task in tasks
     ]
@@ -128,7 +163,7 @@ def task_rows(tasks: list[Task]) -> list[TaskRow]:
 
 def tasks_for_request(request: Model, *, open_only: bool = True) -> list[Task]:
     """Every task of every process about this request (main flow and extensions)."""
-    qs = Task.objects.select_related("process", "owner").filter(
+    qs = Task.objects.select_related("process", "owner", "inbox_entry").filter(
         process__artifact_content_type=ContentType.objects.get_for_model(request),
         process__artifact_object_id=request.pk,
     )
@@ -146,4 +181,8 @@ def visible_request(user: AnyUser, request: Model | None) -> bool:
         from delegations.selectors import outbound_list_for_user
 
         return outbound_list_for_user(user=user).filter(pk=request.pk).exists()
+    if kind == "inbound":
+        from delegations.selectors import inbound_list_for_user
+
+        return inbound_list_for_user(user=user).filter(pk=request.pk).exists()
     return False

@@ -1,0 +1,71 @@
+"""Keeping :class:`workflow.models.InboxEntry` in step with viewflow's human tasks."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils import timezone
+from viewflow.workflow.models import Task
+
+from org.calendar import add_working_days, current_calendar
+from workflow.models import InboxEntry
+
+
+def step_due(step: str, created: datetime.datetime) -> datetime.date | None:
+    """The due date of a step created at ``created``: its budget in working days."""
+    from workflow.selectors import STEP_BUDGET_PARAM, timing_params
+
+    param = STEP_BUDGET_PARAM.get(step)
+    if param is None:
+        return None
+    day = timezone.localtime(created).date()
+    return add_working_days(day, timing_params(day)[param], current_calendar())
+
+
+def _applicant_name(request: Any) -> str:
+    person = getattr(request.created_by, "person", None)
+    return person.full_name if person is not None else request.created_by.get_username()
+
+
+@receiver(post_save, sender=Task)
+def task_saved(sender: type, instance: Task, created: bool, **kwargs: Any) -> None:
+    """Create the entry with the task, then copy status and owner on every later save."""
+    if instance.flow_task_type != "HUMAN":
+        return
+    updated = InboxEntry.objects.filter(task=instance).update(
+        status=instance.status,
+        owner=instance.owner_id,
+        owner_permission=instance.owner_permission or "",
+        permission_unit_id=_unit_pk(instance),
+        finished=instance.finished,
+    )
+    if updated:
+        return
+    request = instance.process.artifact
+    if request is None:
+        return
+    step = instance.flow_task.name
+    InboxEntry.objects.create(
+        task=instance,
+        status=instance.status,
+        owner_id=instance.owner_id,
+        owner_permission=instance.owner_permission or "",
+        permission_unit_id=_unit_pk(instance),
+        step=step,
+        request_kind=request.request_kind,
+        request_id=request.pk,
+        reference=request.reference or "",
+        unit_id=request.unit_id,
+        applicant_name=_applicant_name(request),
+        due=step_due(step, instance.created),
+        created=instance.created,
+        finished=instance.finished,
+    )
+
+
+def _unit_pk(task: Task) -> int | None:
+    pk = task.owner_permission_obj_pk
+    return int(pk) if pk and str(pk).isdigit() else None
