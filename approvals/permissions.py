@@ -288,3 +288,19 @@ def acting_holder_for(
             return None
         acting = holder
     return acting
+
+
+def unit_grants(user: AnyUser, perms: Iterable[str]) -> dict[str, list[int]]:
+    """Unit ids per permission codename the user holds directly (one query)."""
+    if not user.is_authenticated:
+        return {}
+    rows = UserObjectPermission.objects.filter(
+        user_id=user.pk,
+        content_type__app_label="org",
+        content_type__model="unit",
+        permission__codename__in=list(perms),
+    ).values_list("permission__codename", "object_pk")
+    grants: dict[str, list[int]] = {}
+    for codename, object_pk in rows:
+        grants.setdefault(codename, []).append(int(object_pk))
+    return grants

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
-from django.db.models import Value
-from django.db.models.functions import Coalesce
+from django.db.models import F
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import GenericAPIView
@@ -22,7 +20,7 @@ from workflow.steps import step_for
 
 
 class TaskPagination(CursorPagination):
-    """Keyset pages by due date (no due date sorts last), then id."""
+    """Keyset pages by due date, then id (the order of the inbox index)."""
 
     ordering = ("sort_due", "id")
 
@@ -79,8 +77,9 @@ class TaskListView(GenericAPIView):
             overdue=None if overdue in (None, "") else overdue.lower() in ("1", "true", "yes"),
             q=(params.get("q") or "").replace("\x00", "")[:100] or None,
         )
+        # The cursor reads its position from an attribute: alias the indexed due date.
         queryset = task_list_for_user(user=request.user, scope=scope, filters=filters).annotate(
-            sort_due=Coalesce("inbox_entry__due", Value(datetime.date(9999, 12, 31)))
+            sort_due=F("inbox_entry__due")
         )
         page = self.paginate_queryset(queryset)
         assert page is not None

@@ -14,15 +14,24 @@ from org.calendar import add_working_days, current_calendar
 from workflow.models import InboxEntry
 
 
-def step_due(step: str, created: datetime.datetime) -> datetime.date | None:
-    """The due date of a step created at ``created``: its budget in working days."""
+#: Steps without a budget of their own (the applicant completing a returned dossier) get this one.
+DEFAULT_BUDGET_PARAM = "dept_review_days"
+
+
+def step_due(step: str, created: datetime.datetime, request: Any = None) -> datetime.date:
+    """The due date of a step created at ``created``: its budget in working days.
+
+    The post-trip report is due on the request's own report date. Every task has a due date, so
+    the inbox can be ordered by it through an index.
+    """
     from workflow.selectors import STEP_BUDGET_PARAM, timing_params
 
-    param = STEP_BUDGET_PARAM.get(step)
-    if param is None:
-        return None
     day = timezone.localtime(created).date()
-    return add_working_days(day, timing_params(day)[param], current_calendar())
+    if step == "submit_report" and getattr(request, "report_due", None):
+        return request.report_due  # type: ignore[no-any-return]
+    timing = timing_params(day)
+    param = STEP_BUDGET_PARAM.get(step, DEFAULT_BUDGET_PARAM)
+    return add_working_days(day, timing[param], current_calendar())
 
 
 def _applicant_name(request: Any) -> str:
@@ -60,7 +69,7 @@ def task_saved(sender: type, instance: Task, created: bool, **kwargs: Any) -> No
         reference=request.reference or "",
         unit_id=request.unit_id,
         applicant_name=_applicant_name(request),
-        due=step_due(step, instance.created),
+        due=step_due(step, instance.created, request),
         created=instance.created,
         finished=instance.finished,
     )

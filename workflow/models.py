@@ -110,7 +110,7 @@ class InboxEntry(models.Model):
     reference = models.CharField(max_length=16, blank=True)
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     applicant_name = models.CharField(max_length=255, blank=True)
-    due = models.DateField(null=True, blank=True)
+    due = models.DateField()
     created = models.DateTimeField()
     finished = models.DateTimeField(null=True, blank=True)
 

@@ -45,8 +45,8 @@ STEP_BUDGET_PARAM = {
 def queue_filter(user: AnyUser, prefix: str = "inbox_entry__") -> Q:
     """Open, unassigned tasks the user may claim through a role in a unit (acting included)."""
     clause = Q(pk__in=[])
-    for perm in STEP_PERMISSIONS:
-        unit_ids = list(permissions.granted_units(user, perm).values_list("pk", flat=True))
+    grants = permissions.unit_grants(user, STEP_PERMISSIONS)
+    for perm, unit_ids in grants.items():
         if unit_ids:
             clause |= Q(
                 **{
@@ -103,7 +103,7 @@ def task_list_for_user(
         qs = qs.filter(
             Q(inbox_entry__reference__icontains=f.q) | Q(inbox_entry__applicant_name__icontains=f.q)
         )
-    return qs.order_by("inbox_entry__due", "id")
+    return qs.order_by("inbox_entry__due", "inbox_entry__task_id")
 
 
 @dataclass(frozen=True)

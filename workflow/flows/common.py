@@ -121,8 +121,9 @@ def unit_head_is_party(process: Any) -> bool:
     heads = set(unit_users_with(APPROVE_AS_UNIT_HEAD, request.unit))  # type: ignore[attr-defined]
     if request.created_by_id in heads:  # type: ignore[attr-defined]
         return True
-    members = request.members.filter(person__user_id__in=heads)  # type: ignore[attr-defined]
-    return bool(members.exists())
+    # Inbound visits have no travellers: their visitors never log in.
+    members = getattr(request, "members", None)
+    return bool(members is not None and members.filter(person__user_id__in=heads).exists())
 
 
 def user_if_still_allowed(user_id: int | None, activation: Any) -> Any:
@@ -140,3 +141,44 @@ def user_if_still_allowed(user_id: int | None, activation: Any) -> Any:
     if perm and not user.has_perm(perm, obj):
         return None
     return user
+
+
+class DelegationGates:
+    """Gate logic shared by the outbound and inbound flows (their decision steps are the same).
+
+    Mixed into a ``flow.Flow``; the nodes refer to these methods through ``this``.
+    """
+
+    def start_process(self, activation: Any, request: Any) -> Any:
+        """Attach the request to the new process (called by the submit service)."""
+        activation.process.artifact = request
+        activation.process.data = {}
+        return activation.process
+
+    def needs_unit_head(self, activation: Any) -> bool:
+        """The unit head's step is skipped when the head files the request or travels in it."""
+        return not unit_head_is_party(activation.process)
+
+    def is_ward_route(self, activation: Any) -> bool:
+        return request_of(activation.process).route == "WARD"  # type: ignore[attr-defined]
+
+    def is_city_route(self, activation: Any) -> bool:
+        return request_of(activation.process).route == "CITY"  # type: ignore[attr-defined]
+
+    def is_city_route_via_ward(self, activation: Any) -> bool:
+        request = request_of(activation.process)
+        return request.route == "CITY" and is_ward_managed(request.unit)  # type: ignore[attr-defined]
+
+    def applicant_user(self, activation: Any) -> Any:
+        return request_of(activation.process).created_by  # type: ignore[attr-defined]
+
+    def same_person_again(self, activation: Any) -> Any:
+        """After a resubmission, the step returns to the person who sent the dossier back."""
+        data = activation.process.data
+        if data.get(RETURNED_FROM) != activation.flow_task.name:
+            return None
+        return user_if_still_allowed(data.get(RETURNED_BY), activation)
+
+    def last_reviewer(self, activation: Any) -> Any:
+        """The department reviewer who handled the dossier before keeps it."""
+        return user_if_still_allowed(activation.process.data.get(REVIEWER), activation)

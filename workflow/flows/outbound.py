@@ -18,6 +18,7 @@ from viewflow.workflow import flow, lock
 from workflow.flows import common
 from workflow.flows.common import (
     ACCEPT,
+    DelegationGates,
     APPROVE,
     REJECT,
     RETURN,
@@ -30,7 +31,7 @@ from workflow.flows.common import (
 )
 
 
-class OutboundFlow(flow.Flow):
+class OutboundFlow(DelegationGates, flow.Flow):
     """Đoàn ra
 
     A request to travel abroad, from the applicant through the unit head and the deciding
@@ -186,41 +187,7 @@ class OutboundFlow(flow.Flow):
     closed = flow.End().Annotation(title=_("Kết thúc"))
     rejected = flow.End().Annotation(title=_("Không phê duyệt"))
 
-    # --- gate logic -------------------------------------------------------------------
-
-    def start_process(self, activation: Any, request: Any) -> Any:
-        """Attach the request to the new process (called by the submit service)."""
-        activation.process.artifact = request
-        activation.process.data = {}
-        return activation.process
-
-    def needs_unit_head(self, activation: Any) -> bool:
-        """The unit head's step is skipped when the head files the request or travels in it."""
-        return not common.unit_head_is_party(activation.process)
-
-    def is_ward_route(self, activation: Any) -> bool:
-        return common.request_of(activation.process).route == "WARD"  # type: ignore[attr-defined,no-any-return]
-
-    def is_city_route(self, activation: Any) -> bool:
-        return common.request_of(activation.process).route == "CITY"  # type: ignore[attr-defined,no-any-return]
-
-    def is_city_route_via_ward(self, activation: Any) -> bool:
-        request = common.request_of(activation.process)
-        return request.route == "CITY" and common.is_ward_managed(request.unit)  # type: ignore[attr-defined]
-
-    def applicant_user(self, activation: Any) -> Any:
-        return common.request_of(activation.process).created_by  # type: ignore[attr-defined]
-
-    def same_person_again(self, activation: Any) -> Any:
-        """After a resubmission, the step returns to the person who sent the dossier back."""
-        data = activation.process.data
-        if data.get(common.RETURNED_FROM) != activation.flow_task.name:
-            return None
-        return common.user_if_still_allowed(data.get(common.RETURNED_BY), activation)
-
-    def last_reviewer(self, activation: Any) -> Any:
-        """The department reviewer who handled the dossier before keeps it."""
-        return common.user_if_still_allowed(activation.process.data.get(common.REVIEWER), activation)
+    # --- effects (the gates are common.DelegationGates) -------------------------------
 
     def on_approved(self, activation: Any) -> None:
         from delegations.services.outbound_flow import outbound_mark_approved

@@ -13,14 +13,19 @@ def main_flow_for(request: Model) -> Any:
         from workflow.flows.outbound import OutboundFlow
 
         return OutboundFlow
+    if kind == "inbound":
+        from workflow.flows.inbound import InboundFlow
+
+        return InboundFlow
     raise LookupError(f"No flow for {type(request).__name__}")
 
 
 def all_flows() -> list[Any]:
     from workflow.flows.extension import OutboundExtensionFlow
+    from workflow.flows.inbound import InboundFlow
     from workflow.flows.outbound import OutboundFlow
 
-    return [OutboundFlow, OutboundExtensionFlow]
+    return [OutboundFlow, OutboundExtensionFlow, InboundFlow]
 
 
 def decision_handler_for(flow_class: Any, request: Model) -> Any:
@@ -32,8 +37,9 @@ def decision_handler_for(flow_class: Any, request: Model) -> Any:
 
         return outbound_extension_decision
     kind = getattr(request, "request_kind", None)
-    if kind == "outbound":
-        from delegations.services.outbound_flow import outbound_apply_decision
+    if kind in ("outbound", "inbound"):
+        # The two flows share their decision steps, and so the service that records them.
+        from delegations.services.outbound_flow import apply_decision
 
-        return outbound_apply_decision
+        return apply_decision
     raise LookupError(f"No decision handler for {type(request).__name__}")

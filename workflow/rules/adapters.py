@@ -13,11 +13,13 @@ from django.utils import timezone
 
 from org.models import Passport, Person, Role, RoleAssignment, Unit, UnitKind
 from workflow.rules.facts import (
+    InboundFacts,
     ItineraryStop,
     MemberFacts,
     OutboundFacts,
     PassportFacts,
     UnitFacts,
+    VisitorFacts,
 )
 
 RESTRICTION_FLAGS = (
@@ -133,9 +135,54 @@ def outbound_facts(request: Any, *, today: datetime.date | None = None) -> Outbo
     )
 
 
+def inbound_facts(visit: Any, *, today: datetime.date | None = None) -> InboundFacts:
+    """The facts of an inbound visit and its visitors (two queries).
+
+    Lead times run from the first submission once there is one, so a decision or an amendment
+    later does not make a dossier filed in time look late.
+    """
+    today = today or timezone.localdate()
+    visitors = tuple(
+        VisitorFacts(
+            full_name=v.full_name,
+            nationality=v.nationality,
+            passport_number=v.passport_number,
+            passport_expiry=v.passport_expiry,
+            title=v.title,
+        )
+        for v in visit.visitors.order_by("order", "pk")
+    )
+    submitted_on = timezone.localtime(visit.submitted_at).date() if visit.submitted_at else today
+    creator_heads = RoleAssignment.objects.effective_on(today).filter(
+        user_id=visit.created_by_id, role=Role.UNIT_HEAD, unit_id=visit.unit_id
+    )
+    return InboundFacts(
+        host_unit=unit_facts(visit.unit),
+        organisation=visit.organisation,
+        country=visit.country,
+        purpose_category=visit.purpose_category,
+        arrival_date=visit.arrival_date,
+        departure_date=visit.departure_date,
+        visitors=visitors,
+        purpose_text=visit.purpose,
+        involves_student_recruitment=visit.involves_student_recruitment,
+        involves_advertising=visit.involves_advertising,
+        sponsor=visit.sponsor,
+        enterprise_involved=visit.enterprise_involved,
+        is_conference=visit.is_conference,
+        senior_guest_level=visit.senior_guest_level,
+        prime_minister_decides=visit.prime_minister_decides,
+        submitted_on=submitted_on,
+        reference=visit.reference,
+        applicant_is_unit_head=creator_heads.exists(),
+    )
+
+
 def facts_for(request: Any, on: datetime.date | None = None) -> Any:
     """Facts for any request the rule pack knows, as of ``on`` (default today)."""
     kind = getattr(request, "request_kind", None)
     if kind == "outbound":
         return outbound_facts(request, today=on)
+    if kind == "inbound":
+        return inbound_facts(request, today=on)
     raise LookupError(f"No facts adapter for {type(request).__name__}")

@@ -1,0 +1,12 @@
+"""Task pages, mounted under ``viec/``."""
+
+from django.urls import path
+
+from workflow import views
+
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:pk>/", views.task_detail, name="task_detail"),
+    path("<int:pk>/nhan/", views.task_claim_view, name="task_claim"),
+    path("<int:pk>/tra-lai-hang-cho/", views.task_release_view, name="task_release"),
+]

@@ -1,0 +1,194 @@
+"""Task pages: the inbox (mine, queue, done) and one task with its dossier and decision form.
+
+Only people who may open the request reach a task (404 otherwise, as for a missing one). The
+decision goes through :func:`workflow.services.task_complete`, which serialises competing
+clicks: the loser gets the 409 page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from viewflow.workflow.models import Task
+
+from delegations.presenters import outbound_detail
+from delegations.selectors import attachment_list_for_request
+from delegations.services.errors import StateConflict, ValidationError
+from delegations.views.common import add_service_errors, conflict_page
+from delegations.views.outbound_detail import current_steps, timeline
+from workflow.flows.common import request_of
+from workflow.selectors import task_list_for_user, task_rows, visible_request
+from workflow.services import OPEN_STATUSES, is_party_to, may_take, task_claim, task_complete, task_release
+from workflow.steps import action_label, step_for
+from workflow.task_forms import TaskDecisionForm
+
+#: The most tasks one tab shows (filters and keyset pages come with a later change).
+TAB_LIMIT = 100
+TABS = (
+    ("inbox", gettext_lazy("Hộp việc")),
+    ("queue", gettext_lazy("Hàng chờ")),
+    ("archive", gettext_lazy("Đã xử lý")),
+)
+#: Steps the applicant completes from the request page (resubmission, report), not here.
+APPLICANT_STEPS = frozenset({"resubmit_by_applicant", "submit_report"})
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Tasks assigned to me, tasks I may claim, and tasks I completed."""
+    tab = request.GET.get("tab", "")
+    if tab not in dict(TABS):
+        # Most steps reach a role's queue, not a person: open there while my inbox is empty.
+        mine = task_list_for_user(user=request.user, scope="inbox").exists()
+        tab = "inbox" if mine else "queue"
+    # Ordered by due date, then task: the most urgent first.
+    tasks = list(task_list_for_user(user=request.user, scope=tab)[: TAB_LIMIT + 1])
+    rows = task_rows(tasks[:TAB_LIMIT])
+    return render(
+        request,
+        "workflow/task_list.html",
+        {
+            "tab": tab,
+            "tabs": TABS,
+            "rows": rows,
+            "truncated": len(tasks) > TAB_LIMIT,
+            "limit": TAB_LIMIT,
+        },
+    )
+
+
+def _visible_task(request: HttpRequest, pk: int) -> tuple[Task, Model]:
+    task = Task.objects.select_related("process", "owner").filter(pk=pk).first()
+    if task is None:
+        raise Http404(_("Không tìm thấy công việc."))
+    subject = request_of(task.process)
+    if not visible_request(request.user, subject):
+        raise Http404(_("Không tìm thấy công việc."))
+    return task, subject
+
+
+def _can_decide(task: Task, subject: Model, user: Any) -> bool:
+    step = step_for(task.flow_task.name)
+    if step is None or step.name in APPLICANT_STEPS or task.status not in OPEN_STATUSES:
+        return False
+    if not may_take(task, user):
+        return False
+    return not (step.is_decision and is_party_to(subject, user))
+
+
+def _render_task(
+    request: HttpRequest,
+    task: Task,
+    subject: Any,
+    *,
+    form: TaskDecisionForm | None = None,
+    errors: dict[str, list[str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    step = step_for(task.flow_task.name)
+    can_decide = _can_decide(task, subject, request.user)
+    if form is None and can_decide and step is not None:
+        form = TaskDecisionForm(step=step)
+    detail = outbound_detail(subject)
+    return render(
+        request,
+        "workflow/task_detail.html",
+        {
+            "task": task,
+            "step": step,
+            "title": getattr(task.flow_task, "task_title", "") or task.flow_task.name,
+            "is_open": task.status in OPEN_STATUSES,
+            "can_decide": can_decide,
+            "can_claim": task.status == "NEW" and task.owner_id is None and may_take(task, request.user),
+            "can_release": task.status == "ASSIGNED" and task.owner_id == request.user.pk
+            and bool(task.owner_permission),
+            "applicant_step": step is not None and step.name in APPLICANT_STEPS,
+            "form": form if can_decide else None,
+            "errors": errors or {},
+            "request_obj": subject,
+            "detail": detail,
+            "steps": current_steps(subject, request.user),
+            "timeline": timeline(detail["history"]),
+            "attachments": list(attachment_list_for_request(subject)),
+        },
+        status=status,
+    )
+
+
+def _conflict(request: HttpRequest, subject: Model, error: StateConflict) -> HttpResponse:
+    return conflict_page(
+        request,
+        error,
+        back_url=reverse("outbound_detail", args=[subject.pk]),
+        back_label=_("Xem hồ sơ"),
+    )
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One task: the dossier, its checks and justifications, and the decision form."""
+    task, subject = _visible_task(request, pk)
+    if request.method != "POST":
+        return _render_task(request, task, subject)
+    step = step_for(task.flow_task.name)
+    if step is None or step.name in APPLICANT_STEPS:
+        return redirect(reverse("outbound_detail", args=[subject.pk]))
+    form = TaskDecisionForm(request.POST, step=step)
+    if not form.is_valid():
+        return _render_task(request, task, subject, form=form, status=400)
+    action = form.cleaned_data["action"]
+    try:
+        task_complete(
+            task_id=task.pk,
+            user=request.user,  # type: ignore[arg-type]
+            action=action,
+            comment=form.cleaned_data.get("comment") or "",
+            fields=form.service_fields(),
+        )
+    except StateConflict as error:
+        return _conflict(request, subject, error)
+    except ValidationError as error:
+        rest = add_service_errors(error, form)
+        task.refresh_from_db()
+        return _render_task(request, task, subject, form=form, errors=rest, status=400)
+    messages.success(
+        request,
+        _("Đã ghi nhận: %(action)s (hồ sơ %(reference)s).")
+        % {"action": action_label(step, action), "reference": getattr(subject, "reference", "")},
+    )
+    return redirect(reverse("inbox"))
+
+
+@login_required
+@require_POST
+def task_claim_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a queued task into my inbox."""
+    task, subject = _visible_task(request, pk)
+    try:
+        task_claim(task_id=task.pk, user=request.user)  # type: ignore[arg-type]
+    except StateConflict as error:
+        return _conflict(request, subject, error)
+    messages.success(request, _("Đã nhận công việc vào hộp việc của bạn."))
+    return redirect(reverse("task_detail", args=[task.pk]))
+
+
+@login_required
+@require_POST
+def task_release_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give a task back to the queue of its role."""
+    task, subject = _visible_task(request, pk)
+    try:
+        task_release(task_id=task.pk, user=request.user)  # type: ignore[arg-type]
+    except StateConflict as error:
+        return _conflict(request, subject, error)
+    messages.success(request, _("Đã trả công việc về hàng chờ."))
+    return redirect(reverse("inbox"))
