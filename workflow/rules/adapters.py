@@ -111,10 +111,12 @@ def outbound_facts(request: Any, *, today: datetime.date | None = None) -> Outbo
     creator_heads = RoleAssignment.objects.effective_on(today).filter(
         user_id=request.created_by_id, role=Role.UNIT_HEAD, unit_id=request.unit_id
     )
+    # Always one query, whether or not the caller's object has its unit cached.
+    request_unit = Unit.objects.select_related("managing_authority").get(pk=request.unit_id)
     return OutboundFacts(
         kind=request.kind,
         purpose_category=request.purpose_category,
-        unit=unit_facts(request.unit),
+        unit=unit_facts(request_unit),
         departure_date=request.departure_date,
         return_date=request.return_date,
         members=tuple(member_facts),
@@ -131,7 +133,7 @@ def outbound_facts(request: Any, *, today: datetime.date | None = None) -> Outbo
         submitted_on=today,
         reference=request.reference,
         applicant_is_unit_head=creator_heads.exists()
-        or any(m.is_unit_head and m.unit.code == request.unit.code for m in member_facts),
+        or any(m.is_unit_head and m.unit.code == request_unit.code for m in member_facts),
     )
 
 
