@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -26,7 +26,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from org.models import ActingAssignment, Role, RoleAssignment, Unit, UnitKind
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 VIEW_UNIT_RECORDS = "view_unit_records"
 FILE_FOR_UNIT = "file_for_unit"
@@ -67,11 +67,11 @@ def _grant_unit(unit: Unit, placement: str, departments: dict[int, Unit]) -> Uni
 
 
 def effective_roles(
-    user: AbstractBaseUser, on: datetime.date | None = None
-) -> list[tuple[str, Unit, AbstractBaseUser | None]]:
+    user: User, on: datetime.date | None = None
+) -> list[tuple[str, Unit, User | None]]:
     """(role, unit, acting_for) for every role the user holds on the day, acting included."""
     day = on or timezone.localdate()
-    held: list[tuple[str, Unit, AbstractBaseUser | None]] = [
+    held: list[tuple[str, Unit, User | None]] = [
         (a.role, a.unit, None)
         for a in RoleAssignment.objects.effective_on(day).filter(user=user).select_related("unit")
     ]
@@ -84,7 +84,7 @@ def effective_roles(
     return held
 
 
-def desired_grants(user: AbstractBaseUser, on: datetime.date | None = None) -> set[tuple[str, int]]:
+def desired_grants(user: User, on: datetime.date | None = None) -> set[tuple[str, int]]:
     """The (permission codename, unit id) pairs the user should hold on the day."""
     roles = effective_roles(user, on)
     if not roles:
@@ -101,7 +101,7 @@ def desired_grants(user: AbstractBaseUser, on: datetime.date | None = None) -> s
 
 
 @transaction.atomic
-def sync_unit_permissions(user: AbstractBaseUser, on: datetime.date | None = None) -> None:
+def sync_unit_permissions(user: User, on: datetime.date | None = None) -> None:
     """Make the user's guardian grants on units match the roles they hold on the day."""
     from django.contrib.auth.models import Permission
     from django.contrib.contenttypes.models import ContentType
@@ -264,8 +264,8 @@ def unit_users_with(perm: str, unit: Unit) -> list[int]:
 
 
 def acting_holder_for(
-    user: AbstractBaseUser, qualified_perm: str, unit_pk: str | int | None
-) -> AbstractBaseUser | None:
+    user: User, qualified_perm: str, unit_pk: str | int | None
+) -> User | None:
     """When the user may use ``perm`` on the unit only through an acting assignment, its holder.
 
     ``None`` when the user holds a role granting it in their own right (or acts for nobody).
@@ -279,7 +279,7 @@ def acting_holder_for(
     departments = {u.pk: u for u in Unit.objects.filter(kind=UnitKind.DEPARTMENT)}
     parents = {u.pk: u for u in Unit.objects.filter(children__isnull=False).distinct()}
     parents.update(departments)
-    acting: AbstractBaseUser | None = None
+    acting: User | None = None
     for role, role_unit, holder in effective_roles(user):
         placement, perms = ROLE_GRANTS[role]
         if codename not in perms or _grant_unit(role_unit, placement, parents).pk != unit.pk:

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from approvals.permissions import request_visibility
-from delegations.models import OutboundMember, OutboundRequest
+from approvals.permissions import REVIEW_FOR_DEPARTMENT, granted_units, request_visibility
+from delegations.models import (
+    Attachment,
+    InboundStatus,
+    InboundVisit,
+    OutboundMember,
+    OutboundRequest,
+    RequestStatus,
+    Route,
+)
 from delegations.models.common import ACTIVE_TRIP_STATUSES
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 
 def outbound_list_for_user(
@@ -21,9 +29,13 @@ def outbound_list_for_user(
 ) -> QuerySet[OutboundRequest]:
     """Outbound requests the user may open, newest first, with what list pages show."""
     qs = OutboundRequest.objects.select_related("unit", "created_by")
+    if not user.is_authenticated:
+        return qs.none()
     clause = request_visibility(user)
     if clause is not None:
-        is_member = OutboundMember.objects.filter(request=OuterRef("pk"), person__user=user)
+        is_member = OutboundMember.objects.filter(
+            request=OuterRef("pk"), person__user_id=int(user.pk)
+        )
         qs = qs.filter(clause | Q(Exists(is_member)))
     if status:
         qs = qs.filter(status=status)
@@ -44,6 +56,52 @@ def outbound_get_for_user(*, user: AnyUser, pk: int) -> OutboundRequest:
     if request is None:
         raise Http404(_("Không tìm thấy hồ sơ."))
     return request
+
+
+#: Ward-route visits the department office has been informed of (the ward chair approved).
+INFORMED_STATUSES = (
+    InboundStatus.APPROVED,
+    InboundStatus.VISITING,
+    InboundStatus.VISIT_ENDED,
+    InboundStatus.CLOSED,
+    InboundStatus.CANCELLED,
+)
+
+
+def inbound_list_for_user(
+    *, user: AnyUser, status: str | None = None, unit_code: str | None = None, q: str | None = None
+) -> QuerySet[InboundVisit]:
+    """Inbound visits the user may open, newest first.
+
+    The host unit's author, clerks and heads; the deciding authority (ward, department); the
+    department office for ward decisions it was informed of; auditors. Others see nothing.
+    """
+    qs = InboundVisit.objects.select_related("unit", "created_by")
+    clause = request_visibility(user)
+    if clause is not None:
+        if granted_units(user, REVIEW_FOR_DEPARTMENT).exists():
+            clause |= Q(route=Route.WARD, status__in=INFORMED_STATUSES)
+        qs = qs.filter(clause)
+    if status:
+        qs = qs.filter(status=status)
+    if unit_code:
+        qs = qs.filter(unit__code=unit_code)
+    if q:
+        qs = qs.filter(
+            Q(reference__icontains=q)
+            | Q(organisation__icontains=q)
+            | Q(purpose__icontains=q)
+            | Q(visitors__full_name__icontains=q)
+        ).distinct()
+    return qs.order_by("-id")
+
+
+def inbound_get_for_user(*, user: AnyUser, pk: int) -> InboundVisit:
+    """One visit, or 404 when it does not exist or the user may not see it."""
+    visit = inbound_list_for_user(user=user).filter(pk=pk).first()
+    if visit is None:
+        raise Http404(_("Không tìm thấy hồ sơ."))
+    return visit
 
 
 def official_trip_counts(
@@ -77,7 +135,7 @@ def overlapping_trips(
     rows = (
         OutboundMember.objects.filter(
             person_id__in=person_ids,
-            request__status__in=ACTIVE_TRIP_STATUSES - {"closed"},
+            request__status__in=ACTIVE_TRIP_STATUSES - {RequestStatus.CLOSED},
             request__departure_date__lte=end,
             request__return_date__gte=start,
         )
@@ -123,3 +181,19 @@ def open_duties(
         if pp_due and pp_due < today and pp_back is None:
             passports.setdefault(person_id, []).append(ref or "")
     return overdue, passports
+
+
+def attachment_list_for_request(request: OutboundRequest) -> QuerySet[Attachment]:
+    """The files of a request the caller already may see, oldest first."""
+    return Attachment.objects.filter(
+        request_kind=request.request_kind, request_id=request.pk
+    ).select_related("uploaded_by")
+
+
+def attachment_get_for_user(*, user: AnyUser, pk: int) -> Attachment:
+    """One attachment of a request the user may open; 404 otherwise, as for a missing one."""
+    attachment = Attachment.objects.filter(pk=pk, request_kind="outbound").first()
+    if attachment is None:
+        raise Http404(_("Không tìm thấy tài liệu."))
+    outbound_get_for_user(user=user, pk=attachment.request_id)
+    return attachment

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
@@ -15,7 +15,7 @@ from viewflow.workflow.status import STATUS
 
 from approvals import permissions
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 #: Permissions the flows' human steps require (``Node.Permission``), unqualified.
 STEP_PERMISSIONS = (

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Model
 from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
@@ -92,11 +92,11 @@ def handle_complete(process: Process, node_name: str) -> bool:
 class Actor:
     """Who completes a task, and for whom when acting."""
 
-    user: AbstractBaseUser
-    acting_for: AbstractBaseUser | None = None
+    user: User
+    acting_for: User | None = None
 
 
-def may_take(task: Task, user: AbstractBaseUser) -> bool:
+def may_take(task: Task, user: User) -> bool:
     """Whether the user may claim or complete the task by role (ownership checked apart)."""
     if task.owner_id is not None:
         return bool(task.owner_id == user.pk)
@@ -105,7 +105,7 @@ def may_take(task: Task, user: AbstractBaseUser) -> bool:
     return bool(task.flow_task.can_assign(user, task))
 
 
-def acting_for(task: Task, user: AbstractBaseUser) -> AbstractBaseUser | None:
+def acting_for(task: Task, user: User) -> User | None:
     """The holder the user acts for, when their right to the task comes from acting only."""
     from approvals.permissions import acting_holder_for
 
@@ -114,7 +114,7 @@ def acting_for(task: Task, user: AbstractBaseUser) -> AbstractBaseUser | None:
     return acting_holder_for(user, task.owner_permission, task.owner_permission_obj_pk)
 
 
-def _guard(task: Task, user: AbstractBaseUser) -> None:
+def _guard(task: Task, user: User) -> None:
     from workflow.flows.common import request_of
 
     if task.status not in OPEN_STATUSES:
@@ -131,7 +131,7 @@ def _guard(task: Task, user: AbstractBaseUser) -> None:
         )
 
 
-def is_party_to(request: Model, user: AbstractBaseUser) -> bool:
+def is_party_to(request: Model, user: User) -> bool:
     """The applicant and every traveller are parties: they never decide on the request."""
     if getattr(request, "created_by_id", None) == user.pk:
         return True
@@ -146,7 +146,7 @@ def _locked_task(task_id: int) -> tuple[Task, Any]:
     return task, task.process.flow_class
 
 
-def task_claim(*, task_id: int, user: AbstractBaseUser) -> Task:
+def task_claim(*, task_id: int, user: User) -> Task:
     """Take a queued task into one's inbox (one owner even on a double click)."""
     task, flow_class = _locked_task(task_id)
     with process_lock(flow_class, task.process_id):
@@ -159,7 +159,7 @@ def task_claim(*, task_id: int, user: AbstractBaseUser) -> Task:
     return task
 
 
-def task_release(*, task_id: int, user: AbstractBaseUser) -> Task:
+def task_release(*, task_id: int, user: User) -> Task:
     """Give an assigned task back to the queue of its role."""
     task, flow_class = _locked_task(task_id)
     with process_lock(flow_class, task.process_id):
@@ -179,7 +179,7 @@ DecisionHandler = Callable[..., None]
 def task_complete(
     *,
     task_id: int,
-    user: AbstractBaseUser,
+    user: User,
     action: str,
     comment: str = "",
     fields: dict[str, Any] | None = None,
@@ -225,7 +225,7 @@ def task_complete(
     return task
 
 
-def _audit_task(task: Task, user: AbstractBaseUser, action: str) -> None:
+def _audit_task(task: Task, user: User, action: str) -> None:
     from approvals.audit import audit_record
     from workflow.flows.common import request_of
 
