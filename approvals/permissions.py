@@ -210,7 +210,7 @@ def has_unit_permission(user: AnyUser, perm: str, unit: Unit) -> bool:
 
 
 def is_auditor(user: AnyUser) -> bool:
-    return user.is_authenticated and granted_units(user, AUDIT_UNIT).exists()
+    return bool(unit_grants(user, [AUDIT_UNIT]))
 
 
 def request_visibility(user: AnyUser) -> Q | None:
@@ -225,23 +225,19 @@ def request_visibility(user: AnyUser) -> Q | None:
 
     if not user.is_authenticated:
         return Q(pk__in=[])
-    if getattr(user, "is_superuser", False) or is_auditor(user):
+    if getattr(user, "is_superuser", False):
+        return None
+    grants = unit_grants(user, MANAGED_PERMISSIONS)  # one query for every role the user holds
+    if grants.get(AUDIT_UNIT):
         return None
     clause = Q(created_by=user)
-    own_units = list(granted_units(user, FILE_FOR_UNIT).values_list("pk", flat=True)) + list(
-        granted_units(user, APPROVE_AS_UNIT_HEAD).values_list("pk", flat=True)
-    )
+    own_units = grants.get(FILE_FOR_UNIT, []) + grants.get(APPROVE_AS_UNIT_HEAD, [])
     if own_units:
         clause |= Q(unit__in=own_units)
     submitted = ~Q(status=RequestStatus.DRAFT)
-    if (
-        granted_units(user, REVIEW_FOR_DEPARTMENT).exists()
-        or granted_units(user, DECIDE_FOR_DEPARTMENT).exists()
-    ):
+    if grants.get(REVIEW_FOR_DEPARTMENT) or grants.get(DECIDE_FOR_DEPARTMENT):
         clause |= Q(route__in=[Route.DEPT, Route.CITY]) & submitted
-    ward_ids = list(granted_units(user, REVIEW_FOR_WARD).values_list("pk", flat=True)) + list(
-        granted_units(user, DECIDE_FOR_WARD).values_list("pk", flat=True)
-    )
+    ward_ids = grants.get(REVIEW_FOR_WARD, []) + grants.get(DECIDE_FOR_WARD, [])
     if ward_ids:
         clause |= Q(unit__in=expand_scope(ward_ids)) & submitted
     return clause
@@ -271,6 +267,11 @@ def acting_holder_for(
     ``None`` when the user holds a role granting it in their own right (or acts for nobody).
     """
     if unit_pk is None:
+        return None
+    # Most people act for nobody: one cheap query settles it.
+    if not ActingAssignment.objects.effective_on(timezone.localdate()).filter(
+        acting_user_id=user.pk
+    ).exists():
         return None
     codename = qualified_perm.split(".", 1)[-1]
     unit = Unit.objects.filter(pk=unit_pk).first()
