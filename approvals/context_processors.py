@@ -9,10 +9,19 @@ from django.utils.functional import SimpleLazyObject
 from approvals.navigation import display_name, nav_items_for
 
 
-def shell(request: HttpRequest) -> dict[str, object]:
-    """The menu, the language choices and the signed-in user's name.
+def _unread_notices(request: HttpRequest) -> int:
+    from approvals.models import Notice
 
-    The menu and the name are lazy: admin pages also run context processors and need neither.
+    if not request.user.is_authenticated:
+        return 0
+    return Notice.objects.filter(user=request.user, read_at__isnull=True).count()
+
+
+def shell(request: HttpRequest) -> dict[str, object]:
+    """The menu, the language choices, the signed-in user's name and unread notices (the bell).
+
+    All lazy: admin pages also run context processors and need none of them; the unread count
+    costs one query, on pages that show the bell.
     """
     user = request.user
     return {
@@ -21,4 +30,5 @@ def shell(request: HttpRequest) -> dict[str, object]:
         "language_choices": settings.LANGUAGES,
         "nav_items": SimpleLazyObject(lambda: nav_items_for(user, request.path)),
         "user_display_name": SimpleLazyObject(lambda: display_name(user)),
+        "unread_notice_count": SimpleLazyObject(lambda: _unread_notices(request)),
     }

@@ -6,6 +6,45 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from approvals.models_documents import (
+    Document,
+    DocumentKind,
+    DocumentRegister,
+    DocumentSeries,
+)
+from approvals.models_outbox import (
+    AgencyRecipient,
+    AlertKind,
+    Channel,
+    DeadlineAlert,
+    MessageStatus,
+    Notice,
+    OutboxMessage,
+)
+
+__all__ = [
+    "AcknowledgementChannel",
+    "AgencyNotification",
+    "AgencyRecipient",
+    "AlertKind",
+    "AuditChainHead",
+    "AuditEvent",
+    "Channel",
+    "DeadlineAlert",
+    "Decision",
+    "Document",
+    "DocumentKind",
+    "DocumentRegister",
+    "DocumentSeries",
+    "Justification",
+    "MessageStatus",
+    "Notice",
+    "NoticeReason",
+    "NoticeStatus",
+    "OutboxMessage",
+    "RuleStamp",
+]
+
 
 class AuditChainHead(models.Model):
     """One row holding the last sequence number and hash; locked to append in order."""
@@ -178,8 +217,18 @@ class NoticeStatus(models.TextChoices):
     FAILED = "failed", _("Gửi lỗi")
 
 
+class AcknowledgementChannel(models.TextChoices):
+    LINK = "link", _("Qua liên kết xác nhận")
+    PAPER = "paper", _("Bằng văn bản")
+    PHONE = "phone", _("Qua điện thoại")
+
+
 class AgencyNotification(RequestRef):
-    """An obligation to notify an agency (Công an TP, Sở Ngoại vụ) of a decision."""
+    """An obligation to notify an agency (Công an TP, Sở Ngoại vụ) of a decision.
+
+    pending → sent (its e-mail went out) → acknowledged (the agency's officer opened the link,
+    or staff recorded a paper or phone acknowledgement); failed when the e-mail could not go.
+    """
 
     agency = models.ForeignKey(
         "org.Unit", verbose_name=_("cơ quan nhận"), on_delete=models.PROTECT, related_name="+"
@@ -193,6 +242,19 @@ class AgencyNotification(RequestRef):
     sent_at = models.DateTimeField(_("đã gửi lúc"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
     acknowledgement_note = models.CharField(_("ghi chú xác nhận"), max_length=255, blank=True)
+    acknowledged_via = models.CharField(
+        _("hình thức xác nhận"), max_length=16, choices=AcknowledgementChannel.choices, blank=True
+    )
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi nhận"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    #: Set once, when the department reviewers were told nobody acknowledged in time.
+    escalated_at = models.DateTimeField(_("đã báo quá hạn lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("thông báo cơ quan chức năng")

@@ -16,6 +16,8 @@ MENU: tuple[tuple[str, Promise], ...] = (
     ("outbound_list", _("Đoàn ra")),
     ("inbound_list", _("Đoàn vào")),
     ("inbox", _("Hộp việc")),
+    ("abroad_now", _("Đang ở nước ngoài")),
+    ("report_dashboard", _("Báo cáo")),
     ("directory", _("Danh bạ")),
 )
 

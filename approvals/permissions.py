@@ -249,9 +249,7 @@ def unit_users_with(perm: str, unit: Unit) -> list[int]:
 
     return list(
         UserObjectPermission.objects.filter(
-            permission__in=Permission.objects.filter(
-                content_type__app_label="org", codename=perm
-            ),
+            permission__in=Permission.objects.filter(content_type__app_label="org", codename=perm),
             object_pk=str(unit.pk),
             content_type__app_label="org",
             content_type__model="unit",
@@ -259,9 +257,7 @@ def unit_users_with(perm: str, unit: Unit) -> list[int]:
     )
 
 
-def acting_holder_for(
-    user: User, qualified_perm: str, unit_pk: str | int | None
-) -> User | None:
+def acting_holder_for(user: User, qualified_perm: str, unit_pk: str | int | None) -> User | None:
     """When the user may use ``perm`` on the unit only through an acting assignment, its holder.
 
     ``None`` when the user holds a role granting it in their own right (or acts for nobody).
@@ -269,9 +265,11 @@ def acting_holder_for(
     if unit_pk is None:
         return None
     # Most people act for nobody: one cheap query settles it.
-    if not ActingAssignment.objects.effective_on(timezone.localdate()).filter(
-        acting_user_id=user.pk
-    ).exists():
+    if (
+        not ActingAssignment.objects.effective_on(timezone.localdate())
+        .filter(acting_user_id=user.pk)
+        .exists()
+    ):
         return None
     codename = qualified_perm.split(".", 1)[-1]
     unit = Unit.objects.filter(pk=unit_pk).first()

@@ -1,7 +1,16 @@
 from django.urls import path
 
-from approvals import views
+from approvals import views, views_notifications
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("thong-bao/", views_notifications.notice_list, name="notice_list"),
+    path("thong-bao/<int:pk>/", views_notifications.notice_open, name="notice_open"),
+    path("thong-bao/da-doc/", views_notifications.notice_read_all, name="notice_read_all"),
+    # Public: an agency officer opens it from the e-mail, without an account.
+    path(
+        "xac-nhan/<str:token>/",
+        views_notifications.agency_acknowledge,
+        name="agency_acknowledge",
+    ),
 ]

@@ -9,4 +9,6 @@ urlpatterns = [
     path("", include("org.api_urls")),
     path("", include("delegations.api_urls")),
     path("", include("workflow.api_urls")),
+    path("", include("approvals.api_urls")),
+    path("", include("approvals.record_api_urls")),
 ]

@@ -7,6 +7,7 @@ mode. Production sets ``DATABASE_URL`` (PostgreSQL), ``REDIS_URL``, ``SECRET_KEY
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from pathlib import Path
 
@@ -162,6 +163,20 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "delegations.tasks.advance_trips_by_dates",
         "schedule": crontab(hour=0, minute=15),
     },
+    "advance-visits-by-dates-daily": {
+        "task": "delegations.tasks.advance_visits_by_dates",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    # The outbox: rows left unsent (Redis down, worker killed) go out within a minute.
+    "sweep-outbox": {"task": "approvals.tasks.sweep_outbox", "schedule": 60.0},
+    "send-reminders-hourly": {
+        "task": "approvals.tasks.send_reminders",
+        "schedule": crontab(minute=10),
+    },
+    "escalate-agency-notices-daily": {
+        "task": "approvals.tasks.escalate_agency_notices",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 
 if REDIS_URL:
@@ -185,6 +200,14 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "doanravao@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The public address of the site, for links in e-mails (acknowledgement links, tasks).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The outbox (docs/notifications.md): tries per message, backoff base, when a claim is stale.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6)
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
+OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120)
+OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 30)
+AGENCY_ACK_MAX_AGE_DAYS = env_int("AGENCY_ACK_MAX_AGE_DAYS", 30)
 
 REST_FRAMEWORK = {
     # Token first: DRF answers 401 (not 403) only when the first class sends WWW-Authenticate.
@@ -209,6 +232,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Units send the annual foreign-affairs report to the Sở by this day, "MM-DD" (Hải Phòng: 12-10).
+ANNUAL_REPORT_DEADLINE = env_str("ANNUAL_REPORT_DEADLINE", "10-15")
+try:
+    datetime.date.fromisoformat(f"2000-{ANNUAL_REPORT_DEADLINE}")
+except ValueError as _exc:
+    raise ImproperlyConfigured(
+        f"ANNUAL_REPORT_DEADLINE must be MM-DD, not {ANNUAL_REPORT_DEADLINE!r}."
+    ) from _exc
 
 # Demo log-ins share one password; production never runs seed_demo.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo12345")

@@ -14,8 +14,11 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", include("config.api_urls")),
+    path("doan-ra/", include("delegations.urls")),
+    path("viec/", include("workflow.urls")),
     path("", include("org.urls")),
     path("", include("approvals.urls")),
+    path("", include("approvals.record_urls")),
 ]
 
 if settings.DEBUG:

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
@@ -16,11 +15,11 @@ from rest_framework.serializers import Serializer
 
 from delegations import serializers as s
 from delegations.models import OutboundRequest
-from delegations.presenters import outbound_detail
+from delegations.presenters import outbound_detail, preview_dict
 from delegations.selectors import outbound_get_for_user, outbound_list_for_user
 from delegations.services.outbound import outbound_create, outbound_update
 from delegations.services.outbound_extension import outbound_request_extension
-from delegations.services.outbound_flow import outbound_preview, outbound_submit
+from delegations.services.outbound_flow import outbound_submit
 from delegations.services.outbound_trip import (
     outbound_cancel,
     outbound_confirm_departure,
@@ -29,7 +28,6 @@ from delegations.services.outbound_trip import (
     outbound_submit_report,
     outbound_withdraw,
 )
-from workflow.rules.approvers import resolve_approvers
 
 
 class OutboundListView(GenericAPIView):
@@ -116,32 +114,6 @@ def s_current_input(request: OutboundRequest) -> dict[str, Any]:
     }
 
 
-def preview_dict(request: OutboundRequest) -> dict[str, Any]:
-    """Route, approvers in order, every check and the earliest expected decision date."""
-    evaluation = outbound_preview(request=request)
-    data = evaluation.as_dict((get_language() or "vi")[:2])
-    language = (get_language() or "vi")[:2]
-    data["approvers"] = [
-        {
-            "step": item.step.kind,
-            "title": item.step.title_en if language == "en" else item.step.title_vi,
-            "role": item.step.role,
-            "unit": item.unit.code if item.unit else None,
-            "due": item.step.due_on.isoformat(),
-            "people": [
-                {
-                    "username": a.user.get_username(),
-                    "full_name": a.full_name,
-                    "acting_for": a.acting_for.get_username() if a.acting_for else None,
-                }
-                for a in item.approvers
-            ],
-        }
-        for item in resolve_approvers(evaluation.steps, unit=request.unit, on=evaluation.on)
-    ]
-    return data
-
-
 class OutboundChecksView(GenericAPIView):
     """Preview: who will decide, in what order, and what the rules say. Changes nothing."""
 
@@ -152,10 +124,15 @@ class OutboundChecksView(GenericAPIView):
 
 def _action(
     serializer_class: type[Serializer],
-    call: Callable[[Any, OutboundRequest, dict[str, Any]], Any],
+    call: Callable[[Any, Any, dict[str, Any]], Any],
     doc: str,
+    *,
+    getter: Callable[..., Any] = outbound_get_for_user,
+    present: Callable[[Any], dict[str, Any]] = outbound_detail,
+    prefix: str = "Outbound",
 ) -> type[GenericAPIView]:
-    """A POST endpoint that validates its body and calls one service."""
+    """A POST endpoint that validates its body and calls one service (any kind of request:
+    ``getter`` finds it for the user or 404s, ``present`` answers with its detail)."""
 
     class ActionView(GenericAPIView):
         __doc__ = doc
@@ -165,17 +142,17 @@ def _action(
 
         @extend_schema(request=serializer_class, responses={200: dict})
         def post(self, request: Request, pk: int) -> Response:
-            target = outbound_get_for_user(user=request.user, pk=pk)
+            target = getter(user=request.user, pk=pk)
             serializer = serializer_class(data=request.data)
             serializer.is_valid(raise_exception=True)
             extra = call(request.user, target, serializer.validated_data)
             target.refresh_from_db()
-            body = outbound_detail(target)
+            body = present(target)
             if isinstance(extra, dict):
                 body.update(extra)
             return Response(body)
 
-    ActionView.__name__ = f"Outbound{serializer_class.__name__}View"
+    ActionView.__name__ = f"{prefix}{serializer_class.__name__}View"
     return ActionView
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from delegations import api
+from delegations import api, api_inbound
 
 urlpatterns = [
     path("outbound/", api.OutboundListView.as_view(), name="api-outbound-list"),
@@ -25,5 +25,39 @@ urlpatterns = [
     path(
         "outbound/<int:pk>/passport-returned/", api.OutboundPassportReturnedView.as_view(),
         name="api-outbound-passport-returned",
+    ),
+    path("inbound/", api_inbound.InboundListView.as_view(), name="api-inbound-list"),
+    path("inbound/<int:pk>/", api_inbound.InboundDetailView.as_view(), name="api-inbound-detail"),
+    path(
+        "inbound/<int:pk>/checks/", api_inbound.InboundChecksView.as_view(),
+        name="api-inbound-checks",
+    ),
+    path(
+        "inbound/<int:pk>/submit/", api_inbound.InboundSubmitView.as_view(),
+        name="api-inbound-submit",
+    ),
+    path(
+        "inbound/<int:pk>/withdraw/", api_inbound.InboundWithdrawView.as_view(),
+        name="api-inbound-withdraw",
+    ),
+    path(
+        "inbound/<int:pk>/cancel/", api_inbound.InboundCancelView.as_view(),
+        name="api-inbound-cancel",
+    ),
+    path(
+        "inbound/<int:pk>/residence-declared/", api_inbound.InboundResidenceView.as_view(),
+        name="api-inbound-residence-declared",
+    ),
+    path(
+        "inbound/<int:pk>/amend/", api_inbound.InboundAmendView.as_view(),
+        name="api-inbound-amend",
+    ),
+    path(
+        "inbound/<int:pk>/report/", api_inbound.InboundReportView.as_view(),
+        name="api-inbound-report",
+    ),
+    path(
+        "inbound/<int:pk>/visitors/import/", api_inbound.InboundVisitorImportView.as_view(),
+        name="api-inbound-visitors-import",
     ),
 ]

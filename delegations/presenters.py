@@ -8,9 +8,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from approvals.documents.selectors import documents_for_request
 from approvals.models import AgencyNotification, AuditEvent, Decision, Justification, RuleStamp
-from delegations.models import OutboundRequest
+from delegations.models import InboundVisit, OutboundRequest
 from delegations.selectors import official_trip_counts
+from delegations.services.outbound_flow import outbound_preview
+from workflow.rules.approvers import resolve_approvers
 from workflow.rules.registry import Check
 from workflow.selectors import task_rows, tasks_for_request
 from workflow.steps import action_label, step_for
@@ -60,10 +63,11 @@ def task_dicts(request: Any, user: AbstractBaseUser | None = None) -> list[dict[
 
 
 def history(kind: str, request_id: int) -> list[dict[str, Any]]:
-    """The timeline, read from the audit log."""
-    events = AuditEvent.objects.filter(
-        object_type__in=[kind, f"delegations.{kind}request"], object_id=str(request_id)
-    ).order_by("seq")
+    """The timeline, read from the audit log (amendments show their before and after)."""
+    labels = [kind, f"delegations.{kind}request", f"delegations.{kind}visit"]
+    events = AuditEvent.objects.filter(object_type__in=labels, object_id=str(request_id)).order_by(
+        "seq"
+    )
     return [
         {
             "at": timezone.localtime(e.occurred_at).isoformat(),
@@ -71,6 +75,7 @@ def history(kind: str, request_id: int) -> list[dict[str, Any]]:
             "acting_for": e.acting_for or None,
             "action": e.action,
             "comment": e.comment,
+            "before": e.before,
             "after": e.after,
         }
         for e in events
@@ -95,6 +100,48 @@ def notifications(kind: str, request_id: int) -> list[dict[str, Any]]:
     ]
 
 
+def record_detail(request: Any) -> dict[str, Any]:
+    """What every request shows, outbound or inbound: identity, state, decisions, the record."""
+    kind = request.request_kind
+    checks, stamp = latest_checks(request, kind)
+    justifications = Justification.objects.filter(
+        request_kind=kind, request_id=request.pk
+    ).select_related("author")
+    decisions = Decision.objects.filter(request_kind=kind, request_id=request.pk).select_related(
+        "actor", "acting_for"
+    )
+    return {
+        "id": request.pk,
+        "reference": request.reference,
+        "status": request.status,
+        "status_label": request.get_status_display(),
+        "unit": {"code": request.unit.code, "name": request.unit.name},
+        "route": request.route,
+        "decision_number": request.decision_number,
+        "decision_date": request.decision_date.isoformat() if request.decision_date else None,
+        "report_due": request.report_due.isoformat() if request.report_due else None,
+        "report_text": request.report_text,
+        "checks": checks,
+        "ruleset_version": stamp.ruleset_version if stamp else None,
+        "justifications": [
+            {"rule": j.rule, "text": j.text, "author": j.author.get_username(),
+             "at": j.created_at.isoformat()}
+            for j in justifications
+        ],
+        "decisions": [
+            {"step": d.step, "action": d.action, "actor": d.actor.get_username(),
+             "acting_for": d.acting_for.get_username() if d.acting_for else None,
+             "comment": d.comment, "data": d.data, "at": d.created_at.isoformat()}
+            for d in decisions
+        ],
+        "current_tasks": task_dicts(request),
+        "history": history(kind, request.pk),
+        "documents": documents_for_request(kind, request.pk),
+        "notifications": notifications(kind, request.pk),
+        "version": request.version,
+    }
+
+
 def outbound_detail(request: OutboundRequest) -> dict[str, Any]:
     """Everything the request page and ``GET /api/v1/outbound/{id}/`` show."""
     members = list(
@@ -103,21 +150,9 @@ def outbound_detail(request: OutboundRequest) -> dict[str, Any]:
     trips = official_trip_counts(
         person_ids=[m.person_id for m in members], year=request.departure_date.year
     )
-    checks, stamp = latest_checks(request, "outbound")
-    justifications = Justification.objects.filter(
-        request_kind="outbound", request_id=request.pk
-    ).select_related("author")
-    decisions = Decision.objects.filter(request_kind="outbound", request_id=request.pk).select_related(
-        "actor", "acting_for"
-    )
     return {
-        "id": request.pk,
-        "reference": request.reference,
+        **record_detail(request),
         "kind": request.kind,
-        "status": request.status,
-        "status_label": request.get_status_display(),
-        "unit": {"code": request.unit.code, "name": request.unit.name},
-        "route": request.route,
         "purpose": request.purpose,
         "purpose_category": request.purpose_category,
         "expected_results": request.expected_results,
@@ -162,26 +197,79 @@ def outbound_detail(request: OutboundRequest) -> dict[str, Any]:
         "presentation_abroad": request.presentation_abroad,
         "presentation_text": request.presentation_text,
         "head_appraisal": request.head_appraisal,
-        "decision_number": request.decision_number,
-        "decision_date": request.decision_date.isoformat() if request.decision_date else None,
-        "report_due": request.report_due.isoformat() if request.report_due else None,
-        "report_text": request.report_text,
-        "checks": checks,
-        "ruleset_version": stamp.ruleset_version if stamp else None,
-        "justifications": [
-            {"rule": j.rule, "text": j.text, "author": j.author.get_username(),
-             "at": j.created_at.isoformat()}
-            for j in justifications
-        ],
-        "decisions": [
-            {"step": d.step, "action": d.action, "actor": d.actor.get_username(),
-             "acting_for": d.acting_for.get_username() if d.acting_for else None,
-             "comment": d.comment, "data": d.data, "at": d.created_at.isoformat()}
-            for d in decisions
-        ],
-        "current_tasks": task_dicts(request),
-        "history": history("outbound", request.pk),
-        "documents": [],
-        "notifications": notifications("outbound", request.pk),
-        "version": request.version,
     }
+
+
+def _iso(day: Any) -> str | None:
+    return day.isoformat() if day else None
+
+
+def inbound_detail(visit: InboundVisit) -> dict[str, Any]:
+    """Everything the visit page and ``GET /api/v1/inbound/{id}/`` show."""
+    return {
+        **record_detail(visit),
+        "host_unit": {"code": visit.unit.code, "name": visit.unit.name},
+        "organisation": visit.organisation,
+        "country": visit.country,
+        "purpose_category": visit.purpose_category,
+        "purpose": visit.purpose,
+        "arrival_date": visit.arrival_date.isoformat(),
+        "departure_date": visit.departure_date.isoformat(),
+        "actual_arrival": _iso(visit.actual_arrival),
+        "actual_departure": _iso(visit.actual_departure),
+        "visitors": [
+            {
+                "id": v.pk,
+                "full_name": v.full_name,
+                "nationality": v.nationality,
+                "passport_number": mask_passport(v.passport_number),
+                "passport_expiry": _iso(v.passport_expiry),
+                "date_of_birth": _iso(v.date_of_birth),
+                "organisation": v.organisation,
+                "title": v.title,
+            }
+            for v in visit.visitors.order_by("order", "pk")
+        ],
+        "programme": visit.programme,
+        "venues": visit.venues,
+        "interpreter": visit.interpreter,
+        "press_coverage": visit.press_coverage,
+        "sponsor": visit.sponsor,
+        "enterprise_involved": visit.enterprise_involved,
+        "involves_student_recruitment": visit.involves_student_recruitment,
+        "involves_advertising": visit.involves_advertising,
+        "is_conference": visit.is_conference,
+        "senior_guest_level": visit.senior_guest_level,
+        "prime_minister_decides": visit.prime_minister_decides,
+        "accommodation": {"kind": visit.accommodation_kind, "address": visit.accommodation_address},
+        "residence_declared_at": _iso(visit.residence_declared_at),
+    }
+
+
+def preview_dict(request: Any) -> dict[str, Any]:
+    """Route, approvers in order, every check and the earliest expected decision date.
+
+    For any request (outbound or inbound): the rule pack reads its facts by kind.
+    """
+    evaluation = outbound_preview(request=request)
+    data = evaluation.as_dict((get_language() or "vi")[:2])
+    language = (get_language() or "vi")[:2]
+    data["approvers"] = [
+        {
+            "step": item.step.kind,
+            "title": item.step.title_en if language == "en" else item.step.title_vi,
+            "role": item.step.role,
+            "unit": item.unit.code if item.unit else None,
+            "due": item.step.due_on.isoformat(),
+            "people": [
+                {
+                    "username": a.user.get_username(),
+                    "full_name": a.full_name,
+                    "acting_for": a.acting_for.get_username() if a.acting_for else None,
+                }
+                for a in item.approvers
+            ],
+        }
+        for item in resolve_approvers(evaluation.steps, unit=request.unit, on=evaluation.on)
+    ]
+    return data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from delegations.services.inbound_visit import inbound_advance_by_dates
 from delegations.services.outbound_trip import outbound_advance_by_dates
 
 
@@ -11,3 +12,9 @@ from delegations.services.outbound_trip import outbound_advance_by_dates
 def advance_trips_by_dates() -> int:
     """Daily: approved trips move to travelling / returned on their decision dates."""
     return outbound_advance_by_dates()
+
+
+@shared_task
+def advance_visits_by_dates() -> int:
+    """Daily: approved visits start on their arrival date and end after their departure."""
+    return inbound_advance_by_dates()

@@ -16,7 +16,7 @@ from typing import Literal
 
 from django.utils.translation import gettext as _
 
-Kind = Literal["units", "staff"]
+Kind = Literal["units", "staff", "visitors"]
 
 # Normalised sheet names (see ``normalise``) for each kind of table.
 SHEET_NAMES: dict[str, Kind] = {"don_vi": "units", "can_bo": "staff"}
@@ -84,7 +84,7 @@ def _table(rows: Iterable[Iterable[object]], source: str, kind: Kind | None) -> 
     return table
 
 
-def _read_xlsx(data: bytes) -> list[Table]:
+def _read_xlsx(data: bytes, kind: Kind | None = None) -> list[Table]:
     import openpyxl
 
     try:
@@ -103,9 +103,12 @@ def _read_xlsx(data: bytes) -> list[Table]:
         # A workbook without the named sheets is still accepted when its first sheet's header
         # says what it holds, as for a CSV file.
         sheets = named or [(workbook.worksheets[0], None)]
+        if kind is not None:
+            # A file of one known kind (a visitor list): its first sheet, whatever its name.
+            sheets = [(workbook.worksheets[0], kind)]
         tables = []
-        for ws, kind in sheets:
-            table = _table(ws.iter_rows(values_only=True), ws.title, kind)
+        for ws, sheet_kind in sheets:
+            table = _table(ws.iter_rows(values_only=True), ws.title, sheet_kind)
             if table is not None:
                 tables.append(table)
         return tables
@@ -119,7 +122,7 @@ def _read_xlsx(data: bytes) -> list[Table]:
         workbook.close()
 
 
-def _read_csv(data: bytes, filename: str) -> list[Table]:
+def _read_csv(data: bytes, filename: str, kind: Kind | None = None) -> list[Table]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -132,18 +135,21 @@ def _read_csv(data: bytes, filename: str) -> list[Table]:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise ImportFileError(_("Không đọc được tệp CSV: %(reason)s") % {"reason": exc}) from exc
-    table = _table(rows, PurePath(filename).name, None)
+    table = _table(rows, PurePath(filename).name, kind)
     return [table] if table is not None else []
 
 
-def read_tables(data: bytes, filename: str) -> list[Table]:
-    """The tables of a ``.xlsx`` or ``.csv`` file; raises ImportFileError when unreadable."""
+def read_tables(data: bytes, filename: str, kind: Kind | None = None) -> list[Table]:
+    """The tables of a ``.xlsx`` or ``.csv`` file; raises ImportFileError when unreadable.
+
+    With ``kind`` the file holds one table of that kind and its header is not used to guess it.
+    """
     extension = PurePath(filename).suffix.lower()
     if extension not in {".xlsx", ".csv"}:
         raise ImportFileError(_("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
     if not data.strip():
         raise ImportFileError(_("Tệp rỗng."))
-    tables = _read_xlsx(data) if extension == ".xlsx" else _read_csv(data, filename)
+    tables = _read_xlsx(data, kind) if extension == ".xlsx" else _read_csv(data, filename, kind)
     if not any(t.rows for t in tables):
         raise ImportFileError(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
     return tables

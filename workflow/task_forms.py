@@ -28,7 +28,9 @@ class TaskDecisionForm(forms.Form):
     def __init__(self, *args: Any, step: Step, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.step = step
-        self.fields["action"].choices = [(a, action_label(step, a)) for a in step.actions]
+        action = self.fields["action"]
+        assert isinstance(action, forms.ChoiceField)
+        action.choices = [(a, action_label(step, a)) for a in step.actions]
         if step.name in MISSING_ITEMS_STEPS:
             self.fields["missing_items"] = forms.CharField(
                 label=_("Nội dung cần bổ sung (mỗi dòng một nội dung)"),

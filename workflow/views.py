@@ -20,14 +20,19 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
-from delegations.presenters import outbound_detail
-from delegations.selectors import attachment_list_for_request
 from delegations.services.errors import StateConflict, ValidationError
 from delegations.views.common import add_service_errors, conflict_page
-from delegations.views.outbound_detail import current_steps, timeline
+from delegations.views.outbound_detail import request_page
 from workflow.flows.common import request_of
 from workflow.selectors import task_list_for_user, task_rows, visible_request
-from workflow.services import OPEN_STATUSES, is_party_to, may_take, task_claim, task_complete, task_release
+from workflow.services import (
+    OPEN_STATUSES,
+    is_party_to,
+    may_take,
+    task_claim,
+    task_complete,
+    task_release,
+)
 from workflow.steps import action_label, step_for
 from workflow.task_forms import TaskDecisionForm
 
@@ -77,16 +82,15 @@ def _visible_task(request: HttpRequest, pk: int) -> tuple[Task, Model]:
 
 
 def _can_decide(task: Task, subject: Model, user: Any) -> bool:
+    """Given that the user may take the task: is it a decision they may record here?"""
     step = step_for(task.flow_task.name)
     if step is None or step.name in APPLICANT_STEPS or task.status not in OPEN_STATUSES:
-        return False
-    if not may_take(task, user):
         return False
     return not (step.is_decision and is_party_to(subject, user))
 
 
 def _render_task(
-    request: HttpRequest,
+    request: Any,
     task: Task,
     subject: Any,
     *,
@@ -95,30 +99,27 @@ def _render_task(
     status: int = 200,
 ) -> HttpResponse:
     step = step_for(task.flow_task.name)
-    can_decide = _can_decide(task, subject, request.user)
+    may = may_take(task, request.user) if task.status in OPEN_STATUSES else False
+    can_decide = may and _can_decide(task, subject, request.user)
     if form is None and can_decide and step is not None:
         form = TaskDecisionForm(step=step)
-    detail = outbound_detail(subject)
     return render(
         request,
         "workflow/task_detail.html",
         {
+            **request_page(subject, request.user),
             "task": task,
             "step": step,
             "title": getattr(task.flow_task, "task_title", "") or task.flow_task.name,
             "is_open": task.status in OPEN_STATUSES,
             "can_decide": can_decide,
-            "can_claim": task.status == "NEW" and task.owner_id is None and may_take(task, request.user),
-            "can_release": task.status == "ASSIGNED" and task.owner_id == request.user.pk
+            "can_claim": may and task.status == "NEW" and task.owner_id is None,
+            "can_release": task.status == "ASSIGNED"
+            and task.owner_id == request.user.pk
             and bool(task.owner_permission),
             "applicant_step": step is not None and step.name in APPLICANT_STEPS,
             "form": form if can_decide else None,
             "errors": errors or {},
-            "request_obj": subject,
-            "detail": detail,
-            "steps": current_steps(subject, request.user),
-            "timeline": timeline(detail["history"]),
-            "attachments": list(attachment_list_for_request(subject)),
         },
         status=status,
     )

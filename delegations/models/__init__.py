@@ -6,6 +6,14 @@ from delegations.models.common import (
     RequestStatus,
     Route,
 )
+from delegations.models.inbound import (
+    AccommodationKind,
+    GuestLevel,
+    InboundPurpose,
+    InboundStatus,
+    InboundVisit,
+    Visitor,
+)
 from delegations.models.outbound import (
     FundingSource,
     MemberRole,
@@ -18,10 +26,15 @@ from delegations.models.outbound import (
 from delegations.models.partners import Agreement, Partner
 
 __all__ = [
+    "AccommodationKind",
     "Agreement",
     "Attachment",
     "AttachmentKind",
     "FundingSource",
+    "GuestLevel",
+    "InboundPurpose",
+    "InboundStatus",
+    "InboundVisit",
     "MemberRole",
     "OutboundMember",
     "OutboundRequest",
@@ -33,4 +46,5 @@ __all__ = [
     "RequestStatus",
     "Route",
     "TripKind",
+    "Visitor",
 ]

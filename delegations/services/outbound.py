@@ -25,6 +25,7 @@ from delegations.models import (
     PurposeCategory,
     TripKind,
 )
+from delegations.models.common import DelegationRequest
 from delegations.services.errors import PermissionDenied, StateConflict, ValidationError
 from org.models import Passport, Person, Unit
 
@@ -226,7 +227,8 @@ def outbound_create(
     return request
 
 
-def ensure_can_edit(*, actor: AbstractBaseUser, request: OutboundRequest) -> None:
+def ensure_can_edit(*, actor: AbstractBaseUser, request: DelegationRequest) -> None:
+    """Only drafts and returned dossiers, by their author or a clerk or head of the unit."""
     if not request.is_editable:
         raise StateConflict(_("Hồ sơ chỉ được sửa khi là bản nháp hoặc bị trả lại."))
     if request.created_by_id != actor.pk and request.unit_id not in {

@@ -8,7 +8,7 @@ decisions on the flow's human steps land in :func:`outbound_apply_decision`; the
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -16,24 +16,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.audit import audit_record
-from approvals.models import AgencyNotification, Decision, Justification, NoticeReason, RuleStamp
+from approvals.models import Decision, Justification, NoticeReason, RuleStamp
+from approvals.notifications import active_agencies, agency_notifications_queue
 from delegations.models import OutboundRequest, ReferenceCounter, RequestStatus
-from delegations.models.common import UNDECIDED_STATUSES
+from delegations.models.common import UNDECIDED_STATUSES, DelegationRequest
 from delegations.services.errors import PermissionDenied, RulesBlocked, StateConflict, ValidationError
 from delegations.services.outbound import ensure_can_edit
 from org.calendar import add_working_days, current_calendar
-from org.models import Unit, UnitKind, Role
+from org.models import Role, Unit
 from workflow.rules.engine import Evaluation, evaluate
 from workflow.rules.params import as_param_set
 
 KIND = "outbound"
+R = TypeVar("R", bound=DelegationRequest)
 
 
-def _ref(request: OutboundRequest) -> dict[str, Any]:
-    return {"request_kind": KIND, "request_id": request.pk}
+def _ref(request: Any) -> dict[str, Any]:
+    """The (kind, id) pair that ties decisions, stamps and notifications to any request."""
+    return {"request_kind": request.request_kind, "request_id": request.pk}
 
 
-def _stamp(request: OutboundRequest, evaluation: Evaluation, stage: str) -> RuleStamp:
+def _stamp(request: Any, evaluation: Evaluation, stage: str) -> RuleStamp:
     from workflow.models import RuleSetVersion
 
     version = (
@@ -57,11 +60,13 @@ def outbound_preview(*, request: OutboundRequest, on: datetime.date | None = Non
     return evaluate(request, on=on)
 
 
-def _locked(request: OutboundRequest) -> OutboundRequest:
-    return OutboundRequest.objects.select_for_update().select_related("unit").get(pk=request.pk)
+def _locked(request: R) -> R:
+    """The request (outbound or inbound) re-read under a row lock."""
+    manager = type(request)._default_manager
+    return manager.select_for_update().select_related("unit").get(pk=request.pk)
 
 
-def _justifications_on_file(request: OutboundRequest) -> dict[str, str]:
+def _justifications_on_file(request: Any) -> dict[str, str]:
     return {
         j.rule: j.text
         for j in Justification.objects.filter(**_ref(request)).order_by("created_at")
@@ -81,13 +86,29 @@ def outbound_submit(
     Blocking checks stop it (:class:`RulesBlocked`, HTTP 422); every failed "justify" check needs
     a written justification, given now or on an earlier submission of the same request.
     """
-    from workflow.flows.outbound import OutboundFlow
-    from workflow.services import process_for, task_complete
-
     request = _locked(request)
     ensure_can_edit(actor=actor, request=request)
     if not request.members.exists():
         raise ValidationError({"members": [_("Đoàn phải có ít nhất một thành viên.")]})
+    return submit_locked(actor=actor, request=request, justifications=justifications, on=on)
+
+
+def submit_locked(
+    *,
+    actor: AbstractBaseUser,
+    request: Any,
+    justifications: dict[str, str] | None = None,
+    on: datetime.date | None = None,
+) -> Evaluation:
+    """Evaluate, number, stamp and start (or resume) the flow of a locked, editable request.
+
+    Shared by outbound requests and inbound visits: the kind and the flow come from the request.
+    """
+    from workflow.flows.registry import main_flow_for
+    from workflow.services import process_for, task_complete
+
+    kind = request.request_kind
+    flow_class = main_flow_for(request)
     day = on or timezone.localdate()
     evaluation = evaluate(request, on=day)
     if evaluation.blocking:
@@ -115,7 +136,7 @@ def outbound_submit(
         ]
     )
     if first:
-        request.reference = ReferenceCounter.next_reference(unit=request.unit, kind=KIND)
+        request.reference = ReferenceCounter.next_reference(unit=request.unit, kind=kind)
         request.submitted_at = timezone.now()
     request.route = str(evaluation.route)
     request.status = RequestStatus.SUBMITTED
@@ -123,16 +144,16 @@ def outbound_submit(
     request.save()
     audit_record(
         actor=actor,
-        action="outbound.submitted" if first else "outbound.resubmitted",
+        action=f"{kind}.submitted" if first else f"{kind}.resubmitted",
         obj=request,
         before=before,
         after={"status": request.status, "route": request.route, "reference": request.reference},
     )
     if first:
-        OutboundFlow.start.run(request=request)
+        flow_class.start.run(request=request)
     else:
         process = process_for(request)
-        task = process.task_set.filter(flow_task=OutboundFlow.resubmit_by_applicant).filter(
+        task = process.task_set.filter(flow_task=flow_class.resubmit_by_applicant).filter(
             status__in=["NEW", "ASSIGNED"]
         ).first() if process else None
         if task is None:
@@ -146,9 +167,9 @@ def _require_comment(action: str, comment: str) -> None:
         raise ValidationError({"comment": [_("Vui lòng ghi rõ lý do.")]})
 
 
-def outbound_apply_decision(
+def apply_decision(
     *,
-    request: OutboundRequest,
+    request: Any,
     step: Any,
     task: Any,
     actor: Any,
@@ -156,7 +177,10 @@ def outbound_apply_decision(
     comment: str,
     fields: dict[str, Any],
 ) -> None:
-    """The domain effect of a human step, inside the flow's lock (called by task_complete)."""
+    """The domain effect of a human step, inside the flow's lock (called by task_complete).
+
+    The same for outbound requests and inbound visits: the steps share their names.
+    """
     request = _locked(request)
     name = step.name
     data: dict[str, Any] = {}
@@ -195,7 +219,9 @@ def outbound_apply_decision(
         elif action == "reject":
             request.status = RequestStatus.REJECTED
             request.decided_at = timezone.now()
-    before_status = OutboundRequest.objects.values_list("status", flat=True).get(pk=request.pk)
+    before_status = (
+        type(request)._default_manager.values_list("status", flat=True).get(pk=request.pk)
+    )
     request.version += 1
     request.save()
     Decision.objects.create(
@@ -210,13 +236,16 @@ def outbound_apply_decision(
     )
     audit_record(
         actor=actor.user,
-        action=f"outbound.{name}.{action}",
+        action=f"{request.request_kind}.{name}.{action}",
         obj=request,
         before={"status": before_status},
         after={"status": request.status, **data},
         comment=comment,
         acting_for=actor.acting_for.get_username() if actor.acting_for else "",
     )
+
+
+outbound_apply_decision = apply_decision
 
 
 def _city_decision(fields: dict[str, Any]) -> dict[str, Any]:
@@ -242,7 +271,7 @@ def _city_decision(fields: dict[str, Any]) -> dict[str, Any]:
 
 def agencies() -> list[Unit]:
     """The agencies every approved trip or visit is notified to (Công an TP, Sở Ngoại vụ)."""
-    return list(Unit.objects.filter(kind=UnitKind.AGENCY, is_active=True, parent__isnull=True))
+    return active_agencies()
 
 
 def outbound_mark_approved(*, request: Any) -> None:
@@ -252,20 +281,20 @@ def outbound_mark_approved(*, request: Any) -> None:
     request.decided_at = timezone.now()
     request.version += 1
     request.save()
+    # The decision and the agencies' letter take their numbers here; files render after commit.
+    from approvals.documents.services import documents_issue_on_approval
+
+    documents_issue_on_approval(request=request)
     calendar = current_calendar()
     due = add_working_days(timezone.localdate(), 1, calendar)
-    AgencyNotification.objects.bulk_create(
-        [
-            AgencyNotification(**_ref(request), agency=agency, reason=NoticeReason.APPROVAL, due=due)
-            for agency in agencies()
-        ]
-    )
+    # Each notification is written with its e-mail (outbox row) in this transaction.
+    sent = agency_notifications_queue(request, NoticeReason.APPROVAL, due=due)
     audit_record(
         actor=None,
         action="outbound.approved",
         obj=request,
         before={"status": RequestStatus.SUBMITTED},
-        after={"status": request.status, "notifications": len(agencies())},
+        after={"status": request.status, "notifications": len(sent)},
     )
 
 

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 
 from approvals import permissions
 from approvals.audit import audit_record
-from approvals.models import AgencyNotification, NoticeReason
+from approvals.models import NoticeReason
+from approvals.notifications import agency_notifications_queue
 from delegations.models import OutboundMember, OutboundRequest, RequestStatus
 from delegations.models.common import UNDECIDED_STATUSES
 from delegations.services.errors import PermissionDenied, StateConflict, ValidationError
-from delegations.services.outbound_flow import agencies
+from delegations.services.outbound_flow import _locked
 from org.calendar import add_working_days, current_calendar
 from org.models import PassportKind
 from workflow.models import ruleset_params_in_force
@@ -36,31 +37,29 @@ def timing_params(on: datetime.date | None = None) -> dict[str, Any]:
     return as_param_set(params).group("timing")
 
 
-def _may_act_for_trip(actor: AbstractBaseUser | None, request: OutboundRequest) -> None:
-    """The applicant, a traveller, or the unit's clerk or head; ``None`` is the system."""
+def _may_act_for_trip(actor: AbstractBaseUser | None, request: Any) -> None:
+    """The applicant, a traveller, or the unit's clerk or head; ``None`` is the system.
+
+    Also used for inbound visits, which have no travellers (their visitors never log in).
+    """
     if actor is None:
         return
     if request.created_by_id == actor.pk:
         return
-    if request.members.filter(person__user=actor).exists():
+    members = getattr(request, "members", None)
+    if members is not None and members.filter(person__user=actor).exists():
         return
     if permissions.has_unit_permission(actor, permissions.FILE_FOR_UNIT, request.unit):
         return
     raise PermissionDenied(_("Chỉ người đề nghị, thành viên đoàn hoặc văn thư đơn vị được thao tác."))
 
 
-def _locked(request: OutboundRequest) -> OutboundRequest:
-    return OutboundRequest.objects.select_for_update().select_related("unit").get(pk=request.pk)
+def _notify_agencies(request: Any, reason: str, due: datetime.date | None = None) -> int:
+    """Queue one notification per agency (outbound or inbound), due the next working day.
 
-
-def _notify_agencies(request: OutboundRequest, reason: str) -> int:
-    due = add_working_days(timezone.localdate(), 1, current_calendar())
-    rows = [
-        AgencyNotification(request_kind=KIND, request_id=request.pk, agency=a, reason=reason, due=due)
-        for a in agencies()
-    ]
-    AgencyNotification.objects.bulk_create(rows)
-    return len(rows)
+    Each is written with its e-mail (an outbox row) in the caller's transaction.
+    """
+    return len(agency_notifications_queue(request, reason, due=due))
 
 
 def _reason(reason: str) -> str:
@@ -110,6 +109,9 @@ def outbound_cancel(*, actor: AbstractBaseUser, request: OutboundRequest, reason
     request.status = RequestStatus.CANCELLED
     request.version += 1
     request.save()
+    from approvals.documents.services import documents_issue_on_cancellation
+
+    documents_issue_on_cancellation(request=request, actor=actor, reason=reason)
     sent = _notify_agencies(request, NoticeReason.CANCELLATION)
     audit_record(
         actor=actor, action="outbound.cancelled", obj=request,
@@ -118,7 +120,7 @@ def outbound_cancel(*, actor: AbstractBaseUser, request: OutboundRequest, reason
     )
 
 
-def _complete_handle(request: OutboundRequest, node: str) -> None:
+def _complete_handle(request: Any, node: str) -> None:
     from workflow.services import handle_complete, process_for, process_lock
 
     process = process_for(request)
@@ -200,8 +202,8 @@ def outbound_confirm_return(
     )
 
 
-def outbound_submit_report(*, actor: AbstractBaseUser, request: OutboundRequest, text: str) -> None:
-    """Hand in the post-trip report (completes the applicant's report task)."""
+def outbound_submit_report(*, actor: AbstractBaseUser, request: Any, text: str) -> None:
+    """Hand in the post-trip (or post-visit) report: completes the applicant's report task."""
     from workflow.services import open_tasks, process_for, task_complete
 
     process = process_for(request)

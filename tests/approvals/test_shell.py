@@ -15,8 +15,8 @@ from org.models import ActingAssignment, Person, Role
 from tests.conftest import Org, login
 from tests.factories import TEST_PASSWORD, UserFactory
 
-# session, user, role assignments, acting assignments, names of holders, own name
-QUERIES_FOR_HOME = 6
+# session, user, role assignments, acting assignments, names of holders, own name, unread notices
+QUERIES_FOR_HOME = 7
 
 
 class _AssetCollector(HTMLParser):

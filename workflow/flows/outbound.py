@@ -18,10 +18,10 @@ from viewflow.workflow import flow, lock
 from workflow.flows import common
 from workflow.flows.common import (
     ACCEPT,
-    DelegationGates,
     APPROVE,
     REJECT,
     RETURN,
+    DelegationGates,
     decided,
     department_of_process,
     no_stock_view,

@@ -1,0 +1,147 @@
+"""Administrators' views of the outbox, agency notifications and their recipients."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from approvals.models import (
+    AgencyNotification,
+    AgencyRecipient,
+    DeadlineAlert,
+    MessageStatus,
+    OutboxMessage,
+)
+from approvals.outbox import message_retry
+from delegations.services.errors import StateConflict
+
+_STATUS_COLOURS = {
+    MessageStatus.FAILED: "#b71c1c",
+    MessageStatus.PENDING: "#8a6d00",
+    MessageStatus.SENDING: "#1565c0",
+    MessageStatus.SENT: "#2e7d32",
+}
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """The outbox, read-only: failed rows stand out and can be sent again ("Gửi lại")."""
+
+    list_display = (
+        "id",
+        "status_badge",
+        "subject",
+        "recipient",
+        "to_address",
+        "attempts",
+        "error",
+        "next_attempt_at",
+        "sent_at",
+        "created_at",
+    )
+    list_filter = ("status", "channel", "request_kind")
+    search_fields = ("subject", "to_address", "message_id", "=request_id")
+    date_hierarchy = "created_at"
+    actions = ["retry_failed"]
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    list_select_related = ("notification__agency", "to_user")
+    show_full_result_count = False
+
+    @admin.display(description=gettext_lazy("Người nhận"))
+    def recipient(self, obj: OutboxMessage) -> str:
+        if obj.notification is not None:
+            return obj.notification.agency.name
+        return obj.to_user.get_username() if obj.to_user is not None else ""
+
+    @admin.display(description=gettext_lazy("Lỗi gần nhất"))
+    def error(self, obj: OutboxMessage) -> str:
+        return obj.last_error[:120]
+
+    @admin.display(description=gettext_lazy("Trạng thái"), ordering="status")
+    def status_badge(self, obj: OutboxMessage) -> SafeString:
+        colour = _STATUS_COLOURS.get(MessageStatus(obj.status), "inherit")
+        weight = "700" if obj.status == MessageStatus.FAILED else "400"
+        return format_html(
+            '<span style="color:{};font-weight:{}">{}</span>',
+            colour,
+            weight,
+            obj.get_status_display(),
+        )
+
+    @admin.action(description=gettext_lazy("Gửi lại"), permissions=["change"])
+    def retry_failed(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
+        retried = skipped = 0
+        for message_id in queryset.values_list("pk", flat=True):
+            try:
+                message_retry(message_id=message_id, actor=request.user)  # type: ignore[arg-type]
+                retried += 1
+            except StateConflict:
+                skipped += 1
+        if retried:
+            self.message_user(request, _("Đã xếp %(n)d thư để gửi lại.") % {"n": retried})
+        if skipped:
+            self.message_user(
+                request,
+                _("%(n)d thư không ở trạng thái gửi lỗi nên không gửi lại.") % {"n": skipped},
+                messages.WARNING,
+            )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(AgencyNotification)
+class AgencyNotificationAdmin(admin.ModelAdmin):
+    """The obligations to notify agencies; acknowledgements are recorded in the pages or API."""
+
+    list_display = (
+        "id",
+        "request_kind",
+        "request_id",
+        "agency",
+        "reason",
+        "status",
+        "due",
+        "sent_at",
+        "acknowledged_at",
+        "escalated_at",
+    )
+    list_filter = ("status", "reason", "request_kind", "agency")
+    search_fields = ("=request_id",)
+    list_select_related = ("agency",)
+    readonly_fields = [f.name for f in AgencyNotification._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(AgencyRecipient)
+class AgencyRecipientAdmin(admin.ModelAdmin):
+    """Where each agency wants notices of each kind and route (blank: any)."""
+
+    list_display = ("agency", "request_kind", "route", "email")
+    list_filter = ("agency", "request_kind", "route")
+    search_fields = ("email",)
+    list_select_related = ("agency",)
+
+
+@admin.register(DeadlineAlert)
+class DeadlineAlertAdmin(admin.ModelAdmin):
+    list_display = ("id", "task_id", "kind", "due", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("=task_id",)
+    readonly_fields = [f.name for f in DeadlineAlert._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -1,0 +1,193 @@
+"""What every official document shares: issuer, dates, signature, recipients, the snapshot shape.
+
+Official documents are legal texts in Vietnamese (Nghị định 30/2020/NĐ-CP): their wording is
+never translated, whatever language the person issuing them reads, so the strings here are
+deliberately not wrapped in gettext.
+
+A snapshot (``Document.content``) is plain JSON::
+
+    {"issuer": {...}, "number_text", "date_line", "issued_on", "title", "summary",
+     "authority", "kinh_gui": [...], "bases": [...], "body": [block, ...],
+     "signature": {"lines": [...], "name"}, "recipients": [...], "annex": {...} | None}
+
+where a block is ``{"type": "p" | "heading" | "table", ...}``; both renderers read only this.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from approvals.models import Decision
+from org.models import Person, Role, RoleAssignment, Unit, UnitKind
+
+PLACE = "Thành phố Hồ Chí Minh"
+CITY_LINES = ["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HỒ CHÍ MINH"]
+NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+#: The steps whose approval is the decision, and whose actor signs the documents.
+SIGNING_STEPS = ("decide_by_director", "decide_by_ward_chair", "propose_by_director")
+CITY_SUFFIXES = (" Thành phố Hồ Chí Minh", " TP. Hồ Chí Minh", " TP.HCM", " TP. HCM")
+
+
+def vn_day(day: datetime.date) -> str:
+    """``05`` for days below 10 (NĐ 30: a leading zero for days 1–9)."""
+    return f"{day.day:02d}"
+
+
+def vn_month(day: datetime.date) -> str:
+    """``01``/``02`` for January and February, other months without a zero (NĐ 30)."""
+    return f"{day.month:02d}" if day.month <= 2 else str(day.month)
+
+
+def date_line(day: datetime.date, place: str = PLACE) -> str:
+    """``Thành phố Hồ Chí Minh, ngày 05 tháng 3 năm 2026``."""
+    return f"{place}, ngày {vn_day(day)} tháng {vn_month(day)} năm {day.year}"
+
+
+def long_date(day: datetime.date) -> str:
+    """``ngày 05 tháng 3 năm 2026`` (for references to another document)."""
+    return f"ngày {vn_day(day)} tháng {vn_month(day)} năm {day.year}"
+
+
+def short_date(day: datetime.date | None) -> str:
+    """``05/3/2026``; empty for no date."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year}" if day else ""
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """How the issuing unit is named in the header, the body and the signature."""
+
+    unit: Unit
+    parent_lines: list[str]
+    name_lines: list[str]
+    short_name: str
+    head_title: str
+    deputy_title: str
+    is_ward: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit.code,
+            "parent_lines": self.parent_lines,
+            "name_lines": self.name_lines,
+            "short_name": self.short_name,
+            "head_title": self.head_title,
+        }
+
+    @property
+    def authority(self) -> str:
+        """``GIÁM ĐỐC SỞ GIÁO DỤC VÀ ĐÀO TẠO``: who decides, above the legal bases."""
+        return f"{self.head_title} {' '.join(self.name_lines)}"
+
+
+def _without_city(name: str) -> str:
+    for suffix in CITY_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def issuer_for(unit: Unit) -> Issuer:
+    """The Sở (under the City People's Committee) or a ward People's Committee."""
+    if unit.kind == UnitKind.WARD:
+        place = unit.name
+        for prefix in ("UBND ", "Ủy ban nhân dân ", "Ủy ban Nhân dân "):
+            if place.startswith(prefix):
+                place = place[len(prefix) :]
+        return Issuer(
+            unit=unit,
+            parent_lines=[],
+            name_lines=["ỦY BAN NHÂN DÂN", place.upper()],
+            short_name=f"Ủy ban nhân dân {place}",
+            head_title="CHỦ TỊCH",
+            deputy_title="PHÓ CHỦ TỊCH",
+            is_ward=True,
+        )
+    name = _without_city(unit.name)
+    return Issuer(
+        unit=unit,
+        parent_lines=list(CITY_LINES),
+        name_lines=[name.upper()],
+        short_name=name,
+        head_title="GIÁM ĐỐC",
+        deputy_title="PHÓ GIÁM ĐỐC",
+        is_ward=False,
+    )
+
+
+def issuing_unit(request: Any) -> Unit:
+    """The ward for ward decisions; otherwise the department that manages the request's unit."""
+    from workflow.flows.common import department_of, is_ward_managed, ward_of
+
+    if request.route == "WARD" and is_ward_managed(request.unit):
+        return ward_of(request.unit)
+    return department_of(request.unit)
+
+
+def signing_decision(request: Any) -> Decision | None:
+    """The approval whose author signs: the director's, the ward chair's, or the proposal's."""
+    return (
+        Decision.objects.filter(
+            request_kind=request.request_kind,
+            request_id=request.pk,
+            step__in=SIGNING_STEPS,
+            action="approve",
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def signature_for(request: Any, issuer: Issuer) -> dict[str, Any]:
+    """``{"lines": ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"], "name": ...}`` from the signing decision.
+
+    The head signs in their own name; anyone else (a deputy, or someone acting for the head)
+    signs "KT." (ký thay) with the deputy's title.
+    """
+    decision = signing_decision(request)
+    if decision is None:
+        return {"lines": [issuer.head_title], "name": ""}
+    person = Person.objects.filter(user=decision.actor).only("full_name").first()
+    name = person.full_name if person else decision.actor.get_username()
+    head_role = Role.WARD_CHAIR if issuer.is_ward else Role.DIRECTOR
+    day = decision.created_at.date()
+    holds_head_role = (
+        RoleAssignment.objects.effective_on(day)
+        .filter(user=decision.actor, role=head_role)
+        .exists()
+    )
+    if holds_head_role and decision.acting_for_id is None:
+        return {"lines": [issuer.head_title], "name": name}
+    return {"lines": [f"KT. {issuer.head_title}", issuer.deputy_title], "name": name}
+
+
+def agency_names() -> list[str]:
+    """The agencies every approval is notified to (Công an TP, Sở Ngoại vụ), by name."""
+    return list(
+        Unit.objects.filter(kind=UnitKind.AGENCY, is_active=True, parent__isnull=True)
+        .order_by("code")
+        .values_list("name", flat=True)
+    )
+
+
+def filing_line(issuer: Issuer) -> str:
+    """``Lưu: VT, VP.``: the clerk's archive and the drafting office."""
+    return "Lưu: VT." if issuer.is_ward else "Lưu: VT, VP."
+
+
+def para(text: str, *, lead: str = "", italic: bool = False, indent: bool = True) -> dict[str, Any]:
+    """A justified paragraph, optionally opened by a bold ``lead`` (``Điều 1.``)."""
+    return {"type": "p", "text": text, "lead": lead, "italic": italic, "indent": indent}
+
+
+def heading(text: str) -> dict[str, Any]:
+    return {"type": "heading", "text": text}
+
+
+def table(columns: list[str], widths: list[int], rows: list[list[str]]) -> dict[str, Any]:
+    """A bordered table; ``widths`` are relative (they are scaled to the text width)."""
+    return {"type": "table", "columns": columns, "widths": widths, "rows": rows}

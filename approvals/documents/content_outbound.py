@@ -1,0 +1,243 @@
+"""The outbound documents: the decision with its annex, the agencies' letter, the cancellation.
+
+Built inside the issuing transaction, from the request as it stands then (see
+:mod:`approvals.documents.content_common` for the snapshot's shape and why the wording is not
+translated).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import translation
+
+from approvals.documents.content_common import (
+    Issuer,
+    agency_names,
+    filing_line,
+    heading,
+    long_date,
+    para,
+    short_date,
+    table,
+)
+from approvals.documents.countries import country_list
+
+MEMBER_COLUMNS = ["STT", "Họ và tên", "Ngày sinh", "Chức vụ, đơn vị", "Hộ chiếu", "Ghi chú"]
+MEMBER_WIDTHS = [10, 36, 22, 44, 30, 18]
+BASES = [
+    "Căn cứ Luật Xuất cảnh, nhập cảnh của công dân Việt Nam ngày 22 tháng 11 năm 2019;",
+    "Căn cứ Quyết định số 14/2022/QĐ-UBND của Ủy ban nhân dân Thành phố (được sửa đổi, bổ sung "
+    "bởi Quyết định số 74/2024/QĐ-UBND) về quản lý hoạt động đối ngoại trên địa bàn "
+    "Thành phố Hồ Chí Minh;",
+]
+
+
+def _label(field_choices: Any, value: str) -> str:
+    with translation.override("vi"):
+        return str(dict(field_choices).get(value, value))
+
+
+def money(amount: int) -> str:
+    """``120.000.000`` (Vietnamese thousands separator)."""
+    return f"{amount:,}".replace(",", ".")
+
+
+def members(request: Any) -> list[Any]:
+    return list(request.members.select_related("person__unit", "passport").order_by("role", "pk"))
+
+
+def member_rows(request: Any) -> list[list[str]]:
+    """The delegation list: the full passport numbers are for the agencies' documents only."""
+    from org.models import PassportKind
+
+    rows = []
+    for i, member in enumerate(members(request), start=1):
+        person = member.person
+        passport = ""
+        if member.passport is not None:
+            kind = "công vụ" if member.passport.kind == PassportKind.OFFICIAL else "phổ thông"
+            passport = f"{member.passport.number} ({kind})"
+        rows.append(
+            [
+                str(i),
+                person.full_name,
+                short_date(person.date_of_birth),
+                ", ".join(p for p in (person.position, person.unit.name) if p),
+                passport,
+                "Trưởng đoàn" if member.role == "head" else "",
+            ]
+        )
+    return rows
+
+
+def _who(request: Any) -> tuple[str, bool]:
+    """How Điều 1 names the travellers, and whether it is a group."""
+    people = members(request)
+    if len(people) == 1:
+        person = people[0].person
+        parts = [person.full_name, person.position, person.unit.name]
+        return "ông (bà) " + ", ".join(p for p in parts if p), False
+    head = next((m for m in people if m.role == "head"), people[0]).person
+    head_desc = ", ".join(p for p in (head.full_name, head.position) if p)
+    return (
+        f"đoàn gồm {len(people)} cán bộ có tên trong danh sách kèm theo, "
+        f"do ông (bà) {head_desc} làm trưởng đoàn",
+        True,
+    )
+
+
+def _trip(request: Any) -> str:
+    countries = country_list([s.country for s in request.itinerary.all()]) or "nước ngoài"
+    return (
+        f"{countries} từ ngày {short_date(request.departure_date)} "
+        f"đến ngày {short_date(request.return_date)}"
+    )
+
+
+def _timing() -> dict[str, Any]:
+    from delegations.services.outbound_trip import timing_params
+
+    return timing_params()
+
+
+def decision_content(
+    request: Any, *, issuer: Issuer, number_text: str, issued_on: datetime.date
+) -> dict[str, Any]:
+    """Quyết định cử đi (official) or cho phép (personal), with the delegation list as annex."""
+    from delegations.models import FundingSource, PurposeCategory
+
+    official = request.kind == "official"
+    who, group = _who(request)
+    timing = _timing()
+    unit_name = request.unit.name
+    purpose = request.purpose.strip().rstrip(".")
+    inviter = f", theo lời mời của {request.inviter_name}" if request.inviter_name else ""
+    if official:
+        summary = "Về việc cử cán bộ đi công tác nước ngoài"
+        article1 = f"Cử {who} đi công tác tại {_trip(request)}{inviter}. Mục đích: {purpose}."
+    else:
+        summary = "Về việc cho phép cán bộ đi nước ngoài về việc riêng"
+        category = _label(PurposeCategory.choices, request.purpose_category).lower()
+        article1 = f"Cho phép {who} đi {_trip(request)} về việc riêng ({category})."
+    funding = _label(FundingSource.choices, request.funding_source)
+    article2 = f"Nguồn kinh phí: {funding.lower()}."
+    if official and request.estimated_cost:
+        article2 += f" Dự toán: {money(request.estimated_cost)} đồng."
+    reporter = "Trưởng đoàn" if group else "Ông (bà) có tên tại Điều 1"
+    article3 = (
+        f"{reporter} có trách nhiệm báo cáo kết quả chuyến đi bằng văn bản gửi "
+        f"{issuer.short_name} trong thời hạn {timing['report_days']} ngày kể từ ngày về nước"
+    )
+    if any(m.passport and m.passport.kind == "official" for m in members(request)):
+        article3 += (
+            f"; nộp lại hộ chiếu công vụ trong thời hạn {timing['passport_return_days']} "
+            "ngày làm việc kể từ ngày về nước"
+        )
+    article3 += "; chấp hành nghiêm quy định của pháp luật Việt Nam và của nước đến."
+    office = "Văn phòng " + issuer.short_name if issuer.is_ward else "Chánh Văn phòng Sở"
+    article4 = (
+        f"Quyết định này có hiệu lực kể từ ngày ký. {office}, Thủ trưởng {unit_name} và "
+        "các ông (bà) có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./."
+    )
+    proposal = f"Xét đề nghị của {unit_name} (hồ sơ số {request.reference or request.pk})"
+    proposal += "." if issuer.is_ward else " và đề nghị của Chánh Văn phòng Sở."
+    return {
+        "title": "QUYẾT ĐỊNH",
+        "summary": summary,
+        "authority": issuer.authority,
+        "bases": [*BASES, proposal],
+        "body": [
+            heading("QUYẾT ĐỊNH:"),
+            para(article1, lead="Điều 1."),
+            para(article2, lead="Điều 2."),
+            para(article3, lead="Điều 3."),
+            para(article4, lead="Điều 4."),
+        ],
+        "recipients": [
+            "Như Điều 4;",
+            *[f"{name};" for name in agency_names()],
+            filing_line(issuer),
+        ],
+        "annex": {
+            "title": "DANH SÁCH CÁN BỘ ĐI NƯỚC NGOÀI",
+            "subtitle": (
+                f"(Kèm theo Quyết định số {number_text} {long_date(issued_on)} "
+                f"của {issuer.head_title.capitalize()} {issuer.short_name})"
+            ),
+            "table": table(MEMBER_COLUMNS, MEMBER_WIDTHS, member_rows(request)),
+        },
+    }
+
+
+def decision_reference(request: Any, decision: dict[str, Any] | None) -> str:
+    """``Sở ... đã ban hành Quyết định số 12/QĐ-SGDĐT ngày ...``, or the City's decision."""
+    if decision is not None:
+        return (
+            f"{decision['issuer_name']} đã ban hành Quyết định số {decision['number_text']} "
+            f"{long_date(decision['issued_on'])}"
+        )
+    if request.decision_number:
+        day = f" {long_date(request.decision_date)}" if request.decision_date else ""
+        return f"Ủy ban nhân dân Thành phố đã ban hành Quyết định số {request.decision_number}{day}"
+    return "cơ quan có thẩm quyền đã quyết định"
+
+
+def _opening(request: Any, decision: dict[str, Any] | None) -> str:
+    who = "cử" if request.kind == "official" else "cho phép"
+    count = request.members.count()
+    return (
+        f"{decision_reference(request, decision)} {who} {count} cán bộ của {request.unit.name} "
+        f"đi {_trip(request)}"
+    )
+
+
+def notice_content(
+    request: Any, *, issuer: Issuer, decision: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Công văn to Công an TP (PA08) and Sở Ngoại vụ: who goes where, when, with which passport."""
+    from delegations.models import FundingSource
+
+    purpose = request.purpose.strip().rstrip(".")
+    funding = _label(FundingSource.choices, request.funding_source).lower()
+    return {
+        "title": "",
+        "summary": "V/v thông báo cán bộ đi nước ngoài",
+        "kinh_gui": agency_names(),
+        "bases": [],
+        "body": [
+            para(f"{_opening(request, decision)} (danh sách kèm theo)."),
+            para(f"Mục đích chuyến đi: {purpose}. Nguồn kinh phí: {funding}."),
+            table(MEMBER_COLUMNS, MEMBER_WIDTHS, member_rows(request)),
+            para(
+                f"{issuer.short_name} trân trọng thông báo để Quý cơ quan biết, phối hợp "
+                "quản lý theo quy định./."
+            ),
+        ],
+        "recipients": ["Như trên;", f"{request.unit.name};", filing_line(issuer)],
+        "annex": None,
+    }
+
+
+def cancellation_content(
+    request: Any, *, issuer: Issuer, decision: dict[str, Any] | None, reason: str
+) -> dict[str, Any]:
+    """Công văn telling the agencies and the unit that an approved trip will not take place."""
+    return {
+        "title": "",
+        "summary": "V/v hủy chuyến đi nước ngoài của cán bộ",
+        "kinh_gui": [*agency_names(), request.unit.name],
+        "bases": [],
+        "body": [
+            para(f"{_opening(request, decision)}."),
+            para(f"Nay, chuyến đi nêu trên được hủy. Lý do: {reason.strip().rstrip('.')}."),
+            table(MEMBER_COLUMNS, MEMBER_WIDTHS, member_rows(request)),
+            para(
+                f"{issuer.short_name} trân trọng thông báo để Quý cơ quan biết, phối hợp "
+                "theo dõi, quản lý./."
+            ),
+        ],
+        "recipients": ["Như trên;", filing_line(issuer)],
+        "annex": None,
+    }

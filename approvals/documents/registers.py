@@ -1,0 +1,58 @@
+"""Numbering from the registers: gapless, unique, safe under concurrency.
+
+The number is taken under the register's row lock (``SELECT ... FOR UPDATE`` on PostgreSQL,
+the database write lock on SQLite) inside the caller's transaction: if the issue rolls back, so
+does the number, and two issues at once wait for each other and get consecutive numbers.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from approvals.models_documents import DocumentRegister, DocumentSeries
+from org.models import Unit, UnitKind
+
+#: The symbols used when a unit's first register of a series is opened (NĐ 30, Phụ lục VI);
+#: an administrator may change a register's symbol, and next year's register copies it.
+DEFAULT_SYMBOLS: dict[str, dict[str, str]] = {
+    UnitKind.DEPARTMENT: {DocumentSeries.DECISION: "QĐ-SGDĐT", DocumentSeries.LETTER: "GDĐT-VP"},
+    UnitKind.WARD: {DocumentSeries.DECISION: "QĐ-UBND", DocumentSeries.LETTER: "UBND"},
+}
+
+
+def default_symbol(unit: Unit, series: str, year: int, confidential: bool) -> str:
+    """Last year's symbol for the same register if there was one, else the default."""
+    previous = (
+        DocumentRegister.objects.filter(
+            unit=unit, series=series, confidential=confidential, year__lt=year
+        )
+        .order_by("-year")
+        .values_list("symbol", flat=True)
+        .first()
+    )
+    if previous:
+        return previous
+    by_kind = DEFAULT_SYMBOLS.get(unit.kind)
+    if by_kind:
+        return by_kind[series]
+    code = unit.code.upper()
+    return f"QĐ-{code}" if series == DocumentSeries.DECISION else code
+
+
+def next_number(
+    *, unit: Unit, series: str, year: int, confidential: bool = False
+) -> tuple[DocumentRegister, int]:
+    """Take the next number of the register (call inside the issuing transaction)."""
+    lookup = {"unit": unit, "year": year, "series": series, "confidential": confidential}
+    if not DocumentRegister.objects.filter(**lookup).exists():
+        try:
+            with transaction.atomic():
+                DocumentRegister.objects.create(
+                    **lookup, symbol=default_symbol(unit, series, year, confidential)
+                )
+        except IntegrityError:
+            pass  # opened at the same moment by another issue: lock it below
+    register = DocumentRegister.objects.select_for_update().get(**lookup)
+    register.last_number += 1
+    register.save(update_fields=["last_number"])
+    return register, register.last_number

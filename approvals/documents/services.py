@@ -1,0 +1,353 @@
+"""Issuing, re-issuing and rendering official documents; their bytes for the agencies' e-mails.
+
+Issuing happens inside the transaction of the change that causes it (an approval, a
+cancellation): the number is taken from the register under its row lock and the content is
+snapshotted, so both roll back together. Rendering (PDF and DOCX, ~0.1–0.3 s) is kept out of
+the flow's lock: a Celery task renders after commit, and anything that needs the files before
+the task ran (a download, an e-mail attachment) renders them on demand. Either way the files
+are stored once, with their SHA-256, by a conditional UPDATE.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from approvals.audit import audit_record
+from approvals.documents import content_common, content_inbound, content_outbound
+from approvals.documents.registers import next_number
+from approvals.models import AgencyNotification, NoticeReason
+from approvals.models_documents import (
+    KIND_SERIES,
+    Document,
+    DocumentKind,
+    document_docx_path,
+    document_pdf_path,
+)
+
+FORMATS = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+FILE_PREFIX = {
+    DocumentKind.OUTBOUND_DECISION: "quyet-dinh",
+    DocumentKind.OUTBOUND_NOTICE: "cong-van-thong-bao",
+    DocumentKind.OUTBOUND_CANCELLATION: "cong-van-huy",
+    DocumentKind.INBOUND_APPROVAL: "cong-van-dong-y",
+    DocumentKind.INBOUND_NOTICE: "cong-van-thong-bao",
+}
+
+
+class DocumentError(Exception):
+    """A document cannot be issued or re-issued now (the API answers 409)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def current_document(request_kind: str, request_id: int, kind: str) -> Document | None:
+    """The latest version of a request's document of one kind, if any."""
+    return (
+        Document.objects.filter(request_kind=request_kind, request_id=request_id, kind=kind)
+        .order_by("-version")
+        .first()
+    )
+
+
+def _decision_ref(request: Any) -> dict[str, Any] | None:
+    decision = current_document(request.request_kind, request.pk, DocumentKind.OUTBOUND_DECISION)
+    if decision is None:
+        return None
+    return {
+        "number_text": decision.number_text,
+        "issued_on": decision.issued_on,
+        "issuer_name": decision.content["issuer"]["short_name"],
+    }
+
+
+def build_content(
+    kind: str, request: Any, *, number_text: str, issued_on: Any, reason: str = ""
+) -> dict[str, Any]:
+    """The snapshot of one document of a request, as it stands now."""
+    issuer = content_common.issuer_for(content_common.issuing_unit(request))
+    if kind == DocumentKind.OUTBOUND_DECISION:
+        specific = content_outbound.decision_content(
+            request, issuer=issuer, number_text=number_text, issued_on=issued_on
+        )
+    elif kind == DocumentKind.OUTBOUND_NOTICE:
+        specific = content_outbound.notice_content(
+            request, issuer=issuer, decision=_decision_ref(request)
+        )
+    elif kind == DocumentKind.OUTBOUND_CANCELLATION:
+        specific = content_outbound.cancellation_content(
+            request, issuer=issuer, decision=_decision_ref(request), reason=reason
+        )
+    elif kind == DocumentKind.INBOUND_APPROVAL:
+        specific = content_inbound.approval_content(request, issuer=issuer)
+    elif kind == DocumentKind.INBOUND_NOTICE:
+        specific = content_inbound.notice_content(request, issuer=issuer)
+    else:
+        raise ValueError(f"Unknown document kind {kind!r}")
+    return {
+        "kind": kind,
+        "issuer": issuer.as_json(),
+        "number_text": number_text,
+        "issued_on": issued_on.isoformat(),
+        "date_line": content_common.date_line(issued_on),
+        "signature": content_common.signature_for(request, issuer),
+        "request": {
+            "kind": request.request_kind,
+            "id": request.pk,
+            "reference": request.reference,
+        },
+        **specific,
+    }
+
+
+def _after_commit_render(document: Document) -> None:
+    from approvals.documents.tasks import render_document
+
+    pk = document.pk
+    transaction.on_commit(lambda: render_document.delay(pk))
+
+
+@transaction.atomic
+def document_issue(
+    *,
+    kind: str,
+    request: Any,
+    actor: User | None = None,
+    reason: str = "",
+    confidential: bool = False,
+) -> Document:
+    """Number and snapshot a document of the request (idempotent: one per kind and request).
+
+    Call inside the transaction of the change that causes it; the files are rendered after
+    commit. ``reason`` is the cancellation's reason for the cancellation letter.
+    """
+    existing = current_document(request.request_kind, request.pk, kind)
+    if existing is not None:
+        return existing
+    issued_on = timezone.localdate()
+    issuer_unit = content_common.issuing_unit(request)
+    register, number = next_number(
+        unit=issuer_unit, series=KIND_SERIES[kind], year=issued_on.year, confidential=confidential
+    )
+    number_text = f"{number}/{register.symbol}"
+    content = build_content(
+        kind, request, number_text=number_text, issued_on=issued_on, reason=reason
+    )
+    signer = content_common.signing_decision(request)
+    document = Document(
+        kind=kind,
+        register=register,
+        number=number,
+        number_text=number_text,
+        title=content["summary"][:255],
+        request_kind=request.request_kind,
+        request_id=request.pk,
+        issued_on=issued_on,
+        issued_by=actor or (signer.actor if signer else None),
+        content=content,
+    )
+    document.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action="document.issued",
+        obj=document,
+        after={
+            "kind": kind,
+            "number": number_text,
+            "request": f"{request.request_kind}:{request.pk}",
+            "confidential": confidential,
+        },
+        comment=reason,
+    )
+    _after_commit_render(document)
+    return document
+
+
+@transaction.atomic
+def document_reissue(*, document: Document, actor: User, reason: str) -> Document:
+    """A new version of the document from the request as it is now; the old one stays as it was.
+
+    Keeps the number; dated today. Only the latest version may be re-issued.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise DocumentError(_("Vui lòng nêu lý do ban hành lại văn bản."))
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    latest = current_document(locked.request_kind, locked.request_id, locked.kind)
+    if latest is None or latest.pk != locked.pk:
+        raise DocumentError(_("Chỉ ban hành lại được phiên bản mới nhất của văn bản."))
+    request = request_of(locked)
+    issued_on = timezone.localdate()
+    content = build_content(
+        locked.kind, request, number_text=locked.number_text, issued_on=issued_on,
+        reason=reason if locked.kind == DocumentKind.OUTBOUND_CANCELLATION else "",
+    )  # fmt: skip
+    if locked.kind == DocumentKind.OUTBOUND_CANCELLATION:
+        content["reissue_reason"] = reason
+    new = Document(
+        kind=locked.kind,
+        register_id=locked.register_id,
+        number=locked.number,
+        number_text=locked.number_text,
+        version=locked.version + 1,
+        supersedes=locked,
+        title=content["summary"][:255],
+        request_kind=locked.request_kind,
+        request_id=locked.request_id,
+        issued_on=issued_on,
+        issued_by=actor,
+        reason=reason,
+        content=content,
+    )
+    try:
+        with transaction.atomic():
+            new.save(force_insert=True)
+    except IntegrityError as exc:
+        raise DocumentError(_("Văn bản vừa được ban hành lại bởi người khác.")) from exc
+    audit_record(
+        actor=actor,
+        action="document.reissued",
+        obj=new,
+        before={"version": locked.version, "pdf_sha256": locked.pdf_sha256},
+        after={"version": new.version, "number": new.number_text},
+        comment=reason,
+    )
+    _after_commit_render(new)
+    return new
+
+
+def request_of(document: Document) -> Any:
+    """The outbound request or inbound visit a document belongs to."""
+    from delegations.models import InboundVisit, OutboundRequest
+
+    model = OutboundRequest if document.request_kind == "outbound" else InboundVisit
+    return model.objects.select_related("unit").get(pk=document.request_id)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def document_render(document: Document) -> Document:
+    """Render and store the PDF and DOCX once; a second caller finds them and does nothing."""
+    if document.rendered_at is not None:
+        return document
+    from approvals.documents.render_docx import render_docx
+    from approvals.documents.render_pdf import render_pdf
+
+    pdf_bytes = render_pdf(document.content, created=document.issued_at)
+    docx_bytes = render_docx(document.content, created=document.issued_at)
+    storage = Document.pdf.field.storage
+    pdf_name = storage.save(document_pdf_path(document, ""), ContentFile(pdf_bytes))
+    docx_name = storage.save(document_docx_path(document, ""), ContentFile(docx_bytes))
+    with transaction.atomic():
+        claimed = Document.objects.filter(pk=document.pk, rendered_at__isnull=True).update(
+            pdf=pdf_name,
+            pdf_sha256=_sha256(pdf_bytes),
+            docx=docx_name,
+            docx_sha256=_sha256(docx_bytes),
+            rendered_at=timezone.now(),
+        )
+        if claimed:
+            audit_record(
+                actor=None,
+                action="document.rendered",
+                object_type=Document._meta.label_lower,
+                object_id=document.pk,
+                after={"pdf_sha256": _sha256(pdf_bytes), "docx_sha256": _sha256(docx_bytes)},
+            )
+    if not claimed:
+        # Rendered concurrently by someone else: theirs is the stored copy, drop ours.
+        storage.delete(pdf_name)
+        storage.delete(docx_name)
+    return Document.objects.get(pk=document.pk)
+
+
+class TamperedFile(Exception):
+    """A stored file no longer matches the SHA-256 recorded when it was rendered."""
+
+
+def document_file(document: Document, fmt: str = "pdf") -> tuple[str, bytes, str]:
+    """``(filename, bytes, content type)`` of the PDF or DOCX, rendered first if need be.
+
+    The bytes are checked against the stored SHA-256: a file changed on disk is refused.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    document = document_render(document)
+    field = document.pdf if fmt == "pdf" else document.docx
+    with field.open("rb") as handle:
+        data = handle.read()
+    expected = document.pdf_sha256 if fmt == "pdf" else document.docx_sha256
+    if _sha256(data) != expected:
+        raise TamperedFile(f"{document.number_text} ({fmt})")
+    return file_name(document, fmt), data, FORMATS[fmt]
+
+
+def file_name(document: Document, fmt: str) -> str:
+    """``quyet-dinh-12-QD-SGDDT.pdf``: ASCII, so every mail client and browser keeps it."""
+    from django.utils.text import slugify
+
+    symbol = document.number_text.replace("Đ", "D").replace("đ", "d").replace("/", "-")
+    version = f"-v{document.version}" if document.version > 1 else ""
+    prefix = FILE_PREFIX.get(DocumentKind(document.kind), "van-ban")
+    return f"{prefix}-{slugify(symbol)}{version}.{fmt}"
+
+
+#: Which documents go with an agency notification, by request kind and reason.
+NOTIFICATION_DOCUMENTS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("outbound", NoticeReason.APPROVAL): (
+        DocumentKind.OUTBOUND_NOTICE,
+        DocumentKind.OUTBOUND_DECISION,
+    ),
+    ("outbound", NoticeReason.CANCELLATION): (DocumentKind.OUTBOUND_CANCELLATION,),
+    ("inbound", NoticeReason.APPROVAL): (DocumentKind.INBOUND_NOTICE,),
+}
+
+
+def notification_documents(notification: AgencyNotification) -> list[Document]:
+    """The current documents an agency notification carries (letter first)."""
+    kinds = NOTIFICATION_DOCUMENTS.get((notification.request_kind, notification.reason), ())
+    found = [current_document(notification.request_kind, notification.request_id, k) for k in kinds]
+    return [d for d in found if d is not None]
+
+
+def notification_attachments(notification: AgencyNotification) -> list[tuple[str, bytes, str]]:
+    """``(filename, PDF bytes, "application/pdf")`` for each document of the notification.
+
+    Ready for ``EmailMessage.attach(*attachment)``; renders what the task has not yet rendered.
+    """
+    return [document_file(document, "pdf") for document in notification_documents(notification)]
+
+
+def documents_issue_on_approval(*, request: Any) -> list[Document]:
+    """The approval's documents, in its transaction.
+
+    Outbound: the decision (unless the City decided: its number is recorded on the request)
+    and the agencies' letter. Inbound: the approval letter to the host and the agencies' letter.
+    """
+    if request.request_kind == "inbound":
+        kinds = [DocumentKind.INBOUND_APPROVAL, DocumentKind.INBOUND_NOTICE]
+    else:
+        kinds = [DocumentKind.OUTBOUND_NOTICE]
+        if request.route != "CITY":
+            kinds.insert(0, DocumentKind.OUTBOUND_DECISION)
+    return [document_issue(kind=kind, request=request) for kind in kinds]
+
+
+def documents_issue_on_cancellation(*, request: Any, actor: User | None, reason: str) -> Document:
+    """The cancellation letter to the agencies and the unit, in the cancellation's transaction."""
+    return document_issue(
+        kind=DocumentKind.OUTBOUND_CANCELLATION, request=request, actor=actor, reason=reason
+    )

@@ -1,0 +1,330 @@
+"""Exports for auditors and administrators: requests, members, visits, decisions, audit events.
+
+Rows are read in keyset-ordered chunks (``pk > last``, ``LIMIT n``) with ``values_list``, and
+what a row needs from other tables (countries, head of delegation, decision number) is fetched
+per chunk, so memory stays bounded whatever the row count. CSV is produced by a generator for
+a streaming response; XLSX by openpyxl in write-only mode into a temporary file.
+
+Filters: ``from``/``to`` (the trip's departure date, the visit's arrival date, the decision's
+or event's day), ``unit`` (a unit code; the units it manages are included), ``kind`` (trip
+kind, visit purpose, or request kind for decisions and audit events) and ``status`` (request
+status, or the decision's action).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from approvals import export_rows
+from approvals.models import AuditEvent, Decision
+from approvals.permissions import expand_scope
+from org.models import Unit
+
+CHUNK = 2000
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_CHARS = frozenset(FORMULA_START)
+
+
+class FilterError(ValueError):
+    """Bad filter input: ``errors`` maps a parameter to Vietnamese messages (HTTP 400)."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(str(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ExportFilters:
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    unit: Unit | None = None
+    kind: str = ""
+    status: str = ""
+    unit_ids: frozenset[int] = field(default_factory=frozenset)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "from": self.start.isoformat() if self.start else None,
+            "to": self.end.isoformat() if self.end else None,
+            "unit": self.unit.code if self.unit else None,
+            "kind": self.kind or None,
+            "status": self.status or None,
+        }
+
+
+def _date(raw: str, name: str, errors: dict[str, list[str]]) -> datetime.date | None:
+    if not raw:
+        return None
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        errors[name] = [_("Ngày không hợp lệ, dùng dạng YYYY-MM-DD.")]
+        return None
+
+
+def parse_filters(params: Any) -> ExportFilters:
+    """Read ``from``, ``to``, ``unit``, ``kind``, ``status`` from query parameters."""
+    errors: dict[str, list[str]] = {}
+    start = _date((params.get("from") or "").strip(), "from", errors)
+    end = _date((params.get("to") or "").strip(), "to", errors)
+    if start and end and end < start:
+        errors["to"] = [_("Ngày kết thúc phải sau ngày bắt đầu.")]
+    unit = None
+    code = (params.get("unit") or "").strip()
+    if code:
+        unit = Unit.objects.filter(code=code).first()
+        if unit is None:
+            errors["unit"] = [_("Không có đơn vị mã “%(code)s”.") % {"code": code}]
+    if errors:
+        raise FilterError(errors)
+    return ExportFilters(
+        start=start,
+        end=end,
+        unit=unit,
+        kind=(params.get("kind") or "").strip()[:32],
+        status=(params.get("status") or "").strip()[:32],
+        unit_ids=frozenset(expand_scope([unit.pk])) if unit else frozenset(),
+    )
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One export: its columns, its filtered queryset and how a chunk becomes rows."""
+
+    name: str
+    title: Promise
+    columns: tuple[Promise, ...]
+    queryset: Callable[[ExportFilters], QuerySet[Any]]
+    fields: tuple[str, ...]
+    to_rows: Callable[[list[tuple[Any, ...]]], list[list[Any]]]
+
+    def headers(self) -> list[str]:
+        return [str(c) for c in self.columns]
+
+    def count(self, filters: ExportFilters) -> int:
+        return self.queryset(filters).count()
+
+    def rows(self, filters: ExportFilters) -> Iterator[list[Any]]:
+        """Every row, read ``CHUNK`` at a time in primary-key order."""
+        base = self.queryset(filters).order_by("pk")
+        last = 0
+        while True:
+            chunk = list(base.filter(pk__gt=last).values_list("pk", *self.fields)[:CHUNK])
+            if not chunk:
+                return
+            yield from self.to_rows(chunk)
+            last = chunk[-1][0]
+
+
+def _between(qs: QuerySet[Any], name: str, f: ExportFilters) -> QuerySet[Any]:
+    if f.start:
+        qs = qs.filter(**{f"{name}__gte": f.start})
+    if f.end:
+        qs = qs.filter(**{f"{name}__lte": f.end})
+    return qs
+
+
+def outbound_filter(f: ExportFilters, prefix: str = "") -> Q:
+    q = Q()
+    if f.start:
+        q &= Q(**{f"{prefix}departure_date__gte": f.start})
+    if f.end:
+        q &= Q(**{f"{prefix}departure_date__lte": f.end})
+    if f.unit:
+        q &= Q(**{f"{prefix}unit_id__in": f.unit_ids})
+    if f.kind:
+        q &= Q(**{f"{prefix}kind": f.kind})
+    if f.status:
+        q &= Q(**{f"{prefix}status": f.status})
+    return q
+
+
+def _outbound(f: ExportFilters) -> QuerySet[Any]:
+    from delegations.models import OutboundRequest
+
+    return OutboundRequest.objects.filter(outbound_filter(f))
+
+
+def _members(f: ExportFilters) -> QuerySet[Any]:
+    from delegations.models import OutboundMember
+
+    return OutboundMember.objects.filter(outbound_filter(f, "request__"))
+
+
+def _inbound(f: ExportFilters) -> QuerySet[Any]:
+    from delegations.models import InboundVisit
+
+    qs = _between(InboundVisit.objects.all(), "arrival_date", f)
+    if f.unit:
+        qs = qs.filter(unit_id__in=f.unit_ids)
+    if f.kind:
+        qs = qs.filter(purpose_category=f.kind)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    return qs
+
+
+def _requests_of_units(f: ExportFilters) -> Q:
+    from delegations.models import InboundVisit, OutboundRequest
+
+    outbound = OutboundRequest.objects.filter(unit_id__in=f.unit_ids).values("pk")
+    inbound = InboundVisit.objects.filter(unit_id__in=f.unit_ids).values("pk")
+    return Q(request_kind="outbound", request_id__in=outbound) | Q(
+        request_kind="inbound", request_id__in=inbound
+    )
+
+
+def _decisions(f: ExportFilters) -> QuerySet[Any]:
+    qs = _between(Decision.objects.all(), "created_at__date", f)
+    if f.unit:
+        qs = qs.filter(_requests_of_units(f))
+    if f.kind:
+        qs = qs.filter(request_kind=f.kind)
+    if f.status:
+        qs = qs.filter(action=f.status)
+    return qs
+
+
+AUDIT_TYPES = {
+    "outbound": ("delegations.outboundrequest", "outbound"),
+    "inbound": ("delegations.inboundvisit", "inbound"),
+}
+
+
+def _audit(f: ExportFilters) -> QuerySet[Any]:
+    from delegations.models import InboundVisit, OutboundRequest
+
+    qs = _between(AuditEvent.objects.all(), "occurred_at__date", f)
+    if f.kind in AUDIT_TYPES:
+        qs = qs.filter(object_type__in=AUDIT_TYPES[f.kind])
+    if f.unit:
+        as_text = Cast("pk", output_field=CharField())
+        outbound = OutboundRequest.objects.filter(unit_id__in=f.unit_ids).values(sid=as_text)
+        inbound = InboundVisit.objects.filter(unit_id__in=f.unit_ids).values(sid=as_text)
+        qs = qs.filter(
+            Q(object_type__in=AUDIT_TYPES["outbound"], object_id__in=outbound)
+            | Q(object_type__in=AUDIT_TYPES["inbound"], object_id__in=inbound)
+        )
+    return qs
+
+
+L = gettext_lazy
+DATASETS: dict[str, Dataset] = {
+    d.name: d
+    for d in (
+        Dataset(
+            "outbound", L("Đoàn ra"), export_rows.OUTBOUND_COLUMNS, _outbound,
+            export_rows.OUTBOUND_FIELDS, export_rows.outbound_rows,
+        ),
+        Dataset(
+            "members", L("Thành viên đoàn ra"), export_rows.MEMBER_COLUMNS, _members,
+            export_rows.MEMBER_FIELDS, export_rows.member_rows,
+        ),
+        Dataset(
+            "inbound", L("Đoàn vào"), export_rows.INBOUND_COLUMNS, _inbound,
+            export_rows.INBOUND_FIELDS, export_rows.inbound_rows,
+        ),
+        Dataset(
+            "decisions", L("Quyết định"), export_rows.DECISION_COLUMNS, _decisions,
+            export_rows.DECISION_FIELDS, export_rows.decision_rows,
+        ),
+        Dataset(
+            "audit", L("Nhật ký kiểm toán"), export_rows.AUDIT_COLUMNS, _audit,
+            export_rows.AUDIT_FIELDS, export_rows.audit_rows,
+        ),
+    )
+}  # fmt: skip
+
+
+def _text(value: Any, tz: datetime.tzinfo | None = None) -> Any:
+    """Values as a spreadsheet shows them; text that would run as a formula is quoted.
+
+    Called for every cell of every row: dispatches on the exact type, commonest first.
+    """
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value and value[0] in FORMULA_CHARS else value
+    if kind is int or value is None:
+        return "" if value is None else value
+    if kind is datetime.datetime:
+        return value.astimezone(tz or timezone.get_current_timezone()).strftime("%Y-%m-%d %H:%M:%S")
+    if kind is datetime.date:
+        return value.isoformat()
+    if kind is bool:
+        return _("Có") if value else _("Không")
+    return value
+
+
+class _Echo:
+    """A file-like object whose ``write`` returns what it is given (for ``csv.writer``)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_chunks(dataset: Dataset, filters: ExportFilters, batch: int = 500) -> Iterator[bytes]:
+    """UTF-8 with a BOM (so Excel reads the diacritics), header first, ``batch`` rows a chunk."""
+    writer = csv.writer(_Echo())
+    yield ("\ufeff" + writer.writerow(dataset.headers())).encode()
+    tz = timezone.get_current_timezone()
+    lines: list[str] = []
+    for row in dataset.rows(filters):
+        lines.append(writer.writerow([_text(v, tz) for v in row]))
+        if len(lines) >= batch:
+            yield "".join(lines).encode()
+            lines.clear()
+    if lines:
+        yield "".join(lines).encode()
+
+
+def _xlsx_value(value: Any, tz: datetime.tzinfo, sheet: Any) -> Any:
+    kind = type(value)
+    if kind is str:
+        if value and value[0] in FORMULA_CHARS:
+            from openpyxl.cell import WriteOnlyCell
+
+            # Kept as the text it is: a cell typed as a string is never evaluated.
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            return cell
+        return value
+    if kind is datetime.datetime:
+        return value.astimezone(tz).replace(tzinfo=None)
+    if kind is bool or value is None:
+        return _text(value)
+    return value
+
+
+def xlsx_file(dataset: Dataset, filters: ExportFilters) -> IO[bytes]:
+    """A temporary file (deleted when closed) holding the workbook, positioned at its start."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(dataset.title)[:31])
+    sheet.append(dataset.headers())
+    tz = timezone.get_current_timezone()
+    for row in dataset.rows(filters):
+        sheet.append([_xlsx_value(v, tz, sheet) for v in row])
+    # Not a context manager: the response streams the file and closes (so deletes) it.
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
+    workbook.save(handle)
+    handle.seek(0)
+    return handle
+
+
+def file_name(dataset: Dataset, fmt: str, filters: ExportFilters) -> str:
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    unit = f"-{filters.unit.code}" if filters.unit else ""
+    return f"{dataset.name}{unit}-{stamp}.{fmt}"

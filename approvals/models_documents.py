@@ -1,0 +1,167 @@
+"""Official documents (Nghị định 30/2020/NĐ-CP) and the registers that number them.
+
+A register holds the last number used by one issuing unit, for one series (decisions or
+letters), in one calendar year; confidential documents have registers of their own. A number is
+taken under the register's row lock inside the issuing transaction, so it rolls back with it:
+numbers are gapless and never given twice.
+
+A document is immutable once rendered. Re-issuing writes a new row (``version`` + 1,
+``supersedes`` the previous one) that keeps the number; the old row and its files stay.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentSeries(models.TextChoices):
+    DECISION = "decision", _("Quyết định")
+    LETTER = "letter", _("Công văn")
+
+
+class DocumentKind(models.TextChoices):
+    OUTBOUND_DECISION = "outbound_decision", _("Quyết định cử đi / cho phép đi nước ngoài")
+    OUTBOUND_NOTICE = "outbound_notice", _("Công văn thông báo Công an TP, Sở Ngoại vụ (đoàn ra)")
+    OUTBOUND_CANCELLATION = "outbound_cancellation", _("Công văn thông báo hủy chuyến đi")
+    INBOUND_APPROVAL = "inbound_approval", _("Công văn đồng ý đón đoàn vào")
+    INBOUND_NOTICE = "inbound_notice", _("Công văn thông báo Công an TP, Sở Ngoại vụ (đoàn vào)")
+
+
+#: Which register series numbers each kind of document.
+KIND_SERIES: dict[str, str] = {
+    DocumentKind.OUTBOUND_DECISION: DocumentSeries.DECISION,
+    DocumentKind.OUTBOUND_NOTICE: DocumentSeries.LETTER,
+    DocumentKind.OUTBOUND_CANCELLATION: DocumentSeries.LETTER,
+    DocumentKind.INBOUND_APPROVAL: DocumentSeries.LETTER,
+    DocumentKind.INBOUND_NOTICE: DocumentSeries.LETTER,
+}
+
+
+class DocumentRegister(models.Model):
+    """The numbering of one issuing unit's decisions or letters in one calendar year."""
+
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("đơn vị ban hành"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveIntegerField(_("năm"))
+    series = models.CharField(_("loại sổ"), max_length=16, choices=DocumentSeries.choices)
+    confidential = models.BooleanField(_("sổ văn bản mật"), default=False)
+    #: The part after the number: ``QĐ-SGDĐT`` gives ``12/QĐ-SGDĐT``.
+    symbol = models.CharField(_("ký hiệu"), max_length=64)
+    last_number = models.PositiveIntegerField(_("số đã cấp gần nhất"), default=0)
+
+    class Meta:
+        verbose_name = _("sổ đăng ký văn bản")
+        verbose_name_plural = _("sổ đăng ký văn bản")
+        ordering = ["-year", "unit", "series", "confidential"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "series", "confidential"], name="document_register_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        secret = " (mật)" if self.confidential else ""
+        return f"{self.year} {self.symbol}{secret}: {self.last_number}"
+
+
+def _generated_name(extension: str) -> str:
+    # Never a name derived from the request: generated, so nothing collides or is guessed.
+    today = datetime.date.today()
+    return f"documents/{today:%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+def document_pdf_path(instance: Document, filename: str) -> str:
+    return _generated_name("pdf")
+
+
+def document_docx_path(instance: Document, filename: str) -> str:
+    return _generated_name("docx")
+
+
+class Document(models.Model):
+    """One version of an issued document: its number, the content snapshot and the two files.
+
+    ``content`` is the snapshot taken when the number was given; the PDF (archive copy) and the
+    DOCX (the office edits and signs it) are rendered from it, so a late rendering shows what
+    was decided, not what the request became.
+    """
+
+    kind = models.CharField(_("loại văn bản"), max_length=32, choices=DocumentKind.choices)
+    register = models.ForeignKey(
+        DocumentRegister, verbose_name=_("sổ"), on_delete=models.PROTECT, related_name="documents"
+    )
+    number = models.PositiveIntegerField(_("số"))
+    number_text = models.CharField(_("số, ký hiệu"), max_length=96)
+    version = models.PositiveSmallIntegerField(_("phiên bản"), default=1)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("thay thế phiên bản"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+    )
+    title = models.CharField(_("trích yếu"), max_length=255)
+    request_kind = models.CharField(_("loại hồ sơ"), max_length=16)
+    request_id = models.BigIntegerField(_("mã hồ sơ"))
+    issued_on = models.DateField(_("ngày ban hành"))
+    issued_at = models.DateTimeField(_("thời điểm cấp số"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ban hành"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("lý do ban hành lại"), blank=True)
+    content = models.JSONField(_("nội dung"))
+    pdf = models.FileField(_("bản PDF"), upload_to=document_pdf_path, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    docx = models.FileField(_("bản DOCX"), upload_to=document_docx_path, blank=True)
+    docx_sha256 = models.CharField(max_length=64, blank=True)
+    rendered_at = models.DateTimeField(_("đã tạo tệp lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("văn bản")
+        verbose_name_plural = _("văn bản")
+        ordering = ["request_kind", "request_id", "issued_at", "id"]
+        indexes = [models.Index(fields=["request_kind", "request_id", "kind"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register", "number", "version"], name="document_number_once"
+            ),
+            models.UniqueConstraint(
+                fields=["request_kind", "request_id", "kind", "version"],
+                name="document_kind_version_once_per_request",
+            ),
+            models.CheckConstraint(condition=Q(number__gt=0), name="document_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        suffix = f" (v{self.version})" if self.version > 1 else ""
+        return f"{self.number_text}{suffix}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Rendering stores the files with a conditional UPDATE; nothing else may change a row.
+        if self.pk is not None:
+            raise ValueError("An issued document is never changed: re-issue it instead.")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_rendered(self) -> bool:
+        return self.rendered_at is not None
+
+    @property
+    def is_current(self) -> bool:
+        # The reverse one-to-one raises (an AttributeError) when no later version exists.
+        return not hasattr(self, "superseded_by")

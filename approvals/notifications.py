@@ -1,0 +1,346 @@
+"""Agency notifications as tracked obligations: one per agency, sent, acknowledged, escalated.
+
+:func:`agency_notifications_queue` is the one way the services create them: each
+:class:`AgencyNotification` row is written together with its e-mail (an outbox row) in the
+transaction that approves, cancels, extends or amends the request. The e-mail carries a signed,
+expiring, single-use acknowledgement link (:func:`ack_url`) that the agency's officer opens
+without an account; staff may instead record a paper or phone acknowledgement. Notices nobody
+acknowledged in time are escalated once to the department reviewers.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from approvals import permissions
+from approvals.audit import audit_record
+from approvals.models import (
+    AcknowledgementChannel,
+    AgencyNotification,
+    AgencyRecipient,
+    Decision,
+    NoticeReason,
+    NoticeStatus,
+)
+from approvals.notices import absolute, notify, request_path, role_holders, users_by_ids
+from approvals.outbox import message_enqueue
+from delegations.services.errors import PermissionDenied, StateConflict, ValidationError
+from org.calendar import add_working_days, current_calendar
+from org.models import Role, Unit, UnitKind
+
+ACK_SALT = "approvals.agency-acknowledgement"
+
+
+def active_agencies() -> list[Unit]:
+    """The agencies every approved trip or visit is notified to (Công an TP, Sở Ngoại vụ)."""
+    return list(
+        Unit.objects.filter(kind=UnitKind.AGENCY, is_active=True, parent__isnull=True).order_by(
+            "pk"
+        )
+    )
+
+
+def agency_recipients(notification: AgencyNotification, request: Any = None) -> list[str]:
+    """The addresses for this agency, request kind and route; the most specific rows win.
+
+    Without a matching :class:`AgencyRecipient`, the agency unit's own address.
+    """
+    route = getattr(request, "route", None) or ""
+    if request is None:
+        request = request_get(notification.request_kind, notification.request_id)
+        route = getattr(request, "route", None) or ""
+    rows = list(
+        AgencyRecipient.objects.filter(
+            agency_id=notification.agency_id,
+            request_kind__in=[notification.request_kind, ""],
+            route__in=[route, ""],
+        ).values_list("request_kind", "route", "email")
+    )
+    if rows:
+        best = max((bool(kind), bool(r)) for kind, r, _email in rows)
+        return sorted({email for kind, r, email in rows if (bool(kind), bool(r)) == best})
+    email = notification.agency.email
+    return [email] if email else []
+
+
+def request_get(kind: str, pk: int) -> Any:
+    """The outbound request or inbound visit (any status), or None."""
+    from delegations.models import InboundVisit, OutboundRequest
+
+    model = {"outbound": OutboundRequest, "inbound": InboundVisit}.get(kind)
+    if model is None:
+        return None
+    return model._default_manager.select_related("unit").filter(pk=pk).first()
+
+
+# --- the acknowledgement link ---------------------------------------------------------------
+
+
+def ack_max_age() -> datetime.timedelta:
+    return datetime.timedelta(days=int(getattr(settings, "AGENCY_ACK_MAX_AGE_DAYS", 30)))
+
+
+def ack_token(notification: AgencyNotification) -> str:
+    return signing.TimestampSigner(salt=ACK_SALT).sign(str(notification.pk))
+
+
+def ack_url(notification: AgencyNotification) -> str:
+    return absolute(reverse("agency_acknowledge", args=[ack_token(notification)]))
+
+
+class AckLinkError(Exception):
+    """An acknowledgement link that cannot be used, with the message to show."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def ack_token_load(token: str) -> AgencyNotification:
+    """The notification a link is for; :class:`AckLinkError` when forged or expired."""
+    try:
+        pk = signing.TimestampSigner(salt=ACK_SALT).unsign(token, max_age=ack_max_age())
+    except signing.SignatureExpired as exc:
+        raise AckLinkError(
+            _("Liên kết xác nhận đã hết hạn. Vui lòng liên hệ Văn phòng Sở để xác nhận.")
+        ) from exc
+    except signing.BadSignature as exc:
+        raise AckLinkError(_("Liên kết xác nhận không hợp lệ.")) from exc
+    notification = AgencyNotification.objects.select_related("agency").filter(pk=int(pk)).first()
+    if notification is None:
+        raise AckLinkError(_("Liên kết xác nhận không hợp lệ."))
+    return notification
+
+
+# --- creating -------------------------------------------------------------------------------
+
+
+def _letter_context(request: Any, notification: AgencyNotification) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "notification": notification,
+        "agency": notification.agency,
+        "reason": notification.get_reason_display(),
+        "request": request,
+        "reference": str(request),
+        "unit_name": request.unit.name,
+        "decision_number": request.decision_number,
+        "decision_date": request.decision_date,
+        "ack_link": ack_url(notification),
+        "ack_expires": timezone.localdate() + ack_max_age(),
+        "due": notification.due,
+    }
+    if request.request_kind == "outbound":
+        context["members"] = list(
+            request.members.select_related("person__unit", "passport").order_by("pk")
+        )
+        context["stops"] = list(request.itinerary.order_by("order", "pk"))
+    else:
+        context["visitors"] = list(request.visitors.order_by("order", "pk"))
+    return context
+
+
+@transaction.atomic
+def agency_notification_create(
+    *, request: Any, agency: Unit, reason: str, due: datetime.date
+) -> AgencyNotification:
+    """One agency notification and its e-mail, in the caller's transaction."""
+    from approvals.notices import render_email
+
+    notification = AgencyNotification.objects.create(
+        request_kind=request.request_kind,
+        request_id=request.pk,
+        agency=agency,
+        reason=reason,
+        due=due,
+    )
+    kind_label = _("Đoàn ra") if request.request_kind == "outbound" else _("Đoàn vào")
+    subject = _("%(kind)s – %(reason)s: hồ sơ %(reference)s, %(unit)s") % {
+        "kind": kind_label,
+        "reason": notification.get_reason_display(),
+        "reference": request,
+        "unit": request.unit.name,
+    }
+    message_enqueue(
+        to_address=", ".join(agency_recipients(notification, request)),
+        subject=subject,
+        body_text=render_email(
+            f"agency_{reason}", {**_letter_context(request, notification), "kind": kind_label}
+        ),
+        notification=notification,
+        request_kind=request.request_kind,
+        request_id=request.pk,
+        dedup_key=f"agency-notice:{notification.pk}",
+    )
+    return notification
+
+
+def agency_notifications_queue(
+    request: Any, reason: str, due: datetime.date | None = None
+) -> list[AgencyNotification]:
+    """One notification per active agency for the request, due the next working day by default."""
+    due = due or add_working_days(timezone.localdate(), 1, current_calendar())
+    return [
+        agency_notification_create(request=request, agency=agency, reason=reason, due=due)
+        for agency in active_agencies()
+    ]
+
+
+# --- acknowledging --------------------------------------------------------------------------
+
+
+def may_record_acknowledgement(user: User, request: Any) -> bool:
+    """The unit's clerk or head, or the department's or ward's reviewers."""
+    unit = request.unit
+    return any(
+        permissions.has_unit_permission(user, perm, unit)
+        for perm in (
+            permissions.FILE_FOR_UNIT,
+            permissions.REVIEW_FOR_DEPARTMENT,
+            permissions.REVIEW_FOR_WARD,
+        )
+    )
+
+
+@transaction.atomic
+def agency_notification_acknowledge(
+    *,
+    notification: AgencyNotification,
+    via: str,
+    note: str = "",
+    actor: User | None = None,
+) -> AgencyNotification:
+    """Record the agency's acknowledgement (the link, or paper or phone via staff); once only."""
+    if via not in AcknowledgementChannel.values:
+        raise ValidationError({"via": [_("Hình thức xác nhận không hợp lệ.")]})
+    note = (note or "").strip()
+    if len(note) > 255:
+        raise ValidationError({"note": [_("Ghi chú tối đa 255 ký tự.")]})
+    if via != AcknowledgementChannel.LINK and actor is None:
+        raise PermissionDenied(_("Cần đăng nhập để ghi nhận xác nhận."))
+    now = timezone.now()
+    # The conditional UPDATE is the claim: a link opened twice, or a double click, wins once.
+    updated = (
+        AgencyNotification.objects.filter(pk=notification.pk)
+        .exclude(status=NoticeStatus.ACKNOWLEDGED)
+        .update(
+            status=NoticeStatus.ACKNOWLEDGED,
+            acknowledged_at=now,
+            acknowledged_via=via,
+            acknowledged_by=actor,
+            acknowledgement_note=note,
+        )
+    )
+    if not updated:
+        raise StateConflict(_("Thông báo này đã được xác nhận trước đó."))
+    before = notification.status
+    notification.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="notification.acknowledged",
+        object_type=notification.request_kind,
+        object_id=notification.request_id,
+        before={"status": before},
+        after={"notification": notification.pk, "agency": notification.agency_id, "via": via},
+        comment=note,
+    )
+    return notification
+
+
+# --- escalating -----------------------------------------------------------------------------
+
+
+def _reviewers_for(notification: AgencyNotification) -> list[User]:
+    """The reviewer who handled the dossier, else every department reviewer."""
+    decision = (
+        Decision.objects.filter(
+            request_kind=notification.request_kind,
+            request_id=notification.request_id,
+            step__in=["review_by_department", "record_city_decision"],
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if decision is not None:
+        people = users_by_ids([decision.actor_id])
+        if people:
+            return people
+    return role_holders(Role.DEPT_REVIEWER)
+
+
+def agency_notices_escalate(*, today: datetime.date | None = None) -> int:
+    """Tell the department reviewers, once per notice, about notices still unacknowledged.
+
+    A notice is late ``escalation_days_after`` working days after its due date.
+    """
+    from approvals.reminders import timing_params
+
+    today = today or timezone.localdate()
+    calendar = current_calendar()
+    days_after = int(timing_params(today)["escalation_days_after"])
+    candidates = AgencyNotification.objects.filter(
+        status__in=[NoticeStatus.PENDING, NoticeStatus.SENT, NoticeStatus.FAILED],
+        escalated_at__isnull=True,
+        due__lt=today,
+    ).select_related("agency")
+    count = 0
+    for notification in candidates.iterator(200):
+        if add_working_days(notification.due, days_after, calendar) > today:
+            continue
+        with transaction.atomic():
+            claimed = AgencyNotification.objects.filter(
+                pk=notification.pk, escalated_at__isnull=True
+            ).update(escalated_at=timezone.now())
+            if not claimed:
+                continue
+            request = request_get(notification.request_kind, notification.request_id)
+            if request is None:
+                continue
+            context = {
+                "reference": str(request),
+                "agency": notification.agency.name,
+                "reason": notification.get_reason_display(),
+                "due": notification.due,
+                "status": notification.get_status_display(),
+            }
+            text = _(
+                "%(agency)s chưa xác nhận %(reason)s của hồ sơ %(reference)s (hạn %(due)s)."
+            ) % {**context, "due": notification.due.strftime("%d/%m/%Y")}
+            told = notify(
+                users=_reviewers_for(notification),
+                text=text,
+                subject="[Đoàn ra – Đoàn vào] " + text,
+                template="agency_escalation",
+                context=context,
+                url=request_path(request),
+                request=request,
+                dedup_prefix=f"agency-escalation:{notification.pk}",
+            )
+            audit_record(
+                actor=None,
+                action="notification.escalated",
+                object_type=notification.request_kind,
+                object_id=notification.request_id,
+                after={"notification": notification.pk, "told": told},
+            )
+            count += 1
+    return count
+
+
+__all__ = [
+    "NoticeReason",
+    "ack_token",
+    "ack_url",
+    "agency_notices_escalate",
+    "agency_notification_acknowledge",
+    "agency_notification_create",
+    "agency_notifications_queue",
+]

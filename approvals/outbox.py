@@ -1,0 +1,341 @@
+"""The transactional outbox: e-mails are rows first, sent after commit, never lost or doubled.
+
+- :func:`message_enqueue` writes the row in the caller's transaction and asks Celery to send it
+  once that transaction commits. A rollback removes both.
+- :func:`message_send` claims the row with a conditional UPDATE (pending → sending), so a task
+  that runs twice sends once; it talks to SMTP outside any transaction or lock. Transient SMTP
+  errors schedule a retry with exponential backoff; after ``OUTBOX_MAX_ATTEMPTS`` (or at once for
+  a permanent error) the row is marked failed, audited and listed for administrators.
+- :func:`outbox_sweep` (Celery beat, every minute) re-dispatches pending rows whose time has
+  come and reclaims rows left in "sending" by a worker that died, so nothing waits for Redis's
+  visibility timeout.
+- :func:`message_retry` lets an administrator send a failed row again.
+
+Every row carries one Message-ID from its creation: if a worker dies between handing a message to
+SMTP and marking it sent, the repeat carries the same Message-ID and mail clients merge the two.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+import smtplib
+import time
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
+
+from approvals.audit import audit_record
+from approvals.models import AgencyNotification, MessageStatus, NoticeStatus, OutboxMessage
+from delegations.services.errors import StateConflict
+
+logger = logging.getLogger(__name__)
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def max_attempts() -> int:
+    return _setting("OUTBOX_MAX_ATTEMPTS", 6)
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """Exponential backoff after the n-th failed attempt: base, 2×base, 4×base… capped at 1 h."""
+    base = _setting("OUTBOX_RETRY_BASE_SECONDS", 60)
+    return datetime.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
+
+
+class PermanentSendError(Exception):
+    """Sending cannot succeed by trying again (no address, refused recipient...)."""
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether an error may go away by itself: lost connections, time-outs, SMTP 4xx replies."""
+    if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    if isinstance(exc, smtplib.SMTPException):
+        return False  # SMTPException is an OSError: decide before the network errors below
+    return isinstance(exc, ConnectionError | TimeoutError | OSError)
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+#: After the broker refused a message, skip dispatching for a while: each attempt costs the
+#: request that commits an approval up to a second, and the sweeper sends the rows anyway.
+BROKER_BACKOFF_SECONDS = 30.0
+_broker_down_until = 0.0
+
+
+def dispatch(message_id: int) -> None:
+    """Ask a worker to send the row; when the broker is down the sweeper will do it later."""
+    global _broker_down_until
+    from approvals.tasks import send_message
+
+    if time.monotonic() < _broker_down_until:
+        return
+    try:
+        send_message.apply_async((message_id,), retry=False)
+    except (BrokerError, OSError):
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+        logger.exception("outbox: broker down, message %s waits for the sweeper", message_id)
+    except Exception:
+        # Eager mode runs the send here; the row stays pending for the sweeper.
+        logger.exception("outbox: could not dispatch message %s; the sweeper will", message_id)
+
+
+def message_enqueue(
+    *,
+    to_address: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    to_user: User | None = None,
+    notification: AgencyNotification | None = None,
+    request_kind: str = "",
+    request_id: int | None = None,
+    dedup_key: str | None = None,
+    attachment: str = "",
+) -> OutboxMessage | None:
+    """Write one e-mail in the caller's transaction; it is sent once that transaction commits.
+
+    With ``dedup_key``, a second message with the same key is not written (returns None).
+    """
+    row = OutboxMessage(
+        to_user=to_user,
+        to_address=to_address,
+        subject=subject[:255],
+        body_text=body_text,
+        body_html=body_html,
+        notification=notification,
+        request_kind=request_kind,
+        request_id=request_id,
+        dedup_key=dedup_key,
+        attachment=attachment,
+    )
+    if dedup_key is not None:
+        if OutboxMessage.objects.filter(dedup_key=dedup_key).exists():
+            return None
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        except IntegrityError:
+            return None  # written concurrently by another run
+    else:
+        row.save(force_insert=True)
+    message_id = row.pk
+    transaction.on_commit(lambda: dispatch(message_id), robust=True)
+    return row
+
+
+# --- sending --------------------------------------------------------------------------------
+
+
+def _claim(message_id: int, now: datetime.datetime) -> bool:
+    claimed = OutboxMessage.objects.filter(
+        pk=message_id, status=MessageStatus.PENDING, next_attempt_at__lte=now
+    ).update(status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    return claimed == 1
+
+
+def _addresses(message: OutboxMessage) -> list[str]:
+    return [a.strip() for a in message.to_address.split(",") if a.strip()]
+
+
+def _deliver(message: OutboxMessage) -> None:
+    to = _addresses(message)
+    if not to:
+        raise PermanentSendError(_("Không có địa chỉ thư điện tử của người nhận."))
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+        headers={"Message-ID": message.message_id},
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    if message.attachment:
+        try:
+            with default_storage.open(message.attachment, "rb") as handle:
+                content = handle.read()
+        except (FileNotFoundError, ValueError) as exc:
+            raise PermanentSendError(_("Không tìm thấy tệp đính kèm.")) from exc
+        email.attach(os.path.basename(message.attachment), content)
+    email.send(fail_silently=False)
+
+
+def _notification_event(
+    notification: AgencyNotification,
+    action: str,
+    *,
+    actor: User | None = None,
+    comment: str = "",
+    **after: Any,
+) -> None:
+    """An audit event on the request's timeline about one of its agency notifications."""
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type=notification.request_kind,
+        object_id=notification.request_id,
+        after={"notification": notification.pk, "agency": notification.agency_id, **after},
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def _mark_sent(message: OutboxMessage) -> None:
+    now = timezone.now()
+    # Whatever state another worker left it in, the mail went out: record that.
+    updated = (
+        OutboxMessage.objects.filter(pk=message.pk)
+        .exclude(status=MessageStatus.SENT)
+        .update(status=MessageStatus.SENT, sent_at=now, last_error="")
+    )
+    if not updated or message.notification_id is None:
+        return
+    notification = AgencyNotification.objects.select_for_update().get(pk=message.notification_id)
+    if notification.status in (NoticeStatus.PENDING, NoticeStatus.FAILED):
+        notification.status = NoticeStatus.SENT
+        notification.sent_at = now
+        notification.save(update_fields=["status", "sent_at"])
+    _notification_event(notification, "notification.sent", message_id=message.message_id)
+
+
+@transaction.atomic
+def _mark_failed(message: OutboxMessage, error: str, *, retry: bool) -> None:
+    now = timezone.now()
+    if retry:
+        OutboxMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+            status=MessageStatus.PENDING,
+            next_attempt_at=now + retry_delay(message.attempts),
+            last_error=error,
+        )
+        return
+    updated = OutboxMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+        status=MessageStatus.FAILED, last_error=error
+    )
+    if not updated:
+        return
+    if message.notification_id is None:
+        audit_record(
+            actor=None,
+            action="outbox.failed",
+            object_type="approvals.outboxmessage",
+            object_id=message.pk,
+            after={"attempts": message.attempts, "to": message.to_address},
+            comment=error,
+        )
+        return
+    notification = AgencyNotification.objects.select_for_update().get(pk=message.notification_id)
+    if notification.status == NoticeStatus.PENDING:
+        notification.status = NoticeStatus.FAILED
+        notification.save(update_fields=["status"])
+    _notification_event(
+        notification, "notification.failed", attempts=message.attempts, comment=error
+    )
+
+
+def message_send(message_id: int) -> str:
+    """Send one outbox row if it is still pending; returns what happened.
+
+    ``"skipped"`` when another run already claimed or sent it, ``"sent"``, ``"retry"`` (a
+    transient error; the sweeper will try again after the backoff) or ``"failed"``.
+    """
+    if not _claim(message_id, timezone.now()):
+        return "skipped"
+    message = OutboxMessage.objects.get(pk=message_id)
+    try:
+        _deliver(message)  # SMTP I/O: no transaction is open here
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        retry = is_transient(exc) and message.attempts < max_attempts()
+        logger.warning("outbox: message %s attempt %s: %s", message_id, message.attempts, error)
+        _mark_failed(message, error, retry=retry)
+        return "retry" if retry else "failed"
+    _mark_sent(message)
+    return "sent"
+
+
+def outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 500) -> int:
+    """Reclaim stale claims and dispatch pending rows whose time has come; returns how many.
+
+    A row stays "sending" only while a worker talks to SMTP; one older than
+    ``OUTBOX_CLAIM_TIMEOUT_SECONDS`` belongs to a worker that died, and goes back to pending.
+    Rows younger than ``OUTBOX_SWEEP_GRACE_SECONDS`` are left to their own on-commit dispatch.
+    """
+    now = now or timezone.now()
+    stale = now - datetime.timedelta(seconds=_setting("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120))
+    reclaimed = OutboxMessage.objects.filter(
+        status=MessageStatus.SENDING, claimed_at__lt=stale
+    ).update(status=MessageStatus.PENDING, next_attempt_at=now)
+    if reclaimed:
+        logger.warning("outbox: reclaimed %s messages from dead workers", reclaimed)
+    ready = now - datetime.timedelta(seconds=_setting("OUTBOX_SWEEP_GRACE_SECONDS", 30))
+    ids = list(
+        OutboxMessage.objects.filter(status=MessageStatus.PENDING, next_attempt_at__lte=ready)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for message_id in ids:
+        dispatch(message_id)
+    return len(ids)
+
+
+@transaction.atomic
+def message_retry(*, message_id: int, actor: User) -> OutboxMessage:
+    """An administrator sends a failed row again (attempts start over); audited."""
+    from approvals.notifications import agency_recipients
+
+    message = (
+        OutboxMessage.objects.select_for_update(of=("self",))
+        .select_related("notification__agency")
+        .filter(pk=message_id)
+        .first()
+    )
+    if message is None or message.status != MessageStatus.FAILED:
+        raise StateConflict(_("Chỉ gửi lại được thư đang ở trạng thái gửi lỗi."))
+    before = {"status": message.status, "attempts": message.attempts, "to": message.to_address}
+    notification = message.notification
+    if notification is not None:
+        # The address may have been corrected since (agency e-mail, recipients per route).
+        message.to_address = ", ".join(agency_recipients(notification)) or message.to_address
+    message.status = MessageStatus.PENDING
+    message.attempts = 0
+    message.next_attempt_at = timezone.now()
+    message.claimed_at = None
+    message.save(
+        update_fields=["to_address", "status", "attempts", "next_attempt_at", "claimed_at"]
+    )
+    after = {"status": message.status, "to": message.to_address}
+    if notification is not None:
+        if notification.status == NoticeStatus.FAILED:
+            notification.status = NoticeStatus.PENDING
+            notification.save(update_fields=["status"])
+        _notification_event(notification, "notification.retried", actor=actor, **after)
+    else:
+        audit_record(
+            actor=actor,
+            action="outbox.retried",
+            obj=message,
+            before=before,
+            after=after,
+        )
+    transaction.on_commit(lambda: dispatch(message_id), robust=True)
+    return message

@@ -1,0 +1,299 @@
+"""API of the record: documents, the audit log, exports, the annual report, who is abroad now.
+
+Files are served as attachments with ``X-Content-Type-Options: nosniff``. ``?format=`` is
+this API's own parameter here (pdf/docx, xlsx), so DRF's format override is switched off on
+these views.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import User
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from approvals import exports
+from approvals.abroad import abroad_now
+from approvals.audit import audit_record
+from approvals.documents.selectors import document_dict, document_get_for_user
+from approvals.documents.services import (
+    FORMATS,
+    DocumentError,
+    TamperedFile,
+    current_document,
+    document_file,
+    document_reissue,
+)
+from approvals.models import AuditEvent
+from approvals.record_access import may_read_everything
+from approvals.reports import annual_report, report_scope
+from config.api import Conflict, CursorPagination
+from org.api import TextField
+
+
+R = TypeVar("R", HttpResponse, StreamingHttpResponse, FileResponse)
+
+
+class OwnFormatParameter(DefaultContentNegotiation):
+    """JSON always; ``?format=`` belongs to the view (file format), not to DRF's renderers."""
+
+    def select_renderer(self, request: Any, renderers: Any, format_suffix: Any = None) -> Any:
+        return renderers[0], renderers[0].media_type
+
+
+def _bad(field: str, message: str) -> exceptions.ValidationError:
+    return exceptions.ValidationError({field: [message]})
+
+
+def _attachment(response: R) -> R:
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _signed_in(request: Request) -> User:
+    if not isinstance(request.user, User):
+        raise exceptions.NotAuthenticated()
+    return request.user
+
+
+def _require_reader(user: Any) -> None:
+    if not may_read_everything(user):
+        raise exceptions.PermissionDenied(_("Chỉ thanh tra và quản trị được xem dữ liệu này."))
+
+
+# --- Documents -------------------------------------------------------------------------------
+
+
+class DocumentDetailView(APIView):
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, pk: int) -> Response:
+        document = document_get_for_user(user=request.user, pk=pk)
+        latest = current_document(document.request_kind, document.request_id, document.kind)
+        return Response(document_dict(document, current=latest is not None and latest.pk == pk))
+
+
+class DocumentFileView(APIView):
+    content_negotiation_class = OwnFormatParameter
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["pdf", "docx"])],
+        responses={(200, "application/pdf"): bytes},
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        fmt = (request.query_params.get("format") or "pdf").lower()
+        if fmt not in FORMATS:
+            raise _bad("format", _("Định dạng phải là pdf hoặc docx."))
+        document = document_get_for_user(user=request.user, pk=pk)
+        try:
+            name, data, content_type = document_file(document, fmt)
+        except TamperedFile as exc:
+            raise Conflict(_("Tệp văn bản không khớp mã băm đã lưu; liên hệ quản trị.")) from exc
+        return _attachment(
+            HttpResponse(
+                data,
+                content_type=content_type,
+                headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            )
+        )
+
+
+class ReissueSerializer(serializers.Serializer):
+    reason = TextField(label=gettext_lazy("Lý do ban hành lại"), max_length=2000)
+
+
+class DocumentReissueView(APIView):
+    @extend_schema(request=ReissueSerializer, responses={201: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        from approvals.documents.content_common import issuer_for
+        from approvals.permissions import (
+            DECIDE_FOR_DEPARTMENT,
+            DECIDE_FOR_WARD,
+            REVIEW_FOR_DEPARTMENT,
+            has_unit_permission,
+        )
+
+        document = document_get_for_user(user=request.user, pk=pk)
+        serializer = ReissueSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        issuing = document.register.unit
+        perms = (DECIDE_FOR_WARD,) if issuer_for(issuing).is_ward else (
+            REVIEW_FOR_DEPARTMENT, DECIDE_FOR_DEPARTMENT,
+        )  # fmt: skip
+        if not any(has_unit_permission(request.user, p, issuing) for p in perms):
+            raise exceptions.PermissionDenied(
+                _("Chỉ Văn phòng, lãnh đạo cơ quan ban hành được ban hành lại văn bản.")
+            )
+        try:
+            new = document_reissue(
+                document=document,
+                actor=_signed_in(request),
+                reason=serializer.validated_data["reason"],
+            )
+        except DocumentError as exc:
+            raise Conflict(exc.message) from exc
+        return Response(document_dict(new), status=201)
+
+
+# --- Audit log -------------------------------------------------------------------------------
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id", "seq", "occurred_at", "actor_username", "acting_for", "action", "object_type",
+            "object_id", "object_repr", "before", "after", "comment", "ip", "request_id",
+            "prev_hash", "hash",
+        ]  # fmt: skip
+
+
+def _day(raw: str | None, name: str) -> datetime.date | None:
+    if not raw:
+        return None
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError as exc:
+        raise _bad(name, _("Ngày không hợp lệ, dùng dạng YYYY-MM-DD.")) from exc
+
+
+class AuditListView(APIView):
+    pagination_class = CursorPagination
+
+    @extend_schema(responses={200: AuditEventSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        _require_reader(request.user)
+        events = AuditEvent.objects.all()
+        target = request.query_params.get("request")
+        if target:
+            kind, _sep, raw_id = target.partition(":")
+            if kind not in exports.AUDIT_TYPES or not raw_id.isdigit():
+                raise _bad("request", _("Dạng đúng: outbound:<mã> hoặc inbound:<mã>."))
+            events = events.filter(object_type__in=exports.AUDIT_TYPES[kind], object_id=raw_id)
+        since = _day(request.query_params.get("since"), "since")
+        until = _day(request.query_params.get("until"), "until")
+        if since:
+            events = events.filter(occurred_at__date__gte=since)
+        if until:
+            events = events.filter(occurred_at__date__lte=until)
+        paginator = CursorPagination()
+        page = paginator.paginate_queryset(events, request, view=self)
+        return paginator.get_paginated_response(AuditEventSerializer(page, many=True).data)
+
+
+# --- Exports ---------------------------------------------------------------------------------
+
+
+class ExportView(APIView):
+    """``/exports/<dataset>.<csv|xlsx>``: streamed; every export is itself an audit event."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter(p, str) for p in ("from", "to", "unit", "kind", "status")],
+        responses={(200, "text/csv"): bytes},
+    )
+    def get(self, request: Request, dataset: str, fmt: str) -> StreamingHttpResponse | FileResponse:
+        _require_reader(request.user)
+        export = exports.DATASETS.get(dataset)
+        if export is None or fmt not in ("csv", "xlsx"):
+            raise exceptions.NotFound(_("Không có bản xuất dữ liệu này."))
+        try:
+            filters = exports.parse_filters(request.query_params)
+        except exports.FilterError as exc:
+            raise exceptions.ValidationError(exc.errors) from exc
+        rows = export.count(filters)
+        audit_record(
+            actor=request.user,
+            action="export.downloaded",
+            object_type="export",
+            object_id=dataset,
+            after={"dataset": dataset, "format": fmt, "filters": filters.as_json(), "rows": rows},
+        )
+        name = exports.file_name(export, fmt, filters)
+        response: HttpResponse | StreamingHttpResponse | FileResponse
+        if fmt == "csv":
+            response = StreamingHttpResponse(
+                exports.csv_chunks(export, filters), content_type="text/csv; charset=utf-8"
+            )
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+        else:
+            response = FileResponse(
+                exports.xlsx_file(export, filters),
+                as_attachment=True,
+                filename=name,
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["X-Export-Rows"] = str(rows)
+        return _attachment(response)
+
+
+# --- Annual report and who is abroad ----------------------------------------------------------
+
+
+def report_for(user: Any, params: Any) -> Any:
+    """Parse ``year`` and ``unit`` and build the report the user may see (API and page)."""
+    raw_year = (params.get("year") or "").strip()
+    year = timezone.localdate().year
+    if raw_year:
+        if not raw_year.isdigit() or not 2000 <= int(raw_year) <= 2100:
+            raise _bad("year", _("Năm không hợp lệ."))
+        year = int(raw_year)
+    try:
+        unit_ids, unit = report_scope(user, (params.get("unit") or "").strip() or None)
+    except PermissionError as exc:
+        raise exceptions.PermissionDenied(_("Bạn không được xem báo cáo của đơn vị nào.")) from exc
+    except LookupError as exc:
+        raise exceptions.NotFound(_("Không tìm thấy đơn vị.")) from exc
+    return annual_report(year, unit_ids=unit_ids, unit_code=unit.code if unit else None)
+
+
+class AnnualReportView(APIView):
+    content_negotiation_class = OwnFormatParameter
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", int),
+            OpenApiParameter("unit", str),
+            OpenApiParameter("format", str, enum=["json", "xlsx"]),
+        ],
+        responses={200: dict},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        fmt = (request.query_params.get("format") or "json").lower()
+        if fmt not in ("json", "xlsx"):
+            raise _bad("format", _("Định dạng phải là json hoặc xlsx."))
+        report = report_for(request.user, request.query_params)
+        if fmt == "json":
+            return Response(report.as_json())
+        from approvals.report_xlsx import report_workbook
+        from delegations.models import FundingSource
+
+        data = report_workbook(report, {k: str(v) for k, v in FundingSource.choices})
+        unit = f"-{report.unit}" if report.unit else ""
+        return _attachment(
+            HttpResponse(
+                data,
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                headers={
+                    "Content-Disposition": (
+                        f'attachment; filename="bao-cao-doi-ngoai-{report.year}{unit}.xlsx"'
+                    )
+                },
+            )
+        )
+
+
+class AbroadNowView(APIView):
+    @extend_schema(parameters=[OpenApiParameter("unit", str)], responses={200: dict})
+    def get(self, request: Request) -> Response:
+        unit = (request.query_params.get("unit") or "").strip() or None
+        return Response(abroad_now(user=request.user, unit_code=unit))

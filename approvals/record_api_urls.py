@@ -1,0 +1,19 @@
+"""API routes of the record (mounted under ``/api/v1/``)."""
+
+from django.urls import path
+
+from approvals import record_api as api
+
+urlpatterns = [
+    path("documents/<int:pk>/", api.DocumentDetailView.as_view(), name="api-document-detail"),
+    path("documents/<int:pk>/file/", api.DocumentFileView.as_view(), name="api-document-file"),
+    path(
+        "documents/<int:pk>/reissue/",
+        api.DocumentReissueView.as_view(),
+        name="api-document-reissue",
+    ),
+    path("audit/", api.AuditListView.as_view(), name="api-audit"),
+    path("exports/<slug:dataset>.<slug:fmt>", api.ExportView.as_view(), name="api-export"),
+    path("reports/annual/", api.AnnualReportView.as_view(), name="api-report-annual"),
+    path("abroad-now/", api.AbroadNowView.as_view(), name="api-abroad-now"),
+]

@@ -1,0 +1,14 @@
+"""Pages of the record: documents, exports, reports, who is abroad now."""
+
+from django.urls import path
+
+from approvals import record_views as views
+
+urlpatterns = [
+    path("van-ban/", views.document_list, name="document_list"),
+    path("van-ban/<int:pk>/tai-ve/", views.document_download, name="document_download"),
+    path("xuat-du-lieu/", views.export_list, name="export_list"),
+    path("bao-cao/", views.report_dashboard, name="report_dashboard"),
+    path("bao-cao/nam/", views.report_annual, name="report_annual"),
+    path("dang-o-nuoc-ngoai/", views.abroad_now_page, name="abroad_now"),
+]

@@ -1,0 +1,215 @@
+"""Pages of the record: documents, exports, the annual report and dashboard, who is abroad."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+
+from approvals import exports
+from approvals.abroad import abroad_now
+from approvals.documents.countries import country_name
+from approvals.documents.selectors import document_dict, document_get_for_user
+from approvals.documents.services import FORMATS, TamperedFile, document_file
+from approvals.models_documents import Document
+from approvals.record_access import may_read_everything
+from approvals.reports import AnnualReport, Figures
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF or DOCX of a document of a request the user may open (404 otherwise)."""
+    fmt = request.GET.get("format", "pdf").lower()
+    if fmt not in FORMATS:
+        raise Http404(_("Không có định dạng này."))
+    document = document_get_for_user(user=request.user, pk=pk)
+    try:
+        name, data, content_type = document_file(document, fmt)
+    except TamperedFile as exc:
+        raise PermissionDenied(_("Tệp văn bản không khớp mã băm đã lưu.")) from exc
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def document_list(request: HttpRequest) -> HttpResponse:
+    """The latest documents of the requests the user may open; ``?request=outbound:12``."""
+    from delegations.selectors import inbound_list_for_user, outbound_list_for_user
+
+    visible = Q(
+        request_kind="outbound",
+        request_id__in=outbound_list_for_user(user=request.user).values("pk"),
+    ) | Q(
+        request_kind="inbound", request_id__in=inbound_list_for_user(user=request.user).values("pk")
+    )
+    documents = Document.objects.filter(visible)
+    target = request.GET.get("request", "")
+    kind, _sep, raw_id = target.partition(":")
+    if kind in ("outbound", "inbound") and raw_id.isdigit():
+        documents = documents.filter(request_kind=kind, request_id=int(raw_id))
+    rows = [document_dict(d) for d in documents.order_by("-issued_at", "-id")[:100]]
+    return render(request, "approvals/document_list.html", {"documents": rows})
+
+
+@login_required
+def export_list(request: HttpRequest) -> HttpResponse:
+    """Links to every export with the filters given (auditors and administrators)."""
+    if not may_read_everything(request.user):
+        raise PermissionDenied(_("Chỉ thanh tra và quản trị được xuất dữ liệu."))
+    try:
+        filters = exports.parse_filters(request.GET)
+        errors: dict[str, list[str]] = {}
+    except exports.FilterError as exc:
+        filters, errors = exports.ExportFilters(), exc.errors
+    query = urlencode({key: value for key, value in filters.as_json().items() if value})
+    datasets = [
+        {"name": d.name, "title": d.title, "query": query} for d in exports.DATASETS.values()
+    ]
+    from delegations.models import RequestKind, RequestStatus, TripKind
+
+    return render(
+        request,
+        "approvals/export_list.html",
+        {
+            "datasets": datasets,
+            "filters": filters.as_json(),
+            "errors": errors,
+            # Trip kinds filter requests and members; request kinds filter decisions and events.
+            "kinds": [*TripKind.choices, *RequestKind.choices],
+            "statuses": RequestStatus.choices,
+        },
+    )
+
+
+def _bars(values: list[tuple[str, int]]) -> list[dict[str, Any]]:
+    """Label, value and width (percent of the largest) for a CSS bar chart."""
+    top = max((v for _label, v in values), default=0) or 1
+    return [{"label": label, "value": v, "width": round(100 * v / top)} for label, v in values]
+
+
+def _columns(values: list[int]) -> list[dict[str, Any]]:
+    """Geometry of an SVG column chart 240×110: bars up to 80 high standing on y = 97.
+
+    Numbers are handed to the template as text: a localised float ("80,5") is no SVG length.
+    """
+    top = max(values, default=0) or 1
+    columns = []
+    for i, value in enumerate(values):
+        height = round(80 * value / top, 1)
+        columns.append(
+            {
+                "label": str(i + 1),
+                "value": value,
+                "x": str(20 * i + 3),
+                "middle": str(20 * i + 10),
+                "y": f"{97 - height:g}",
+                "height": f"{height:g}",
+                "label_y": f"{95 - height:g}",
+            }
+        )
+    return columns
+
+
+def _charts(report: AnnualReport) -> dict[str, Any]:
+    from delegations.models import FundingSource
+
+    funding = dict(FundingSource.choices)
+    total: Figures = report.total
+    return {
+        "by_unit": _bars(
+            [(f.unit_name or f.unit or "", f.outbound_delegations) for f in report.units]
+        ),
+        "by_country": _bars(
+            [
+                (country_name(code), c["outbound"] + c["inbound"])
+                for code, c in report.countries.items()
+            ][:12]
+        ),
+        "by_funding": _bars(
+            [(str(funding.get(k, k)), v["delegations"]) for k, v in sorted(total.funding.items())]
+        ),
+        "by_month": _columns(report.by_month),
+        "by_rule": _bars(list(total.violations_by_rule.items())),
+    }
+
+
+def _report_or_error(request: HttpRequest, params: Any) -> AnnualReport:
+    from approvals.record_api import report_for
+
+    try:
+        return report_for(request.user, params)
+    except exceptions.PermissionDenied as exc:
+        raise PermissionDenied(str(exc.detail)) from exc
+    except exceptions.NotFound as exc:
+        raise Http404(str(exc.detail)) from exc
+    except exceptions.ValidationError as exc:
+        raise Http404(_("Năm không hợp lệ.")) from exc
+
+
+@login_required
+def report_annual(request: HttpRequest) -> HttpResponse:
+    """The annual foreign-affairs report on screen: figures, charts and the XLSX link."""
+    report = _report_or_error(request, request.GET)
+    today = timezone.localdate()
+    return render(
+        request,
+        "approvals/report_annual.html",
+        {
+            "report": report,
+            "total": report.total,
+            "charts": _charts(report),
+            "years": sorted(
+                {*range(today.year + 1, today.year - 6, -1), report.year}, reverse=True
+            ),
+            "days_left": (report.deadline - today).days,
+            "query": f"year={report.year}" + (f"&unit={report.unit}" if report.unit else ""),
+            "may_export": may_read_everything(request.user),
+        },
+    )
+
+
+@login_required
+def report_dashboard(request: HttpRequest) -> HttpResponse:
+    """This year so far: the key figures, who is abroad today, the report deadline."""
+    today = timezone.localdate()
+    report = _report_or_error(request, {"year": str(today.year)})
+    abroad = abroad_now(user=request.user, today=today)
+    return render(
+        request,
+        "approvals/report_dashboard.html",
+        {
+            "report": report,
+            "total": report.total,
+            "charts": _charts(report),
+            "abroad": abroad,
+            "days_left": (report.deadline - today).days,
+        },
+    )
+
+
+@login_required
+def abroad_now_page(request: HttpRequest) -> HttpResponse:
+    """People abroad today on approved trips, by unit (what the user may see)."""
+    day = timezone.localdate()
+    raw = request.GET.get("date", "")
+    if raw:
+        try:
+            day = datetime.date.fromisoformat(raw)
+        except ValueError:
+            day = timezone.localdate()
+    return render(
+        request,
+        "approvals/abroad_now.html",
+        {"abroad": abroad_now(user=request.user, today=day), "day": day},
+    )

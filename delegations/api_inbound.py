@@ -1,0 +1,279 @@
+"""``/api/v1/inbound/``: inbound visits (see ../shared/spec/API.md, "Inbound visits").
+
+The same shape and status codes as ``/api/v1/outbound/``; tasks are completed through
+``/api/v1/tasks/{id}/complete/``. Passport numbers are masked in answers; a client that sends a
+roster back as it read it keeps the stored numbers (see :func:`_unmasked`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import Serializer
+
+from delegations import serializers as s
+from delegations import serializers_inbound as si
+from delegations.api import _action
+from delegations.models import InboundVisit
+from delegations.presenters import inbound_detail, mask_passport, preview_dict
+from delegations.selectors import inbound_get_for_user, inbound_list_for_user
+from delegations.services.errors import ValidationError
+from delegations.services.inbound import (
+    VisitorInput,
+    inbound_create,
+    inbound_update,
+    visitor_inputs,
+)
+from delegations.services.inbound_flow import inbound_submit
+from delegations.services.inbound_visit import (
+    inbound_amend,
+    inbound_cancel,
+    inbound_confirm_residence,
+    inbound_submit_report,
+    inbound_withdraw,
+)
+from delegations.services.visitor_import import inbound_import_visitors
+from org.models import Unit
+
+MAX_SHEET_BYTES = 5 * 1024 * 1024
+
+
+def _unmasked(visitors: list[VisitorInput], visit: InboundVisit | None) -> list[VisitorInput]:
+    """Masked passport numbers sent back as read are replaced by the stored numbers."""
+    stored = visitor_inputs(visit) if visit is not None else []
+    result = []
+    for v in visitors:
+        if "•" not in v.passport_number:
+            result.append(v)
+            continue
+        match = next(
+            (
+                o
+                for o in stored
+                if o.full_name == v.full_name
+                and mask_passport(o.passport_number) == v.passport_number
+            ),
+            None,
+        )
+        if match is None:
+            raise ValidationError(
+                {
+                    "visitors": [
+                        _("Khách “%(name)s”: số hộ chiếu đang bị che, vui lòng nhập số đầy đủ.")
+                        % {"name": v.full_name}
+                    ]
+                }
+            )
+        result.append(dataclasses.replace(v, passport_number=match.passport_number))
+    return result
+
+
+def _current_input(visit: InboundVisit) -> dict[str, Any]:
+    """The visit's stored content in the input shape, so PATCH may send only changes."""
+    return {
+        "organisation": visit.organisation,
+        "country": visit.country,
+        "purpose_category": visit.purpose_category,
+        "purpose": visit.purpose,
+        "arrival_date": visit.arrival_date.isoformat(),
+        "departure_date": visit.departure_date.isoformat(),
+        "visitors": [
+            {
+                k: (val.isoformat() if hasattr(val, "isoformat") else val)
+                for k, val in dataclasses.asdict(v).items()
+            }
+            for v in visitor_inputs(visit)
+        ],
+        "programme": visit.programme,
+        "venues": visit.venues,
+        "interpreter": visit.interpreter,
+        "press_coverage": visit.press_coverage,
+        "sponsor": visit.sponsor,
+        "enterprise_involved": visit.enterprise_involved,
+        "involves_student_recruitment": visit.involves_student_recruitment,
+        "involves_advertising": visit.involves_advertising,
+        "is_conference": visit.is_conference,
+        "senior_guest_level": visit.senior_guest_level,
+        "prime_minister_decides": visit.prime_minister_decides,
+        "accommodation": {
+            "kind": visit.accommodation_kind,
+            "address": visit.accommodation_address,
+        },
+    }
+
+
+class InboundListView(GenericAPIView):
+    """List the inbound visits you may see, or create a draft."""
+
+    serializer_class = si.InboundInSerializer
+
+    def get_queryset(self) -> QuerySet[InboundVisit]:
+        params = self.request.query_params
+        return inbound_list_for_user(
+            user=self.request.user,
+            status=params.get("status") or None,
+            unit_code=params.get("unit") or None,
+            q=(params.get("q") or "").replace("\x00", "") or None,
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str), OpenApiParameter("unit", str),
+            OpenApiParameter("q", str),
+        ],
+        responses={200: dict},
+    )  # fmt: skip
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        assert page is not None
+        return self.get_paginated_response([si.inbound_summary(v) for v in page])
+
+    @extend_schema(responses={201: dict})
+    def post(self, request: Request) -> Response:
+        serializer = si.InboundInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        unit = None
+        code = serializer.validated_data.get("host_unit")
+        if code:
+            unit = Unit.objects.filter(code=code).first()
+            if unit is None:
+                raise ValidationError(
+                    {"host_unit": [_("Không có đơn vị mã “%(code)s”.") % {"code": code}]}
+                )
+        data = serializer.to_input()
+        data.visitors = _unmasked(data.visitors, None)
+        created = inbound_create(actor=request.user, data=data, unit=unit)  # type: ignore[arg-type]
+        return Response(inbound_detail(created), status=status.HTTP_201_CREATED)
+
+
+class InboundDetailView(GenericAPIView):
+    """One visit; PATCH replaces its content while it is a draft or returned."""
+
+    serializer_class = si.InboundInSerializer
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(inbound_detail(inbound_get_for_user(user=request.user, pk=pk)))
+
+    @extend_schema(responses={200: dict})
+    def patch(self, request: Request, pk: int) -> Response:
+        current = inbound_get_for_user(user=request.user, pk=pk)
+        serializer = si.InboundInSerializer(data={**_current_input(current), **request.data})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.to_input()
+        data.visitors = _unmasked(data.visitors, current)
+        updated = inbound_update(
+            actor=request.user,  # type: ignore[arg-type]
+            visit=current,
+            data=data,
+            version=serializer.validated_data.get("version"),
+        )
+        return Response(inbound_detail(updated))
+
+
+class InboundChecksView(GenericAPIView):
+    """Preview: who will decide, in what order, and what the IN-* rules say. Changes nothing."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(preview_dict(inbound_get_for_user(user=request.user, pk=pk)))
+
+
+class InboundVisitorImportView(GenericAPIView):
+    """Replace a draft's visitor list from the partner's sheet (multipart ``file``: .xlsx, .csv).
+
+    Any bad row imports nothing: 400 with one message per row and column.
+    """
+
+    parser_classes = [MultiPartParser, FormParser]
+    serializer_class = si.VisitorImportSerializer
+
+    @extend_schema(
+        request={"multipart/form-data": si.VisitorImportSerializer}, responses={200: dict}
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        visit = inbound_get_for_user(user=request.user, pk=pk)
+        serializer = si.VisitorImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        if upload.size > MAX_SHEET_BYTES:
+            raise ValidationError({"file": [_("Tệp lớn quá 5 MB.")]})
+        count = inbound_import_visitors(
+            actor=request.user,  # type: ignore[arg-type]
+            visit=visit,
+            data=upload.read(),
+            filename=upload.name or "",
+        )
+        visit.refresh_from_db()
+        return Response({**inbound_detail(visit), "imported": count})
+
+
+def _submit(user: Any, visit: InboundVisit, data: dict[str, Any]) -> dict[str, Any]:
+    evaluation = inbound_submit(actor=user, visit=visit, justifications=data["justifications"])
+    return {"route": str(evaluation.route)}
+
+
+def _amend(user: Any, visit: InboundVisit, data: dict[str, Any]) -> dict[str, Any]:
+    visitors = None
+    if "visitors" in data:
+        visitors = _unmasked([si.visitor_input(v) for v in data["visitors"]], visit)
+    sent = inbound_amend(
+        actor=user,
+        visit=visit,
+        reason=data["reason"],
+        visitors=visitors,
+        arrival_date=data.get("arrival_date"),
+        departure_date=data.get("departure_date"),
+    )
+    return {"notifications_sent": sent}
+
+
+def _inbound_action(
+    serializer_class: type[Serializer],
+    call: Callable[[Any, Any, dict[str, Any]], Any],
+    doc: str,
+) -> type[GenericAPIView]:
+    return _action(
+        serializer_class, call, doc,
+        getter=inbound_get_for_user, present=inbound_detail, prefix="Inbound",
+    )  # fmt: skip
+
+
+InboundSubmitView = _inbound_action(
+    s.SubmitSerializer, _submit, "Submit or resubmit (422 when an IN-* rule blocks)."
+)
+InboundWithdrawView = _inbound_action(
+    s.ReasonSerializer,
+    lambda u, v, d: inbound_withdraw(actor=u, visit=v, reason=d["reason"]),
+    "Withdraw before the decision.",
+)
+InboundCancelView = _inbound_action(
+    s.ReasonSerializer,
+    lambda u, v, d: inbound_cancel(actor=u, visit=v, reason=d["reason"]),
+    "Cancel after approval, before the visit ends; the agencies are told.",
+)
+InboundResidenceView = _inbound_action(
+    si.ResidenceSerializer,
+    lambda u, v, d: inbound_confirm_residence(actor=u, visit=v, note=d.get("note", "")),
+    "Confirm that the guests' residence was declared (hotel or host).",
+)
+InboundAmendView = _inbound_action(
+    si.AmendSerializer,
+    _amend,
+    "Change the roster or the dates of an approved visit; the agencies are notified again.",
+)
+InboundReportView = _inbound_action(
+    s.ReportSerializer,
+    lambda u, v, d: inbound_submit_report(actor=u, visit=v, text=d["text"]),
+    "Hand in the post-visit report.",
+)

@@ -1,0 +1,377 @@
+"""Forms of the outbound pages: the shape of the input only.
+
+Cross-object rules (who may travel, whose passport, quotas) live in the services and the rule
+pack; these forms check types, lengths and choices, and turn the input into an
+:class:`~delegations.services.outbound.OutboundInput`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from delegations.models import AttachmentKind, MemberRole, OutboundRequest, RequestStatus
+from delegations.services.outbound import MemberInput, OutboundInput, StopInput
+from org.models import Passport, Person
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+COUNTRY_ERROR = _("Mã quốc gia gồm đúng 2 chữ cái theo ISO 3166 (ví dụ JP, KR, US).")
+
+
+def _model_field(name: str, **kwargs: Any) -> forms.Field:
+    """The form field Django derives from the model field (label, choices, lengths)."""
+    field = OutboundRequest._meta.get_field(name).formfield(**kwargs)  # type: ignore[union-attr]
+    assert field is not None
+    field.label = capfirst(field.label)
+    return field
+
+
+def _textarea(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class OutboundForm(forms.Form):
+    """The dossier's own fields (members and itinerary come in formsets)."""
+
+    kind = _model_field("kind")
+    purpose_category = _model_field("purpose_category")
+    purpose = _model_field("purpose", widget=_textarea(4), max_length=5000)
+    expected_results = _model_field("expected_results", widget=_textarea(), max_length=5000)
+    departure_date = _model_field("departure_date", widget=DATE_WIDGET)
+    return_date = _model_field("return_date", widget=DATE_WIDGET)
+    inviter_name = _model_field("inviter_name")
+    inviter_country = forms.RegexField(
+        regex=r"^[A-Za-z]{2}$",
+        required=False,
+        label=_("Quốc gia của bên mời (mã ISO 2 chữ cái)"),
+        error_messages={"invalid": COUNTRY_ERROR},
+        widget=forms.TextInput(attrs={"maxlength": 2, "autocapitalize": "characters"}),
+    )
+    inviter_is_enterprise = _model_field("inviter_is_enterprise")
+    named_invitation = _model_field("named_invitation")
+    partner = _model_field("partner", required=False)
+    agreement = _model_field("agreement", required=False)
+    funding_source = _model_field("funding_source")
+    funding_details = _model_field("funding_details", widget=_textarea(2), max_length=5000)
+    estimated_cost = forms.IntegerField(
+        label=_("Dự toán (đồng)"), required=False, min_value=0, max_value=10**13
+    )
+    sponsored_by_enterprise = _model_field("sponsored_by_enterprise")
+    tied_to_contract = _model_field("tied_to_contract")
+    work_programme = _model_field("work_programme", widget=_textarea(4), max_length=20000)
+    presentation_abroad = _model_field("presentation_abroad")
+    presentation_text = _model_field("presentation_text", widget=_textarea(4), max_length=20000)
+    head_appraisal = _model_field("head_appraisal", widget=_textarea(), max_length=5000)
+    #: The version the form was opened on: saving over someone else's change is refused.
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, units: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if units and len(units) > 1:
+            self.fields["unit"] = forms.TypedChoiceField(
+                label=_("Lập hồ sơ cho đơn vị"),
+                choices=[(u.pk, u.name) for u in units],
+                coerce=int,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        departure, back = data.get("departure_date"), data.get("return_date")
+        if departure and back and back < departure:
+            self.add_error("return_date", _("Ngày về phải sau hoặc trùng ngày đi."))
+        return data
+
+
+class MemberForm(forms.Form):
+    """One traveller: the person is picked by search; the passport is one of theirs."""
+
+    person = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    role = forms.ChoiceField(label=_("Vai trò"), choices=MemberRole.choices)
+    passport = forms.TypedChoiceField(
+        label=_("Hộ chiếu"), coerce=int, empty_value=None, required=False, choices=[]
+    )
+    relative_of = forms.TypedChoiceField(
+        label=_("Là người thân của"), coerce=int, empty_value=None, required=False, choices=[]
+    )
+
+    #: Set by :func:`prepare_members`: the directory entry shown on the row.
+    person_obj: Person | None = None
+
+    def person_id(self) -> int | None:
+        value = self["person"].value()
+        try:
+            return int(value) if value not in (None, "") else None
+        except (TypeError, ValueError):
+            return None
+
+
+def passport_label(passport: Passport) -> str:
+    from delegations.presenters import mask_passport
+
+    return f"{passport.get_kind_display()} {mask_passport(passport.number)} – " + str(
+        _("hết hạn %(date)s") % {"date": passport.expires_on.strftime("%d/%m/%Y")}
+    )
+
+
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
+def _deleted(form: forms.Form) -> bool:
+    """Whether the row's "remove" box is ticked (rows added by HTMX have one too)."""
+    return bool(form.cleaned_data.get(forms.formsets.DELETION_FIELD_NAME))
+
+
+def add_delete_field(form: forms.Form, label: Any) -> None:
+    """The formset's "remove this row" box, also on rows built alone for HTMX."""
+    form.fields[forms.formsets.DELETION_FIELD_NAME] = forms.BooleanField(
+        label=label, required=False
+    )
+
+
+class BaseMemberFormSet(forms.BaseFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        add_delete_field(form, _("Bỏ khỏi đoàn"))
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        people = [
+            f.cleaned_data["person"] for f in self.forms if f.cleaned_data and not _deleted(f)
+        ]
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or _deleted(form):
+                continue
+            relative = data.get("relative_of")
+            if relative is not None and (relative == data["person"] or relative not in people):
+                form.add_error("relative_of", _("Chọn một thành viên khác của đoàn."))
+
+
+MemberFormSet = forms.formset_factory(
+    MemberForm,
+    formset=BaseMemberFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=200,
+    validate_max=True,
+)
+
+
+def prepare_members(
+    member_forms: Iterable[MemberForm],
+    people: Iterable[Person],
+    member_ids: Iterable[int] | None = None,
+) -> None:
+    """Attach each row's person and limit its passport and relative choices.
+
+    ``people`` are the directory entries the user may see, with their passports prefetched; a
+    row whose person is not among them keeps an empty passport list. ``member_ids`` are the
+    delegation's people a relative may be tied to (default: the rows' own people).
+    """
+    member_forms = list(member_forms)
+    by_id = {p.pk: p for p in people}
+    ids: list[int | None] = (
+        list(member_ids) if member_ids is not None else [f.person_id() for f in member_forms]
+    )
+    names = [(pid, by_id[pid].full_name) for pid in ids if pid in by_id]
+    for form in member_forms:
+        pid = form.person_id()
+        person = by_id.get(pid) if pid else None
+        form.person_obj = person
+        passports = list(person.passports.all()) if person is not None else []
+        _choice_field(form, "passport").choices = [("", _("— Chưa chọn —"))] + [
+            (p.pk, passport_label(p)) for p in passports
+        ]
+        _choice_field(form, "relative_of").choices = [("", "—")] + [
+            (other, name) for other, name in names if other != pid
+        ]
+
+
+class StopForm(forms.Form):
+    """One country of the itinerary."""
+
+    country = forms.RegexField(
+        regex=r"^[A-Za-z]{2}$",
+        label=_("Quốc gia (mã ISO)"),
+        error_messages={"invalid": COUNTRY_ERROR},
+        widget=forms.TextInput(attrs={"maxlength": 2, "autocapitalize": "characters"}),
+    )
+    days = forms.IntegerField(label=_("Số ngày"), min_value=1, max_value=365)
+    cities = forms.CharField(label=_("Thành phố"), required=False, max_length=255)
+    major_event = forms.BooleanField(label=_("Sự kiện lớn"), required=False)
+
+
+class BaseStopFormSet(forms.BaseFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        add_delete_field(form, _("Bỏ dòng này"))
+
+
+StopFormSet = forms.formset_factory(
+    StopForm, formset=BaseStopFormSet, extra=1, can_delete=True, max_num=50, validate_max=True
+)
+
+
+def _rows(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
+    return [f.cleaned_data for f in formset.forms if f.cleaned_data and not _deleted(f)]
+
+
+def outbound_input(
+    form: OutboundForm, members: forms.BaseFormSet, stops: forms.BaseFormSet
+) -> OutboundInput:
+    """The service's input from three valid forms."""
+    data = form.cleaned_data
+    return OutboundInput(
+        kind=data["kind"],
+        purpose_category=data["purpose_category"],
+        purpose=data["purpose"],
+        expected_results=data.get("expected_results") or "",
+        departure_date=data["departure_date"],
+        return_date=data["return_date"],
+        funding_source=data["funding_source"],
+        funding_details=data.get("funding_details") or "",
+        estimated_cost=data.get("estimated_cost") or 0,
+        members=[
+            MemberInput(
+                person_id=m["person"],
+                role=m["role"],
+                passport_id=m.get("passport"),
+                relative_of_id=m.get("relative_of"),
+            )
+            for m in _rows(members)
+        ],
+        itinerary=[
+            StopInput(
+                country=s["country"].upper(),
+                days=s["days"],
+                cities=s.get("cities") or "",
+                major_event=bool(s.get("major_event")),
+            )
+            for s in _rows(stops)
+        ],
+        inviter_name=data.get("inviter_name") or "",
+        inviter_country=(data.get("inviter_country") or "").upper(),
+        inviter_is_enterprise=bool(data.get("inviter_is_enterprise")),
+        named_invitation=bool(data.get("named_invitation")),
+        sponsored_by_enterprise=bool(data.get("sponsored_by_enterprise")),
+        tied_to_contract=bool(data.get("tied_to_contract")),
+        work_programme=data.get("work_programme") or "",
+        presentation_abroad=bool(data.get("presentation_abroad")),
+        presentation_text=data.get("presentation_text") or "",
+        head_appraisal=data.get("head_appraisal") or "",
+        partner_id=data["partner"].pk if data.get("partner") else None,
+        agreement_id=data["agreement"].pk if data.get("agreement") else None,
+    )
+
+
+def initial_from_request(
+    request: OutboundRequest,
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Initial data of the three forms from a saved request."""
+    scalar = {name: getattr(request, name) for name in OutboundInput.SCALAR_FIELDS}
+    scalar["partner"] = scalar.pop("partner_id")
+    scalar["agreement"] = scalar.pop("agreement_id")
+    scalar["version"] = request.version
+    members = [
+        {
+            "person": m.person_id,
+            "role": m.role,
+            "passport": m.passport_id,
+            "relative_of": m.relative_of_id,
+        }
+        for m in request.members.all()
+    ]
+    stops = [
+        {"country": s.country, "days": s.days, "cities": s.cities, "major_event": s.major_event}
+        for s in request.itinerary.all()
+    ]
+    return scalar, members, stops
+
+
+class OutboundFilterForm(forms.Form):
+    """Filters of "my requests"; ``before`` is the keyset cursor (the last id shown)."""
+
+    status = forms.ChoiceField(
+        label=_("Trạng thái"),
+        required=False,
+        choices=[("", _("Tất cả")), *RequestStatus.choices],
+    )
+    q = forms.CharField(
+        label=_("Tìm theo số hồ sơ, nội dung, thành viên"), required=False, max_length=100
+    )
+    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean_q(self) -> str:
+        return str(self.cleaned_data.get("q") or "").replace("\x00", "").strip()
+
+
+class JustificationForm(forms.Form):
+    """One text per check that needs a written justification before submission."""
+
+    def __init__(self, *args: Any, checks: Iterable[dict[str, Any]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for check in checks:
+            self.fields[f"j_{check['rule']}"] = forms.CharField(
+                label=check.get("message") or check["rule"],
+                help_text=check.get("basis") or "",
+                required=False,
+                max_length=5000,
+                widget=_textarea(3),
+            )
+
+    def justifications(self) -> dict[str, str]:
+        return {
+            name[2:]: value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("j_") and value
+        }
+
+
+class ReasonForm(forms.Form):
+    """Withdrawal or cancellation."""
+
+    reason = forms.CharField(label=_("Lý do"), max_length=2000, widget=_textarea(2))
+
+
+class DateForm(forms.Form):
+    """Departure or return confirmed."""
+
+    date = forms.DateField(label=_("Ngày"), widget=DATE_WIDGET, initial=datetime.date.today)
+
+
+class ExtensionForm(forms.Form):
+    new_return_date = forms.DateField(label=_("Ngày về mới"), widget=DATE_WIDGET)
+    reason = forms.CharField(label=_("Lý do gia hạn"), max_length=2000, widget=_textarea(2))
+
+
+class ReportForm(forms.Form):
+    text = forms.CharField(
+        label=_("Báo cáo kết quả chuyến đi"), max_length=50000, widget=_textarea(8)
+    )
+
+
+class PassportReturnedForm(forms.Form):
+    person = forms.TypedChoiceField(label=_("Người nộp lại hộ chiếu"), coerce=int, choices=[])
+    date = forms.DateField(label=_("Ngày nộp"), widget=DATE_WIDGET, initial=datetime.date.today)
+
+    def __init__(self, *args: Any, people: Iterable[tuple[int, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "person").choices = list(people)
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại tài liệu"), choices=AttachmentKind.choices)
+    file = forms.FileField(
+        label=_("Tệp (PDF, PNG, JPEG, DOCX, XLSX; tối đa 10 MB)"),
+        allow_empty_file=True,  # the service says "empty" in its own words
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx"}),
+    )

@@ -1,0 +1,148 @@
+"""Files attached to a request: checked by content, stored under generated names.
+
+The declared type (:class:`AttachmentKind`) says what the document is; the file's first bytes
+say what format it is. The extension and the browser's content type are never trusted, so an
+HTML page renamed ``.pdf`` is refused, and downloads are always served as attachments.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+import zipfile
+from typing import IO, Any
+
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from approvals.audit import audit_record
+from delegations.models import Attachment, AttachmentKind, OutboundRequest
+from delegations.services.errors import ValidationError
+from delegations.services.outbound import ensure_can_edit
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+PDF = "application/pdf"
+PNG = "image/png"
+JPEG = "image/jpeg"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _ooxml_type(stream: Any) -> str | None:
+    """DOCX or XLSX by their inner layout; any other zip (or a broken one) is refused."""
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    if any(name.startswith("word/") for name in names):
+        return DOCX
+    if any(name.startswith("xl/") for name in names):
+        return XLSX
+    return None
+
+
+def sniff_content_type(stream: IO[bytes] | UploadedFile) -> str | None:
+    """The file's real format from its first bytes, or None when it is not one we accept."""
+    stream.seek(0)
+    head = stream.read(16)
+    stream.seek(0)
+    content_type: str | None = None
+    if head.startswith(b"%PDF-"):
+        content_type = PDF
+    elif head.startswith(b"\x89PNG\r\n\x1a\n"):
+        content_type = PNG
+    elif head.startswith(b"\xff\xd8\xff"):
+        content_type = JPEG
+    elif head.startswith(b"PK\x03\x04"):
+        content_type = _ooxml_type(stream)
+    stream.seek(0)
+    return content_type
+
+
+def clean_file_name(name: str) -> str:
+    """The uploaded name for display only: no directories, no control characters, bounded."""
+    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
+    return name[:200] or _("tệp đính kèm")
+
+
+def _sha256(stream: IO[bytes] | UploadedFile) -> str:
+    digest = hashlib.sha256()
+    stream.seek(0)
+    for chunk in iter(lambda: stream.read(64 * 1024), b""):
+        digest.update(chunk)
+    stream.seek(0)
+    return digest.hexdigest()
+
+
+def _validate(kind: str, upload: UploadedFile) -> str:
+    errors: list[str] = []
+    if kind not in AttachmentKind.values:
+        raise ValidationError({"kind": [_("Loại tài liệu không hợp lệ.")]})
+    size = upload.size or 0
+    if size <= 0:
+        errors.append(_("Tệp rỗng, không có nội dung."))
+    elif size > MAX_ATTACHMENT_BYTES:
+        errors.append(_("Tệp quá lớn: tối đa 10 MB."))
+    if errors:
+        raise ValidationError({"file": errors})
+    content_type = sniff_content_type(upload)
+    if content_type is None:
+        raise ValidationError(
+            {
+                "file": [
+                    _(
+                        "Định dạng tệp không được chấp nhận. Chỉ nhận PDF, ảnh PNG/JPEG, "
+                        "Word (.docx) hoặc Excel (.xlsx); nội dung tệp được kiểm tra, "
+                        "không dựa vào phần mở rộng của tên tệp."
+                    )
+                ]
+            }
+        )
+    return content_type
+
+
+@transaction.atomic
+def attachment_add(
+    *, actor: User, request: OutboundRequest, kind: str, upload: UploadedFile
+) -> Attachment:
+    """Attach a file of a declared type to a draft or returned request.
+
+    At most 10 MB, not empty, and a PDF, PNG, JPEG, DOCX or XLSX by content; stored under a
+    generated name with its SHA-256; the upload is recorded in the audit log.
+    """
+    request = OutboundRequest.objects.select_for_update().get(pk=request.pk)
+    ensure_can_edit(actor=actor, request=request)
+    content_type = _validate(kind, upload)
+    attachment = Attachment(
+        request_kind=request.request_kind,
+        request_id=request.pk,
+        kind=kind,
+        original_name=clean_file_name(upload.name or ""),
+        content_type=content_type,
+        size=upload.size or 0,
+        sha256=_sha256(upload),
+        uploaded_by=actor,
+    )
+    # The storage name comes from Attachment's upload_to, never from the uploaded name.
+    attachment.file.save("upload", upload, save=False)
+    attachment.save()
+    audit_record(
+        actor=actor,
+        action="outbound.attachment_added",
+        obj=request,
+        after={
+            "attachment": attachment.pk,
+            "kind": kind,
+            "name": attachment.original_name,
+            "size": attachment.size,
+            "sha256": attachment.sha256,
+        },
+    )
+    return attachment

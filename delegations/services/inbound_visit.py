@@ -1,0 +1,284 @@
+"""An approved visit's life: residence declaration, arrival, amendments, departure, report;
+withdrawal and cancellation.
+
+Arrival and departure follow the dates of the decision: :func:`inbound_advance_by_dates` (daily,
+Celery beat) starts the visit on its arrival date and ends it once the departure date has passed.
+A change to the roster or the dates once approved is an amendment: the rules about what changed
+are checked again, the agencies are notified again and the record keeps before and after.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from approvals.audit import audit_record
+from approvals.models import NoticeReason
+from delegations.models import InboundStatus, InboundVisit
+from delegations.models.common import UNDECIDED_STATUSES
+from delegations.services.errors import RulesBlocked, StateConflict, ValidationError
+from delegations.services.inbound import (
+    VisitorInput,
+    roster_snapshot,
+    visitor_errors,
+    visitor_inputs,
+    write_visitors,
+)
+from delegations.services.outbound_flow import _locked, _stamp
+from delegations.services.outbound_trip import (
+    _complete_handle,
+    _may_act_for_trip,
+    _notify_agencies,
+    _reason,
+    outbound_submit_report,
+    timing_params,
+)
+from workflow.rules.engine import evaluate
+
+#: After approval and before the visit is over: cancellable and amendable.
+LIVE_STATUSES = (InboundStatus.APPROVED, InboundStatus.VISITING)
+
+
+@transaction.atomic
+def inbound_withdraw(*, actor: AbstractBaseUser, visit: InboundVisit, reason: str) -> None:
+    """The host withdraws a visit before any decision; open tasks are cancelled."""
+    from workflow.services import flow_cancel, process_for
+
+    reason = _reason(reason)
+    visit = _locked(visit)
+    _may_act_for_trip(actor, visit)
+    if visit.status not in UNDECIDED_STATUSES:
+        raise StateConflict(_("Chỉ rút được hồ sơ đang xét duyệt, chưa có quyết định."))
+    process = process_for(visit)
+    if process is not None:
+        flow_cancel(process)
+    before = visit.status
+    visit.status = InboundStatus.WITHDRAWN
+    visit.version += 1
+    visit.save()
+    audit_record(
+        actor=actor, action="inbound.withdrawn", obj=visit,
+        before={"status": before}, after={"status": visit.status}, comment=reason,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def inbound_cancel(*, actor: AbstractBaseUser, visit: InboundVisit, reason: str) -> None:
+    """Cancel an approved visit before it ends; the police and Foreign Affairs are told."""
+    from workflow.services import flow_cancel, process_for
+
+    reason = _reason(reason)
+    visit = _locked(visit)
+    _may_act_for_trip(actor, visit)
+    if visit.status not in LIVE_STATUSES:
+        raise StateConflict(_("Chỉ hủy được đoàn vào đã phê duyệt và chưa kết thúc."))
+    process = process_for(visit)
+    if process is not None:
+        flow_cancel(process)
+    before = visit.status
+    visit.status = InboundStatus.CANCELLED
+    visit.version += 1
+    visit.save()
+    sent = _notify_agencies(visit, NoticeReason.CANCELLATION)
+    audit_record(
+        actor=actor, action="inbound.cancelled", obj=visit,
+        before={"status": before}, after={"status": visit.status, "notifications": sent},
+        comment=reason,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def inbound_confirm_residence(
+    *, actor: AbstractBaseUser, visit: InboundVisit, note: str = ""
+) -> None:
+    """The host confirms that the hotel (or the host itself) declared the guests' residence."""
+    visit = _locked(visit)
+    _may_act_for_trip(actor, visit)
+    if visit.status not in LIVE_STATUSES:
+        raise StateConflict(_("Chỉ xác nhận khai báo tạm trú cho đoàn vào đã phê duyệt."))
+    if visit.residence_declared_at is not None:
+        raise StateConflict(_("Việc khai báo tạm trú đã được xác nhận."))
+    visit.residence_declared_at = timezone.now()
+    visit.version += 1
+    visit.save()
+    _complete_handle(visit, "await_residence_declaration")
+    late = visit.status == InboundStatus.VISITING
+    audit_record(
+        actor=actor, action="inbound.residence_declared", obj=visit,
+        after={"declared_at": visit.residence_declared_at, "after_arrival": late},
+        comment=note.strip(),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def inbound_start_visit(*, visit: InboundVisit) -> None:
+    """The arrival date has come: the visit is under way (the system acts, nobody confirms).
+
+    A residence declaration still unconfirmed stays on the record as missed.
+    """
+    from workflow.services import handle_complete, process_for, process_lock
+
+    visit = _locked(visit)
+    if visit.status != InboundStatus.APPROVED:
+        raise StateConflict(_("Chỉ bắt đầu được đoàn vào đã phê duyệt."))
+    process = process_for(visit)
+    if visit.residence_declared_at is None and process is not None:
+        with process_lock(process.flow_class, process.pk):
+            missed = handle_complete(process, "await_residence_declaration")
+        if missed:
+            audit_record(
+                actor=None,
+                action="inbound.residence_not_declared",
+                obj=visit,
+                comment=_("Đến ngày đoàn đến nhưng đơn vị chưa xác nhận khai báo tạm trú."),
+            )
+    visit.actual_arrival = visit.arrival_date
+    visit.status = InboundStatus.VISITING
+    visit.version += 1
+    visit.save()
+    _complete_handle(visit, "await_arrival")
+    audit_record(
+        actor=None, action="inbound.visit_started", obj=visit,
+        before={"status": InboundStatus.APPROVED},
+        after={"status": visit.status, "actual_arrival": visit.actual_arrival},
+        comment=_("Tự động theo ngày đoàn đến ghi trong hồ sơ đã duyệt."),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def inbound_end_visit(*, visit: InboundVisit) -> None:
+    """The departure date has passed: the visit is over and the report falls due."""
+    visit = _locked(visit)
+    if visit.status != InboundStatus.VISITING:
+        raise StateConflict(_("Chỉ kết thúc được đoàn đang làm việc."))
+    visit.actual_departure = visit.departure_date
+    visit.status = InboundStatus.VISIT_ENDED
+    report_days = timing_params(visit.departure_date)["report_days"]
+    visit.report_due = visit.departure_date + datetime.timedelta(days=report_days)
+    visit.version += 1
+    visit.save()
+    _complete_handle(visit, "await_departure")
+    audit_record(
+        actor=None, action="inbound.visit_ended", obj=visit,
+        before={"status": InboundStatus.VISITING},
+        after={
+            "status": visit.status, "actual_departure": visit.actual_departure,
+            "report_due": visit.report_due,
+        },
+        comment=_("Tự động theo ngày đoàn về ghi trong hồ sơ đã duyệt."),
+    )  # fmt: skip
+
+
+def inbound_advance_by_dates(*, today: datetime.date | None = None) -> int:
+    """Start visits whose arrival date has come and end those whose departure has passed."""
+    today = today or timezone.localdate()
+    moved = 0
+    for visit in InboundVisit.objects.filter(
+        status=InboundStatus.APPROVED, arrival_date__lte=today
+    ).order_by("pk"):
+        inbound_start_visit(visit=visit)
+        moved += 1
+    for visit in InboundVisit.objects.filter(
+        status=InboundStatus.VISITING, departure_date__lt=today
+    ).order_by("pk"):
+        inbound_end_visit(visit=visit)
+        moved += 1
+    return moved
+
+
+def _amendment_errors(
+    visit: InboundVisit,
+    visitors: list[VisitorInput] | None,
+    arrival: datetime.date,
+    departure: datetime.date,
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if visit.status == InboundStatus.VISITING and arrival != visit.arrival_date:
+        errors["arrival_date"] = [_("Đoàn đã đến: không thể đổi ngày đến.")]
+    if departure < arrival:
+        errors["departure_date"] = [_("Ngày đoàn về phải sau hoặc trùng ngày đoàn đến.")]
+    if visitors is not None:
+        problems = visitor_errors(visitors)
+        if not visitors:
+            problems.insert(0, _("Danh sách khách không được để trống."))
+        if problems:
+            errors["visitors"] = problems
+    return errors
+
+
+@transaction.atomic
+def inbound_amend(
+    *,
+    actor: AbstractBaseUser,
+    visit: InboundVisit,
+    reason: str,
+    visitors: list[VisitorInput] | None = None,
+    arrival_date: datetime.date | None = None,
+    departure_date: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> int:
+    """Change the roster or the dates of an approved visit; returns the notifications queued.
+
+    The rules about what changed (visitor data; exam days and freezes for new dates) must still
+    pass, else :class:`RulesBlocked` and nothing is saved. The agencies are notified again.
+    """
+    reason = _reason(reason)
+    visit = _locked(visit)
+    _may_act_for_trip(actor, visit)
+    if visit.status not in LIVE_STATUSES:
+        raise StateConflict(_("Chỉ điều chỉnh được đoàn vào đã phê duyệt và chưa kết thúc."))
+    arrival = arrival_date or visit.arrival_date
+    departure = departure_date or visit.departure_date
+    errors = _amendment_errors(visit, visitors, arrival, departure)
+    if errors:
+        raise ValidationError(errors)
+    current = visitor_inputs(visit)
+    roster_changed = visitors is not None and [dataclasses.astuple(v) for v in visitors] != [
+        dataclasses.astuple(v) for v in current
+    ]
+    dates_changed = (arrival, departure) != (visit.arrival_date, visit.departure_date)
+    if not roster_changed and not dates_changed:
+        raise ValidationError({"non_field_errors": [_("Không có thay đổi nào so với hồ sơ.")]})
+    before = {
+        "arrival_date": visit.arrival_date, "departure_date": visit.departure_date,
+        "visitors": roster_snapshot(visit),
+    }  # fmt: skip
+    arrival_changed = arrival != visit.arrival_date
+    visit.arrival_date, visit.departure_date = arrival, departure
+    visit.version += 1
+    visit.save()
+    if visitors is not None and roster_changed:
+        write_visitors(visit, visitors)
+    evaluation = evaluate(visit, on=today)
+    relevant = {"IN-VISITOR-DATA"}
+    if dates_changed:
+        relevant.add("IN-BLACKOUT")
+    if arrival_changed:
+        relevant.add("IN-FREEZE")
+    blocking = [c for c in evaluation.blocking if c.rule in relevant]
+    if blocking:
+        raise RulesBlocked(
+            _("Nội dung điều chỉnh vi phạm quy định nên chưa thể lưu."),
+            [c.as_dict() for c in blocking],
+        )
+    _stamp(visit, evaluation, "amendment")
+    sent = _notify_agencies(visit, NoticeReason.AMENDMENT)
+    audit_record(
+        actor=actor, action="inbound.amended", obj=visit, before=before,
+        after={
+            "arrival_date": visit.arrival_date, "departure_date": visit.departure_date,
+            "visitors": roster_snapshot(visit), "notifications": sent,
+        },
+        comment=reason,
+    )  # fmt: skip
+    return sent
+
+
+def inbound_submit_report(*, actor: AbstractBaseUser, visit: InboundVisit, text: str) -> None:
+    """Hand in the post-visit report (completes the host's report task)."""
+    outbound_submit_report(actor=actor, request=visit, text=text)

@@ -1,0 +1,124 @@
+"""Importing the visitor list of an inbound visit from the sheet partners send (XLSX or CSV).
+
+Headers may be Vietnamese or English, with or without diacritics, in any case ("Họ tên",
+"ho ten", "Full name"). Dates are dd/mm/yyyy or yyyy-mm-dd (or real Excel dates). Every row is
+read to the end and every problem reported by row and column; a file with any error imports
+nothing. A good file replaces the draft's visitor list.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from delegations.models import InboundVisit
+from delegations.services.errors import ValidationError
+from delegations.services.inbound import VisitorInput, inbound_replace_visitors, is_country_code
+from delegations.services.outbound import ensure_can_edit
+from org.import_files import ImportFileError, read_tables
+from org.import_rows import Column, RowError, RowReader, map_headers
+
+VISITOR_COLUMNS = (
+    Column("ho_ten", _l("Họ tên"), ("ho_va_ten", "full_name", "name"), required=True),
+    Column("quoc_tich", _l("Quốc tịch"), ("nationality",), required=True),
+    Column(
+        "so_ho_chieu", _l("Số hộ chiếu"),
+        ("passport_number", "passport_no", "passport"), required=True,
+    ),
+    Column(
+        "ngay_het_han", _l("Ngày hết hạn"),
+        ("ngay_het_han_ho_chieu", "passport_expiry", "expiry_date", "expiry"), required=True,
+    ),
+    Column("ngay_sinh", _l("Ngày sinh"), ("date_of_birth", "dob", "birth_date")),
+    Column(
+        "to_chuc", _l("Tổ chức"),
+        ("co_quan", "co_quan_to_chuc", "don_vi", "organisation", "organization"),
+    ),
+    Column("chuc_danh", _l("Chức danh"), ("chuc_vu", "title", "position")),
+)  # fmt: skip
+MAX_ROWS = 500
+
+
+class VisitorSheetError(ValidationError):
+    """The sheet cannot be imported; ``row_errors`` says where (row, column) and why."""
+
+    def __init__(self, row_errors: list[RowError] | None = None, message: str = "") -> None:
+        self.row_errors = row_errors or []
+        messages = [message] if message else [str(e) for e in self.row_errors]
+        super().__init__({"file": messages})
+
+
+def _read_row(r: RowReader, seen: dict[str, int], today: datetime.date) -> VisitorInput:
+    name = r.text("ho_ten", max_length=255, required=True)
+    nationality = r.text("quoc_tich", required=True).upper()
+    if nationality and not is_country_code(nationality):
+        r.error(
+            "quoc_tich",
+            _("“%(value)s” không phải mã quốc gia; ghi 2 chữ cái (ISO 3166-1), ví dụ JP, KR.")
+            % {"value": nationality},
+        )
+    number = r.text("so_ho_chieu", max_length=32, required=True).replace(" ", "").upper()
+    if number and not number.isalnum():
+        r.error("so_ho_chieu", _("Số hộ chiếu chỉ gồm chữ và số."))
+    elif number in seen:
+        r.error("so_ho_chieu", _("Số hộ chiếu trùng với dòng %(row)s.") % {"row": seen[number]})
+    elif number:
+        seen[number] = r.number
+    expiry = r.date("ngay_het_han")
+    if expiry is None and not r.text("ngay_het_han"):
+        r.error("ngay_het_han", _("Không được để trống."))
+    born = r.date("ngay_sinh") if r.has("ngay_sinh") else None
+    if born and born > today:
+        r.error("ngay_sinh", _("Ngày sinh không thể sau hôm nay."))
+    elif born and expiry and expiry <= born:
+        r.error("ngay_het_han", _("Ngày hết hạn hộ chiếu phải sau ngày sinh."))
+    return VisitorInput(
+        full_name=name,
+        nationality=nationality,
+        passport_number=number,
+        passport_expiry=expiry,
+        date_of_birth=born,
+        organisation=r.text("to_chuc", max_length=255) if r.has("to_chuc") else "",
+        title=r.text("chuc_danh", max_length=255) if r.has("chuc_danh") else "",
+    )
+
+
+def parse_visitor_sheet(data: bytes, filename: str) -> list[VisitorInput]:
+    """The visitors of a sheet, or :class:`VisitorSheetError` listing every problem."""
+    try:
+        tables = read_tables(data, filename, kind="visitors")
+    except ImportFileError as exc:
+        raise VisitorSheetError(message=str(exc)) from exc
+    table = tables[0]
+    if len(table.rows) > MAX_ROWS:
+        raise VisitorSheetError(
+            message=_("Danh sách có %(count)s dòng, tối đa %(max)s khách mỗi lần.")
+            % {"count": len(table.rows), "max": MAX_ROWS}
+        )
+    errors: list[RowError] = []
+    mapping = map_headers(table, VISITOR_COLUMNS, errors)
+    if mapping is None:
+        raise VisitorSheetError(errors)
+    labels = {c.key: c.label for c in VISITOR_COLUMNS}
+    seen: dict[str, int] = {}
+    today = datetime.date.today()
+    visitors = [
+        _read_row(RowReader(table, number, cells, mapping, labels, errors), seen, today)
+        for number, cells in table.rows
+    ]
+    if errors:
+        raise VisitorSheetError(errors)
+    return visitors
+
+
+def inbound_import_visitors(
+    *, actor: AbstractBaseUser, visit: InboundVisit, data: bytes, filename: str
+) -> int:
+    """Replace a draft's visitor list with the sheet's rows; returns how many were imported."""
+    ensure_can_edit(actor=actor, request=visit)
+    visitors = parse_visitor_sheet(data, filename)
+    inbound_replace_visitors(actor=actor, visit=visit, visitors=visitors, source=filename)
+    return len(visitors)

@@ -1,0 +1,52 @@
+"""Pages of outbound requests (đoàn ra), mounted under ``doan-ra/``."""
+
+from django.urls import path
+
+from delegations.views import outbound, outbound_actions, outbound_detail, outbound_htmx
+
+urlpatterns = [
+    path("", outbound.outbound_list, name="outbound_list"),
+    path("moi/", outbound.outbound_create_view, name="outbound_create"),
+    path("<int:pk>/", outbound_detail.outbound_detail_view, name="outbound_detail"),
+    path("<int:pk>/sua/", outbound.outbound_edit_view, name="outbound_edit"),
+    path("<int:pk>/trinh/", outbound_actions.outbound_submit_view, name="outbound_submit"),
+    path(
+        "<int:pk>/xem-truoc/",
+        outbound_htmx.outbound_preview_partial,
+        name="outbound_preview_partial",
+    ),
+    path(
+        "<int:pk>/tai-lieu/",
+        outbound_actions.outbound_attachment_add,
+        name="outbound_attachment_add",
+    ),
+    path(
+        "tai-lieu/<int:pk>/",
+        outbound_actions.outbound_attachment_download,
+        name="outbound_attachment_download",
+    ),
+    path("tim-thanh-vien/", outbound_htmx.outbound_member_search, name="outbound_member_search"),
+    path("dong-thanh-vien/", outbound_htmx.outbound_member_row, name="outbound_member_row"),
+    path("dong-lich-trinh/", outbound_htmx.outbound_stop_row, name="outbound_stop_row"),
+]
+
+#: One named route per trip action, all served by the same view.
+TRIP_ROUTES = {
+    "withdraw": ("rut", "outbound_withdraw"),
+    "cancel": ("huy", "outbound_cancel"),
+    "departure": ("xuat-canh", "outbound_departure"),
+    "return": ("ve-nuoc", "outbound_return"),
+    "extension": ("gia-han", "outbound_extension"),
+    "report": ("bao-cao", "outbound_report"),
+    "passport": ("nop-ho-chieu", "outbound_passport_returned"),
+}
+
+urlpatterns += [
+    path(
+        f"<int:pk>/{slug}/",
+        outbound_actions.outbound_trip_action,
+        {"action": action},
+        name=name,
+    )
+    for action, (slug, name) in TRIP_ROUTES.items()
+]

@@ -1,0 +1,1 @@
+"""Pages of the delegations app (server-rendered, HTMX where it helps)."""

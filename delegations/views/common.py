@@ -1,0 +1,81 @@
+"""What the request pages share: the 409 page, service errors onto forms, display helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from delegations.services.errors import PermissionDenied, StateConflict, ValidationError
+from delegations.services.outbound import ensure_can_edit
+
+
+def conflict_page(
+    request: HttpRequest, error: StateConflict, *, back_url: str, back_label: str = ""
+) -> HttpResponse:
+    """The clear answer to an action that lost a race or no longer fits the state (HTTP 409)."""
+    return render(
+        request,
+        "409.html",
+        {"message": error.message, "back_url": back_url, "back_label": back_label},
+        status=409,
+    )
+
+
+def error_dict(error: ValidationError) -> dict[str, list[str]]:
+    """A service's ValidationError as ``{field: [messages]}`` (``__all__`` for the rest)."""
+    if hasattr(error, "error_dict"):
+        return {
+            field: [str(m) for e in errors for m in e.messages]
+            for field, errors in error.error_dict.items()
+        }
+    return {"__all__": [str(m) for m in error.messages]}
+
+
+def add_service_errors(
+    error: ValidationError, *candidates: forms.Form | None
+) -> dict[str, list[str]]:
+    """Put each message on the first form that has that field; return those that fit none."""
+    rest: dict[str, list[str]] = {}
+    for field, messages in error_dict(error).items():
+        form = next((f for f in candidates if f is not None and field in f.fields), None)
+        for message in messages:
+            if form is not None:
+                form.add_error(field, message)
+            else:
+                rest.setdefault(field, []).append(message)
+    return rest
+
+
+def may_edit(user: AbstractBaseUser, request: Any) -> bool:
+    """Whether the edit, submit and upload controls apply to this user and state."""
+    try:
+        ensure_can_edit(actor=user, request=request)
+    except (StateConflict, PermissionDenied):
+        return False
+    return True
+
+
+def may_act_for_trip(user: AbstractBaseUser, request: Any) -> bool:
+    """Whether the trip controls (withdraw, cancel, dates, extension) apply to this user."""
+    from delegations.services.outbound_trip import _may_act_for_trip
+
+    try:
+        _may_act_for_trip(user, request)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def may_record_passports(user: Any, request: Any) -> bool:
+    """Mirrors the passport service's check, to show its form only to those it accepts."""
+    from approvals import permissions
+
+    return permissions.has_unit_permission(user, permissions.FILE_FOR_UNIT, request.unit) or (
+        permissions.units_in_scope(user, permissions.REVIEW_FOR_DEPARTMENT)
+        .filter(pk=request.unit_id)
+        .exists()
+    )

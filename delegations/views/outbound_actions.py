@@ -1,0 +1,242 @@
+"""POST endpoints of the request page: submit, the trip's actions, attachments.
+
+Each endpoint validates its form, calls one service and redirects to the request page. Bad
+input re-renders the page with the form bound (nothing typed is lost); a state conflict is the
+409 page; a refusal by permission is the 403 page; an invisible request is a 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from delegations.forms import (
+    AttachmentForm,
+    DateForm,
+    ExtensionForm,
+    JustificationForm,
+    PassportReturnedForm,
+    ReasonForm,
+    ReportForm,
+)
+from delegations.models import OutboundRequest
+from delegations.presenters import preview_dict
+from delegations.selectors import attachment_get_for_user, outbound_get_for_user
+from delegations.services.attachments import attachment_add
+from delegations.services.errors import RulesBlocked, StateConflict, ValidationError
+from delegations.services.outbound_extension import outbound_request_extension
+from delegations.services.outbound_flow import outbound_submit
+from delegations.services.outbound_trip import (
+    outbound_cancel,
+    outbound_confirm_departure,
+    outbound_confirm_return,
+    outbound_passport_returned,
+    outbound_submit_report,
+    outbound_withdraw,
+)
+from delegations.views.common import add_service_errors, conflict_page
+from delegations.views.outbound_detail import justification_checks, render_detail
+
+
+def _detail_url(request: OutboundRequest) -> str:
+    return reverse("outbound_detail", args=[request.pk])
+
+
+def _conflict(
+    http_request: HttpRequest, target: OutboundRequest, error: StateConflict
+) -> HttpResponse:
+    return conflict_page(
+        http_request, error, back_url=_detail_url(target), back_label=_("Quay lại hồ sơ")
+    )
+
+
+@login_required
+@require_POST
+def outbound_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Submit or resubmit; blocked checks and missing justifications are shown inline (422)."""
+    target = outbound_get_for_user(user=request.user, pk=pk)
+    # The fields follow what the rules ask now, plus whatever the user already typed.
+    checks = justification_checks(preview_dict(target)) if target.is_editable else []
+    known = {c["rule"] for c in checks}
+    typed = [
+        {"rule": key[len("submit-j_") :], "message": key[len("submit-j_") :]}
+        for key in request.POST
+        if key.startswith("submit-j_") and key[len("submit-j_") :] not in known
+    ]
+    form = JustificationForm(request.POST, prefix="submit", checks=[*checks, *typed[:50]])
+    if not form.is_valid():
+        return render_detail(request, target, status=400, bound={"submit": form})
+    try:
+        outbound_submit(
+            actor=request.user,  # type: ignore[arg-type]
+            request=target,
+            justifications=form.justifications(),
+        )
+    except StateConflict as error:
+        return _conflict(request, target, error)
+    except RulesBlocked as error:
+        missing = [c for c in error.checks if c["severity"] == "justify"]
+        form = JustificationForm(
+            request.POST,
+            prefix="submit",
+            checks=[*checks, *(c for c in missing if c["rule"] not in known)],
+        )
+        form.is_valid()
+        for check in missing:
+            form.add_error(f"j_{check['rule']}", _("Vui lòng nhập giải trình cho nội dung này."))
+        blocking = [c for c in error.checks if c["severity"] != "justify"]
+        return render_detail(
+            request,
+            target,
+            status=422,
+            bound={"submit": form},
+            blocked=blocking,
+            errors={"__all__": [error.message]},
+        )
+    except ValidationError as error:
+        rest = add_service_errors(error, form)
+        return render_detail(request, target, status=400, bound={"submit": form}, errors=rest)
+    target.refresh_from_db()
+    messages.success(
+        request,
+        _("Đã trình hồ sơ số %(reference)s.") % {"reference": target.reference},
+    )
+    return redirect(_detail_url(target))
+
+
+@dataclass(frozen=True)
+class TripAction:
+    form: type[forms.Form]
+    call: Callable[[Any, OutboundRequest, dict[str, Any]], Any]
+    done: Any  # lazy message
+
+
+def _passport(user: Any, request: OutboundRequest, data: dict[str, Any]) -> Any:
+    return outbound_passport_returned(
+        actor=user, request=request, person_id=data["person"], date=data["date"]
+    )
+
+
+TRIP_ACTIONS: dict[str, TripAction] = {
+    "withdraw": TripAction(
+        ReasonForm,
+        lambda u, r, d: outbound_withdraw(actor=u, request=r, reason=d["reason"]),
+        gettext_lazy("Đã rút hồ sơ."),
+    ),
+    "cancel": TripAction(
+        ReasonForm,
+        lambda u, r, d: outbound_cancel(actor=u, request=r, reason=d["reason"]),
+        gettext_lazy("Đã hủy chuyến đi; các cơ quan chức năng sẽ được thông báo."),
+    ),
+    "departure": TripAction(
+        DateForm,
+        lambda u, r, d: outbound_confirm_departure(actor=u, request=r, date=d["date"]),
+        gettext_lazy("Đã xác nhận xuất cảnh."),
+    ),
+    "return": TripAction(
+        DateForm,
+        lambda u, r, d: outbound_confirm_return(actor=u, request=r, date=d["date"]),
+        gettext_lazy("Đã xác nhận về nước."),
+    ),
+    "extension": TripAction(
+        ExtensionForm,
+        lambda u, r, d: outbound_request_extension(
+            actor=u, request=r, new_return_date=d["new_return_date"], reason=d["reason"]
+        ),
+        gettext_lazy("Đã gửi đề nghị gia hạn."),
+    ),
+    "report": TripAction(
+        ReportForm,
+        lambda u, r, d: outbound_submit_report(actor=u, request=r, text=d["text"]),
+        gettext_lazy("Đã nộp báo cáo kết quả chuyến đi."),
+    ),
+    "passport": TripAction(
+        PassportReturnedForm, _passport, gettext_lazy("Đã ghi nhận nộp lại hộ chiếu.")
+    ),
+}
+
+
+def _bind(action: str, request: HttpRequest, target: OutboundRequest) -> forms.Form:
+    spec = TRIP_ACTIONS[action]
+    if spec.form is PassportReturnedForm:
+        people = target.members.select_related("person").values_list(
+            "person_id", "person__full_name"
+        )
+        return PassportReturnedForm(request.POST, prefix=action, people=list(people))
+    return spec.form(request.POST, prefix=action)
+
+
+@login_required
+@require_POST
+def outbound_trip_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One of the trip's actions (withdraw, cancel, departure, return, extension, report...)."""
+    target = outbound_get_for_user(user=request.user, pk=pk)
+    form = _bind(action, request, target)
+    if form.is_valid():
+        try:
+            TRIP_ACTIONS[action].call(request.user, target, form.cleaned_data)
+        except StateConflict as error:
+            return _conflict(request, target, error)
+        except ValidationError as error:
+            rest = add_service_errors(error, form)
+            return render_detail(request, target, status=400, bound={action: form}, errors=rest)
+        else:
+            messages.success(request, str(TRIP_ACTIONS[action].done))
+            return redirect(_detail_url(target))
+    return render_detail(request, target, status=400, bound={action: form})
+
+
+@login_required
+@require_POST
+def outbound_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a file of a declared type to a draft or returned request."""
+    target = outbound_get_for_user(user=request.user, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES, prefix="attachment")
+    if form.is_valid():
+        try:
+            attachment_add(
+                actor=request.user,  # type: ignore[arg-type]
+                request=target,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+        except StateConflict as error:
+            return _conflict(request, target, error)
+        except ValidationError as error:
+            rest = add_service_errors(error, form)
+            return render_detail(
+                request, target, status=400, bound={"attachment": form}, errors=rest
+            )
+        messages.success(request, _("Đã đính kèm tài liệu."))
+        return redirect(_detail_url(target))
+    return render_detail(request, target, status=400, bound={"attachment": form})
+
+
+@login_required
+def outbound_attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A file of a request the user may see, always as a download, never rendered inline."""
+    attachment = attachment_get_for_user(user=request.user, pk=pk)
+    try:
+        stream = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Không tìm thấy tệp.")) from None
+    response = FileResponse(
+        stream,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,242 @@
+"""The request page: dossier, checks, current steps, timeline, documents and the user's actions.
+
+:func:`detail_context` is shared by the page itself and by the action endpoints, which
+re-render it with their bound form (and its errors) when the input is not accepted.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Task
+
+from approvals.models import Decision
+from delegations.forms import (
+    AttachmentForm,
+    DateForm,
+    ExtensionForm,
+    JustificationForm,
+    PassportReturnedForm,
+    ReasonForm,
+    ReportForm,
+)
+from delegations.labels import event_label
+from delegations.models import OutboundRequest, RequestStatus
+from delegations.models.common import UNDECIDED_STATUSES
+from delegations.presenters import outbound_detail, preview_dict
+from delegations.selectors import attachment_list_for_request, outbound_get_for_user
+from delegations.views.common import may_act_for_trip, may_edit, may_record_passports
+from org.models import Person
+from workflow.selectors import task_due, tasks_for_request
+from workflow.services import may_take
+
+TRIP_OPEN = (RequestStatus.APPROVED, RequestStatus.TRAVELLING)
+
+#: action → (route name, heading, button), in the order the page shows them.
+ACTION_META = {
+    "departure": ("outbound_departure", _("Xác nhận xuất cảnh"), _("Xác nhận xuất cảnh")),
+    "return": ("outbound_return", _("Xác nhận về nước"), _("Xác nhận về nước")),
+    "report": ("outbound_report", _("Nộp báo cáo kết quả"), _("Nộp báo cáo")),
+    "passport": ("outbound_passport_returned", _("Ghi nhận nộp lại hộ chiếu"), _("Ghi nhận")),
+    "extension": ("outbound_extension", _("Đề nghị gia hạn ngày về"), _("Gửi đề nghị gia hạn")),
+    "withdraw": ("outbound_withdraw", _("Rút hồ sơ"), _("Rút hồ sơ")),
+    "cancel": ("outbound_cancel", _("Hủy chuyến đi"), _("Hủy chuyến đi")),
+}
+
+
+def _parse_datetime(value: str | None) -> datetime.datetime | None:
+    return datetime.datetime.fromisoformat(value) if value else None
+
+
+def full_names(usernames: set[str]) -> dict[str, str]:
+    """Usernames → directory names, in one query (the username stays when none is found)."""
+    names = {u for u in usernames if u}
+    rows = Person.objects.filter(user__username__in=names).values_list(
+        "user__username", "full_name"
+    )
+    return {**{u: u for u in names}, **dict(rows)}
+
+
+def timeline(history: list[dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
+    """Every audit event of the request, oldest first, with names people read."""
+    entries = []
+    for event in history:
+        after = event.get("after") or {}
+        entries.append(
+            {
+                "at": _parse_datetime(event["at"]),
+                "action": event["action"],
+                "label": event_label(event["action"]),
+                "actor": names.get(event["actor"] or "", event["actor"] or ""),
+                "acting_for": names.get(event["acting_for"] or "", event["acting_for"] or ""),
+                "comment": event["comment"],
+                "missing_items": after.get("missing_items") or [],
+                "decision_number": after.get("decision_number") or "",
+            }
+        )
+    return entries
+
+
+def current_steps(tasks: list[Task], names: dict[str, str], user: Any) -> list[dict[str, Any]]:
+    """Open tasks of the request: step, who holds it (or the queue), due date, may I act."""
+    today = timezone.localdate()
+    steps = []
+    for task in tasks:
+        human = task.flow_task_type == "HUMAN"
+        due = task_due(task)
+        owner = task.owner.get_username() if task.owner else None
+        steps.append(
+            {
+                "task": task,
+                "title": getattr(task.flow_task, "task_title", "") or task.flow_task.name,
+                "step": task.flow_task.name,
+                "owner": names.get(owner, owner) if owner else None,
+                "due": due,
+                "overdue": due is not None and due < today,
+                "human": human,
+                "can_take": human and may_take(task, user),
+            }
+        )
+    return steps
+
+
+def request_page(request: OutboundRequest, user: Any) -> dict[str, Any]:
+    """What the request page and the task page both show, with one query for every name."""
+    detail = outbound_detail(request)
+    tasks = tasks_for_request(request)
+    history = detail["history"]
+    creator = request.created_by.get_username()
+    names = full_names(
+        {e["actor"] or "" for e in history}
+        | {e["acting_for"] or "" for e in history}
+        | {t.owner.get_username() for t in tasks if t.owner}
+        | {creator}
+    )
+    return {
+        "request_obj": request,
+        "detail": detail,
+        "applicant_name": names.get(creator, creator),
+        "steps": current_steps(tasks, names, user),
+        "timeline": timeline(history, names),
+        "attachments": list(attachment_list_for_request(request)),
+    }
+
+
+def _last_return(request: OutboundRequest) -> Decision | None:
+    return (
+        Decision.objects.filter(
+            request_kind=request.request_kind, request_id=request.pk, action="return"
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def justification_checks(preview: dict[str, Any] | None) -> list[dict[str, Any]]:
+    if preview is None:
+        return []
+    return [c for c in preview["checks"] if not c["passed"] and c["severity"] == "justify"]
+
+
+def _action_forms(
+    request: OutboundRequest,
+    user: Any,
+    detail: dict[str, Any],
+    steps: list[dict[str, Any]],
+) -> dict[str, forms.Form]:
+    """The trip actions this user may use now, each with an unbound form."""
+    status = request.status
+    result: dict[str, forms.Form] = {}
+    if may_act_for_trip(user, request):
+        if status in UNDECIDED_STATUSES:
+            result["withdraw"] = ReasonForm(prefix="withdraw")
+        if status == RequestStatus.APPROVED:
+            result["departure"] = DateForm(prefix="departure")
+        if status in TRIP_OPEN:
+            result["return"] = DateForm(prefix="return")
+            result["extension"] = ExtensionForm(prefix="extension")
+            result["cancel"] = ReasonForm(prefix="cancel")
+    if any(s["step"] == "submit_report" and s["can_take"] for s in steps):
+        result["report"] = ReportForm(prefix="report")
+    owing = [
+        (m["person"], m["full_name"])
+        for m in detail["members"]
+        if m["passport_due_on"] and not m["passport_returned_on"]
+    ]
+    if owing and may_record_passports(user, request):
+        result["passport"] = PassportReturnedForm(prefix="passport", people=owing)
+    return result
+
+
+def detail_context(
+    http_request: HttpRequest,
+    request: OutboundRequest,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    blocked: list[dict[str, Any]] | None = None,
+    errors: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
+    """Everything the request page shows; ``bound`` replaces an action's form after a POST."""
+    user = http_request.user
+    page = request_page(request, user)
+    detail, steps = page["detail"], page["steps"]
+    editable = may_edit(user, request)  # type: ignore[arg-type]
+    preview = preview_dict(request) if editable else None
+    bound = bound or {}
+    checks = justification_checks(preview)
+    on_file = {j["rule"]: j["text"] for j in detail["justifications"]}
+    submit_form = bound.get("submit") or JustificationForm(
+        prefix="submit",
+        checks=checks,
+        initial={f"j_{c['rule']}": on_file.get(c["rule"], "") for c in checks},
+    )
+    actions = _action_forms(request, user, detail, steps)
+    actions.update({k: v for k, v in bound.items() if k in ACTION_META})
+    return {
+        **page,
+        "editable": editable,
+        "preview": preview,
+        "submit_form": submit_form if editable else None,
+        "attachment_form": bound.get("attachment") or AttachmentForm(prefix="attachment"),
+        "actions": [
+            {
+                "key": key,
+                "form": actions[key],
+                "url": reverse(route, args=[request.pk]),
+                "title": title,
+                "button": button,
+            }
+            for key, (route, title, button) in ACTION_META.items()
+            if key in actions
+        ],
+        "blocked": blocked or [],
+        "errors": errors or {},
+        "last_return": _last_return(request) if request.status == RequestStatus.RETURNED else None,
+    }
+
+
+def render_detail(
+    http_request: HttpRequest, request: OutboundRequest, *, status: int = 200, **kwargs: Any
+) -> HttpResponse:
+    return render(
+        http_request,
+        "delegations/outbound_detail.html",
+        detail_context(http_request, request, **kwargs),
+        status=status,
+    )
+
+
+@login_required
+def outbound_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The request page; 404 for a request the user may not see."""
+    target = outbound_get_for_user(user=request.user, pk=pk)
+    return render_detail(request, target)

@@ -1,0 +1,135 @@
+"""HTMX pieces of the request form: member search, new rows, and the rule preview."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from delegations.forms import MemberForm, StopForm, add_delete_field, prepare_members
+from delegations.presenters import preview_dict
+from delegations.selectors import outbound_get_for_user
+from delegations.services.outbound import filing_units
+from org.models import Person
+from org.selectors import person_list_for_user
+
+#: Most people one search shows: the search narrows, it does not browse.
+SEARCH_LIMIT = 20
+MAX_MEMBERS = 200
+MAX_STOPS = 50
+_MEMBER_PERSON = re.compile(r"^members-(\d+)-person$")
+
+
+def addable_people(user: Any) -> QuerySet[Person]:
+    """People the user may see and put in a delegation: their filing units' staff, and self.
+
+    The create and update services check the same again; this only keeps the search honest.
+    """
+    units = [u.pk for u in filing_units(user)]
+    return (
+        person_list_for_user(user=user)
+        .filter(Q(unit__in=units) | Q(user=user.pk))
+        .filter(is_active=True)
+    )
+
+
+def _index(request: HttpRequest, prefix: str, limit: int) -> int | None:
+    try:
+        index = int(request.GET.get(f"{prefix}-TOTAL_FORMS", ""))
+    except ValueError:
+        return None
+    return index if 0 <= index < limit else None
+
+
+@login_required
+def outbound_member_search(request: HttpRequest) -> HttpResponse:
+    """Up to 20 people matching the query, each with a button that adds a member row."""
+    query = (request.GET.get("member_q") or "").replace("\x00", "").strip()[:100]
+    people: list[Person] = []
+    if query:
+        people = list(
+            addable_people(request.user)
+            .filter(
+                Q(full_name__icontains=query)
+                | Q(staff_code__icontains=query)
+                | Q(user__username__icontains=query)
+            )
+            .order_by("full_name", "pk")[:SEARCH_LIMIT]
+        )
+    return render(
+        request,
+        "delegations/partials/member_search_results.html",
+        {"people": people, "query": query, "limit": SEARCH_LIMIT},
+    )
+
+
+@login_required
+def outbound_member_row(request: HttpRequest) -> HttpResponse:
+    """A new member row for the person chosen in the search, at the formset's next index."""
+    index = _index(request, "members", MAX_MEMBERS)
+    try:
+        person_id = int(request.GET.get("person", ""))
+    except ValueError:
+        person_id = 0
+    values = [request.GET.get(key, "") for key in request.GET if _MEMBER_PERSON.match(key)]
+    present = [int(value) for value in values if value.isdigit()]
+    people = {p.pk: p for p in addable_people(request.user).filter(pk__in=[person_id, *present])
+              .prefetch_related("passports")}  # fmt: skip
+    message = ""
+    if index is None:
+        message = _("Không thêm được: đoàn đã đủ số người tối đa hoặc biểu mẫu bị lỗi.")
+    elif person_id not in people:
+        message = _("Không tìm thấy người này trong danh sách bạn được lập hồ sơ.")
+    elif person_id in present:
+        message = _("%(name)s đã có tên trong đoàn.") % {"name": people[person_id].full_name}
+    if message:
+        return render(
+            request, "delegations/partials/member_row.html", {"form": None, "message": message}
+        )
+    assert index is not None
+    form = MemberForm(
+        prefix=f"members-{index}",
+        initial={"person": person_id, "role": "member" if present else "head"},
+    )
+    prepare_members([form], people.values(), member_ids=[*present, person_id])
+    add_delete_field(form, _("Bỏ khỏi đoàn"))
+    return render(
+        request,
+        "delegations/partials/member_row.html",
+        {"form": form, "total": index + 1, "message": ""},
+    )
+
+
+@login_required
+def outbound_stop_row(request: HttpRequest) -> HttpResponse:
+    """A new, empty itinerary row at the formset's next index."""
+    index = _index(request, "stops", MAX_STOPS)
+    if index is None:
+        return render(
+            request,
+            "delegations/partials/stop_row.html",
+            {"form": None, "message": _("Không thêm được dòng lịch trình.")},
+        )
+    form = StopForm(prefix=f"stops-{index}")
+    add_delete_field(form, _("Bỏ dòng này"))
+    return render(
+        request,
+        "delegations/partials/stop_row.html",
+        {"form": form, "total": index + 1, "message": ""},
+    )
+
+
+@login_required
+def outbound_preview_partial(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rule pack's answer for a saved request: route, approvers, checks, expected date."""
+    target = outbound_get_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "delegations/partials/preview.html",
+        {"preview": preview_dict(target), "request_obj": target},
+    )

@@ -1,0 +1,47 @@
+"""Fixtures of the approvals tests: agencies, the office head, a stopped Celery worker."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import pytest
+
+from config import celery_app
+from org.models import Person, Role, Unit
+from tests.conftest import Org
+from tests.factories import UnitFactory, make_staff
+
+
+@pytest.fixture
+def agencies(db: None) -> list[Unit]:
+    return [
+        UnitFactory(code="CATP", name="Công an Thành phố", kind="agency", email="pa08@ca.test"),
+        UnitFactory(code="SNGV", name="Sở Ngoại vụ", kind="agency", email="songv@sngv.test"),
+    ]
+
+
+@pytest.fixture
+def office_head(org: Org) -> Person:
+    return make_staff(
+        "office_head",
+        org.office,
+        Role.DEPT_OFFICE_HEAD,
+        full_name="Trương Công Minh",
+        position="Chánh Văn phòng",
+    )
+
+
+@pytest.fixture
+def worker_stopped() -> Any:
+    """Celery publishes to the broker but no worker consumes: tasks are not run in-process."""
+    conf = celery_app.conf
+    eager = conf.task_always_eager
+    conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        conf.task_always_eager = eager
+        # Leave no stale message for a later real worker (the memory broker may refuse).
+        with contextlib.suppress(Exception):
+            celery_app.control.purge()

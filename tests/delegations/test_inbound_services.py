@@ -1,0 +1,189 @@
+"""Inbound services and flow: routes, skipped steps, agency due dates, the visit's own rules."""
+
+import datetime
+
+import pytest
+
+from approvals.models import AgencyNotification, AuditEvent
+from delegations.services.errors import PermissionDenied, StateConflict, ValidationError
+from delegations.services.inbound import InboundInput, VisitorInput, inbound_create, inbound_update
+from delegations.services.inbound_flow import inbound_submit, notification_due
+from delegations.services.inbound_visit import (
+    inbound_advance_by_dates,
+    inbound_amend,
+    inbound_confirm_residence,
+)
+from org.calendar import add_working_days
+from tests.delegations.inbound_helpers import far_arrival
+from workflow.models import RuleSetVersion
+from workflow.services import process_for, task_complete
+
+pytestmark = pytest.mark.django_db
+
+
+def visit_input(arrival=None, days=3, **overrides):
+    arrival = arrival or far_arrival()
+    data = InboundInput(
+        organisation="Busan Metropolitan Office of Education",
+        country="KR",
+        purpose_category="visit",
+        purpose="Giao lưu học sinh",
+        arrival_date=arrival,
+        departure_date=arrival + datetime.timedelta(days=days - 1),
+        visitors=[
+            VisitorInput(
+                full_name="Choi Min-ho",
+                nationality="KR",
+                passport_number="M7654321",
+                passport_expiry=datetime.date(2034, 5, 1),
+            )
+        ],
+    )
+    for key, value in overrides.items():
+        setattr(data, key, value)
+    return data
+
+
+def open_task(visit):
+    return process_for(visit).task_set.filter(status__in=["NEW", "ASSIGNED"]).get()
+
+
+def approve(visit, *people):
+    for person in people:
+        task_complete(task_id=open_task(visit).pk, user=person.user, action="approve")
+    visit.refresh_from_db()
+
+
+def test_head_filing_a_visit_skips_the_unit_head_step(org, head_a):
+    visit = inbound_create(actor=head_a.user, data=visit_input())
+    inbound_submit(actor=head_a.user, visit=visit)
+    assert open_task(visit).flow_task.name == "review_by_department"
+
+
+def test_sponsored_visit_to_a_ward_school_is_decided_by_the_department(org, ward_teacher):
+    data = visit_input(sponsor="Công ty TNHH Giáo dục ABC", enterprise_involved=True)
+    visit = inbound_create(actor=ward_teacher.user, data=data)
+    evaluation = inbound_submit(actor=ward_teacher.user, visit=visit)
+    assert str(evaluation.route) == "DEPT"
+
+
+def test_minister_level_guest_goes_to_the_city(org, clerk_a):
+    visit = inbound_create(actor=clerk_a.user, data=visit_input(senior_guest_level="minister"))
+    assert str(inbound_submit(actor=clerk_a.user, visit=visit).route) == "CITY"
+
+
+def test_agency_notice_is_due_notify_days_working_days_before_arrival_but_never_in_the_past():
+    arrival = datetime.date(2027, 3, 15)  # a Monday
+    assert notification_due(arrival, today=datetime.date(2027, 1, 4)) == datetime.date(2027, 3, 9)
+    assert notification_due(arrival, today=datetime.date(2027, 3, 12)) == datetime.date(2027, 3, 12)
+
+
+def test_notify_days_comes_from_the_rule_set_in_force(org):
+    RuleSetVersion.objects.create(
+        effective_from=datetime.date.today(), params={"timing": {"notify_days": 10}}
+    )
+    arrival = far_arrival()
+    assert notification_due(arrival) == add_working_days(arrival, -10)
+
+
+def test_late_approval_needs_a_written_justification(org, clerk_a):
+    from delegations.services.errors import RulesBlocked
+
+    visit = inbound_create(actor=clerk_a.user, data=visit_input(arrival=far_arrival(8)))
+    with pytest.raises(RulesBlocked) as blocked:
+        inbound_submit(actor=clerk_a.user, visit=visit)
+    assert [c["rule"] for c in blocked.value.checks] == ["IN-NOTIFY-LEAD"]
+    inbound_submit(
+        actor=clerk_a.user, visit=visit,
+        justifications={"IN-NOTIFY-LEAD": "Đoàn chỉ xác nhận lịch vào tuần trước"},
+    )  # fmt: skip
+    visit.refresh_from_db()
+    assert visit.status == "submitted"
+
+
+def test_staff_of_another_school_cannot_file_or_edit_a_visit(org, clerk_a, head_b):
+    visit = inbound_create(actor=clerk_a.user, data=visit_input())
+    with pytest.raises(PermissionDenied):
+        inbound_update(actor=head_b.user, visit=visit, data=visit_input(purpose="Khác"))
+    with pytest.raises(PermissionDenied):
+        inbound_create(actor=head_b.user, data=visit_input(), unit=org.school_a)
+
+
+def test_residence_not_declared_by_arrival_stays_on_the_record(
+    org, clerk_a, head_a, dept_reviewer, director, agencies
+):
+    visit = inbound_create(actor=clerk_a.user, data=visit_input())
+    inbound_submit(actor=clerk_a.user, visit=visit)
+    approve(visit, head_a, dept_reviewer, director)
+    assert open_task(visit).flow_task.name == "await_residence_declaration"
+    assert inbound_advance_by_dates(today=visit.arrival_date) == 1
+    visit.refresh_from_db()
+    assert visit.status == "visiting" and visit.actual_arrival == visit.arrival_date
+    assert open_task(visit).flow_task.name == "await_departure"
+    assert AuditEvent.objects.filter(
+        object_id=str(visit.pk), action="inbound.residence_not_declared"
+    ).exists()
+    # Declared late: recorded as after the arrival.
+    inbound_confirm_residence(actor=clerk_a.user, visit=visit)
+    event = AuditEvent.objects.get(object_id=str(visit.pk), action="inbound.residence_declared")
+    assert event.after["after_arrival"] is True
+
+
+def test_during_the_visit_the_arrival_date_cannot_be_amended(
+    org, clerk_a, head_a, dept_reviewer, director, agencies
+):
+    visit = inbound_create(actor=clerk_a.user, data=visit_input())
+    inbound_submit(actor=clerk_a.user, visit=visit)
+    approve(visit, head_a, dept_reviewer, director)
+    inbound_advance_by_dates(today=visit.arrival_date)
+    with pytest.raises(ValidationError) as error:
+        inbound_amend(
+            actor=clerk_a.user, visit=visit, reason="Đổi lịch",
+            arrival_date=visit.arrival_date + datetime.timedelta(days=1),
+        )  # fmt: skip
+    assert "arrival_date" in error.value.message_dict
+    with pytest.raises(ValidationError):
+        inbound_amend(actor=clerk_a.user, visit=visit, reason="Không đổi gì")
+
+
+def test_amending_the_dates_before_arrival_into_an_exam_day_is_refused(
+    org, clerk_a, head_a, dept_reviewer, director, agencies
+):
+    from delegations.services.errors import RulesBlocked
+
+    visit = inbound_create(actor=clerk_a.user, data=visit_input())
+    inbound_submit(actor=clerk_a.user, visit=visit)
+    approve(visit, head_a, dept_reviewer, director)
+    exam = visit.departure_date + datetime.timedelta(days=2)
+    RuleSetVersion.objects.create(
+        effective_from=datetime.date.today(),
+        params={"IN-BLACKOUT": {"calendar": [{"start": exam.isoformat(), "end": exam.isoformat(),
+                                              "label": "Kỳ thi học kỳ"}]}},
+    )  # fmt: skip
+    with pytest.raises(RulesBlocked) as blocked:
+        inbound_amend(actor=clerk_a.user, visit=visit, reason="Kéo dài", departure_date=exam)
+    assert blocked.value.checks[0]["rule"] == "IN-BLACKOUT"
+    visit.refresh_from_db()
+    assert visit.departure_date < exam
+    assert not AgencyNotification.objects.filter(request_id=visit.pk, reason="amendment").exists()
+
+
+def test_a_draft_cannot_be_amended_or_cancelled(org, clerk_a):
+    from delegations.services.inbound_visit import inbound_cancel
+
+    visit = inbound_create(actor=clerk_a.user, data=visit_input())
+    with pytest.raises(StateConflict):
+        inbound_amend(actor=clerk_a.user, visit=visit, reason="x", departure_date=far_arrival(45))
+    with pytest.raises(StateConflict):
+        inbound_cancel(actor=clerk_a.user, visit=visit, reason="x")
+
+
+def test_references_of_visits_are_counted_apart_from_outbound_requests(org, clerk_a, teacher_a):
+    from delegations.services.outbound_flow import outbound_submit
+    from tests.delegations.outbound_helpers import draft
+
+    outbound_submit(actor=teacher_a.user, request=draft(teacher_a))
+    visit = inbound_create(actor=clerk_a.user, data=visit_input())
+    inbound_submit(actor=clerk_a.user, visit=visit)
+    visit.refresh_from_db()
+    assert visit.reference == f"{datetime.date.today().year}/0001"
