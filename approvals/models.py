@@ -174,7 +174,7 @@ class RuleStamp(RequestRef):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise ValueError("A rule stamp is immutable once written.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
 
 class Justification(RequestRef):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +44,7 @@ def _is_active(url: str, path: str, home_url: str | None) -> bool:
     return path == url or path.startswith(url)
 
 
-def nav_items_for(user: AbstractBaseUser | AnonymousUser, path: str) -> list[NavItem]:
+def nav_items_for(user: User | AnonymousUser, path: str) -> list[NavItem]:
     """The menu for a signed-in user; empty for anonymous visitors."""
     if not user.is_authenticated:
         return []
@@ -60,7 +60,7 @@ def nav_items_for(user: AbstractBaseUser | AnonymousUser, path: str) -> list[Nav
     return items
 
 
-def display_name(user: AbstractBaseUser | AnonymousUser) -> str:
+def display_name(user: User | AnonymousUser) -> str:
     """The person's full name from the directory, else the account's name."""
     # A missing Person raises RelatedObjectDoesNotExist, an AttributeError: getattr gives None.
     person = getattr(user, "person", None)

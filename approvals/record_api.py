@@ -40,7 +40,6 @@ from approvals.reports import annual_report, report_scope
 from config.api import Conflict, CursorPagination
 from org.api import TextField
 
-
 R = TypeVar("R", HttpResponse, StreamingHttpResponse, FileResponse)
 
 

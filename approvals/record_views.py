@@ -183,13 +183,22 @@ def report_annual(request: HttpRequest) -> HttpResponse:
 def report_dashboard(request: HttpRequest) -> HttpResponse:
     """This year so far: the key figures, who is abroad today, the report deadline."""
     today = timezone.localdate()
-    report = _report_or_error(request, {"year": str(today.year)})
     abroad = abroad_now(user=request.user, today=today)
+    try:
+        report = _report_or_error(request, {"year": str(today.year)})
+    except PermissionDenied:
+        # In the menu for everyone: without a unit's records to read, only who is abroad.
+        return render(
+            request,
+            "approvals/report_dashboard.html",
+            {"report": None, "abroad": abroad, "year": today.year},
+        )
     return render(
         request,
         "approvals/report_dashboard.html",
         {
             "report": report,
+            "year": report.year,
             "total": report.total,
             "charts": _charts(report),
             "abroad": abroad,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -63,7 +63,7 @@ class HomeSection:
         ) % {"count": self.waiting_count}
 
 
-def home_sections_for_user(user: AbstractBaseUser) -> list[HomeSection]:
+def home_sections_for_user(user: User) -> list[HomeSection]:
     """A card per role the user holds today, own roles first, then acting ones."""
     held = effective_roles(user)
     holder_ids = {holder.pk for _role, _unit, holder in held if holder is not None}

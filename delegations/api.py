@@ -46,7 +46,8 @@ class OutboundListView(GenericAPIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("status", str), OpenApiParameter("unit", str),
+            OpenApiParameter("status", str),
+            OpenApiParameter("unit", str),
             OpenApiParameter("q", str),
         ],
         responses={200: dict},
@@ -98,9 +99,7 @@ def s_current_input(request: OutboundRequest) -> dict[str, Any]:
         "expected_results": detail["expected_results"],
         "departure_date": detail["departure_date"],
         "return_date": detail["return_date"],
-        "members": [
-            {"person": m["person"], "role": m["role"]} for m in detail["members"]
-        ],
+        "members": [{"person": m["person"], "role": m["role"]} for m in detail["members"]],
         "itinerary": detail["itinerary"],
         "inviter": detail["inviter"],
         "funding_source": detail["funding_source"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -38,7 +38,7 @@ def latest_checks(request: Any, kind: str) -> tuple[list[dict[str, Any]], RuleSt
     return [Check.from_json(c).as_dict(language) for c in stamp.checks["checks"]], stamp
 
 
-def task_dicts(request: Any, user: AbstractBaseUser | None = None) -> list[dict[str, Any]]:
+def task_dicts(request: Any, user: User | None = None) -> list[dict[str, Any]]:
     rows = task_rows(tasks_for_request(request))
     result = []
     for row in rows:
@@ -52,9 +52,7 @@ def task_dicts(request: Any, user: AbstractBaseUser | None = None) -> list[dict[
                 "assigned_to": row.task.owner.get_username() if row.task.owner else None,
                 "due": row.due.isoformat() if row.due else None,
                 "overdue": row.overdue,
-                "actions": [
-                    {"action": a, "label": action_label(step, a)} for a in step.actions
-                ]
+                "actions": [{"action": a, "label": action_label(step, a)} for a in step.actions]
                 if step
                 else [],
             }
@@ -83,9 +81,9 @@ def history(kind: str, request_id: int) -> list[dict[str, Any]]:
 
 
 def notifications(kind: str, request_id: int) -> list[dict[str, Any]]:
-    rows = AgencyNotification.objects.filter(request_kind=kind, request_id=request_id).select_related(
-        "agency"
-    )
+    rows = AgencyNotification.objects.filter(
+        request_kind=kind, request_id=request_id
+    ).select_related("agency")
     return [
         {
             "id": n.pk,
@@ -124,14 +122,24 @@ def record_detail(request: Any) -> dict[str, Any]:
         "checks": checks,
         "ruleset_version": stamp.ruleset_version if stamp else None,
         "justifications": [
-            {"rule": j.rule, "text": j.text, "author": j.author.get_username(),
-             "at": j.created_at.isoformat()}
+            {
+                "rule": j.rule,
+                "text": j.text,
+                "author": j.author.get_username(),
+                "at": j.created_at.isoformat(),
+            }
             for j in justifications
         ],
         "decisions": [
-            {"step": d.step, "action": d.action, "actor": d.actor.get_username(),
-             "acting_for": d.acting_for.get_username() if d.acting_for else None,
-             "comment": d.comment, "data": d.data, "at": d.created_at.isoformat()}
+            {
+                "step": d.step,
+                "action": d.action,
+                "actor": d.actor.get_username(),
+                "acting_for": d.acting_for.get_username() if d.acting_for else None,
+                "comment": d.comment,
+                "data": d.data,
+                "at": d.created_at.isoformat(),
+            }
             for d in decisions
         ],
         "current_tasks": task_dicts(request),
@@ -158,7 +166,9 @@ def outbound_detail(request: OutboundRequest) -> dict[str, Any]:
         "expected_results": request.expected_results,
         "departure_date": request.departure_date.isoformat(),
         "return_date": request.return_date.isoformat(),
-        "actual_departure": request.actual_departure.isoformat() if request.actual_departure else None,
+        "actual_departure": request.actual_departure.isoformat()
+        if request.actual_departure
+        else None,
         "actual_return": request.actual_return.isoformat() if request.actual_return else None,
         "members": [
             {
@@ -168,9 +178,13 @@ def outbound_detail(request: OutboundRequest) -> dict[str, Any]:
                 "position": m.person.position,
                 "role": m.role,
                 "passport": (
-                    {"kind": m.passport.kind, "number": mask_passport(m.passport.number),
-                     "expires_on": m.passport.expires_on.isoformat()}
-                    if m.passport else None
+                    {
+                        "kind": m.passport.kind,
+                        "number": mask_passport(m.passport.number),
+                        "expires_on": m.passport.expires_on.isoformat(),
+                    }
+                    if m.passport
+                    else None
                 ),
                 "official_trips_this_year": trips.get(m.person_id, 0),
                 "passport_due_on": m.passport_due_on.isoformat() if m.passport_due_on else None,
@@ -181,7 +195,8 @@ def outbound_detail(request: OutboundRequest) -> dict[str, Any]:
             for m in members
         ],
         "itinerary": [
-            {"country": s.country, "days": s.days, "cities": s.cities} for s in request.itinerary.all()
+            {"country": s.country, "days": s.days, "cities": s.cities}
+            for s in request.itinerary.all()
         ],
         "inviter": {
             "name": request.inviter_name,

@@ -25,9 +25,9 @@ class MemberInSerializer(serializers.Serializer):
 
 
 class StopInSerializer(serializers.Serializer):
-    country = serializers.RegexField(r"^[A-Za-z]{2}$", error_messages={
-        "invalid": _("Mã quốc gia gồm 2 chữ cái (ISO 3166-1).")
-    })
+    country = serializers.RegexField(
+        r"^[A-Za-z]{2}$", error_messages={"invalid": _("Mã quốc gia gồm 2 chữ cái (ISO 3166-1).")}
+    )
     days = serializers.IntegerField(min_value=1, max_value=365)
     cities = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     major_event = serializers.BooleanField(required=False, default=False)
@@ -49,8 +49,8 @@ class OutboundInSerializer(serializers.Serializer):
     expected_results = serializers.CharField(required=False, allow_blank=True, default="")
     departure_date = serializers.DateField()
     return_date = serializers.DateField()
-    members = MemberInSerializer(many=True, allow_empty=True, max_length=200)
-    itinerary = StopInSerializer(many=True, required=False, default=list, max_length=50)
+    members = MemberInSerializer(many=True, allow_empty=True, max_length=200)  # type: ignore[call-arg]
+    itinerary = StopInSerializer(many=True, required=False, default=list, max_length=50)  # type: ignore[call-arg]
     inviter = InviterSerializer(required=False)
     funding_source = serializers.ChoiceField(choices=FundingSource.choices)
     funding_details = serializers.CharField(required=False, allow_blank=True, default="")
@@ -85,14 +85,18 @@ class OutboundInSerializer(serializers.Serializer):
             estimated_cost=data.get("estimated_cost", 0),
             members=[
                 MemberInput(
-                    person_id=m["person"], role=m["role"], passport_id=m.get("passport"),
+                    person_id=m["person"],
+                    role=m["role"],
+                    passport_id=m.get("passport"),
                     relative_of_id=m.get("relative_of"),
                 )
                 for m in data["members"]
             ],
             itinerary=[
                 StopInput(
-                    country=s["country"].upper(), days=s["days"], cities=s.get("cities", ""),
+                    country=s["country"].upper(),
+                    days=s["days"],
+                    cities=s.get("cities", ""),
                     major_event=s.get("major_event", False),
                 )
                 for s in data.get("itinerary", [])

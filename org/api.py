@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -145,7 +145,7 @@ class MeView(APIView):
     @extend_schema(operation_id="me", responses=MeSerializer)
     def get(self, request: Request) -> Response:
         user = request.user
-        assert isinstance(user, AbstractBaseUser)  # IsAuthenticated lets only accounts in
+        assert isinstance(user, User)  # IsAuthenticated lets only accounts in
         person = Person.objects.filter(user=user.pk).only("pk", "full_name").first()
         account_name = getattr(user, "get_full_name", lambda: "")() or user.get_username()
         data = {

@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -293,7 +293,7 @@ class DemoPassword:
         return self._hash
 
 
-def seed_user(staff: Staff, tally: Tally, password: DemoPassword) -> AbstractBaseUser:
+def seed_user(staff: Staff, tally: Tally, password: DemoPassword) -> User:
     """The log-in for ``staff``, with the demo password and only the admin as staff."""
     user_model = get_user_model()
     existing = user_model._default_manager.filter(username=staff.username).first()
@@ -336,9 +336,7 @@ def _passports(staff: Staff) -> list[tuple[str, str, D, D, str]]:
     return rows
 
 
-def seed_person(
-    staff: Staff, units: dict[str, Unit], user: AbstractBaseUser | None, tally: Tally
-) -> Person:
+def seed_person(staff: Staff, units: dict[str, Unit], user: User | None, tally: Tally) -> Person:
     """The person, their restriction flags and passports."""
     values: dict[str, Any] = {
         "user": user,
@@ -365,7 +363,7 @@ def seed_person(
     return person
 
 
-def seed_roles(staff: Staff, user: AbstractBaseUser, units: dict[str, Unit], tally: Tally) -> None:
+def seed_roles(staff: Staff, user: User, units: dict[str, Unit], tally: Tally) -> None:
     """Open-ended role assignments; extra roles an administrator added are left alone."""
     unit = units[ROLE_UNIT_OVERRIDES.get(staff.username, staff.unit)]
     for role in staff.roles:

@@ -80,9 +80,7 @@ class Unit(models.Model):
             ("audit_unit", _("Thanh tra, xuất dữ liệu")),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(parent=models.F("id")), name="unit_not_own_parent"
-            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="unit_not_own_parent"),
         ]
 
     def __str__(self) -> str:
@@ -91,8 +89,7 @@ class Unit(models.Model):
     @property
     def is_ward_managed(self) -> bool:
         return self.managing_authority_id is not None and (
-            self.managing_authority is not None
-            and self.managing_authority.kind == UnitKind.WARD
+            self.managing_authority is not None and self.managing_authority.kind == UnitKind.WARD
         )
 
 
@@ -128,9 +125,7 @@ class Person(models.Model):
         default=StaffCategory.VIEN_CHUC,
     )
     is_key_leader = models.BooleanField(_("lãnh đạo chủ chốt"), default=False)
-    is_party_managed = models.BooleanField(
-        _("diện Ban Thường vụ Thành ủy quản lý"), default=False
-    )
+    is_party_managed = models.BooleanField(_("diện Ban Thường vụ Thành ủy quản lý"), default=False)
     email = models.EmailField(_("thư điện tử"), blank=True)
     phone = models.CharField(_("điện thoại"), max_length=32, blank=True)
     # Restriction flags (rule OUT-BARRED).

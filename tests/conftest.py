@@ -63,29 +63,42 @@ def teacher_a(org: Org) -> Person:
 
 @pytest.fixture
 def clerk_a(org: Org) -> Person:
-    return make_staff("clerk_a", org.school_a, Role.CLERK, full_name="Lê Văn Văn", position="Văn thư")
+    return make_staff(
+        "clerk_a", org.school_a, Role.CLERK, full_name="Lê Văn Văn", position="Văn thư"
+    )
 
 
 @pytest.fixture
 def head_a(org: Org) -> Person:
     return make_staff(
-        "head_a", org.school_a, Role.UNIT_HEAD, full_name="Phạm Minh Hùng",
-        position="Hiệu trưởng", is_key_leader=True,
+        "head_a",
+        org.school_a,
+        Role.UNIT_HEAD,
+        full_name="Phạm Minh Hùng",
+        position="Hiệu trưởng",
+        is_key_leader=True,
     )
 
 
 @pytest.fixture
 def head_b(org: Org) -> Person:
     return make_staff(
-        "head_b", org.school_b, Role.UNIT_HEAD, full_name="Võ Thị Hoa",
-        position="Hiệu trưởng", is_key_leader=True,
+        "head_b",
+        org.school_b,
+        Role.UNIT_HEAD,
+        full_name="Võ Thị Hoa",
+        position="Hiệu trưởng",
+        is_key_leader=True,
     )
 
 
 @pytest.fixture
 def dept_reviewer(org: Org) -> Person:
     return make_staff(
-        "dept_reviewer", org.office, Role.DEPT_REVIEWER, full_name="Đặng Quốc Bảo",
+        "dept_reviewer",
+        org.office,
+        Role.DEPT_REVIEWER,
+        full_name="Đặng Quốc Bảo",
         position="Chuyên viên",
     )
 
@@ -93,15 +106,23 @@ def dept_reviewer(org: Org) -> Person:
 @pytest.fixture
 def director(org: Org) -> Person:
     return make_staff(
-        "director", org.department, Role.DIRECTOR, full_name="Nguyễn Văn Hiếu",
-        position="Giám đốc", is_key_leader=True, is_party_managed=True,
+        "director",
+        org.department,
+        Role.DIRECTOR,
+        full_name="Nguyễn Văn Hiếu",
+        position="Giám đốc",
+        is_key_leader=True,
+        is_party_managed=True,
     )
 
 
 @pytest.fixture
 def ward_chair(org: Org) -> Person:
     return make_staff(
-        "ward_chair", org.ward, Role.WARD_CHAIR, full_name="Huỳnh Văn Tâm",
+        "ward_chair",
+        org.ward,
+        Role.WARD_CHAIR,
+        full_name="Huỳnh Văn Tâm",
         position="Chủ tịch UBND phường",
     )
 

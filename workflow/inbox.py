@@ -13,7 +13,6 @@ from viewflow.workflow.models import Task
 from org.calendar import add_working_days, current_calendar
 from workflow.models import InboxEntry
 
-
 #: Steps without a budget of their own (the applicant completing a returned dossier) get this one.
 DEFAULT_BUDGET_PARAM = "dept_review_days"
 
@@ -28,7 +27,7 @@ def step_due(step: str, created: datetime.datetime, request: Any = None) -> date
 
     day = timezone.localtime(created).date()
     if step == "submit_report" and getattr(request, "report_due", None):
-        return request.report_due  # type: ignore[no-any-return]
+        return request.report_due
     timing = timing_params(day)
     param = STEP_BUDGET_PARAM.get(step, DEFAULT_BUDGET_PARAM)
     return add_working_days(day, timing[param], current_calendar())

@@ -220,7 +220,11 @@ def task_complete(
         if task.flow_task.name in {"review_by_department", "record_city_decision"}:
             process.data[REVIEWER] = user.pk
         process.save(update_fields=["data"])
-        task.data = {"action": action, "comment": comment.strip(), "acting_for": holder.pk if holder else None}
+        task.data = {
+            "action": action,
+            "comment": comment.strip(),
+            "acting_for": holder.pk if holder else None,
+        }
         activation.execute()
     return task
 

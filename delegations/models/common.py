@@ -63,15 +63,15 @@ class ReferenceCounter(models.Model):
     kind = models.CharField(max_length=16, choices=RequestKind.choices)
     last = models.PositiveIntegerField(default=0)
 
-    def __str__(self) -> str:
-        return f"{self.unit_id}/{self.year}/{self.kind}: {self.last}"
-
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "year", "kind"], name="reference_counter_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.year}/{self.kind}: {self.last}"
 
     @classmethod
     def next_reference(cls, *, unit: Unit, kind: str, year: int | None = None) -> str:

@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -204,9 +204,7 @@ def _apply(visit: InboundVisit, data: InboundInput) -> None:
 
 
 @transaction.atomic
-def inbound_create(
-    *, actor: AbstractBaseUser, data: InboundInput, unit: Unit | None = None
-) -> InboundVisit:
+def inbound_create(*, actor: User, data: InboundInput, unit: Unit | None = None) -> InboundVisit:
     """Save a new draft. The host unit defaults to the actor's own unit."""
     units = filing_units(actor)
     if unit is None:
@@ -226,7 +224,7 @@ def inbound_create(
 @transaction.atomic
 def inbound_update(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     visit: InboundVisit,
     data: InboundInput,
     version: int | None = None,
@@ -251,7 +249,7 @@ def inbound_update(
 
 @transaction.atomic
 def inbound_replace_visitors(
-    *, actor: AbstractBaseUser, visit: InboundVisit, visitors: list[VisitorInput], source: str = ""
+    *, actor: User, visit: InboundVisit, visitors: list[VisitorInput], source: str = ""
 ) -> InboundVisit:
     """Replace a draft's visitor list (the visitor-sheet import lands here)."""
     visit = _locked(visit)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +34,7 @@ def inbound_preview(*, visit: InboundVisit, on: datetime.date | None = None) -> 
 @transaction.atomic
 def inbound_submit(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     visit: InboundVisit,
     justifications: dict[str, str] | None = None,
     on: datetime.date | None = None,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +45,7 @@ LIVE_STATUSES = (InboundStatus.APPROVED, InboundStatus.VISITING)
 
 
 @transaction.atomic
-def inbound_withdraw(*, actor: AbstractBaseUser, visit: InboundVisit, reason: str) -> None:
+def inbound_withdraw(*, actor: User, visit: InboundVisit, reason: str) -> None:
     """The host withdraws a visit before any decision; open tasks are cancelled."""
     from workflow.services import flow_cancel, process_for
 
@@ -68,7 +68,7 @@ def inbound_withdraw(*, actor: AbstractBaseUser, visit: InboundVisit, reason: st
 
 
 @transaction.atomic
-def inbound_cancel(*, actor: AbstractBaseUser, visit: InboundVisit, reason: str) -> None:
+def inbound_cancel(*, actor: User, visit: InboundVisit, reason: str) -> None:
     """Cancel an approved visit before it ends; the police and Foreign Affairs are told."""
     from workflow.services import flow_cancel, process_for
 
@@ -93,9 +93,7 @@ def inbound_cancel(*, actor: AbstractBaseUser, visit: InboundVisit, reason: str)
 
 
 @transaction.atomic
-def inbound_confirm_residence(
-    *, actor: AbstractBaseUser, visit: InboundVisit, note: str = ""
-) -> None:
+def inbound_confirm_residence(*, actor: User, visit: InboundVisit, note: str = "") -> None:
     """The host confirms that the hotel (or the host itself) declared the guests' residence."""
     visit = _locked(visit)
     _may_act_for_trip(actor, visit)
@@ -214,7 +212,7 @@ def _amendment_errors(
 @transaction.atomic
 def inbound_amend(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     visit: InboundVisit,
     reason: str,
     visitors: list[VisitorInput] | None = None,
@@ -279,6 +277,6 @@ def inbound_amend(
     return sent
 
 
-def inbound_submit_report(*, actor: AbstractBaseUser, visit: InboundVisit, text: str) -> None:
+def inbound_submit_report(*, actor: User, visit: InboundVisit, text: str) -> None:
     """Hand in the post-visit report (completes the host's report task)."""
     outbound_submit_report(actor=actor, request=visit, text=text)

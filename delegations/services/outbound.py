@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -99,11 +99,11 @@ class OutboundInput:
     )
 
 
-def _person_of(user: AbstractBaseUser) -> Person | None:
+def _person_of(user: User) -> Person | None:
     return Person.objects.filter(user=user).select_related("unit").first()
 
 
-def filing_units(user: AbstractBaseUser) -> list[Unit]:
+def filing_units(user: User) -> list[Unit]:
     """Units the user may file requests for: their own, and any where they are clerk or head."""
     units = {u.pk: u for u in permissions.granted_units(user, permissions.FILE_FOR_UNIT)}
     person = _person_of(user)
@@ -112,7 +112,7 @@ def filing_units(user: AbstractBaseUser) -> list[Unit]:
     return list(units.values())
 
 
-def _validate(data: OutboundInput, *, actor: AbstractBaseUser, unit: Unit) -> list[Person]:
+def _validate(data: OutboundInput, *, actor: User, unit: Unit) -> list[Person]:
     errors: dict[str, list[str]] = {}
 
     def add(field_name: str, message: str) -> None:
@@ -206,7 +206,7 @@ def outbound_snapshot(request: OutboundRequest) -> dict[str, Any]:
 
 @transaction.atomic
 def outbound_create(
-    *, actor: AbstractBaseUser, data: OutboundInput, unit: Unit | None = None
+    *, actor: User, data: OutboundInput, unit: Unit | None = None
 ) -> OutboundRequest:
     """Save a new draft. The unit defaults to the actor's own unit."""
     units = filing_units(actor)
@@ -227,7 +227,7 @@ def outbound_create(
     return request
 
 
-def ensure_can_edit(*, actor: AbstractBaseUser, request: DelegationRequest) -> None:
+def ensure_can_edit(*, actor: User, request: DelegationRequest) -> None:
     """Only drafts and returned dossiers, by their author or a clerk or head of the unit."""
     if not request.is_editable:
         raise StateConflict(_("Hồ sơ chỉ được sửa khi là bản nháp hoặc bị trả lại."))
@@ -240,7 +240,7 @@ def ensure_can_edit(*, actor: AbstractBaseUser, request: DelegationRequest) -> N
 @transaction.atomic
 def outbound_update(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     request: OutboundRequest,
     data: OutboundInput,
     version: int | None = None,

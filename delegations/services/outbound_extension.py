@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Process
@@ -23,7 +23,7 @@ KIND = "outbound"
 @transaction.atomic
 def outbound_request_extension(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     request: OutboundRequest,
     new_return_date: datetime.date,
     reason: str,
@@ -52,15 +52,24 @@ def outbound_request_extension(
         request=request, new_return_date=new_return_date.isoformat(), reason=reason
     )
     audit_record(
-        actor=actor, action="outbound.extension_requested", obj=request,
+        actor=actor,
+        action="outbound.extension_requested",
+        obj=request,
         before={"return_date": request.return_date},
-        after={"new_return_date": new_return_date}, comment=reason,
+        after={"new_return_date": new_return_date},
+        comment=reason,
     )
     return process
 
 
 def outbound_extension_decision(
-    *, request: OutboundRequest, step: Any, task: Any, actor: Any, action: str, comment: str,
+    *,
+    request: OutboundRequest,
+    step: Any,
+    task: Any,
+    actor: Any,
+    action: str,
+    comment: str,
     fields: dict[str, Any],
 ) -> None:
     """Record the authority's decision on an extension (inside the flow's lock)."""
@@ -71,12 +80,21 @@ def outbound_extension_decision(
     if step.records_city_decision:
         data.update(_city_decision(fields))
     Decision.objects.create(
-        request_kind=KIND, request_id=request.pk, step=step.name, action=action,
-        actor=actor.user, acting_for=actor.acting_for, comment=comment, data=data,
+        request_kind=KIND,
+        request_id=request.pk,
+        step=step.name,
+        action=action,
+        actor=actor.user,
+        acting_for=actor.acting_for,
+        comment=comment,
+        data=data,
         task_id=task.pk,
     )
     audit_record(
-        actor=actor.user, action=f"outbound.{step.name}.{action}", obj=request, after=data,
+        actor=actor.user,
+        action=f"outbound.{step.name}.{action}",
+        obj=request,
+        after=data,
         comment=comment,
         acting_for=actor.acting_for.get_username() if actor.acting_for else "",
     )
@@ -91,7 +109,9 @@ def outbound_apply_extension(*, request: Any, new_return_date: str) -> None:
     request.save()
     sent = _notify_agencies(request, NoticeReason.EXTENSION)
     audit_record(
-        actor=None, action="outbound.extended", obj=request,
+        actor=None,
+        action="outbound.extended",
+        obj=request,
         before={"return_date": before},
         after={"return_date": request.return_date, "notifications": sent},
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,12 @@ from approvals.models import Decision, Justification, NoticeReason, RuleStamp
 from approvals.notifications import active_agencies, agency_notifications_queue
 from delegations.models import OutboundRequest, ReferenceCounter, RequestStatus
 from delegations.models.common import UNDECIDED_STATUSES, DelegationRequest
-from delegations.services.errors import PermissionDenied, RulesBlocked, StateConflict, ValidationError
+from delegations.services.errors import (
+    PermissionDenied,
+    RulesBlocked,
+    StateConflict,
+    ValidationError,
+)
 from delegations.services.outbound import ensure_can_edit
 from org.calendar import add_working_days, current_calendar
 from org.models import Role, Unit
@@ -68,15 +73,14 @@ def _locked(request: R) -> R:
 
 def _justifications_on_file(request: Any) -> dict[str, str]:
     return {
-        j.rule: j.text
-        for j in Justification.objects.filter(**_ref(request)).order_by("created_at")
+        j.rule: j.text for j in Justification.objects.filter(**_ref(request)).order_by("created_at")
     }
 
 
 @transaction.atomic
 def outbound_submit(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     request: OutboundRequest,
     justifications: dict[str, str] | None = None,
     on: datetime.date | None = None,
@@ -95,7 +99,7 @@ def outbound_submit(
 
 def submit_locked(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     request: Any,
     justifications: dict[str, str] | None = None,
     on: datetime.date | None = None,
@@ -153,9 +157,13 @@ def submit_locked(
         flow_class.start.run(request=request)
     else:
         process = process_for(request)
-        task = process.task_set.filter(flow_task=flow_class.resubmit_by_applicant).filter(
-            status__in=["NEW", "ASSIGNED"]
-        ).first() if process else None
+        task = (
+            process.task_set.filter(flow_task=flow_class.resubmit_by_applicant)
+            .filter(status__in=["NEW", "ASSIGNED"])
+            .first()
+            if process
+            else None
+        )
         if task is None:
             raise StateConflict(_("Không tìm thấy bước trình lại của hồ sơ."))
         task_complete(task_id=task.pk, user=task.owner or actor, action="submit")
@@ -204,9 +212,7 @@ def apply_decision(
         if name == "review_by_department" and action == "return":
             items = [str(i).strip() for i in fields.get("missing_items") or [] if str(i).strip()]
             if not items:
-                raise ValidationError(
-                    {"missing_items": [_("Liệt kê các nội dung cần bổ sung.")]}
-                )
+                raise ValidationError({"missing_items": [_("Liệt kê các nội dung cần bổ sung.")]})
             data["missing_items"] = items
         if step.records_city_decision:
             data.update(_city_decision(fields))
@@ -299,9 +305,9 @@ def outbound_mark_approved(*, request: Any) -> None:
 
 
 __all__ = [
+    "UNDECIDED_STATUSES",
     "PermissionDenied",
     "Role",
-    "UNDECIDED_STATUSES",
     "as_param_set",
     "outbound_apply_decision",
     "outbound_mark_approved",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +37,7 @@ def timing_params(on: datetime.date | None = None) -> dict[str, Any]:
     return as_param_set(params).group("timing")
 
 
-def _may_act_for_trip(actor: AbstractBaseUser | None, request: Any) -> None:
+def _may_act_for_trip(actor: User | None, request: Any) -> None:
     """The applicant, a traveller, or the unit's clerk or head; ``None`` is the system.
 
     Also used for inbound visits, which have no travellers (their visitors never log in).
@@ -51,7 +51,9 @@ def _may_act_for_trip(actor: AbstractBaseUser | None, request: Any) -> None:
         return
     if permissions.has_unit_permission(actor, permissions.FILE_FOR_UNIT, request.unit):
         return
-    raise PermissionDenied(_("Chỉ người đề nghị, thành viên đoàn hoặc văn thư đơn vị được thao tác."))
+    raise PermissionDenied(
+        _("Chỉ người đề nghị, thành viên đoàn hoặc văn thư đơn vị được thao tác.")
+    )
 
 
 def _notify_agencies(request: Any, reason: str, due: datetime.date | None = None) -> int:
@@ -70,7 +72,7 @@ def _reason(reason: str) -> str:
 
 
 @transaction.atomic
-def outbound_withdraw(*, actor: AbstractBaseUser, request: OutboundRequest, reason: str) -> None:
+def outbound_withdraw(*, actor: User, request: OutboundRequest, reason: str) -> None:
     """The applicant withdraws a request before any decision; open tasks are cancelled."""
     from workflow.services import flow_cancel, process_for
 
@@ -87,13 +89,17 @@ def outbound_withdraw(*, actor: AbstractBaseUser, request: OutboundRequest, reas
     request.version += 1
     request.save()
     audit_record(
-        actor=actor, action="outbound.withdrawn", obj=request,
-        before={"status": before}, after={"status": request.status}, comment=reason,
+        actor=actor,
+        action="outbound.withdrawn",
+        obj=request,
+        before={"status": before},
+        after={"status": request.status},
+        comment=reason,
     )
 
 
 @transaction.atomic
-def outbound_cancel(*, actor: AbstractBaseUser, request: OutboundRequest, reason: str) -> None:
+def outbound_cancel(*, actor: User, request: OutboundRequest, reason: str) -> None:
     """Cancel an approved trip before the return; the agencies are told."""
     from workflow.services import flow_cancel, process_for
 
@@ -114,8 +120,11 @@ def outbound_cancel(*, actor: AbstractBaseUser, request: OutboundRequest, reason
     documents_issue_on_cancellation(request=request, actor=actor, reason=reason)
     sent = _notify_agencies(request, NoticeReason.CANCELLATION)
     audit_record(
-        actor=actor, action="outbound.cancelled", obj=request,
-        before={"status": before}, after={"status": request.status, "notifications": sent},
+        actor=actor,
+        action="outbound.cancelled",
+        obj=request,
+        before={"status": before},
+        after={"status": request.status, "notifications": sent},
         comment=reason,
     )
 
@@ -133,7 +142,7 @@ def _complete_handle(request: Any, node: str) -> None:
 @transaction.atomic
 def outbound_confirm_departure(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     request: OutboundRequest,
     date: datetime.date,
     today: datetime.date | None = None,
@@ -151,7 +160,9 @@ def outbound_confirm_departure(
     request.save()
     _complete_handle(request, "await_departure")
     audit_record(
-        actor=actor, action="outbound.departed", obj=request,
+        actor=actor,
+        action="outbound.departed",
+        obj=request,
         before={"status": RequestStatus.APPROVED},
         after={"status": request.status, "actual_departure": date},
         comment="" if actor else _("Tự động theo ngày đi ghi trong quyết định."),
@@ -161,7 +172,7 @@ def outbound_confirm_departure(
 @transaction.atomic
 def outbound_confirm_return(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     request: OutboundRequest,
     date: datetime.date,
     today: datetime.date | None = None,
@@ -192,24 +203,30 @@ def outbound_confirm_return(
     )
     _complete_handle(request, "await_return")
     audit_record(
-        actor=actor, action="outbound.returned_home", obj=request,
+        actor=actor,
+        action="outbound.returned_home",
+        obj=request,
         before={"status": RequestStatus.TRAVELLING},
         after={
-            "status": request.status, "actual_return": date, "report_due": request.report_due,
+            "status": request.status,
+            "actual_return": date,
+            "report_due": request.report_due,
             "passport_due": passport_due,
         },
         comment="" if actor else _("Tự động theo ngày về ghi trong quyết định."),
     )
 
 
-def outbound_submit_report(*, actor: AbstractBaseUser, request: Any, text: str) -> None:
+def outbound_submit_report(*, actor: User, request: Any, text: str) -> None:
     """Hand in the post-trip (or post-visit) report: completes the applicant's report task."""
     from workflow.services import open_tasks, process_for, task_complete
 
     process = process_for(request)
-    task = next(
-        (t for t in open_tasks(process) if t.flow_task.name == "submit_report"), None
-    ) if process else None
+    task = (
+        next((t for t in open_tasks(process) if t.flow_task.name == "submit_report"), None)
+        if process
+        else None
+    )
     if task is None:
         raise StateConflict(_("Hồ sơ chưa đến bước nộp báo cáo hoặc báo cáo đang được xem xét."))
     task_complete(task_id=task.pk, user=actor, action="submit", fields={"text": text})
@@ -217,7 +234,7 @@ def outbound_submit_report(*, actor: AbstractBaseUser, request: Any, text: str) 
 
 @transaction.atomic
 def outbound_passport_returned(
-    *, actor: AbstractBaseUser, request: OutboundRequest, person_id: int, date: datetime.date
+    *, actor: User, request: OutboundRequest, person_id: int, date: datetime.date
 ) -> bool:
     """Record that a member handed their official passport back; returns whether it was late."""
     if not permissions.has_unit_permission(actor, permissions.FILE_FOR_UNIT, request.unit) and not (
@@ -241,7 +258,9 @@ def outbound_passport_returned(
     member.save(update_fields=["passport_returned_on"])
     late = member.passport_due_on is not None and date > member.passport_due_on
     audit_record(
-        actor=actor, action="outbound.passport_returned", obj=request,
+        actor=actor,
+        action="outbound.passport_returned",
+        obj=request,
         after={"person": person_id, "date": date, "due": member.passport_due_on, "late": late},
     )
     return late

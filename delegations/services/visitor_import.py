@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -114,9 +114,7 @@ def parse_visitor_sheet(data: bytes, filename: str) -> list[VisitorInput]:
     return visitors
 
 
-def inbound_import_visitors(
-    *, actor: AbstractBaseUser, visit: InboundVisit, data: bytes, filename: str
-) -> int:
+def inbound_import_visitors(*, actor: User, visit: InboundVisit, data: bytes, filename: str) -> int:
     """Replace a draft's visitor list with the sheet's rows; returns how many were imported."""
     ensure_can_edit(actor=actor, request=visit)
     visitors = parse_visitor_sheet(data, filename)

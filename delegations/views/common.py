@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -50,7 +50,7 @@ def add_service_errors(
     return rest
 
 
-def may_edit(user: AbstractBaseUser, request: Any) -> bool:
+def may_edit(user: User, request: Any) -> bool:
     """Whether the edit, submit and upload controls apply to this user and state."""
     try:
         ensure_can_edit(actor=user, request=request)
@@ -59,7 +59,7 @@ def may_edit(user: AbstractBaseUser, request: Any) -> bool:
     return True
 
 
-def may_act_for_trip(user: AbstractBaseUser, request: Any) -> bool:
+def may_act_for_trip(user: User, request: Any) -> bool:
     """Whether the trip controls (withdraw, cancel, dates, extension) apply to this user."""
     from delegations.services.outbound_trip import _may_act_for_trip
 

@@ -90,7 +90,10 @@ def test_database_refuses_update_and_delete_of_audit_rows(chain) -> None:
         "UPDATE approvals_auditevent SET action = 'x' WHERE seq = 1",
         "DELETE FROM approvals_auditevent WHERE seq = 1",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
     assert AuditEvent.objects.count() == 5

@@ -244,3 +244,11 @@ def test_dashboard_shows_this_year_and_the_deadline(demo_year, client):
     page = client.get("/bao-cao/")
     assert page.status_code == 200
     assert "Hạn các đơn vị báo cáo năm" in page.content.decode()
+
+
+def test_a_teacher_opening_the_dashboard_sees_who_is_abroad_but_no_figures(demo_year, client):
+    client.force_login(user("gv.thpt1"))
+    page = client.get("/bao-cao/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Đang ở nước ngoài hôm nay" in html and 'data-figure="' not in html

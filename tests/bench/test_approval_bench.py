@@ -35,16 +35,32 @@ def pgbench_tps() -> str:
     if connection.vendor != "postgresql" or not shutil.which("pgbench"):
         return "n/a (needs PostgreSQL and pgbench)"
     env = {**os.environ, "PGPASSWORD": str(db.get("PASSWORD") or "")}
-    base = ["-h", str(db["HOST"] or "127.0.0.1"), "-p", str(db["PORT"] or 5432), "-U", str(db["USER"])]
+    base = [
+        "-h",
+        str(db["HOST"] or "127.0.0.1"),
+        "-p",
+        str(db["PORT"] or 5432),
+        "-U",
+        str(db["USER"]),
+    ]
     name = "doanravao_pgbench"
-    subprocess.run(["dropdb", *base, "--if-exists", name], env=env, check=False, capture_output=True)
+    subprocess.run(
+        ["dropdb", *base, "--if-exists", name], env=env, check=False, capture_output=True
+    )
     subprocess.run(["createdb", *base, name], env=env, check=True, capture_output=True)
-    subprocess.run(["pgbench", *base, "-i", "-s", "5", name], env=env, check=True, capture_output=True)
+    subprocess.run(
+        ["pgbench", *base, "-i", "-s", "5", name], env=env, check=True, capture_output=True
+    )
     out = subprocess.run(
         ["pgbench", *base, "-c", "8", "-j", "2", "-T", "10", name],
-        env=env, check=True, capture_output=True, text=True,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
-    subprocess.run(["dropdb", *base, "--if-exists", name], env=env, check=False, capture_output=True)
+    subprocess.run(
+        ["dropdb", *base, "--if-exists", name], env=env, check=False, capture_output=True
+    )
     match = re.search(r"tps = ([0-9.]+)", out)
     return f"{float(match.group(1)):.0f} TPS" if match else "unparsed"
 
@@ -64,7 +80,8 @@ def test_http_approval_steps(org, teacher_a, head_a, capsys):
         t0 = time.perf_counter()
         assert client.get(f"/api/v1/outbound/{request.pk}/").status_code == 200
         response = client.post(
-            f"/api/v1/tasks/{task_id}/complete/", {"action": "approve"},
+            f"/api/v1/tasks/{task_id}/complete/",
+            {"action": "approve"},
             content_type="application/json",
         )
         assert response.status_code == 200

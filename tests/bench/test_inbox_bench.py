@@ -92,8 +92,10 @@ def test_inbox_and_queue_against_stock_viewflow(org, teacher_a, dept_reviewer, c
         "viewflow stock queue": timed(stock_queue),
     }
     with capsys.disabled():
-        print(f"\n== P2/P3 inbox benchmark on {connection.vendor}: {TASKS:,} open tasks, "
-              f"2,000 units, seeded in {seeding:.0f} s, {ROUNDS} rounds")
+        print(
+            f"\n== P2/P3 inbox benchmark on {connection.vendor}: {TASKS:,} open tasks, "
+            f"2,000 units, seeded in {seeding:.0f} s, {ROUNDS} rounds"
+        )
         for name, samples in results.items():
             print(f"  {name:24s} {percentiles(samples)}")
         ratio = statistics.median(results["viewflow stock queue"]) / statistics.median(

@@ -18,10 +18,16 @@ def payload(*people, kind="official", departure=None, days=5, **extra):
         "purpose_category": "study" if kind == "official" else "tourism",
         "departure_date": departure.isoformat(),
         "return_date": (departure + datetime.timedelta(days=days - 1)).isoformat(),
-        "members": [{"person": p.pk, "role": "head" if i == 0 else "member"} for i, p in enumerate(people)],
+        "members": [
+            {"person": p.pk, "role": "head" if i == 0 else "member"} for i, p in enumerate(people)
+        ],
         "itinerary": [{"country": "JP", "days": min(days, 3), "cities": "Osaka"}],
-        "inviter": {"name": "Osaka Board of Education", "country": "JP", "is_enterprise": False,
-                    "named_invitation": True},
+        "inviter": {
+            "name": "Osaka Board of Education",
+            "country": "JP",
+            "is_enterprise": False,
+            "named_invitation": True,
+        },
         "funding_source": "unit_revenue" if kind == "official" else "self",
         "estimated_cost": 120000000,
         "presentation_abroad": False,
@@ -31,7 +37,9 @@ def payload(*people, kind="official", departure=None, days=5, **extra):
 
 
 def create(client, *people, **kwargs):
-    response = client.post("/api/v1/outbound/", payload(*people, **kwargs), content_type="application/json")
+    response = client.post(
+        "/api/v1/outbound/", payload(*people, **kwargs), content_type="application/json"
+    )
     assert response.status_code == 201, response.json()
     return response.json()
 
@@ -56,7 +64,9 @@ def test_teacher_files_draft_and_reference_is_null_until_submission(org, teacher
     assert response.json()["route"] == "DEPT"
 
 
-def test_checks_preview_names_the_deciders_in_order(org, teacher_a, head_a, dept_reviewer, director):
+def test_checks_preview_names_the_deciders_in_order(
+    org, teacher_a, head_a, dept_reviewer, director
+):
     client = login(teacher_a)
     created = create(client, teacher_a)
     preview = client.get(f"/api/v1/outbound/{created['id']}/checks/").json()
@@ -88,7 +98,9 @@ def test_head_of_other_school_gets_404_for_request_and_its_task(org, teacher_a, 
     client = login(head_b)
     assert client.get(f"/api/v1/outbound/{rid}/").status_code == 404
     assert client.get(f"/api/v1/outbound/{rid}/checks/").status_code == 404
-    assert post(client, f"/api/v1/tasks/{task_id}/complete/", {"action": "approve"}).status_code == 404
+    assert (
+        post(client, f"/api/v1/tasks/{task_id}/complete/", {"action": "approve"}).status_code == 404
+    )
     assert client.get("/api/v1/outbound/").json()["results"] == []
 
 
@@ -97,7 +109,9 @@ def test_double_completion_gives_409(org, teacher_a, head_a):
     post(login(teacher_a), f"/api/v1/outbound/{rid}/submit/")
     client = login(head_a)
     task_id = client.get(f"/api/v1/outbound/{rid}/").json()["current_tasks"][0]["id"]
-    assert post(client, f"/api/v1/tasks/{task_id}/complete/", {"action": "approve"}).status_code == 200
+    assert (
+        post(client, f"/api/v1/tasks/{task_id}/complete/", {"action": "approve"}).status_code == 200
+    )
     second = post(client, f"/api/v1/tasks/{task_id}/complete/", {"action": "approve"})
     assert second.status_code == 409
     assert "detail" in second.json()
@@ -125,10 +139,14 @@ def test_invalid_payload_gets_400_with_field_errors(org, teacher_a):
 def test_edit_only_while_draft_or_returned(org, teacher_a, head_a):
     client = login(teacher_a)
     rid = create(client, teacher_a)["id"]
-    response = client.patch(f"/api/v1/outbound/{rid}/", {"purpose": "Mục đích mới"}, content_type="application/json")
+    response = client.patch(
+        f"/api/v1/outbound/{rid}/", {"purpose": "Mục đích mới"}, content_type="application/json"
+    )
     assert response.status_code == 200 and response.json()["purpose"] == "Mục đích mới"
     post(client, f"/api/v1/outbound/{rid}/submit/")
-    response = client.patch(f"/api/v1/outbound/{rid}/", {"purpose": "Khác"}, content_type="application/json")
+    response = client.patch(
+        f"/api/v1/outbound/{rid}/", {"purpose": "Khác"}, content_type="application/json"
+    )
     assert response.status_code == 409
 
 

@@ -4,8 +4,8 @@ from viewflow.workflow.models import Task
 from approvals.models import AgencyNotification, AuditEvent, Decision, RuleStamp
 from delegations.services.errors import PermissionDenied, StateConflict
 from delegations.services.outbound_flow import outbound_submit
-from workflow.services import process_for, task_claim, task_complete
 from tests.delegations.outbound_helpers import draft
+from workflow.services import process_for, task_claim, task_complete
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,10 @@ def test_reviewer_return_goes_to_applicant_and_back_to_the_same_reviewer(
     task = open_task(request)
     task_claim(task_id=task.pk, user=dept_reviewer.user)
     task_complete(
-        task_id=task.pk, user=dept_reviewer.user, action="return", comment="Thiếu thư mời",
+        task_id=task.pk,
+        user=dept_reviewer.user,
+        action="return",
+        comment="Thiếu thư mời",
         fields={"missing_items": ["Thư mời có bản dịch"]},
     )
     request.refresh_from_db()
@@ -126,7 +129,9 @@ def test_trip_life_departure_return_report_returned_once_then_accepted(
     outbound_submit_report(actor=teacher_a.user, request=request, text="Báo cáo lần 1")
     task = open_task(request)
     assert task.flow_task.name == "review_report"
-    task_complete(task_id=task.pk, user=dept_reviewer.user, action="return", comment="Bổ sung số liệu")
+    task_complete(
+        task_id=task.pk, user=dept_reviewer.user, action="return", comment="Bổ sung số liệu"
+    )
     outbound_submit_report(actor=teacher_a.user, request=request, text="Báo cáo lần 2")
     task_complete(task_id=open_task(request).pk, user=dept_reviewer.user, action="accept")
     request.refresh_from_db()
@@ -158,7 +163,9 @@ def test_cancel_after_approval_notifies_agencies(org, teacher_a, head_a, dept_re
     outbound_cancel(actor=teacher_a.user, request=request, reason="Đối tác hoãn")
     request.refresh_from_db()
     assert request.status == "cancelled"
-    assert AgencyNotification.objects.filter(request_id=request.pk, reason="cancellation").count() == 2
+    assert (
+        AgencyNotification.objects.filter(request_id=request.pk, reason="cancellation").count() == 2
+    )
 
 
 def test_extension_goes_to_the_director_and_moves_the_return_date(

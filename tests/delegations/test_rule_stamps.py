@@ -23,9 +23,7 @@ def lead_time_check(checks: list[dict]) -> Check:
     return next(c for c in map(Check.from_json, checks) if c.rule == "OUT-LEAD-TIME")
 
 
-def test_a_later_rule_set_version_changes_new_evaluations_but_not_earlier_stamps(
-    org, teacher_a
-):
+def test_a_later_rule_set_version_changes_new_evaluations_but_not_earlier_stamps(org, teacher_a):
     today = datetime.date.today()
     departure = add_working_days(today, 20)
     request = draft(teacher_a, departure=departure)
@@ -49,9 +47,7 @@ def test_a_later_rule_set_version_changes_new_evaluations_but_not_earlier_stamps
         stamp.save()
 
 
-def test_a_delegation_of_50_is_evaluated_in_the_same_number_of_queries_as_one_of_5(
-    org, clerk_a
-):
+def test_a_delegation_of_50_is_evaluated_in_the_same_number_of_queries_as_one_of_5(org, clerk_a):
     staff = [make_staff(f"m{i}", org.school_a, role=None) for i in range(50)]
     for person in staff:
         PassportFactory(person=person)

@@ -281,7 +281,7 @@ def test_command_fails_with_errors_by_row_and_column(
     bad.write_text(UNITS_CSV + "T2,Trường 2,school,,,,khong-phai-email\n", encoding="utf-8")
 
     # A CommandError is what makes ``manage.py`` exit with status 1.
-    with pytest.raises(CommandError, match="Có 1 lỗi; không nhập dòng nào."):
+    with pytest.raises(CommandError, match=r"Có 1 lỗi; không nhập dòng nào\."):
         manage("import_org", str(bad))
 
     err = capsys.readouterr().err

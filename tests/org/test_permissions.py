@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 def test_unit_head_may_view_own_school_only(org: Org, head_a, head_b) -> None:
     scope = set(permissions.units_in_scope(head_a.user))
     assert scope == {org.school_a}
-    assert not permissions.has_unit_permission(head_b.user, permissions.VIEW_UNIT_RECORDS, org.school_a)
+    assert not permissions.has_unit_permission(
+        head_b.user, permissions.VIEW_UNIT_RECORDS, org.school_a
+    )
 
 
 def test_head_of_other_school_cannot_approve_for_school_a(org: Org, head_b) -> None:
@@ -23,9 +25,7 @@ def test_head_of_other_school_cannot_approve_for_school_a(org: Org, head_b) -> N
     )
 
 
-def test_department_reviewer_reaches_every_department_managed_unit(
-    org: Org, dept_reviewer
-) -> None:
+def test_department_reviewer_reaches_every_department_managed_unit(org: Org, dept_reviewer) -> None:
     scope = set(permissions.units_in_scope(dept_reviewer.user, permissions.REVIEW_FOR_DEPARTMENT))
     assert {org.department, org.office, org.school_a, org.school_b} <= scope
     assert org.ward_school not in scope
@@ -49,22 +49,32 @@ def test_acting_head_gains_the_role_only_within_the_dates(org: Org, head_a) -> N
     deputy = UserFactory(username="deputy_a")
     today = timezone.localdate()
     ActingAssignment.objects.create(
-        acting_user=deputy, holder=head_a.user, role=Role.UNIT_HEAD, unit=org.school_a,
-        starts_on=today, ends_on=today + datetime.timedelta(days=3),
+        acting_user=deputy,
+        holder=head_a.user,
+        role=Role.UNIT_HEAD,
+        unit=org.school_a,
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=3),
     )
     assert permissions.has_unit_permission(deputy, permissions.APPROVE_AS_UNIT_HEAD, org.school_a)
 
     # The nightly sync after the end date takes the grant away again.
     permissions.sync_all_unit_permissions(on=today + datetime.timedelta(days=4))
-    assert not permissions.has_unit_permission(deputy, permissions.APPROVE_AS_UNIT_HEAD, org.school_a)
+    assert not permissions.has_unit_permission(
+        deputy, permissions.APPROVE_AS_UNIT_HEAD, org.school_a
+    )
 
 
 def test_future_acting_assignment_grants_nothing_yet(org: Org, head_a) -> None:
     deputy = UserFactory(username="deputy_a")
     start = timezone.localdate() + datetime.timedelta(days=10)
     ActingAssignment.objects.create(
-        acting_user=deputy, holder=head_a.user, role=Role.UNIT_HEAD, unit=org.school_a,
-        starts_on=start, ends_on=start + datetime.timedelta(days=2),
+        acting_user=deputy,
+        holder=head_a.user,
+        role=Role.UNIT_HEAD,
+        unit=org.school_a,
+        starts_on=start,
+        ends_on=start + datetime.timedelta(days=2),
     )
     assert not permissions.units_in_scope(deputy).exists()
 
@@ -73,7 +83,11 @@ def test_effective_roles_report_who_is_acted_for(org: Org, head_a) -> None:
     deputy = UserFactory(username="deputy_a")
     today = timezone.localdate()
     ActingAssignment.objects.create(
-        acting_user=deputy, holder=head_a.user, role=Role.UNIT_HEAD, unit=org.school_a,
-        starts_on=today, ends_on=today,
+        acting_user=deputy,
+        holder=head_a.user,
+        role=Role.UNIT_HEAD,
+        unit=org.school_a,
+        starts_on=today,
+        ends_on=today,
     )
     assert permissions.effective_roles(deputy) == [(Role.UNIT_HEAD, org.school_a, head_a.user)]

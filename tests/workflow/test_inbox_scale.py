@@ -23,8 +23,13 @@ def seed_tasks(count: int, *, department: Unit, creator, owner=None, units: int 
     start = Unit.objects.count()
     schools = Unit.objects.bulk_create(
         [
-            Unit(code=f"S{start + i:05d}", name=f"Trường {i}", kind="school",
-                 parent=department, managing_authority=department)
+            Unit(
+                code=f"S{start + i:05d}",
+                name=f"Trường {i}",
+                kind="school",
+                parent=department,
+                managing_authority=department,
+            )
             for i in range(min(units, count))
         ]
     )
@@ -32,9 +37,16 @@ def seed_tasks(count: int, *, department: Unit, creator, owner=None, units: int 
     requests = OutboundRequest.objects.bulk_create(
         [
             OutboundRequest(
-                unit=schools[i % len(schools)], created_by=creator, kind="official",
-                purpose_category="study", purpose="x", funding_source="self", status="submitted",
-                route="DEPT", reference=f"2026/{i:04d}", departure_date=today,
+                unit=schools[i % len(schools)],
+                created_by=creator,
+                kind="official",
+                purpose_category="study",
+                purpose="x",
+                funding_source="self",
+                status="submitted",
+                route="DEPT",
+                reference=f"2026/{i:04d}",
+                departure_date=today,
                 return_date=today,
             )
             for i in range(count)
@@ -52,10 +64,14 @@ def seed_tasks(count: int, *, department: Unit, creator, owner=None, units: int 
     tasks = Task.objects.bulk_create(
         [
             Task(
-                process=p, flow_task=node, flow_task_type="HUMAN",
-                status="ASSIGNED" if owner else "NEW", owner=owner,
+                process=p,
+                flow_task=node,
+                flow_task_type="HUMAN",
+                status="ASSIGNED" if owner else "NEW",
+                owner=owner,
                 owner_permission="org.review_for_department",
-                owner_permission_obj_pk=str(department.pk), created=now,
+                owner_permission_obj_pk=str(department.pk),
+                created=now,
             )
             for p in processes
         ]
@@ -63,10 +79,19 @@ def seed_tasks(count: int, *, department: Unit, creator, owner=None, units: int 
     InboxEntry.objects.bulk_create(
         [
             InboxEntry(
-                task=t, status=t.status, owner=owner, owner_permission=t.owner_permission,
-                permission_unit_id=department.pk, step=node.name, request_kind="outbound",
-                request_id=r.pk, reference=r.reference, unit=r.unit, applicant_name="Nguyễn Văn A",
-                due=today + datetime.timedelta(days=i % 7), created=now,
+                task=t,
+                status=t.status,
+                owner=owner,
+                owner_permission=t.owner_permission,
+                permission_unit_id=department.pk,
+                step=node.name,
+                request_kind="outbound",
+                request_id=r.pk,
+                reference=r.reference,
+                unit=r.unit,
+                applicant_name="Nguyễn Văn A",
+                due=today + datetime.timedelta(days=i % 7),
+                created=now,
             )
             for i, (t, r) in enumerate(zip(tasks, requests, strict=True))
         ]

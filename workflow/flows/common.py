@@ -84,7 +84,7 @@ def ward_of(unit: Unit) -> Unit:
 
 
 def unit_of_process(process: Any) -> Unit:
-    return request_of(process).unit  # type: ignore[attr-defined,no-any-return]
+    return request_of(process).unit  # type: ignore[attr-defined]
 
 
 def department_of_process(process: Any) -> Unit:

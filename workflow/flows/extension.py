@@ -9,7 +9,13 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 
 from workflow.flows import common
-from workflow.flows.common import APPROVE, decided, department_of_process, no_stock_view, ward_of_process
+from workflow.flows.common import (
+    APPROVE,
+    decided,
+    department_of_process,
+    no_stock_view,
+    ward_of_process,
+)
 
 
 class OutboundExtensionFlow(flow.Flow):
@@ -53,16 +59,18 @@ class OutboundExtensionFlow(flow.Flow):
     extended = flow.End().Annotation(title=_("Đã gia hạn"))
     refused = flow.End().Annotation(title=_("Không gia hạn"))
 
-    def start_process(self, activation: Any, request: Any, new_return_date: str, reason: str) -> Any:
+    def start_process(
+        self, activation: Any, request: Any, new_return_date: str, reason: str
+    ) -> Any:
         activation.process.artifact = request
         activation.process.data = {"new_return_date": new_return_date, "reason": reason}
         return activation.process
 
     def is_ward_route(self, activation: Any) -> bool:
-        return common.request_of(activation.process).route == "WARD"  # type: ignore[attr-defined,no-any-return]
+        return common.request_of(activation.process).route == "WARD"  # type: ignore[attr-defined]
 
     def is_city_route(self, activation: Any) -> bool:
-        return common.request_of(activation.process).route == "CITY"  # type: ignore[attr-defined,no-any-return]
+        return common.request_of(activation.process).route == "CITY"  # type: ignore[attr-defined]
 
     def on_extended(self, activation: Any) -> None:
         from delegations.services.outbound_extension import outbound_apply_extension

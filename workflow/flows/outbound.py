@@ -44,9 +44,7 @@ class OutboundFlow(DelegationGates, flow.Flow):
     start = flow.StartHandle(this.start_process).Next(this.check_unit_head_needed)
 
     check_unit_head_needed = (
-        flow.If(this.needs_unit_head)
-        .Then(this.review_by_unit_head)
-        .Else(this.check_route)
+        flow.If(this.needs_unit_head).Then(this.review_by_unit_head).Else(this.check_route)
     )
 
     # Unit head (thủ trưởng đơn vị)
@@ -166,9 +164,7 @@ class OutboundFlow(DelegationGates, flow.Flow):
 
     # After approval: the trip, then the report
     approve = flow.Function(this.on_approved).Next(this.await_departure)
-    await_departure = (
-        flow.Handle().Annotation(title=_("Chờ xuất cảnh")).Next(this.await_return)
-    )
+    await_departure = flow.Handle().Annotation(title=_("Chờ xuất cảnh")).Next(this.await_return)
     await_return = flow.Handle().Annotation(title=_("Đang ở nước ngoài")).Next(this.submit_report)
     submit_report = (
         flow.View(no_stock_view)

@@ -57,9 +57,9 @@ def outbound_facts(request: Any, *, today: datetime.date | None = None) -> Outbo
 
     today = today or timezone.localdate()
     members = list(
-        request.members.select_related(
-            "person__unit__managing_authority", "passport"
-        ).order_by("-role", "pk")
+        request.members.select_related("person__unit__managing_authority", "passport").order_by(
+            "-role", "pk"
+        )
     )
     person_ids = [m.person_id for m in members]
     user_ids = [m.person.user_id for m in members if m.person.user_id]

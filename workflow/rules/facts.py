@@ -79,7 +79,9 @@ class OutboundFacts:
     inviter_is_enterprise: bool = False
     named_invitation: bool = False
     sponsored_by_enterprise: bool = False
-    funding_source: str = ""  # state_budget / unit_revenue / foreign_partner / project / self / enterprise
+    funding_source: str = (
+        ""  # state_budget / unit_revenue / foreign_partner / project / self / enterprise
+    )
     tied_to_contract: bool = False
     presentation_abroad: bool = False
     presentation_text: str = ""
@@ -107,7 +109,9 @@ class InboundFacts:
     host_unit: UnitFacts
     organisation: str
     country: str
-    purpose_category: str  # visit / teaching / internship / study / cooperation / conference / other
+    purpose_category: (
+        str  # visit / teaching / internship / study / cooperation / conference / other
+    )
     arrival_date: datetime.date
     departure_date: datetime.date
     visitors: tuple[VisitorFacts, ...] = ()
