@@ -26,6 +26,7 @@ from approvals.models import Decision, Notice
 from approvals.navigation import display_name
 from approvals.outbox import message_enqueue
 from org.models import ActingAssignment, RoleAssignment, Unit
+from workflow.steps import step_title
 
 
 def path_if_defined(name: str, *args: Any) -> str:
@@ -49,11 +50,6 @@ def request_path(request: Any) -> str:
 
 def task_path(task: Any) -> str:
     return path_if_defined("task_detail", task.pk)
-
-
-def step_title(task: Any) -> str:
-    """The step's title as the flow annotates it ("Thủ trưởng đơn vị cho ý kiến")."""
-    return str(getattr(task.flow_task, "task_title", "") or task.flow_task)
 
 
 def render_email(template: str, context: dict[str, Any]) -> str:

@@ -16,7 +16,7 @@ from delegations.services.outbound_flow import outbound_preview
 from workflow.rules.approvers import resolve_approvers
 from workflow.rules.registry import Check
 from workflow.selectors import task_rows, tasks_for_request
-from workflow.steps import action_label, step_for
+from workflow.steps import action_label, step_for, step_title
 
 
 def mask_passport(number: str) -> str:
@@ -47,7 +47,7 @@ def task_dicts(request: Any, user: User | None = None) -> list[dict[str, Any]]:
             {
                 "id": row.task.pk,
                 "step": row.task.flow_task.name,
-                "title": str(row.task.flow_task),
+                "title": step_title(row.task),
                 "status": row.task.status,
                 "assigned_to": row.task.owner.get_username() if row.task.owner else None,
                 "due": row.due.isoformat() if row.due else None,

@@ -15,7 +15,7 @@ from config.api import CursorPagination
 from delegations.serializers import TaskCompleteSerializer
 from workflow.selectors import TaskFilters, TaskRow, task_list_for_user, task_rows
 from workflow.services import task_claim, task_complete, task_release
-from workflow.steps import step_for
+from workflow.steps import step_for, step_title
 
 
 class TaskPagination(CursorPagination):
@@ -31,7 +31,7 @@ def task_dict(row: TaskRow) -> dict[str, Any]:
     return {
         "id": task.pk,
         "step": task.flow_task.name,
-        "title": str(task.flow_task),
+        "title": step_title(task),
         "request": {
             "kind": getattr(request, "request_kind", None),
             "id": request.pk if request else None,

@@ -7,6 +7,7 @@ in the services of the request's app (``delegations.services``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -72,3 +73,8 @@ def action_label(step: Step, action: str) -> str:
     if action == "approve" and step.approve_label is not None:
         return str(step.approve_label)
     return str(ACTION_LABELS.get(action, action))
+
+
+def step_title(task: Any) -> str:
+    """The step's title as the flow annotates it ("Thủ trưởng đơn vị cho ý kiến")."""
+    return str(getattr(task.flow_task, "task_title", "") or task.flow_task)
