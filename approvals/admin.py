@@ -14,6 +14,8 @@ from approvals.models import (
     AgencyNotification,
     AgencyRecipient,
     DeadlineAlert,
+    Document,
+    DocumentRegister,
     MessageStatus,
     OutboxMessage,
 )
@@ -144,4 +146,37 @@ class DeadlineAlertAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in DeadlineAlert._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(DocumentRegister)
+class DocumentRegisterAdmin(admin.ModelAdmin):
+    """Registers: an administrator may change a symbol; the last number is never edited."""
+
+    list_display = ("year", "unit", "series", "confidential", "symbol", "last_number")
+    list_filter = ("year", "series", "confidential")
+    readonly_fields = ("unit", "year", "series", "confidential", "last_number")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # opened by the first issue of the year, under the numbering lock
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    """Issued documents, read-only: a correction is a re-issue (a new version)."""
+
+    list_display = ("number_text", "version", "kind", "issued_on", "request_kind", "request_id")
+    list_filter = ("kind", "issued_on")
+    search_fields = ("number_text", "title")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from delegations.urls import inbound_urlpatterns
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -15,6 +17,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", include("config.api_urls")),
     path("doan-ra/", include("delegations.urls")),
+    path("doan-vao/", include(inbound_urlpatterns)),
     path("viec/", include("workflow.urls")),
     path("", include("org.urls")),
     path("", include("approvals.urls")),

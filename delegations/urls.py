@@ -1,8 +1,16 @@
-"""Pages of outbound requests (đoàn ra), mounted under ``doan-ra/``."""
+"""Pages of outbound requests (đoàn ra) under ``doan-ra/``; inbound visits under ``doan-vao/``."""
 
 from django.urls import path
 
-from delegations.views import outbound, outbound_actions, outbound_detail, outbound_htmx
+from delegations.views import (
+    inbound,
+    inbound_calendar,
+    inbound_detail,
+    outbound,
+    outbound_actions,
+    outbound_detail,
+    outbound_htmx,
+)
 
 urlpatterns = [
     path("", outbound.outbound_list, name="outbound_list"),
@@ -49,4 +57,30 @@ urlpatterns += [
         name=name,
     )
     for action, (slug, name) in TRIP_ROUTES.items()
+]
+
+#: Pages of inbound visits (đoàn vào), mounted under ``doan-vao/`` by config/urls.py.
+INBOUND_ACTION_ROUTES = {
+    "withdraw": ("rut", "inbound_withdraw"),
+    "cancel": ("huy", "inbound_cancel"),
+    "residence": ("tam-tru", "inbound_residence"),
+    "amendment": ("dieu-chinh", "inbound_amendment"),
+    "report": ("bao-cao", "inbound_report"),
+}
+
+inbound_urlpatterns = [
+    path("", inbound.inbound_list, name="inbound_list"),
+    path("moi/", inbound.inbound_create_view, name="inbound_create"),
+    path("lich/", inbound_calendar.inbound_calendar, name="inbound_calendar"),
+    path("<int:pk>/", inbound_detail.inbound_detail_view, name="inbound_detail"),
+    path("<int:pk>/sua/", inbound.inbound_edit_view, name="inbound_edit"),
+    path("<int:pk>/trinh/", inbound_detail.inbound_submit_view, name="inbound_submit"),
+] + [
+    path(
+        f"<int:pk>/{slug}/",
+        inbound_detail.inbound_visit_action,
+        {"action": action},
+        name=name,
+    )
+    for action, (slug, name) in INBOUND_ACTION_ROUTES.items()
 ]

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
 from delegations.services.errors import StateConflict, ValidationError
-from delegations.views.common import add_service_errors, conflict_page
+from delegations.views.common import add_service_errors, conflict_page, request_url
 from delegations.views.outbound_detail import request_page
 from workflow.flows.common import request_of
 from workflow.selectors import task_list_for_user, task_rows, visible_request
@@ -129,7 +129,7 @@ def _conflict(request: HttpRequest, subject: Model, error: StateConflict) -> Htt
     return conflict_page(
         request,
         error,
-        back_url=reverse("outbound_detail", args=[subject.pk]),
+        back_url=request_url(subject),
         back_label=_("Xem hồ sơ"),
     )
 
@@ -142,7 +142,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_task(request, task, subject)
     step = step_for(task.flow_task.name)
     if step is None or step.name in APPLICANT_STEPS:
-        return redirect(reverse("outbound_detail", args=[subject.pk]))
+        return redirect(request_url(subject))
     form = TaskDecisionForm(request.POST, step=step)
     if not form.is_valid():
         return _render_task(request, task, subject, form=form, status=400)

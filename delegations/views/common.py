@@ -50,6 +50,14 @@ def add_service_errors(
     return rest
 
 
+def request_url(request: Any) -> str:
+    """The page of a request of either kind."""
+    from django.urls import reverse
+
+    name = "inbound_detail" if request.request_kind == "inbound" else "outbound_detail"
+    return reverse(name, args=[request.pk])
+
+
 def may_edit(user: User, request: Any) -> bool:
     """Whether the edit, submit and upload controls apply to this user and state."""
     try:

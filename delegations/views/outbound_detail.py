@@ -31,9 +31,14 @@ from delegations.forms import (
 from delegations.labels import event_label
 from delegations.models import OutboundRequest, RequestStatus
 from delegations.models.common import UNDECIDED_STATUSES
-from delegations.presenters import outbound_detail, preview_dict
+from delegations.presenters import inbound_detail, outbound_detail, preview_dict
 from delegations.selectors import attachment_list_for_request, outbound_get_for_user
-from delegations.views.common import may_act_for_trip, may_edit, may_record_passports
+from delegations.views.common import (
+    may_act_for_trip,
+    may_edit,
+    may_record_passports,
+    request_url,
+)
 from org.models import Person
 from workflow.selectors import task_due, tasks_for_request
 from workflow.services import may_take
@@ -108,9 +113,13 @@ def current_steps(tasks: list[Task], names: dict[str, str], user: Any) -> list[d
     return steps
 
 
-def request_page(request: OutboundRequest, user: Any) -> dict[str, Any]:
-    """What the request page and the task page both show, with one query for every name."""
-    detail = outbound_detail(request)
+def request_page(request: Any, user: Any) -> dict[str, Any]:
+    """What the request page and the task page both show, with one query for every name.
+
+    For either kind: an inbound visit brings its own dossier and page address.
+    """
+    inbound = request.request_kind == "inbound"
+    detail = inbound_detail(request) if inbound else outbound_detail(request)
     tasks = tasks_for_request(request)
     history = detail["history"]
     creator = request.created_by.get_username()
@@ -127,10 +136,21 @@ def request_page(request: OutboundRequest, user: Any) -> dict[str, Any]:
         "steps": current_steps(tasks, names, user),
         "timeline": timeline(history, names),
         "attachments": list(attachment_list_for_request(request)),
+        "detail_url": request_url(request),
+        "header_template": (
+            "delegations/partials/inbound_header.html"
+            if inbound
+            else "delegations/partials/dossier_header.html"
+        ),
+        "dossier_template": (
+            "delegations/partials/inbound_dossier.html"
+            if inbound
+            else "delegations/partials/outbound_dossier.html"
+        ),
     }
 
 
-def _last_return(request: OutboundRequest) -> Decision | None:
+def _last_return(request: Any) -> Decision | None:
     return (
         Decision.objects.filter(
             request_kind=request.request_kind, request_id=request.pk, action="return"

@@ -308,3 +308,13 @@ def test_inbound_approval_issues_the_host_letter_and_the_agencies_notice(
     assert all(name in notice for name in AGENCY_NAMES)
     assert "Khách sạn Rex, 141 Nguyễn Huệ" in notice
     assert "Tanaka Hiroshi" in notice
+
+
+def test_administrators_see_registers_and_documents_in_the_admin(trip, client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    registers = client.get("/admin/approvals/documentregister/")
+    assert registers.status_code == 200 and "QĐ-SGDĐT" in registers.content.decode()
+    documents = client.get("/admin/approvals/document/")
+    assert documents.status_code == 200 and "1/GDĐT-VP" in documents.content.decode()

@@ -1,0 +1,166 @@
+"""Forms of the inbound pages (đoàn vào): the shape of the input only.
+
+The rules about visitors, dates and lead times live in the services and the IN-* rule pack.
+The visitor list comes from the partner's sheet (XLSX or CSV), read by
+:mod:`delegations.services.visitor_import`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from delegations.forms import COUNTRY_ERROR, DATE_WIDGET
+from delegations.models import InboundStatus, InboundVisit
+from delegations.services.inbound import InboundInput, VisitorInput
+
+SHEET_ACCEPT = ".xlsx,.csv"
+MAX_SHEET_BYTES = 5 * 1024 * 1024
+
+
+def _model_field(name: str, **kwargs: Any) -> forms.Field:
+    field = InboundVisit._meta.get_field(name).formfield(**kwargs)  # type: ignore[union-attr]
+    assert field is not None
+    field.label = capfirst(field.label)
+    return field
+
+
+def _textarea(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def sheet_field(required: bool = False) -> forms.FileField:
+    return forms.FileField(
+        label=_("Danh sách khách (tệp XLSX hoặc CSV)"),
+        required=required,
+        allow_empty_file=True,
+        help_text=_(
+            "Các cột: Họ tên, Quốc tịch (mã 2 chữ cái), Số hộ chiếu, Ngày hết hạn, "
+            "Ngày sinh, Tổ chức, Chức danh. Tệp mới thay toàn bộ danh sách cũ."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": SHEET_ACCEPT}),
+    )
+
+
+class InboundForm(forms.Form):
+    """The visit's own fields, plus the visitor sheet (optional when editing)."""
+
+    organisation = _model_field("organisation")
+    country = forms.RegexField(
+        regex=r"^[A-Za-z]{2}$",
+        label=_("Quốc gia (mã ISO 2 chữ cái)"),
+        error_messages={"invalid": COUNTRY_ERROR},
+        widget=forms.TextInput(attrs={"maxlength": 2, "autocapitalize": "characters"}),
+    )
+    purpose_category = _model_field("purpose_category")
+    purpose = _model_field("purpose", widget=_textarea(4), max_length=5000)
+    arrival_date = _model_field("arrival_date", widget=DATE_WIDGET)
+    departure_date = _model_field("departure_date", widget=DATE_WIDGET)
+    programme = _model_field("programme", widget=_textarea(4), max_length=20000)
+    venues = _model_field("venues", widget=_textarea(2), max_length=5000)
+    interpreter = _model_field("interpreter")
+    press_coverage = _model_field("press_coverage")
+    sponsor = _model_field("sponsor")
+    enterprise_involved = _model_field("enterprise_involved")
+    involves_student_recruitment = _model_field("involves_student_recruitment")
+    involves_advertising = _model_field("involves_advertising")
+    is_conference = _model_field("is_conference")
+    senior_guest_level = _model_field("senior_guest_level", required=False)
+    prime_minister_decides = _model_field("prime_minister_decides")
+    accommodation_kind = _model_field("accommodation_kind", required=False)
+    accommodation_address = _model_field("accommodation_address")
+    visitor_file = sheet_field()
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, units: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if units and len(units) > 1:
+            self.fields["unit"] = forms.TypedChoiceField(
+                label=_("Đơn vị đón đoàn"),
+                choices=[(u.pk, u.name) for u in units],
+                coerce=int,
+            )
+
+    def clean_visitor_file(self) -> Any:
+        upload = self.cleaned_data.get("visitor_file")
+        if upload and upload.size > MAX_SHEET_BYTES:
+            raise forms.ValidationError(_("Tệp lớn quá 5 MB."))
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        arrival, departure = data.get("arrival_date"), data.get("departure_date")
+        if arrival and departure and departure < arrival:
+            self.add_error("departure_date", _("Ngày đoàn về phải sau hoặc trùng ngày đoàn đến."))
+        return data
+
+    def to_input(self, visitors: list[VisitorInput]) -> InboundInput:
+        data = self.cleaned_data
+        # Optional text fields arrive as None from choice fields left empty.
+        values: dict[str, Any] = {
+            name: "" if data.get(name) is None else data[name]
+            for name in InboundInput.SCALAR_FIELDS
+        }
+        values["country"] = str(values["country"]).upper()
+        return InboundInput(visitors=visitors, **values)
+
+
+def initial_from_visit(visit: InboundVisit) -> dict[str, Any]:
+    initial = {name: getattr(visit, name) for name in InboundInput.SCALAR_FIELDS}
+    initial["version"] = visit.version
+    return initial
+
+
+class InboundFilterForm(forms.Form):
+    """Filters of the visit list; ``before`` is the keyset cursor (the last id shown)."""
+
+    status = forms.ChoiceField(
+        label=_("Trạng thái"),
+        required=False,
+        choices=[("", _("Tất cả")), *InboundStatus.choices],
+    )
+    q = forms.CharField(
+        label=_("Tìm theo số hồ sơ, tổ chức, nội dung, tên khách"), required=False, max_length=100
+    )
+    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean_q(self) -> str:
+        return str(self.cleaned_data.get("q") or "").replace("\x00", "").strip()
+
+
+class ResidenceForm(forms.Form):
+    note = forms.CharField(
+        label=_("Ghi chú (nơi khai báo, số biên nhận)"),
+        required=False,
+        max_length=2000,
+        widget=_textarea(2),
+    )
+
+
+class AmendForm(forms.Form):
+    """Change the dates or the roster (a new sheet) of an approved visit."""
+
+    reason = forms.CharField(label=_("Lý do điều chỉnh"), max_length=2000, widget=_textarea(2))
+    arrival_date = forms.DateField(label=_("Ngày đoàn đến mới"), required=False, widget=DATE_WIDGET)
+    departure_date = forms.DateField(
+        label=_("Ngày đoàn về mới"), required=False, widget=DATE_WIDGET
+    )
+    visitor_file = sheet_field()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        arrival: datetime.date | None = data.get("arrival_date")
+        departure: datetime.date | None = data.get("departure_date")
+        if arrival and departure and departure < arrival:
+            self.add_error("departure_date", _("Ngày đoàn về phải sau hoặc trùng ngày đoàn đến."))
+        return data
+
+
+class VisitReportForm(forms.Form):
+    text = forms.CharField(
+        label=_("Báo cáo kết quả đón đoàn"), max_length=50000, widget=_textarea(8)
+    )

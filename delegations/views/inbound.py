@@ -1,0 +1,200 @@
+"""Pages of inbound visits (đoàn vào): the list and the visit form (create, edit).
+
+The visitor list comes from the partner's sheet uploaded with the form: a sheet with any bad
+row saves nothing and the page shows every problem by row and column, with what was typed kept.
+The visit page and its actions are in :mod:`delegations.views.inbound_detail`, the calendar in
+:mod:`delegations.views.inbound_calendar`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from delegations.forms_inbound import InboundFilterForm, InboundForm, initial_from_visit
+from delegations.models import InboundVisit
+from delegations.selectors import inbound_get_for_user, inbound_list_for_user
+from delegations.services.errors import StateConflict, ValidationError
+from delegations.services.inbound import (
+    VisitorInput,
+    inbound_create,
+    inbound_update,
+    visitor_inputs,
+)
+from delegations.services.outbound import ensure_can_edit, filing_units
+from delegations.services.visitor_import import VisitorSheetError, parse_visitor_sheet
+from delegations.views.common import add_service_errors, conflict_page
+from delegations.views.inbound_calendar import blackout_ranges, holidays_around
+
+LIST_LIMIT = 50
+
+
+@login_required
+def inbound_list(request: HttpRequest) -> HttpResponse:
+    """The visits the user may open, newest first, filtered by status and text."""
+    form = InboundFilterForm(request.GET)
+    rows: list[InboundVisit] = []
+    next_url = None
+    if form.is_valid():
+        data = form.cleaned_data
+        queryset = inbound_list_for_user(
+            user=request.user, status=data["status"] or None, q=data["q"] or None
+        )
+        if data["before"]:
+            queryset = queryset.filter(pk__lt=data["before"])
+        rows = list(queryset[: LIST_LIMIT + 1])
+        if len(rows) > LIST_LIMIT:
+            rows = rows[:LIST_LIMIT]
+            params = {key: data[key] for key in ("status", "q") if data[key]}
+            params["before"] = rows[-1].pk
+            next_url = f"{request.path}?{urlencode(params)}"
+    return render(
+        request,
+        "delegations/inbound_list.html",
+        {
+            "form": form,
+            "rows": rows,
+            "next_url": next_url,
+            "can_create": bool(filing_units(request.user)),  # type: ignore[arg-type]
+        },
+    )
+
+
+def _render_form(
+    request: HttpRequest,
+    form: InboundForm,
+    *,
+    target: InboundVisit | None,
+    errors: dict[str, list[str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    dates = [form[name].value() for name in ("arrival_date", "departure_date")]
+    chosen = []
+    for value in dates:
+        field = form.fields["arrival_date"]
+        try:
+            chosen.append(field.to_python(value) if value else None)
+        except ValidationError:  # a typo in a date only hides the holidays around it
+            chosen.append(None)
+    visitors = list(target.visitors.order_by("order", "pk")) if target else []
+    return render(
+        request,
+        "delegations/inbound_form.html",
+        {
+            "form": form,
+            "target": target,
+            "visitors": visitors,
+            "errors": errors or {},
+            "blackouts": blackout_ranges(),
+            "holidays": holidays_around(*chosen),
+        },
+        status=status,
+    )
+
+
+def _sheet_visitors(form: InboundForm) -> list[VisitorInput] | None:
+    """The uploaded sheet's visitors; None without a sheet. Row errors go on the form."""
+    upload = form.cleaned_data.get("visitor_file")
+    if not upload:
+        return None
+    try:
+        return parse_visitor_sheet(upload.read(), upload.name or "")
+    except VisitorSheetError as error:
+        for message in error.messages:
+            form.add_error("visitor_file", message)
+        raise
+
+
+def _after_save(request: HttpRequest, saved: InboundVisit, imported: int | None) -> HttpResponse:
+    if imported is not None:
+        messages.success(
+            request, _("Đã lưu bản nháp với %(count)s khách từ tệp.") % {"count": imported}
+        )
+    else:
+        messages.success(request, _("Đã lưu bản nháp."))
+    if "view" in request.POST:
+        return redirect(reverse("inbound_detail", args=[saved.pk]))
+    return redirect(reverse("inbound_edit", args=[saved.pk]))
+
+
+@login_required
+def inbound_create_view(request: HttpRequest) -> HttpResponse:
+    """A new visit; saving keeps it as a draft."""
+    units = filing_units(request.user)  # type: ignore[arg-type]
+    if not units:
+        raise PermissionDenied(_("Bạn không được lập hồ sơ cho đơn vị nào."))
+    data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    form = InboundForm(*data, units=units, initial={"country": ""})
+    if request.method != "POST":
+        return _render_form(request, form, target=None)
+    errors: dict[str, list[str]] = {}
+    if form.is_valid():
+        try:
+            visitors = _sheet_visitors(form)
+            unit_pk = form.cleaned_data.get("unit")
+            unit = next((u for u in units if u.pk == unit_pk), None)
+            created = inbound_create(
+                actor=request.user,  # type: ignore[arg-type]
+                data=form.to_input(visitors or []),
+                unit=unit,
+            )
+        except VisitorSheetError:
+            pass
+        except ValidationError as error:
+            errors = add_service_errors(error, form)
+        else:
+            return _after_save(request, created, len(visitors) if visitors is not None else None)
+    return _render_form(request, form, target=None, errors=errors, status=400)
+
+
+@login_required
+def inbound_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a draft or returned visit; a new sheet replaces the visitor list."""
+    target = inbound_get_for_user(user=request.user, pk=pk)
+    back = reverse("inbound_detail", args=[target.pk])
+    try:
+        ensure_can_edit(actor=request.user, request=target)  # type: ignore[arg-type]
+    except StateConflict as error:
+        return conflict_page(request, error, back_url=back, back_label=_("Quay lại hồ sơ"))
+    data: tuple[Any, Any] = (
+        (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    )
+    form = InboundForm(*data, initial=initial_from_visit(target))
+    if request.method != "POST":
+        return _render_form(request, form, target=target)
+    errors: dict[str, list[str]] = {}
+    status = 400
+    if form.is_valid():
+        try:
+            visitors = _sheet_visitors(form)
+            saved = inbound_update(
+                actor=request.user,  # type: ignore[arg-type]
+                visit=target,
+                data=form.to_input(visitors if visitors is not None else visitor_inputs(target)),
+                version=form.cleaned_data.get("version"),
+            )
+        except VisitorSheetError:
+            pass
+        except ValidationError as error:
+            errors = add_service_errors(error, form)
+        except StateConflict as error:
+            target.refresh_from_db()
+            if not target.is_editable:
+                return conflict_page(request, error, back_url=back, back_label=_("Quay lại hồ sơ"))
+            # Someone saved meanwhile: keep what this user typed, and let a second save win.
+            errors = {"__all__": [error.message]}
+            post = request.POST.copy()
+            post["version"] = str(target.version)
+            form.data = post
+            status = 409
+        else:
+            return _after_save(request, saved, len(visitors) if visitors is not None else None)
+    return _render_form(request, form, target=target, errors=errors, status=status)

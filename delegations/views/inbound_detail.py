@@ -1,0 +1,278 @@
+"""The visit page and its POST endpoints: submit, withdraw, cancel, residence, amendment, report.
+
+The page reuses the request page's pieces (:func:`request_page`, justifications, timeline);
+each endpoint validates its form, calls one service and redirects to the page. Bad input
+re-renders the page with the form bound (nothing typed is lost); a state conflict is the 409
+page; an invisible visit is a 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from delegations.forms import JustificationForm, ReasonForm
+from delegations.forms_inbound import AmendForm, ResidenceForm, VisitReportForm
+from delegations.models import InboundStatus, InboundVisit
+from delegations.models.common import UNDECIDED_STATUSES
+from delegations.presenters import preview_dict
+from delegations.selectors import inbound_get_for_user
+from delegations.services.errors import RulesBlocked, StateConflict, ValidationError
+from delegations.services.inbound_flow import inbound_submit
+from delegations.services.inbound_visit import (
+    LIVE_STATUSES,
+    inbound_amend,
+    inbound_cancel,
+    inbound_confirm_residence,
+    inbound_submit_report,
+    inbound_withdraw,
+)
+from delegations.services.visitor_import import VisitorSheetError, parse_visitor_sheet
+from delegations.views.common import (
+    add_service_errors,
+    conflict_page,
+    may_act_for_trip,
+    may_edit,
+)
+from delegations.views.outbound_detail import _last_return, justification_checks, request_page
+
+
+def _amend(user: Any, visit: InboundVisit, data: dict[str, Any]) -> Any:
+    upload = data.get("visitor_file")
+    visitors = parse_visitor_sheet(upload.read(), upload.name or "") if upload else None
+    return inbound_amend(
+        actor=user,
+        visit=visit,
+        reason=data["reason"],
+        visitors=visitors,
+        arrival_date=data.get("arrival_date"),
+        departure_date=data.get("departure_date"),
+    )
+
+
+@dataclass(frozen=True)
+class VisitAction:
+    route: str
+    title: Any
+    button: Any
+    form: type[forms.Form]
+    call: Callable[[Any, InboundVisit, dict[str, Any]], Any]
+    done: Any
+
+
+#: action → what it shows and calls, in the order the page shows them.
+VISIT_ACTIONS: dict[str, VisitAction] = {
+    "residence": VisitAction(
+        "inbound_residence",
+        gettext_lazy("Xác nhận đã khai báo tạm trú"),
+        gettext_lazy("Xác nhận"),
+        ResidenceForm,
+        lambda u, v, d: inbound_confirm_residence(actor=u, visit=v, note=d.get("note", "")),
+        gettext_lazy("Đã xác nhận khai báo tạm trú cho khách."),
+    ),
+    "amendment": VisitAction(
+        "inbound_amendment",
+        gettext_lazy("Điều chỉnh ngày hoặc danh sách khách"),
+        gettext_lazy("Gửi điều chỉnh"),
+        AmendForm,
+        _amend,
+        gettext_lazy("Đã điều chỉnh; các cơ quan chức năng sẽ được thông báo lại."),
+    ),
+    "report": VisitAction(
+        "inbound_report",
+        gettext_lazy("Nộp báo cáo kết quả đón đoàn"),
+        gettext_lazy("Nộp báo cáo"),
+        VisitReportForm,
+        lambda u, v, d: inbound_submit_report(actor=u, visit=v, text=d["text"]),
+        gettext_lazy("Đã nộp báo cáo kết quả đón đoàn."),
+    ),
+    "withdraw": VisitAction(
+        "inbound_withdraw",
+        gettext_lazy("Rút hồ sơ"),
+        gettext_lazy("Rút hồ sơ"),
+        ReasonForm,
+        lambda u, v, d: inbound_withdraw(actor=u, visit=v, reason=d["reason"]),
+        gettext_lazy("Đã rút hồ sơ."),
+    ),
+    "cancel": VisitAction(
+        "inbound_cancel",
+        gettext_lazy("Hủy đón đoàn"),
+        gettext_lazy("Hủy đón đoàn"),
+        ReasonForm,
+        lambda u, v, d: inbound_cancel(actor=u, visit=v, reason=d["reason"]),
+        gettext_lazy("Đã hủy đón đoàn; các cơ quan chức năng sẽ được thông báo."),
+    ),
+}
+
+
+def _available(visit: InboundVisit, user: Any, steps: list[dict[str, Any]]) -> set[str]:
+    """The actions this user may use now (the services check again)."""
+    result: set[str] = set()
+    if may_act_for_trip(user, visit):
+        if visit.status in UNDECIDED_STATUSES:
+            result.add("withdraw")
+        if visit.status in LIVE_STATUSES:
+            result |= {"amendment", "cancel"}
+            if visit.residence_declared_at is None:
+                result.add("residence")
+    if any(s["step"] == "submit_report" and s["can_take"] for s in steps):
+        result.add("report")
+    return result
+
+
+def _context(
+    http_request: HttpRequest,
+    visit: InboundVisit,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    blocked: list[dict[str, Any]] | None = None,
+    errors: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
+    user = http_request.user
+    page = request_page(visit, user)
+    editable = may_edit(user, visit)  # type: ignore[arg-type]
+    preview = preview_dict(visit) if editable else None
+    bound = bound or {}
+    checks = justification_checks(preview)
+    on_file = {j["rule"]: j["text"] for j in page["detail"]["justifications"]}
+    submit_form = bound.get("submit") or JustificationForm(
+        prefix="submit",
+        checks=checks,
+        initial={f"j_{c['rule']}": on_file.get(c["rule"], "") for c in checks},
+    )
+    available = _available(visit, user, page["steps"]) | set(bound) - {"submit"}
+    return {
+        **page,
+        "editable": editable,
+        "preview": preview,
+        "submit_form": submit_form if editable else None,
+        "edit_url": reverse("inbound_edit", args=[visit.pk]),
+        "submit_url": reverse("inbound_submit", args=[visit.pk]),
+        "actions": [
+            {
+                "key": key,
+                "form": bound.get(key) or spec.form(prefix=key),
+                "url": reverse(spec.route, args=[visit.pk]),
+                "title": spec.title,
+                "button": spec.button,
+                "multipart": key == "amendment",
+            }
+            for key, spec in VISIT_ACTIONS.items()
+            if key in available
+        ],
+        "blocked": blocked or [],
+        "errors": errors or {},
+        "last_return": _last_return(visit) if visit.status == InboundStatus.RETURNED else None,
+    }
+
+
+def render_visit(
+    http_request: HttpRequest, visit: InboundVisit, *, status: int = 200, **kwargs: Any
+) -> HttpResponse:
+    return render(
+        http_request,
+        "delegations/inbound_detail.html",
+        _context(http_request, visit, **kwargs),
+        status=status,
+    )
+
+
+@login_required
+def inbound_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The visit page; 404 for a visit the user may not see."""
+    return render_visit(request, inbound_get_for_user(user=request.user, pk=pk))
+
+
+def _conflict(request: HttpRequest, visit: InboundVisit, error: StateConflict) -> HttpResponse:
+    back = reverse("inbound_detail", args=[visit.pk])
+    return conflict_page(request, error, back_url=back, back_label=_("Quay lại hồ sơ"))
+
+
+@login_required
+@require_POST
+def inbound_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Submit or resubmit; blocked checks and missing justifications are shown inline (422)."""
+    visit = inbound_get_for_user(user=request.user, pk=pk)
+    checks = justification_checks(preview_dict(visit)) if visit.is_editable else []
+    form = JustificationForm(request.POST, prefix="submit", checks=checks)
+    if not form.is_valid():
+        return render_visit(request, visit, status=400, bound={"submit": form})
+    try:
+        inbound_submit(
+            actor=request.user,  # type: ignore[arg-type]
+            visit=visit,
+            justifications=form.justifications(),
+        )
+    except StateConflict as error:
+        return _conflict(request, visit, error)
+    except RulesBlocked as error:
+        known = {c["rule"] for c in checks}
+        missing = [c for c in error.checks if c["severity"] == "justify"]
+        form = JustificationForm(
+            request.POST,
+            prefix="submit",
+            checks=[*checks, *(c for c in missing if c["rule"] not in known)],
+        )
+        form.is_valid()
+        for check in missing:
+            form.add_error(f"j_{check['rule']}", _("Vui lòng nhập giải trình cho nội dung này."))
+        return render_visit(
+            request,
+            visit,
+            status=422,
+            bound={"submit": form},
+            blocked=[c for c in error.checks if c["severity"] != "justify"],
+            errors={"__all__": [error.message]},
+        )
+    except ValidationError as error:
+        rest = add_service_errors(error, form)
+        return render_visit(request, visit, status=400, bound={"submit": form}, errors=rest)
+    visit.refresh_from_db()
+    messages.success(
+        request, _("Đã trình hồ sơ số %(reference)s.") % {"reference": visit.reference}
+    )
+    return redirect(reverse("inbound_detail", args=[visit.pk]))
+
+
+@login_required
+@require_POST
+def inbound_visit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One of the visit's actions (withdraw, cancel, residence, amendment, report)."""
+    visit = inbound_get_for_user(user=request.user, pk=pk)
+    spec = VISIT_ACTIONS[action]
+    form = spec.form(request.POST, request.FILES, prefix=action)
+    if not form.is_valid():
+        return render_visit(request, visit, status=400, bound={action: form})
+    try:
+        spec.call(request.user, visit, form.cleaned_data)
+    except StateConflict as error:
+        return _conflict(request, visit, error)
+    except RulesBlocked as error:
+        return render_visit(
+            request,
+            visit,
+            status=422,
+            bound={action: form},
+            blocked=error.checks,
+            errors={"__all__": [error.message]},
+        )
+    except VisitorSheetError as error:
+        for message in error.messages:
+            form.add_error("visitor_file", message)
+        return render_visit(request, visit, status=400, bound={action: form})
+    except ValidationError as error:
+        rest = add_service_errors(error, form)
+        return render_visit(request, visit, status=400, bound={action: form}, errors=rest)
+    messages.success(request, str(spec.done))
+    return redirect(reverse("inbound_detail", args=[visit.pk]))
