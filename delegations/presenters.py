@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from approvals.documents.selectors import documents_for_request
 from approvals.models import AgencyNotification, AuditEvent, Decision, Justification, RuleStamp
 from delegations.models import InboundVisit, OutboundRequest
-from delegations.selectors import official_trip_counts
+from delegations.selectors import attachment_list_for_request, official_trip_counts
 from delegations.services.outbound_flow import outbound_preview
 from workflow.rules.approvers import resolve_approvers
 from workflow.rules.registry import Check
@@ -98,6 +99,26 @@ def notifications(kind: str, request_id: int) -> list[dict[str, Any]]:
     ]
 
 
+def attachment_dicts(request: Any) -> list[dict[str, Any]]:
+    """The request's attached files as the API and pages show them, oldest first."""
+    route = f"{request.request_kind}_attachment_download"
+    return [
+        {
+            "id": a.pk,
+            "kind": a.kind,
+            "kind_label": a.get_kind_display(),
+            "name": a.original_name,
+            "content_type": a.content_type,
+            "size": a.size,
+            "sha256": a.sha256,
+            "uploaded_by": a.uploaded_by.get_username(),
+            "uploaded_at": a.uploaded_at.isoformat(),
+            "url": reverse(route, args=[a.pk]),
+        }
+        for a in attachment_list_for_request(request)
+    ]
+
+
 def record_detail(request: Any) -> dict[str, Any]:
     """What every request shows, outbound or inbound: identity, state, decisions, the record."""
     kind = request.request_kind
@@ -145,6 +166,7 @@ def record_detail(request: Any) -> dict[str, Any]:
         "current_tasks": task_dicts(request),
         "history": history(kind, request.pk),
         "documents": documents_for_request(kind, request.pk),
+        "attachments": attachment_dicts(request),
         "notifications": notifications(kind, request.pk),
         "version": request.version,
     }

@@ -183,17 +183,23 @@ def open_duties(
     return overdue, passports
 
 
-def attachment_list_for_request(request: OutboundRequest) -> QuerySet[Attachment]:
-    """The files of a request the caller already may see, oldest first."""
+def attachment_list_for_request(request: OutboundRequest | InboundVisit) -> QuerySet[Attachment]:
+    """The files of a request or visit the caller already may see, oldest first."""
     return Attachment.objects.filter(
         request_kind=request.request_kind, request_id=request.pk
-    ).select_related("uploaded_by")
+    ).select_related("uploaded_by__person")
 
 
 def attachment_get_for_user(*, user: AnyUser, pk: int) -> Attachment:
-    """One attachment of a request the user may open; 404 otherwise, as for a missing one."""
-    attachment = Attachment.objects.filter(pk=pk, request_kind="outbound").first()
-    if attachment is None:
+    """One attachment of a request or visit the user may open; 404 otherwise, as for a missing one.
+
+    Visibility is the owner's: the outbound or inbound selector decides, by the file's kind.
+    """
+    attachment = Attachment.objects.filter(pk=pk).first()
+    owner_getter = {"outbound": outbound_get_for_user, "inbound": inbound_get_for_user}.get(
+        attachment.request_kind if attachment else ""
+    )
+    if attachment is None or owner_getter is None:
         raise Http404(_("Không tìm thấy tài liệu."))
-    outbound_get_for_user(user=user, pk=attachment.request_id)
+    owner_getter(user=user, pk=attachment.request_id)
     return attachment

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from delegations.views import (
+    common,
     inbound,
     inbound_calendar,
     inbound_detail,
@@ -30,7 +31,7 @@ urlpatterns = [
     ),
     path(
         "tai-lieu/<int:pk>/",
-        outbound_actions.outbound_attachment_download,
+        common.attachment_download,
         name="outbound_attachment_download",
     ),
     path("tim-thanh-vien/", outbound_htmx.outbound_member_search, name="outbound_member_search"),
@@ -75,6 +76,13 @@ inbound_urlpatterns = [
     path("<int:pk>/", inbound_detail.inbound_detail_view, name="inbound_detail"),
     path("<int:pk>/sua/", inbound.inbound_edit_view, name="inbound_edit"),
     path("<int:pk>/trinh/", inbound_detail.inbound_submit_view, name="inbound_submit"),
+    path(
+        "<int:pk>/tai-lieu/",
+        inbound_detail.inbound_attachment_add,
+        name="inbound_attachment_add",
+    ),
+    # The same kind-aware download as outbound files; the address only says where it belongs.
+    path("tai-lieu/<int:pk>/", common.attachment_download, name="inbound_attachment_download"),
 ] + [
     path(
         f"<int:pk>/{slug}/",

@@ -1,4 +1,4 @@
-"""Files attached to a request: checked by content, stored under generated names.
+"""Files attached to a request or visit: checked by content, stored under generated names.
 
 The declared type (:class:`AttachmentKind`) says what the document is; the file's first bytes
 say what format it is. The extension and the browser's content type are never trusted, so an
@@ -18,9 +18,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from approvals.audit import audit_record
-from delegations.models import Attachment, AttachmentKind, OutboundRequest
+from delegations.models import Attachment, AttachmentKind, InboundVisit, OutboundRequest
 from delegations.services.errors import ValidationError
 from delegations.services.outbound import ensure_can_edit
+from delegations.services.outbound_flow import _locked
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
@@ -110,14 +111,15 @@ def _validate(kind: str, upload: UploadedFile) -> str:
 
 @transaction.atomic
 def attachment_add(
-    *, actor: User, request: OutboundRequest, kind: str, upload: UploadedFile
+    *, actor: User, request: OutboundRequest | InboundVisit, kind: str, upload: UploadedFile
 ) -> Attachment:
-    """Attach a file of a declared type to a draft or returned request.
+    """Attach a file of a declared type to a draft or returned request or visit.
 
     At most 10 MB, not empty, and a PDF, PNG, JPEG, DOCX or XLSX by content; stored under a
-    generated name with its SHA-256; the upload is recorded in the audit log.
+    generated name with its SHA-256; the upload is recorded in the audit log of the request
+    (``outbound.attachment_added`` or ``inbound.attachment_added``).
     """
-    request = OutboundRequest.objects.select_for_update().get(pk=request.pk)
+    request = _locked(request)
     ensure_can_edit(actor=actor, request=request)
     content_type = _validate(kind, upload)
     attachment = Attachment(
@@ -135,7 +137,7 @@ def attachment_add(
     attachment.save()
     audit_record(
         actor=actor,
-        action="outbound.attachment_added",
+        action=f"{request.request_kind}.attachment_added",
         obj=request,
         after={
             "attachment": attachment.pk,

@@ -1,14 +1,18 @@
-"""What the request pages share: the 409 page, service errors onto forms, display helpers."""
+"""What the request pages share: the 409 page, service errors onto forms, display helpers,
+and the download of an attachment (outbound or inbound)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
+from delegations.selectors import attachment_get_for_user
 from delegations.services.errors import PermissionDenied, StateConflict, ValidationError
 from delegations.services.outbound import ensure_can_edit
 
@@ -87,3 +91,22 @@ def may_record_passports(user: Any, request: Any) -> bool:
         .filter(pk=request.unit_id)
         .exists()
     )
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A file of a request or visit the user may see, always as a download, never inline."""
+    attachment = attachment_get_for_user(user=request.user, pk=pk)
+    try:
+        stream = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Không tìm thấy tệp.")) from None
+    response = FileResponse(
+        stream,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -21,7 +21,11 @@ from django.utils.translation import gettext as _
 
 from delegations.forms_inbound import InboundFilterForm, InboundForm, initial_from_visit
 from delegations.models import InboundVisit
-from delegations.selectors import inbound_get_for_user, inbound_list_for_user
+from delegations.selectors import (
+    attachment_list_for_request,
+    inbound_get_for_user,
+    inbound_list_for_user,
+)
 from delegations.services.errors import StateConflict, ValidationError
 from delegations.services.inbound import (
     VisitorInput,
@@ -92,6 +96,8 @@ def _render_form(
             "form": form,
             "target": target,
             "visitors": visitors,
+            # Listed only: uploading happens on the visit page, so nothing typed here is lost.
+            "attachments": list(attachment_list_for_request(target)) if target else [],
             "errors": errors or {},
             "blackouts": blackout_ranges(),
             "holidays": holidays_around(*chosen),

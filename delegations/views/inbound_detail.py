@@ -1,4 +1,5 @@
-"""The visit page and its POST endpoints: submit, withdraw, cancel, residence, amendment, report.
+"""The visit page and its POST endpoints: submit, actions (withdraw, cancel, residence,
+amendment, report) and attachments.
 
 The page reuses the request page's pieces (:func:`request_page`, justifications, timeline);
 each endpoint validates its form, calls one service and redirects to the page. Bad input
@@ -22,12 +23,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from delegations.forms import JustificationForm, ReasonForm
+from delegations.forms import AttachmentForm, JustificationForm, ReasonForm
 from delegations.forms_inbound import AmendForm, ResidenceForm, VisitReportForm
 from delegations.models import InboundStatus, InboundVisit
 from delegations.models.common import UNDECIDED_STATUSES
 from delegations.presenters import preview_dict
 from delegations.selectors import inbound_get_for_user
+from delegations.services.attachments import attachment_add
 from delegations.services.errors import RulesBlocked, StateConflict, ValidationError
 from delegations.services.inbound_flow import inbound_submit
 from delegations.services.inbound_visit import (
@@ -151,12 +153,13 @@ def _context(
         checks=checks,
         initial={f"j_{c['rule']}": on_file.get(c["rule"], "") for c in checks},
     )
-    available = _available(visit, user, page["steps"]) | set(bound) - {"submit"}
+    available = _available(visit, user, page["steps"]) | set(bound) - {"submit", "attachment"}
     return {
         **page,
         "editable": editable,
         "preview": preview,
         "submit_form": submit_form if editable else None,
+        "attachment_form": bound.get("attachment") or AttachmentForm(prefix="attachment"),
         "edit_url": reverse("inbound_edit", args=[visit.pk]),
         "submit_url": reverse("inbound_submit", args=[visit.pk]),
         "actions": [
@@ -275,4 +278,28 @@ def inbound_visit_action(request: HttpRequest, pk: int, action: str) -> HttpResp
         rest = add_service_errors(error, form)
         return render_visit(request, visit, status=400, bound={action: form}, errors=rest)
     messages.success(request, str(spec.done))
+    return redirect(reverse("inbound_detail", args=[visit.pk]))
+
+
+@login_required
+@require_POST
+def inbound_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a file of a declared type to a draft or returned visit."""
+    visit = inbound_get_for_user(user=request.user, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES, prefix="attachment")
+    if not form.is_valid():
+        return render_visit(request, visit, status=400, bound={"attachment": form})
+    try:
+        attachment_add(
+            actor=request.user,  # type: ignore[arg-type]
+            request=visit,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+        )
+    except StateConflict as error:
+        return _conflict(request, visit, error)
+    except ValidationError as error:
+        rest = add_service_errors(error, form)
+        return render_visit(request, visit, status=400, bound={"attachment": form}, errors=rest)
+    messages.success(request, _("Đã đính kèm tài liệu."))
     return redirect(reverse("inbound_detail", args=[visit.pk]))

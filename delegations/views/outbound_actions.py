@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,7 +32,7 @@ from delegations.forms import (
 )
 from delegations.models import OutboundRequest
 from delegations.presenters import preview_dict
-from delegations.selectors import attachment_get_for_user, outbound_get_for_user
+from delegations.selectors import outbound_get_for_user
 from delegations.services.attachments import attachment_add
 from delegations.services.errors import RulesBlocked, StateConflict, ValidationError
 from delegations.services.outbound_extension import outbound_request_extension
@@ -221,22 +221,3 @@ def outbound_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Đã đính kèm tài liệu."))
         return redirect(_detail_url(target))
     return render_detail(request, target, status=400, bound={"attachment": form})
-
-
-@login_required
-def outbound_attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    """A file of a request the user may see, always as a download, never rendered inline."""
-    attachment = attachment_get_for_user(user=request.user, pk=pk)
-    try:
-        stream = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("Không tìm thấy tệp.")) from None
-    response = FileResponse(
-        stream,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
