@@ -31,7 +31,7 @@ from approvals.documents.services import (
     DocumentError,
     TamperedFile,
     current_document,
-    document_file,
+    document_file_for_user,
     document_reissue,
 )
 from approvals.models import AuditEvent
@@ -95,7 +95,7 @@ class DocumentFileView(APIView):
             raise _bad("format", _("Định dạng phải là pdf hoặc docx."))
         document = document_get_for_user(user=request.user, pk=pk)
         try:
-            name, data, content_type = document_file(document, fmt)
+            name, data, content_type = document_file_for_user(document, fmt, request.user)
         except TamperedFile as exc:
             raise Conflict(_("Tệp văn bản không khớp mã băm đã lưu; liên hệ quản trị.")) from exc
         return _attachment(

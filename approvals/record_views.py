@@ -19,7 +19,7 @@ from approvals import exports
 from approvals.abroad import abroad_now
 from approvals.documents.countries import country_name
 from approvals.documents.selectors import document_dict, document_get_for_user
-from approvals.documents.services import FORMATS, TamperedFile, document_file
+from approvals.documents.services import FORMATS, TamperedFile, document_file_for_user
 from approvals.models_documents import Document
 from approvals.record_access import may_read_everything
 from approvals.reports import AnnualReport, Figures
@@ -33,7 +33,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("Không có định dạng này."))
     document = document_get_for_user(user=request.user, pk=pk)
     try:
-        name, data, content_type = document_file(document, fmt)
+        name, data, content_type = document_file_for_user(document, fmt, request.user)
     except TamperedFile as exc:
         raise PermissionDenied(_("Tệp văn bản không khớp mã băm đã lưu.")) from exc
     response = HttpResponse(data, content_type=content_type)

@@ -351,3 +351,16 @@ def documents_issue_on_cancellation(*, request: Any, actor: User | None, reason:
     return document_issue(
         kind=DocumentKind.OUTBOUND_CANCELLATION, request=request, actor=actor, reason=reason
     )
+
+
+def document_file_for_user(document: Any, fmt: str, user: Any) -> tuple[str, bytes, str]:
+    """A document's file for a person to read; audited, since it shows passport numbers."""
+    result = document_file(document, fmt)
+    audit_record(
+        actor=user,
+        action="document.viewed",
+        object_type="document",
+        object_id=document.pk,
+        after={"format": fmt, "number": str(document), "shows_passport_numbers": True},
+    )
+    return result

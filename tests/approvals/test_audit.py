@@ -97,3 +97,26 @@ def test_database_refuses_update_and_delete_of_audit_rows(chain) -> None:
         ):
             cursor.execute(sql)
     assert AuditEvent.objects.count() == 5
+
+
+def test_reading_a_document_with_passport_numbers_is_audited(org, teacher_a, auditor) -> None:
+    from approvals.documents.services import document_file_for_user
+    from approvals.models_documents import Document
+    from delegations.services.outbound_flow import outbound_submit
+    from tests.delegations.outbound_helpers import draft
+    from tests.factories import make_staff
+    from workflow.services import process_for, task_complete
+
+    head = make_staff("head_doc", org.school_a, "unit_head")
+    reviewer = make_staff("rev_doc", org.office, "dept_reviewer")
+    director = make_staff("dir_doc", org.department, "director")
+    request = draft(teacher_a)
+    outbound_submit(actor=teacher_a.user, request=request)
+    for person in (head, reviewer, director):
+        task = process_for(request).task_set.get(status="NEW", flow_task_type="HUMAN")
+        task_complete(task_id=task.pk, user=person.user, action="approve")
+    document = Document.objects.filter(request_id=request.pk).first()
+    assert document is not None
+    document_file_for_user(document, "pdf", auditor.user)
+    event = AuditEvent.objects.filter(action="document.viewed").get()
+    assert event.actor_username == "auditor" and event.object_id == str(document.pk)
