@@ -10,7 +10,12 @@ from approvals import permissions
 @shared_task
 def sync_all_unit_permissions() -> int:
     """Nightly: acting assignments that start or end today take effect in the grants."""
-    return permissions.sync_all_unit_permissions()
+    count = permissions.sync_all_unit_permissions()
+    # Claimed tasks of an acting assignment that just ended go back to the role's queue.
+    from workflow.services import tasks_release_lost_roles
+
+    tasks_release_lost_roles()
+    return count
 
 
 @shared_task(ignore_result=True)

@@ -241,3 +241,39 @@ def _audit_task(task: Task, user: User, action: str) -> None:
         object_id=request.pk,
         after={"task": task.pk, "step": task.flow_task.name},
     )
+
+
+def tasks_release_lost_roles() -> int:
+    """Give back to their role's queue the tasks whose owner no longer holds the role.
+
+    An acting assignment that ended (or a role taken away) must not strand claimed work: run
+    after the nightly permission sync. Each release is audited; returns how many were released.
+    """
+    from approvals.permissions import unit_grants
+    from workflow.models import InboxEntry
+    from workflow.selectors import STEP_PERMISSIONS
+
+    claimed = (
+        InboxEntry.objects.filter(status=STATUS.ASSIGNED, owner__isnull=False)
+        .exclude(owner_permission="")
+        .select_related("owner")
+    )
+    grants_of: dict[int, dict[str, list[int]]] = {}
+    released = 0
+    for entry in claimed.iterator():
+        owner = entry.owner
+        assert owner is not None
+        if owner.pk not in grants_of:
+            grants_of[owner.pk] = unit_grants(owner, STEP_PERMISSIONS)
+        codename = entry.owner_permission.split(".", 1)[-1]
+        if entry.permission_unit_id in grants_of[owner.pk].get(codename, []):
+            continue
+        task, flow_class = _locked_task(entry.task_id)
+        with process_lock(flow_class, task.process_id):
+            task = Task.objects.select_related("process").get(pk=entry.task_id)
+            if task.status != STATUS.ASSIGNED or task.owner_id != owner.pk:
+                continue
+            task.flow_task.activation_class(task).unassign()
+            _audit_task(task, owner, "task.returned_to_queue")
+            released += 1
+    return released
