@@ -18,21 +18,27 @@ from workflow.models import InboxEntry
 pytestmark = pytest.mark.django_db
 
 
-def seed_tasks(count: int, *, department: Unit, creator, owner=None, units: int = 500) -> None:
-    """``count`` open department-review tasks on requests of ``units`` schools (bulk, fast)."""
-    start = Unit.objects.count()
-    schools = Unit.objects.bulk_create(
-        [
-            Unit(
-                code=f"S{start + i:05d}",
-                name=f"Trường {i}",
-                kind="school",
-                parent=department,
-                managing_authority=department,
-            )
-            for i in range(min(units, count))
-        ]
-    )
+def seed_tasks(
+    count: int, *, department: Unit, creator, owner=None, units: int = 500, schools=None
+) -> list[Unit]:
+    """``count`` open department-review tasks on requests of ``units`` schools (bulk, fast).
+
+    Pass the returned ``schools`` back in to add tasks without adding schools.
+    """
+    if schools is None:
+        start = Unit.objects.count()
+        schools = Unit.objects.bulk_create(
+            [
+                Unit(
+                    code=f"S{start + i:05d}",
+                    name=f"Trường {i}",
+                    kind="school",
+                    parent=department,
+                    managing_authority=department,
+                )
+                for i in range(min(units, count))
+            ]
+        )
     today = datetime.date.today()
     requests = OutboundRequest.objects.bulk_create(
         [
@@ -96,6 +102,7 @@ def seed_tasks(count: int, *, department: Unit, creator, owner=None, units: int 
             for i, (t, r) in enumerate(zip(tasks, requests, strict=True))
         ]
     )
+    return schools
 
 
 def count_queries(client, url: str) -> int:
