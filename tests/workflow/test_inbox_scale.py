@@ -40,6 +40,7 @@ def seed_tasks(
             ]
         )
     today = datetime.date.today()
+    first = OutboundRequest.objects.count()  # references stay unique across calls
     requests = OutboundRequest.objects.bulk_create(
         [
             OutboundRequest(
@@ -51,7 +52,7 @@ def seed_tasks(
                 funding_source="self",
                 status="submitted",
                 route="DEPT",
-                reference=f"2026/{i:04d}",
+                reference=f"2026/{first + i:07d}",
                 departure_date=today,
                 return_date=today,
             )
