@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import F
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -144,3 +145,32 @@ class TaskCompleteView(GenericAPIView):
         )
         task.refresh_from_db()
         return Response(task_dict(task_rows([task])[0]))
+
+
+class BulkClaimSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=200)
+
+
+class TaskClaimManyView(GenericAPIView):
+    """Assign several queued tasks to yourself; tasks taken meanwhile come back as skipped."""
+
+    serializer_class = BulkClaimSerializer
+
+    @extend_schema(request=BulkClaimSerializer, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        from workflow.flows.common import request_of
+        from workflow.selectors import visible_request
+        from workflow.services import tasks_claim_many
+
+        serializer = BulkClaimSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ids = serializer.validated_data["ids"]
+        visible = [
+            task.pk
+            for task in Task.objects.select_related("process").filter(pk__in=ids)
+            if visible_request(request.user, request_of(task.process))
+        ]
+        claimed, skipped = tasks_claim_many(task_ids=visible, user=request.user)  # type: ignore[arg-type]
+        return Response(
+            {"claimed": claimed, "skipped": skipped + [i for i in ids if i not in visible]}
+        )

@@ -277,3 +277,21 @@ def tasks_release_lost_roles() -> int:
             _audit_task(task, owner, "task.returned_to_queue")
             released += 1
     return released
+
+
+def tasks_claim_many(*, task_ids: list[int], user: User) -> tuple[list[int], list[int]]:
+    """Claim several queued tasks ("assign to me"); returns (claimed, skipped) task ids.
+
+    Each claim is its own transaction under its process lock: a task someone else took in the
+    meantime, or one the user may not take, is skipped, never a reason to fail the others.
+    """
+    claimed: list[int] = []
+    skipped: list[int] = []
+    for task_id in dict.fromkeys(task_ids):
+        try:
+            task_claim(task_id=task_id, user=user)
+        except (StateConflict, PermissionDenied):
+            skipped.append(task_id)
+        else:
+            claimed.append(task_id)
+    return claimed, skipped

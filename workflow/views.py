@@ -7,11 +7,12 @@ clicks: the loser gets the 409 page.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +25,7 @@ from delegations.services.errors import StateConflict, ValidationError
 from delegations.views.common import add_service_errors, conflict_page, request_url
 from delegations.views.outbound_detail import request_page
 from workflow.flows.common import request_of
-from workflow.selectors import task_list_for_user, task_rows, visible_request
+from workflow.selectors import TaskFilters, task_list_for_user, task_rows, visible_request
 from workflow.services import (
     OPEN_STATUSES,
     is_party_to,
@@ -32,12 +33,13 @@ from workflow.services import (
     task_claim,
     task_complete,
     task_release,
+    tasks_claim_many,
 )
-from workflow.steps import action_label, step_for
+from workflow.steps import STEPS, action_label, step_for
 from workflow.task_forms import TaskDecisionForm
 
-#: The most tasks one tab shows (filters and keyset pages come with a later change).
-TAB_LIMIT = 100
+#: Tasks per page of a tab.
+TAB_LIMIT = 50
 TABS = (
     ("inbox", gettext_lazy("Hộp việc")),
     ("queue", gettext_lazy("Hàng chờ")),
@@ -47,17 +49,58 @@ TABS = (
 APPLICANT_STEPS = frozenset({"resubmit_by_applicant", "submit_report"})
 
 
+def _filters(request: HttpRequest) -> TaskFilters:
+    """The inbox's filters from the query string (unknown values are simply ignored)."""
+    params = request.GET
+    kind = params.get("kind", "")
+    overdue = params.get("overdue", "")
+    return TaskFilters(
+        kind=kind if kind in ("outbound", "inbound") else None,
+        unit=(params.get("unit") or "").strip()[:32] or None,
+        step=(params.get("step") or "").strip()[:64] or None,
+        overdue=True if overdue == "1" else None,
+        q=(params.get("q") or "").replace("\x00", "").strip()[:100] or None,
+    )
+
+
+def _after(value: str) -> tuple[datetime.date, int] | None:
+    """The keyset position ``YYYY-MM-DD_<task id>`` of the last row of the previous page."""
+    day, _sep, task_id = value.partition("_")
+    try:
+        return datetime.date.fromisoformat(day), int(task_id)
+    except ValueError:
+        return None
+
+
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    """Tasks assigned to me, tasks I may claim, and tasks I completed."""
+    """Tasks assigned to me, tasks I may claim, and tasks I completed; filtered, by due date."""
     tab = request.GET.get("tab", "")
+    filters = _filters(request)
     if tab not in dict(TABS):
         # Most steps reach a role's queue, not a person: open there while my inbox is empty.
         mine = task_list_for_user(user=request.user, scope="inbox").exists()
         tab = "inbox" if mine else "queue"
-    # Ordered by due date, then task: the most urgent first.
-    tasks = list(task_list_for_user(user=request.user, scope=tab)[: TAB_LIMIT + 1])
+    # Ordered by due date, then task: the most urgent first; pages follow by keyset.
+    queryset = task_list_for_user(user=request.user, scope=tab, filters=filters)
+    after = _after(request.GET.get("after", ""))
+    if after is not None:
+        day, task_id = after
+        queryset = queryset.filter(
+            Q(inbox_entry__due__gt=day) | Q(inbox_entry__due=day, inbox_entry__task_id__gt=task_id)
+        )
+    tasks = list(queryset[: TAB_LIMIT + 1])
     rows = task_rows(tasks[:TAB_LIMIT])
+    next_query = None
+    if len(tasks) > TAB_LIMIT and rows:
+        last = rows[-1].task
+        query = request.GET.copy()
+        query["tab"] = tab
+        query["after"] = f"{last.inbox_entry.due.isoformat()}_{last.pk}"
+        next_query = query.urlencode()
+    base = request.GET.copy()
+    base.pop("after", None)
+    base.pop("tab", None)
     return render(
         request,
         "workflow/task_list.html",
@@ -65,10 +108,38 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "tab": tab,
             "tabs": TABS,
             "rows": rows,
-            "truncated": len(tasks) > TAB_LIMIT,
-            "limit": TAB_LIMIT,
+            "filters": filters,
+            "filter_query": base.urlencode(),
+            "steps": sorted(STEPS.items()),
+            "next_query": next_query,
         },
     )
+
+
+@login_required
+@require_POST
+def task_claim_many_view(request: HttpRequest) -> HttpResponse:
+    """Assign the ticked queued tasks to me; tasks taken meanwhile are reported, not fatal."""
+    ids = [int(v) for v in request.POST.getlist("task") if v.isdigit()][:TAB_LIMIT]
+    visible = [
+        task.pk
+        for task in Task.objects.select_related("process").filter(pk__in=ids)
+        if visible_request(request.user, request_of(task.process))
+    ]
+    claimed, skipped = tasks_claim_many(task_ids=visible, user=request.user)  # type: ignore[arg-type]
+    if claimed:
+        messages.success(
+            request, _("Đã nhận %(count)s công việc vào hộp việc.") % {"count": len(claimed)}
+        )
+    if skipped or len(visible) < len(ids):
+        messages.warning(
+            request,
+            _("%(count)s công việc đã có người nhận hoặc bạn không thể nhận.")
+            % {"count": len(skipped) + len(ids) - len(visible)},
+        )
+    if not ids:
+        messages.warning(request, _("Chưa chọn công việc nào."))
+    return redirect(f"{reverse('inbox')}?tab=inbox")
 
 
 def _visible_task(request: HttpRequest, pk: int) -> tuple[Task, Model]:
