@@ -8,9 +8,10 @@ returned or decided (to the applicant). Deadline alerts are in :mod:`approvals.r
 from __future__ import annotations
 
 import datetime
+import functools
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,6 +28,23 @@ from approvals.navigation import display_name
 from approvals.outbox import message_enqueue
 from org.models import ActingAssignment, RoleAssignment, Unit
 from workflow.steps import step_title
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def in_site_language(function: F) -> F:
+    """Write notices and e-mails in the site's language, never the acting user's.
+
+    They are stored or sent to other people; the language active in the current thread is the
+    actor's choice (or left over from another request), not the recipient's.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def path_if_defined(name: str, *args: Any) -> str:
@@ -170,6 +188,7 @@ def _request_context(request: Any) -> dict[str, Any]:
     }
 
 
+@in_site_language
 def task_arrived(task: Any) -> list[int]:
     """A human task was created: tell whoever must act. A return to the applicant says so."""
     from workflow.flows.common import request_of
@@ -220,6 +239,7 @@ OUTCOME_NODES = {
 }
 
 
+@in_site_language
 def request_decided(request: Any, outcome: str) -> list[int]:
     """Tell the applicant the outcome: approved, rejected, extension granted or refused."""
     texts = {

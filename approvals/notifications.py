@@ -31,7 +31,14 @@ from approvals.models import (
     NoticeReason,
     NoticeStatus,
 )
-from approvals.notices import absolute, notify, request_path, role_holders, users_by_ids
+from approvals.notices import (
+    absolute,
+    in_site_language,
+    notify,
+    request_path,
+    role_holders,
+    users_by_ids,
+)
 from approvals.outbox import message_enqueue
 from delegations.services.errors import PermissionDenied, StateConflict, ValidationError
 from org.calendar import add_working_days, current_calendar
@@ -149,6 +156,7 @@ def _letter_context(request: Any, notification: AgencyNotification) -> dict[str,
 
 
 @transaction.atomic
+@in_site_language
 def agency_notification_create(
     *, request: Any, agency: Unit, reason: str, due: datetime.date
 ) -> AgencyNotification:
@@ -276,6 +284,7 @@ def _reviewers_for(notification: AgencyNotification) -> list[User]:
     return role_holders(Role.DEPT_REVIEWER)
 
 
+@in_site_language
 def agency_notices_escalate(*, today: datetime.date | None = None) -> int:
     """Tell the department reviewers, once per notice, about notices still unacknowledged.
 

@@ -26,6 +26,7 @@ from approvals.audit import audit_record
 from approvals.models import AlertKind, DeadlineAlert
 from approvals.navigation import display_name
 from approvals.notices import (
+    in_site_language,
     notify,
     request_path,
     role_holders,
@@ -88,6 +89,7 @@ def _context(task: Task, request: Any, due: datetime.date) -> dict[str, Any]:
 
 
 @transaction.atomic
+@in_site_language
 def _alert(task: Task, request: Any, kind: str, due: datetime.date) -> bool:
     try:
         with transaction.atomic():

@@ -135,3 +135,17 @@ def test_opening_a_notice_marks_it_read_and_follows_its_link(org, teacher_a, hea
 def test_notice_page_needs_a_login(db):
     response = login.__globals__["Client"]().get("/thong-bao/")
     assert response.status_code == 302
+
+
+def test_notices_are_written_in_the_site_language_whatever_the_actor_reads(
+    org, teacher_a, head_a
+):
+    from django.utils import translation
+
+    # The applicant browses in English; the head (and the record) still read Vietnamese.
+    with translation.override("en"):
+        request = submitted(teacher_a)
+    assert texts(head_a) == [
+        f"Việc mới: Thủ trưởng đơn vị cho ý kiến – hồ sơ {request.reference} (Trường THPT A)"
+    ]
+    assert "Việc mới" in OutboxMessage.objects.get(to_user=head_a.user).subject
