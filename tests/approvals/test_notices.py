@@ -137,9 +137,7 @@ def test_notice_page_needs_a_login(db):
     assert response.status_code == 302
 
 
-def test_notices_are_written_in_the_site_language_whatever_the_actor_reads(
-    org, teacher_a, head_a
-):
+def test_notices_are_written_in_the_site_language_whatever_the_actor_reads(org, teacher_a, head_a):
     from django.utils import translation
 
     # The applicant browses in English; the head (and the record) still read Vietnamese.
