@@ -13,9 +13,21 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.test.utils import override_settings
 
 from org.models import Person, Role, SchoolLevel, Unit, UnitKind
 from tests.factories import TEST_PASSWORD, DepartmentFactory, SchoolFactory, UnitFactory, make_staff
+
+
+# Test speed only: every persona's password is hashed at creation and checked at each log-in;
+# PBKDF2's 1,000,000 rounds made that most of the suite's time. Production keeps PBKDF2.
+_FAST_HASHER = override_settings(
+    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _FAST_HASHER.enable()
 
 
 @dataclass
