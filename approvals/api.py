@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from approvals.models import AcknowledgementChannel, AgencyNotification
 from approvals.notifications import agency_notification_acknowledge, may_record_acknowledgement
 from config.api import CursorPagination
+from delegations.selectors import inbound_get_for_user, outbound_get_for_user
 
 
 class NotificationPagination(CursorPagination):
@@ -42,7 +43,6 @@ def notification_dict(n: AgencyNotification) -> dict[str, Any]:
 
 def visible_request(user: Any, kind: str, pk: int) -> Any:
     """The request if the user may open it; 404 otherwise (never reveal that it exists)."""
-    from delegations.selectors import inbound_get_for_user, outbound_get_for_user
 
     if kind == "outbound":
         return outbound_get_for_user(user=user, pk=pk)

@@ -6,12 +6,11 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from approvals.models import Notice
 from approvals.navigation import display_name, nav_items_for
 
 
 def _unread_notices(request: HttpRequest) -> int:
-    from approvals.models import Notice
-
     if not request.user.is_authenticated:
         return 0
     return Notice.objects.filter(user=request.user, read_at__isnull=True).count()

@@ -17,13 +17,16 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser, Permission, User
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import get_objects_for_user
 
+from delegations.models import RequestStatus, Route
 from org.models import ActingAssignment, Role, RoleAssignment, Unit, UnitKind
 
 AnyUser = User | AnonymousUser
@@ -103,8 +106,6 @@ def desired_grants(user: User, on: datetime.date | None = None) -> set[tuple[str
 @transaction.atomic
 def sync_unit_permissions(user: User, on: datetime.date | None = None) -> None:
     """Make the user's guardian grants on units match the roles they hold on the day."""
-    from django.contrib.auth.models import Permission
-    from django.contrib.contenttypes.models import ContentType
 
     unit_type = ContentType.objects.get_for_model(Unit)
     wanted = desired_grants(user, on)
@@ -138,7 +139,6 @@ def sync_unit_permissions(user: User, on: datetime.date | None = None) -> None:
 
 def sync_all_unit_permissions(on: datetime.date | None = None) -> int:
     """Re-sync every user who holds or held a role; returns how many users were checked."""
-    from django.contrib.auth import get_user_model
 
     user_model = get_user_model()
     users = user_model.objects.filter(
@@ -221,7 +221,6 @@ def request_visibility(user: AnyUser) -> Q | None:
     routed to the department or the city; ward roles see their ward schools' submitted requests.
     The caller adds its own "member" clause (the related name differs per model).
     """
-    from delegations.models import RequestStatus, Route
 
     if not user.is_authenticated:
         return Q(pk__in=[])
@@ -245,7 +244,6 @@ def request_visibility(user: AnyUser) -> Q | None:
 
 def unit_users_with(perm: str, unit: Unit) -> list[int]:
     """Ids of users holding ``perm`` directly on the unit (e.g. its heads, acting included)."""
-    from django.contrib.auth.models import Permission
 
     return list(
         UserObjectPermission.objects.filter(

@@ -10,5 +10,5 @@ urlpatterns = [
     path("", include("delegations.api_urls")),
     path("", include("workflow.api_urls")),
     path("", include("approvals.api_urls")),
-    path("", include("approvals.record_api_urls")),
+    path("", include("approvals.record.api_urls")),
 ]

@@ -21,7 +21,7 @@ urlpatterns = [
     path("viec/", include("workflow.urls")),
     path("", include("org.urls")),
     path("", include("approvals.urls")),
-    path("", include("approvals.record_urls")),
+    path("", include("approvals.record.urls")),
 ]
 
 if settings.DEBUG:

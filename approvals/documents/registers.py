@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from approvals.models_documents import DocumentRegister, DocumentSeries
+from approvals.models import DocumentRegister, DocumentSeries
 from org.models import Unit, UnitKind
 
 #: The symbols used when a unit's first register of a series is opened (NĐ 30, Phụ lục VI);

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from approvals.models_documents import Document
+from approvals.models import Document
 from approvals.permissions import AnyUser
 
 

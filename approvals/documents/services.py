@@ -23,7 +23,7 @@ from approvals.audit import audit_record
 from approvals.documents import content_common, content_inbound, content_outbound
 from approvals.documents.registers import next_number
 from approvals.models import AgencyNotification, NoticeReason
-from approvals.models_documents import (
+from approvals.models.documents import (
     KIND_SERIES,
     Document,
     DocumentKind,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from approvals.models_documents import Document
+from approvals.models import Document
 
 
 @shared_task(name="approvals.documents.render_document")

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from approvals.reports import annual_report
+from approvals.record.reports import annual_report
 from delegations.models import Agreement, OutboundRequest, Partner
 from delegations.services.inbound import InboundInput, VisitorInput, inbound_create
 from delegations.services.inbound_flow import inbound_submit

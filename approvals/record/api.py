@@ -22,9 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from approvals import exports
-from approvals.abroad import abroad_now
 from approvals.audit import audit_record
+from approvals.documents.content_common import issuer_for
 from approvals.documents.selectors import document_dict, document_get_for_user
 from approvals.documents.services import (
     FORMATS,
@@ -35,9 +34,19 @@ from approvals.documents.services import (
     document_reissue,
 )
 from approvals.models import AuditEvent
-from approvals.record_access import may_read_everything
-from approvals.reports import annual_report, report_scope
+from approvals.permissions import (
+    DECIDE_FOR_DEPARTMENT,
+    DECIDE_FOR_WARD,
+    REVIEW_FOR_DEPARTMENT,
+    has_unit_permission,
+)
+from approvals.record import exports
+from approvals.record.abroad import abroad_now
+from approvals.record.access import may_read_everything
+from approvals.record.report_xlsx import report_workbook
+from approvals.record.reports import annual_report, report_scope
 from config.api import Conflict, CursorPagination
+from delegations.models import FundingSource
 from org.api import TextField
 
 R = TypeVar("R", HttpResponse, StreamingHttpResponse, FileResponse)
@@ -114,14 +123,6 @@ class ReissueSerializer(serializers.Serializer):
 class DocumentReissueView(APIView):
     @extend_schema(request=ReissueSerializer, responses={201: dict})
     def post(self, request: Request, pk: int) -> Response:
-        from approvals.documents.content_common import issuer_for
-        from approvals.permissions import (
-            DECIDE_FOR_DEPARTMENT,
-            DECIDE_FOR_WARD,
-            REVIEW_FOR_DEPARTMENT,
-            has_unit_permission,
-        )
-
         document = document_get_for_user(user=request.user, pk=pk)
         serializer = ReissueSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -273,8 +274,6 @@ class AnnualReportView(APIView):
         report = report_for(request.user, request.query_params)
         if fmt == "json":
             return Response(report.as_json())
-        from approvals.report_xlsx import report_workbook
-        from delegations.models import FundingSource
 
         data = report_workbook(report, {k: str(v) for k, v in FundingSource.choices})
         unit = f"-{report.unit}" if report.unit else ""

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from approvals import record_api as api
+from approvals.record import api as api
 
 urlpatterns = [
     path("documents/<int:pk>/", api.DocumentDetailView.as_view(), name="api-document-detail"),

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from approvals.documents.countries import country_name
 from approvals.permissions import AnyUser
+from delegations.models import OutboundMember, OutboundStop
+from delegations.selectors import outbound_list_for_user
 
 ABROAD_STATUSES = ("approved", "travelling")
 
@@ -26,8 +28,6 @@ def abroad_now(
     A trip counts from its departure (the confirmed one when recorded) to its return date,
     both inclusive, while it is approved or travelling.
     """
-    from delegations.models import OutboundMember, OutboundStop
-    from delegations.selectors import outbound_list_for_user
 
     day = today or timezone.localdate()
     trips = (

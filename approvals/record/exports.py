@@ -26,10 +26,13 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
-from approvals import export_rows
 from approvals.models import AuditEvent, Decision
 from approvals.permissions import expand_scope
+from approvals.record import export_rows
+from delegations.models import InboundVisit, OutboundMember, OutboundRequest
 from org.models import Unit
 
 CHUNK = 2000
@@ -152,20 +155,14 @@ def outbound_filter(f: ExportFilters, prefix: str = "") -> Q:
 
 
 def _outbound(f: ExportFilters) -> QuerySet[Any]:
-    from delegations.models import OutboundRequest
-
     return OutboundRequest.objects.filter(outbound_filter(f))
 
 
 def _members(f: ExportFilters) -> QuerySet[Any]:
-    from delegations.models import OutboundMember
-
     return OutboundMember.objects.filter(outbound_filter(f, "request__"))
 
 
 def _inbound(f: ExportFilters) -> QuerySet[Any]:
-    from delegations.models import InboundVisit
-
     qs = _between(InboundVisit.objects.all(), "arrival_date", f)
     if f.unit:
         qs = qs.filter(unit_id__in=f.unit_ids)
@@ -177,8 +174,6 @@ def _inbound(f: ExportFilters) -> QuerySet[Any]:
 
 
 def _requests_of_units(f: ExportFilters) -> Q:
-    from delegations.models import InboundVisit, OutboundRequest
-
     outbound = OutboundRequest.objects.filter(unit_id__in=f.unit_ids).values("pk")
     inbound = InboundVisit.objects.filter(unit_id__in=f.unit_ids).values("pk")
     return Q(request_kind="outbound", request_id__in=outbound) | Q(
@@ -204,8 +199,6 @@ AUDIT_TYPES = {
 
 
 def _audit(f: ExportFilters) -> QuerySet[Any]:
-    from delegations.models import InboundVisit, OutboundRequest
-
     qs = _between(AuditEvent.objects.all(), "occurred_at__date", f)
     if f.kind in AUDIT_TYPES:
         qs = qs.filter(object_type__in=AUDIT_TYPES[f.kind])
@@ -293,8 +286,6 @@ def _xlsx_value(value: Any, tz: datetime.tzinfo, sheet: Any) -> Any:
     kind = type(value)
     if kind is str:
         if value and value[0] in FORMULA_CHARS:
-            from openpyxl.cell import WriteOnlyCell
-
             # Kept as the text it is: a cell typed as a string is never evaluated.
             cell = WriteOnlyCell(sheet, value=value)
             cell.data_type = "s"
@@ -309,7 +300,6 @@ def _xlsx_value(value: Any, tz: datetime.tzinfo, sheet: Any) -> Any:
 
 def xlsx_file(dataset: Dataset, filters: ExportFilters) -> IO[bytes]:
     """A temporary file (deleted when closed) holding the workbook, positioned at its start."""
-    from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(dataset.title)[:31])

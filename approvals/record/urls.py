@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from approvals import record_views as views
+from approvals.record import views as views
 
 urlpatterns = [
     path("van-ban/", views.document_list, name="document_list"),

@@ -1,4 +1,5 @@
-"""The record: an append-only, hash-chained audit log."""
+"""The record: the hash-chained audit log, decisions, rule stamps, justifications and agency
+notifications, each tied to a request by (kind, id)."""
 
 from __future__ import annotations
 
@@ -6,44 +7,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from approvals.models_documents import (
-    Document,
-    DocumentKind,
-    DocumentRegister,
-    DocumentSeries,
-)
-from approvals.models_outbox import (
-    AgencyRecipient,
-    AlertKind,
-    Channel,
-    DeadlineAlert,
-    MessageStatus,
-    Notice,
-    OutboxMessage,
-)
-
-__all__ = [
-    "AcknowledgementChannel",
-    "AgencyNotification",
-    "AgencyRecipient",
-    "AlertKind",
-    "AuditChainHead",
-    "AuditEvent",
-    "Channel",
-    "DeadlineAlert",
-    "Decision",
-    "Document",
-    "DocumentKind",
-    "DocumentRegister",
-    "DocumentSeries",
-    "Justification",
-    "MessageStatus",
-    "Notice",
-    "NoticeReason",
-    "NoticeStatus",
-    "OutboxMessage",
-    "RuleStamp",
-]
 
 
 class AuditChainHead(models.Model):

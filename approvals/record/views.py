@@ -15,14 +15,17 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
-from approvals import exports
-from approvals.abroad import abroad_now
 from approvals.documents.countries import country_name
 from approvals.documents.selectors import document_dict, document_get_for_user
 from approvals.documents.services import FORMATS, TamperedFile, document_file_for_user
-from approvals.models_documents import Document
-from approvals.record_access import may_read_everything
-from approvals.reports import AnnualReport, Figures
+from approvals.models import Document
+from approvals.record import exports
+from approvals.record.abroad import abroad_now
+from approvals.record.access import may_read_everything
+from approvals.record.api import report_for
+from approvals.record.reports import AnnualReport, Figures
+from delegations.models import FundingSource, RequestKind, RequestStatus, TripKind
+from delegations.selectors import inbound_list_for_user, outbound_list_for_user
 
 
 @login_required
@@ -45,7 +48,6 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def document_list(request: HttpRequest) -> HttpResponse:
     """The latest documents of the requests the user may open; ``?request=outbound:12``."""
-    from delegations.selectors import inbound_list_for_user, outbound_list_for_user
 
     visible = Q(
         request_kind="outbound",
@@ -76,7 +78,6 @@ def export_list(request: HttpRequest) -> HttpResponse:
     datasets = [
         {"name": d.name, "title": d.title, "query": query} for d in exports.DATASETS.values()
     ]
-    from delegations.models import RequestKind, RequestStatus, TripKind
 
     return render(
         request,
@@ -122,8 +123,6 @@ def _columns(values: list[int]) -> list[dict[str, Any]]:
 
 
 def _charts(report: AnnualReport) -> dict[str, Any]:
-    from delegations.models import FundingSource
-
     funding = dict(FundingSource.choices)
     total: Figures = report.total
     return {
@@ -145,8 +144,6 @@ def _charts(report: AnnualReport) -> dict[str, Any]:
 
 
 def _report_or_error(request: HttpRequest, params: Any) -> AnnualReport:
-    from approvals.record_api import report_for
-
     try:
         return report_for(request.user, params)
     except exceptions.PermissionDenied as exc:

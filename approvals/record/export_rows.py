@@ -6,13 +6,29 @@ dataset's ``*_FIELDS``) and makes at most a few extra queries for the whole chun
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from approvals.models_documents import Document, DocumentKind
+from approvals.models import Document, DocumentKind
+from delegations.models import (
+    FundingSource,
+    InboundPurpose,
+    InboundStatus,
+    InboundVisit,
+    MemberRole,
+    OutboundMember,
+    OutboundRequest,
+    OutboundStop,
+    PurposeCategory,
+    RequestStatus,
+    TripKind,
+    Visitor,
+)
+from org.models import PassportKind
 
 Rows = list[list[Any]]
 
@@ -22,8 +38,6 @@ def _labels(choices: Any) -> dict[str, str]:
 
 
 def _countries(request_ids: list[int]) -> dict[int, str]:
-    from delegations.models import OutboundStop
-
     found: dict[int, list[str]] = defaultdict(list)
     for request_id, country in (
         OutboundStop.objects.filter(request_id__in=request_ids)
@@ -66,14 +80,6 @@ OUTBOUND_COLUMNS: tuple[Promise, ...] = (
 
 
 def outbound_rows(chunk: list[tuple[Any, ...]]) -> Rows:
-    from delegations.models import (
-        FundingSource,
-        OutboundMember,
-        PurposeCategory,
-        RequestStatus,
-        TripKind,
-    )
-
     ids = [row[0] for row in chunk]
     countries = _countries(ids)
     numbers = _decision_numbers("outbound", ids)
@@ -118,9 +124,6 @@ MEMBER_COLUMNS: tuple[Promise, ...] = (
 
 
 def member_rows(chunk: list[tuple[Any, ...]]) -> Rows:
-    from delegations.models import MemberRole, RequestStatus, TripKind
-    from org.models import PassportKind
-
     countries = _countries(sorted({row[1] for row in chunk}))
     roles, statuses = _labels(MemberRole.choices), _labels(RequestStatus.choices)
     kinds, passports = _labels(TripKind.choices), _labels(PassportKind.choices)
@@ -152,8 +155,6 @@ INBOUND_COLUMNS: tuple[Promise, ...] = (
 
 
 def inbound_rows(chunk: list[tuple[Any, ...]]) -> Rows:
-    from delegations.models import InboundPurpose, InboundStatus, Visitor
-
     ids = [row[0] for row in chunk]
     visitors: dict[int, int] = defaultdict(int)
     for visit_id in Visitor.objects.filter(visit_id__in=ids).values_list("visit_id", flat=True):
@@ -185,8 +186,6 @@ DECISION_COLUMNS: tuple[Promise, ...] = (
 
 
 def decision_rows(chunk: list[tuple[Any, ...]]) -> Rows:
-    from delegations.models import InboundVisit, OutboundRequest
-
     refs: dict[tuple[str, int], tuple[str | None, str]] = {}
     for kind, model in (("outbound", OutboundRequest), ("inbound", InboundVisit)):
         ids = {row[2] for row in chunk if row[1] == kind}
@@ -213,8 +212,6 @@ AUDIT_COLUMNS: tuple[Promise, ...] = (
 
 
 def audit_rows(chunk: list[tuple[Any, ...]]) -> Rows:
-    import json
-
     def as_json(value: Any) -> str:
         return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 

@@ -28,6 +28,16 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from approvals.models import RuleStamp
+from approvals.permissions import expand_scope, units_in_scope
+from approvals.record.access import may_read_everything
+from delegations.models import (
+    Agreement,
+    InboundVisit,
+    OutboundMember,
+    OutboundRequest,
+    OutboundStop,
+    Visitor,
+)
 from org.models import Unit
 
 OUTBOUND_COUNTED = ("approved", "travelling", "returned_home", "closed")
@@ -167,14 +177,6 @@ def annual_report(
     today: datetime.date | None = None,
 ) -> AnnualReport:
     """The report for ``year`` over ``unit_ids`` (``None``: every unit)."""
-    from delegations.models import (
-        Agreement,
-        InboundVisit,
-        OutboundMember,
-        OutboundRequest,
-        OutboundStop,
-        Visitor,
-    )
 
     scope = set(unit_ids) if unit_ids is not None else None
     as_of = min(today or timezone.localdate(), datetime.date(year, 12, 31))
@@ -303,8 +305,6 @@ def report_scope(user: Any, unit_code: str | None = None) -> tuple[set[int] | No
     Raises ``LookupError`` when the unit does not exist or is outside the user's scope, and
     ``PermissionError`` when the user may read no unit's records at all.
     """
-    from approvals.permissions import expand_scope, units_in_scope
-    from approvals.record_access import may_read_everything
 
     everything = may_read_everything(user)
     visible = None if everything else set(units_in_scope(user).values_list("pk", flat=True))

@@ -6,9 +6,11 @@ import io
 from typing import Any
 
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from approvals.documents.countries import country_name
-from approvals.reports import AnnualReport, Figures
+from approvals.record.reports import AnnualReport, Figures
 
 
 def _summary_rows(f: Figures) -> list[tuple[str, Any]]:
@@ -54,8 +56,6 @@ def _unit_headers() -> list[str]:
 
 def report_workbook(report: AnnualReport, funding_labels: dict[str, str]) -> bytes:
     """The workbook's bytes (the report is small: a normal, not write-only, workbook)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     bold = Font(bold=True)
     workbook = Workbook()
