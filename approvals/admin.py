@@ -19,6 +19,7 @@ from approvals.models import (
     MessageStatus,
     OutboxMessage,
 )
+from approvals.notifications import agency_recipients
 from approvals.outbox import message_retry
 from delegations.services.errors import StateConflict
 
@@ -78,9 +79,16 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Gửi lại"), permissions=["change"])
     def retry_failed(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
         retried = skipped = 0
-        for message_id in queryset.values_list("pk", flat=True):
+        for message in queryset.select_related("notification"):
+            # An agency's address may have been corrected since the row was written.
+            notification = message.notification
+            address = ", ".join(agency_recipients(notification)) if notification else ""
             try:
-                message_retry(message_id=message_id, actor=request.user)  # type: ignore[arg-type]
+                message_retry(
+                    message_id=message.pk,
+                    actor=request.user,  # type: ignore[arg-type]
+                    to_address=address,
+                )
                 retried += 1
             except StateConflict:
                 skipped += 1

@@ -1,8 +1,9 @@
 """Telling people: an in-app notice (the bell) and an e-mail, written with the change itself.
 
-:func:`notify` is the one way to tell users something. The events that call it are here too: a
-task arrives (to its owner, else to everyone holding its permission on its unit), a request is
-returned or decided (to the applicant). Deadline alerts are in :mod:`approvals.reminders`.
+:func:`notify` is the one way to tell users something, and this module holds its helpers (the
+site's language, links, e-mail rendering, who holds a role). The flow events that call it (a task
+arrives, a request is decided) are in :mod:`workflow.notify`; deadline alerts in
+:mod:`workflow.reminders`; agencies' notifications in :mod:`approvals.notifications`.
 """
 
 from __future__ import annotations
@@ -16,18 +17,15 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db.models import Model, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
-from approvals import permissions
-from approvals.models import Decision, Notice
+from approvals.models import Notice
 from approvals.navigation import display_name
 from approvals.outbox import message_enqueue
-from org.models import ActingAssignment, RoleAssignment, Unit
-from workflow.steps import step_title
+from org.models import ActingAssignment, RoleAssignment
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -141,123 +139,4 @@ def role_holders(role: str, on: datetime.date | None = None) -> list[User]:
         get_user_model()
         .objects.filter(Q(pk__in=own) | Q(pk__in=acting), is_active=True)
         .order_by("pk")
-    )
-
-
-def permission_holders(task: Any) -> list[User]:
-    """Holders of the task's permission on its unit (acting included), or nobody."""
-    if not task.owner_permission or not task.owner_permission_obj_pk:
-        return []
-    unit = Unit.objects.filter(pk=task.owner_permission_obj_pk).first()
-    if unit is None:
-        return []
-    codename = task.owner_permission.split(".", 1)[-1]
-    return users_by_ids(permissions.unit_users_with(codename, unit))
-
-
-def task_people(task: Any, request: Model | None) -> list[User]:
-    """Who should act on a task: its owner, else whoever may claim it (never a party to it)."""
-    if task.owner_id is not None:
-        return [task.owner]
-    people = permission_holders(task)
-    if request is None:
-        return people
-    from workflow.services import is_party_to
-
-    return [user for user in people if not is_party_to(request, user)]
-
-
-# --- events -----------------------------------------------------------------------------------
-
-
-def _last_decision(request: Any, action: str) -> Decision | None:
-    return (
-        Decision.objects.filter(
-            request_kind=request.request_kind, request_id=request.pk, action=action
-        )
-        .order_by("-pk")
-        .first()
-    )
-
-
-def _request_context(request: Any) -> dict[str, Any]:
-    return {
-        "reference": str(request),
-        "kind_label": _("Đoàn ra") if request.request_kind == "outbound" else _("Đoàn vào"),
-        "unit_name": request.unit.name,
-    }
-
-
-@in_site_language
-def task_arrived(task: Any) -> list[int]:
-    """A human task was created: tell whoever must act. A return to the applicant says so."""
-    from workflow.flows.common import request_of
-    from workflow.inbox import step_due
-
-    request = request_of(task.process)
-    if request is None:
-        return []
-    people = task_people(task, request)
-    if not people:
-        return []
-    # The inbox fixes the same due date when the task is created (workflow.inbox).
-    due = step_due(task.flow_task.name, task.created, request)
-    context = {**_request_context(request), "step": step_title(task), "due": due}
-    name = task.flow_task.name
-    if name in ("resubmit_by_applicant", "submit_report") and (
-        decision := _last_decision(request, "return")
-    ):
-        context["comment"] = decision.comment
-        context["missing_items"] = decision.data.get("missing_items", [])
-        text = _("Hồ sơ %(reference)s được trả lại: %(comment)s") % {
-            "reference": context["reference"],
-            "comment": decision.comment or _("cần bổ sung"),
-        }
-        subject = _("[Đoàn ra – Đoàn vào] Hồ sơ %(reference)s được trả lại") % context
-        template = "request_returned"
-    else:
-        text = _("Việc mới: %(step)s – hồ sơ %(reference)s (%(unit_name)s)") % context
-        subject = _("[Đoàn ra – Đoàn vào] Việc mới: %(step)s – %(reference)s") % context
-        template = "task_arrived"
-    return notify(
-        users=people,
-        text=text,
-        subject=subject,
-        template=template,
-        context=context,
-        url=task_path(task),
-        request=request,
-    )
-
-
-#: Flow nodes whose activation means the request was decided, and what to tell the applicant.
-OUTCOME_NODES = {
-    "approve": "approved",
-    "rejected": "rejected",
-    "extend": "extended",
-    "refused": "extension_refused",
-}
-
-
-@in_site_language
-def request_decided(request: Any, outcome: str) -> list[int]:
-    """Tell the applicant the outcome: approved, rejected, extension granted or refused."""
-    texts = {
-        "approved": _("Hồ sơ %(reference)s đã được phê duyệt."),
-        "rejected": _("Hồ sơ %(reference)s không được phê duyệt."),
-        "extended": _("Đề nghị gia hạn của hồ sơ %(reference)s đã được chấp thuận."),
-        "extension_refused": _("Đề nghị gia hạn của hồ sơ %(reference)s không được chấp thuận."),
-    }
-    context = {**_request_context(request), "outcome": outcome}
-    decision = _last_decision(request, "reject") if outcome in ("rejected",) else None
-    context["comment"] = decision.comment if decision else ""
-    text = texts[outcome] % context
-    return notify(
-        users=[request.created_by],
-        text=text,
-        subject="[Đoàn ra – Đoàn vào] " + text,
-        template="request_decided",
-        context={**context, "decision_number": getattr(request, "decision_number", "")},
-        url=request_path(request),
-        request=request,
     )

@@ -35,14 +35,17 @@ from approvals.notices import (
     absolute,
     in_site_language,
     notify,
+    render_email,
     request_path,
     role_holders,
     users_by_ids,
 )
 from approvals.outbox import message_enqueue
+from delegations.models import InboundVisit, OutboundRequest
 from delegations.services.errors import PermissionDenied, StateConflict, ValidationError
 from org.calendar import add_working_days, current_calendar
 from org.models import Role, Unit, UnitKind
+from workflow.models import timing_params
 
 ACK_SALT = "approvals.agency-acknowledgement"
 
@@ -81,7 +84,6 @@ def agency_recipients(notification: AgencyNotification, request: Any = None) -> 
 
 def request_get(kind: str, pk: int) -> Any:
     """The outbound request or inbound visit (any status), or None."""
-    from delegations.models import InboundVisit, OutboundRequest
 
     model = {"outbound": OutboundRequest, "inbound": InboundVisit}.get(kind)
     if model is None:
@@ -161,7 +163,6 @@ def agency_notification_create(
     *, request: Any, agency: Unit, reason: str, due: datetime.date
 ) -> AgencyNotification:
     """One agency notification and its e-mail, in the caller's transaction."""
-    from approvals.notices import render_email
 
     notification = AgencyNotification.objects.create(
         request_kind=request.request_kind,
@@ -290,7 +291,6 @@ def agency_notices_escalate(*, today: datetime.date | None = None) -> int:
 
     A notice is late ``escalation_days_after`` working days after its due date.
     """
-    from approvals.reminders import timing_params
 
     today = today or timezone.localdate()
     calendar = current_calendar()

@@ -24,6 +24,7 @@ import smtplib
 import time
 from typing import Any
 
+from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
@@ -85,7 +86,6 @@ _broker_down_until = 0.0
 def dispatch(message_id: int) -> None:
     """Ask a worker to send the row; when the broker is down the sweeper will do it later."""
     global _broker_down_until
-    from approvals.tasks import send_message
 
     if time.monotonic() < _broker_down_until:
         return
@@ -299,9 +299,12 @@ def outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 500) -> i
 
 
 @transaction.atomic
-def message_retry(*, message_id: int, actor: User) -> OutboxMessage:
-    """An administrator sends a failed row again (attempts start over); audited."""
-    from approvals.notifications import agency_recipients
+def message_retry(*, message_id: int, actor: User, to_address: str = "") -> OutboxMessage:
+    """An administrator sends a failed row again (attempts start over); audited.
+
+    ``to_address`` replaces the row's address when given: the agency's address may have been
+    corrected since (:func:`approvals.notifications.agency_recipients`, which the admin passes).
+    """
 
     message = (
         OutboxMessage.objects.select_for_update(of=("self",))
@@ -313,9 +316,7 @@ def message_retry(*, message_id: int, actor: User) -> OutboxMessage:
         raise StateConflict(_("Chỉ gửi lại được thư đang ở trạng thái gửi lỗi."))
     before = {"status": message.status, "attempts": message.attempts, "to": message.to_address}
     notification = message.notification
-    if notification is not None:
-        # The address may have been corrected since (agency e-mail, recipients per route).
-        message.to_address = ", ".join(agency_recipients(notification)) or message.to_address
+    message.to_address = to_address or message.to_address
     message.status = MessageStatus.PENDING
     message.attempts = 0
     message.next_attempt_at = timezone.now()
@@ -339,3 +340,22 @@ def message_retry(*, message_id: int, actor: User) -> OutboxMessage:
         )
     transaction.on_commit(lambda: dispatch(message_id), robust=True)
     return message
+
+
+# --- Celery tasks (their names predate this module: beat and queued messages use them) ------
+
+
+@shared_task(name="approvals.tasks.send_message", ignore_result=True)
+def send_message(message_id: int) -> str:
+    """Send one outbox row; a repeat of the task finds the row claimed or sent and does nothing.
+
+    SMTP errors are handled by the service (backoff, then failed), so the task never retries
+    itself: a retry is a row waiting for the sweeper, which survives a worker's or Redis's death.
+    """
+    return message_send(message_id)
+
+
+@shared_task(name="approvals.tasks.sweep_outbox", ignore_result=True)
+def sweep_outbox() -> int:
+    """Every minute: re-dispatch rows left unsent and reclaim rows of dead workers."""
+    return outbox_sweep()

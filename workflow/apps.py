@@ -7,4 +7,5 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Quy trình")
 
     def ready(self) -> None:
-        from workflow import inbox  # noqa: F401  (signal receivers)
+        # Receivers and system checks register themselves when their modules are imported.
+        from workflow import checks, signals  # noqa: F401

@@ -1,17 +1,17 @@
-"""Keeping :class:`workflow.models.InboxEntry` in step with viewflow's human tasks."""
+"""Keeping :class:`workflow.models.InboxEntry` in step with viewflow's human tasks (called by the
+``post_save`` receiver in :mod:`workflow.signals`) and the due date of each step."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from org.calendar import add_working_days, current_calendar
-from workflow.models import InboxEntry
+from workflow.models import InboxEntry, timing_params
+from workflow.selectors import STEP_BUDGET_PARAM
 
 #: Steps without a budget of their own (the applicant completing a returned dossier) get this one.
 DEFAULT_BUDGET_PARAM = "dept_review_days"
@@ -23,7 +23,6 @@ def step_due(step: str, created: datetime.datetime, request: Any = None) -> date
     The post-trip report is due on the request's own report date. Every task has a due date, so
     the inbox can be ordered by it through an index.
     """
-    from workflow.selectors import STEP_BUDGET_PARAM, timing_params
 
     day = timezone.localtime(created).date()
     if step == "submit_report" and getattr(request, "report_due", None):
@@ -38,8 +37,7 @@ def _applicant_name(request: Any) -> str:
     return person.full_name if person is not None else request.created_by.get_username()
 
 
-@receiver(post_save, sender=Task)
-def task_saved(sender: type, instance: Task, created: bool, **kwargs: Any) -> None:
+def inbox_entry_sync(instance: Task) -> None:
     """Create the entry with the task, then copy status and owner on every later save."""
     if instance.flow_task_type != "HUMAN":
         return

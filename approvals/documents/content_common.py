@@ -21,6 +21,7 @@ from typing import Any
 
 from approvals.models import Decision
 from org.models import Person, Role, RoleAssignment, Unit, UnitKind
+from workflow.flows.common import department_of, is_ward_managed, ward_of
 
 PLACE = "Thành phố Hồ Chí Minh"
 CITY_LINES = ["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HỒ CHÍ MINH"]
@@ -120,7 +121,6 @@ def issuer_for(unit: Unit) -> Issuer:
 
 def issuing_unit(request: Any) -> Unit:
     """The ward for ward decisions; otherwise the department that manages the request's unit."""
-    from workflow.flows.common import department_of, is_ward_managed, ward_of
 
     if request.route == "WARD" and is_ward_managed(request.unit):
         return ward_of(request.unit)

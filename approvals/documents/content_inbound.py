@@ -16,6 +16,7 @@ from approvals.documents.content_common import (
     table,
 )
 from approvals.documents.countries import country_name
+from workflow.models import timing_params
 
 VISITOR_COLUMNS = [
     "STT",
@@ -54,7 +55,6 @@ def _delegation(visit: Any) -> str:
 
 def approval_content(visit: Any, *, issuer: Issuer) -> dict[str, Any]:
     """Công văn to the host unit: the visit is approved, and what the host must do."""
-    from delegations.services.outbound_trip import timing_params
 
     report_days = timing_params()["report_days"]
     purpose = visit.purpose.strip().rstrip(".")

@@ -23,6 +23,9 @@ from approvals.documents.content_common import (
     table,
 )
 from approvals.documents.countries import country_list
+from delegations.models import FundingSource, PurposeCategory
+from org.models import PassportKind
+from workflow.models import timing_params
 
 MEMBER_COLUMNS = ["STT", "Họ và tên", "Ngày sinh", "Chức vụ, đơn vị", "Hộ chiếu", "Ghi chú"]
 MEMBER_WIDTHS = [10, 36, 22, 44, 30, 18]
@@ -50,7 +53,6 @@ def members(request: Any) -> list[Any]:
 
 def member_rows(request: Any) -> list[list[str]]:
     """The delegation list: the full passport numbers are for the agencies' documents only."""
-    from org.models import PassportKind
 
     rows = []
     for i, member in enumerate(members(request), start=1):
@@ -97,8 +99,6 @@ def _trip(request: Any) -> str:
 
 
 def _timing() -> dict[str, Any]:
-    from delegations.services.outbound_trip import timing_params
-
     return timing_params()
 
 
@@ -106,7 +106,6 @@ def decision_content(
     request: Any, *, issuer: Issuer, number_text: str, issued_on: datetime.date
 ) -> dict[str, Any]:
     """Quyết định cử đi (official) or cho phép (personal), with the delegation list as annex."""
-    from delegations.models import FundingSource, PurposeCategory
 
     official = request.kind == "official"
     who, group = _who(request)
@@ -197,7 +196,6 @@ def notice_content(
     request: Any, *, issuer: Issuer, decision: dict[str, Any] | None
 ) -> dict[str, Any]:
     """Công văn to Công an TP (PA08) and Sở Ngoại vụ: who goes where, when, with which passport."""
-    from delegations.models import FundingSource
 
     purpose = request.purpose.strip().rstrip(".")
     funding = _label(FundingSource.choices, request.funding_source).lower()

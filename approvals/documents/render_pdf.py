@@ -16,6 +16,7 @@ from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 
 # fontTools logs every subsetting step at INFO: noise in the worker's log, one line per glyph.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -177,8 +178,6 @@ def _table(pdf: OfficialPDF, block: dict[str, Any]) -> None:
 
 
 def _heading_style() -> Any:
-    from fpdf.fonts import FontFace
-
     return FontFace(family=FONT, emphasis="BOLD", size_pt=11)
 
 

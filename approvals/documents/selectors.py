@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 
 from approvals.models import Document
 from approvals.permissions import AnyUser
+from delegations.selectors import inbound_list_for_user, outbound_list_for_user
 
 
 def _request_visible(user: AnyUser, kind: str, request_id: int) -> bool:
-    from delegations.selectors import inbound_list_for_user, outbound_list_for_user
-
     if kind == "outbound":
         return outbound_list_for_user(user=user).filter(pk=request_id).exists()
     if kind == "inbound":

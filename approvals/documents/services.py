@@ -13,15 +13,19 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from celery import shared_task
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from approvals.audit import audit_record
 from approvals.documents import content_common, content_inbound, content_outbound
 from approvals.documents.registers import next_number
+from approvals.documents.render_docx import render_docx
+from approvals.documents.render_pdf import render_pdf
 from approvals.models import AgencyNotification, NoticeReason
 from approvals.models.documents import (
     KIND_SERIES,
@@ -30,6 +34,7 @@ from approvals.models.documents import (
     document_docx_path,
     document_pdf_path,
 )
+from delegations.models import InboundVisit, OutboundRequest
 
 FORMATS = {
     "pdf": "application/pdf",
@@ -112,8 +117,6 @@ def build_content(
 
 
 def _after_commit_render(document: Document) -> None:
-    from approvals.documents.tasks import render_document
-
     pk = document.pk
     transaction.on_commit(lambda: render_document.delay(pk))
 
@@ -229,7 +232,6 @@ def document_reissue(*, document: Document, actor: User, reason: str) -> Documen
 
 def request_of(document: Document) -> Any:
     """The outbound request or inbound visit a document belongs to."""
-    from delegations.models import InboundVisit, OutboundRequest
 
     model = OutboundRequest if document.request_kind == "outbound" else InboundVisit
     return model.objects.select_related("unit").get(pk=document.request_id)
@@ -243,8 +245,6 @@ def document_render(document: Document) -> Document:
     """Render and store the PDF and DOCX once; a second caller finds them and does nothing."""
     if document.rendered_at is not None:
         return document
-    from approvals.documents.render_docx import render_docx
-    from approvals.documents.render_pdf import render_pdf
 
     pdf_bytes = render_pdf(document.content, created=document.issued_at)
     docx_bytes = render_docx(document.content, created=document.issued_at)
@@ -297,7 +297,6 @@ def document_file(document: Document, fmt: str = "pdf") -> tuple[str, bytes, str
 
 def file_name(document: Document, fmt: str) -> str:
     """``quyet-dinh-12-QD-SGDDT.pdf``: ASCII, so every mail client and browser keeps it."""
-    from django.utils.text import slugify
 
     symbol = document.number_text.replace("Đ", "D").replace("đ", "d").replace("/", "-")
     version = f"-v{document.version}" if document.version > 1 else ""
@@ -364,3 +363,15 @@ def document_file_for_user(document: Any, fmt: str, user: Any) -> tuple[str, byt
         after={"format": fmt, "number": str(document), "shows_passport_numbers": True},
     )
     return result
+
+
+@shared_task(name="approvals.documents.render_document")
+def render_document(document_id: int) -> str:
+    """Celery: render the PDF and DOCX of an issued document after its transaction committed.
+
+    Thin: id in, :func:`document_render` does the work; a repeat finds them done.
+    """
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None:
+        return "missing"
+    return document_render(document).pdf_sha256

@@ -8,7 +8,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-
 class AuditChainHead(models.Model):
     """One row holding the last sequence number and hash; locked to append in order."""
 

@@ -1,6 +1,7 @@
 """Reminders before a task's due date and escalations after it, once per task and threshold.
 
-Run hourly by Celery beat (:func:`approvals.tasks.send_reminders`). A reminder goes
+Run hourly by Celery beat (:func:`workflow.tasks.send_reminders`, task name
+``approvals.tasks.send_reminders``). A reminder goes
 ``reminder_days_before`` working days before the due date to whoever must act (the owner, else
 the holders of the step's role); ``escalation_days_after`` working days after it, they are told
 the task is overdue and their superiors are asked to follow it up: the unit's head for steps at
@@ -30,25 +31,18 @@ from approvals.notices import (
     notify,
     request_path,
     role_holders,
-    step_title,
     task_path,
-    task_people,
     users_by_ids,
 )
 from org.calendar import WorkingCalendar, add_working_days, current_calendar
 from org.models import Role
+from workflow.models import timing_params
+from workflow.notify import task_people
+from workflow.selectors import task_rows
+from workflow.steps import step_title
 
 #: Steps at the level of the requesting unit: their escalation goes to the unit's head.
 UNIT_LEVEL_STEPS = frozenset({"review_by_unit_head", "resubmit_by_applicant", "submit_report"})
-
-
-def timing_params(on: datetime.date | None = None) -> dict[str, Any]:
-    """The rule set's "timing" parameters in force on the day."""
-    from workflow.models import ruleset_params_in_force
-    from workflow.rules.params import as_param_set
-
-    _version, params = ruleset_params_in_force(on or timezone.localdate())
-    return as_param_set(params).group("timing")
 
 
 def alert_due(
@@ -149,7 +143,6 @@ def _alert(task: Task, request: Any, kind: str, due: datetime.date) -> bool:
 
 def deadline_alerts_send(*, today: datetime.date | None = None, batch: int = 500) -> dict[str, int]:
     """Send the reminders and escalations due today; returns how many of each were sent."""
-    from workflow.selectors import task_rows
 
     today = today or timezone.localdate()
     timing = timing_params(today)

@@ -1,0 +1,79 @@
+"""System checks (``manage.py check``, run at every start and in the test suite) that keep the
+flows consistent with the rest of the product. Ids ``workflow.E00x``; see docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.apps import AppConfig
+from django.core.checks import CheckMessage, Error, register
+from viewflow.workflow import flow, lock
+
+from workflow.flows.extension import OutboundExtensionFlow
+from workflow.flows.inbound import InboundFlow
+from workflow.flows.outbound import OutboundFlow
+from workflow.steps import STEPS
+
+FLOWS: tuple[Any, ...] = (OutboundFlow, InboundFlow, OutboundExtensionFlow)
+
+
+def view_nodes(flow_class: Any) -> list[Any]:
+    return [node for node in flow_class.instance.nodes() if isinstance(node, flow.View)]
+
+
+def lock_errors(flows: Iterable[Any]) -> list[CheckMessage]:
+    """E001: without ``select_for_update_lock`` two approvers could both move one task."""
+    return [
+        Error(
+            f"{flow_class.__name__} has no row lock.",
+            hint="Set lock_impl = lock.select_for_update_lock on the flow class.",
+            obj=flow_class,
+            id="workflow.E001",
+        )
+        for flow_class in flows
+        if flow_class.lock_impl is not lock.select_for_update_lock
+    ]
+
+
+def owner_errors(flows: Iterable[Any]) -> list[CheckMessage]:
+    """E002: a human step nobody may take (no owner permission, no assignment) waits forever."""
+    return [
+        Error(
+            f"{flow_class.__name__}.{node.name} names neither a permission nor an owner.",
+            hint="Add .Permission(<codename>, obj=<unit>) or .Assign(<rule>) to the node.",
+            obj=flow_class,
+            id="workflow.E002",
+        )
+        for flow_class in flows
+        for node in view_nodes(flow_class)
+        if not node._owner_permission and not node._owner
+    ]
+
+
+def step_table_errors(flows: Sequence[Any]) -> list[CheckMessage]:
+    """E003: the step table (actions, titles) and the flows' human nodes must name the same steps."""
+    human = {node.name for flow_class in flows for node in view_nodes(flow_class)}
+    errors: list[CheckMessage] = [
+        Error(
+            f"Step {name!r} in workflow.steps.STEPS is not a human node of any flow.",
+            id="workflow.E003",
+        )
+        for name in sorted(set(STEPS) - human)
+    ]
+    errors += [
+        Error(
+            f"Human node {name!r} has no row in workflow.steps.STEPS (its actions are unknown).",
+            id="workflow.E003",
+        )
+        for name in sorted(human - set(STEPS))
+    ]
+    return errors
+
+
+@register()
+def flows_are_consistent(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    return lock_errors(FLOWS) + owner_errors(FLOWS) + step_table_errors(FLOWS)
