@@ -386,8 +386,3 @@ def party_managed(facts: OutboundFacts, ctx: Context) -> Outcome:
         + " managed by the City Party Standing Committee: the City decides.",
         Route.CITY,
     )
-
-
-# The remaining outbound rules (size, itinerary, passport, speech, relatives, freeze) are in
-# outbound_more.py to keep files short; importing it here keeps the registry order.
-from workflow.rules import outbound_more  # noqa: E402, F401

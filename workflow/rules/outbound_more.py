@@ -1,5 +1,6 @@
 """Outbound rules, continued: delegation size, itinerary, passports, speeches, relatives and
-freeze windows (DOMAIN.md §6). Imported by :mod:`workflow.rules.outbound`."""
+freeze windows (DOMAIN.md §6). Registered after :mod:`workflow.rules.outbound` (see
+:mod:`workflow.rules.pack`)."""
 
 from __future__ import annotations
 

@@ -66,7 +66,7 @@ def _clean_int(param: Param, value: Any) -> int:
         raise ParamError(f"Phải lớn hơn hoặc bằng {param.minimum}.")
     if param.maximum is not None and value > param.maximum:
         raise ParamError(f"Phải nhỏ hơn hoặc bằng {param.maximum}.")
-    return value
+    return int(value)
 
 
 def _clean_bool(param: Param, value: Any) -> bool:
