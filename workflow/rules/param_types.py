@@ -130,6 +130,18 @@ _CLEANERS: dict[ParamKind, Callable[[Param, Any], Any]] = {
 }
 
 
+def int_param(
+    name: str, default: int, help_vi: str, help_en: str, *, minimum: int = 0, maximum: int
+) -> Param:
+    """A whole number between ``minimum`` and ``maximum`` (days, months, caps, quotas)."""
+    return Param(name, ParamKind.INT, default, help_vi, help_en, minimum=minimum, maximum=maximum)
+
+
+def date_ranges_param(name: str, help_vi: str, help_en: str) -> Param:
+    """Administrator-declared periods, both ends inclusive; none by default."""
+    return Param(name, ParamKind.DATE_RANGES, [], help_vi, help_en)
+
+
 @dataclass(frozen=True)
 class ParamGroup:
     """The parameters of one rule, or a shared group such as ``timing`` or ``authority``."""
