@@ -47,6 +47,51 @@ from workflow.rules.timing import DEPARTMENT, MANAGING_WARD, OWN_UNIT, Step
 #: The org.models.Person flags that bar a member (OUT-BARRED), as the rule pack words them.
 RESTRICTION_FLAGS = tuple(RESTRICTIONS)
 
+#: Facts that are the stored field of the same name, copied as they are.
+OUTBOUND_AS_STORED = (
+    "kind",
+    "purpose_category",
+    "departure_date",
+    "return_date",
+    "inviter_name",
+    "inviter_is_enterprise",
+    "named_invitation",
+    "sponsored_by_enterprise",
+    "funding_source",
+    "tied_to_contract",
+    "presentation_abroad",
+    "presentation_text",
+    "head_appraisal",
+    "reference",
+)
+INBOUND_AS_STORED = (
+    "organisation",
+    "country",
+    "purpose_category",
+    "arrival_date",
+    "departure_date",
+    "involves_student_recruitment",
+    "involves_advertising",
+    "sponsor",
+    "enterprise_involved",
+    "is_conference",
+    "senior_guest_level",
+    "prime_minister_decides",
+    "reference",
+)
+VISITOR_AS_STORED = (
+    "full_name",
+    "nationality",
+    "passport_number",
+    "passport_expiry",
+    "title",
+)
+
+
+def _as_stored(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """The row's values of the named fields, as keyword arguments of the facts."""
+    return {name: getattr(row, name) for name in names}
+
 
 def unit_facts(unit: Unit) -> UnitFacts:
     """Who manages the unit: "ward", "department" or (for the department itself) "city"."""
@@ -135,24 +180,11 @@ def outbound_facts(request: Any, *, today: datetime.date | None = None) -> Outbo
     # Always one query, whether or not the caller's object has its unit cached.
     request_unit = Unit.objects.select_related("managing_authority").get(pk=request.unit_id)
     return OutboundFacts(
-        kind=request.kind,
-        purpose_category=request.purpose_category,
+        **_as_stored(request, OUTBOUND_AS_STORED),
         unit=unit_facts(request_unit),
-        departure_date=request.departure_date,
-        return_date=request.return_date,
         members=tuple(member_facts),
         itinerary=stops,
-        inviter_name=request.inviter_name,
-        inviter_is_enterprise=request.inviter_is_enterprise,
-        named_invitation=request.named_invitation,
-        sponsored_by_enterprise=request.sponsored_by_enterprise,
-        funding_source=request.funding_source,
-        tied_to_contract=request.tied_to_contract,
-        presentation_abroad=request.presentation_abroad,
-        presentation_text=request.presentation_text,
-        head_appraisal=request.head_appraisal,
         submitted_on=today,
-        reference=request.reference,
         applicant_is_unit_head=_created_by_unit_head(request, today)
         or any(m.is_unit_head and m.unit.code == request_unit.code for m in member_facts),
     )
@@ -166,34 +198,16 @@ def inbound_facts(visit: Any, *, today: datetime.date | None = None) -> InboundF
     """
     today = today or timezone.localdate()
     visitors = tuple(
-        VisitorFacts(
-            full_name=v.full_name,
-            nationality=v.nationality,
-            passport_number=v.passport_number,
-            passport_expiry=v.passport_expiry,
-            title=v.title,
-        )
+        VisitorFacts(**_as_stored(v, VISITOR_AS_STORED))
         for v in visit.visitors.order_by("order", "pk")
     )
     submitted_on = timezone.localtime(visit.submitted_at).date() if visit.submitted_at else today
     return InboundFacts(
+        **_as_stored(visit, INBOUND_AS_STORED),
         host_unit=unit_facts(visit.unit),
-        organisation=visit.organisation,
-        country=visit.country,
-        purpose_category=visit.purpose_category,
-        arrival_date=visit.arrival_date,
-        departure_date=visit.departure_date,
         visitors=visitors,
         purpose_text=visit.purpose,
-        involves_student_recruitment=visit.involves_student_recruitment,
-        involves_advertising=visit.involves_advertising,
-        sponsor=visit.sponsor,
-        enterprise_involved=visit.enterprise_involved,
-        is_conference=visit.is_conference,
-        senior_guest_level=visit.senior_guest_level,
-        prime_minister_decides=visit.prime_minister_decides,
         submitted_on=submitted_on,
-        reference=visit.reference,
         applicant_is_unit_head=_created_by_unit_head(visit, today),
     )
 
