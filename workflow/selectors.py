@@ -14,6 +14,8 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from approvals import permissions
+from workflow.models import ruleset_params_in_force
+from workflow.rules.params import as_param_set
 
 AnyUser = User | AnonymousUser
 
@@ -123,9 +125,6 @@ class TaskRow:
 
 def timing_params(on: datetime.date | None = None) -> dict[str, Any]:
     """The "timing" group of the rule set in force (step budgets, report days...)."""
-    from workflow.models import ruleset_params_in_force
-    from workflow.rules.params import as_param_set
-
     _version, params = ruleset_params_in_force(on or timezone.localdate())
     return as_param_set(params).group("timing")
 

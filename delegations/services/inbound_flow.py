@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 
 from approvals.audit import audit_record
 from approvals.models import NoticeReason
+from delegations.facts import evaluate
 from delegations.models import InboundStatus, InboundVisit
 from delegations.services.outbound import ensure_can_edit
 from delegations.services.outbound_flow import _locked, submit_locked
 from delegations.services.outbound_trip import _notify_agencies, timing_params
 from org.calendar import add_working_days, current_calendar
-from workflow.rules.engine import Evaluation, evaluate
+from workflow.rules.engine import Evaluation
 
 
 def inbound_preview(*, visit: InboundVisit, on: datetime.date | None = None) -> Evaluation:

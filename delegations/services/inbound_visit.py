@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from approvals.audit import audit_record
 from approvals.models import NoticeReason
+from delegations.facts import evaluate
 from delegations.models import InboundStatus, InboundVisit
 from delegations.models.common import UNDECIDED_STATUSES
 from delegations.services.errors import RulesBlocked, StateConflict, ValidationError
@@ -38,7 +39,6 @@ from delegations.services.outbound_trip import (
     outbound_submit_report,
     timing_params,
 )
-from workflow.rules.engine import evaluate
 
 #: After approval and before the visit is over: cancellable and amendable.
 LIVE_STATUSES = (InboundStatus.APPROVED, InboundStatus.VISITING)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from approvals.audit import audit_record
 from approvals.models import Decision, Justification, NoticeReason, RuleStamp
 from approvals.notifications import active_agencies, agency_notifications_queue
+from delegations.facts import evaluate
 from delegations.models import OutboundRequest, ReferenceCounter, RequestStatus
 from delegations.models.common import UNDECIDED_STATUSES, DelegationRequest
 from delegations.services.errors import (
@@ -29,7 +30,7 @@ from delegations.services.errors import (
 from delegations.services.outbound import ensure_can_edit
 from org.calendar import add_working_days, current_calendar
 from org.models import Role, Unit
-from workflow.rules.engine import Evaluation, evaluate
+from workflow.rules.engine import Evaluation
 from workflow.rules.params import as_param_set
 
 KIND = "outbound"

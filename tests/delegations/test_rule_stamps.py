@@ -7,12 +7,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from approvals.models import RuleStamp
+from delegations.facts import evaluate
 from delegations.services.outbound_flow import outbound_submit
 from org.calendar import add_working_days
 from tests.delegations.outbound_helpers import draft
 from tests.factories import PassportFactory, make_staff
 from workflow.models import RuleSetVersion
-from workflow.rules.engine import evaluate
 from workflow.rules.params import ParamSet
 from workflow.rules.registry import Check
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from workflow.rules.docs import render_rules_doc
-from workflow.rules.registry import all_rules
+from workflow.rules.pack import all_rules
 
 DOC = Path(settings.BASE_DIR) / "docs" / "rules.md"
 

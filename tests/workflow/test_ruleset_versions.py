@@ -8,13 +8,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from delegations.facts import evaluate
 from tests.workflow.rules.builders import member, outbound
 from workflow.models import (
     RuleSetVersion,
     RuleSetVersionImmutableError,
     ruleset_params_in_force,
 )
-from workflow.rules.engine import evaluate
 from workflow.rules.params import ParamErrors, ParamSet
 from workflow.rules.registry import Route
 

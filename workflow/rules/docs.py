@@ -6,8 +6,9 @@ import json
 from typing import Any
 
 from workflow.rules.authority import COLUMNS, STEP_ROUTES
+from workflow.rules.pack import all_rules, param_groups
 from workflow.rules.param_types import Param, ParamGroup
-from workflow.rules.registry import INBOUND, OUTBOUND, Rule, all_rules, param_groups
+from workflow.rules.registry import INBOUND, OUTBOUND, Rule
 from workflow.rules.timing import STEP_KINDS
 
 SEVERITIES = {

@@ -1,15 +1,15 @@
 """Evaluation: every rule over a request's facts, the route, and the human steps with due dates.
 
 :func:`evaluate_outbound` and :func:`evaluate_inbound` are pure: facts, parameters, a date and a
-working calendar in, an :class:`Evaluation` out. :func:`evaluate` is the convenience used by
-the application: it reads the rule-set version in force and the calendar from the database.
+working calendar in, an :class:`Evaluation` out. The application's convenience that reads the
+facts, the rule-set version in force and the calendar from the database is
+:func:`delegations.facts.evaluate`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from org.calendar import WorkingCalendar
 from workflow.rules.authority import route_for_inbound, route_for_outbound, steps_key
 from workflow.rules.facts import InboundFacts, OutboundFacts
+from workflow.rules.pack import all_rules
 from workflow.rules.params import ParamSet, as_param_set
 from workflow.rules.registry import (
     INBOUND,
@@ -26,7 +27,6 @@ from workflow.rules.registry import (
     Route,
     Rule,
     Severity,
-    all_rules,
 )
 from workflow.rules.timing import Step, schedule
 
@@ -214,36 +214,3 @@ def evaluate_inbound(
         INBOUND, facts, base, facts.host_unit.managed_by, params=param_set, on=on,
         calendar=calendar,
     )  # fmt: skip
-
-
-def evaluate(
-    request_or_facts: Any,
-    on: datetime.date | None = None,
-    *,
-    params: Params = None,
-    calendar: WorkingCalendar | None = None,
-) -> Evaluation:
-    """Evaluate a request (through ``workflow.rules.adapters.facts_for``) or its facts.
-
-    Reads the database but writes nothing: without ``params`` it uses the rule-set version in
-    force on ``on`` (default: today) and records its id; without ``calendar``, the working
-    calendar with the administrators' changes.
-    """
-    from django.utils import timezone
-
-    from org.calendar import current_calendar
-    from workflow.models import ruleset_params_in_force
-
-    day = on or timezone.localdate()
-    facts = request_or_facts
-    if not isinstance(facts, OutboundFacts | InboundFacts):
-        adapters = importlib.import_module("workflow.rules.adapters")
-        facts = adapters.facts_for(request_or_facts, on=day)
-    version_id = None
-    if params is None:
-        version, params = ruleset_params_in_force(day)
-        version_id = version.pk if version else None
-    calendar = calendar or current_calendar()
-    evaluator = evaluate_outbound if isinstance(facts, OutboundFacts) else evaluate_inbound
-    result = evaluator(facts, params=params, on=day, calendar=calendar)
-    return dataclasses.replace(result, ruleset_version=version_id)

@@ -1,6 +1,6 @@
 """What the rule pack knows about a request: plain, immutable data.
 
-The rules never touch the database. :mod:`workflow.rules.adapters` builds these facts from a
+The rules never touch the database. :mod:`delegations.facts` builds these facts from a
 stored request (history counts included, in a bounded number of queries); tests build them
 directly.
 """

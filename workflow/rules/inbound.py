@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from org.calendar import working_days_between
-from workflow.rules.dates import first_containing, first_overlapping
+from workflow.rules.dates import first_overlapping
 from workflow.rules.facts import InboundFacts
-from workflow.rules.param_types import Param, ParamKind
+from workflow.rules.param_types import date_ranges_param, int_param
 from workflow.rules.registry import (
     INBOUND,
     Confidence,
@@ -17,7 +17,8 @@ from workflow.rules.registry import (
     passed,
     rule,
 )
-from workflow.rules.texts import join_en, join_vi
+from workflow.rules.texts import failed_listing, join_en, join_vi
+from workflow.rules.windows import freeze_outcome
 
 SGD_LETTERS = "Các văn bản của Sở GDĐT TP.HCM về việc tiếp khách nước ngoài"
 
@@ -35,8 +36,8 @@ def is_conference(facts: InboundFacts) -> bool:
     severity=Severity.BLOCK,
     applies_to=INBOUND,
     params=(
-        Param(
-            "calendar", ParamKind.DATE_RANGES, [],
+        date_ranges_param(
+            "calendar",
             "Lịch thi, ngày nghỉ, nghỉ hè không đón khách (tính cả ngày đầu và ngày cuối)",
             "Exams, holidays and summer break (both ends inclusive)",
         ),
@@ -113,15 +114,13 @@ def sponsor(facts: InboundFacts, ctx: Context) -> Outcome:
     severity=Severity.BLOCK,
     applies_to=INBOUND,
     params=(
-        Param(
-            "days", ParamKind.INT, 30,
-            "Số ngày (ngày lịch) tối thiểu trước khi khai mạc",
-            "Calendar days before the opening", minimum=0, maximum=365,
+        int_param(
+            "days", 30, "Số ngày (ngày lịch) tối thiểu trước khi khai mạc",
+            "Calendar days before the opening", maximum=365,
         ),
-        Param(
-            "days_prime_minister", ParamKind.INT, 40,
-            "Số ngày tối thiểu khi thuộc thẩm quyền Thủ tướng Chính phủ",
-            "Calendar days when the Prime Minister decides", minimum=0, maximum=365,
+        int_param(
+            "days_prime_minister", 40, "Số ngày tối thiểu khi thuộc thẩm quyền Thủ tướng Chính phủ",
+            "Calendar days when the Prime Minister decides", maximum=365,
         ),
     ),
 )  # fmt: skip
@@ -200,27 +199,18 @@ def visitor_data(facts: InboundFacts, ctx: Context) -> Outcome:
         return failed("Chưa có danh sách khách.", "No visitor is listed.")
     problems_vi, problems_en = [], []
     for v in facts.visitors:
-        missing_vi = [
-            label
-            for label, value in (
-                ("số hộ chiếu", v.passport_number),
-                ("quốc tịch", v.nationality),
-                ("ngày hết hạn hộ chiếu", v.passport_expiry),
+        missing = [
+            (vi, en)
+            for value, vi, en in (
+                (v.passport_number, "số hộ chiếu", "passport number"),
+                (v.nationality, "quốc tịch", "nationality"),
+                (v.passport_expiry, "ngày hết hạn hộ chiếu", "passport expiry"),
             )
             if not value
         ]
-        if missing_vi:
-            missing_en = [
-                label
-                for label, value in (
-                    ("passport number", v.passport_number),
-                    ("nationality", v.nationality),
-                    ("passport expiry", v.passport_expiry),
-                )
-                if not value
-            ]
-            problems_vi.append(f"{v.full_name}: thiếu {', '.join(missing_vi)}")
-            problems_en.append(f"{v.full_name}: missing {', '.join(missing_en)}")
+        if missing:
+            problems_vi.append(f"{v.full_name}: thiếu {', '.join(vi for vi, _en in missing)}")
+            problems_en.append(f"{v.full_name}: missing {', '.join(en for _vi, en in missing)}")
         elif v.passport_expiry is not None and v.passport_expiry < facts.departure_date:
             expiry = f"{v.passport_expiry:%d/%m/%Y}"
             problems_vi.append(f"{v.full_name}: hộ chiếu hết hạn ngày {expiry}, trước khi về")
@@ -230,7 +220,7 @@ def visitor_data(facts: InboundFacts, ctx: Context) -> Outcome:
             f"Thông tin của {len(facts.visitors)} khách đầy đủ, hộ chiếu còn hạn.",
             f"All {len(facts.visitors)} visitors' data are complete and passports valid.",
         )
-    return failed(join_vi(problems_vi) + ".", join_en(problems_en) + ".")
+    return failed_listing(problems_vi, problems_en)
 
 
 @rule(
@@ -242,23 +232,15 @@ def visitor_data(facts: InboundFacts, ctx: Context) -> Outcome:
     severity=Severity.BLOCK,
     applies_to=INBOUND,
     params=(
-        Param(
-            "windows", ParamKind.DATE_RANGES, [],
-            "Các thời gian tạm dừng đón đoàn vào (tính cả ngày đầu và ngày cuối)",
+        date_ranges_param(
+            "windows", "Các thời gian tạm dừng đón đoàn vào (tính cả ngày đầu và ngày cuối)",
             "Freeze windows for inbound visits (both ends inclusive)",
         ),
     ),
 )  # fmt: skip
 def freeze(facts: InboundFacts, ctx: Context) -> Outcome:
     """Block an arrival inside an administrator-declared inbound freeze window."""
-    window = first_containing(ctx.params["windows"], facts.arrival_date)
-    arrival = f"{facts.arrival_date:%d/%m/%Y}"
-    if window is None:
-        return passed(
-            f"Ngày đoàn vào {arrival} không nằm trong thời gian tạm dừng.",
-            f"Arrival on {arrival} is outside every freeze window.",
-        )
-    return failed(
-        f"Ngày đoàn vào {arrival} nằm trong thời gian tạm dừng đón khách: {window.display()}.",
-        f"Arrival on {arrival} falls inside a freeze window: {window.display()}.",
-    )
+    return freeze_outcome(
+        ctx.params["windows"], facts.arrival_date,
+        day_vi="Ngày đoàn vào", day_en="Arrival on", halted_vi="đón khách",
+    )  # fmt: skip

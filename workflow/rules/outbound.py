@@ -9,7 +9,7 @@ from __future__ import annotations
 from org.calendar import working_days_between
 from workflow.rules.dates import add_months
 from workflow.rules.facts import MemberFacts, OutboundFacts
-from workflow.rules.param_types import Param, ParamKind
+from workflow.rules.param_types import Param, ParamKind, int_param
 from workflow.rules.registry import (
     OUTBOUND,
     Confidence,
@@ -21,7 +21,7 @@ from workflow.rules.registry import (
     passed,
     rule,
 )
-from workflow.rules.texts import RESTRICTIONS, join_en, join_vi, who_en, who_vi
+from workflow.rules.texts import RESTRICTIONS, failed_listing, join_en, join_vi, who_en, who_vi
 
 B2184 = "Quy định 2184-QĐ/TU của Thành ủy TP.HCM"
 DIRECTIVE_2025 = "Chỉ đạo của UBND TP.HCM ngày 22/9/2025"
@@ -45,9 +45,9 @@ def barred(facts: OutboundFacts, ctx: Context) -> Outcome:
             "Không thành viên nào thuộc diện chưa được xuất cảnh.",
             "No member is barred from travelling.",
         )
-    return failed(
-        join_vi(f"{who_vi(m)} {vi}" for m, (vi, _en) in found) + ".",
-        join_en(f"{who_en(m)} is {en}" for m, (_vi, en) in found) + ".",
+    return failed_listing(
+        (f"{who_vi(m)} {vi}" for m, (vi, _en) in found),
+        (f"{who_en(m)} is {en}" for m, (_vi, en) in found),
     )
 
 
@@ -166,10 +166,9 @@ def key_leaders(facts: OutboundFacts, ctx: Context) -> Outcome:
     kinds=("official",),
     raises_route=True,
     params=(
-        Param(
-            "quota", ParamKind.INT, 2,
-            "Số chuyến công tác nước ngoài tối đa của một người trong năm dương lịch",
-            "Official trips per person per calendar year", minimum=0, maximum=50,
+        int_param(
+            "quota", 2, "Số chuyến công tác nước ngoài tối đa của một người trong năm dương lịch",
+            "Official trips per person per calendar year", maximum=50,
         ),
     ),
 )  # fmt: skip
@@ -260,7 +259,7 @@ def open_duties(facts: OutboundFacts, ctx: Context) -> Outcome:
             "Không thành viên nào còn nợ báo cáo hay hộ chiếu.",
             "No member owes a report or a passport.",
         )
-    return failed(join_vi(problems_vi) + ".", join_en(problems_en) + ".")
+    return failed_listing(problems_vi, problems_en)
 
 
 @rule(
@@ -272,10 +271,9 @@ def open_duties(facts: OutboundFacts, ctx: Context) -> Outcome:
     severity=Severity.JUSTIFY,
     applies_to=OUTBOUND,
     params=(
-        Param(
-            "working_days", ParamKind.INT, 15,
-            "Số ngày làm việc tối thiểu từ ngày nộp đến ngày xuất cảnh",
-            "Minimum working days between submission and departure", minimum=0, maximum=120,
+        int_param(
+            "working_days", 15, "Số ngày làm việc tối thiểu từ ngày nộp đến ngày xuất cảnh",
+            "Minimum working days between submission and departure", maximum=120,
         ),
     ),
 )  # fmt: skip
@@ -308,8 +306,8 @@ def lead_time(facts: OutboundFacts, ctx: Context) -> Outcome:
     applies_to=OUTBOUND,
     kinds=("personal",),
     params=(
-        Param(
-            "months", ParamKind.INT, 3,
+        int_param(
+            "months", 3,
             "Số tháng (tháng dương lịch) từ đó chuyến đi việc riêng do UBND Thành phố quyết định",
             "Calendar months from which a personal trip goes to the City", minimum=1, maximum=60,
         ),
@@ -386,8 +384,3 @@ def party_managed(facts: OutboundFacts, ctx: Context) -> Outcome:
         + " managed by the City Party Standing Committee: the City decides.",
         Route.CITY,
     )
-
-
-# The remaining outbound rules (size, itinerary, passport, speech, relatives, freeze) are in
-# outbound_more.py to keep files short; importing it here keeps the registry order.
-from workflow.rules import outbound_more  # noqa: E402, F401

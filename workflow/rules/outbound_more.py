@@ -1,11 +1,12 @@
 """Outbound rules, continued: delegation size, itinerary, passports, speeches, relatives and
-freeze windows (DOMAIN.md §6). Imported by :mod:`workflow.rules.outbound`."""
+freeze windows (DOMAIN.md §6). Registered after :mod:`workflow.rules.outbound` (see
+:mod:`workflow.rules.pack`)."""
 
 from __future__ import annotations
 
-from workflow.rules.dates import add_months, first_containing
+from workflow.rules.dates import add_months
 from workflow.rules.facts import MemberFacts, OutboundFacts
-from workflow.rules.param_types import Param, ParamKind
+from workflow.rules.param_types import Param, date_ranges_param, int_param
 from workflow.rules.registry import (
     OUTBOUND,
     Confidence,
@@ -16,13 +17,14 @@ from workflow.rules.registry import (
     passed,
     rule,
 )
-from workflow.rules.texts import join_en, join_vi, who_en, who_vi
+from workflow.rules.texts import failed_listing, join_en, join_vi, who_en, who_vi
+from workflow.rules.windows import freeze_outcome
 
 STAND_IN = "Quy định của TP Đà Nẵng (2025), dùng tạm khi chưa có văn bản của TP.HCM"
 
 
 def _cap(name: str, default: int, help_vi: str, help_en: str) -> Param:
-    return Param(name, ParamKind.INT, default, help_vi, help_en, minimum=1, maximum=200)
+    return int_param(name, default, help_vi, help_en, minimum=1, maximum=200)
 
 
 def _head(facts: OutboundFacts) -> MemberFacts | None:
@@ -94,9 +96,9 @@ def days_per_country(facts: OutboundFacts, ctx: Context) -> Outcome:
             over.append((country, total, cap))
     if not over:
         return passed("Số ngày ở mỗi nước không vượt mức.", "No country exceeds the cap on days.")
-    return failed(
-        join_vi(f"{c}: {total} ngày (tối đa {cap})" for c, total, cap in over) + ".",
-        join_en(f"{c}: {total} days (cap {cap})" for c, total, cap in over) + ".",
+    return failed_listing(
+        (f"{c}: {total} ngày (tối đa {cap})" for c, total, cap in over),
+        (f"{c}: {total} days (cap {cap})" for c, total, cap in over),
     )
 
 
@@ -134,10 +136,9 @@ def countries(facts: OutboundFacts, ctx: Context) -> Outcome:
     severity=Severity.WARN,
     applies_to=OUTBOUND,
     params=(
-        Param(
-            "months", ParamKind.INT, 6,
-            "Hộ chiếu phải còn hạn ít nhất bấy nhiêu tháng sau ngày về",
-            "Months of validity required after return", minimum=0, maximum=36,
+        int_param(
+            "months", 6, "Hộ chiếu phải còn hạn ít nhất bấy nhiêu tháng sau ngày về",
+            "Months of validity required after return", maximum=36,
         ),
     ),
 )  # fmt: skip
@@ -165,7 +166,7 @@ def passport(facts: OutboundFacts, ctx: Context) -> Outcome:
             f"Hộ chiếu của mọi thành viên còn hạn ít nhất {months} tháng sau ngày về.",
             f"Every passport is valid at least {months} months after return.",
         )
-    return failed(join_vi(problems_vi) + ".", join_en(problems_en) + ".")
+    return failed_listing(problems_vi, problems_en)
 
 
 @rule(
@@ -236,23 +237,15 @@ def relatives(facts: OutboundFacts, ctx: Context) -> Outcome:
     severity=Severity.BLOCK,
     applies_to=OUTBOUND,
     params=(
-        Param(
-            "windows", ParamKind.DATE_RANGES, [],
-            "Các thời gian tạm dừng cử đoàn ra (tính cả ngày đầu và ngày cuối)",
+        date_ranges_param(
+            "windows", "Các thời gian tạm dừng cử đoàn ra (tính cả ngày đầu và ngày cuối)",
             "Freeze windows for outbound trips (both ends inclusive)",
         ),
     ),
 )  # fmt: skip
 def freeze(facts: OutboundFacts, ctx: Context) -> Outcome:
     """Block a departure inside an administrator-declared freeze window (last day included)."""
-    window = first_containing(ctx.params["windows"], facts.departure_date)
-    departure = f"{facts.departure_date:%d/%m/%Y}"
-    if window is None:
-        return passed(
-            f"Ngày xuất cảnh {departure} không nằm trong thời gian tạm dừng.",
-            f"Departure on {departure} is outside every freeze window.",
-        )
-    return failed(
-        f"Ngày xuất cảnh {departure} nằm trong thời gian tạm dừng cử đoàn ra: {window.display()}.",
-        f"Departure on {departure} falls inside a freeze window: {window.display()}.",
-    )
+    return freeze_outcome(
+        ctx.params["windows"], facts.departure_date,
+        day_vi="Ngày xuất cảnh", day_en="Departure on", halted_vi="cử đoàn ra",
+    )  # fmt: skip

@@ -66,7 +66,7 @@ def _clean_int(param: Param, value: Any) -> int:
         raise ParamError(f"Phải lớn hơn hoặc bằng {param.minimum}.")
     if param.maximum is not None and value > param.maximum:
         raise ParamError(f"Phải nhỏ hơn hoặc bằng {param.maximum}.")
-    return value
+    return int(value)
 
 
 def _clean_bool(param: Param, value: Any) -> bool:
@@ -128,6 +128,18 @@ _CLEANERS: dict[ParamKind, Callable[[Param, Any], Any]] = {
     ParamKind.STR_LIST: _clean_str_list,
     ParamKind.MAPPING: _clean_mapping,
 }
+
+
+def int_param(
+    name: str, default: int, help_vi: str, help_en: str, *, minimum: int = 0, maximum: int
+) -> Param:
+    """A whole number between ``minimum`` and ``maximum`` (days, months, caps, quotas)."""
+    return Param(name, ParamKind.INT, default, help_vi, help_en, minimum=minimum, maximum=maximum)
+
+
+def date_ranges_param(name: str, help_vi: str, help_en: str) -> Param:
+    """Administrator-declared periods, both ends inclusive; none by default."""
+    return Param(name, ParamKind.DATE_RANGES, [], help_vi, help_en)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from workflow.rules.pack import param_groups
 from workflow.rules.param_types import ParamError
-from workflow.rules.registry import param_groups
 
 JsonParams = dict[str, dict[str, Any]]
 

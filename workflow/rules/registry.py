@@ -191,7 +191,11 @@ class Check:
 
 @dataclass
 class Registry:
-    """Rules by id in registration order, plus the shared parameter groups."""
+    """Rules by id in registration order, plus the shared parameter groups.
+
+    Holds only what has been imported so far: :mod:`workflow.rules.pack` imports every rule
+    module, and callers read the rules through it.
+    """
 
     rules: dict[str, Rule] = field(default_factory=dict)
     shared_groups: dict[str, ParamGroup] = field(default_factory=dict)
@@ -205,6 +209,16 @@ class Registry:
         if group.key in self.rules or group.key in self.shared_groups:
             raise ValueError(f"parameter group {group.key} is registered twice")
         self.shared_groups[group.key] = group
+
+    def all_rules(self, applies_to: str | None = None) -> list[Rule]:
+        """Every rule in registry order, optionally only outbound or inbound ones."""
+        return [r for r in self.rules.values() if applies_to in (None, r.applies_to)]
+
+    def param_groups(self) -> dict[str, ParamGroup]:
+        """Every parameter group: one per rule (even without parameters), then the shared ones."""
+        groups = {r.id: r.group for r in self.rules.values()}
+        groups.update(self.shared_groups)
+        return groups
 
 
 REGISTRY = Registry()
@@ -248,28 +262,3 @@ def rule(
         return function
 
     return register
-
-
-def _load() -> Registry:
-    # Importing the modules registers their rules and groups; the imports are here, not at the
-    # top, because those modules import this one for the decorator.
-    from workflow.rules import authority, inbound, outbound, timing  # noqa: F401
-
-    return REGISTRY
-
-
-def all_rules(applies_to: str | None = None) -> list[Rule]:
-    """Every registered rule in registry order, optionally only outbound or inbound ones."""
-    return [r for r in _load().rules.values() if applies_to in (None, r.applies_to)]
-
-
-def get_rule(rule_id: str) -> Rule:
-    return _load().rules[rule_id]
-
-
-def param_groups() -> dict[str, ParamGroup]:
-    """Every parameter group: one per rule (even without parameters), then the shared ones."""
-    registry = _load()
-    groups = {r.id: r.group for r in registry.rules.values()}
-    groups.update(registry.shared_groups)
-    return groups

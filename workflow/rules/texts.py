@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from workflow.rules.facts import MemberFacts
+from workflow.rules.registry import Outcome, failed
 
 #: Person restriction flags (org.models.Person) → (Vietnamese, English) wording.
 RESTRICTIONS: dict[str, tuple[str, str]] = {
@@ -42,3 +43,8 @@ def join_vi(parts: Iterable[str]) -> str:
 
 def join_en(parts: Iterable[str]) -> str:
     return "; ".join(parts)
+
+
+def failed_listing(problems_vi: Iterable[str], problems_en: Iterable[str]) -> Outcome:
+    """Failed, naming every problem: joined with "; " and ending with a full stop."""
+    return failed(join_vi(problems_vi) + ".", join_en(problems_en) + ".")

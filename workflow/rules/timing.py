@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from org.calendar import WorkingCalendar, add_working_days
-from workflow.rules.param_types import Param, ParamGroup, ParamKind
+from workflow.rules.param_types import Param, ParamGroup, int_param
 from workflow.rules.registry import REGISTRY
 
 OWN_UNIT = "own_unit"
@@ -22,7 +22,7 @@ DEPARTMENT = "department"
 
 
 def _days(name: str, default: int, help_vi: str, help_en: str) -> Param:
-    return Param(name, ParamKind.INT, default, help_vi, help_en, minimum=0, maximum=365)
+    return int_param(name, default, help_vi, help_en, maximum=365)
 
 
 REGISTRY.add_group(

@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 
+from delegations.facts import resolve_approvers
 from org.models import ActingAssignment, Role, RoleAssignment
 from tests.factories import make_staff
 from tests.workflow.rules.builders import WARD_SCHOOL, outbound, personal, ward_teacher
 from tests.workflow.rules.helpers import run
-from workflow.rules.approvers import resolve_approvers
 
 D = dt.date
 ON = D(2027, 3, 1)

@@ -10,8 +10,9 @@ from tests.workflow.rules.builders import inbound, member, outbound
 from tests.workflow.rules.helpers import run
 from workflow.rules.dates import add_months
 from workflow.rules.engine import Evaluation
+from workflow.rules.pack import all_rules
 from workflow.rules.params import ParamErrors, ParamSet, validate_params
-from workflow.rules.registry import Check, all_rules
+from workflow.rules.registry import Check
 
 D = dt.date
 
