@@ -19,6 +19,7 @@ from tests.delegations.inbound_helpers import (
     visit,
     visitor,
 )
+from tests.flows import submitted
 from workflow.models import RuleSetVersion
 
 pytestmark = pytest.mark.django_db
@@ -361,10 +362,7 @@ def test_visitor_sheet_upload_replaces_the_draft_roster(org, clerk_a):
 def test_visit_waits_in_the_unit_heads_queue_under_the_inbound_kind(
     org, clerk_a, head_a, teacher_a
 ):
-    from delegations.services.outbound_flow import outbound_submit
-    from tests.delegations.outbound_helpers import draft
-
-    outbound_submit(actor=teacher_a.user, request=draft(teacher_a))
+    submitted(teacher_a)
     vid = create(login(clerk_a))["id"]
     submit(login(clerk_a), vid)
     rows = login(head_a).get("/api/v1/tasks/?scope=queue&kind=inbound").json()["results"]

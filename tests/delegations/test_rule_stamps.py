@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from approvals.models import RuleStamp
 from delegations.services.outbound_flow import outbound_submit
 from org.calendar import add_working_days
-from tests.delegations.outbound_helpers import draft
 from tests.factories import PassportFactory, make_staff
+from tests.flows import draft
 from workflow.models import RuleSetVersion
 from workflow.rules.engine import evaluate
 from workflow.rules.params import ParamSet
