@@ -9,6 +9,9 @@ from typing import Any
 
 from django.test import Client
 
+from org.models import Person
+from tests.conftest import login
+
 ROOTS = {"outbound": "/api/v1/outbound/", "inbound": "/api/v1/inbound/"}
 
 
@@ -35,3 +38,10 @@ def complete(
     """Complete the one open human step of the request as the client's user."""
     task = open_task(client, rid, kind)
     return post(client, f"/api/v1/tasks/{task['id']}/complete/", {"action": action, **fields})
+
+
+def approve_all(rid: int, *people: Person, kind: str = "outbound") -> None:
+    """Each person, logged in, approves the request's open step in turn."""
+    for person in people:
+        response = complete(login(person), rid, kind=kind)
+        assert response.status_code == 200, response.json()

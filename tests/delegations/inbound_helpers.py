@@ -11,6 +11,7 @@ from delegations.services.inbound import InboundInput, VisitorInput
 from org.calendar import add_working_days
 from tests import api_helpers
 from tests.api_helpers import post
+from workflow.models import RuleSetVersion
 
 
 def far_arrival(days: int = 40) -> datetime.date:
@@ -82,6 +83,18 @@ def create(client, **kwargs: object) -> dict:
     response = post(client, "/api/v1/inbound/", payload(**kwargs))
     assert response.status_code == 201, response.json()
     return response.json()
+
+
+def exam_day(day: datetime.date, label: str = "Kỳ thi tốt nghiệp THPT") -> RuleSetVersion:
+    """A rule set, in force from today, with ``day`` in the exam calendar (IN-BLACKOUT)."""
+    return RuleSetVersion.objects.create(
+        effective_from=datetime.date.today(),
+        params={
+            "IN-BLACKOUT": {
+                "calendar": [{"start": day.isoformat(), "end": day.isoformat(), "label": label}]
+            }
+        },
+    )
 
 
 # The API walk of ``tests/api_helpers.py`` on the inbound resource.

@@ -7,11 +7,13 @@ import pytest
 from approvals.models import AgencyNotification
 from delegations.services.inbound_visit import inbound_advance_by_dates
 from org.calendar import add_working_days, current_calendar
+from tests.api_helpers import approve_all
 from tests.conftest import login
 from tests.delegations.inbound_helpers import (
     complete,
     create,
     detail,
+    exam_day,
     far_arrival,
     open_human_task,
     payload,
@@ -20,19 +22,12 @@ from tests.delegations.inbound_helpers import (
     visitor,
 )
 from tests.flows import submitted
-from workflow.models import RuleSetVersion
 
 pytestmark = pytest.mark.django_db
 
 
 def submit(client, visit_id, **body):
     return post(client, f"/api/v1/inbound/{visit_id}/submit/", body)
-
-
-def approve_dept(visit_id, head, reviewer, director):
-    for person in (head, reviewer, director):
-        response = complete(login(person), visit_id)
-        assert response.status_code == 200, response.json()
 
 
 def notices(visit_id, reason):
@@ -54,7 +49,7 @@ def test_clerk_files_a_visit_numbered_on_submission_and_approved_by_the_director
     assert response.status_code == 200, response.json()
     assert response.json()["reference"].endswith("/0001")
     assert response.json()["route"] == "DEPT"
-    approve_dept(created["id"], head_a, dept_reviewer, director)
+    approve_all(created["id"], head_a, dept_reviewer, director, kind="inbound")
 
     body = detail(client, created["id"])
     assert body["status"] == "approved"
@@ -184,7 +179,7 @@ def test_cancel_after_approval_tells_the_police_and_foreign_affairs(
     client = login(clerk_a)
     vid = create(client)["id"]
     submit(client, vid)
-    approve_dept(vid, head_a, dept_reviewer, director)
+    approve_all(vid, head_a, dept_reviewer, director, kind="inbound")
     assert post(client, f"/api/v1/inbound/{vid}/cancel/", {"reason": ""}).status_code == 400
     response = post(client, f"/api/v1/inbound/{vid}/cancel/", {"reason": "Đoàn khách hủy chuyến"})
     assert response.status_code == 200, response.json()
@@ -198,7 +193,7 @@ def test_visit_life_residence_amendment_and_report_returned_once_then_accepted(
     client = login(clerk_a)
     vid = create(client)["id"]
     submit(client, vid)
-    approve_dept(vid, head_a, dept_reviewer, director)
+    approve_all(vid, head_a, dept_reviewer, director, kind="inbound")
 
     response = post(client, f"/api/v1/inbound/{vid}/residence-declared/", {"note": "Khách sạn Rex"})
     assert response.status_code == 200, response.json()
@@ -251,7 +246,7 @@ def test_amendment_with_an_expiring_passport_is_refused_and_changes_nothing(
     client = login(clerk_a)
     vid = create(client)["id"]
     submit(client, vid)
-    approve_dept(vid, head_a, dept_reviewer, director)
+    approve_all(vid, head_a, dept_reviewer, director, kind="inbound")
     arrival = visit(vid).arrival_date
     response = post(
         client,
@@ -266,13 +261,7 @@ def test_amendment_with_an_expiring_passport_is_refused_and_changes_nothing(
 
 def test_visit_on_an_exam_day_is_blocked(org, clerk_a):
     arrival = far_arrival()
-    RuleSetVersion.objects.create(
-        effective_from=datetime.date.today(),
-        params={"IN-BLACKOUT": {"calendar": [
-            {"start": arrival.isoformat(), "end": arrival.isoformat(),
-             "label": "Kỳ thi tốt nghiệp THPT"},
-        ]}},
-    )  # fmt: skip
+    exam_day(arrival)
     client = login(clerk_a)
     vid = create(client, arrival=arrival)["id"]
     response = submit(client, vid)

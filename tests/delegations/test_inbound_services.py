@@ -20,7 +20,7 @@ from delegations.services.inbound_visit import (
     inbound_confirm_residence,
 )
 from org.calendar import add_working_days
-from tests.delegations.inbound_helpers import far_arrival, visit_input
+from tests.delegations.inbound_helpers import exam_day, far_arrival, visit_input
 from tests.flows import approve_all, draft_visit, open_task, submit, submitted
 from workflow.models import RuleSetVersion
 
@@ -124,11 +124,7 @@ def test_amending_the_dates_before_arrival_into_an_exam_day_is_refused(
     submit(visit, clerk_a)
     approve_all(visit, head_a, dept_reviewer, director)
     exam = visit.departure_date + datetime.timedelta(days=2)
-    RuleSetVersion.objects.create(
-        effective_from=datetime.date.today(),
-        params={"IN-BLACKOUT": {"calendar": [{"start": exam.isoformat(), "end": exam.isoformat(),
-                                              "label": "Kỳ thi học kỳ"}]}},
-    )  # fmt: skip
+    exam_day(exam, "Kỳ thi học kỳ")
     with pytest.raises(RulesBlocked) as blocked:
         inbound_amend(actor=clerk_a.user, visit=visit, reason="Kéo dài", departure_date=exam)
     assert blocked.value.checks[0]["rule"] == "IN-BLACKOUT"
