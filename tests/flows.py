@@ -47,9 +47,11 @@ def draft_visit(actor: Person, **kwargs: Any) -> InboundVisit:
 
 def submit(request: Model, actor: Person) -> Any:
     """Submit the outbound request or inbound visit as ``actor``; returns the rule evaluation."""
+    assert actor.user is not None
     if isinstance(request, InboundVisit):
         evaluation = inbound_submit(actor=actor.user, visit=request)
     else:
+        assert isinstance(request, OutboundRequest), request
         evaluation = outbound_submit(actor=actor.user, request=request)
     request.refresh_from_db()
     return evaluation
@@ -75,6 +77,7 @@ def open_task(request: Model, step: str | None = None) -> Task:
 def approve_all(request: Any, *people: Person) -> Any:
     """Each person approves the open step in turn (e.g. head, reviewer, director)."""
     for person in people:
+        assert person.user is not None
         task_complete(task_id=open_task(request).pk, user=person.user, action="approve")
     request.refresh_from_db()
     return request
