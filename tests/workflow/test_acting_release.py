@@ -5,8 +5,7 @@ from django.utils import timezone
 
 from approvals import permissions
 from approvals.models import AuditEvent, Decision
-from org.models import ActingAssignment, Role
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_acting
 from tests.flows import open_task, submitted
 from workflow.services import task_claim, task_complete, tasks_release_lost_roles
 
@@ -16,15 +15,7 @@ pytestmark = pytest.mark.django_db
 def _deputy_acting_today_and_a_submitted_request(org, teacher_a, head_a):
     """A deputy acting as school A's head for today only, and the unit-head step of a request."""
     deputy = UserFactory(username="deputy_a")
-    today = timezone.localdate()
-    ActingAssignment.objects.create(
-        acting_user=deputy,
-        holder=head_a.user,
-        role=Role.UNIT_HEAD,
-        unit=org.school_a,
-        starts_on=today,
-        ends_on=today,
-    )
+    make_acting(deputy, head_a.user, org.school_a)
     task = open_task(submitted(teacher_a))
     assert task.flow_task.name == "review_by_unit_head"
     return deputy, task
