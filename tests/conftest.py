@@ -115,49 +115,25 @@ def persona(org: Org, username: str) -> Person:
     return make_staff(username, getattr(org, unit), role, full_name=full_name, **fields)
 
 
-@pytest.fixture
-def teacher_a(org: Org) -> Person:
-    return persona(org, "teacher_a")
+def persona_fixture(username: str) -> Any:
+    """A fixture named ``username`` that makes that persona (needs ``org``)."""
+
+    def make(org: Org) -> Person:
+        return persona(org, username)
+
+    make.__doc__ = f"The persona {username!r} of PERSONAS."
+    return pytest.fixture(make, name=username)
 
 
-@pytest.fixture
-def clerk_a(org: Org) -> Person:
-    return persona(org, "clerk_a")
-
-
-@pytest.fixture
-def head_a(org: Org) -> Person:
-    return persona(org, "head_a")
-
-
-@pytest.fixture
-def head_b(org: Org) -> Person:
-    return persona(org, "head_b")
-
-
-@pytest.fixture
-def dept_reviewer(org: Org) -> Person:
-    return persona(org, "dept_reviewer")
-
-
-@pytest.fixture
-def director(org: Org) -> Person:
-    return persona(org, "director")
-
-
-@pytest.fixture
-def ward_chair(org: Org) -> Person:
-    return persona(org, "ward_chair")
-
-
-@pytest.fixture
-def ward_teacher(org: Org) -> Person:
-    return persona(org, "ward_teacher")
-
-
-@pytest.fixture
-def auditor(org: Org) -> Person:
-    return persona(org, "auditor")
+teacher_a = persona_fixture("teacher_a")
+clerk_a = persona_fixture("clerk_a")
+head_a = persona_fixture("head_a")
+head_b = persona_fixture("head_b")
+dept_reviewer = persona_fixture("dept_reviewer")
+director = persona_fixture("director")
+ward_chair = persona_fixture("ward_chair")
+ward_teacher = persona_fixture("ward_teacher")
+auditor = persona_fixture("auditor")
 
 
 def login(person: Person) -> Client:

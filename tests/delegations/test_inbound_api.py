@@ -30,6 +30,16 @@ def submit(client, visit_id, **body):
     return post(client, f"/api/v1/inbound/{visit_id}/submit/", body)
 
 
+@pytest.fixture
+def approved_vid(org, clerk_a, head_a, dept_reviewer, director, agencies):
+    """A visit filed by school A's clerk through the API, approved by head, office and director."""
+    client = login(clerk_a)
+    vid = create(client)["id"]
+    submit(client, vid)
+    approve_all(vid, head_a, dept_reviewer, director, kind="inbound")
+    return vid
+
+
 def notices(visit_id, reason):
     return AgencyNotification.objects.filter(
         request_kind="inbound", request_id=visit_id, reason=reason
@@ -174,12 +184,10 @@ def test_withdraw_before_the_decision_closes_every_open_step(org, clerk_a, head_
 
 
 def test_cancel_after_approval_tells_the_police_and_foreign_affairs(
-    org, clerk_a, head_a, dept_reviewer, director, agencies
+    clerk_a, dept_reviewer, approved_vid
 ):
     client = login(clerk_a)
-    vid = create(client)["id"]
-    submit(client, vid)
-    approve_all(vid, head_a, dept_reviewer, director, kind="inbound")
+    vid = approved_vid
     assert post(client, f"/api/v1/inbound/{vid}/cancel/", {"reason": ""}).status_code == 400
     response = post(client, f"/api/v1/inbound/{vid}/cancel/", {"reason": "Đoàn khách hủy chuyến"})
     assert response.status_code == 200, response.json()
@@ -188,12 +196,10 @@ def test_cancel_after_approval_tells_the_police_and_foreign_affairs(
 
 
 def test_visit_life_residence_amendment_and_report_returned_once_then_accepted(
-    org, clerk_a, head_a, dept_reviewer, director, agencies
+    clerk_a, dept_reviewer, approved_vid
 ):
     client = login(clerk_a)
-    vid = create(client)["id"]
-    submit(client, vid)
-    approve_all(vid, head_a, dept_reviewer, director, kind="inbound")
+    vid = approved_vid
 
     response = post(client, f"/api/v1/inbound/{vid}/residence-declared/", {"note": "Khách sạn Rex"})
     assert response.status_code == 200, response.json()
@@ -241,12 +247,10 @@ def test_visit_life_residence_amendment_and_report_returned_once_then_accepted(
 
 
 def test_amendment_with_an_expiring_passport_is_refused_and_changes_nothing(
-    org, clerk_a, head_a, dept_reviewer, director, agencies
+    clerk_a, dept_reviewer, approved_vid
 ):
     client = login(clerk_a)
-    vid = create(client)["id"]
-    submit(client, vid)
-    approve_all(vid, head_a, dept_reviewer, director, kind="inbound")
+    vid = approved_vid
     arrival = visit(vid).arrival_date
     response = post(
         client,
