@@ -7,9 +7,9 @@ reviewer, director) and an auditor.
 
 from __future__ import annotations
 
-import os
-import shutil
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -18,16 +18,23 @@ from django.test.utils import override_settings
 from org.models import Person, Role, SchoolLevel, Unit, UnitKind
 from tests.factories import TEST_PASSWORD, DepartmentFactory, SchoolFactory, UnitFactory, make_staff
 
-
 # Test speed only: every persona's password is hashed at creation and checked at each log-in;
 # PBKDF2's 1,000,000 rounds made that most of the suite's time. Production keeps PBKDF2.
-_FAST_HASHER = override_settings(
-    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-)
+_FAST_HASHER = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 
 
 def pytest_configure(config: pytest.Config) -> None:
     _FAST_HASHER.enable()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp_path(settings: Any, tmp_path: Path) -> None:
+    """Uploads and rendered documents go to the test's own directory, never ``var/media``.
+
+    Under pytest-xdist two workers would otherwise write the same file names (documents are
+    numbered per register) into one shared folder.
+    """
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @dataclass
@@ -68,87 +75,65 @@ def org(db: None) -> Org:
     return Org(department, office, school_a, school_b, ward, ward_school)
 
 
-@pytest.fixture
-def teacher_a(org: Org) -> Person:
-    return make_staff("teacher_a", org.school_a, Role.APPLICANT, full_name="Trần Thị Lan")
-
-
-@pytest.fixture
-def clerk_a(org: Org) -> Person:
-    return make_staff(
-        "clerk_a", org.school_a, Role.CLERK, full_name="Lê Văn Văn", position="Văn thư"
-    )
-
-
-@pytest.fixture
-def head_a(org: Org) -> Person:
-    return make_staff(
-        "head_a",
-        org.school_a,
+# Each persona: (username, unit of ``Org``, role, full name, make_staff's other fields).
+PERSONAS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
+    "teacher_a": ("school_a", Role.APPLICANT, "Trần Thị Lan", {}),
+    "clerk_a": ("school_a", Role.CLERK, "Lê Văn Văn", {"position": "Văn thư"}),
+    "head_a": (
+        "school_a",
         Role.UNIT_HEAD,
-        full_name="Phạm Minh Hùng",
-        position="Hiệu trưởng",
-        is_key_leader=True,
-    )
-
-
-@pytest.fixture
-def head_b(org: Org) -> Person:
-    return make_staff(
-        "head_b",
-        org.school_b,
+        "Phạm Minh Hùng",
+        {"position": "Hiệu trưởng", "is_key_leader": True},
+    ),
+    "head_b": (
+        "school_b",
         Role.UNIT_HEAD,
-        full_name="Võ Thị Hoa",
-        position="Hiệu trưởng",
-        is_key_leader=True,
-    )
-
-
-@pytest.fixture
-def dept_reviewer(org: Org) -> Person:
-    return make_staff(
-        "dept_reviewer",
-        org.office,
-        Role.DEPT_REVIEWER,
-        full_name="Đặng Quốc Bảo",
-        position="Chuyên viên",
-    )
-
-
-@pytest.fixture
-def director(org: Org) -> Person:
-    return make_staff(
-        "director",
-        org.department,
+        "Võ Thị Hoa",
+        {"position": "Hiệu trưởng", "is_key_leader": True},
+    ),
+    "dept_reviewer": ("office", Role.DEPT_REVIEWER, "Đặng Quốc Bảo", {"position": "Chuyên viên"}),
+    "director": (
+        "department",
         Role.DIRECTOR,
-        full_name="Nguyễn Văn Hiếu",
-        position="Giám đốc",
-        is_key_leader=True,
-        is_party_managed=True,
-    )
-
-
-@pytest.fixture
-def ward_chair(org: Org) -> Person:
-    return make_staff(
-        "ward_chair",
-        org.ward,
+        "Nguyễn Văn Hiếu",
+        {"position": "Giám đốc", "is_key_leader": True, "is_party_managed": True},
+    ),
+    "ward_chair": (
+        "ward",
         Role.WARD_CHAIR,
-        full_name="Huỳnh Văn Tâm",
-        position="Chủ tịch UBND phường",
-    )
+        "Huỳnh Văn Tâm",
+        {"position": "Chủ tịch UBND phường"},
+    ),
+    "ward_teacher": ("ward_school", Role.APPLICANT, "Lý Thị Mai", {}),
+    "auditor": ("department", Role.AUDITOR, "Bùi Thanh Tra", {"position": "Thanh tra"}),
+}
 
 
-@pytest.fixture
-def ward_teacher(org: Org) -> Person:
-    return make_staff("ward_teacher", org.ward_school, Role.APPLICANT, full_name="Lý Thị Mai")
+def persona(org: Org, username: str) -> Person:
+    """The persona ``username`` of ``PERSONAS``, with their log-in and role."""
+    unit, role, full_name, fields = PERSONAS[username]
+    return make_staff(username, getattr(org, unit), role, full_name=full_name, **fields)
 
 
-@pytest.fixture
-def auditor(org: Org) -> Person:
-    return make_staff(
-        "auditor", org.department, Role.AUDITOR, full_name="Bùi Thanh Tra", position="Thanh tra"
-    )
+def persona_fixture(username: str) -> Any:
+    """A fixture named ``username`` that makes that persona (needs ``org``)."""
+
+    def make(org: Org) -> Person:
+        return persona(org, username)
+
+    make.__doc__ = f"The persona {username!r} of PERSONAS."
+    return pytest.fixture(make, name=username)
+
+
+teacher_a = persona_fixture("teacher_a")
+clerk_a = persona_fixture("clerk_a")
+head_a = persona_fixture("head_a")
+head_b = persona_fixture("head_b")
+dept_reviewer = persona_fixture("dept_reviewer")
+director = persona_fixture("director")
+ward_chair = persona_fixture("ward_chair")
+ward_teacher = persona_fixture("ward_teacher")
+auditor = persona_fixture("auditor")
 
 
 def login(person: Person) -> Client:
@@ -157,17 +142,6 @@ def login(person: Person) -> Client:
     assert person.user is not None
     assert client.login(username=person.user.username, password=TEST_PASSWORD)
     return client
-
-
-@pytest.fixture
-def chromium_path() -> str:
-    """Debian's Chromium for Playwright tests; under CI its absence is a failure, not a skip."""
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.path.exists(path):
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run installs it with apt-get")
-        pytest.skip("Debian's chromium is not installed")
-    return path
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

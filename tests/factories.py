@@ -6,8 +6,12 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
+from django.utils import timezone
 
 from org.models import (
+    ActingAssignment,
     Passport,
     PassportKind,
     Person,
@@ -96,3 +100,19 @@ def make_staff(
     if role:
         RoleAssignment.objects.create(user=user, role=role, unit=role_unit or unit)
     return person
+
+
+def make_acting(
+    acting_user: AbstractBaseUser | None,
+    holder: AbstractBaseUser | None,
+    unit: Unit,
+    role: str = Role.UNIT_HEAD,
+    *,
+    on: datetime.date | None = None,
+) -> ActingAssignment:
+    """``acting_user`` holds ``holder``'s ``role`` in ``unit`` for the one day ``on`` (today)."""
+    day = on or timezone.localdate()
+    assert isinstance(acting_user, User) and isinstance(holder, User)
+    return ActingAssignment.objects.create(
+        acting_user=acting_user, holder=holder, role=role, unit=unit, starts_on=day, ends_on=day
+    )

@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import docx
+from pypdf import PdfReader
+
 from approvals.models import Document
-from delegations.services.outbound import outbound_create
-from delegations.services.outbound_flow import outbound_submit
 from org.models import Person, Unit
-from tests.delegations.outbound_helpers import outbound_input
-from tests.factories import PassportFactory, UnitFactory
-from workflow.services import process_for, task_complete
+from tests import flows
+from tests.factories import UnitFactory
 
 AGENCY_NAMES = (
     "Công an Thành phố Hồ Chí Minh – Phòng Quản lý xuất nhập cảnh (PA08)",
@@ -27,29 +27,11 @@ def make_agencies() -> list[Unit]:
     ]
 
 
-def open_task(request: Any) -> Any:
-    return process_for(request).task_set.filter(status__in=["NEW", "ASSIGNED"]).get()
-
-
-def with_passports(data: Any) -> Any:
-    """Give each member of an ``OutboundInput`` an ordinary passport of their own."""
-    for member in data.members:
-        passport = PassportFactory(person_id=member.person_id)
-        member.passport_id = passport.pk
-    return data
-
-
 def approved(
     applicant: Person, *approvers: Person, members: tuple[Person, ...] = (), **kwargs: Any
 ) -> Any:
     """A request by ``applicant`` (travelling with ``members``, with passports), approved."""
-    data = with_passports(outbound_input(*(members or (applicant,)), **kwargs))
-    request = outbound_create(actor=applicant.user, data=data)
-    outbound_submit(actor=applicant.user, request=request)
-    for person in approvers:
-        task_complete(task_id=open_task(request).pk, user=person.user, action="approve")
-    request.refresh_from_db()
-    return request
+    return flows.approved(applicant, *approvers, members=members, passports=True, **kwargs)
 
 
 def documents_of(request: Any) -> dict[str, Document]:
@@ -64,16 +46,12 @@ def documents_of(request: Any) -> dict[str, Document]:
 
 def pdf_text(data: bytes) -> str:
     """The PDF's text with whitespace collapsed (justified lines widen the spaces)."""
-    from pypdf import PdfReader
-
     reader = PdfReader(io.BytesIO(data))
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 def docx_text(data: bytes) -> str:
     """Every paragraph and table cell of the DOCX, whitespace collapsed."""
-    import docx
-
     document = docx.Document(io.BytesIO(data))
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:

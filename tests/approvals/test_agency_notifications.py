@@ -11,10 +11,21 @@ from django.test import Client
 from django.utils import timezone
 
 from approvals.models import AgencyNotification, AgencyRecipient, AuditEvent, Notice, OutboxMessage
-from approvals.notifications import ACK_SALT, ack_token, ack_token_load, agency_notices_escalate
+from approvals.notifications import (
+    ACK_SALT,
+    ack_token,
+    ack_token_load,
+    agency_notices_escalate,
+    agency_notification_acknowledge,
+)
+from approvals.outbox import message_send
+from delegations.services.outbound_trip import outbound_cancel
 from org.calendar import add_working_days, current_calendar
-from tests.approvals.notification_helpers import approve_all, submitted
+from org.models import Unit
 from tests.conftest import login
+from tests.delegations.inbound_helpers import create, post, visit
+from tests.factories import UnitFactory
+from tests.flows import approve_all, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +61,6 @@ def test_approval_writes_one_notification_and_one_vietnamese_email_per_agency(ap
 def test_sending_marks_the_notification_sent_and_audits_it(
     approved, django_capture_on_commit_callbacks
 ):
-    from approvals.outbox import message_send
-
     police = _notice(approved, "CATP")
     assert police.status == "pending"
     message = OutboxMessage.objects.get(notification=police)
@@ -86,8 +95,6 @@ def test_recipients_per_kind_and_route_replace_the_agency_address(
 
 
 def test_cancellation_notifies_the_agencies_again_with_its_own_letter(approved, teacher_a):
-    from delegations.services.outbound_trip import outbound_cancel
-
     outbound_cancel(actor=teacher_a.user, request=approved, reason="Đối tác hoãn")
     rows = OutboxMessage.objects.filter(notification__reason="cancellation")
     assert rows.count() == 2
@@ -205,8 +212,6 @@ def test_acknowledgement_with_an_unknown_channel_is_a_400(approved, clerk_a):
 def test_unacknowledged_notices_escalate_once_to_the_reviewer_who_handled_the_dossier(
     approved, dept_reviewer, clerk_a
 ):
-    from approvals.notifications import agency_notification_acknowledge
-
     agency_notification_acknowledge(
         notification=_notice(approved, "SNGV"), via="paper", actor=clerk_a.user
     )
@@ -226,8 +231,6 @@ def test_unacknowledged_notices_escalate_once_to_the_reviewer_who_handled_the_do
 def test_inbound_approval_tells_the_police_who_the_visitors_are(
     org, agencies, clerk_a, head_a, dept_reviewer, director
 ):
-    from tests.delegations.inbound_helpers import create, post, visit
-
     client = login(clerk_a)
     visit_id = create(client)["id"]
     assert post(client, f"/api/v1/inbound/{visit_id}/submit/").status_code == 200
@@ -246,10 +249,6 @@ def test_agency_without_address_fails_visibly_and_goes_once_the_address_is_fixed
     org, teacher_a, head_a, dept_reviewer, director, admin_client,
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
-    from approvals.outbox import message_send
-    from org.models import Unit
-    from tests.factories import UnitFactory
-
     UnitFactory(code="CATP", name="Công an Thành phố", kind="agency", email="")
     request = approve_all(submitted(teacher_a), head_a, dept_reviewer, director)
     message = OutboxMessage.objects.get(notification__request_id=request.pk)

@@ -1,11 +1,14 @@
 import pytest
+from approvals.models_documents import Document
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from approvals.audit import audit_record, verify_chain
+from approvals.audit import audit_record, event_hash, verify_chain
+from approvals.documents.services import document_file_for_user
 from approvals.models import AuditEvent
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_staff
+from tests.flows import approve_all, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +55,6 @@ def test_deleted_last_row_is_detected(chain) -> None:
 
 
 def test_appended_forged_row_is_detected(chain) -> None:
-    from approvals.audit import event_hash
-
     forged = AuditEvent.objects.get(seq=5)
     forged.pk = None
     forged.seq = 6
@@ -100,21 +101,10 @@ def test_database_refuses_update_and_delete_of_audit_rows(chain) -> None:
 
 
 def test_reading_a_document_with_passport_numbers_is_audited(org, teacher_a, auditor) -> None:
-    from approvals.documents.services import document_file_for_user
-    from approvals.models import Document
-    from delegations.services.outbound_flow import outbound_submit
-    from tests.delegations.outbound_helpers import draft
-    from tests.factories import make_staff
-    from workflow.services import process_for, task_complete
-
     head = make_staff("head_doc", org.school_a, "unit_head")
     reviewer = make_staff("rev_doc", org.office, "dept_reviewer")
     director = make_staff("dir_doc", org.department, "director")
-    request = draft(teacher_a)
-    outbound_submit(actor=teacher_a.user, request=request)
-    for person in (head, reviewer, director):
-        task = process_for(request).task_set.get(status="NEW", flow_task_type="HUMAN")
-        task_complete(task_id=task.pk, user=person.user, action="approve")
+    request = approve_all(submitted(teacher_a), head, reviewer, director)
     document = Document.objects.filter(request_id=request.pk).first()
     assert document is not None
     document_file_for_user(document, "pdf", auditor.user)

@@ -12,8 +12,9 @@ from delegations.models import InboundVisit, Visitor
 from org.models import Role
 from tests.approvals.record_helpers import approved, make_agencies
 from tests.conftest import login
-from tests.delegations.outbound_helpers import draft, far_departure
+from tests.delegations.outbound_helpers import far_departure
 from tests.factories import PersonFactory, make_staff
+from tests.flows import draft
 
 pytestmark = pytest.mark.django_db
 

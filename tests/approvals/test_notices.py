@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.test import RequestFactory
+from django.utils import translation
 
 from approvals.context_processors import shell
 from approvals.models import Notice, OutboxMessage
-from tests.approvals.notification_helpers import approve_all, open_task, submitted
 from tests.conftest import login
+from tests.delegations.outbound_helpers import far_departure
+from tests.factories import make_staff
+from tests.flows import approve_all, open_task, submitted
 from workflow.services import task_claim, task_complete
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +40,6 @@ def test_new_task_tells_the_unit_head_by_notice_and_email(org, teacher_a, head_a
 def test_queued_department_step_tells_every_reviewer_and_an_assigned_one_only_its_owner(
     org, teacher_a, head_a, dept_reviewer, director
 ):
-    from tests.factories import make_staff
-
     second = make_staff("reviewer2", org.office, "dept_reviewer")
     request = approve_all(submitted(teacher_a), head_a)
     assert len(texts(dept_reviewer)) == 1
@@ -67,8 +69,6 @@ def test_decisions_tell_the_applicant(org, agencies, teacher_a, head_a, dept_rev
     approved = approve_all(submitted(teacher_a), head_a, dept_reviewer, director)
     assert texts(teacher_a)[-1] == f"Hồ sơ {approved.reference} đã được phê duyệt."
 
-    from tests.delegations.outbound_helpers import far_departure
-
     refused = submitted(teacher_a, departure=far_departure(60))
     task_complete(
         task_id=open_task(refused).pk, user=head_a.user, action="reject", comment="Không phù hợp"
@@ -81,8 +81,6 @@ def test_decisions_tell_the_applicant(org, agencies, teacher_a, head_a, dept_rev
 def test_notices_roll_back_with_the_step(
     org, teacher_a, head_a, django_capture_on_commit_callbacks
 ):
-    from django.db import transaction
-
     request = submitted(teacher_a)
     before = Notice.objects.count()
     with (
@@ -111,8 +109,6 @@ def test_bell_shows_the_unread_count_and_the_page_marks_notices_read(org, teache
 
 
 def test_unread_count_costs_one_query(org, teacher_a, head_a, django_assert_num_queries):
-    from tests.delegations.outbound_helpers import far_departure
-
     submitted(teacher_a)
     submitted(teacher_a, departure=far_departure(60))
     request = RequestFactory().get("/")
@@ -138,8 +134,6 @@ def test_notice_page_needs_a_login(db):
 
 
 def test_notices_are_written_in_the_site_language_whatever_the_actor_reads(org, teacher_a, head_a):
-    from django.utils import translation
-
     # The applicant browses in English; the head (and the record) still read Vietnamese.
     with translation.override("en"):
         request = submitted(teacher_a)

@@ -15,7 +15,8 @@ from django.utils import timezone
 from approvals.models import AgencyNotification, AuditEvent, OutboxMessage
 from approvals.outbox import message_enqueue, message_send, outbox_sweep
 from approvals.tasks import send_message
-from tests.approvals.notification_helpers import approve_all, open_task, submitted
+from config import celery_app
+from tests.flows import approve_all, open_task, submitted
 from workflow.services import task_complete
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +98,6 @@ def test_with_the_worker_stopped_approval_commits_and_mail_goes_out_when_it_runs
     assert mail.outbox == []
 
     # The worker comes back: the sweeper hands the rows to it.
-    from config import celery_app
 
     celery_app.conf.task_always_eager = True
     with django_capture_on_commit_callbacks(execute=True):

@@ -24,7 +24,7 @@ from django.db import connection
 
 from approvals.models import AgencyNotification, OutboxMessage
 from config import celery_app
-from tests.approvals.notification_helpers import approve_all, submitted
+from tests.flows import approve_all, submitted
 
 ROOT = Path(__file__).resolve().parents[2]
 

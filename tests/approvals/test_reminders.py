@@ -6,7 +6,7 @@ import pytest
 
 from approvals.models import AuditEvent, DeadlineAlert, Notice, OutboxMessage
 from org.calendar import add_working_days, current_calendar
-from tests.approvals.notification_helpers import approve_all, open_task, submitted
+from tests.flows import approve_all, open_task, submitted
 from workflow.reminders import deadline_alerts_send
 from workflow.selectors import task_rows
 from workflow.services import task_complete

@@ -25,9 +25,9 @@ from delegations.services.outbound_trip import (
 )
 from org import demo
 from org.models import Passport, Person
-from tests.approvals.record_helpers import open_task
 from tests.delegations.outbound_helpers import outbound_input
-from workflow.services import process_for, task_complete
+from tests.flows import open_task
+from workflow.services import task_complete
 
 pytestmark = pytest.mark.django_db
 YEAR = datetime.date.today().year + 1
@@ -110,8 +110,7 @@ def make_visit(host, clerk, country, visitors, arrival, departure, approvers):
     visit = inbound_create(actor=user(clerk), data=data)
     inbound_submit(actor=user(clerk), visit=visit)
     for approver in approvers:
-        task = process_for(visit).task_set.filter(status__in=["NEW", "ASSIGNED"]).get()
-        task_complete(task_id=task.pk, user=user(approver), action="approve")
+        task_complete(task_id=open_task(visit).pk, user=user(approver), action="approve")
     return visit
 
 

@@ -11,9 +11,9 @@ from django.test import Client, override_settings
 from django.urls import path, reverse
 from django.utils import timezone
 
-from org.models import ActingAssignment, Person, Role
+from org.models import Person, Role
 from tests.conftest import Org, login
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import TEST_PASSWORD, UserFactory, make_acting
 
 # session, user, role assignments, acting assignments, names of holders, own name, unread notices
 QUERIES_FOR_HOME = 7
@@ -185,16 +185,8 @@ def test_home_shows_the_unit_head_card(head_a: Person, org: Org) -> None:
 
 @pytest.mark.django_db
 def test_home_shows_acting_for_the_absent_head(teacher_a: Person, head_a: Person, org: Org) -> None:
-    today = timezone.localdate()
     assert teacher_a.user is not None and head_a.user is not None
-    ActingAssignment.objects.create(
-        acting_user=teacher_a.user,
-        holder=head_a.user,
-        role=Role.UNIT_HEAD,
-        unit=org.school_a,
-        starts_on=today,
-        ends_on=today,
-    )
+    make_acting(teacher_a.user, head_a.user, org.school_a)
 
     html = login(teacher_a).get("/").content.decode()
 
@@ -209,14 +201,7 @@ def test_acting_assignment_that_ended_yesterday_is_not_on_home(
 ) -> None:
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     assert teacher_a.user is not None and head_a.user is not None
-    ActingAssignment.objects.create(
-        acting_user=teacher_a.user,
-        holder=head_a.user,
-        role=Role.UNIT_HEAD,
-        unit=org.school_a,
-        starts_on=yesterday,
-        ends_on=yesterday,
-    )
+    make_acting(teacher_a.user, head_a.user, org.school_a, on=yesterday)
 
     html = login(teacher_a).get("/").content.decode()
 
@@ -289,26 +274,11 @@ def test_home_query_count_does_not_grow_with_acting_roles(
     assert head_a.user and head_b.user and ward_chair.user
     client = login(head_a)
     client.get("/")  # the session and the CSRF token settle on the first page
-    today = timezone.localdate()
-    ActingAssignment.objects.create(
-        acting_user=head_a.user,
-        holder=head_b.user,
-        role=Role.UNIT_HEAD,
-        unit=org.school_b,
-        starts_on=today,
-        ends_on=today,
-    )
+    make_acting(head_a.user, head_b.user, org.school_b)
     with django_assert_num_queries(QUERIES_FOR_HOME) as one_acting:
         client.get("/")
 
-    ActingAssignment.objects.create(
-        acting_user=head_a.user,
-        holder=ward_chair.user,
-        role=Role.WARD_CHAIR,
-        unit=org.ward,
-        starts_on=today,
-        ends_on=today,
-    )
+    make_acting(head_a.user, ward_chair.user, org.ward, Role.WARD_CHAIR)
     with django_assert_num_queries(len(one_acting.captured_queries)):
         response = client.get("/")
 

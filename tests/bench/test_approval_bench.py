@@ -20,8 +20,8 @@ from django.db import connection
 from delegations.services.outbound_flow import outbound_submit
 from tests.bench.test_inbox_bench import percentiles
 from tests.conftest import login
-from tests.delegations.outbound_helpers import draft
 from tests.factories import make_staff
+from tests.flows import draft
 from workflow.services import process_for
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]

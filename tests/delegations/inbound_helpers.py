@@ -1,17 +1,48 @@
-"""Building inbound visits for tests: payloads, agencies, and walking the open steps."""
+"""Building inbound visits for tests: service inputs, API payloads, the API walk."""
 
 from __future__ import annotations
 
 import datetime
 import zlib
+from functools import partial
 
 from delegations.models import InboundVisit
+from delegations.services.inbound import InboundInput, VisitorInput
 from org.calendar import add_working_days
+from tests import api_helpers
+from tests.api_helpers import post
+from workflow.models import RuleSetVersion
 
 
 def far_arrival(days: int = 40) -> datetime.date:
     """An arrival comfortably past every lead time (conference and agency notice included)."""
     return add_working_days(datetime.date.today(), days)
+
+
+def visit_input(
+    arrival: datetime.date | None = None, days: int = 3, **overrides: object
+) -> InboundInput:
+    """The service input of a visit from Busan with one visitor; any field may be overridden."""
+    arrival = arrival or far_arrival()
+    data = InboundInput(
+        organisation="Busan Metropolitan Office of Education",
+        country="KR",
+        purpose_category="visit",
+        purpose="Giao lưu học sinh",
+        arrival_date=arrival,
+        departure_date=arrival + datetime.timedelta(days=days - 1),
+        visitors=[
+            VisitorInput(
+                full_name="Choi Min-ho",
+                nationality="KR",
+                passport_number="M7654321",
+                passport_expiry=datetime.date(2034, 5, 1),
+            )
+        ],
+    )
+    for key, value in overrides.items():
+        setattr(data, key, value)
+    return data
 
 
 def visitor(name: str = "Tanaka Hiroshi", **overrides: object) -> dict[str, object]:
@@ -48,32 +79,28 @@ def payload(arrival: datetime.date | None = None, days: int = 3, **extra: object
     return body
 
 
-def post(client, url: str, body: dict | None = None):
-    return client.post(url, body or {}, content_type="application/json")
-
-
 def create(client, **kwargs: object) -> dict:
     response = post(client, "/api/v1/inbound/", payload(**kwargs))
     assert response.status_code == 201, response.json()
     return response.json()
 
 
-def detail(client, visit_id: int) -> dict:
-    response = client.get(f"/api/v1/inbound/{visit_id}/")
-    assert response.status_code == 200
-    return response.json()
+def exam_day(day: datetime.date, label: str = "Kỳ thi tốt nghiệp THPT") -> RuleSetVersion:
+    """A rule set, in force from today, with ``day`` in the exam calendar (IN-BLACKOUT)."""
+    return RuleSetVersion.objects.create(
+        effective_from=datetime.date.today(),
+        params={
+            "IN-BLACKOUT": {
+                "calendar": [{"start": day.isoformat(), "end": day.isoformat(), "label": label}]
+            }
+        },
+    )
 
 
-def open_human_task(client, visit_id: int) -> dict:
-    tasks = [t for t in detail(client, visit_id)["current_tasks"] if t["actions"]]
-    assert len(tasks) == 1, tasks
-    return tasks[0]
-
-
-def complete(client, visit_id: int, action: str = "approve", **fields: object):
-    """Complete the one open human step of the visit as the client's user."""
-    task = open_human_task(client, visit_id)
-    return post(client, f"/api/v1/tasks/{task['id']}/complete/", {"action": action, **fields})
+# The API walk of ``tests/api_helpers.py`` on the inbound resource.
+detail = partial(api_helpers.detail, kind="inbound")
+open_human_task = partial(api_helpers.open_task, kind="inbound")
+complete = partial(api_helpers.complete, kind="inbound")
 
 
 def visit(visit_id: int) -> InboundVisit:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime
 
-from delegations.models import OutboundRequest
-from delegations.services.outbound import MemberInput, OutboundInput, StopInput, outbound_create
+from delegations.services.outbound import MemberInput, OutboundInput, StopInput
 from org.calendar import add_working_days
 from org.models import Person
+from tests.factories import PassportFactory
 
 
 def far_departure(days: int = 40) -> datetime.date:
@@ -43,6 +43,9 @@ def outbound_input(
     return data
 
 
-def draft(actor: Person, *members: Person, **kwargs: object) -> OutboundRequest:
-    assert actor.user is not None
-    return outbound_create(actor=actor.user, data=outbound_input(*(members or (actor,)), **kwargs))
+def with_passports(data: OutboundInput) -> OutboundInput:
+    """Give each member of an ``OutboundInput`` an ordinary passport of their own."""
+    for member in data.members:
+        passport = PassportFactory(person_id=member.person_id)
+        member.passport_id = passport.pk
+    return data

@@ -1,4 +1,7 @@
-"""Walking outbound requests through the pages, as a browser would post them."""
+"""Walking outbound requests through the pages, as a browser would post them.
+
+The step to decide is found with ``tests.flows.open_task(request, step)``.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,6 @@ from viewflow.workflow.models import Task
 from delegations.models import OutboundRequest
 from org.models import Person
 from tests.delegations.outbound_helpers import far_departure
-from workflow.flows.outbound import OutboundFlow
 
 
 def form_data(
@@ -60,14 +62,6 @@ def submit(client: Client, request: OutboundRequest, **justifications: str) -> N
     body = {f"submit-j_{rule}": text for rule, text in justifications.items()}
     response = client.post(f"/doan-ra/{request.pk}/trinh/", body)
     assert response.status_code == 302, response.content.decode()[:3000]
-
-
-def open_task(request: OutboundRequest, step: str) -> Task:
-    return Task.objects.get(
-        process__artifact_object_id=request.pk,
-        flow_task=getattr(OutboundFlow, step),
-        status__in=("NEW", "ASSIGNED"),
-    )
 
 
 def decide(client: Client, task: Task, action: str = "approve", **fields: str):

@@ -7,11 +7,13 @@ import pytest
 from approvals.models import AgencyNotification
 from delegations.services.inbound_visit import inbound_advance_by_dates
 from org.calendar import add_working_days, current_calendar
+from tests.api_helpers import approve_all
 from tests.conftest import login
 from tests.delegations.inbound_helpers import (
     complete,
     create,
     detail,
+    exam_day,
     far_arrival,
     open_human_task,
     payload,
@@ -19,7 +21,7 @@ from tests.delegations.inbound_helpers import (
     visit,
     visitor,
 )
-from workflow.models import RuleSetVersion
+from tests.flows import submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +30,14 @@ def submit(client, visit_id, **body):
     return post(client, f"/api/v1/inbound/{visit_id}/submit/", body)
 
 
-def approve_dept(visit_id, head, reviewer, director):
-    for person in (head, reviewer, director):
-        response = complete(login(person), visit_id)
-        assert response.status_code == 200, response.json()
+@pytest.fixture
+def approved_vid(org, clerk_a, head_a, dept_reviewer, director, agencies):
+    """A visit filed by school A's clerk through the API, approved by head, office and director."""
+    client = login(clerk_a)
+    vid = create(client)["id"]
+    submit(client, vid)
+    approve_all(vid, head_a, dept_reviewer, director, kind="inbound")
+    return vid
 
 
 def notices(visit_id, reason):
@@ -53,7 +59,7 @@ def test_clerk_files_a_visit_numbered_on_submission_and_approved_by_the_director
     assert response.status_code == 200, response.json()
     assert response.json()["reference"].endswith("/0001")
     assert response.json()["route"] == "DEPT"
-    approve_dept(created["id"], head_a, dept_reviewer, director)
+    approve_all(created["id"], head_a, dept_reviewer, director, kind="inbound")
 
     body = detail(client, created["id"])
     assert body["status"] == "approved"
@@ -178,12 +184,10 @@ def test_withdraw_before_the_decision_closes_every_open_step(org, clerk_a, head_
 
 
 def test_cancel_after_approval_tells_the_police_and_foreign_affairs(
-    org, clerk_a, head_a, dept_reviewer, director, agencies
+    clerk_a, dept_reviewer, approved_vid
 ):
     client = login(clerk_a)
-    vid = create(client)["id"]
-    submit(client, vid)
-    approve_dept(vid, head_a, dept_reviewer, director)
+    vid = approved_vid
     assert post(client, f"/api/v1/inbound/{vid}/cancel/", {"reason": ""}).status_code == 400
     response = post(client, f"/api/v1/inbound/{vid}/cancel/", {"reason": "Đoàn khách hủy chuyến"})
     assert response.status_code == 200, response.json()
@@ -192,12 +196,10 @@ def test_cancel_after_approval_tells_the_police_and_foreign_affairs(
 
 
 def test_visit_life_residence_amendment_and_report_returned_once_then_accepted(
-    org, clerk_a, head_a, dept_reviewer, director, agencies
+    clerk_a, dept_reviewer, approved_vid
 ):
     client = login(clerk_a)
-    vid = create(client)["id"]
-    submit(client, vid)
-    approve_dept(vid, head_a, dept_reviewer, director)
+    vid = approved_vid
 
     response = post(client, f"/api/v1/inbound/{vid}/residence-declared/", {"note": "Khách sạn Rex"})
     assert response.status_code == 200, response.json()
@@ -245,12 +247,10 @@ def test_visit_life_residence_amendment_and_report_returned_once_then_accepted(
 
 
 def test_amendment_with_an_expiring_passport_is_refused_and_changes_nothing(
-    org, clerk_a, head_a, dept_reviewer, director, agencies
+    clerk_a, dept_reviewer, approved_vid
 ):
     client = login(clerk_a)
-    vid = create(client)["id"]
-    submit(client, vid)
-    approve_dept(vid, head_a, dept_reviewer, director)
+    vid = approved_vid
     arrival = visit(vid).arrival_date
     response = post(
         client,
@@ -265,13 +265,7 @@ def test_amendment_with_an_expiring_passport_is_refused_and_changes_nothing(
 
 def test_visit_on_an_exam_day_is_blocked(org, clerk_a):
     arrival = far_arrival()
-    RuleSetVersion.objects.create(
-        effective_from=datetime.date.today(),
-        params={"IN-BLACKOUT": {"calendar": [
-            {"start": arrival.isoformat(), "end": arrival.isoformat(),
-             "label": "Kỳ thi tốt nghiệp THPT"},
-        ]}},
-    )  # fmt: skip
+    exam_day(arrival)
     client = login(clerk_a)
     vid = create(client, arrival=arrival)["id"]
     response = submit(client, vid)
@@ -361,10 +355,7 @@ def test_visitor_sheet_upload_replaces_the_draft_roster(org, clerk_a):
 def test_visit_waits_in_the_unit_heads_queue_under_the_inbound_kind(
     org, clerk_a, head_a, teacher_a
 ):
-    from delegations.services.outbound_flow import outbound_submit
-    from tests.delegations.outbound_helpers import draft
-
-    outbound_submit(actor=teacher_a.user, request=draft(teacher_a))
+    submitted(teacher_a)
     vid = create(login(clerk_a))["id"]
     submit(login(clerk_a), vid)
     rows = login(head_a).get("/api/v1/tasks/?scope=queue&kind=inbound").json()["results"]

@@ -8,14 +8,13 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from viewflow.workflow.models import Task
 
 from delegations.models import InboundStatus, InboundVisit
 from org.models import Person
 from tests.conftest import login
-from tests.delegations.inbound_helpers import far_arrival
+from tests.delegations.inbound_helpers import exam_day, far_arrival
 from tests.delegations.page_helpers import decide
-from workflow.flows.inbound import InboundFlow
+from tests.flows import open_task
 from workflow.models import RuleSetVersion
 
 pytestmark = pytest.mark.django_db
@@ -66,14 +65,6 @@ def file_visit(client: Client, **extra: object) -> InboundVisit:
 def submit(client: Client, visit: InboundVisit) -> None:
     response = client.post(f"/doan-vao/{visit.pk}/trinh/", {})
     assert response.status_code == 302, response.content.decode()[:3000]
-
-
-def open_task(visit: InboundVisit, step: str) -> Task:
-    return Task.objects.get(
-        process__artifact_object_id=visit.pk,
-        flow_task=getattr(InboundFlow, step),
-        status__in=("NEW", "ASSIGNED"),
-    )
 
 
 def approved_visit(clerk_a: Person, head_a: Person, reviewer: Person, director: Person, **kw):
@@ -219,13 +210,7 @@ def test_blackout_ranges_and_holidays_appear_on_the_form(clerk_a):
 
 def test_visit_on_an_exam_day_is_blocked_with_the_reason_on_the_page(clerk_a):
     arrival = far_arrival()
-    RuleSetVersion.objects.create(
-        effective_from=datetime.date.today(),
-        params={"IN-BLACKOUT": {"calendar": [
-            {"start": arrival.isoformat(), "end": arrival.isoformat(),
-             "label": "Kỳ thi tốt nghiệp THPT"},
-        ]}},
-    )  # fmt: skip
+    exam_day(arrival)
     client = login(clerk_a)
     visit = file_visit(client, arrival=arrival)
     response = client.post(f"/doan-vao/{visit.pk}/trinh/", {})

@@ -5,53 +5,26 @@ import datetime
 import pytest
 
 from approvals.models import AgencyNotification, AuditEvent
-from delegations.services.errors import PermissionDenied, StateConflict, ValidationError
-from delegations.services.inbound import InboundInput, VisitorInput, inbound_create, inbound_update
+from delegations.services.errors import (
+    PermissionDenied,
+    RulesBlocked,
+    StateConflict,
+    ValidationError,
+)
+from delegations.services.inbound import inbound_create, inbound_update
 from delegations.services.inbound_flow import inbound_submit, notification_due
 from delegations.services.inbound_visit import (
     inbound_advance_by_dates,
     inbound_amend,
+    inbound_cancel,
     inbound_confirm_residence,
 )
 from org.calendar import add_working_days
-from tests.delegations.inbound_helpers import far_arrival
+from tests.delegations.inbound_helpers import exam_day, far_arrival, visit_input
+from tests.flows import approve_all, draft_visit, open_task, submit, submitted
 from workflow.models import RuleSetVersion
-from workflow.services import process_for, task_complete
 
 pytestmark = pytest.mark.django_db
-
-
-def visit_input(arrival=None, days=3, **overrides):
-    arrival = arrival or far_arrival()
-    data = InboundInput(
-        organisation="Busan Metropolitan Office of Education",
-        country="KR",
-        purpose_category="visit",
-        purpose="Giao lưu học sinh",
-        arrival_date=arrival,
-        departure_date=arrival + datetime.timedelta(days=days - 1),
-        visitors=[
-            VisitorInput(
-                full_name="Choi Min-ho",
-                nationality="KR",
-                passport_number="M7654321",
-                passport_expiry=datetime.date(2034, 5, 1),
-            )
-        ],
-    )
-    for key, value in overrides.items():
-        setattr(data, key, value)
-    return data
-
-
-def open_task(visit):
-    return process_for(visit).task_set.filter(status__in=["NEW", "ASSIGNED"]).get()
-
-
-def approve(visit, *people):
-    for person in people:
-        task_complete(task_id=open_task(visit).pk, user=person.user, action="approve")
-    visit.refresh_from_db()
 
 
 def test_head_filing_a_visit_skips_the_unit_head_step(org, head_a):
@@ -87,8 +60,6 @@ def test_notify_days_comes_from_the_rule_set_in_force(org):
 
 
 def test_late_approval_needs_a_written_justification(org, clerk_a):
-    from delegations.services.errors import RulesBlocked
-
     visit = inbound_create(actor=clerk_a.user, data=visit_input(arrival=far_arrival(8)))
     with pytest.raises(RulesBlocked) as blocked:
         inbound_submit(actor=clerk_a.user, visit=visit)
@@ -112,9 +83,9 @@ def test_staff_of_another_school_cannot_file_or_edit_a_visit(org, clerk_a, head_
 def test_residence_not_declared_by_arrival_stays_on_the_record(
     org, clerk_a, head_a, dept_reviewer, director, agencies
 ):
-    visit = inbound_create(actor=clerk_a.user, data=visit_input())
-    inbound_submit(actor=clerk_a.user, visit=visit)
-    approve(visit, head_a, dept_reviewer, director)
+    visit = draft_visit(clerk_a)
+    submit(visit, clerk_a)
+    approve_all(visit, head_a, dept_reviewer, director)
     assert open_task(visit).flow_task.name == "await_residence_declaration"
     assert inbound_advance_by_dates(today=visit.arrival_date) == 1
     visit.refresh_from_db()
@@ -132,9 +103,9 @@ def test_residence_not_declared_by_arrival_stays_on_the_record(
 def test_during_the_visit_the_arrival_date_cannot_be_amended(
     org, clerk_a, head_a, dept_reviewer, director, agencies
 ):
-    visit = inbound_create(actor=clerk_a.user, data=visit_input())
-    inbound_submit(actor=clerk_a.user, visit=visit)
-    approve(visit, head_a, dept_reviewer, director)
+    visit = draft_visit(clerk_a)
+    submit(visit, clerk_a)
+    approve_all(visit, head_a, dept_reviewer, director)
     inbound_advance_by_dates(today=visit.arrival_date)
     with pytest.raises(ValidationError) as error:
         inbound_amend(
@@ -149,17 +120,11 @@ def test_during_the_visit_the_arrival_date_cannot_be_amended(
 def test_amending_the_dates_before_arrival_into_an_exam_day_is_refused(
     org, clerk_a, head_a, dept_reviewer, director, agencies
 ):
-    from delegations.services.errors import RulesBlocked
-
-    visit = inbound_create(actor=clerk_a.user, data=visit_input())
-    inbound_submit(actor=clerk_a.user, visit=visit)
-    approve(visit, head_a, dept_reviewer, director)
+    visit = draft_visit(clerk_a)
+    submit(visit, clerk_a)
+    approve_all(visit, head_a, dept_reviewer, director)
     exam = visit.departure_date + datetime.timedelta(days=2)
-    RuleSetVersion.objects.create(
-        effective_from=datetime.date.today(),
-        params={"IN-BLACKOUT": {"calendar": [{"start": exam.isoformat(), "end": exam.isoformat(),
-                                              "label": "Kỳ thi học kỳ"}]}},
-    )  # fmt: skip
+    exam_day(exam, "Kỳ thi học kỳ")
     with pytest.raises(RulesBlocked) as blocked:
         inbound_amend(actor=clerk_a.user, visit=visit, reason="Kéo dài", departure_date=exam)
     assert blocked.value.checks[0]["rule"] == "IN-BLACKOUT"
@@ -169,8 +134,6 @@ def test_amending_the_dates_before_arrival_into_an_exam_day_is_refused(
 
 
 def test_a_draft_cannot_be_amended_or_cancelled(org, clerk_a):
-    from delegations.services.inbound_visit import inbound_cancel
-
     visit = inbound_create(actor=clerk_a.user, data=visit_input())
     with pytest.raises(StateConflict):
         inbound_amend(actor=clerk_a.user, visit=visit, reason="x", departure_date=far_arrival(45))
@@ -179,11 +142,7 @@ def test_a_draft_cannot_be_amended_or_cancelled(org, clerk_a):
 
 
 def test_references_of_visits_are_counted_apart_from_outbound_requests(org, clerk_a, teacher_a):
-    from delegations.services.outbound_flow import outbound_submit
-    from tests.delegations.outbound_helpers import draft
-
-    outbound_submit(actor=teacher_a.user, request=draft(teacher_a))
-    visit = inbound_create(actor=clerk_a.user, data=visit_input())
-    inbound_submit(actor=clerk_a.user, visit=visit)
-    visit.refresh_from_db()
+    submitted(teacher_a)
+    visit = draft_visit(clerk_a)
+    submit(visit, clerk_a)
     assert visit.reference == f"{datetime.date.today().year}/0001"

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from tests.api_helpers import approve_all, complete, post
 from tests.conftest import login
 from tests.delegations.outbound_helpers import far_departure
 
@@ -44,16 +45,6 @@ def create(client, *people, **kwargs):
     return response.json()
 
 
-def post(client, url, body=None):
-    return client.post(url, body or {}, content_type="application/json")
-
-
-def complete_open_task(client, request_id, action="approve", **fields):
-    detail = client.get(f"/api/v1/outbound/{request_id}/").json()
-    task = detail["current_tasks"][0]
-    return post(client, f"/api/v1/tasks/{task['id']}/complete/", {"action": action, **fields})
-
-
 def test_teacher_files_draft_and_reference_is_null_until_submission(org, teacher_a):
     client = login(teacher_a)
     created = create(client, teacher_a)
@@ -81,9 +72,7 @@ def test_full_dept_approval_through_the_api(org, teacher_a, head_a, dept_reviewe
     created = create(login(teacher_a), teacher_a)
     rid = created["id"]
     assert post(login(teacher_a), f"/api/v1/outbound/{rid}/submit/").status_code == 200
-    for person in (head_a, dept_reviewer, director):
-        response = complete_open_task(login(person), rid)
-        assert response.status_code == 200, response.json()
+    approve_all(rid, head_a, dept_reviewer, director)
     detail = login(teacher_a).get(f"/api/v1/outbound/{rid}/").json()
     assert detail["status"] == "approved"
     actions = [event["action"] for event in detail["history"]]
@@ -120,10 +109,10 @@ def test_double_completion_gives_409(org, teacher_a, head_a):
 def test_reject_needs_a_comment(org, teacher_a, head_a):
     rid = create(login(teacher_a), teacher_a)["id"]
     post(login(teacher_a), f"/api/v1/outbound/{rid}/submit/")
-    response = complete_open_task(login(head_a), rid, action="reject")
+    response = complete(login(head_a), rid, action="reject")
     assert response.status_code == 400
     assert "comment" in response.json()["errors"]
-    response = complete_open_task(login(head_a), rid, action="reject", comment="Không phù hợp")
+    response = complete(login(head_a), rid, action="reject", comment="Không phù hợp")
     assert response.status_code == 200
     assert login(teacher_a).get(f"/api/v1/outbound/{rid}/").json()["status"] == "rejected"
 

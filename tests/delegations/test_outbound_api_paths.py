@@ -7,21 +7,12 @@ import pytest
 from approvals.models import AgencyNotification
 from delegations.tasks import advance_trips_by_dates
 from org.calendar import add_working_days
+from tests.api_helpers import approve_all, detail, open_task, post
 from tests.conftest import login
-from tests.delegations.test_outbound_api import create, payload, post
+from tests.delegations.test_outbound_api import create, payload
 from tests.factories import PassportFactory, make_staff
 
 pytestmark = pytest.mark.django_db
-
-
-def detail(client, rid):
-    return client.get(f"/api/v1/outbound/{rid}/").json()
-
-
-def open_task(client, rid):
-    tasks = [t for t in detail(client, rid)["current_tasks"] if t["actions"]]
-    assert len(tasks) == 1, tasks
-    return tasks[0]
 
 
 def act(person, rid, action="approve", expect_step=None, **fields):
@@ -185,8 +176,7 @@ def approved(org, teacher_a, head_a, dept_reviewer, director, agencies):
     created = client.post("/api/v1/outbound/", body, content_type="application/json").json()
     rid = created["id"]
     assert post(client, f"/api/v1/outbound/{rid}/submit/").status_code == 200
-    for person in (head_a, dept_reviewer, director):
-        act(person, rid)
+    approve_all(rid, head_a, dept_reviewer, director)
     return rid
 
 

@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from delegations.models import Attachment, OutboundRequest
 from org.models import Person
 from tests.conftest import Org, login
-from tests.delegations.page_helpers import create_draft, decide, form_data, open_task, submit
+from tests.delegations.page_helpers import create_draft, decide, form_data, submit
 from tests.factories import PassportFactory, make_staff
+from tests.flows import open_task
 
 pytestmark = pytest.mark.django_db
 

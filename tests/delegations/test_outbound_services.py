@@ -1,18 +1,23 @@
+import datetime
+
 import pytest
 from viewflow.workflow.models import Task
 
 from approvals.models import AgencyNotification, AuditEvent, Decision, RuleStamp
 from delegations.services.errors import PermissionDenied, StateConflict
+from delegations.services.outbound_extension import outbound_request_extension
 from delegations.services.outbound_flow import outbound_submit
-from tests.delegations.outbound_helpers import draft
+from delegations.services.outbound_trip import (
+    outbound_advance_by_dates,
+    outbound_cancel,
+    outbound_submit_report,
+    outbound_withdraw,
+)
+from tests.factories import UnitFactory, make_staff
+from tests.flows import approve_all, draft, open_task, submitted
 from workflow.services import process_for, task_claim, task_complete
 
 pytestmark = pytest.mark.django_db
-
-
-def open_task(request):
-    process = process_for(request)
-    return process.task_set.filter(status__in=["NEW", "ASSIGNED"]).get()
 
 
 def test_official_trip_of_a_high_school_teacher_goes_head_then_department_then_director(
@@ -46,8 +51,7 @@ def test_official_trip_of_a_high_school_teacher_goes_head_then_department_then_d
 
 
 def test_head_of_other_school_cannot_take_the_unit_head_step(org, teacher_a, head_b):
-    request = draft(teacher_a)
-    outbound_submit(actor=teacher_a.user, request=request)
+    request = submitted(teacher_a)
     task = open_task(request)
     with pytest.raises(PermissionDenied):
         task_complete(task_id=task.pk, user=head_b.user, action="approve")
@@ -56,8 +60,7 @@ def test_head_of_other_school_cannot_take_the_unit_head_step(org, teacher_a, hea
 
 
 def test_completed_task_cannot_be_completed_twice(org, teacher_a, head_a):
-    request = draft(teacher_a)
-    outbound_submit(actor=teacher_a.user, request=request)
+    request = submitted(teacher_a)
     task = open_task(request)
     task_complete(task_id=task.pk, user=head_a.user, action="approve")
     with pytest.raises(StateConflict):
@@ -65,20 +68,11 @@ def test_completed_task_cannot_be_completed_twice(org, teacher_a, head_a):
     assert Task.objects.filter(process=task.process, flow_task_type="HUMAN").count() == 2
 
 
-def approve_dept(request, head, reviewer, director):
-    for user in (head.user, reviewer.user, director.user):
-        task = open_task(request)
-        task_complete(task_id=task.pk, user=user, action="approve")
-
-
 def test_reviewer_return_goes_to_applicant_and_back_to_the_same_reviewer(
     org, teacher_a, head_a, dept_reviewer, director
 ):
-    from tests.factories import make_staff
-
     other_reviewer = make_staff("reviewer2", org.office, "dept_reviewer")
-    request = draft(teacher_a)
-    outbound_submit(actor=teacher_a.user, request=request)
+    request = submitted(teacher_a)
     task_complete(task_id=open_task(request).pk, user=head_a.user, action="approve")
     task = open_task(request)
     task_claim(task_id=task.pk, user=dept_reviewer.user)
@@ -106,16 +100,7 @@ def test_reviewer_return_goes_to_applicant_and_back_to_the_same_reviewer(
 def test_trip_life_departure_return_report_returned_once_then_accepted(
     org, teacher_a, head_a, dept_reviewer, director
 ):
-    import datetime
-
-    from delegations.services.outbound_trip import (
-        outbound_advance_by_dates,
-        outbound_submit_report,
-    )
-
-    request = draft(teacher_a)
-    outbound_submit(actor=teacher_a.user, request=request)
-    approve_dept(request, head_a, dept_reviewer, director)
+    request = approve_all(submitted(teacher_a), head_a, dept_reviewer, director)
     request.refresh_from_db()
     # Nobody confirms: the dates on the decision move the trip on by themselves.
     assert outbound_advance_by_dates(today=request.departure_date) == 1
@@ -140,10 +125,7 @@ def test_trip_life_departure_return_report_returned_once_then_accepted(
 
 
 def test_withdraw_before_decision_cancels_open_tasks(org, teacher_a, head_a):
-    from delegations.services.outbound_trip import outbound_withdraw
-
-    request = draft(teacher_a)
-    outbound_submit(actor=teacher_a.user, request=request)
+    request = submitted(teacher_a)
     outbound_withdraw(actor=teacher_a.user, request=request, reason="Đổi kế hoạch")
     request.refresh_from_db()
     assert request.status == "withdrawn"
@@ -151,14 +133,9 @@ def test_withdraw_before_decision_cancels_open_tasks(org, teacher_a, head_a):
 
 
 def test_cancel_after_approval_notifies_agencies(org, teacher_a, head_a, dept_reviewer, director):
-    from delegations.services.outbound_trip import outbound_cancel
-    from tests.factories import UnitFactory
-
     UnitFactory(code="CATP", name="Công an TP", kind="agency")
     UnitFactory(code="SNGV", name="Sở Ngoại vụ", kind="agency")
-    request = draft(teacher_a)
-    outbound_submit(actor=teacher_a.user, request=request)
-    approve_dept(request, head_a, dept_reviewer, director)
+    request = approve_all(submitted(teacher_a), head_a, dept_reviewer, director)
     assert AgencyNotification.objects.filter(request_id=request.pk, reason="approval").count() == 2
     outbound_cancel(actor=teacher_a.user, request=request, reason="Đối tác hoãn")
     request.refresh_from_db()
@@ -171,13 +148,7 @@ def test_cancel_after_approval_notifies_agencies(org, teacher_a, head_a, dept_re
 def test_extension_goes_to_the_director_and_moves_the_return_date(
     org, teacher_a, head_a, dept_reviewer, director
 ):
-    import datetime
-
-    from delegations.services.outbound_extension import outbound_request_extension
-
-    request = draft(teacher_a)
-    outbound_submit(actor=teacher_a.user, request=request)
-    approve_dept(request, head_a, dept_reviewer, director)
+    request = approve_all(submitted(teacher_a), head_a, dept_reviewer, director)
     request.refresh_from_db()
     new_date = request.return_date + datetime.timedelta(days=3)
     process = outbound_request_extension(

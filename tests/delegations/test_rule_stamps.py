@@ -10,8 +10,8 @@ from approvals.models import RuleStamp
 from delegations.facts import evaluate
 from delegations.services.outbound_flow import outbound_submit
 from org.calendar import add_working_days
-from tests.delegations.outbound_helpers import draft
 from tests.factories import PassportFactory, make_staff
+from tests.flows import draft
 from workflow.models import RuleSetVersion
 from workflow.rules.params import ParamSet
 from workflow.rules.registry import Check

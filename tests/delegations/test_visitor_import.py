@@ -7,14 +7,13 @@ import openpyxl
 import pytest
 
 from delegations.services.errors import StateConflict
-from delegations.services.inbound import InboundInput, inbound_create
 from delegations.services.inbound_flow import inbound_submit
 from delegations.services.visitor_import import (
     VisitorSheetError,
     inbound_import_visitors,
     parse_visitor_sheet,
 )
-from tests.delegations.inbound_helpers import far_arrival
+from tests import flows
 
 pytestmark = pytest.mark.django_db
 
@@ -31,17 +30,15 @@ def xlsx(rows):
 
 
 def draft_visit(actor):
-    arrival = far_arrival()
-    return inbound_create(
-        actor=actor.user,
-        data=InboundInput(
-            organisation="Đại học Quốc gia Singapore",
-            country="SG",
-            purpose_category="cooperation",
-            purpose="Tìm hiểu hợp tác",
-            arrival_date=arrival,
-            departure_date=arrival + datetime.timedelta(days=1),
-        ),
+    """A two-day visit from Singapore with no visitors yet."""
+    return flows.draft_visit(
+        actor,
+        organisation="Đại học Quốc gia Singapore",
+        country="SG",
+        purpose_category="cooperation",
+        purpose="Tìm hiểu hợp tác",
+        days=2,
+        visitors=[],
     )
 
 

@@ -1,7 +1,7 @@
 """In a real browser: a clerk files an inbound visit with the partner's visitor sheet, the head,
 the office and the director approve it, and the visit page and the calendar show it approved.
 
-Same set-up as :mod:`tests.e2e.test_outbound_e2e` (live server, demo data, Debian's Chromium);
+Set-up in ``tests/e2e/conftest.py`` (live server, demo data, Debian's Chromium);
 screenshots go to ``tests/e2e/screenshots/inbound-*.png``.
 """
 
@@ -13,15 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from org.calendar import add_working_days
-from tests.e2e.test_outbound_e2e import (
-    approve_from_inbox,
-    browser,  # noqa: F401 - the shared Chromium fixture
-    log_in,
-    shot,
-)
+from tests.e2e.browser import approve_from_inbox, log_in, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -33,13 +27,9 @@ SHEET = (
 
 
 def test_clerk_files_a_visit_from_a_visitor_sheet_and_it_is_approved(
-    live_server: Any,
-    transactional_db: None,
-    browser: Any,  # noqa: F811 - the fixture imported above
-    tmp_path: Path,
+    demo_site: str, browser: Any, tmp_path: Path
 ) -> None:
-    call_command("seed_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
-    base = live_server.url
+    base = demo_site
     arrival = add_working_days(datetime.date.today(), 40)
     sheet = tmp_path / "danh-sach-khach.csv"
     sheet.write_text(SHEET, encoding="utf-8")

@@ -1,67 +1,25 @@
 """In a real browser: a clerk files a delegation of three, the head, the office and the
 director approve it, and the request page shows the three approvals.
 
-Runs against pytest-django's live server (SQLite in memory, shared with the server thread
-through ``transactional_db``) with Debian's Chromium; ``make e2e`` or
-``pytest -m e2e tests/e2e``. Screenshots of each stage go to ``tests/e2e/screenshots/``.
+Set-up in ``tests/e2e/conftest.py`` (live server, demo data, Debian's Chromium); screenshots of
+each stage go to ``tests/e2e/screenshots/``.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 
 from org.calendar import add_working_days
+from tests.e2e.browser import approve_from_inbox, log_in, shot
 
 pytestmark = pytest.mark.e2e
 
-SCREENSHOTS = Path(__file__).parent / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: Three teachers of THPT1 (not the principal: she must stay free to approve).
 TRAVELLERS = ("Trần Thị Ngọc Hân", "Lê Minh Khoa", "Nguyễn Hoàng Phúc")
-
-
-@pytest.fixture
-def browser(chromium_path: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made here
-    # afterwards (fixture teardown) are still synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def shot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-def log_in(browser: Any, base: str, username: str) -> Any:
-    page = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900}).new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", settings.DEMO_PASSWORD)
-    page.click("#main button[type=submit]")
-    page.wait_for_url(f"{base}/")
-    return page
 
 
 def add_member(page: Any, name: str, expected_rows: int) -> None:
@@ -73,24 +31,8 @@ def add_member(page: Any, name: str, expected_rows: int) -> None:
     page.fill("#member-q", "")
 
 
-def approve_from_inbox(browser: Any, base: str, username: str, reference: str, stage: str) -> None:
-    page = log_in(browser, base, username)
-    page.goto(f"{base}/viec/")
-    page.get_by_role("link", name=reference).first.click()
-    page.locator("#decision-form").wait_for()
-    shot(page, f"{stage}-task")
-    page.check("#decision-form input[name=action][value=approve]")
-    page.click("#decision-form button[type=submit]")
-    page.wait_for_url(f"{base}/viec/")
-    assert "Đã ghi nhận" in page.content()
-    page.context.close()
-
-
-def test_clerk_files_a_delegation_of_three_and_it_is_approved(
-    live_server: Any, transactional_db: None, browser: Any
-) -> None:
-    call_command("seed_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
-    base = live_server.url
+def test_clerk_files_a_delegation_of_three_and_it_is_approved(demo_site: str, browser: Any) -> None:
+    base = demo_site
     departure = add_working_days(datetime.date.today(), 40)
 
     page = log_in(browser, base, "vt.thpt1")

@@ -9,62 +9,27 @@ from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
+from delegations.services.outbound import MemberInput, OutboundInput, StopInput, outbound_create
+from delegations.services.outbound_flow import outbound_submit
 from org.calendar import add_working_days
 from org.models import Person
+from tests.e2e.browser import log_in, shot
+from tests.flows import open_task
+from workflow.services import task_complete
 
 pytestmark = pytest.mark.e2e
-
-SCREENSHOTS = Path(__file__).parent / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def browser(chromium_path: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def log_in(browser: Any, base: str, username: str) -> Any:
-    context = browser.new_context(
-        locale="vi-VN", viewport={"width": 1280, "height": 900}, accept_downloads=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", settings.DEMO_PASSWORD)
-    page.click("#main button[type=submit]")
-    page.wait_for_url(f"{base}/")
-    return page
 
 
 def approved_demo_request() -> Any:
     """A teacher of THPT1 goes to Osaka; her principal, the office and the director approve."""
-    from delegations.services.outbound import MemberInput, OutboundInput, StopInput, outbound_create
-    from delegations.services.outbound_flow import outbound_submit
-    from workflow.services import process_for, task_complete
-
     users = {u.username: u for u in get_user_model().objects.all()}
     teacher = Person.objects.get(user__username="gv.thpt1")
     departure = add_working_days(datetime.date.today(), 40)
@@ -78,23 +43,18 @@ def approved_demo_request() -> Any:
     request = outbound_create(actor=users["gv.thpt1"], data=data)
     outbound_submit(actor=users["gv.thpt1"], request=request)
     for approver in ("ht.thpt1", "cv.vp", "gd"):
-        task = process_for(request).task_set.filter(status__in=["NEW", "ASSIGNED"]).get()
-        task_complete(task_id=task.pk, user=users[approver], action="approve")
+        task_complete(task_id=open_task(request).pk, user=users[approver], action="approve")
     request.refresh_from_db()
     return request
 
 
 def test_inspector_downloads_a_decision_pdf_and_an_xlsx_export(
-    live_server: Any, transactional_db: None, browser: Any, settings: Any, tmp_path: Path
+    demo_site: str, browser: Any
 ) -> None:
-    from openpyxl import load_workbook
-    from pypdf import PdfReader
-
-    settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", force=True, stdout=io.StringIO())
+    # Rendered files go to the test's own media root (tests/conftest.py).
     request = approved_demo_request()
     assert request.status == "approved"
-    base = live_server.url
+    base = demo_site
 
     page = log_in(browser, base, "thanhtra")
     page.goto(f"{base}/doan-ra/{request.pk}/")
@@ -107,8 +67,7 @@ def test_inspector_downloads_a_decision_pdf_and_an_xlsx_export(
     assert pdf_download.value.suggested_filename.startswith("quyet-dinh-")
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Trần Thị Ngọc Hân" in text and "Lâm Quang Vinh" in text
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "record-1-request.png"), full_page=True)
+    shot(page, "record-1-request")
 
     page.goto(f"{base}/xuat-du-lieu/")
     with page.expect_download() as xlsx_download:
@@ -119,5 +78,5 @@ def test_inspector_downloads_a_decision_pdf_and_an_xlsx_export(
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[0][:2] == ["Mã", "Số hồ sơ"]
     assert [r[1] for r in rows[1:]] == [request.reference]
-    page.screenshot(path=str(SCREENSHOTS / "record-2-exports.png"), full_page=True)
+    shot(page, "record-2-exports")
     page.context.close()

@@ -4,37 +4,33 @@ import pytest
 from django.utils import timezone
 
 from approvals import permissions
-from delegations.services.outbound_flow import outbound_submit
-from org.models import ActingAssignment, Role
-from tests.delegations.outbound_helpers import draft
-from tests.factories import UserFactory
-from workflow.services import process_for, task_claim, task_complete, tasks_release_lost_roles
+from approvals.models import AuditEvent, Decision
+from tests.factories import UserFactory, make_acting
+from tests.flows import open_task, submitted
+from workflow.services import task_claim, task_complete, tasks_release_lost_roles
 
 pytestmark = pytest.mark.django_db
+
+
+def _deputy_acting_today_and_a_submitted_request(org, teacher_a, head_a):
+    """A deputy acting as school A's head for today only, and the unit-head step of a request."""
+    deputy = UserFactory(username="deputy_a")
+    make_acting(deputy, head_a.user, org.school_a)
+    task = open_task(submitted(teacher_a))
+    assert task.flow_task.name == "review_by_unit_head"
+    return deputy, task
 
 
 def test_task_claimed_by_an_acting_head_returns_to_the_queue_when_acting_ends(
     org, teacher_a, head_a
 ):
-    deputy = UserFactory(username="deputy_a")
-    today = timezone.localdate()
-    ActingAssignment.objects.create(
-        acting_user=deputy,
-        holder=head_a.user,
-        role=Role.UNIT_HEAD,
-        unit=org.school_a,
-        starts_on=today,
-        ends_on=today,
-    )
-    request = draft(teacher_a)
-    outbound_submit(actor=teacher_a.user, request=request)
-    task = process_for(request).task_set.get(status="NEW", flow_task_type="HUMAN")
+    deputy, task = _deputy_acting_today_and_a_submitted_request(org, teacher_a, head_a)
     task_claim(task_id=task.pk, user=deputy)
 
     # Still acting today: nothing moves.
     assert tasks_release_lost_roles() == 0
     # The nightly sync after the last day takes the role away; the claimed task goes back.
-    permissions.sync_all_unit_permissions(on=today + datetime.timedelta(days=1))
+    permissions.sync_all_unit_permissions(on=timezone.localdate() + datetime.timedelta(days=1))
     assert tasks_release_lost_roles() == 1
     task.refresh_from_db()
     assert task.status == "NEW" and task.owner is None
@@ -43,21 +39,7 @@ def test_task_claimed_by_an_acting_head_returns_to_the_queue_when_acting_ends(
 
 
 def test_decision_by_an_acting_holder_records_acting_for(org, teacher_a, head_a):
-    from approvals.models import AuditEvent, Decision
-
-    deputy = UserFactory(username="deputy_a")
-    today = timezone.localdate()
-    ActingAssignment.objects.create(
-        acting_user=deputy,
-        holder=head_a.user,
-        role=Role.UNIT_HEAD,
-        unit=org.school_a,
-        starts_on=today,
-        ends_on=today,
-    )
-    request = draft(teacher_a)
-    outbound_submit(actor=teacher_a.user, request=request)
-    task = process_for(request).task_set.get(status="NEW", flow_task_type="HUMAN")
+    deputy, task = _deputy_acting_today_and_a_submitted_request(org, teacher_a, head_a)
     task_complete(task_id=task.pk, user=deputy, action="approve")
     decision = Decision.objects.get(task_id=task.pk)
     assert decision.actor == deputy and decision.acting_for == head_a.user

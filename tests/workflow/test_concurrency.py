@@ -8,8 +8,8 @@ from django.db import connection
 from approvals.models import AuditEvent, Decision
 from delegations.services.errors import StateConflict
 from delegations.services.outbound_flow import outbound_submit
-from tests.delegations.outbound_helpers import draft
 from tests.factories import make_staff
+from tests.flows import draft
 from workflow.services import process_for, task_complete
 
 

@@ -6,12 +6,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from delegations.services.outbound_flow import outbound_submit
 from org.models import Person
+from tests import flows
 from tests.conftest import Org, login
-from tests.delegations.outbound_helpers import draft
-from tests.delegations.page_helpers import create_draft, decide, open_task, submit
+from tests.delegations.page_helpers import create_draft, decide, submit
 from tests.factories import make_staff
+from tests.flows import open_task
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +125,7 @@ def test_applicant_sees_the_task_page_without_a_decision_form(submitted, clerk_a
 def _queue_with(count: int, org: Org) -> None:
     for i in range(count):
         person = make_staff(f"bulk{count}_{i}", org.school_a, full_name=f"Cán bộ {count}-{i}")
-        outbound_submit(actor=person.user, request=draft(person))
+        flows.submitted(person)
 
 
 def _queries_for_inbox(client) -> int:

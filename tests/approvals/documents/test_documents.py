@@ -1,14 +1,18 @@
 """Official documents: numbers, content read back from the PDF and the DOCX, versions."""
 
 import datetime
+import io
 
+import docx
 import pytest
 from django.db import transaction
 from django.utils import timezone
+from docx.shared import Mm
 
 from approvals.documents.content_common import date_line
 from approvals.documents.registers import next_number
 from approvals.documents.services import (
+    DocumentError,
     TamperedFile,
     document_file,
     document_issue,
@@ -16,6 +20,7 @@ from approvals.documents.services import (
     notification_attachments,
 )
 from approvals.models import AgencyNotification, AuditEvent, Document, DocumentRegister
+from delegations.services.inbound import InboundInput, VisitorInput, inbound_create
 from delegations.services.outbound_trip import outbound_cancel
 from org.models import Role
 from tests.approvals.record_helpers import (
@@ -27,7 +32,8 @@ from tests.approvals.record_helpers import (
     pdf_text,
 )
 from tests.delegations.outbound_helpers import far_departure
-from tests.factories import make_staff
+from tests.factories import UserFactory, make_staff
+from tests.flows import approve_all, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -95,11 +101,6 @@ def test_decision_docx_opens_and_holds_the_same_text(trip):
 
 
 def test_docx_is_a4_with_the_decree_margins_and_a_times_font(trip):
-    import io
-
-    import docx
-    from docx.shared import Mm
-
     decision = documents_of(trip)["outbound_decision"]
     document = docx.Document(io.BytesIO(document_file(decision, "docx")[1]))
     section = document.sections[0]
@@ -234,8 +235,6 @@ def test_reissue_creates_version_2_and_keeps_version_1_and_its_hash(
 
 
 def test_only_the_latest_version_can_be_reissued(trip, dept_reviewer):
-    from approvals.documents.services import DocumentError
-
     first = documents_of(trip)["outbound_decision"]
     document_reissue(document=first, actor=dept_reviewer.user, reason="Sửa lỗi chính tả")
     with pytest.raises(DocumentError):
@@ -273,11 +272,6 @@ def test_files_render_on_demand_when_the_task_has_not_run(org, media, teacher_a,
 def test_inbound_approval_issues_the_host_letter_and_the_agencies_notice(
     org, media, clerk_a, head_a, dept_reviewer, director, django_capture_on_commit_callbacks
 ):
-    from delegations.services.inbound import InboundInput, VisitorInput, inbound_create
-    from delegations.services.inbound_flow import inbound_submit
-    from tests.approvals.record_helpers import open_task
-    from workflow.services import task_complete
-
     make_agencies()
     arrival = far_departure(45)
     data = InboundInput(
@@ -293,11 +287,9 @@ def test_inbound_approval_issues_the_host_letter_and_the_agencies_notice(
         ],
     )  # fmt: skip
     visit = inbound_create(actor=clerk_a.user, data=data)
-    inbound_submit(actor=clerk_a.user, visit=visit)
+    submit(visit, clerk_a)
     with django_capture_on_commit_callbacks(execute=True):
-        for person in (head_a, dept_reviewer, director):
-            task_complete(task_id=open_task(visit).pk, user=person.user, action="approve")
-    visit.refresh_from_db()
+        approve_all(visit, head_a, dept_reviewer, director)
     documents = documents_of(visit)
     assert {d.number_text for d in documents.values()} == {"1/GDĐT-VP", "2/GDĐT-VP"}
     host = pdf_text(document_file(documents["inbound_approval"], "pdf")[1])
@@ -311,8 +303,6 @@ def test_inbound_approval_issues_the_host_letter_and_the_agencies_notice(
 
 
 def test_administrators_see_registers_and_documents_in_the_admin(trip, client):
-    from tests.factories import UserFactory
-
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
     registers = client.get("/admin/approvals/documentregister/")
     assert registers.status_code == 200 and "QĐ-SGDĐT" in registers.content.decode()

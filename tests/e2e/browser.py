@@ -1,0 +1,47 @@
+"""What the browser tests do in a page: log in, take a screenshot, approve from the inbox.
+
+The fixtures (Chromium, the live server on the demo data) are in ``tests/e2e/conftest.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+#: Screenshots for a person to look at; each test writes its own names (gitignored).
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+
+def shot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def log_in(browser: Any, base: str, username: str) -> Any:
+    """A new page (its own context, Vietnamese, downloads allowed) logged in as ``username``."""
+    context = browser.new_context(
+        locale="vi-VN", viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", settings.DEMO_PASSWORD)
+    page.click("#main button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def approve_from_inbox(browser: Any, base: str, username: str, reference: str, stage: str) -> None:
+    page = log_in(browser, base, username)
+    page.goto(f"{base}/viec/")
+    page.get_by_role("link", name=reference).first.click()
+    page.locator("#decision-form").wait_for()
+    shot(page, f"{stage}-task")
+    page.check("#decision-form input[name=action][value=approve]")
+    page.click("#decision-form button[type=submit]")
+    page.wait_for_url(f"{base}/viec/")
+    assert "Đã ghi nhận" in page.content()
+    page.context.close()
