@@ -1,7 +1,7 @@
 """Reading the tables of an organisation import file (XLSX workbook or CSV).
 
 This module only turns bytes into tables of raw cells with their spreadsheet row numbers; what
-the cells mean is decided in ``org.importing``.
+the cells mean is decided in ``org.importing.rows`` and ``org.importing.validation``.
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from org.import_files import Table
-from org.import_rows import Choices, Column, RowError, RowReader, map_headers
+from org.importing.files import Table
+from org.importing.rows import Choices, Column, RowError, RowReader, map_headers
 from org.models import Passport, PassportKind, Person, SchoolLevel, StaffCategory, Unit, UnitKind
 
 UNIT_COLUMNS = (
