@@ -88,9 +88,32 @@ class Unit(models.Model):
 
     @property
     def is_ward_managed(self) -> bool:
-        return self.managing_authority_id is not None and (
-            self.managing_authority is not None and self.managing_authority.kind == UnitKind.WARD
-        )
+        """A ward decides for this unit's staff (a ward-managed primary school)."""
+        authority = self.managing_authority
+        return authority is not None and authority.kind == UnitKind.WARD
+
+    def department(self) -> Unit:
+        """The department at or above this unit, where department roles hold their grants.
+
+        The walk follows the managing authority first, then the parent. A unit outside the
+        department's tree (a ward, a city agency) falls back to the first department by pk.
+        """
+        current: Unit | None = self
+        while current is not None:
+            if current.kind == UnitKind.DEPARTMENT:
+                return current
+            current = current.managing_authority or current.parent
+        department = Unit.objects.filter(kind=UnitKind.DEPARTMENT).order_by("pk").first()
+        if department is None:
+            raise LookupError("No department unit is configured.")
+        return department
+
+    def ward(self) -> Unit:
+        """The ward that manages this unit; LookupError when a ward does not manage it."""
+        authority = self.managing_authority
+        if authority is not None and authority.kind == UnitKind.WARD:
+            return authority
+        raise LookupError(f"{self} is not managed by a ward.")
 
 
 class StaffCategory(models.TextChoices):
