@@ -9,7 +9,12 @@ from django.contrib.auth.models import User
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import generics, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
@@ -74,7 +79,7 @@ class TextField(serializers.CharField):
 # --- Log-in token ------------------------------------------------------------------------------
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(serializers.Serializer[Any]):
     username = TextField(label=_("Tên đăng nhập"), max_length=150)
     password = TextField(
         label=_("Mật khẩu"),
@@ -95,7 +100,7 @@ class TokenRequestSerializer(serializers.Serializer):
         return attrs
 
 
-class TokenSerializer(serializers.Serializer):
+class TokenSerializer(serializers.Serializer[Any]):
     token = serializers.CharField(read_only=True)
 
 
@@ -121,18 +126,18 @@ class TokenObtainView(APIView):
 # --- Who am I ----------------------------------------------------------------------------------
 
 
-class UnitRefSerializer(serializers.Serializer):
+class UnitRefSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class RoleHeldSerializer(serializers.Serializer):
+class RoleHeldSerializer(serializers.Serializer[Any]):
     role = serializers.ChoiceField(choices=Role.choices)
     unit = UnitRefSerializer()
     acting_for = serializers.CharField(allow_null=True, help_text=_("Người được làm thay"))
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(serializers.Serializer[Any]):
     username = serializers.CharField()
     full_name = serializers.CharField()
     person = serializers.IntegerField(allow_null=True)
@@ -167,7 +172,7 @@ class MeView(APIView):
 # --- Units -------------------------------------------------------------------------------------
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(serializers.ModelSerializer[Unit]):
     managing_authority: serializers.SlugRelatedField[Unit] = serializers.SlugRelatedField(
         slug_field="code", read_only=True, allow_null=True
     )
@@ -177,7 +182,7 @@ class UnitSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "name_en", "kind", "managing_authority"]
 
 
-class UnitFilterSerializer(serializers.Serializer):
+class UnitFilterSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(
         choices=UnitKind.choices,
         required=False,
@@ -194,19 +199,18 @@ class UnitPagination(CursorPagination):
     ordering = "code"
 
 
-class UnitListView(generics.ListAPIView):
-    """Units the caller may see."""
-
-    serializer_class = UnitSerializer
-    pagination_class = UnitPagination
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         operation_id="units_list",
         parameters=[UnitFilterSerializer],
         responses={200: UnitSerializer(many=True), 400: _INVALID},
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+)
+class UnitListView(generics.ListAPIView[Unit]):
+    """Units the caller may see."""
+
+    serializer_class = UnitSerializer
+    pagination_class = UnitPagination
 
     def get_queryset(self) -> QuerySet[Unit]:
         filters = UnitFilterSerializer(data=self.request.query_params)
@@ -214,15 +218,16 @@ class UnitListView(generics.ListAPIView):
         return selectors.unit_list_for_user(user=self.request.user, **filters.validated_data)
 
 
-class UnitDetailView(generics.RetrieveAPIView):
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="units_retrieve", responses={200: UnitSerializer, 404: _NOT_FOUND}
+    )
+)
+class UnitDetailView(generics.RetrieveAPIView[Unit]):
     """One unit, or 404 when it does not exist or the caller may not see it."""
 
     serializer_class = UnitSerializer
     lookup_field = "code"
-
-    @extend_schema(operation_id="units_retrieve", responses={200: UnitSerializer, 404: _NOT_FOUND})
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
 
     def get_object(self) -> Unit:
         return selectors.unit_get_for_user(user=self.request.user, code=self.kwargs["code"])
@@ -231,7 +236,7 @@ class UnitDetailView(generics.RetrieveAPIView):
 # --- People ------------------------------------------------------------------------------------
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(serializers.ModelSerializer[Person]):
     # Passport numbers and restriction flags never leave through the directory.
     username = serializers.CharField(source="user.username", read_only=True, allow_null=True)
     unit: serializers.SlugRelatedField[Unit] = serializers.SlugRelatedField(
@@ -253,7 +258,7 @@ class PersonSerializer(serializers.ModelSerializer):
         ]
 
 
-class PersonFilterSerializer(serializers.Serializer):
+class PersonFilterSerializer(serializers.Serializer[Any]):
     unit = TextField(required=False, max_length=32, help_text=_("Mã đơn vị"))
     q = TextField(
         required=False,
@@ -268,19 +273,18 @@ class PersonPagination(CursorPagination):
     ordering = ("full_name", "id")  # type: ignore[assignment]
 
 
-class PersonListView(generics.ListAPIView):
-    """People the caller may see."""
-
-    serializer_class = PersonSerializer
-    pagination_class = PersonPagination
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         operation_id="people_list",
         parameters=[PersonFilterSerializer],
         responses={200: PersonSerializer(many=True), 400: _INVALID},
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+)
+class PersonListView(generics.ListAPIView[Person]):
+    """People the caller may see."""
+
+    serializer_class = PersonSerializer
+    pagination_class = PersonPagination
 
     def get_queryset(self) -> QuerySet[Person]:
         filters = PersonFilterSerializer(data=self.request.query_params)
@@ -294,16 +298,15 @@ class PersonListView(generics.ListAPIView):
         )
 
 
-class PersonDetailView(generics.RetrieveAPIView):
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="people_retrieve", responses={200: PersonSerializer, 404: _NOT_FOUND}
+    )
+)
+class PersonDetailView(generics.RetrieveAPIView[Person]):
     """One person, or 404 when they do not exist or the caller may not see them."""
 
     serializer_class = PersonSerializer
-
-    @extend_schema(
-        operation_id="people_retrieve", responses={200: PersonSerializer, 404: _NOT_FOUND}
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
 
     def get_object(self) -> Person:
         return selectors.person_get_for_user(user=self.request.user, pk=self.kwargs["pk"])

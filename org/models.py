@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Self, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -243,10 +244,13 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Quản trị hệ thống")
 
 
-class DatedQuerySet(models.QuerySet):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class DatedQuerySet(models.QuerySet[_M]):
     """Rows with optional ``starts_on``/``ends_on`` bounds, both inclusive."""
 
-    def effective_on(self, day: datetime.date) -> DatedQuerySet:
+    def effective_on(self, day: datetime.date) -> Self:
         return self.filter(
             Q(starts_on__isnull=True) | Q(starts_on__lte=day),
             Q(ends_on__isnull=True) | Q(ends_on__gte=day),
