@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
@@ -43,6 +44,40 @@ _INVALID = OpenApiResponse(
     ),
     description=_("Dữ liệu không hợp lệ."),
 )
+
+
+_View = TypeVar("_View", bound=type[APIView])
+
+
+def _list_schema(
+    operation_id: str,
+    filters: type[serializers.Serializer[Any]],
+    rows: type[serializers.Serializer[Any]],
+) -> Callable[[_View], _View]:
+    """The schema of a list page: its filters as query parameters, its rows, its 400."""
+    return extend_schema_view(
+        get=extend_schema(
+            operation_id=operation_id,
+            parameters=[filters],
+            responses={200: rows(many=True), 400: _INVALID},
+        )
+    )
+
+
+def _detail_schema(
+    operation_id: str, row: type[serializers.Serializer[Any]]
+) -> Callable[[_View], _View]:
+    """The schema of a detail page: the row, or the 404 of a missing or invisible one."""
+    return extend_schema_view(
+        get=extend_schema(operation_id=operation_id, responses={200: row, 404: _NOT_FOUND})
+    )
+
+
+def _query(request: Request, filters: type[serializers.Serializer[Any]]) -> dict[str, Any]:
+    """The validated query parameters; a 400 naming each bad one otherwise."""
+    serializer = filters(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
 
 
 class _NoSurrogates(ProhibitSurrogateCharactersValidator):
@@ -199,13 +234,7 @@ class UnitPagination(CursorPagination):
     ordering = "code"
 
 
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="units_list",
-        parameters=[UnitFilterSerializer],
-        responses={200: UnitSerializer(many=True), 400: _INVALID},
-    )
-)
+@_list_schema("units_list", UnitFilterSerializer, UnitSerializer)
 class UnitListView(generics.ListAPIView[Unit]):
     """Units the caller may see."""
 
@@ -213,16 +242,11 @@ class UnitListView(generics.ListAPIView[Unit]):
     pagination_class = UnitPagination
 
     def get_queryset(self) -> QuerySet[Unit]:
-        filters = UnitFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        return selectors.unit_list_for_user(user=self.request.user, **filters.validated_data)
+        filters = _query(self.request, UnitFilterSerializer)
+        return selectors.unit_list_for_user(user=self.request.user, **filters)
 
 
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="units_retrieve", responses={200: UnitSerializer, 404: _NOT_FOUND}
-    )
-)
+@_detail_schema("units_retrieve", UnitSerializer)
 class UnitDetailView(generics.RetrieveAPIView[Unit]):
     """One unit, or 404 when it does not exist or the caller may not see it."""
 
@@ -273,13 +297,7 @@ class PersonPagination(CursorPagination):
     ordering = ("full_name", "id")  # type: ignore[assignment]
 
 
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="people_list",
-        parameters=[PersonFilterSerializer],
-        responses={200: PersonSerializer(many=True), 400: _INVALID},
-    )
-)
+@_list_schema("people_list", PersonFilterSerializer, PersonSerializer)
 class PersonListView(generics.ListAPIView[Person]):
     """People the caller may see."""
 
@@ -287,9 +305,7 @@ class PersonListView(generics.ListAPIView[Person]):
     pagination_class = PersonPagination
 
     def get_queryset(self) -> QuerySet[Person]:
-        filters = PersonFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        data = filters.validated_data
+        data = _query(self.request, PersonFilterSerializer)
         return selectors.person_list_for_user(
             user=self.request.user,
             unit_code=data.get("unit"),
@@ -298,11 +314,7 @@ class PersonListView(generics.ListAPIView[Person]):
         )
 
 
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="people_retrieve", responses={200: PersonSerializer, 404: _NOT_FOUND}
-    )
-)
+@_detail_schema("people_retrieve", PersonSerializer)
 class PersonDetailView(generics.RetrieveAPIView[Person]):
     """One person, or 404 when they do not exist or the caller may not see them."""
 
