@@ -124,6 +124,16 @@ class StaffCategory(models.TextChoices):
     NGUOI_LAO_DONG = "nguoi_lao_dong", _("Người lao động")
 
 
+#: The Person fields that bar travel while set (rule OUT-BARRED), in the order the rules list them.
+RESTRICTION_FLAGS = (
+    "exit_banned",
+    "under_discipline",
+    "under_inspection",
+    "in_criminal_proceedings",
+    "in_civil_dispute",
+)
+
+
 class Person(models.Model):
     """A member of staff, with or without a log-in. Foreign visitors are not people here."""
 
@@ -179,15 +189,8 @@ class Person(models.Model):
 
     @property
     def is_restricted(self) -> bool:
-        return any(
-            (
-                self.exit_banned,
-                self.under_discipline,
-                self.under_inspection,
-                self.in_criminal_proceedings,
-                self.in_civil_dispute,
-            )
-        )
+        """Any restriction flag is set (rule OUT-BARRED)."""
+        return any(getattr(self, flag) for flag in RESTRICTION_FLAGS)
 
 
 class PassportKind(models.TextChoices):
