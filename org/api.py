@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import generics, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
@@ -38,6 +44,40 @@ _INVALID = OpenApiResponse(
     ),
     description=_("Dữ liệu không hợp lệ."),
 )
+
+
+_View = TypeVar("_View", bound=type[APIView])
+
+
+def _list_schema(
+    operation_id: str,
+    filters: type[serializers.Serializer[Any]],
+    rows: type[serializers.Serializer[Any]],
+) -> Callable[[_View], _View]:
+    """The schema of a list page: its filters as query parameters, its rows, its 400."""
+    return extend_schema_view(
+        get=extend_schema(
+            operation_id=operation_id,
+            parameters=[filters],
+            responses={200: rows(many=True), 400: _INVALID},
+        )
+    )
+
+
+def _detail_schema(
+    operation_id: str, row: type[serializers.Serializer[Any]]
+) -> Callable[[_View], _View]:
+    """The schema of a detail page: the row, or the 404 of a missing or invisible one."""
+    return extend_schema_view(
+        get=extend_schema(operation_id=operation_id, responses={200: row, 404: _NOT_FOUND})
+    )
+
+
+def _query(request: Request, filters: type[serializers.Serializer[Any]]) -> dict[str, Any]:
+    """The validated query parameters; a 400 naming each bad one otherwise."""
+    serializer = filters(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
 
 
 class _NoSurrogates(ProhibitSurrogateCharactersValidator):
@@ -74,7 +114,7 @@ class TextField(serializers.CharField):
 # --- Log-in token ------------------------------------------------------------------------------
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(serializers.Serializer[Any]):
     username = TextField(label=_("Tên đăng nhập"), max_length=150)
     password = TextField(
         label=_("Mật khẩu"),
@@ -95,7 +135,7 @@ class TokenRequestSerializer(serializers.Serializer):
         return attrs
 
 
-class TokenSerializer(serializers.Serializer):
+class TokenSerializer(serializers.Serializer[Any]):
     token = serializers.CharField(read_only=True)
 
 
@@ -121,18 +161,18 @@ class TokenObtainView(APIView):
 # --- Who am I ----------------------------------------------------------------------------------
 
 
-class UnitRefSerializer(serializers.Serializer):
+class UnitRefSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class RoleHeldSerializer(serializers.Serializer):
+class RoleHeldSerializer(serializers.Serializer[Any]):
     role = serializers.ChoiceField(choices=Role.choices)
     unit = UnitRefSerializer()
     acting_for = serializers.CharField(allow_null=True, help_text=_("Người được làm thay"))
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(serializers.Serializer[Any]):
     username = serializers.CharField()
     full_name = serializers.CharField()
     person = serializers.IntegerField(allow_null=True)
@@ -167,7 +207,7 @@ class MeView(APIView):
 # --- Units -------------------------------------------------------------------------------------
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(serializers.ModelSerializer[Unit]):
     managing_authority: serializers.SlugRelatedField[Unit] = serializers.SlugRelatedField(
         slug_field="code", read_only=True, allow_null=True
     )
@@ -177,7 +217,7 @@ class UnitSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "name_en", "kind", "managing_authority"]
 
 
-class UnitFilterSerializer(serializers.Serializer):
+class UnitFilterSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(
         choices=UnitKind.choices,
         required=False,
@@ -194,35 +234,24 @@ class UnitPagination(CursorPagination):
     ordering = "code"
 
 
-class UnitListView(generics.ListAPIView):
+@_list_schema("units_list", UnitFilterSerializer, UnitSerializer)
+class UnitListView(generics.ListAPIView[Unit]):
     """Units the caller may see."""
 
     serializer_class = UnitSerializer
     pagination_class = UnitPagination
 
-    @extend_schema(
-        operation_id="units_list",
-        parameters=[UnitFilterSerializer],
-        responses={200: UnitSerializer(many=True), 400: _INVALID},
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
-
     def get_queryset(self) -> QuerySet[Unit]:
-        filters = UnitFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        return selectors.unit_list_for_user(user=self.request.user, **filters.validated_data)
+        filters = _query(self.request, UnitFilterSerializer)
+        return selectors.unit_list_for_user(user=self.request.user, **filters)
 
 
-class UnitDetailView(generics.RetrieveAPIView):
+@_detail_schema("units_retrieve", UnitSerializer)
+class UnitDetailView(generics.RetrieveAPIView[Unit]):
     """One unit, or 404 when it does not exist or the caller may not see it."""
 
     serializer_class = UnitSerializer
     lookup_field = "code"
-
-    @extend_schema(operation_id="units_retrieve", responses={200: UnitSerializer, 404: _NOT_FOUND})
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
 
     def get_object(self) -> Unit:
         return selectors.unit_get_for_user(user=self.request.user, code=self.kwargs["code"])
@@ -231,7 +260,7 @@ class UnitDetailView(generics.RetrieveAPIView):
 # --- People ------------------------------------------------------------------------------------
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(serializers.ModelSerializer[Person]):
     # Passport numbers and restriction flags never leave through the directory.
     username = serializers.CharField(source="user.username", read_only=True, allow_null=True)
     unit: serializers.SlugRelatedField[Unit] = serializers.SlugRelatedField(
@@ -253,7 +282,7 @@ class PersonSerializer(serializers.ModelSerializer):
         ]
 
 
-class PersonFilterSerializer(serializers.Serializer):
+class PersonFilterSerializer(serializers.Serializer[Any]):
     unit = TextField(required=False, max_length=32, help_text=_("Mã đơn vị"))
     q = TextField(
         required=False,
@@ -268,24 +297,15 @@ class PersonPagination(CursorPagination):
     ordering = ("full_name", "id")  # type: ignore[assignment]
 
 
-class PersonListView(generics.ListAPIView):
+@_list_schema("people_list", PersonFilterSerializer, PersonSerializer)
+class PersonListView(generics.ListAPIView[Person]):
     """People the caller may see."""
 
     serializer_class = PersonSerializer
     pagination_class = PersonPagination
 
-    @extend_schema(
-        operation_id="people_list",
-        parameters=[PersonFilterSerializer],
-        responses={200: PersonSerializer(many=True), 400: _INVALID},
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
-
     def get_queryset(self) -> QuerySet[Person]:
-        filters = PersonFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        data = filters.validated_data
+        data = _query(self.request, PersonFilterSerializer)
         return selectors.person_list_for_user(
             user=self.request.user,
             unit_code=data.get("unit"),
@@ -294,16 +314,11 @@ class PersonListView(generics.ListAPIView):
         )
 
 
-class PersonDetailView(generics.RetrieveAPIView):
+@_detail_schema("people_retrieve", PersonSerializer)
+class PersonDetailView(generics.RetrieveAPIView[Person]):
     """One person, or 404 when they do not exist or the caller may not see them."""
 
     serializer_class = PersonSerializer
-
-    @extend_schema(
-        operation_id="people_retrieve", responses={200: PersonSerializer, 404: _NOT_FOUND}
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
 
     def get_object(self) -> Person:
         return selectors.person_get_for_user(user=self.request.user, pk=self.kwargs["pk"])

@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import holidays
 
+from org.models import CalendarDay, CalendarDayKind
+
 
 @lru_cache(maxsize=64)
 def _public_holidays(year: int) -> frozenset[datetime.date]:
@@ -83,8 +85,6 @@ def add_working_days(
 
 def current_calendar() -> WorkingCalendar:
     """The calendar with every administrator's change (one query)."""
-    from org.models import CalendarDay, CalendarDayKind
-
     rows = CalendarDay.objects.values_list("date", "kind")
     return WorkingCalendar(
         extra_days_off=frozenset(d for d, k in rows if k == CalendarDayKind.DAY_OFF),

@@ -21,8 +21,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import Agreement, Partner
-from org.models import Passport as PassportRow
 from org.models import (
+    RESTRICTION_FLAGS,
     PassportCustody,
     PassportKind,
     Person,
@@ -33,6 +33,7 @@ from org.models import (
     Unit,
     UnitKind,
 )
+from org.models import Passport as PassportRow
 
 M = TypeVar("M", bound=models.Model)
 D = datetime.date
@@ -81,13 +82,6 @@ AGENCY_EMAILS = {
     "SNGV": "vanthu@songoaivu.hcm.example",
 }
 
-RESTRICTION_FLAGS = (
-    "exit_banned",
-    "under_discipline",
-    "under_inspection",
-    "in_criminal_proceedings",
-    "in_civil_dispute",
-)
 CC, VC = StaffCategory.CONG_CHUC, StaffCategory.VIEN_CHUC
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Self, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -88,9 +89,32 @@ class Unit(models.Model):
 
     @property
     def is_ward_managed(self) -> bool:
-        return self.managing_authority_id is not None and (
-            self.managing_authority is not None and self.managing_authority.kind == UnitKind.WARD
-        )
+        """A ward decides for this unit's staff (a ward-managed primary school)."""
+        authority = self.managing_authority
+        return authority is not None and authority.kind == UnitKind.WARD
+
+    def department(self) -> Unit:
+        """The department at or above this unit, where department roles hold their grants.
+
+        The walk follows the managing authority first, then the parent. A unit outside the
+        department's tree (a ward, a city agency) falls back to the first department by pk.
+        """
+        current: Unit | None = self
+        while current is not None:
+            if current.kind == UnitKind.DEPARTMENT:
+                return current
+            current = current.managing_authority or current.parent
+        department = Unit.objects.filter(kind=UnitKind.DEPARTMENT).order_by("pk").first()
+        if department is None:
+            raise LookupError("No department unit is configured.")
+        return department
+
+    def ward(self) -> Unit:
+        """The ward that manages this unit; LookupError when a ward does not manage it."""
+        authority = self.managing_authority
+        if authority is not None and authority.kind == UnitKind.WARD:
+            return authority
+        raise LookupError(f"{self} is not managed by a ward.")
 
 
 class StaffCategory(models.TextChoices):
@@ -98,6 +122,16 @@ class StaffCategory(models.TextChoices):
     CONG_CHUC = "cong_chuc", _("Công chức")
     VIEN_CHUC = "vien_chuc", _("Viên chức")
     NGUOI_LAO_DONG = "nguoi_lao_dong", _("Người lao động")
+
+
+#: The Person fields that bar travel while set (rule OUT-BARRED), in the order the rules list them.
+RESTRICTION_FLAGS = (
+    "exit_banned",
+    "under_discipline",
+    "under_inspection",
+    "in_criminal_proceedings",
+    "in_civil_dispute",
+)
 
 
 class Person(models.Model):
@@ -155,15 +189,8 @@ class Person(models.Model):
 
     @property
     def is_restricted(self) -> bool:
-        return any(
-            (
-                self.exit_banned,
-                self.under_discipline,
-                self.under_inspection,
-                self.in_criminal_proceedings,
-                self.in_civil_dispute,
-            )
-        )
+        """Any restriction flag is set (rule OUT-BARRED)."""
+        return any(getattr(self, flag) for flag in RESTRICTION_FLAGS)
 
 
 class PassportKind(models.TextChoices):
@@ -220,10 +247,13 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Quản trị hệ thống")
 
 
-class DatedQuerySet(models.QuerySet):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class DatedQuerySet(models.QuerySet[_M]):
     """Rows with optional ``starts_on``/``ends_on`` bounds, both inclusive."""
 
-    def effective_on(self, day: datetime.date) -> DatedQuerySet:
+    def effective_on(self, day: datetime.date) -> Self:
         return self.filter(
             Q(starts_on__isnull=True) | Q(starts_on__lte=day),
             Q(ends_on__isnull=True) | Q(ends_on__gte=day),

@@ -18,8 +18,8 @@ from delegations.models import InboundVisit
 from delegations.services.errors import ValidationError
 from delegations.services.inbound import VisitorInput, inbound_replace_visitors, is_country_code
 from delegations.services.outbound import ensure_can_edit
-from org.import_files import ImportFileError, read_tables
-from org.import_rows import Column, RowError, RowReader, map_headers
+from org.importing.files import ImportFileError, read_tables
+from org.importing.rows import Column, RowError, RowReader, map_headers
 
 VISITOR_COLUMNS = (
     Column("ho_ten", _l("Họ tên"), ("ho_va_ten", "full_name", "name"), required=True),

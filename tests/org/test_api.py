@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from org.models import ActingAssignment, Role
 from tests.conftest import Org, login
-from tests.factories import TEST_PASSWORD, PassportFactory, PersonFactory, UserFactory
+from tests.factories import (
+    TEST_PASSWORD,
+    PassportFactory,
+    PersonFactory,
+    SchoolFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -297,8 +303,6 @@ def test_people_list_query_count_does_not_grow_with_rows(org: Org, head_a) -> No
 
 
 def test_unit_list_query_count_does_not_grow_with_rows(org: Org, auditor) -> None:
-    from tests.factories import SchoolFactory
-
     client = login(auditor)
     with CaptureQueriesContext(connection) as few:
         client.get("/api/v1/units/")

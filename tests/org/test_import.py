@@ -235,6 +235,25 @@ def test_username_of_another_person_is_refused(db: None) -> None:
     assert "OTHER" in result.errors[0].message
 
 
+def test_repeated_staff_code_and_username_and_unknown_unit_name_their_rows(db: None) -> None:
+    UnitFactory(code="T1")
+    text = (
+        "ma_can_bo,ho_ten,ma_don_vi,ten_dang_nhap\n"
+        "CB1,Trần Thị Lan,T1,lan\n"
+        "CB1,Lê Văn Nam,T1,nam\n"
+        "CB3,Phạm Thị Hoa,KHONG-CO,lan\n"
+    )
+
+    result = run(text, "can_bo.csv")
+
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (3, "ma_can_bo", "Mã cán bộ trùng với dòng 2."),
+        (4, "ma_don_vi", "Không có đơn vị mã “KHONG-CO” trong hệ thống hay trong tệp."),
+        (4, "ten_dang_nhap", "Tên đăng nhập trùng với dòng 2."),
+    ]
+    assert not Person.objects.exists()
+
+
 def test_unknown_and_missing_columns_are_reported_on_the_header_row(db: None) -> None:
     result = run("Mã đơn vị,Ghi chú\nT1,abc\n")
 

@@ -1,10 +1,11 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from approvals import permissions
-from org.models import ActingAssignment, Role, RoleAssignment
+from org.models import ActingAssignment, Person, Role, RoleAssignment
 from tests.conftest import Org
 from tests.factories import UserFactory
 
@@ -45,17 +46,25 @@ def test_removing_a_role_revokes_its_grants(org: Org, head_a) -> None:
     assert not permissions.units_in_scope(head_a.user).exists()
 
 
-def test_acting_head_gains_the_role_only_within_the_dates(org: Org, head_a) -> None:
+def _deputy_acting_as_head_a(
+    org: Org, head_a: Person, starts_on: datetime.date, ends_on: datetime.date
+) -> User:
+    """A new account acting as head of school A from ``starts_on`` to ``ends_on``."""
     deputy = UserFactory(username="deputy_a")
-    today = timezone.localdate()
     ActingAssignment.objects.create(
         acting_user=deputy,
         holder=head_a.user,
         role=Role.UNIT_HEAD,
         unit=org.school_a,
-        starts_on=today,
-        ends_on=today + datetime.timedelta(days=3),
+        starts_on=starts_on,
+        ends_on=ends_on,
     )
+    return deputy
+
+
+def test_acting_head_gains_the_role_only_within_the_dates(org: Org, head_a) -> None:
+    today = timezone.localdate()
+    deputy = _deputy_acting_as_head_a(org, head_a, today, today + datetime.timedelta(days=3))
     assert permissions.has_unit_permission(deputy, permissions.APPROVE_AS_UNIT_HEAD, org.school_a)
 
     # The nightly sync after the end date takes the grant away again.
@@ -66,28 +75,12 @@ def test_acting_head_gains_the_role_only_within_the_dates(org: Org, head_a) -> N
 
 
 def test_future_acting_assignment_grants_nothing_yet(org: Org, head_a) -> None:
-    deputy = UserFactory(username="deputy_a")
     start = timezone.localdate() + datetime.timedelta(days=10)
-    ActingAssignment.objects.create(
-        acting_user=deputy,
-        holder=head_a.user,
-        role=Role.UNIT_HEAD,
-        unit=org.school_a,
-        starts_on=start,
-        ends_on=start + datetime.timedelta(days=2),
-    )
+    deputy = _deputy_acting_as_head_a(org, head_a, start, start + datetime.timedelta(days=2))
     assert not permissions.units_in_scope(deputy).exists()
 
 
 def test_effective_roles_report_who_is_acted_for(org: Org, head_a) -> None:
-    deputy = UserFactory(username="deputy_a")
     today = timezone.localdate()
-    ActingAssignment.objects.create(
-        acting_user=deputy,
-        holder=head_a.user,
-        role=Role.UNIT_HEAD,
-        unit=org.school_a,
-        starts_on=today,
-        ends_on=today,
-    )
+    deputy = _deputy_acting_as_head_a(org, head_a, today, today)
     assert permissions.effective_roles(deputy) == [(Role.UNIT_HEAD, org.school_a, head_a.user)]

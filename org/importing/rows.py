@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from org.import_files import Table, normalise
+from org.importing.files import Table, normalise
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 TRUE_WORDS = {"co", "x", "1", "true", "yes", "dung"}

@@ -1,7 +1,7 @@
 """Reading the tables of an organisation import file (XLSX workbook or CSV).
 
 This module only turns bytes into tables of raw cells with their spreadsheet row numbers; what
-the cells mean is decided in ``org.importing``.
+the cells mean is decided in ``org.importing.rows`` and ``org.importing.validation``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Literal
 
+import openpyxl
 from django.utils.translation import gettext as _
 
 Kind = Literal["units", "staff", "visitors"]
@@ -85,8 +86,6 @@ def _table(rows: Iterable[Iterable[object]], source: str, kind: Kind | None) -> 
 
 
 def _read_xlsx(data: bytes, kind: Kind | None = None) -> list[Table]:
-    import openpyxl
-
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     # A damaged workbook can fail in many ways inside openpyxl (zip, XML, missing parts).

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from org.import_files import Table
-from org.import_rows import Choices, Column, RowError, RowReader, map_headers
+from org.importing.files import Table
+from org.importing.rows import Choices, Column, RowError, RowReader, map_headers
 from org.models import Passport, PassportKind, Person, SchoolLevel, StaffCategory, Unit, UnitKind
 
 UNIT_COLUMNS = (
@@ -48,6 +48,8 @@ STAFF_COLUMNS = (
     Column("ten_dang_nhap", _l("Tên đăng nhập")),
 )
 PASSPORT_KEYS = ("so_ho_chieu", "loai_ho_chieu", "ngay_het_han_ho_chieu")
+# Column key → Unit field of the references a unit row may make to other units.
+UNIT_REFS = (("ma_don_vi_cap_tren", "parent"), ("ma_co_quan_quan_ly", "managing_authority"))
 # SQLite refuses statements with too many parameters; long code lists are queried in chunks.
 CHUNK = 500
 
@@ -87,6 +89,25 @@ def _max_length(model: type[models.Model], name: str) -> int | None:
     return getattr(model._meta.get_field(name), "max_length", None)
 
 
+def _once(r: RowReader, key: str, value: str, seen: dict[str, int], message: str) -> None:
+    """Remember the row where ``value`` first stands; a later row with it gets ``message``.
+
+    ``message`` names the earlier row as ``%(row)s``. Blank values are not compared.
+    """
+    if value in seen:
+        r.error(key, message % {"row": seen[value]})
+    elif value:
+        seen[value] = r.number
+
+
+def _check_unit_known(r: RowReader, key: str, code: str, known: set[str]) -> None:
+    if code and code not in known:
+        r.error(
+            key,
+            _("Không có đơn vị mã “%(code)s” trong hệ thống hay trong tệp.") % {"code": code},
+        )
+
+
 def _rows(table: Table, columns: tuple[Column, ...], errors: list[RowError]) -> Iterator[RowReader]:
     mapping = map_headers(table, columns, errors)
     if mapping is None:
@@ -104,10 +125,7 @@ def read_units(tables: list[Table], errors: list[RowError]) -> list[UnitRow]:
     for table in tables:
         for r in _rows(table, UNIT_COLUMNS, errors):
             code = r.text("ma_don_vi", max_length=_max_length(Unit, "code"), required=True)
-            if code in seen:
-                r.error("ma_don_vi", _("Mã đơn vị trùng với dòng %(row)s.") % {"row": seen[code]})
-            elif code:
-                seen[code] = r.number
+            _once(r, "ma_don_vi", code, seen, _("Mã đơn vị trùng với dòng %(row)s."))
             fields: dict[str, Any] = {
                 "name": r.text("ten_don_vi", max_length=_max_length(Unit, "name"), required=True)
             }
@@ -124,10 +142,7 @@ def read_units(tables: list[Table], errors: list[RowError]) -> list[UnitRow]:
             if r.has("cap_hoc"):
                 fields["school_level"] = r.choice("cap_hoc", levels) or ""
             refs = {}
-            for key, name in (
-                ("ma_don_vi_cap_tren", "parent"),
-                ("ma_co_quan_quan_ly", "managing_authority"),
-            ):
+            for key, name in UNIT_REFS:
                 if r.has(key):
                     refs[name] = r.text(key)
             rows.append((r, UnitRow(r.number, code, fields, refs)))
@@ -137,17 +152,8 @@ def read_units(tables: list[Table], errors: list[RowError]) -> list[UnitRow]:
         {row.code: row.refs["parent"] or None for _r, row in rows if "parent" in row.refs}
     )
     for r, row in rows:
-        for key, name in (
-            ("ma_don_vi_cap_tren", "parent"),
-            ("ma_co_quan_quan_ly", "managing_authority"),
-        ):
-            ref = row.refs.get(name, "")
-            if ref and ref not in known:
-                r.error(
-                    key,
-                    _("Không có đơn vị mã “%(code)s” trong hệ thống hay trong tệp.")
-                    % {"code": ref},
-                )
+        for key, name in UNIT_REFS:
+            _check_unit_known(r, key, row.refs.get(name, ""), known)
         parent = row.refs.get("parent")
         if parent and parent == row.code:
             r.error("ma_don_vi_cap_tren", _("Đơn vị không thể là cấp trên của chính nó."))
@@ -178,17 +184,9 @@ def read_staff(tables: list[Table], unit_codes: set[str], errors: list[RowError]
     for table in tables:
         for r in _rows(table, STAFF_COLUMNS, errors):
             code = r.text("ma_can_bo", max_length=_max_length(Person, "staff_code"), required=True)
-            if code in seen:
-                r.error("ma_can_bo", _("Mã cán bộ trùng với dòng %(row)s.") % {"row": seen[code]})
-            elif code:
-                seen[code] = r.number
+            _once(r, "ma_can_bo", code, seen, _("Mã cán bộ trùng với dòng %(row)s."))
             unit_code = r.text("ma_don_vi", required=True)
-            if unit_code and unit_code not in known_units:
-                r.error(
-                    "ma_don_vi",
-                    _("Không có đơn vị mã “%(code)s” trong hệ thống hay trong tệp.")
-                    % {"code": unit_code},
-                )
+            _check_unit_known(r, "ma_don_vi", unit_code, known_units)
             fields: dict[str, Any] = {
                 "full_name": r.text(
                     "ho_ten", max_length=_max_length(Person, "full_name"), required=True
@@ -213,13 +211,13 @@ def read_staff(tables: list[Table], unit_codes: set[str], errors: list[RowError]
             if r.has("email"):
                 fields["email"] = r.email("email")
             username = r.username("ten_dang_nhap") if r.has("ten_dang_nhap") else ""
-            if username in seen_usernames:
-                r.error(
-                    "ten_dang_nhap",
-                    _("Tên đăng nhập trùng với dòng %(row)s.") % {"row": seen_usernames[username]},
-                )
-            elif username:
-                seen_usernames[username] = r.number
+            _once(
+                r,
+                "ten_dang_nhap",
+                username,
+                seen_usernames,
+                _("Tên đăng nhập trùng với dòng %(row)s."),
+            )
             passport = _read_passport(r, passport_kinds)
             if passport:
                 earlier = seen_passports.get(passport[1])

@@ -1,4 +1,4 @@
-"""Importing units and staff from an XLSX workbook or CSV files.
+"""Importing units and staff from an XLSX workbook or CSV files: check every row, then save.
 
 Every row is checked first and all errors are returned by row and column; when there is any
 error nothing is written. Rows are matched by unit code and staff code, and a row whose values
@@ -17,12 +17,10 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from org.import_files import ImportFileError, read_tables
-from org.import_rows import RowError
-from org.import_validation import StaffRow, UnitRow, chunks, read_staff, read_units
+from org.importing.files import read_tables
+from org.importing.rows import RowError
+from org.importing.validation import StaffRow, UnitRow, chunks, read_staff, read_units
 from org.models import Passport, Person, Unit
-
-__all__ = ["ImportFileError", "ImportResult", "KindCounts", "RowError", "org_import"]
 
 
 @dataclass
