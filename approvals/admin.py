@@ -32,7 +32,7 @@ _STATUS_COLOURS = {
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
     """The outbox, read-only: failed rows stand out and can be sent again ("Gửi lại")."""
 
     list_display = (
@@ -109,7 +109,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgencyNotification)
-class AgencyNotificationAdmin(admin.ModelAdmin):
+class AgencyNotificationAdmin(admin.ModelAdmin[AgencyNotification]):
     """The obligations to notify agencies; acknowledgements are recorded in the pages or API."""
 
     list_display = (
@@ -137,7 +137,7 @@ class AgencyNotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgencyRecipient)
-class AgencyRecipientAdmin(admin.ModelAdmin):
+class AgencyRecipientAdmin(admin.ModelAdmin[AgencyRecipient]):
     """Where each agency wants notices of each kind and route (blank: any)."""
 
     list_display = ("agency", "request_kind", "route", "email")
@@ -147,7 +147,7 @@ class AgencyRecipientAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeadlineAlert)
-class DeadlineAlertAdmin(admin.ModelAdmin):
+class DeadlineAlertAdmin(admin.ModelAdmin[DeadlineAlert]):
     list_display = ("id", "task_id", "kind", "due", "created_at")
     list_filter = ("kind",)
     search_fields = ("=task_id",)
@@ -158,7 +158,7 @@ class DeadlineAlertAdmin(admin.ModelAdmin):
 
 
 @admin.register(DocumentRegister)
-class DocumentRegisterAdmin(admin.ModelAdmin):
+class DocumentRegisterAdmin(admin.ModelAdmin[DocumentRegister]):
     """Registers: an administrator may change a symbol; the last number is never edited."""
 
     list_display = ("year", "unit", "series", "confidential", "symbol", "last_number")
@@ -173,7 +173,7 @@ class DocumentRegisterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(admin.ModelAdmin[Document]):
     """Issued documents, read-only: a correction is a re-issue (a new version)."""
 
     list_display = ("number_text", "version", "kind", "issued_on", "request_kind", "request_id")

@@ -60,7 +60,7 @@ def _parse_request_param(raw: str) -> tuple[str, int]:
     return kind, int(pk)
 
 
-class NotificationListView(GenericAPIView):
+class NotificationListView(GenericAPIView[AgencyNotification]):
     """The agency notifications of one request you may open (``?request=outbound:12``)."""
 
     pagination_class = NotificationPagination
@@ -83,7 +83,7 @@ class NotificationListView(GenericAPIView):
         return self.get_paginated_response([notification_dict(n) for n in page])
 
 
-class AcknowledgeSerializer(serializers.Serializer):
+class AcknowledgeSerializer(serializers.Serializer[dict[str, Any]]):
     via = serializers.ChoiceField(
         choices=[AcknowledgementChannel.PAPER.value, AcknowledgementChannel.PHONE.value],
         error_messages={"invalid_choice": gettext_lazy("Chọn paper (văn bản) hoặc phone.")},
@@ -91,7 +91,7 @@ class AcknowledgeSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 
-class NotificationAcknowledgeView(GenericAPIView):
+class NotificationAcknowledgeView(GenericAPIView[Any]):
     """Record a paper or phone acknowledgement (the unit's staff or the reviewers); 409 if done."""
 
     serializer_class = AcknowledgeSerializer

@@ -11,11 +11,15 @@ import datetime
 import secrets
 from pathlib import Path
 
+import django_stubs_ext
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import Database, env_bool, env_int, env_list, env_str, parse_database_url
+
+# ``ModelAdmin[Unit]``, ``QuerySet[Unit]``…: the generic forms django-stubs checks, at run time too.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))

@@ -272,10 +272,11 @@ class StepApprovers:
 
 
 def _department_of(unit: Unit) -> Unit | None:
-    for candidate in (unit, unit.managing_authority, unit.parent):
-        if candidate is not None and candidate.kind == UnitKind.DEPARTMENT:
-            return candidate
-    return None
+    """The department whose roles the flow will ask (the same lookup as the flows' permission)."""
+    try:
+        return unit.department()
+    except LookupError:
+        return None
 
 
 def _in_scope(unit: Unit, scope: str, targets: dict[str, Unit | None]) -> bool:
@@ -314,8 +315,7 @@ def resolve_approvers(
         DEPARTMENT: None,
     }
     if any(s.unit == DEPARTMENT for s in steps):
-        departments = Unit.objects.filter(kind=UnitKind.DEPARTMENT, is_active=True)
-        targets[DEPARTMENT] = _department_of(unit) or departments.order_by("code").first()
+        targets[DEPARTMENT] = _department_of(unit)
     roles = {role for s in steps for role in s.roles}
     found = [t for t in targets.values() if t is not None]
     unit_q = Q(unit__in=found)

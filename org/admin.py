@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
@@ -16,27 +15,6 @@ from django.utils.translation import gettext_lazy as _l
 
 from org.importing import ImportFileError, ImportResult, org_import
 from org.models import ActingAssignment, CalendarDay, Passport, Person, RoleAssignment, Unit
-
-if TYPE_CHECKING:
-    ModelAdmin = admin.ModelAdmin
-    TabularInline = admin.TabularInline
-else:
-
-    class _Generic:
-        """``Admin[Model]`` for django-stubs; Django's own admin classes take no parameter.
-
-        (``django_stubs_ext.monkeypatch()`` would do this project-wide, but django-stubs-ext is a
-        development dependency only.)
-        """
-
-        def __init__(self, base: type) -> None:
-            self.base = base
-
-        def __getitem__(self, _model: Any) -> type:
-            return self.base
-
-    ModelAdmin = _Generic(admin.ModelAdmin)
-    TabularInline = _Generic(admin.TabularInline)
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 # Beyond this the page would be unreadable; the first errors are enough to fix the file.
@@ -62,7 +40,7 @@ class OrgImportForm(forms.Form):
 
 
 @admin.register(Unit)
-class UnitAdmin(ModelAdmin[Unit]):
+class UnitAdmin(admin.ModelAdmin[Unit]):
     list_display = ["code", "name", "kind", "school_level", "managing_authority", "is_active"]
     list_filter = ["kind", "school_level", "is_active"]
     search_fields = ["code", "name", "name_en"]
@@ -106,13 +84,13 @@ class UnitAdmin(ModelAdmin[Unit]):
         return TemplateResponse(request, "admin/org/unit_import.html", context)
 
 
-class PassportInline(TabularInline[Passport, Person]):
+class PassportInline(admin.TabularInline[Passport, Person]):
     model = Passport
     extra = 0
 
 
 @admin.register(Person)
-class PersonAdmin(ModelAdmin[Person]):
+class PersonAdmin(admin.ModelAdmin[Person]):
     list_display = ["staff_code", "full_name", "unit", "position", "category", "is_key_leader"]
     list_filter = ["category", "is_key_leader", "is_party_managed", "unit__kind"]
     search_fields = ["staff_code", "full_name", "user__username", "unit__name"]
@@ -122,7 +100,7 @@ class PersonAdmin(ModelAdmin[Person]):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(ModelAdmin[RoleAssignment]):
+class RoleAssignmentAdmin(admin.ModelAdmin[RoleAssignment]):
     list_display = ["user", "role", "unit", "starts_on", "ends_on"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
@@ -131,7 +109,7 @@ class RoleAssignmentAdmin(ModelAdmin[RoleAssignment]):
 
 
 @admin.register(ActingAssignment)
-class ActingAssignmentAdmin(ModelAdmin[ActingAssignment]):
+class ActingAssignmentAdmin(admin.ModelAdmin[ActingAssignment]):
     list_display = ["acting_user", "role", "unit", "holder", "starts_on", "ends_on"]
     list_filter = ["role"]
     search_fields = ["acting_user__username", "holder__username", "unit__name"]
@@ -140,7 +118,7 @@ class ActingAssignmentAdmin(ModelAdmin[ActingAssignment]):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(ModelAdmin[CalendarDay]):
+class CalendarDayAdmin(admin.ModelAdmin[CalendarDay]):
     list_display = ["date", "kind", "note"]
     list_filter = ["kind"]
     date_hierarchy = "date"

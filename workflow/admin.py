@@ -16,7 +16,7 @@ from workflow.models import RuleSetVersion, ruleset_params_in_force
 
 
 @admin.register(RuleSetVersion)
-class RuleSetVersionAdmin(admin.ModelAdmin):
+class RuleSetVersionAdmin(admin.ModelAdmin[RuleSetVersion]):
     form = RuleSetVersionForm
     list_display = ["effective_from", "note", "created_by", "created_at", "in_force"]
     list_select_related = ["created_by"]

@@ -14,7 +14,7 @@ SHAPES = {
 
 def _label(node: Any) -> str:
     title = str(getattr(node, "task_title", "") or "")
-    name = node.name
+    name: str = node.name
     if type(node).__name__ in ("If", "Switch"):
         return name
     return f"{title}<br/><small>{name}</small>" if title and title != name else name

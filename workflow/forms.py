@@ -18,7 +18,7 @@ def params_as_text(params: dict[str, Any]) -> str:
     return json.dumps(params, ensure_ascii=False, indent=2, sort_keys=False)
 
 
-class RuleSetVersionForm(forms.ModelForm):
+class RuleSetVersionForm(forms.ModelForm[RuleSetVersion]):
     """A new version: the effective date and the parameters that change.
 
     The JSON may be partial (``{"OUT-ANNUAL-QUOTA": {"quota": 3}}``); it is validated against

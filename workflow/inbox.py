@@ -23,10 +23,10 @@ def step_due(step: str, created: datetime.datetime, request: Any = None) -> date
     The post-trip report is due on the request's own report date. Every task has a due date, so
     the inbox can be ordered by it through an index.
     """
-
     day = timezone.localtime(created).date()
-    if step == "submit_report" and getattr(request, "report_due", None):
-        return request.report_due
+    report_due: datetime.date | None = getattr(request, "report_due", None)
+    if step == "submit_report" and report_due:
+        return report_due
     timing = timing_params(day)
     param = STEP_BUDGET_PARAM.get(step, DEFAULT_BUDGET_PARAM)
     return add_working_days(day, timing[param], current_calendar())
@@ -34,7 +34,8 @@ def step_due(step: str, created: datetime.datetime, request: Any = None) -> date
 
 def _applicant_name(request: Any) -> str:
     person = getattr(request.created_by, "person", None)
-    return person.full_name if person is not None else request.created_by.get_username()
+    name: str = person.full_name if person is not None else request.created_by.get_username()
+    return name
 
 
 def inbox_entry_sync(instance: Task) -> None:

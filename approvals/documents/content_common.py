@@ -21,7 +21,6 @@ from typing import Any
 
 from approvals.models import Decision
 from org.models import Person, Role, RoleAssignment, Unit, UnitKind
-from workflow.flows.common import department_of, is_ward_managed, ward_of
 
 PLACE = "Thành phố Hồ Chí Minh"
 CITY_LINES = ["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HỒ CHÍ MINH"]
@@ -121,10 +120,10 @@ def issuer_for(unit: Unit) -> Issuer:
 
 def issuing_unit(request: Any) -> Unit:
     """The ward for ward decisions; otherwise the department that manages the request's unit."""
-
-    if request.route == "WARD" and is_ward_managed(request.unit):
-        return ward_of(request.unit)
-    return department_of(request.unit)
+    unit: Unit = request.unit
+    if request.route == "WARD" and unit.is_ward_managed:
+        return unit.ward()
+    return unit.department()
 
 
 def signing_decision(request: Any) -> Decision | None:

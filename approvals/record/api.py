@@ -116,7 +116,7 @@ class DocumentFileView(APIView):
         )
 
 
-class ReissueSerializer(serializers.Serializer):
+class ReissueSerializer(serializers.Serializer[dict[str, Any]]):
     reason = TextField(label=gettext_lazy("Lý do ban hành lại"), max_length=2000)
 
 
@@ -148,7 +148,7 @@ class DocumentReissueView(APIView):
 # --- Audit log -------------------------------------------------------------------------------
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
+class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
     class Meta:
         model = AuditEvent
         fields = [

@@ -145,7 +145,8 @@ def _charts(report: AnnualReport) -> dict[str, Any]:
 
 def _report_or_error(request: HttpRequest, params: Any) -> AnnualReport:
     try:
-        return report_for(request.user, params)
+        report: AnnualReport = report_for(request.user, params)
+        return report
     except exceptions.PermissionDenied as exc:
         raise PermissionDenied(str(exc.detail)) from exc
     except exceptions.NotFound as exc:
