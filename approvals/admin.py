@@ -20,7 +20,7 @@ from approvals.models import (
     OutboxMessage,
 )
 from approvals.outbox import message_retry
-from delegations.services.errors import StateConflict
+from config.errors import StateConflict
 
 _STATUS_COLOURS = {
     MessageStatus.FAILED: "#b71c1c",

@@ -40,7 +40,7 @@ from approvals.notices import (
     users_by_ids,
 )
 from approvals.outbox import message_enqueue
-from delegations.services.errors import PermissionDenied, StateConflict, ValidationError
+from config.errors import PermissionDenied, StateConflict, ValidationError
 from org.calendar import add_working_days, current_calendar
 from org.models import Role, Unit, UnitKind
 

@@ -63,7 +63,7 @@ def _errors_from_django(exc: DjangoValidationError) -> dict[str, list[str]]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Map every error to the contract's shapes; 400s carry ``errors`` keyed by field."""
-    from delegations.services.errors import RulesBlocked, StateConflict
+    from config.errors import RulesBlocked, StateConflict
 
     if isinstance(exc, DjangoValidationError):
         return Response({"errors": _errors_from_django(exc)}, status=status.HTTP_400_BAD_REQUEST)

@@ -16,6 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import AttachmentKind, MemberRole, OutboundRequest, RequestStatus
+from delegations.privacy import mask_passport
 from delegations.services.outbound import MemberInput, OutboundInput, StopInput
 from org.models import Passport, Person
 
@@ -111,8 +112,6 @@ class MemberForm(forms.Form):
 
 
 def passport_label(passport: Passport) -> str:
-    from delegations.presenters import mask_passport
-
     return f"{passport.get_kind_display()} {mask_passport(passport.number)} – " + str(
         _("hết hạn %(date)s") % {"date": passport.expires_on.strftime("%d/%m/%Y")}
     )

@@ -10,7 +10,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workflow.rules.params import JsonParams, default_params, merge_params, validate_params
+from workflow.rules.params import (
+    JsonParams,
+    as_param_set,
+    default_params,
+    merge_params,
+    validate_params,
+)
 
 
 class RuleSetVersionImmutableError(Exception):
@@ -84,6 +90,12 @@ def ruleset_params_in_force(on: datetime.date) -> tuple[RuleSetVersion | None, J
     version = ruleset_version_in_force(on)
     params = merge_params(default_params(), version.params if version else {})
     return version, params
+
+
+def timing_params(on: datetime.date | None = None) -> dict[str, Any]:
+    """The "timing" group of the rule set in force (step budgets, report and passport days...)."""
+    _version, params = ruleset_params_in_force(on or timezone.localdate())
+    return as_param_set(params).group("timing")
 
 
 class InboxEntry(models.Model):

@@ -6,7 +6,7 @@ from typing import Any
 
 from viewflow.workflow.models import Task
 
-from delegations.services.outbound_flow import outbound_submit
+from workflow.services import outbound_submit
 from org.models import Person
 from tests.delegations.outbound_helpers import draft
 from workflow.services import process_for, task_complete

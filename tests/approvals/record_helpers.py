@@ -7,7 +7,7 @@ from typing import Any
 
 from approvals.models import Document
 from delegations.services.outbound import outbound_create
-from delegations.services.outbound_flow import outbound_submit
+from workflow.services import outbound_submit
 from org.models import Person, Unit
 from tests.delegations.outbound_helpers import outbound_input
 from tests.factories import PassportFactory, UnitFactory

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from delegations.models import OutboundRequest
-from delegations.services.outbound_trip import outbound_cancel
+from workflow.services import outbound_cancel
 from tests.approvals.record_helpers import approved, make_agencies
 from tests.conftest import login
 from tests.delegations.outbound_helpers import far_departure
@@ -66,7 +66,7 @@ def test_head_of_other_school_does_not_see_school_a_travellers(trips, head_a, he
 
 
 def test_a_trip_confirmed_as_travelling_still_counts(trips, teacher_a, auditor):
-    from delegations.services.outbound_trip import outbound_confirm_departure
+    from workflow.services import outbound_confirm_departure
 
     request = OutboundRequest.objects.get(pk=trips["abroad"].pk)
     outbound_confirm_departure(actor=teacher_a.user, request=request, date=request.departure_date)

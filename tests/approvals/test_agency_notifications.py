@@ -86,7 +86,7 @@ def test_recipients_per_kind_and_route_replace_the_agency_address(
 
 
 def test_cancellation_notifies_the_agencies_again_with_its_own_letter(approved, teacher_a):
-    from delegations.services.outbound_trip import outbound_cancel
+    from workflow.services import outbound_cancel
 
     outbound_cancel(actor=teacher_a.user, request=approved, reason="Đối tác hoãn")
     rows = OutboxMessage.objects.filter(notification__reason="cancellation")

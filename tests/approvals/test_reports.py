@@ -15,10 +15,10 @@ from openpyxl import load_workbook
 from approvals.reports import annual_report
 from delegations.models import Agreement, OutboundRequest, Partner
 from delegations.services.inbound import InboundInput, VisitorInput, inbound_create
-from delegations.services.inbound_flow import inbound_submit
+from workflow.services import inbound_submit
 from delegations.services.outbound import MemberInput, StopInput, outbound_create
-from delegations.services.outbound_flow import outbound_submit
-from delegations.services.outbound_trip import (
+from workflow.services import outbound_submit
+from workflow.services import (
     outbound_advance_by_dates,
     outbound_cancel,
     outbound_submit_report,

@@ -17,7 +17,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from delegations.services.outbound_flow import outbound_submit
+from workflow.services import outbound_submit
 from tests.bench.test_inbox_bench import percentiles
 from tests.conftest import login
 from tests.delegations.outbound_helpers import draft

@@ -5,14 +5,12 @@ import datetime
 import pytest
 
 from approvals.models import AgencyNotification, AuditEvent
-from delegations.services.errors import PermissionDenied, StateConflict, ValidationError
+from config.errors import PermissionDenied, StateConflict, ValidationError
 from delegations.services.inbound import InboundInput, VisitorInput, inbound_create, inbound_update
-from delegations.services.inbound_flow import inbound_submit, notification_due
-from delegations.services.inbound_visit import (
-    inbound_advance_by_dates,
-    inbound_amend,
-    inbound_confirm_residence,
-)
+from delegations.services.decisions import notification_due
+from workflow.services import inbound_submit
+from delegations.services.visits import inbound_amend
+from workflow.services import inbound_advance_by_dates, inbound_confirm_residence
 from org.calendar import add_working_days
 from tests.delegations.inbound_helpers import far_arrival
 from workflow.models import RuleSetVersion
@@ -87,7 +85,7 @@ def test_notify_days_comes_from_the_rule_set_in_force(org):
 
 
 def test_late_approval_needs_a_written_justification(org, clerk_a):
-    from delegations.services.errors import RulesBlocked
+    from config.errors import RulesBlocked
 
     visit = inbound_create(actor=clerk_a.user, data=visit_input(arrival=far_arrival(8)))
     with pytest.raises(RulesBlocked) as blocked:
@@ -149,7 +147,7 @@ def test_during_the_visit_the_arrival_date_cannot_be_amended(
 def test_amending_the_dates_before_arrival_into_an_exam_day_is_refused(
     org, clerk_a, head_a, dept_reviewer, director, agencies
 ):
-    from delegations.services.errors import RulesBlocked
+    from config.errors import RulesBlocked
 
     visit = inbound_create(actor=clerk_a.user, data=visit_input())
     inbound_submit(actor=clerk_a.user, visit=visit)
@@ -169,7 +167,7 @@ def test_amending_the_dates_before_arrival_into_an_exam_day_is_refused(
 
 
 def test_a_draft_cannot_be_amended_or_cancelled(org, clerk_a):
-    from delegations.services.inbound_visit import inbound_cancel
+    from workflow.services import inbound_cancel
 
     visit = inbound_create(actor=clerk_a.user, data=visit_input())
     with pytest.raises(StateConflict):
@@ -179,7 +177,7 @@ def test_a_draft_cannot_be_amended_or_cancelled(org, clerk_a):
 
 
 def test_references_of_visits_are_counted_apart_from_outbound_requests(org, clerk_a, teacher_a):
-    from delegations.services.outbound_flow import outbound_submit
+    from workflow.services import outbound_submit
     from tests.delegations.outbound_helpers import draft
 
     outbound_submit(actor=teacher_a.user, request=draft(teacher_a))

@@ -2,8 +2,8 @@ import pytest
 from viewflow.workflow.models import Task
 
 from approvals.models import AgencyNotification, AuditEvent, Decision, RuleStamp
-from delegations.services.errors import PermissionDenied, StateConflict
-from delegations.services.outbound_flow import outbound_submit
+from config.errors import PermissionDenied, StateConflict
+from workflow.services import outbound_submit
 from tests.delegations.outbound_helpers import draft
 from workflow.services import process_for, task_claim, task_complete
 
@@ -108,7 +108,7 @@ def test_trip_life_departure_return_report_returned_once_then_accepted(
 ):
     import datetime
 
-    from delegations.services.outbound_trip import (
+    from workflow.services import (
         outbound_advance_by_dates,
         outbound_submit_report,
     )
@@ -140,7 +140,7 @@ def test_trip_life_departure_return_report_returned_once_then_accepted(
 
 
 def test_withdraw_before_decision_cancels_open_tasks(org, teacher_a, head_a):
-    from delegations.services.outbound_trip import outbound_withdraw
+    from workflow.services import outbound_withdraw
 
     request = draft(teacher_a)
     outbound_submit(actor=teacher_a.user, request=request)
@@ -151,7 +151,7 @@ def test_withdraw_before_decision_cancels_open_tasks(org, teacher_a, head_a):
 
 
 def test_cancel_after_approval_notifies_agencies(org, teacher_a, head_a, dept_reviewer, director):
-    from delegations.services.outbound_trip import outbound_cancel
+    from workflow.services import outbound_cancel
     from tests.factories import UnitFactory
 
     UnitFactory(code="CATP", name="Công an TP", kind="agency")
@@ -173,7 +173,7 @@ def test_extension_goes_to_the_director_and_moves_the_return_date(
 ):
     import datetime
 
-    from delegations.services.outbound_extension import outbound_request_extension
+    from workflow.services import outbound_request_extension
 
     request = draft(teacher_a)
     outbound_submit(actor=teacher_a.user, request=request)

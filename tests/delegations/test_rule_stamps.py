@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from approvals.models import RuleStamp
-from delegations.services.outbound_flow import outbound_submit
+from workflow.services import outbound_submit
 from org.calendar import add_working_days
 from tests.delegations.outbound_helpers import draft
 from tests.factories import PassportFactory, make_staff

@@ -6,9 +6,9 @@ import io
 import openpyxl
 import pytest
 
-from delegations.services.errors import StateConflict
+from config.errors import StateConflict
 from delegations.services.inbound import InboundInput, inbound_create
-from delegations.services.inbound_flow import inbound_submit
+from workflow.services import inbound_submit
 from delegations.services.visitor_import import (
     VisitorSheetError,
     inbound_import_visitors,

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from approvals import permissions
-from delegations.services.outbound_flow import outbound_submit
+from workflow.services import outbound_submit
 from org.models import ActingAssignment, Role
 from tests.delegations.outbound_helpers import draft
 from tests.factories import UserFactory

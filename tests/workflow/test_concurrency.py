@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from approvals.models import AuditEvent, Decision
-from delegations.services.errors import StateConflict
-from delegations.services.outbound_flow import outbound_submit
+from config.errors import StateConflict
+from workflow.services import outbound_submit
 from tests.delegations.outbound_helpers import draft
 from tests.factories import make_staff
 from workflow.services import process_for, task_complete

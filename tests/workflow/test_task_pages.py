@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from delegations.services.outbound_flow import outbound_submit
+from workflow.services import outbound_submit
 from org.models import Person
 from tests.conftest import Org, login
 from tests.delegations.outbound_helpers import draft

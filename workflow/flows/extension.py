@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from delegations.services.decisions import outbound_apply_extension
 from workflow.flows import common
 from workflow.flows.common import (
     APPROVE,
@@ -73,9 +74,8 @@ class OutboundExtensionFlow(flow.Flow):
         return common.request_of(activation.process).route == "CITY"  # type: ignore[attr-defined]
 
     def on_extended(self, activation: Any) -> None:
-        from delegations.services.outbound_extension import outbound_apply_extension
-
+        """Granted: :func:`delegations.services.decisions.outbound_apply_extension`."""
         outbound_apply_extension(
-            request=common.request_of(activation.process),
+            request=common.request_of(activation.process),  # type: ignore[arg-type]
             new_return_date=activation.process.data["new_return_date"],
         )

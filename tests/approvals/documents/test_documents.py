@@ -16,7 +16,7 @@ from approvals.documents.services import (
     notification_attachments,
 )
 from approvals.models import AgencyNotification, AuditEvent, Document, DocumentRegister
-from delegations.services.outbound_trip import outbound_cancel
+from workflow.services import outbound_cancel
 from org.models import Role
 from tests.approvals.record_helpers import (
     AGENCY_NAMES,
@@ -274,7 +274,7 @@ def test_inbound_approval_issues_the_host_letter_and_the_agencies_notice(
     org, media, clerk_a, head_a, dept_reviewer, director, django_capture_on_commit_callbacks
 ):
     from delegations.services.inbound import InboundInput, VisitorInput, inbound_create
-    from delegations.services.inbound_flow import inbound_submit
+    from workflow.services import inbound_submit
     from tests.approvals.record_helpers import open_task
     from workflow.services import task_complete
 
