@@ -6,10 +6,9 @@ from typing import Any
 
 from viewflow.workflow.models import Task
 
-from workflow.services import outbound_submit
 from org.models import Person
 from tests.delegations.outbound_helpers import draft
-from workflow.services import process_for, task_complete
+from workflow.services import outbound_submit, process_for, task_complete
 
 
 def open_task(request: Any) -> Task:

@@ -7,11 +7,10 @@ from typing import Any
 
 from approvals.models import Document
 from delegations.services.outbound import outbound_create
-from workflow.services import outbound_submit
 from org.models import Person, Unit
 from tests.delegations.outbound_helpers import outbound_input
 from tests.factories import PassportFactory, UnitFactory
-from workflow.services import process_for, task_complete
+from workflow.services import outbound_submit, process_for, task_complete
 
 AGENCY_NAMES = (
     "Công an Thành phố Hồ Chí Minh – Phòng Quản lý xuất nhập cảnh (PA08)",

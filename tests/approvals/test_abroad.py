@@ -6,11 +6,11 @@ import pytest
 from django.utils import timezone
 
 from delegations.models import OutboundRequest
-from workflow.services import outbound_cancel
 from tests.approvals.record_helpers import approved, make_agencies
 from tests.conftest import login
 from tests.delegations.outbound_helpers import far_departure
 from tests.factories import PersonFactory
+from workflow.services import outbound_cancel
 
 pytestmark = pytest.mark.django_db
 

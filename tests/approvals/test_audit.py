@@ -102,10 +102,9 @@ def test_database_refuses_update_and_delete_of_audit_rows(chain) -> None:
 def test_reading_a_document_with_passport_numbers_is_audited(org, teacher_a, auditor) -> None:
     from approvals.documents.services import document_file_for_user
     from approvals.models_documents import Document
-    from workflow.services import outbound_submit
     from tests.delegations.outbound_helpers import draft
     from tests.factories import make_staff
-    from workflow.services import process_for, task_complete
+    from workflow.services import outbound_submit, process_for, task_complete
 
     head = make_staff("head_doc", org.school_a, "unit_head")
     reviewer = make_staff("rev_doc", org.office, "dept_reviewer")

@@ -15,19 +15,20 @@ from openpyxl import load_workbook
 from approvals.reports import annual_report
 from delegations.models import Agreement, OutboundRequest, Partner
 from delegations.services.inbound import InboundInput, VisitorInput, inbound_create
-from workflow.services import inbound_submit
 from delegations.services.outbound import MemberInput, StopInput, outbound_create
-from workflow.services import outbound_submit
-from workflow.services import (
-    outbound_advance_by_dates,
-    outbound_cancel,
-    outbound_submit_report,
-)
 from org import demo
 from org.models import Passport, Person
 from tests.approvals.record_helpers import open_task
 from tests.delegations.outbound_helpers import outbound_input
-from workflow.services import process_for, task_complete
+from workflow.services import (
+    inbound_submit,
+    outbound_advance_by_dates,
+    outbound_cancel,
+    outbound_submit,
+    outbound_submit_report,
+    process_for,
+    task_complete,
+)
 
 pytestmark = pytest.mark.django_db
 YEAR = datetime.date.today().year + 1

@@ -5,7 +5,6 @@ import datetime
 import pytest
 
 from approvals.models import AgencyNotification
-from workflow.services import inbound_advance_by_dates
 from org.calendar import add_working_days, current_calendar
 from tests.conftest import login
 from tests.delegations.inbound_helpers import (
@@ -20,6 +19,7 @@ from tests.delegations.inbound_helpers import (
     visitor,
 )
 from workflow.models import RuleSetVersion
+from workflow.services import inbound_advance_by_dates
 
 pytestmark = pytest.mark.django_db
 
@@ -361,8 +361,8 @@ def test_visitor_sheet_upload_replaces_the_draft_roster(org, clerk_a):
 def test_visit_waits_in_the_unit_heads_queue_under_the_inbound_kind(
     org, clerk_a, head_a, teacher_a
 ):
-    from workflow.services import outbound_submit
     from tests.delegations.outbound_helpers import draft
+    from workflow.services import outbound_submit
 
     outbound_submit(actor=teacher_a.user, request=draft(teacher_a))
     vid = create(login(clerk_a))["id"]

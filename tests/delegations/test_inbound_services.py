@@ -6,15 +6,19 @@ import pytest
 
 from approvals.models import AgencyNotification, AuditEvent
 from config.errors import PermissionDenied, StateConflict, ValidationError
-from delegations.services.inbound import InboundInput, VisitorInput, inbound_create, inbound_update
 from delegations.services.decisions import notification_due
-from workflow.services import inbound_submit
+from delegations.services.inbound import InboundInput, VisitorInput, inbound_create, inbound_update
 from delegations.services.visits import inbound_amend
-from workflow.services import inbound_advance_by_dates, inbound_confirm_residence
 from org.calendar import add_working_days
 from tests.delegations.inbound_helpers import far_arrival
 from workflow.models import RuleSetVersion
-from workflow.services import process_for, task_complete
+from workflow.services import (
+    inbound_advance_by_dates,
+    inbound_confirm_residence,
+    inbound_submit,
+    process_for,
+    task_complete,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -177,8 +181,8 @@ def test_a_draft_cannot_be_amended_or_cancelled(org, clerk_a):
 
 
 def test_references_of_visits_are_counted_apart_from_outbound_requests(org, clerk_a, teacher_a):
-    from workflow.services import outbound_submit
     from tests.delegations.outbound_helpers import draft
+    from workflow.services import outbound_submit
 
     outbound_submit(actor=teacher_a.user, request=draft(teacher_a))
     visit = inbound_create(actor=clerk_a.user, data=visit_input())

@@ -3,9 +3,8 @@ from viewflow.workflow.models import Task
 
 from approvals.models import AgencyNotification, AuditEvent, Decision, RuleStamp
 from config.errors import PermissionDenied, StateConflict
-from workflow.services import outbound_submit
 from tests.delegations.outbound_helpers import draft
-from workflow.services import process_for, task_claim, task_complete
+from workflow.services import outbound_submit, process_for, task_claim, task_complete
 
 pytestmark = pytest.mark.django_db
 
@@ -151,8 +150,8 @@ def test_withdraw_before_decision_cancels_open_tasks(org, teacher_a, head_a):
 
 
 def test_cancel_after_approval_notifies_agencies(org, teacher_a, head_a, dept_reviewer, director):
-    from workflow.services import outbound_cancel
     from tests.factories import UnitFactory
+    from workflow.services import outbound_cancel
 
     UnitFactory(code="CATP", name="Công an TP", kind="agency")
     UnitFactory(code="SNGV", name="Sở Ngoại vụ", kind="agency")

@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from approvals.models import RuleStamp
-from workflow.services import outbound_submit
 from org.calendar import add_working_days
 from tests.delegations.outbound_helpers import draft
 from tests.factories import PassportFactory, make_staff
@@ -15,6 +14,7 @@ from workflow.models import RuleSetVersion
 from workflow.rules.engine import evaluate
 from workflow.rules.params import ParamSet
 from workflow.rules.registry import Check
+from workflow.services import outbound_submit
 
 pytestmark = pytest.mark.django_db
 

@@ -8,13 +8,13 @@ import pytest
 
 from config.errors import StateConflict
 from delegations.services.inbound import InboundInput, inbound_create
-from workflow.services import inbound_submit
 from delegations.services.visitor_import import (
     VisitorSheetError,
     inbound_import_visitors,
     parse_visitor_sheet,
 )
 from tests.delegations.inbound_helpers import far_arrival
+from workflow.services import inbound_submit
 
 pytestmark = pytest.mark.django_db
 

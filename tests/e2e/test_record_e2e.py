@@ -62,8 +62,7 @@ def log_in(browser: Any, base: str, username: str) -> Any:
 def approved_demo_request() -> Any:
     """A teacher of THPT1 goes to Osaka; her principal, the office and the director approve."""
     from delegations.services.outbound import MemberInput, OutboundInput, StopInput, outbound_create
-    from workflow.services import outbound_submit
-    from workflow.services import process_for, task_complete
+    from workflow.services import outbound_submit, process_for, task_complete
 
     users = {u.username: u for u in get_user_model().objects.all()}
     teacher = Person.objects.get(user__username="gv.thpt1")

@@ -4,11 +4,16 @@ import pytest
 from django.utils import timezone
 
 from approvals import permissions
-from workflow.services import outbound_submit
 from org.models import ActingAssignment, Role
 from tests.delegations.outbound_helpers import draft
 from tests.factories import UserFactory
-from workflow.services import process_for, task_claim, task_complete, tasks_release_lost_roles
+from workflow.services import (
+    outbound_submit,
+    process_for,
+    task_claim,
+    task_complete,
+    tasks_release_lost_roles,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,9 @@ from django.db import connection
 
 from approvals.models import AuditEvent, Decision
 from config.errors import StateConflict
-from workflow.services import outbound_submit
 from tests.delegations.outbound_helpers import draft
 from tests.factories import make_staff
-from workflow.services import process_for, task_complete
+from workflow.services import outbound_submit, process_for, task_complete
 
 
 @pytest.mark.postgres

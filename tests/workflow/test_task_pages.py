@@ -6,12 +6,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from workflow.services import outbound_submit
 from org.models import Person
 from tests.conftest import Org, login
 from tests.delegations.outbound_helpers import draft
 from tests.delegations.page_helpers import create_draft, decide, open_task, submit
 from tests.factories import make_staff
+from workflow.services import outbound_submit
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,6 @@ from approvals.documents.services import (
     notification_attachments,
 )
 from approvals.models import AgencyNotification, AuditEvent, Document, DocumentRegister
-from workflow.services import outbound_cancel
 from org.models import Role
 from tests.approvals.record_helpers import (
     AGENCY_NAMES,
@@ -28,6 +27,7 @@ from tests.approvals.record_helpers import (
 )
 from tests.delegations.outbound_helpers import far_departure
 from tests.factories import make_staff
+from workflow.services import outbound_cancel
 
 pytestmark = pytest.mark.django_db
 
@@ -274,9 +274,8 @@ def test_inbound_approval_issues_the_host_letter_and_the_agencies_notice(
     org, media, clerk_a, head_a, dept_reviewer, director, django_capture_on_commit_callbacks
 ):
     from delegations.services.inbound import InboundInput, VisitorInput, inbound_create
-    from workflow.services import inbound_submit
     from tests.approvals.record_helpers import open_task
-    from workflow.services import task_complete
+    from workflow.services import inbound_submit, task_complete
 
     make_agencies()
     arrival = far_departure(45)
