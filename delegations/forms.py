@@ -135,7 +135,7 @@ def add_delete_field(form: forms.Form, label: Any) -> None:
     )
 
 
-class BaseMemberFormSet(forms.BaseFormSet):
+class BaseMemberFormSet(forms.BaseFormSet):  # type: ignore[type-arg,unused-ignore]
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
         add_delete_field(form, _("Bỏ khỏi đoàn"))
@@ -209,7 +209,7 @@ class StopForm(forms.Form):
     major_event = forms.BooleanField(label=_("Sự kiện lớn"), required=False)
 
 
-class BaseStopFormSet(forms.BaseFormSet):
+class BaseStopFormSet(forms.BaseFormSet):  # type: ignore[type-arg,unused-ignore]
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
         add_delete_field(form, _("Bỏ dòng này"))
@@ -220,12 +220,12 @@ StopFormSet = forms.formset_factory(
 )
 
 
-def _rows(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
+def _rows(formset: forms.BaseFormSet[Any]) -> list[dict[str, Any]]:
     return [f.cleaned_data for f in formset.forms if f.cleaned_data and not _deleted(f)]
 
 
 def outbound_input(
-    form: OutboundForm, members: forms.BaseFormSet, stops: forms.BaseFormSet
+    form: OutboundForm, members: forms.BaseFormSet[Any], stops: forms.BaseFormSet[Any]
 ) -> OutboundInput:
     """The service's input from three valid forms."""
     data = form.cleaned_data

@@ -41,13 +41,13 @@ INFORMED_STATUSES = (
 )
 
 
-def _travellers(user: AnyUser) -> Q:
+def _travellers(user: User) -> Q:
     """Travellers see the trips they are members of."""
-    is_member = OutboundMember.objects.filter(request=OuterRef("pk"), person__user_id=int(user.pk))
+    is_member = OutboundMember.objects.filter(request=OuterRef("pk"), person__user=user)
     return Q(Exists(is_member))
 
 
-def _informed_department(user: AnyUser) -> Q:
+def _informed_department(user: User) -> Q:
     """The department office sees the ward decisions it was informed of."""
     if granted_units(user, REVIEW_FOR_DEPARTMENT).exists():
         return Q(route=Route.WARD, status__in=INFORMED_STATUSES)
@@ -55,7 +55,7 @@ def _informed_department(user: AnyUser) -> Q:
 
 
 #: What each kind adds to :func:`approvals.permissions.request_visibility`.
-_ALSO_VISIBLE: dict[str, Callable[[AnyUser], Q]] = {
+_ALSO_VISIBLE: dict[str, Callable[[User], Q]] = {
     OUTBOUND: _travellers,
     INBOUND: _informed_department,
 }

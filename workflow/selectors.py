@@ -64,7 +64,7 @@ def task_list_for_user(
     Ordered by due date then id (keyset-friendly); every filter is on the indexed
     :class:`~workflow.models.InboxEntry`, so the cost does not grow with the number of tasks.
     """
-    qs = Task.objects.select_related("process", "owner", "inbox_entry__unit")
+    qs: QuerySet[Task] = Task.objects.select_related("process", "owner", "inbox_entry__unit")
     if not user.is_authenticated:
         return qs.none()
     if scope == "queue":

@@ -36,7 +36,7 @@ from workflow.services import (
     task_release,
     tasks_claim_many,
 )
-from workflow.steps import STEPS, action_label, step_for
+from workflow.steps import HANDS_IN_REPORT, RESUBMITS, STEPS, action_label, step_for
 from workflow.task_forms import TaskDecisionForm
 
 #: Tasks per page of a tab.
@@ -47,7 +47,9 @@ TABS = (
     ("archive", gettext_lazy("Đã xử lý")),
 )
 #: Steps the applicant completes from the request page (resubmission, report), not here.
-APPLICANT_STEPS = frozenset({"resubmit_by_applicant", "submit_report"})
+APPLICANT_STEPS = frozenset(
+    name for name, step in STEPS.items() if step.effect in (RESUBMITS, HANDS_IN_REPORT)
+)
 
 
 def _filters(request: HttpRequest) -> TaskFilters:

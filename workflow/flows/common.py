@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
-from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 from django.views import View as DjangoView
 from viewflow import this
 from viewflow.workflow import flow
 
 from approvals.permissions import APPROVE_AS_UNIT_HEAD, unit_users_with
+from delegations.kinds import AnyRequest
+from delegations.models import Route
 from org.models import Unit, UnitKind
 
 #: Keys in ``process.data`` (viewflow's JSON field) that the gates read.
@@ -36,13 +37,15 @@ class NoStockView(DjangoView):
 no_stock_view = NoStockView.as_view()
 
 
-def request_of(process: Any) -> Model:
+def request_of(process: Any) -> AnyRequest:
     """The request (outbound or inbound) a process is about: its artifact."""
-    return process.artifact
+    return cast(AnyRequest, process.artifact)
 
 
 def decision_of(activation: Any) -> str | None:
-    return activation.process.data.get(DECISION)
+    """The action that ended the last human step (``process.data``)."""
+    decision: str | None = activation.process.data.get(DECISION)
+    return decision
 
 
 def decided(action: str) -> Any:
@@ -57,7 +60,7 @@ def decided(action: str) -> Any:
 
 def returned_from(node_name: str) -> Any:
     def condition(activation: Any) -> bool:
-        return activation.process.data.get(RETURNED_FROM) == node_name
+        return bool(activation.process.data.get(RETURNED_FROM) == node_name)
 
     condition.__name__ = f"returned_from_{node_name}"
     return condition
@@ -89,7 +92,7 @@ def ward_of(unit: Unit) -> Unit:
 
 
 def unit_of_process(process: Any) -> Unit:
-    return request_of(process).unit  # type: ignore[attr-defined]
+    return request_of(process).unit
 
 
 def department_of_process(process: Any) -> Unit:
@@ -106,23 +109,23 @@ REVIEWER = "reviewer"
 
 def report_reviewer_permission(activation: Any) -> str:
     """The ward's officer for ward routes, else the department reviewer (node Permission)."""
-    route = request_of(activation.process).route  # type: ignore[attr-defined]
-    return "org.review_for_ward" if route == "WARD" else "org.review_for_department"
+    route = request_of(activation.process).route
+    return "org.review_for_ward" if route == Route.WARD else "org.review_for_department"
 
 
 def report_reviewer_unit(process: Any) -> Unit:
     """Who accepts the post-trip report: the ward for ward routes, else the department."""
     request = request_of(process)
-    if request.route == "WARD":  # type: ignore[attr-defined]
-        return ward_of(request.unit)  # type: ignore[attr-defined]
-    return department_of(request.unit)  # type: ignore[attr-defined]
+    if request.route == Route.WARD:
+        return ward_of(request.unit)
+    return department_of(request.unit)
 
 
 def unit_head_is_party(process: Any) -> bool:
     """Whether a holder of the unit-head role filed the request or is one of its travellers."""
     request = request_of(process)
-    heads = set(unit_users_with(APPROVE_AS_UNIT_HEAD, request.unit))  # type: ignore[attr-defined]
-    if request.created_by_id in heads:  # type: ignore[attr-defined]
+    heads = set(unit_users_with(APPROVE_AS_UNIT_HEAD, request.unit))
+    if request.created_by_id in heads:
         return True
     # Inbound visits have no travellers: their visitors never log in.
     members = getattr(request, "members", None)
@@ -161,17 +164,17 @@ class DelegationGates:
         return not unit_head_is_party(activation.process)
 
     def is_ward_route(self, activation: Any) -> bool:
-        return request_of(activation.process).route == "WARD"  # type: ignore[attr-defined]
+        return request_of(activation.process).route == Route.WARD
 
     def is_city_route(self, activation: Any) -> bool:
-        return request_of(activation.process).route == "CITY"  # type: ignore[attr-defined]
+        return request_of(activation.process).route == Route.CITY
 
     def is_city_route_via_ward(self, activation: Any) -> bool:
         request = request_of(activation.process)
-        return request.route == "CITY" and is_ward_managed(request.unit)  # type: ignore[attr-defined]
+        return request.route == Route.CITY and is_ward_managed(request.unit)
 
     def applicant_user(self, activation: Any) -> Any:
-        return request_of(activation.process).created_by  # type: ignore[attr-defined]
+        return request_of(activation.process).created_by
 
     def same_person_again(self, activation: Any) -> Any:
         """After a resubmission, the step returns to the person who sent the dossier back."""

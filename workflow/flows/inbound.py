@@ -11,12 +11,13 @@ Node names are stored in the database: renaming one orphans running processes.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from delegations.models import InboundVisit
 from delegations.services.decisions import inbound_inform_department, inbound_mark_approved
 from workflow.flows.common import (
     APPROVE,
@@ -29,7 +30,7 @@ from workflow.flows.common import (
 )
 
 
-class InboundFlow(DecisionSteps, flow.Flow):  # type: ignore[misc]
+class InboundFlow(DecisionSteps, flow.Flow):  # type: ignore[misc,unused-ignore]
     """Đoàn vào
 
     A request to receive foreign visitors, from the host unit through its head and the deciding
@@ -70,12 +71,12 @@ class InboundFlow(DecisionSteps, flow.Flow):  # type: ignore[misc]
 
     def on_ward_approved(self, activation: Any) -> None:
         """Ward approval: :func:`delegations.services.decisions.inbound_inform_department`."""
-        visit = request_of(activation.process)
-        inbound_inform_department(visit=visit, department=department_of(visit.unit))  # type: ignore[arg-type,attr-defined]
+        visit = cast(InboundVisit, request_of(activation.process))
+        inbound_inform_department(visit=visit, department=department_of(visit.unit))
 
     def on_approved(self, activation: Any) -> None:
         """Approval: :func:`delegations.services.decisions.inbound_mark_approved`."""
-        inbound_mark_approved(visit=request_of(activation.process))  # type: ignore[arg-type]
+        inbound_mark_approved(visit=cast(InboundVisit, request_of(activation.process)))
 
 
 __all__ = ["InboundFlow"]

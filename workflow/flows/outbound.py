@@ -12,17 +12,18 @@ Node names are stored in the database: renaming one orphans running processes.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from delegations.models import OutboundRequest
 from delegations.services.decisions import outbound_mark_approved
 from workflow.flows.common import DecisionSteps, no_stock_view, request_of
 
 
-class OutboundFlow(DecisionSteps, flow.Flow):  # type: ignore[misc]
+class OutboundFlow(DecisionSteps, flow.Flow):  # type: ignore[misc,unused-ignore]
     """Đoàn ra
 
     A request to travel abroad, from the applicant through the unit head and the deciding
@@ -45,7 +46,7 @@ class OutboundFlow(DecisionSteps, flow.Flow):  # type: ignore[misc]
 
     def on_approved(self, activation: Any) -> None:
         """Approval: :func:`delegations.services.decisions.outbound_mark_approved`."""
-        outbound_mark_approved(request=request_of(activation.process))  # type: ignore[arg-type]
+        outbound_mark_approved(request=cast(OutboundRequest, request_of(activation.process)))
 
 
 __all__ = ["OutboundFlow"]
