@@ -76,6 +76,40 @@ def _decide(
     return data
 
 
+def _record_decision(
+    request: Any,
+    step: Step,
+    task: Any,
+    actor: Any,
+    action: str,
+    comment: str,
+    data: dict[str, Any],
+    *,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> None:
+    """The :class:`Decision` row and the audit event ``<kind>.<step>.<action>``."""
+    Decision.objects.create(
+        **request_ref(request),
+        step=step.name,
+        action=action,
+        actor=actor.user,
+        acting_for=actor.acting_for,
+        comment=comment,
+        data=data,
+        task_id=task.pk,
+    )
+    audit_record(
+        actor=actor.user,
+        action=f"{request.request_kind}.{step.name}.{action}",
+        obj=request,
+        before=before,
+        after=after,
+        comment=comment,
+        acting_for=actor.acting_for.get_username() if actor.acting_for else "",
+    )
+
+
 def apply_decision(
     *,
     request: Any,
@@ -106,25 +140,10 @@ def apply_decision(
     )
     request.version += 1
     request.save()
-    Decision.objects.create(
-        **request_ref(request),
-        step=step.name,
-        action=action,
-        actor=actor.user,
-        acting_for=actor.acting_for,
-        comment=comment,
-        data=data,
-        task_id=task.pk,
-    )
-    audit_record(
-        actor=actor.user,
-        action=f"{request.request_kind}.{step.name}.{action}",
-        obj=request,
-        before={"status": before_status},
-        after={"status": request.status, **data},
-        comment=comment,
-        acting_for=actor.acting_for.get_username() if actor.acting_for else "",
-    )
+    _record_decision(
+        request, step, task, actor, action, comment, data,
+        before={"status": before_status}, after={"status": request.status, **data},
+    )  # fmt: skip
 
 
 def outbound_mark_approved(*, request: OutboundRequest) -> None:
@@ -202,24 +221,7 @@ def outbound_extension_decision(
     data: dict[str, Any] = {"new_return_date": task.process.data.get("new_return_date")}
     if step.records_city_decision:
         data.update(city_decision(fields))
-    Decision.objects.create(
-        **request_ref(request),
-        step=step.name,
-        action=action,
-        actor=actor.user,
-        acting_for=actor.acting_for,
-        comment=comment,
-        data=data,
-        task_id=task.pk,
-    )
-    audit_record(
-        actor=actor.user,
-        action=f"outbound.{step.name}.{action}",
-        obj=request,
-        after=data,
-        comment=comment,
-        acting_for=actor.acting_for.get_username() if actor.acting_for else "",
-    )
+    _record_decision(request, step, task, actor, action, comment, data, before=None, after=data)
 
 
 def outbound_apply_extension(*, request: OutboundRequest, new_return_date: str) -> None:
