@@ -21,7 +21,7 @@ from approvals.models import (
 )
 from approvals.notifications import agency_recipients
 from approvals.outbox import message_retry
-from delegations.services.errors import StateConflict
+from config.errors import StateConflict
 
 _STATUS_COLOURS = {
     MessageStatus.FAILED: "#b71c1c",

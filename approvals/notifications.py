@@ -41,8 +41,8 @@ from approvals.notices import (
     users_by_ids,
 )
 from approvals.outbox import message_enqueue
+from config.errors import PermissionDenied, StateConflict, ValidationError
 from delegations.models import InboundVisit, OutboundRequest
-from delegations.services.errors import PermissionDenied, StateConflict, ValidationError
 from org.calendar import add_working_days, current_calendar
 from org.models import Role, Unit, UnitKind
 from workflow.models import timing_params

@@ -37,7 +37,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from approvals.audit import audit_record
 from approvals.models import AgencyNotification, MessageStatus, NoticeStatus, OutboxMessage
-from delegations.services.errors import StateConflict
+from config.errors import StateConflict
 
 logger = logging.getLogger(__name__)
 

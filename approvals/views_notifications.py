@@ -18,7 +18,7 @@ from approvals.notifications import (
     agency_notification_acknowledge,
     request_get,
 )
-from delegations.services.errors import StateConflict
+from config.errors import StateConflict
 
 PAGE_SIZE = 30
 

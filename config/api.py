@@ -18,6 +18,8 @@ from rest_framework import exceptions, pagination, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from config.errors import RulesBlocked, StateConflict
+
 
 class CursorPagination(pagination.CursorPagination):
     """Keyset pagination: constant cost whatever the page depth."""
@@ -63,8 +65,6 @@ def _errors_from_django(exc: DjangoValidationError) -> dict[str, list[str]]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Map every error to the contract's shapes; 400s carry ``errors`` keyed by field."""
-    from delegations.services.errors import RulesBlocked, StateConflict
-
     if isinstance(exc, DjangoValidationError):
         return Response({"errors": _errors_from_django(exc)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, StateConflict):

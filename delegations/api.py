@@ -18,13 +18,13 @@ from delegations.models import OutboundRequest
 from delegations.presenters import outbound_detail, preview_dict
 from delegations.selectors import outbound_get_for_user, outbound_list_for_user
 from delegations.services.outbound import outbound_create, outbound_update
-from delegations.services.outbound_extension import outbound_request_extension
-from delegations.services.outbound_flow import outbound_submit
-from delegations.services.outbound_trip import (
+from delegations.services.trips import outbound_passport_returned
+from workflow.services import (
     outbound_cancel,
     outbound_confirm_departure,
     outbound_confirm_return,
-    outbound_passport_returned,
+    outbound_request_extension,
+    outbound_submit,
     outbound_submit_report,
     outbound_withdraw,
 )

@@ -21,29 +21,30 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
+from config.errors import ValidationError
 from delegations import serializers as s
 from delegations import serializers_inbound as si
 from delegations.api import _action
 from delegations.models import InboundVisit
-from delegations.presenters import inbound_detail, mask_passport, preview_dict
+from delegations.presenters import inbound_detail, preview_dict
+from delegations.privacy import mask_passport
 from delegations.selectors import inbound_get_for_user, inbound_list_for_user
-from delegations.services.errors import ValidationError
 from delegations.services.inbound import (
     VisitorInput,
     inbound_create,
     inbound_update,
     visitor_inputs,
 )
-from delegations.services.inbound_flow import inbound_submit
-from delegations.services.inbound_visit import (
-    inbound_amend,
+from delegations.services.visitor_import import inbound_import_visitors
+from delegations.services.visits import inbound_amend
+from org.models import Unit
+from workflow.services import (
     inbound_cancel,
     inbound_confirm_residence,
+    inbound_submit,
     inbound_submit_report,
     inbound_withdraw,
 )
-from delegations.services.visitor_import import inbound_import_visitors
-from org.models import Unit
 
 MAX_SHEET_BYTES = 5 * 1024 * 1024
 

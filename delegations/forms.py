@@ -16,6 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import AttachmentKind, MemberRole, OutboundRequest, RequestStatus
+from delegations.privacy import mask_passport
 from delegations.services.outbound import MemberInput, OutboundInput, StopInput
 from org.models import Passport, Person
 
@@ -111,8 +112,6 @@ class MemberForm(forms.Form):
 
 
 def passport_label(passport: Passport) -> str:
-    from delegations.presenters import mask_passport
-
     return f"{passport.get_kind_display()} {mask_passport(passport.number)} – " + str(
         _("hết hạn %(date)s") % {"date": passport.expires_on.strftime("%d/%m/%Y")}
     )
@@ -136,7 +135,7 @@ def add_delete_field(form: forms.Form, label: Any) -> None:
     )
 
 
-class BaseMemberFormSet(forms.BaseFormSet):
+class BaseMemberFormSet(forms.BaseFormSet):  # type: ignore[type-arg,unused-ignore]
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
         add_delete_field(form, _("Bỏ khỏi đoàn"))
@@ -210,7 +209,7 @@ class StopForm(forms.Form):
     major_event = forms.BooleanField(label=_("Sự kiện lớn"), required=False)
 
 
-class BaseStopFormSet(forms.BaseFormSet):
+class BaseStopFormSet(forms.BaseFormSet):  # type: ignore[type-arg,unused-ignore]
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
         add_delete_field(form, _("Bỏ dòng này"))
@@ -221,12 +220,12 @@ StopFormSet = forms.formset_factory(
 )
 
 
-def _rows(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
+def _rows(formset: forms.BaseFormSet[Any]) -> list[dict[str, Any]]:
     return [f.cleaned_data for f in formset.forms if f.cleaned_data and not _deleted(f)]
 
 
 def outbound_input(
-    form: OutboundForm, members: forms.BaseFormSet, stops: forms.BaseFormSet
+    form: OutboundForm, members: forms.BaseFormSet[Any], stops: forms.BaseFormSet[Any]
 ) -> OutboundInput:
     """The service's input from three valid forms."""
     data = form.cleaned_data

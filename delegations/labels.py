@@ -7,6 +7,7 @@ from functools import cache
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from workflow.flows.registry import all_flows
 from workflow.steps import action_label, step_for
 
 EVENT_LABELS: dict[str, Promise] = {
@@ -38,8 +39,6 @@ TASK_EVENT_LABELS: dict[str, Promise] = {
 
 @cache
 def _node_titles() -> dict[str, str]:
-    from workflow.flows.registry import all_flows
-
     titles: dict[str, str] = {}
     for flow_class in all_flows():
         for node in flow_class.instance.nodes():

@@ -13,16 +13,12 @@ from approvals.documents.selectors import documents_for_request
 from approvals.models import AgencyNotification, AuditEvent, Decision, Justification, RuleStamp
 from delegations.facts import resolve_approvers
 from delegations.models import InboundVisit, OutboundRequest
+from delegations.privacy import mask_passport
 from delegations.selectors import attachment_list_for_request, official_trip_counts
-from delegations.services.outbound_flow import outbound_preview
+from delegations.services.submission import outbound_preview
 from workflow.rules.registry import Check
 from workflow.selectors import task_rows, tasks_for_request
 from workflow.steps import action_label, step_for, step_title
-
-
-def mask_passport(number: str) -> str:
-    """Passport numbers are shown masked; the full number is for the documents only."""
-    return ("•" * max(len(number) - 3, 0)) + number[-3:] if number else ""
 
 
 def _language() -> str:

@@ -3,40 +3,35 @@
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
-from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from approvals.permissions import REVIEW_FOR_DEPARTMENT, granted_units, request_visibility
+from delegations.kinds import (
+    INBOUND,
+    KINDS,
+    OUTBOUND,
+    AnyUser,
+    request_get_for_user,
+    request_list_for_user,
+)
 from delegations.models import (
     Attachment,
-    InboundStatus,
     InboundVisit,
     OutboundMember,
     OutboundRequest,
     RequestStatus,
-    Route,
 )
 from delegations.models.common import ACTIVE_TRIP_STATUSES
-
-AnyUser = User | AnonymousUser
 
 
 def outbound_list_for_user(
     *, user: AnyUser, status: str | None = None, unit_code: str | None = None, q: str | None = None
 ) -> QuerySet[OutboundRequest]:
     """Outbound requests the user may open, newest first, with what list pages show."""
-    qs = OutboundRequest.objects.select_related("unit", "created_by")
-    if not user.is_authenticated:
-        return qs.none()
-    clause = request_visibility(user)
-    if clause is not None:
-        is_member = OutboundMember.objects.filter(
-            request=OuterRef("pk"), person__user_id=int(user.pk)
-        )
-        qs = qs.filter(clause | Q(Exists(is_member)))
+    qs: QuerySet[OutboundRequest] = request_list_for_user(user=user, kind=OUTBOUND)
     if status:
         qs = qs.filter(status=status)
     if unit_code:
@@ -52,20 +47,7 @@ def outbound_list_for_user(
 
 def outbound_get_for_user(*, user: AnyUser, pk: int) -> OutboundRequest:
     """One request, or 404 when it does not exist or the user may not see it."""
-    request = outbound_list_for_user(user=user).filter(pk=pk).first()
-    if request is None:
-        raise Http404(_("Không tìm thấy hồ sơ."))
-    return request
-
-
-#: Ward-route visits the department office has been informed of (the ward chair approved).
-INFORMED_STATUSES = (
-    InboundStatus.APPROVED,
-    InboundStatus.VISITING,
-    InboundStatus.VISIT_ENDED,
-    InboundStatus.CLOSED,
-    InboundStatus.CANCELLED,
-)
+    return cast(OutboundRequest, request_get_for_user(user=user, kind=OUTBOUND, pk=pk))
 
 
 def inbound_list_for_user(
@@ -76,12 +58,7 @@ def inbound_list_for_user(
     The host unit's author, clerks and heads; the deciding authority (ward, department); the
     department office for ward decisions it was informed of; auditors. Others see nothing.
     """
-    qs = InboundVisit.objects.select_related("unit", "created_by")
-    clause = request_visibility(user)
-    if clause is not None:
-        if granted_units(user, REVIEW_FOR_DEPARTMENT).exists():
-            clause |= Q(route=Route.WARD, status__in=INFORMED_STATUSES)
-        qs = qs.filter(clause)
+    qs: QuerySet[InboundVisit] = request_list_for_user(user=user, kind=INBOUND)
     if status:
         qs = qs.filter(status=status)
     if unit_code:
@@ -98,18 +75,13 @@ def inbound_list_for_user(
 
 def inbound_get_for_user(*, user: AnyUser, pk: int) -> InboundVisit:
     """One visit, or 404 when it does not exist or the user may not see it."""
-    visit = inbound_list_for_user(user=user).filter(pk=pk).first()
-    if visit is None:
-        raise Http404(_("Không tìm thấy hồ sơ."))
-    return visit
+    return cast(InboundVisit, request_get_for_user(user=user, kind=INBOUND, pk=pk))
 
 
 def official_trip_counts(
     *, person_ids: list[int], year: int, exclude_request: int | None = None
 ) -> dict[int, int]:
     """Official trips pending or approved in the calendar year, per person (one query)."""
-    from django.db.models import Count
-
     rows = (
         OutboundMember.objects.filter(
             person_id__in=person_ids,
@@ -193,13 +165,10 @@ def attachment_list_for_request(request: OutboundRequest | InboundVisit) -> Quer
 def attachment_get_for_user(*, user: AnyUser, pk: int) -> Attachment:
     """One attachment of a request or visit the user may open; 404 otherwise, as for a missing one.
 
-    Visibility is the owner's: the outbound or inbound selector decides, by the file's kind.
+    Visibility is the owner's: :func:`delegations.kinds.request_get_for_user` decides.
     """
     attachment = Attachment.objects.filter(pk=pk).first()
-    owner_getter = {"outbound": outbound_get_for_user, "inbound": inbound_get_for_user}.get(
-        attachment.request_kind if attachment else ""
-    )
-    if attachment is None or owner_getter is None:
+    if attachment is None or attachment.request_kind not in KINDS:
         raise Http404(_("Không tìm thấy tài liệu."))
-    owner_getter(user=user, pk=attachment.request_id)
+    request_get_for_user(user=user, kind=attachment.request_kind, pk=attachment.request_id)
     return attachment

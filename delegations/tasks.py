@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from delegations.services.inbound_visit import inbound_advance_by_dates
-from delegations.services.outbound_trip import outbound_advance_by_dates
+from workflow.services import inbound_advance_by_dates, outbound_advance_by_dates
 
 
 @shared_task

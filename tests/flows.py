@@ -14,13 +14,11 @@ from viewflow.workflow.models import Task
 
 from delegations.models import InboundVisit, OutboundRequest
 from delegations.services.inbound import inbound_create
-from delegations.services.inbound_flow import inbound_submit
 from delegations.services.outbound import outbound_create
-from delegations.services.outbound_flow import outbound_submit
 from org.models import Person
 from tests.delegations.inbound_helpers import visit_input
 from tests.delegations.outbound_helpers import outbound_input, with_passports
-from workflow.services import process_for, task_complete
+from workflow.services import inbound_submit, outbound_submit, process_for, task_complete
 
 OPEN = ("NEW", "ASSIGNED")
 

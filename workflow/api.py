@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import F
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
@@ -13,9 +14,11 @@ from rest_framework.response import Response
 from viewflow.workflow.models import Task
 
 from config.api import CursorPagination
+from delegations.kinds import request_visible_to
 from delegations.serializers import TaskCompleteSerializer
+from workflow.flows.common import request_of
 from workflow.selectors import TaskFilters, TaskRow, task_list_for_user, task_rows
-from workflow.services import task_claim, task_complete, task_release
+from workflow.services import task_claim, task_complete, task_release, tasks_claim_many
 from workflow.steps import step_for, step_title
 
 
@@ -88,13 +91,8 @@ class TaskListView(GenericAPIView):
 
 def _visible_task(request: Request, task_id: int) -> Task:
     """A task of a request the user may open; others are 404 (never revealed)."""
-    from django.http import Http404
-
-    from workflow.flows.common import request_of
-    from workflow.selectors import visible_request
-
     task = Task.objects.select_related("process").filter(pk=task_id).first()
-    if task is None or not visible_request(request.user, request_of(task.process)):
+    if task is None or not request_visible_to(request.user, request_of(task.process)):
         raise Http404
     return task
 
@@ -158,17 +156,13 @@ class TaskClaimManyView(GenericAPIView):
 
     @extend_schema(request=BulkClaimSerializer, responses={200: dict})
     def post(self, request: Request) -> Response:
-        from workflow.flows.common import request_of
-        from workflow.selectors import visible_request
-        from workflow.services import tasks_claim_many
-
         serializer = BulkClaimSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ids = serializer.validated_data["ids"]
         visible = [
             task.pk
             for task in Task.objects.select_related("process").filter(pk__in=ids)
-            if visible_request(request.user, request_of(task.process))
+            if request_visible_to(request.user, request_of(task.process))
         ]
         claimed, skipped = tasks_claim_many(task_ids=visible, user=request.user)  # type: ignore[arg-type]
         return Response(

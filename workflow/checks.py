@@ -53,7 +53,7 @@ def owner_errors(flows: Iterable[Any]) -> list[CheckMessage]:
 
 
 def step_table_errors(flows: Sequence[Any]) -> list[CheckMessage]:
-    """E003: the step table (actions, titles) and the flows' human nodes must name the same steps."""
+    """E003: the step table and the flows' human nodes must name the same steps."""
     human = {node.name for flow_class in flows for node in view_nodes(flow_class)}
     errors: list[CheckMessage] = [
         Error(

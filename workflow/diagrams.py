@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from workflow.steps import STEP_BUDGET_PARAM
+
 SHAPES = {
     "START": ('(["', '"])'),
     "HUMAN": ('["', '"]'),
@@ -49,8 +51,6 @@ def mermaid(flow_class: Any) -> str:
 
 def step_table(flow_class: Any) -> str:
     """Human steps: the node, its title, the permission that may take it."""
-    from workflow.selectors import STEP_BUDGET_PARAM
-
     rows = ["| step | title | who may take it | budget |", "|---|---|---|---|"]
     for node in flow_class.instance.nodes():
         if getattr(node, "task_type", "") != "HUMAN":

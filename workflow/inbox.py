@@ -11,7 +11,7 @@ from viewflow.workflow.models import Task
 
 from org.calendar import add_working_days, current_calendar
 from workflow.models import InboxEntry, timing_params
-from workflow.selectors import STEP_BUDGET_PARAM
+from workflow.steps import STEP_BUDGET_PARAM
 
 #: Steps without a budget of their own (the applicant completing a returned dossier) get this one.
 DEFAULT_BUDGET_PARAM = "dept_review_days"

@@ -93,7 +93,7 @@ def ruleset_params_in_force(on: datetime.date) -> tuple[RuleSetVersion | None, J
 
 
 def timing_params(on: datetime.date | None = None) -> dict[str, Any]:
-    """The "timing" group in force on the day (step budgets, report days, passport days...)."""
+    """The "timing" group of the rule set in force (step budgets, report and passport days...)."""
     _version, params = ruleset_params_in_force(on or timezone.localdate())
     return as_param_set(params).group("timing")
 

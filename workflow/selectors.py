@@ -14,10 +14,10 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from approvals import permissions
-from workflow.models import ruleset_params_in_force
-from workflow.rules.params import as_param_set
 
 AnyUser = User | AnonymousUser
+
+#: Read by :mod:`workflow.inbox` from here.
 
 #: Permissions the flows' human steps require (``Node.Permission``), unqualified.
 STEP_PERMISSIONS = (
@@ -27,21 +27,6 @@ STEP_PERMISSIONS = (
     permissions.REVIEW_FOR_DEPARTMENT,
     permissions.DECIDE_FOR_DEPARTMENT,
 )
-
-#: Budget (working days) of each step, read from the rule set's "timing" group.
-STEP_BUDGET_PARAM = {
-    "review_by_unit_head": "unit_head_days",
-    "decide_by_ward_chair": "ward_chair_days",
-    "propose_by_ward_chair": "ward_chair_days",
-    "review_by_department": "dept_review_days",
-    "decide_by_director": "director_days",
-    "propose_by_director": "director_days",
-    "record_city_decision": "city_decision_days",
-    "decide_extension_by_ward": "ward_chair_days",
-    "decide_extension_by_director": "director_days",
-    "record_city_extension": "city_decision_days",
-    "review_report": "dept_review_days",
-}
 
 
 def queue_filter(user: AnyUser, prefix: str = "inbox_entry__") -> Q:
@@ -76,7 +61,7 @@ def task_list_for_user(
     Ordered by due date then id (keyset-friendly); every filter is on the indexed
     :class:`~workflow.models.InboxEntry`, so the cost does not grow with the number of tasks.
     """
-    qs = Task.objects.select_related("process", "owner", "inbox_entry__unit")
+    qs: QuerySet[Task] = Task.objects.select_related("process", "owner", "inbox_entry__unit")
     if not user.is_authenticated:
         return qs.none()
     if scope == "queue":
@@ -123,12 +108,6 @@ class TaskRow:
         )
 
 
-def timing_params(on: datetime.date | None = None) -> dict[str, Any]:
-    """The "timing" group of the rule set in force (step budgets, report days...)."""
-    _version, params = ruleset_params_in_force(on or timezone.localdate())
-    return as_param_set(params).group("timing")
-
-
 def task_due(task: Task) -> datetime.date | None:
     """The step's due date, fixed when the task was created (see workflow.inbox)."""
     entry = getattr(task, "inbox_entry", None)
@@ -169,19 +148,3 @@ def tasks_for_request(request: Model, *, open_only: bool = True) -> list[Task]:
     if open_only:
         qs = qs.filter(status__in=(STATUS.NEW, STATUS.ASSIGNED))
     return list(qs.order_by("pk"))
-
-
-def visible_request(user: AnyUser, request: Model | None) -> bool:
-    """Whether the user may open the request a task belongs to."""
-    if request is None:
-        return False
-    kind = getattr(request, "request_kind", None)
-    if kind == "outbound":
-        from delegations.selectors import outbound_list_for_user
-
-        return outbound_list_for_user(user=user).filter(pk=request.pk).exists()
-    if kind == "inbound":
-        from delegations.selectors import inbound_list_for_user
-
-        return inbound_list_for_user(user=user).filter(pk=request.pk).exists()
-    return False

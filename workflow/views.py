@@ -21,11 +21,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
-from delegations.services.errors import StateConflict, ValidationError
+from config.errors import StateConflict, ValidationError
+from delegations.kinds import request_visible_to
 from delegations.views.common import add_service_errors, conflict_page, request_url
 from delegations.views.outbound_detail import request_page
 from workflow.flows.common import request_of
-from workflow.selectors import TaskFilters, task_list_for_user, task_rows, visible_request
+from workflow.selectors import TaskFilters, task_list_for_user, task_rows
 from workflow.services import (
     OPEN_STATUSES,
     is_party_to,
@@ -35,7 +36,7 @@ from workflow.services import (
     task_release,
     tasks_claim_many,
 )
-from workflow.steps import STEPS, action_label, step_for
+from workflow.steps import HANDS_IN_REPORT, RESUBMITS, STEPS, action_label, step_for
 from workflow.task_forms import TaskDecisionForm
 
 #: Tasks per page of a tab.
@@ -46,7 +47,9 @@ TABS = (
     ("archive", gettext_lazy("Đã xử lý")),
 )
 #: Steps the applicant completes from the request page (resubmission, report), not here.
-APPLICANT_STEPS = frozenset({"resubmit_by_applicant", "submit_report"})
+APPLICANT_STEPS = frozenset(
+    name for name, step in STEPS.items() if step.effect in (RESUBMITS, HANDS_IN_REPORT)
+)
 
 
 def _filters(request: HttpRequest) -> TaskFilters:
@@ -124,7 +127,7 @@ def task_claim_many_view(request: HttpRequest) -> HttpResponse:
     visible = [
         task.pk
         for task in Task.objects.select_related("process").filter(pk__in=ids)
-        if visible_request(request.user, request_of(task.process))
+        if request_visible_to(request.user, request_of(task.process))
     ]
     claimed, skipped = tasks_claim_many(task_ids=visible, user=request.user)  # type: ignore[arg-type]
     if claimed:
@@ -147,7 +150,7 @@ def _visible_task(request: HttpRequest, pk: int) -> tuple[Task, Model]:
     if task is None:
         raise Http404(_("Không tìm thấy công việc."))
     subject = request_of(task.process)
-    if not visible_request(request.user, subject):
+    if not request_visible_to(request.user, subject):
         raise Http404(_("Không tìm thấy công việc."))
     return task, subject
 

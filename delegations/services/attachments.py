@@ -18,10 +18,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from approvals.audit import audit_record
+from config.errors import ValidationError
 from delegations.models import Attachment, AttachmentKind, InboundVisit, OutboundRequest
-from delegations.services.errors import ValidationError
-from delegations.services.outbound import ensure_can_edit
-from delegations.services.outbound_flow import _locked
+from delegations.services.common import ensure_can_edit, request_lock
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
@@ -119,7 +118,7 @@ def attachment_add(
     generated name with its SHA-256; the upload is recorded in the audit log of the request
     (``outbound.attachment_added`` or ``inbound.attachment_added``).
     """
-    request = _locked(request)
+    request = request_lock(request)
     ensure_can_edit(actor=actor, request=request)
     content_type = _validate(kind, upload)
     attachment = Attachment(

@@ -1,8 +1,8 @@
 """State changes of inbound visits before submission: create, edit, replace the visitor list.
 
 Each service is keyword-only, atomic, checks the state first and writes an audit event.
-Submission, decisions and the visit's life live in :mod:`delegations.services.inbound_flow`
-and :mod:`delegations.services.inbound_visit`.
+Submission lives in :mod:`delegations.services.submission`, the decisions in
+:mod:`delegations.services.decisions` and the visit's life in :mod:`delegations.services.visits`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from approvals.audit import audit_record
+from config.errors import ValidationError
 from delegations.models import (
     AccommodationKind,
     GuestLevel,
@@ -23,10 +24,8 @@ from delegations.models import (
     InboundVisit,
     Visitor,
 )
-from delegations.presenters import mask_passport
-from delegations.services.errors import PermissionDenied, StateConflict, ValidationError
-from delegations.services.outbound import _person_of, ensure_can_edit, filing_units
-from delegations.services.outbound_flow import _locked
+from delegations.privacy import mask_passport
+from delegations.services.common import ensure_can_edit, ensure_version, filing_unit, request_lock
 from org.models import Unit
 
 
@@ -206,12 +205,7 @@ def _apply(visit: InboundVisit, data: InboundInput) -> None:
 @transaction.atomic
 def inbound_create(*, actor: User, data: InboundInput, unit: Unit | None = None) -> InboundVisit:
     """Save a new draft. The host unit defaults to the actor's own unit."""
-    units = filing_units(actor)
-    if unit is None:
-        own = _person_of(actor)
-        unit = own.unit if own is not None else (units[0] if units else None)
-    if unit is None or unit.pk not in {u.pk for u in units}:
-        raise PermissionDenied(_("Bạn không được lập hồ sơ cho đơn vị này."))
+    unit = filing_unit(actor, unit)
     _validate(data)
     visit = InboundVisit(unit=unit, created_by_id=actor.pk)
     _apply(visit, data)
@@ -230,10 +224,9 @@ def inbound_update(
     version: int | None = None,
 ) -> InboundVisit:
     """Replace the dossier's content while it is a draft or returned."""
-    visit = _locked(visit)
+    visit = request_lock(visit)
     ensure_can_edit(actor=actor, request=visit)
-    if version is not None and version != visit.version:
-        raise StateConflict(_("Hồ sơ vừa được người khác sửa; vui lòng tải lại trang."))
+    ensure_version(visit, version)
     _validate(data)
     before = inbound_snapshot(visit)
     _apply(visit, data)
@@ -252,7 +245,7 @@ def inbound_replace_visitors(
     *, actor: User, visit: InboundVisit, visitors: list[VisitorInput], source: str = ""
 ) -> InboundVisit:
     """Replace a draft's visitor list (the visitor-sheet import lands here)."""
-    visit = _locked(visit)
+    visit = request_lock(visit)
     ensure_can_edit(actor=actor, request=visit)
     problems = visitor_errors(visitors)
     if problems:

@@ -1,7 +1,8 @@
 """State changes of outbound requests before submission: create, edit, attach.
 
 Each service is keyword-only, atomic, checks the state first and writes an audit event.
-Submission and the decisions live in :mod:`delegations.services.outbound_flow`.
+Submission lives in :mod:`delegations.services.submission`, the decisions in
+:mod:`delegations.services.decisions`.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from approvals import permissions
 from approvals.audit import audit_record
+from config.errors import ValidationError
 from delegations.models import (
     FundingSource,
     MemberRole,
@@ -25,8 +26,14 @@ from delegations.models import (
     PurposeCategory,
     TripKind,
 )
-from delegations.models.common import DelegationRequest
-from delegations.services.errors import PermissionDenied, StateConflict, ValidationError
+from delegations.services.common import (
+    ensure_can_edit,
+    ensure_version,
+    filing_unit,
+    filing_units,
+    person_of,
+    request_lock,
+)
 from org.models import Passport, Person, Unit
 
 
@@ -99,19 +106,6 @@ class OutboundInput:
     )
 
 
-def _person_of(user: User) -> Person | None:
-    return Person.objects.filter(user=user).select_related("unit").first()
-
-
-def filing_units(user: User) -> list[Unit]:
-    """Units the user may file requests for: their own, and any where they are clerk or head."""
-    units = {u.pk: u for u in permissions.granted_units(user, permissions.FILE_FOR_UNIT)}
-    person = _person_of(user)
-    if person is not None:
-        units.setdefault(person.unit_id, person.unit)
-    return list(units.values())
-
-
 def _validate(data: OutboundInput, *, actor: User, unit: Unit) -> list[Person]:
     errors: dict[str, list[str]] = {}
 
@@ -144,7 +138,7 @@ def _validate(data: OutboundInput, *, actor: User, unit: Unit) -> list[Person]:
     if len(people) != len(set(person_ids)):
         add("members", _("Có thành viên không tồn tại trong danh bạ."))
     allowed = {u.pk for u in filing_units(actor)}
-    own = _person_of(actor)
+    own = person_of(actor)
     for person in people:
         if person.unit_id not in allowed and (own is None or person.pk != own.pk):
             add(
@@ -209,12 +203,7 @@ def outbound_create(
     *, actor: User, data: OutboundInput, unit: Unit | None = None
 ) -> OutboundRequest:
     """Save a new draft. The unit defaults to the actor's own unit."""
-    units = filing_units(actor)
-    if unit is None:
-        own = _person_of(actor)
-        unit = own.unit if own is not None else (units[0] if units else None)
-    if unit is None or unit.pk not in {u.pk for u in units}:
-        raise PermissionDenied(_("Bạn không được lập hồ sơ cho đơn vị này."))
+    unit = filing_unit(actor, unit)
     _validate(data, actor=actor, unit=unit)
     request = OutboundRequest(unit=unit, created_by=actor)
     for name in OutboundInput.SCALAR_FIELDS:
@@ -227,16 +216,6 @@ def outbound_create(
     return request
 
 
-def ensure_can_edit(*, actor: User, request: DelegationRequest) -> None:
-    """Only drafts and returned dossiers, by their author or a clerk or head of the unit."""
-    if not request.is_editable:
-        raise StateConflict(_("Hồ sơ chỉ được sửa khi là bản nháp hoặc bị trả lại."))
-    if request.created_by_id != actor.pk and request.unit_id not in {
-        u.pk for u in permissions.granted_units(actor, permissions.FILE_FOR_UNIT)
-    }:
-        raise PermissionDenied(_("Chỉ người lập hoặc văn thư của đơn vị được sửa hồ sơ."))
-
-
 @transaction.atomic
 def outbound_update(
     *,
@@ -246,10 +225,9 @@ def outbound_update(
     version: int | None = None,
 ) -> OutboundRequest:
     """Replace the dossier's content while it is a draft or returned."""
-    request = OutboundRequest.objects.select_for_update().get(pk=request.pk)
+    request = request_lock(request)
     ensure_can_edit(actor=actor, request=request)
-    if version is not None and version != request.version:
-        raise StateConflict(_("Hồ sơ vừa được người khác sửa; vui lòng tải lại trang."))
+    ensure_version(request, version)
     _validate(data, actor=actor, unit=request.unit)
     before = outbound_snapshot(request)
     for name in OutboundInput.SCALAR_FIELDS:

@@ -14,10 +14,10 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from config.errors import ValidationError
 from delegations.models import InboundVisit
-from delegations.services.errors import ValidationError
+from delegations.services.common import ensure_can_edit
 from delegations.services.inbound import VisitorInput, inbound_replace_visitors, is_country_code
-from delegations.services.outbound import ensure_can_edit
 from org.importing.files import ImportFileError, read_tables
 from org.importing.rows import Column, RowError, RowReader, map_headers
 

@@ -8,8 +8,9 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from approvals.models import NoticeReason, NoticeStatus
 from delegations.labels import step_title as _step_title
-from delegations.models import OutboundRequest, Route
+from delegations.models import AttachmentKind, OutboundRequest, Route
 
 register = template.Library()
 
@@ -59,22 +60,16 @@ def step_title(name: str) -> str:
 
 @register.filter
 def notice_reason(value: str) -> str:
-    from approvals.models import NoticeReason
-
     return str(dict(NoticeReason.choices).get(value, value))
 
 
 @register.filter
 def notice_status(value: str) -> str:
-    from approvals.models import NoticeStatus
-
     return str(dict(NoticeStatus.choices).get(value, value))
 
 
 @register.filter
 def attachment_kind(value: str) -> str:
-    from delegations.models import AttachmentKind
-
     return str(dict(AttachmentKind.choices).get(value, value))
 
 

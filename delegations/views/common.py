@@ -10,11 +10,16 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from config.errors import PermissionDenied, StateConflict, ValidationError
+from delegations.kinds import INBOUND
+from delegations.models import OutboundRequest
 from delegations.selectors import attachment_get_for_user
-from delegations.services.errors import PermissionDenied, StateConflict, ValidationError
-from delegations.services.outbound import ensure_can_edit
+from delegations.services import trips
+from delegations.services.common import ensure_can_edit
+from delegations.services.common import may_act_for_trip as ensure_may_act_for_trip
 
 
 def conflict_page(
@@ -56,9 +61,7 @@ def add_service_errors(
 
 def request_url(request: Any) -> str:
     """The page of a request of either kind."""
-    from django.urls import reverse
-
-    name = "inbound_detail" if request.request_kind == "inbound" else "outbound_detail"
+    name = "inbound_detail" if request.request_kind == INBOUND else "outbound_detail"
     return reverse(name, args=[request.pk])
 
 
@@ -73,24 +76,16 @@ def may_edit(user: User, request: Any) -> bool:
 
 def may_act_for_trip(user: User, request: Any) -> bool:
     """Whether the trip controls (withdraw, cancel, dates, extension) apply to this user."""
-    from delegations.services.outbound_trip import _may_act_for_trip
-
     try:
-        _may_act_for_trip(user, request)
+        ensure_may_act_for_trip(user, request)
     except PermissionDenied:
         return False
     return True
 
 
-def may_record_passports(user: Any, request: Any) -> bool:
-    """Mirrors the passport service's check, to show its form only to those it accepts."""
-    from approvals import permissions
-
-    return permissions.has_unit_permission(user, permissions.FILE_FOR_UNIT, request.unit) or (
-        permissions.units_in_scope(user, permissions.REVIEW_FOR_DEPARTMENT)
-        .filter(pk=request.unit_id)
-        .exists()
-    )
+def may_record_passports(user: User, request: OutboundRequest) -> bool:
+    """The passport service's own check, to show its form only to those it accepts."""
+    return trips.may_record_passports(user, request)
 
 
 @login_required

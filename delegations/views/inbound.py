@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from config.errors import StateConflict, ValidationError
 from delegations.forms_inbound import InboundFilterForm, InboundForm, initial_from_visit
 from delegations.models import InboundVisit
 from delegations.selectors import (
@@ -26,14 +27,13 @@ from delegations.selectors import (
     inbound_get_for_user,
     inbound_list_for_user,
 )
-from delegations.services.errors import StateConflict, ValidationError
+from delegations.services.common import ensure_can_edit, filing_units
 from delegations.services.inbound import (
     VisitorInput,
     inbound_create,
     inbound_update,
     visitor_inputs,
 )
-from delegations.services.outbound import ensure_can_edit, filing_units
 from delegations.services.visitor_import import VisitorSheetError, parse_visitor_sheet
 from delegations.views.common import add_service_errors, conflict_page
 from delegations.views.inbound_calendar import blackout_ranges, holidays_around

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from config.errors import RulesBlocked, StateConflict, ValidationError
 from delegations.forms import AttachmentForm, JustificationForm, ReasonForm
 from delegations.forms_inbound import AmendForm, ResidenceForm, VisitReportForm
 from delegations.models import InboundStatus, InboundVisit
@@ -30,17 +31,8 @@ from delegations.models.common import UNDECIDED_STATUSES
 from delegations.presenters import preview_dict
 from delegations.selectors import inbound_get_for_user
 from delegations.services.attachments import attachment_add
-from delegations.services.errors import RulesBlocked, StateConflict, ValidationError
-from delegations.services.inbound_flow import inbound_submit
-from delegations.services.inbound_visit import (
-    LIVE_STATUSES,
-    inbound_amend,
-    inbound_cancel,
-    inbound_confirm_residence,
-    inbound_submit_report,
-    inbound_withdraw,
-)
 from delegations.services.visitor_import import VisitorSheetError, parse_visitor_sheet
+from delegations.services.visits import LIVE_STATUSES, inbound_amend
 from delegations.views.common import (
     add_service_errors,
     conflict_page,
@@ -48,6 +40,13 @@ from delegations.views.common import (
     may_edit,
 )
 from delegations.views.outbound_detail import _last_return, justification_checks, request_page
+from workflow.services import (
+    inbound_cancel,
+    inbound_confirm_residence,
+    inbound_submit,
+    inbound_submit_report,
+    inbound_withdraw,
+)
 
 
 def _amend(user: Any, visit: InboundVisit, data: dict[str, Any]) -> Any:

@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from approvals import permissions
+from config.errors import StateConflict, ValidationError
 from delegations.forms import (
     MemberFormSet,
     OutboundFilterForm,
@@ -30,13 +31,8 @@ from delegations.forms import (
 )
 from delegations.models import OutboundRequest
 from delegations.selectors import outbound_get_for_user, outbound_list_for_user
-from delegations.services.errors import StateConflict, ValidationError
-from delegations.services.outbound import (
-    ensure_can_edit,
-    filing_units,
-    outbound_create,
-    outbound_update,
-)
+from delegations.services.common import ensure_can_edit, filing_units
+from delegations.services.outbound import outbound_create, outbound_update
 from delegations.views.common import add_service_errors, conflict_page
 from org.models import Person
 from org.selectors import person_list_for_user

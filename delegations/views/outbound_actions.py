@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from config.errors import RulesBlocked, StateConflict, ValidationError
 from delegations.forms import (
     AttachmentForm,
     DateForm,
@@ -34,19 +35,18 @@ from delegations.models import OutboundRequest
 from delegations.presenters import preview_dict
 from delegations.selectors import outbound_get_for_user
 from delegations.services.attachments import attachment_add
-from delegations.services.errors import RulesBlocked, StateConflict, ValidationError
-from delegations.services.outbound_extension import outbound_request_extension
-from delegations.services.outbound_flow import outbound_submit
-from delegations.services.outbound_trip import (
+from delegations.services.trips import outbound_passport_returned
+from delegations.views.common import add_service_errors, conflict_page
+from delegations.views.outbound_detail import justification_checks, render_detail
+from workflow.services import (
     outbound_cancel,
     outbound_confirm_departure,
     outbound_confirm_return,
-    outbound_passport_returned,
+    outbound_request_extension,
+    outbound_submit,
     outbound_submit_report,
     outbound_withdraw,
 )
-from delegations.views.common import add_service_errors, conflict_page
-from delegations.views.outbound_detail import justification_checks, render_detail
 
 
 def _detail_url(request: OutboundRequest) -> str:

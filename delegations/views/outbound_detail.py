@@ -7,6 +7,8 @@ re-render it with their bound form (and its errors) when the input is not accept
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -28,6 +30,7 @@ from delegations.forms import (
     ReasonForm,
     ReportForm,
 )
+from delegations.kinds import INBOUND, OUTBOUND
 from delegations.labels import event_label
 from delegations.models import OutboundRequest, RequestStatus
 from delegations.models.common import UNDECIDED_STATUSES
@@ -54,6 +57,29 @@ ACTION_META = {
     "extension": ("outbound_extension", _("Đề nghị gia hạn ngày về"), _("Gửi đề nghị gia hạn")),
     "withdraw": ("outbound_withdraw", _("Rút hồ sơ"), _("Rút hồ sơ")),
     "cancel": ("outbound_cancel", _("Hủy chuyến đi"), _("Hủy chuyến đi")),
+}
+
+
+@dataclass(frozen=True)
+class KindPage:
+    """What the request page shows differently for each kind: the dossier and its partials."""
+
+    detail: Callable[[Any], dict[str, Any]]
+    header_template: str
+    dossier_template: str
+
+
+KIND_PAGES: dict[str, KindPage] = {
+    OUTBOUND: KindPage(
+        outbound_detail,
+        "delegations/partials/dossier_header.html",
+        "delegations/partials/outbound_dossier.html",
+    ),
+    INBOUND: KindPage(
+        inbound_detail,
+        "delegations/partials/inbound_header.html",
+        "delegations/partials/inbound_dossier.html",
+    ),
 }
 
 
@@ -118,8 +144,8 @@ def request_page(request: Any, user: Any) -> dict[str, Any]:
 
     For either kind: an inbound visit brings its own dossier and page address.
     """
-    inbound = request.request_kind == "inbound"
-    detail = inbound_detail(request) if inbound else outbound_detail(request)
+    page = KIND_PAGES[request.request_kind]
+    detail = page.detail(request)
     tasks = tasks_for_request(request)
     history = detail["history"]
     creator = request.created_by.get_username()
@@ -137,16 +163,8 @@ def request_page(request: Any, user: Any) -> dict[str, Any]:
         "timeline": timeline(history, names),
         "attachments": list(attachment_list_for_request(request)),
         "detail_url": request_url(request),
-        "header_template": (
-            "delegations/partials/inbound_header.html"
-            if inbound
-            else "delegations/partials/dossier_header.html"
-        ),
-        "dossier_template": (
-            "delegations/partials/inbound_dossier.html"
-            if inbound
-            else "delegations/partials/outbound_dossier.html"
-        ),
+        "header_template": page.header_template,
+        "dossier_template": page.dossier_template,
     }
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from delegations.forms import MemberForm, StopForm, add_delete_field, prepare_members
 from delegations.presenters import preview_dict
 from delegations.selectors import outbound_get_for_user
-from delegations.services.outbound import filing_units
+from delegations.services.common import filing_units
 from org.models import Person
 from org.selectors import person_list_for_user
 

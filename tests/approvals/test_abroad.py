@@ -6,11 +6,11 @@ import pytest
 from django.utils import timezone
 
 from delegations.models import OutboundRequest
-from delegations.services.outbound_trip import outbound_cancel
 from tests.approvals.record_helpers import approved, make_agencies
 from tests.conftest import login
 from tests.delegations.outbound_helpers import far_departure
 from tests.factories import PersonFactory
+from workflow.services import outbound_cancel, outbound_confirm_departure
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +66,6 @@ def test_head_of_other_school_does_not_see_school_a_travellers(trips, head_a, he
 
 
 def test_a_trip_confirmed_as_travelling_still_counts(trips, teacher_a, auditor):
-    from delegations.services.outbound_trip import outbound_confirm_departure
-
     request = OutboundRequest.objects.get(pk=trips["abroad"].pk)
     outbound_confirm_departure(actor=teacher_a.user, request=request, date=request.departure_date)
     assert login(auditor).get("/api/v1/abroad-now/").json()["count"] == 3

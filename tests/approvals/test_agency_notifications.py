@@ -19,13 +19,13 @@ from approvals.notifications import (
     agency_notification_acknowledge,
 )
 from approvals.outbox import message_send
-from delegations.services.outbound_trip import outbound_cancel
 from org.calendar import add_working_days, current_calendar
 from org.models import Unit
 from tests.conftest import login
 from tests.delegations.inbound_helpers import create, post, visit
 from tests.factories import UnitFactory
 from tests.flows import approve_all, submitted
+from workflow.services import outbound_cancel
 
 pytestmark = pytest.mark.django_db
 

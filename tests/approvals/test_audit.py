@@ -1,12 +1,11 @@
 import pytest
-from approvals.models_documents import Document
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from approvals.audit import audit_record, event_hash, verify_chain
 from approvals.documents.services import document_file_for_user
-from approvals.models import AuditEvent
+from approvals.models import AuditEvent, Document
 from tests.factories import UserFactory, make_staff
 from tests.flows import approve_all, submitted
 

@@ -15,19 +15,19 @@ from openpyxl import load_workbook
 from approvals.record.reports import annual_report
 from delegations.models import Agreement, OutboundRequest, Partner
 from delegations.services.inbound import InboundInput, VisitorInput, inbound_create
-from delegations.services.inbound_flow import inbound_submit
 from delegations.services.outbound import MemberInput, StopInput, outbound_create
-from delegations.services.outbound_flow import outbound_submit
-from delegations.services.outbound_trip import (
-    outbound_advance_by_dates,
-    outbound_cancel,
-    outbound_submit_report,
-)
 from org import demo
 from org.models import Passport, Person
 from tests.delegations.outbound_helpers import outbound_input
 from tests.flows import open_task
-from workflow.services import task_complete
+from workflow.services import (
+    inbound_submit,
+    outbound_advance_by_dates,
+    outbound_cancel,
+    outbound_submit,
+    outbound_submit_report,
+    task_complete,
+)
 
 pytestmark = pytest.mark.django_db
 YEAR = datetime.date.today().year + 1

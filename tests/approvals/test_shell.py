@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import get_template
 from django.test import Client, override_settings
 from django.urls import path, reverse
 from django.utils import timezone
@@ -241,8 +242,6 @@ def test_anonymous_404_page_renders_without_menu() -> None:
 
 
 def test_server_error_page_needs_no_context_or_database() -> None:
-    from django.template.loader import get_template
-
     html = get_template("500.html").render()
 
     assert "Lỗi hệ thống" in html

@@ -17,12 +17,11 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from delegations.services.outbound_flow import outbound_submit
 from tests.bench.test_inbox_bench import percentiles
 from tests.conftest import login
 from tests.factories import make_staff
 from tests.flows import draft
-from workflow.services import process_for
+from workflow.services import outbound_submit, process_for
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]
 

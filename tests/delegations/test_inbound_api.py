@@ -3,9 +3,9 @@
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from approvals.models import AgencyNotification
-from delegations.services.inbound_visit import inbound_advance_by_dates
 from org.calendar import add_working_days, current_calendar
 from tests.api_helpers import approve_all
 from tests.conftest import login
@@ -22,6 +22,7 @@ from tests.delegations.inbound_helpers import (
     visitor,
 )
 from tests.flows import submitted
+from workflow.services import inbound_advance_by_dates
 
 pytestmark = pytest.mark.django_db
 
@@ -327,8 +328,6 @@ def test_invalid_visit_gets_400_with_field_errors(org, clerk_a):
 
 
 def test_visitor_sheet_upload_replaces_the_draft_roster(org, clerk_a):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client = login(clerk_a)
     vid = create(client)["id"]
     good = "Họ tên,Quốc tịch,Số hộ chiếu,Ngày hết hạn\nLee Ji-eun,KR,M12345678,31/12/2031\n"

@@ -5,24 +5,20 @@ import datetime
 import pytest
 
 from approvals.models import AgencyNotification, AuditEvent
-from delegations.services.errors import (
-    PermissionDenied,
-    RulesBlocked,
-    StateConflict,
-    ValidationError,
-)
+from config.errors import PermissionDenied, RulesBlocked, StateConflict, ValidationError
+from delegations.services.decisions import notification_due
 from delegations.services.inbound import inbound_create, inbound_update
-from delegations.services.inbound_flow import inbound_submit, notification_due
-from delegations.services.inbound_visit import (
-    inbound_advance_by_dates,
-    inbound_amend,
-    inbound_cancel,
-    inbound_confirm_residence,
-)
+from delegations.services.visits import inbound_amend
 from org.calendar import add_working_days
 from tests.delegations.inbound_helpers import exam_day, far_arrival, visit_input
 from tests.flows import approve_all, draft_visit, open_task, submit, submitted
 from workflow.models import RuleSetVersion
+from workflow.services import (
+    inbound_advance_by_dates,
+    inbound_cancel,
+    inbound_confirm_residence,
+    inbound_submit,
+)
 
 pytestmark = pytest.mark.django_db
 

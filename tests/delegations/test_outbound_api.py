@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.test import Client
 
 from tests.api_helpers import approve_all, complete, post
 from tests.conftest import login
@@ -140,6 +141,4 @@ def test_edit_only_while_draft_or_returned(org, teacher_a, head_a):
 
 
 def test_unauthenticated_gets_401(db):
-    from django.test import Client
-
     assert Client().get("/api/v1/outbound/").status_code == 401

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from approvals.models import AgencyNotification
 from delegations.tasks import advance_trips_by_dates
@@ -210,8 +211,6 @@ def test_extension_through_the_director(teacher_a, director, approved):
 def test_automatic_moves_then_report_returned_once_then_accepted_and_a_late_passport(
     teacher_a, dept_reviewer, approved, monkeypatch
 ):
-    from django.utils import timezone
-
     client = login(teacher_a)
     body = detail(client, approved)
     departure = datetime.date.fromisoformat(body["departure_date"])
@@ -254,8 +253,6 @@ def test_automatic_moves_then_report_returned_once_then_accepted_and_a_late_pass
 
 
 def test_confirmed_departure_and_return_by_the_traveller(teacher_a, approved, monkeypatch):
-    from django.utils import timezone
-
     client = login(teacher_a)
     body = detail(client, approved)
     departure = datetime.date.fromisoformat(body["departure_date"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import zipfile
 
@@ -353,8 +354,6 @@ def test_applicant_form_starts_with_themself_as_head_of_delegation(teacher_a):
 def test_approved_trip_departure_cannot_be_in_the_future_and_then_is_recorded(
     clerk_a, travellers, head_a, dept_reviewer, director
 ):
-    import datetime
-
     client = login(clerk_a)
     request = create_draft(client, *travellers)
     submit(client, request)

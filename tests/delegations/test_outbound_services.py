@@ -4,18 +4,20 @@ import pytest
 from viewflow.workflow.models import Task
 
 from approvals.models import AgencyNotification, AuditEvent, Decision, RuleStamp
-from delegations.services.errors import PermissionDenied, StateConflict
-from delegations.services.outbound_extension import outbound_request_extension
-from delegations.services.outbound_flow import outbound_submit
-from delegations.services.outbound_trip import (
-    outbound_advance_by_dates,
-    outbound_cancel,
-    outbound_submit_report,
-    outbound_withdraw,
-)
+from config.errors import PermissionDenied, StateConflict
 from tests.factories import UnitFactory, make_staff
 from tests.flows import approve_all, draft, open_task, submitted
-from workflow.services import process_for, task_claim, task_complete
+from workflow.services import (
+    outbound_advance_by_dates,
+    outbound_cancel,
+    outbound_request_extension,
+    outbound_submit,
+    outbound_submit_report,
+    outbound_withdraw,
+    process_for,
+    task_claim,
+    task_complete,
+)
 
 pytestmark = pytest.mark.django_db
 

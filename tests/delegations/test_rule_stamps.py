@@ -8,13 +8,13 @@ from django.test.utils import CaptureQueriesContext
 
 from approvals.models import RuleStamp
 from delegations.facts import evaluate
-from delegations.services.outbound_flow import outbound_submit
 from org.calendar import add_working_days
 from tests.factories import PassportFactory, make_staff
 from tests.flows import draft
 from workflow.models import RuleSetVersion
 from workflow.rules.params import ParamSet
 from workflow.rules.registry import Check
+from workflow.services import outbound_submit
 
 pytestmark = pytest.mark.django_db
 

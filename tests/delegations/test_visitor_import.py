@@ -6,14 +6,14 @@ import io
 import openpyxl
 import pytest
 
-from delegations.services.errors import StateConflict
-from delegations.services.inbound_flow import inbound_submit
+from config.errors import StateConflict
 from delegations.services.visitor_import import (
     VisitorSheetError,
     inbound_import_visitors,
     parse_visitor_sheet,
 )
 from tests import flows
+from workflow.services import inbound_submit
 
 pytestmark = pytest.mark.django_db
 

@@ -18,12 +18,11 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from delegations.services.outbound import MemberInput, OutboundInput, StopInput, outbound_create
-from delegations.services.outbound_flow import outbound_submit
 from org.calendar import add_working_days
 from org.models import Person
 from tests.e2e.browser import log_in, shot
 from tests.flows import open_task
-from workflow.services import task_complete
+from workflow.services import outbound_submit, task_complete
 
 pytestmark = pytest.mark.e2e
 

@@ -1,24 +1,28 @@
 """Collects the names that live outside the code: in the database, in queues, in sent e-mails.
 
-Used by ``test_public_names.py`` and, with ``python -m tests.guard.public_names``, to print the
-snapshot again after a deliberate change (which then needs a data migration or a note in
-``docs/architecture.md``).
+Used by ``test_public_names.py``. After a deliberate change (which then needs a data migration or
+a note in ``docs/architecture.md``), print the snapshot again with::
+
+    DEBUG=true DJANGO_SETTINGS_MODULE=config.settings .venv/bin/python -c "import django, json;
+    django.setup(); from tests.guard.public_names import snapshot;
+    print(json.dumps(snapshot(), ensure_ascii=False, indent=2))"
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
 from viewflow.workflow.fields import get_flow_ref
 
+from config import celery_app
+from workflow.flows.extension import OutboundExtensionFlow
+from workflow.flows.inbound import InboundFlow
+from workflow.flows.outbound import OutboundFlow
+
 
 def flow_names() -> dict[str, list[str]]:
-    """Each flow's stored reference and its node names (``Process.flow_class``, ``Task.flow_task``)."""
-    from workflow.flows.extension import OutboundExtensionFlow
-    from workflow.flows.inbound import InboundFlow
-    from workflow.flows.outbound import OutboundFlow
+    """Each flow's stored reference and node names (``Process.flow_class``, ``Task.flow_task``)."""
 
     return {
         get_flow_ref(flow_class): sorted(node.name for node in flow_class.instance.nodes())
@@ -28,7 +32,6 @@ def flow_names() -> dict[str, list[str]]:
 
 def celery_task_names() -> list[str]:
     """Task names used by beat's schedule and by messages already in a queue."""
-    from config import celery_app
 
     celery_app.loader.import_default_modules()
     return sorted(name for name in celery_app.tasks if not name.startswith("celery."))
@@ -56,10 +59,3 @@ def url_names() -> dict[str, str]:
 
 def snapshot() -> dict[str, Any]:
     return {"flows": flow_names(), "celery_tasks": celery_task_names(), "urls": url_names()}
-
-
-if __name__ == "__main__":
-    import django
-
-    django.setup()
-    print(json.dumps(snapshot(), ensure_ascii=False, indent=2))

@@ -6,11 +6,10 @@ import pytest
 from django.db import connection
 
 from approvals.models import AuditEvent, Decision
-from delegations.services.errors import StateConflict
-from delegations.services.outbound_flow import outbound_submit
+from config.errors import StateConflict
 from tests.factories import make_staff
 from tests.flows import draft
-from workflow.services import process_for, task_complete
+from workflow.services import outbound_submit, process_for, task_complete
 
 
 @pytest.mark.postgres

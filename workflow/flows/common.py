@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Model
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 from django.views import View as DjangoView
+from viewflow import this
+from viewflow.workflow import flow
 
+from approvals.permissions import APPROVE_AS_UNIT_HEAD, unit_users_with
+from delegations.kinds import AnyRequest
+from delegations.models import Route
 from org.models import Unit, UnitKind
 
 #: Keys in ``process.data`` (viewflow's JSON field) that the gates read.
@@ -31,13 +37,15 @@ class NoStockView(DjangoView):
 no_stock_view = NoStockView.as_view()
 
 
-def request_of(process: Any) -> Model:
+def request_of(process: Any) -> AnyRequest:
     """The request (outbound or inbound) a process is about: its artifact."""
-    return process.artifact
+    return cast(AnyRequest, process.artifact)
 
 
 def decision_of(activation: Any) -> str | None:
-    return activation.process.data.get(DECISION)
+    """The action that ended the last human step (``process.data``)."""
+    decision: str | None = activation.process.data.get(DECISION)
+    return decision
 
 
 def decided(action: str) -> Any:
@@ -52,7 +60,7 @@ def decided(action: str) -> Any:
 
 def returned_from(node_name: str) -> Any:
     def condition(activation: Any) -> bool:
-        return activation.process.data.get(RETURNED_FROM) == node_name
+        return bool(activation.process.data.get(RETURNED_FROM) == node_name)
 
     condition.__name__ = f"returned_from_{node_name}"
     return condition
@@ -84,7 +92,7 @@ def ward_of(unit: Unit) -> Unit:
 
 
 def unit_of_process(process: Any) -> Unit:
-    return request_of(process).unit  # type: ignore[attr-defined]
+    return request_of(process).unit
 
 
 def department_of_process(process: Any) -> Unit:
@@ -101,25 +109,23 @@ REVIEWER = "reviewer"
 
 def report_reviewer_permission(activation: Any) -> str:
     """The ward's officer for ward routes, else the department reviewer (node Permission)."""
-    route = request_of(activation.process).route  # type: ignore[attr-defined]
-    return "org.review_for_ward" if route == "WARD" else "org.review_for_department"
+    route = request_of(activation.process).route
+    return "org.review_for_ward" if route == Route.WARD else "org.review_for_department"
 
 
 def report_reviewer_unit(process: Any) -> Unit:
     """Who accepts the post-trip report: the ward for ward routes, else the department."""
     request = request_of(process)
-    if request.route == "WARD":  # type: ignore[attr-defined]
-        return ward_of(request.unit)  # type: ignore[attr-defined]
-    return department_of(request.unit)  # type: ignore[attr-defined]
+    if request.route == Route.WARD:
+        return ward_of(request.unit)
+    return department_of(request.unit)
 
 
 def unit_head_is_party(process: Any) -> bool:
     """Whether a holder of the unit-head role filed the request or is one of its travellers."""
-    from approvals.permissions import APPROVE_AS_UNIT_HEAD, unit_users_with
-
     request = request_of(process)
-    heads = set(unit_users_with(APPROVE_AS_UNIT_HEAD, request.unit))  # type: ignore[attr-defined]
-    if request.created_by_id in heads:  # type: ignore[attr-defined]
+    heads = set(unit_users_with(APPROVE_AS_UNIT_HEAD, request.unit))
+    if request.created_by_id in heads:
         return True
     # Inbound visits have no travellers: their visitors never log in.
     members = getattr(request, "members", None)
@@ -130,8 +136,6 @@ def user_if_still_allowed(user_id: int | None, activation: Any) -> Any:
     """The user, if they may still take this step (they may have changed post since)."""
     if user_id is None:
         return None
-    from django.contrib.auth import get_user_model
-
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return None
@@ -160,17 +164,17 @@ class DelegationGates:
         return not unit_head_is_party(activation.process)
 
     def is_ward_route(self, activation: Any) -> bool:
-        return request_of(activation.process).route == "WARD"  # type: ignore[attr-defined]
+        return request_of(activation.process).route == Route.WARD
 
     def is_city_route(self, activation: Any) -> bool:
-        return request_of(activation.process).route == "CITY"  # type: ignore[attr-defined]
+        return request_of(activation.process).route == Route.CITY
 
     def is_city_route_via_ward(self, activation: Any) -> bool:
         request = request_of(activation.process)
-        return request.route == "CITY" and is_ward_managed(request.unit)  # type: ignore[attr-defined]
+        return request.route == Route.CITY and is_ward_managed(request.unit)
 
     def applicant_user(self, activation: Any) -> Any:
-        return request_of(activation.process).created_by  # type: ignore[attr-defined]
+        return request_of(activation.process).created_by
 
     def same_person_again(self, activation: Any) -> Any:
         """After a resubmission, the step returns to the person who sent the dossier back."""
@@ -182,3 +186,148 @@ class DelegationGates:
     def last_reviewer(self, activation: Any) -> Any:
         """The department reviewer who handled the dossier before keeps it."""
         return user_if_still_allowed(activation.process.data.get(REVIEWER), activation)
+
+
+class DecisionSteps(DelegationGates):
+    """The decision steps the outbound and inbound flows share, node for node, and the report's
+    review at the end.
+
+    viewflow copies the nodes a flow inherits from this mixin into the flow (one copy per flow,
+    named after the attribute), so the node names stored in the database stay
+    ``<flow ref>.<node>``. A flow mixing this in defines ``approve`` (what approval starts) and
+    ``submit_report`` (the applicant's report); the inbound flow also overrides
+    ``check_ward_decision`` (the department is informed of a ward's approval).
+    """
+
+    start = flow.StartHandle(this.start_process).Next(this.check_unit_head_needed)
+
+    check_unit_head_needed = (
+        flow.If(this.needs_unit_head).Then(this.review_by_unit_head).Else(this.check_route)
+    )
+
+    # Unit head (thủ trưởng đơn vị)
+    review_by_unit_head = (
+        flow.View(no_stock_view)
+        .Annotation(title=_("Thủ trưởng đơn vị cho ý kiến"))
+        .Permission("org.approve_as_unit_head", obj=unit_of_process)
+        .Assign(this.same_person_again)
+        .Next(this.check_unit_head_decision)
+    )
+    check_unit_head_decision = (
+        flow.Switch()
+        .Case(this.check_route, decided(APPROVE))
+        .Case(this.resubmit_by_applicant, decided(RETURN))
+        .Default(this.rejected)
+    )
+
+    check_route = (
+        flow.Switch()
+        .Case(this.decide_by_ward_chair, this.is_ward_route)
+        .Case(this.propose_by_ward_chair, this.is_city_route_via_ward)
+        .Default(this.review_by_department)
+    )
+
+    # Ward People's Committee (UBND phường)
+    decide_by_ward_chair = (
+        flow.View(no_stock_view)
+        .Annotation(title=_("Chủ tịch UBND phường quyết định"))
+        .Permission("org.decide_for_ward", obj=ward_of_process)
+        .Assign(this.same_person_again)
+        .Next(this.check_ward_decision)
+    )
+    check_ward_decision = (
+        flow.Switch()
+        .Case(this.approve, decided(APPROVE))
+        .Case(this.resubmit_by_applicant, decided(RETURN))
+        .Default(this.rejected)
+    )
+
+    # "CITY via ward": the ward chair proposes before the department reviews
+    propose_by_ward_chair = (
+        flow.View(no_stock_view)
+        .Annotation(title=_("Chủ tịch UBND phường đề xuất"))
+        .Permission("org.decide_for_ward", obj=ward_of_process)
+        .Assign(this.same_person_again)
+        .Next(this.check_ward_proposal)
+    )
+    check_ward_proposal = (
+        flow.Switch()
+        .Case(this.review_by_department, decided(APPROVE))
+        .Case(this.resubmit_by_applicant, decided(RETURN))
+        .Default(this.rejected)
+    )
+
+    # Department office (Văn phòng Sở) and the Director
+    review_by_department = (
+        flow.View(no_stock_view)
+        .Annotation(title=_("Văn phòng Sở thẩm định"))
+        .Permission("org.review_for_department", obj=department_of_process)
+        .Assign(this.last_reviewer)
+        .Next(this.check_department_review)
+    )
+    check_department_review = (
+        flow.Switch()
+        .Case(this.resubmit_by_applicant, decided(RETURN))
+        .Case(this.rejected, decided(REJECT))
+        .Case(this.propose_by_director, this.is_city_route)
+        .Default(this.decide_by_director)
+    )
+    decide_by_director = (
+        flow.View(no_stock_view)
+        .Annotation(title=_("Lãnh đạo Sở quyết định"))
+        .Permission("org.decide_for_department", obj=department_of_process)
+        .Next(this.check_director_decision)
+    )
+    check_director_decision = (
+        flow.Switch()
+        .Case(this.approve, decided(APPROVE))
+        .Case(this.review_by_department, decided(RETURN))
+        .Default(this.rejected)
+    )
+    propose_by_director = (
+        flow.View(no_stock_view)
+        .Annotation(title=_("Lãnh đạo Sở trình UBND Thành phố"))
+        .Permission("org.decide_for_department", obj=department_of_process)
+        .Next(this.check_director_proposal)
+    )
+    check_director_proposal = (
+        flow.Switch()
+        .Case(this.record_city_decision, decided(APPROVE))
+        .Case(this.review_by_department, decided(RETURN))
+        .Default(this.rejected)
+    )
+    record_city_decision = (
+        flow.View(no_stock_view)
+        .Annotation(title=_("Ghi nhận quyết định của UBND Thành phố"))
+        .Permission("org.review_for_department", obj=department_of_process)
+        .Assign(this.last_reviewer)
+        .Next(this.check_city_decision)
+    )
+    check_city_decision = flow.If(decided(APPROVE)).Then(this.approve).Else(this.rejected)
+
+    # Applicant: complete what was asked for and resubmit to the step that returned it
+    resubmit_by_applicant = (
+        flow.View(no_stock_view)
+        .Annotation(title=_("Bổ sung hồ sơ và trình lại"))
+        .Assign(this.applicant_user)
+        .Next(this.check_resubmission)
+    )
+    check_resubmission = (
+        flow.Switch()
+        .Case(this.review_by_unit_head, returned_from("review_by_unit_head"))
+        .Case(this.decide_by_ward_chair, returned_from("decide_by_ward_chair"))
+        .Case(this.propose_by_ward_chair, returned_from("propose_by_ward_chair"))
+        .Default(this.review_by_department)
+    )
+
+    # The report handed in after the trip or visit, and its review
+    review_report = (
+        flow.View(no_stock_view)
+        .Annotation(title=_("Xem xét báo cáo kết quả"))
+        .Permission(report_reviewer_permission, obj=report_reviewer_unit)
+        .Next(this.check_report)
+    )
+    check_report = flow.If(decided(ACCEPT)).Then(this.closed).Else(this.submit_report)
+
+    closed = flow.End().Annotation(title=_("Kết thúc"))
+    rejected = flow.End().Annotation(title=_("Không phê duyệt"))

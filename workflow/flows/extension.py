@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from delegations.models import OutboundRequest, Route
+from delegations.services.decisions import outbound_apply_extension
 from workflow.flows import common
 from workflow.flows.common import (
     APPROVE,
@@ -18,7 +20,7 @@ from workflow.flows.common import (
 )
 
 
-class OutboundExtensionFlow(flow.Flow):
+class OutboundExtensionFlow(flow.Flow):  # type: ignore[misc,unused-ignore]
     """Gia hạn chuyến đi
 
     A new return date for an approved trip goes to the authority that approved it: the ward
@@ -67,15 +69,14 @@ class OutboundExtensionFlow(flow.Flow):
         return activation.process
 
     def is_ward_route(self, activation: Any) -> bool:
-        return common.request_of(activation.process).route == "WARD"  # type: ignore[attr-defined]
+        return common.request_of(activation.process).route == Route.WARD
 
     def is_city_route(self, activation: Any) -> bool:
-        return common.request_of(activation.process).route == "CITY"  # type: ignore[attr-defined]
+        return common.request_of(activation.process).route == Route.CITY
 
     def on_extended(self, activation: Any) -> None:
-        from delegations.services.outbound_extension import outbound_apply_extension
-
+        """Granted: :func:`delegations.services.decisions.outbound_apply_extension`."""
         outbound_apply_extension(
-            request=common.request_of(activation.process),
+            request=cast(OutboundRequest, common.request_of(activation.process)),
             new_return_date=activation.process.data["new_return_date"],
         )

@@ -2,44 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Model
 
+from delegations.kinds import INBOUND, OUTBOUND
+from delegations.services.decisions import apply_decision, outbound_extension_decision
+from workflow.flows.extension import OutboundExtensionFlow
+from workflow.flows.inbound import InboundFlow
+from workflow.flows.outbound import OutboundFlow
+
+#: The main flow of each kind of request.
+MAIN_FLOWS: dict[str, type[Any]] = {OUTBOUND: OutboundFlow, INBOUND: InboundFlow}
+
+#: Every flow, in the order the docs and the labels list them.
+FLOWS: list[type[Any]] = [OutboundFlow, OutboundExtensionFlow, InboundFlow]
+
+#: The domain service that records a decision of each flow. The two main flows share their
+#: decision steps, and so the service that records them.
+DECISION_HANDLERS: dict[type[Any], Callable[..., None]] = {
+    OutboundFlow: apply_decision,
+    InboundFlow: apply_decision,
+    OutboundExtensionFlow: outbound_extension_decision,
+}
+
 
 def main_flow_for(request: Model) -> Any:
-    kind = getattr(request, "request_kind", None)
-    if kind == "outbound":
-        from workflow.flows.outbound import OutboundFlow
-
-        return OutboundFlow
-    if kind == "inbound":
-        from workflow.flows.inbound import InboundFlow
-
-        return InboundFlow
-    raise LookupError(f"No flow for {type(request).__name__}")
+    """The main flow of a request, by its kind; :class:`LookupError` for anything else."""
+    flow_class = MAIN_FLOWS.get(getattr(request, "request_kind", ""))
+    if flow_class is None:
+        raise LookupError(f"No flow for {type(request).__name__}")
+    return flow_class
 
 
 def all_flows() -> list[Any]:
-    from workflow.flows.extension import OutboundExtensionFlow
-    from workflow.flows.inbound import InboundFlow
-    from workflow.flows.outbound import OutboundFlow
-
-    return [OutboundFlow, OutboundExtensionFlow, InboundFlow]
-
-
-def decision_handler_for(flow_class: Any, request: Model) -> Any:
-    """The domain service that records a decision of this flow on this request."""
-    from workflow.flows.extension import OutboundExtensionFlow
-
-    if flow_class is OutboundExtensionFlow:
-        from delegations.services.outbound_extension import outbound_extension_decision
-
-        return outbound_extension_decision
-    kind = getattr(request, "request_kind", None)
-    if kind in ("outbound", "inbound"):
-        # The two flows share their decision steps, and so the service that records them.
-        from delegations.services.outbound_flow import apply_decision
-
-        return apply_decision
-    raise LookupError(f"No decision handler for {type(request).__name__}")
+    """Every flow (the docs writer and the labels read them)."""
+    return list(FLOWS)

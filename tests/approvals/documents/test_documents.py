@@ -21,7 +21,6 @@ from approvals.documents.services import (
 )
 from approvals.models import AgencyNotification, AuditEvent, Document, DocumentRegister
 from delegations.services.inbound import InboundInput, VisitorInput, inbound_create
-from delegations.services.outbound_trip import outbound_cancel
 from org.models import Role
 from tests.approvals.record_helpers import (
     AGENCY_NAMES,
@@ -34,6 +33,7 @@ from tests.approvals.record_helpers import (
 from tests.delegations.outbound_helpers import far_departure
 from tests.factories import UserFactory, make_staff
 from tests.flows import approve_all, submit
+from workflow.services import outbound_cancel
 
 pytestmark = pytest.mark.django_db
 

@@ -8,20 +8,33 @@ gets :class:`StateConflict` (HTTP 409). Slow I/O never happens here: side effect
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
-from delegations.services.errors import PermissionDenied, StateConflict, ValidationError
-from workflow.flows.common import DECISION, RETURNED_BY, RETURNED_FROM, REVIEWER
+from approvals.audit import audit_record
+from approvals.permissions import acting_holder_for, unit_grants
+from config.errors import PermissionDenied, StateConflict, ValidationError
+from workflow.flows.common import (
+    DECISION,
+    RETURN,
+    RETURNED_BY,
+    RETURNED_FROM,
+    REVIEWER,
+    request_of,
+)
+from workflow.flows.registry import DECISION_HANDLERS, main_flow_for
+from workflow.models import InboxEntry
+from workflow.selectors import STEP_PERMISSIONS
 from workflow.steps import step_for
 
 OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED)
@@ -41,10 +54,6 @@ def process_lock(flow_class: Any, process_pk: int) -> Iterator[None]:
 
 def process_for(request: Model) -> Process | None:
     """The main flow process of a request (its artifact), if it was submitted."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from workflow.flows.registry import main_flow_for
-
     flow_class = main_flow_for(request)
     return (
         Process.objects.filter(
@@ -74,7 +83,10 @@ def flow_cancel(process: Process) -> None:
 
 
 def handle_complete(process: Process, node_name: str) -> bool:
-    """Complete an open ``Handle`` node (departure, return); False when it is not open."""
+    """Complete an open ``Handle`` node (departure, return); False when it is not open.
+
+    The caller holds the process lock (see :func:`request_handle_complete`).
+    """
     task = (
         process.task_set.filter(flow_task=getattr(process.flow_class, node_name), status=STATUS.NEW)
         .order_by("pk")
@@ -86,6 +98,52 @@ def handle_complete(process: Process, node_name: str) -> bool:
     activation.run(None)
     activation.execute()
     return True
+
+
+def request_handle_complete(request: Model, node_name: str) -> bool:
+    """Complete the ``Handle`` node of the request's main flow under its lock.
+
+    False when the request has no process or the node is not open (a date-driven move may have
+    completed it already).
+    """
+    process = process_for(request)
+    if process is None:
+        return False
+    with process_lock(process.flow_class, process.pk):
+        return handle_complete(process, node_name)
+
+
+def request_flow_cancel(request: Model) -> None:
+    """Cancel the open tasks of the request's main flow, if it was submitted."""
+    process = process_for(request)
+    if process is not None:
+        flow_cancel(process)
+
+
+def request_task_complete(
+    *,
+    request: Model,
+    node_name: str,
+    user: User,
+    missing: str,
+    fields: dict[str, Any] | None = None,
+    as_owner: bool = False,
+) -> Task:
+    """Submit the applicant's open step ``node_name`` of the request's main flow.
+
+    ``as_owner``: the step is completed in the name of its owner (the applicant), whoever
+    resubmits. :class:`StateConflict` with the message ``missing`` when the step is not open.
+    """
+    process = process_for(request)
+    task = (
+        next((t for t in open_tasks(process) if t.flow_task.name == node_name), None)
+        if process
+        else None
+    )
+    if task is None:
+        raise StateConflict(missing)
+    by = (task.owner or user) if as_owner else user
+    return task_complete(task_id=task.pk, user=by, action="submit", fields=fields)
 
 
 @dataclass(frozen=True)
@@ -107,16 +165,12 @@ def may_take(task: Task, user: User) -> bool:
 
 def acting_for(task: Task, user: User) -> User | None:
     """The holder the user acts for, when their right to the task comes from acting only."""
-    from approvals.permissions import acting_holder_for
-
     if not task.owner_permission:
         return None
     return acting_holder_for(user, task.owner_permission, task.owner_permission_obj_pk)
 
 
 def _guard(task: Task, user: User) -> None:
-    from workflow.flows.common import request_of
-
     if task.status not in OPEN_STATUSES:
         raise StateConflict(_("Công việc này đã được xử lý."))
     if task.owner_id is not None and task.owner_id != user.pk:
@@ -173,9 +227,6 @@ def task_release(*, task_id: int, user: User) -> Task:
     return task
 
 
-DecisionHandler = Callable[..., None]
-
-
 def task_complete(
     *,
     task_id: int,
@@ -184,10 +235,12 @@ def task_complete(
     comment: str = "",
     fields: dict[str, Any] | None = None,
 ) -> Task:
-    """Complete a human step with a decision; the flow moves on in the same transaction."""
-    from workflow.flows.common import request_of
-    from workflow.flows.registry import decision_handler_for
+    """Complete a human step with a decision; the flow moves on in the same transaction.
 
+    Under the process lock: the step's domain effect (``DECISION_HANDLERS`` of the flow: the
+    request, a ``Decision`` row, the audit event), then the decision recorded on the process
+    for the gates (who returned it, the reviewer who keeps it), then the flow moves on.
+    """
     fields = fields or {}
     task, flow_class = _locked_task(task_id)
     with process_lock(flow_class, task.process_id):
@@ -198,7 +251,7 @@ def task_complete(
             raise ValidationError({"action": [_("Thao tác không hợp lệ ở bước này.")]})
         holder = acting_for(task, user)
         request = request_of(task.process)
-        handler = decision_handler_for(flow_class, request)
+        handler = DECISION_HANDLERS[flow_class]
         handler(
             request=request,
             step=step,
@@ -214,10 +267,10 @@ def task_complete(
         activation.start(None)
         process = task.process
         process.data[DECISION] = action
-        if action == "return":
+        if action == RETURN:
             process.data[RETURNED_FROM] = task.flow_task.name
             process.data[RETURNED_BY] = user.pk
-        if task.flow_task.name in {"review_by_department", "record_city_decision"}:
+        if step.keeps_reviewer:
             process.data[REVIEWER] = user.pk
         process.save(update_fields=["data"])
         task.data = {
@@ -230,9 +283,6 @@ def task_complete(
 
 
 def _audit_task(task: Task, user: User, action: str) -> None:
-    from approvals.audit import audit_record
-    from workflow.flows.common import request_of
-
     request = request_of(task.process)
     audit_record(
         actor=user,
@@ -249,10 +299,6 @@ def tasks_release_lost_roles() -> int:
     An acting assignment that ended (or a role taken away) must not strand claimed work: run
     after the nightly permission sync. Each release is audited; returns how many were released.
     """
-    from approvals.permissions import unit_grants
-    from workflow.models import InboxEntry
-    from workflow.selectors import STEP_PERMISSIONS
-
     claimed = (
         InboxEntry.objects.filter(status=STATUS.ASSIGNED, owner__isnull=False)
         .exclude(owner_permission="")

@@ -1,10 +1,13 @@
-"""An approved visit's life: residence declaration, arrival, amendments, departure, report;
-withdrawal and cancellation.
+"""An approved visit's life, the domain half: cancellation, residence declaration, arrival,
+amendments and departure.
 
-Arrival and departure follow the dates of the decision: :func:`inbound_advance_by_dates` (daily,
-Celery beat) starts the visit on its arrival date and ends it once the departure date has passed.
-A change to the roster or the dates once approved is an amendment: the rules about what changed
-are checked again, the agencies are notified again and the record keeps before and after.
+Each service checks the state, writes the visit and its audit event; moving the flow on
+(cancelling its tasks, completing its waiting steps) is the caller's part, in
+:mod:`workflow.services`. Arrival and departure follow the dates of the decision:
+:func:`workflow.services.inbound_advance_by_dates` (daily, Celery beat) starts the visit on its
+arrival date and ends it once the departure date has passed. A change to the roster or the dates
+once approved is an amendment: the rules about what changed are checked again, the agencies are
+notified again and the record keeps before and after.
 """
 
 from __future__ import annotations
@@ -19,10 +22,16 @@ from django.utils.translation import gettext as _
 
 from approvals.audit import audit_record
 from approvals.models import NoticeReason
+from config.errors import RulesBlocked, StateConflict, ValidationError
 from delegations.facts import evaluate
 from delegations.models import InboundStatus, InboundVisit
-from delegations.models.common import UNDECIDED_STATUSES
-from delegations.services.errors import RulesBlocked, StateConflict, ValidationError
+from delegations.services.common import (
+    may_act_for_trip,
+    notify_agencies,
+    request_lock,
+    require_reason,
+    rule_stamp,
+)
 from delegations.services.inbound import (
     VisitorInput,
     roster_snapshot,
@@ -30,73 +39,36 @@ from delegations.services.inbound import (
     visitor_inputs,
     write_visitors,
 )
-from delegations.services.outbound_flow import _locked, _stamp
-from delegations.services.outbound_trip import (
-    _complete_handle,
-    _may_act_for_trip,
-    _notify_agencies,
-    _reason,
-    outbound_submit_report,
-    timing_params,
-)
+from workflow.models import timing_params
 
 #: After approval and before the visit is over: cancellable and amendable.
 LIVE_STATUSES = (InboundStatus.APPROVED, InboundStatus.VISITING)
 
 
-@transaction.atomic
-def inbound_withdraw(*, actor: User, visit: InboundVisit, reason: str) -> None:
-    """The host withdraws a visit before any decision; open tasks are cancelled."""
-    from workflow.services import flow_cancel, process_for
-
-    reason = _reason(reason)
-    visit = _locked(visit)
-    _may_act_for_trip(actor, visit)
-    if visit.status not in UNDECIDED_STATUSES:
-        raise StateConflict(_("Chỉ rút được hồ sơ đang xét duyệt, chưa có quyết định."))
-    process = process_for(visit)
-    if process is not None:
-        flow_cancel(process)
-    before = visit.status
-    visit.status = InboundStatus.WITHDRAWN
-    visit.version += 1
-    visit.save()
-    audit_record(
-        actor=actor, action="inbound.withdrawn", obj=visit,
-        before={"status": before}, after={"status": visit.status}, comment=reason,
-    )  # fmt: skip
-
-
-@transaction.atomic
-def inbound_cancel(*, actor: User, visit: InboundVisit, reason: str) -> None:
+def visit_cancel(*, actor: User, visit: InboundVisit, reason: str) -> InboundVisit:
     """Cancel an approved visit before it ends; the police and Foreign Affairs are told."""
-    from workflow.services import flow_cancel, process_for
-
-    reason = _reason(reason)
-    visit = _locked(visit)
-    _may_act_for_trip(actor, visit)
+    reason = require_reason(reason)
+    visit = request_lock(visit)
+    may_act_for_trip(actor, visit)
     if visit.status not in LIVE_STATUSES:
         raise StateConflict(_("Chỉ hủy được đoàn vào đã phê duyệt và chưa kết thúc."))
-    process = process_for(visit)
-    if process is not None:
-        flow_cancel(process)
     before = visit.status
     visit.status = InboundStatus.CANCELLED
     visit.version += 1
     visit.save()
-    sent = _notify_agencies(visit, NoticeReason.CANCELLATION)
+    sent = notify_agencies(visit, NoticeReason.CANCELLATION)
     audit_record(
         actor=actor, action="inbound.cancelled", obj=visit,
         before={"status": before}, after={"status": visit.status, "notifications": sent},
         comment=reason,
     )  # fmt: skip
+    return visit
 
 
-@transaction.atomic
-def inbound_confirm_residence(*, actor: User, visit: InboundVisit, note: str = "") -> None:
+def visit_confirm_residence(*, actor: User, visit: InboundVisit, note: str = "") -> InboundVisit:
     """The host confirms that the hotel (or the host itself) declared the guests' residence."""
-    visit = _locked(visit)
-    _may_act_for_trip(actor, visit)
+    visit = request_lock(visit)
+    may_act_for_trip(actor, visit)
     if visit.status not in LIVE_STATUSES:
         raise StateConflict(_("Chỉ xác nhận khai báo tạm trú cho đoàn vào đã phê duyệt."))
     if visit.residence_declared_at is not None:
@@ -104,54 +76,52 @@ def inbound_confirm_residence(*, actor: User, visit: InboundVisit, note: str = "
     visit.residence_declared_at = timezone.now()
     visit.version += 1
     visit.save()
-    _complete_handle(visit, "await_residence_declaration")
     late = visit.status == InboundStatus.VISITING
     audit_record(
         actor=actor, action="inbound.residence_declared", obj=visit,
         after={"declared_at": visit.residence_declared_at, "after_arrival": late},
         comment=note.strip(),
     )  # fmt: skip
+    return visit
 
 
-@transaction.atomic
-def inbound_start_visit(*, visit: InboundVisit) -> None:
-    """The arrival date has come: the visit is under way (the system acts, nobody confirms).
-
-    A residence declaration still unconfirmed stays on the record as missed.
-    """
-    from workflow.services import handle_complete, process_for, process_lock
-
-    visit = _locked(visit)
+def visit_check_start(*, visit: InboundVisit) -> InboundVisit:
+    """The visit may start (it is approved); returns it locked."""
+    visit = request_lock(visit)
     if visit.status != InboundStatus.APPROVED:
         raise StateConflict(_("Chỉ bắt đầu được đoàn vào đã phê duyệt."))
-    process = process_for(visit)
-    if visit.residence_declared_at is None and process is not None:
-        with process_lock(process.flow_class, process.pk):
-            missed = handle_complete(process, "await_residence_declaration")
-        if missed:
-            audit_record(
-                actor=None,
-                action="inbound.residence_not_declared",
-                obj=visit,
-                comment=_("Đến ngày đoàn đến nhưng đơn vị chưa xác nhận khai báo tạm trú."),
-            )
+    return visit
+
+
+def visit_residence_missed(*, visit: InboundVisit) -> None:
+    """The arrival date came without a confirmed residence declaration: on the record."""
+    audit_record(
+        actor=None,
+        action="inbound.residence_not_declared",
+        obj=visit,
+        comment=_("Đến ngày đoàn đến nhưng đơn vị chưa xác nhận khai báo tạm trú."),
+    )
+
+
+def visit_start(*, visit: InboundVisit) -> InboundVisit:
+    """The arrival date has come: the visit is under way (the system acts, nobody confirms)."""
+    visit = visit_check_start(visit=visit)
     visit.actual_arrival = visit.arrival_date
     visit.status = InboundStatus.VISITING
     visit.version += 1
     visit.save()
-    _complete_handle(visit, "await_arrival")
     audit_record(
         actor=None, action="inbound.visit_started", obj=visit,
         before={"status": InboundStatus.APPROVED},
         after={"status": visit.status, "actual_arrival": visit.actual_arrival},
         comment=_("Tự động theo ngày đoàn đến ghi trong hồ sơ đã duyệt."),
     )  # fmt: skip
+    return visit
 
 
-@transaction.atomic
-def inbound_end_visit(*, visit: InboundVisit) -> None:
+def visit_end(*, visit: InboundVisit) -> InboundVisit:
     """The departure date has passed: the visit is over and the report falls due."""
-    visit = _locked(visit)
+    visit = request_lock(visit)
     if visit.status != InboundStatus.VISITING:
         raise StateConflict(_("Chỉ kết thúc được đoàn đang làm việc."))
     visit.actual_departure = visit.departure_date
@@ -160,7 +130,6 @@ def inbound_end_visit(*, visit: InboundVisit) -> None:
     visit.report_due = visit.departure_date + datetime.timedelta(days=report_days)
     visit.version += 1
     visit.save()
-    _complete_handle(visit, "await_departure")
     audit_record(
         actor=None, action="inbound.visit_ended", obj=visit,
         before={"status": InboundStatus.VISITING},
@@ -170,23 +139,7 @@ def inbound_end_visit(*, visit: InboundVisit) -> None:
         },
         comment=_("Tự động theo ngày đoàn về ghi trong hồ sơ đã duyệt."),
     )  # fmt: skip
-
-
-def inbound_advance_by_dates(*, today: datetime.date | None = None) -> int:
-    """Start visits whose arrival date has come and end those whose departure has passed."""
-    today = today or timezone.localdate()
-    moved = 0
-    for visit in InboundVisit.objects.filter(
-        status=InboundStatus.APPROVED, arrival_date__lte=today
-    ).order_by("pk"):
-        inbound_start_visit(visit=visit)
-        moved += 1
-    for visit in InboundVisit.objects.filter(
-        status=InboundStatus.VISITING, departure_date__lt=today
-    ).order_by("pk"):
-        inbound_end_visit(visit=visit)
-        moved += 1
-    return moved
+    return visit
 
 
 def _amendment_errors(
@@ -225,9 +178,9 @@ def inbound_amend(
     The rules about what changed (visitor data; exam days and freezes for new dates) must still
     pass, else :class:`RulesBlocked` and nothing is saved. The agencies are notified again.
     """
-    reason = _reason(reason)
-    visit = _locked(visit)
-    _may_act_for_trip(actor, visit)
+    reason = require_reason(reason)
+    visit = request_lock(visit)
+    may_act_for_trip(actor, visit)
     if visit.status not in LIVE_STATUSES:
         raise StateConflict(_("Chỉ điều chỉnh được đoàn vào đã phê duyệt và chưa kết thúc."))
     arrival = arrival_date or visit.arrival_date
@@ -264,8 +217,8 @@ def inbound_amend(
             _("Nội dung điều chỉnh vi phạm quy định nên chưa thể lưu."),
             [c.as_dict() for c in blocking],
         )
-    _stamp(visit, evaluation, "amendment")
-    sent = _notify_agencies(visit, NoticeReason.AMENDMENT)
+    rule_stamp(visit, evaluation, "amendment")
+    sent = notify_agencies(visit, NoticeReason.AMENDMENT)
     audit_record(
         actor=actor, action="inbound.amended", obj=visit, before=before,
         after={
@@ -275,8 +228,3 @@ def inbound_amend(
         comment=reason,
     )  # fmt: skip
     return sent
-
-
-def inbound_submit_report(*, actor: User, visit: InboundVisit, text: str) -> None:
-    """Hand in the post-visit report (completes the host's report task)."""
-    outbound_submit_report(actor=actor, request=visit, text=text)

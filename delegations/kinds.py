@@ -1,0 +1,94 @@
+"""The two kinds of request (đoàn ra, đoàn vào) and who may open one.
+
+The kind strings are stored in every ``RequestRef`` table, ``Attachment``, ``InboxEntry`` and
+the audit log's ``object_type``: they never change. Every "may this user open this request"
+question is answered here, whatever the kind, so the pages, the API, the documents and the
+task pages cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from approvals.permissions import REVIEW_FOR_DEPARTMENT, granted_units, request_visibility
+from delegations.models import InboundStatus, InboundVisit, OutboundMember, OutboundRequest, Route
+
+AnyUser = User | AnonymousUser
+AnyRequest = OutboundRequest | InboundVisit
+
+OUTBOUND = "outbound"
+INBOUND = "inbound"
+
+#: The model of each kind of request.
+KINDS: dict[str, type[OutboundRequest] | type[InboundVisit]] = {
+    OUTBOUND: OutboundRequest,
+    INBOUND: InboundVisit,
+}
+
+#: Ward-route visits the department office has been informed of (the ward chair approved).
+INFORMED_STATUSES = (
+    InboundStatus.APPROVED,
+    InboundStatus.VISITING,
+    InboundStatus.VISIT_ENDED,
+    InboundStatus.CLOSED,
+    InboundStatus.CANCELLED,
+)
+
+
+def _travellers(user: User) -> Q:
+    """Travellers see the trips they are members of."""
+    is_member = OutboundMember.objects.filter(request=OuterRef("pk"), person__user=user)
+    return Q(Exists(is_member))
+
+
+def _informed_department(user: User) -> Q:
+    """The department office sees the ward decisions it was informed of."""
+    if granted_units(user, REVIEW_FOR_DEPARTMENT).exists():
+        return Q(route=Route.WARD, status__in=INFORMED_STATUSES)
+    return Q(pk__in=[])
+
+
+#: What each kind adds to :func:`approvals.permissions.request_visibility`.
+_ALSO_VISIBLE: dict[str, Callable[[User], Q]] = {
+    OUTBOUND: _travellers,
+    INBOUND: _informed_department,
+}
+
+
+def request_list_for_user(*, user: AnyUser, kind: str) -> QuerySet[Any]:
+    """Requests of ``kind`` the user may open (unordered, with unit and author).
+
+    Raises :class:`Http404` for an unknown kind, as for a request the user may not see.
+    """
+    model = KINDS.get(kind)
+    if model is None:
+        raise Http404(_("Không tìm thấy hồ sơ."))
+    qs: QuerySet[Any] = model.objects.select_related("unit", "created_by")
+    if not user.is_authenticated:
+        return qs.none()
+    clause = request_visibility(user)
+    if clause is None:
+        return qs
+    return qs.filter(clause | _ALSO_VISIBLE[kind](user))
+
+
+def request_get_for_user(*, user: AnyUser, kind: str, pk: int) -> AnyRequest:
+    """One request of ``kind``, or :class:`Http404` when it does not exist or is not visible."""
+    request: AnyRequest | None = request_list_for_user(user=user, kind=kind).filter(pk=pk).first()
+    if request is None:
+        raise Http404(_("Không tìm thấy hồ sơ."))
+    return request
+
+
+def request_visible_to(user: AnyUser, request: Model | None) -> bool:
+    """Whether the user may open this request (of either kind; any other object: no)."""
+    kind = getattr(request, "request_kind", None)
+    if request is None or kind not in KINDS:
+        return False
+    return request_list_for_user(user=user, kind=kind).filter(pk=request.pk).exists()

@@ -1,0 +1,161 @@
+"""What the services of both kinds of request share: the row lock, who may file, edit and act,
+the rule stamp, the agencies' notifications and the reasons a decision must give.
+
+Outbound requests and inbound visits carry the same fields for all of this (see
+:class:`delegations.models.common.DelegationRequest`), so each helper serves both.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import User
+from django.utils.translation import gettext as _
+
+from approvals import permissions
+from approvals.models import RuleStamp
+from approvals.notifications import agency_notifications_queue
+from config.errors import PermissionDenied, StateConflict, ValidationError
+from delegations.models.common import DelegationRequest
+from org.models import Person, Unit
+from workflow.models import RuleSetVersion
+from workflow.rules.engine import Evaluation
+
+R = TypeVar("R", bound=DelegationRequest)
+
+
+def request_lock(request: R) -> R:
+    """The request (outbound or inbound) re-read under a row lock."""
+    manager = type(request)._default_manager
+    return manager.select_for_update().select_related("unit").get(pk=request.pk)
+
+
+def request_ref(request: Any) -> dict[str, Any]:
+    """The (kind, id) pair that ties decisions, stamps and notifications to any request."""
+    return {"request_kind": request.request_kind, "request_id": request.pk}
+
+
+def rule_stamp(request: Any, evaluation: Evaluation, stage: str) -> RuleStamp:
+    """Record the rule pack's outcome at a stage (submission, a decision, an amendment)."""
+    version = (
+        RuleSetVersion.objects.filter(pk=evaluation.ruleset_version).first()
+        if evaluation.ruleset_version
+        else None
+    )
+    return RuleStamp.objects.create(
+        **request_ref(request),
+        stage=stage,
+        ruleset_version=evaluation.ruleset_version,
+        ruleset_effective_from=version.effective_from if version else None,
+        evaluated_on=evaluation.on,
+        route=str(evaluation.route),
+        checks=evaluation.to_json(),
+    )
+
+
+def person_of(user: User) -> Person | None:
+    """The directory entry of a user, with their unit (``None`` for accounts without one)."""
+    return Person.objects.filter(user=user).select_related("unit").first()
+
+
+def filing_units(user: User) -> list[Unit]:
+    """Units the user may file requests for: their own, and any where they are clerk or head."""
+    units = {u.pk: u for u in permissions.granted_units(user, permissions.FILE_FOR_UNIT)}
+    person = person_of(user)
+    if person is not None:
+        units.setdefault(person.unit_id, person.unit)
+    return list(units.values())
+
+
+def filing_unit(actor: User, unit: Unit | None) -> Unit:
+    """The unit a new draft is filed for: the one asked for, else the actor's own.
+
+    :class:`PermissionDenied` when the actor may not file for it.
+    """
+    units = filing_units(actor)
+    if unit is None:
+        own = person_of(actor)
+        unit = own.unit if own is not None else (units[0] if units else None)
+    if unit is None or unit.pk not in {u.pk for u in units}:
+        raise PermissionDenied(_("Bạn không được lập hồ sơ cho đơn vị này."))
+    return unit
+
+
+def ensure_can_edit(*, actor: User, request: DelegationRequest) -> None:
+    """Only drafts and returned dossiers, by their author or a clerk or head of the unit."""
+    if not request.is_editable:
+        raise StateConflict(_("Hồ sơ chỉ được sửa khi là bản nháp hoặc bị trả lại."))
+    if request.created_by_id != actor.pk and request.unit_id not in {
+        u.pk for u in permissions.granted_units(actor, permissions.FILE_FOR_UNIT)
+    }:
+        raise PermissionDenied(_("Chỉ người lập hoặc văn thư của đơn vị được sửa hồ sơ."))
+
+
+def ensure_version(request: DelegationRequest, version: int | None) -> None:
+    """A form sent from an older version of the dossier loses (HTTP 409)."""
+    if version is not None and version != request.version:
+        raise StateConflict(_("Hồ sơ vừa được người khác sửa; vui lòng tải lại trang."))
+
+
+def may_act_for_trip(actor: User | None, request: Any) -> None:
+    """The applicant, a traveller, or the unit's clerk or head; ``None`` is the system.
+
+    Also used for inbound visits, which have no travellers (their visitors never log in).
+    """
+    if actor is None:
+        return
+    if request.created_by_id == actor.pk:
+        return
+    members = getattr(request, "members", None)
+    if members is not None and members.filter(person__user=actor).exists():
+        return
+    if permissions.has_unit_permission(actor, permissions.FILE_FOR_UNIT, request.unit):
+        return
+    raise PermissionDenied(
+        _("Chỉ người đề nghị, thành viên đoàn hoặc văn thư đơn vị được thao tác.")
+    )
+
+
+def notify_agencies(request: Any, reason: str, due: datetime.date | None = None) -> int:
+    """Queue one notification per agency (outbound or inbound), due the next working day.
+
+    Each is written with its e-mail (an outbox row) in the caller's transaction.
+    """
+    return len(agency_notifications_queue(request, reason, due=due))
+
+
+def require_reason(reason: str) -> str:
+    """The reason given for a withdrawal, cancellation or change, stripped; it may not be empty."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Vui lòng nêu lý do.")]})
+    return reason
+
+
+def require_comment(action: str, comment: str) -> None:
+    """Returning or refusing a dossier says why."""
+    if action in ("return", "reject") and not comment:
+        raise ValidationError({"comment": [_("Vui lòng ghi rõ lý do.")]})
+
+
+def city_decision(fields: dict[str, Any]) -> dict[str, Any]:
+    """The city's decision as the department reviewer records it: its number and date."""
+    errors: dict[str, list[str]] = {}
+    number = str(fields.get("decision_number") or "").strip()
+    raw_date = fields.get("decision_date")
+    if not number:
+        errors["decision_number"] = [_("Nhập số văn bản của UBND Thành phố.")]
+    try:
+        day = (
+            raw_date
+            if isinstance(raw_date, datetime.date)
+            else datetime.date.fromisoformat(str(raw_date))
+        )
+    except ValueError:
+        errors["decision_date"] = [_("Ngày văn bản không hợp lệ (YYYY-MM-DD).")]
+        day = None
+    if errors:
+        raise ValidationError(errors)
+    assert day is not None
+    return {"decision_number": number, "decision_date": day.isoformat()}

@@ -1,0 +1,241 @@
+"""The domain effect of every decision on a request, for both kinds and the extensions.
+
+Called by the flows, inside the process lock: :func:`apply_decision` and
+:func:`outbound_extension_decision` by :func:`workflow.services.task_complete` (through
+``workflow.flows.registry.DECISION_HANDLERS``), the approvals and the extension by the flows'
+``Function`` nodes. Nothing here drives a flow.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from approvals.audit import audit_record
+from approvals.documents.services import documents_issue_on_approval
+from approvals.models import Decision, NoticeReason
+from config.errors import ValidationError
+from delegations.facts import evaluate
+from delegations.models import InboundStatus, InboundVisit, OutboundRequest, RequestStatus
+from delegations.services.common import (
+    city_decision,
+    notify_agencies,
+    request_lock,
+    request_ref,
+    require_comment,
+    rule_stamp,
+)
+from org.calendar import add_working_days, current_calendar
+from org.models import Unit
+from workflow.models import timing_params
+from workflow.steps import HANDS_IN_REPORT, RESUBMITS, REVIEWS_REPORT, Step
+
+
+def _hand_in_report(request: Any, comment: str, fields: dict[str, Any]) -> None:
+    text = (fields.get("text") or comment or "").strip()
+    if not text:
+        raise ValidationError({"text": [_("Vui lòng nhập nội dung báo cáo.")]})
+    request.report_text = text
+    request.report_submitted_at = timezone.now()
+
+
+def _review_report(request: Any, action: str, comment: str) -> None:
+    require_comment(action, comment)
+    if action == "accept":
+        request.report_accepted_at = timezone.now()
+        request.status = RequestStatus.CLOSED
+    else:
+        request.report_submitted_at = None
+
+
+def _decide(
+    request: Any, step: Step, action: str, comment: str, fields: dict[str, Any]
+) -> dict[str, Any]:
+    """A decision proper: stamped with the rule outcomes; returns the data it records."""
+    require_comment(action, comment)
+    data: dict[str, Any] = {}
+    if step.lists_missing_items and action == "return":
+        items = [str(i).strip() for i in fields.get("missing_items") or [] if str(i).strip()]
+        if not items:
+            raise ValidationError({"missing_items": [_("Liệt kê các nội dung cần bổ sung.")]})
+        data["missing_items"] = items
+    if step.records_city_decision:
+        data.update(city_decision(fields))
+        request.decision_number = data["decision_number"]
+        request.decision_date = datetime.date.fromisoformat(data["decision_date"])
+    rule_stamp(request, evaluate(request), step.name)
+    if action == "return":
+        request.status = RequestStatus.RETURNED
+    elif action == "reject":
+        request.status = RequestStatus.REJECTED
+        request.decided_at = timezone.now()
+    return data
+
+
+def _record_decision(
+    request: Any,
+    step: Step,
+    task: Any,
+    actor: Any,
+    action: str,
+    comment: str,
+    data: dict[str, Any],
+    *,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> None:
+    """The :class:`Decision` row and the audit event ``<kind>.<step>.<action>``."""
+    Decision.objects.create(
+        **request_ref(request),
+        step=step.name,
+        action=action,
+        actor=actor.user,
+        acting_for=actor.acting_for,
+        comment=comment,
+        data=data,
+        task_id=task.pk,
+    )
+    audit_record(
+        actor=actor.user,
+        action=f"{request.request_kind}.{step.name}.{action}",
+        obj=request,
+        before=before,
+        after=after,
+        comment=comment,
+        acting_for=actor.acting_for.get_username() if actor.acting_for else "",
+    )
+
+
+def apply_decision(
+    *,
+    request: Any,
+    step: Step,
+    task: Any,
+    actor: Any,
+    action: str,
+    comment: str,
+    fields: dict[str, Any],
+) -> None:
+    """The domain effect of a human step, inside the flow's lock (called by task_complete).
+
+    The same for outbound requests and inbound visits: the steps share their names. Writes the
+    request, a :class:`Decision` row and the audit event ``<kind>.<step>.<action>``.
+    """
+    request = request_lock(request)
+    data: dict[str, Any] = {}
+    if step.effect == RESUBMITS:
+        pass  # the submission service already re-evaluated and stamped
+    elif step.effect == HANDS_IN_REPORT:
+        _hand_in_report(request, comment, fields)
+    elif step.effect == REVIEWS_REPORT:
+        _review_report(request, action, comment)
+    else:
+        data = _decide(request, step, action, comment, fields)
+    before_status = (
+        type(request)._default_manager.values_list("status", flat=True).get(pk=request.pk)
+    )
+    request.version += 1
+    request.save()
+    _record_decision(
+        request, step, task, actor, action, comment, data,
+        before={"status": before_status}, after={"status": request.status, **data},
+    )  # fmt: skip
+
+
+def outbound_mark_approved(*, request: OutboundRequest) -> None:
+    """The flow reached approval: record it, number the decision and the agencies' letter
+    (files render after commit) and queue the agencies' notifications (with their e-mails)."""
+    request = request_lock(request)
+    request.status = RequestStatus.APPROVED
+    request.decided_at = timezone.now()
+    request.version += 1
+    request.save()
+    documents_issue_on_approval(request=request)
+    due = add_working_days(timezone.localdate(), 1, current_calendar())
+    sent = notify_agencies(request, NoticeReason.APPROVAL, due=due)
+    audit_record(
+        actor=None,
+        action="outbound.approved",
+        obj=request,
+        before={"status": RequestStatus.SUBMITTED},
+        after={"status": request.status, "notifications": sent},
+    )
+
+
+def notification_due(arrival: datetime.date, today: datetime.date | None = None) -> datetime.date:
+    """``notify_days`` working days before the arrival, and never before today."""
+    today = today or timezone.localdate()
+    due = add_working_days(arrival, -timing_params(today)["notify_days"], current_calendar())
+    return max(due, today)
+
+
+def inbound_mark_approved(*, visit: InboundVisit) -> None:
+    """The flow reached approval: record it, issue the approval letter to the host and the
+    agencies' letter, and queue the police's and Foreign Affairs' notices, due
+    :func:`notification_due` before the arrival."""
+    visit = request_lock(visit)
+    before = visit.status
+    visit.status = InboundStatus.APPROVED
+    visit.decided_at = timezone.now()
+    visit.version += 1
+    visit.save()
+    documents_issue_on_approval(request=visit)
+    due = notification_due(visit.arrival_date)
+    sent = notify_agencies(visit, NoticeReason.APPROVAL, due=due)
+    audit_record(
+        actor=None, action="inbound.approved", obj=visit,
+        before={"status": before},
+        after={"status": visit.status, "notifications": sent, "notifications_due": due},
+    )  # fmt: skip
+
+
+def inbound_inform_department(*, visit: InboundVisit, department: Unit) -> None:
+    """Ward route: the department office is informed of the ward chair's approval.
+
+    Recorded as an audit event on the visit (no decision, no task); from then on the department's
+    reviewers may open the visit (see :func:`delegations.kinds.request_list_for_user`).
+    """
+    audit_record(
+        actor=None, action="inbound.department_informed", obj=visit,
+        after={"department": department.code, "route": visit.route},
+        comment=_("Văn phòng Sở được thông báo về quyết định đồng ý của UBND phường."),
+    )  # fmt: skip
+
+
+def outbound_extension_decision(
+    *,
+    request: Model,
+    step: Step,
+    task: Any,
+    actor: Any,
+    action: str,
+    comment: str,
+    fields: dict[str, Any],
+) -> None:
+    """Record the authority's decision on an extension (inside the flow's lock)."""
+    require_comment(action, comment)
+    data: dict[str, Any] = {"new_return_date": task.process.data.get("new_return_date")}
+    if step.records_city_decision:
+        data.update(city_decision(fields))
+    _record_decision(request, step, task, actor, action, comment, data, before=None, after=data)
+
+
+def outbound_apply_extension(*, request: OutboundRequest, new_return_date: str) -> None:
+    """The extension was granted: move the return date and tell the agencies."""
+    request = request_lock(request)
+    before = request.return_date
+    request.return_date = datetime.date.fromisoformat(new_return_date)
+    request.version += 1
+    request.save()
+    sent = notify_agencies(request, NoticeReason.EXTENSION, due=None)
+    audit_record(
+        actor=None,
+        action="outbound.extended",
+        obj=request,
+        before={"return_date": before},
+        after={"return_date": request.return_date, "notifications": sent},
+    )

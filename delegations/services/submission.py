@@ -1,0 +1,167 @@
+"""Submitting a dossier (both kinds) and withdrawing it before any decision: the domain half.
+
+The rule pack is evaluated, blocking checks stop the submission, justifications are kept, the
+request is numbered on its first submission, its status and route are set, the outcome is
+stamped and the event audited. Starting or resuming the flow is the caller's part
+(:func:`workflow.services.outbound_submit` and :func:`workflow.services.inbound_submit`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from approvals.audit import audit_record
+from approvals.models import Justification
+from config.errors import RulesBlocked, StateConflict, ValidationError
+from delegations.facts import evaluate
+from delegations.models import InboundVisit, OutboundRequest, ReferenceCounter, RequestStatus
+from delegations.models.common import UNDECIDED_STATUSES
+from delegations.services.common import (
+    ensure_can_edit,
+    may_act_for_trip,
+    request_lock,
+    request_ref,
+    require_reason,
+    rule_stamp,
+)
+from workflow.rules.engine import Evaluation
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A recorded submission: the locked request, the rule pack's answer, first or again."""
+
+    request: Any
+    evaluation: Evaluation
+    first: bool
+
+
+def outbound_preview(*, request: OutboundRequest, on: datetime.date | None = None) -> Evaluation:
+    """The rule pack's answer now, without changing anything."""
+    return evaluate(request, on=on)
+
+
+def inbound_preview(*, visit: InboundVisit, on: datetime.date | None = None) -> Evaluation:
+    """The rule pack's answer now, without changing anything."""
+    return evaluate(visit, on=on)
+
+
+def outbound_submission_record(
+    *,
+    actor: User,
+    request: OutboundRequest,
+    justifications: dict[str, str] | None = None,
+    on: datetime.date | None = None,
+) -> Submission:
+    """An outbound dossier is submitted (or resubmitted): it needs at least one traveller."""
+    request = request_lock(request)
+    ensure_can_edit(actor=actor, request=request)
+    if not request.members.exists():
+        raise ValidationError({"members": [_("Đoàn phải có ít nhất một thành viên.")]})
+    return submission_record(actor=actor, request=request, justifications=justifications, on=on)
+
+
+def inbound_submission_record(
+    *,
+    actor: User,
+    visit: InboundVisit,
+    justifications: dict[str, str] | None = None,
+    on: datetime.date | None = None,
+) -> Submission:
+    """An inbound visit is submitted (or resubmitted)."""
+    visit = request_lock(visit)
+    ensure_can_edit(actor=actor, request=visit)
+    return submission_record(actor=actor, request=visit, justifications=justifications, on=on)
+
+
+def _justifications_on_file(request: Any) -> dict[str, str]:
+    return {
+        j.rule: j.text
+        for j in Justification.objects.filter(**request_ref(request)).order_by("created_at")
+    }
+
+
+def submission_record(
+    *,
+    actor: User,
+    request: Any,
+    justifications: dict[str, str] | None = None,
+    on: datetime.date | None = None,
+) -> Submission:
+    """Evaluate, number, stamp and audit the submission of a locked, editable request.
+
+    Blocking checks stop it (:class:`RulesBlocked`, HTTP 422); every failed "justify" check
+    needs a written justification, given now or on an earlier submission of the same request.
+    """
+    kind = request.request_kind
+    evaluation = evaluate(request, on=on or timezone.localdate())
+    if evaluation.blocking:
+        raise RulesBlocked(
+            _("Hồ sơ vi phạm quy định nên chưa thể trình."),
+            [c.as_dict() for c in evaluation.blocking],
+        )
+    given = {k: v.strip() for k, v in (justifications or {}).items() if v and v.strip()}
+    on_file = _justifications_on_file(request)
+    missing = evaluation.missing_justifications({**on_file, **given})
+    if missing:
+        raise RulesBlocked(
+            _("Cần giải trình trước khi trình: %(rules)s.") % {"rules": ", ".join(missing)},
+            [c.as_dict() for c in evaluation.needing_justification if c.rule in missing],
+        )
+    first = request.status == RequestStatus.DRAFT
+    before = {"status": request.status, "route": request.route}
+    stamp = rule_stamp(request, evaluation, "submit" if first else "resubmit")
+    needed = {c.rule for c in evaluation.needing_justification}
+    Justification.objects.bulk_create(
+        [
+            Justification(**request_ref(request), rule=rule, text=text, author=actor, stamp=stamp)
+            for rule, text in given.items()
+            if rule in needed and on_file.get(rule) != text
+        ]
+    )
+    if first:
+        request.reference = ReferenceCounter.next_reference(unit=request.unit, kind=kind)
+        request.submitted_at = timezone.now()
+    request.route = str(evaluation.route)
+    request.status = RequestStatus.SUBMITTED
+    request.version += 1
+    request.save()
+    audit_record(
+        actor=actor,
+        action=f"{kind}.submitted" if first else f"{kind}.resubmitted",
+        obj=request,
+        before=before,
+        after={"status": request.status, "route": request.route, "reference": request.reference},
+    )
+    return Submission(request=request, evaluation=evaluation, first=first)
+
+
+def request_withdraw(*, actor: User, request: Any, reason: str) -> Any:
+    """The applicant withdraws a request or visit before any decision (status and audit).
+
+    Returns the locked request; cancelling its open tasks is the caller's part.
+    """
+    reason = require_reason(reason)
+    request = request_lock(request)
+    may_act_for_trip(actor, request)
+    if request.status not in UNDECIDED_STATUSES:
+        raise StateConflict(_("Chỉ rút được hồ sơ đang xét duyệt, chưa có quyết định."))
+    before = request.status
+    request.status = RequestStatus.WITHDRAWN
+    request.version += 1
+    request.save()
+    audit_record(
+        actor=actor,
+        action=f"{request.request_kind}.withdrawn",
+        obj=request,
+        before={"status": before},
+        after={"status": request.status},
+        comment=reason,
+    )
+    return request

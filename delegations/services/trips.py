@@ -1,0 +1,169 @@
+"""An approved trip's life, the domain half: cancellation, departure, return, passports.
+
+Each service checks the state, writes the request and its audit event; moving the flow on
+(cancelling its tasks, completing its waiting steps) is the caller's part, in
+:mod:`workflow.services`. When nobody confirms, the dates on the decision stand and
+:func:`workflow.services.outbound_advance_by_dates` (daily, Celery beat) moves the trip on.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from approvals import permissions
+from approvals.audit import audit_record
+from approvals.documents.services import documents_issue_on_cancellation
+from approvals.models import NoticeReason
+from config.errors import PermissionDenied, StateConflict, ValidationError
+from delegations.models import OutboundMember, OutboundRequest, RequestStatus
+from delegations.services.common import (
+    may_act_for_trip,
+    notify_agencies,
+    request_lock,
+    require_reason,
+)
+from org.calendar import add_working_days, current_calendar
+from org.models import PassportKind
+from workflow.models import timing_params
+
+#: An approved trip not yet back: it may be cancelled or extended.
+LIVE_STATUSES = (RequestStatus.APPROVED, RequestStatus.TRAVELLING)
+
+
+def trip_cancel(*, actor: User, request: OutboundRequest, reason: str) -> OutboundRequest:
+    """Cancel an approved trip before the return: the cancellation letter, the agencies told."""
+    reason = require_reason(reason)
+    request = request_lock(request)
+    may_act_for_trip(actor, request)
+    if request.status not in LIVE_STATUSES:
+        raise StateConflict(_("Chỉ hủy được chuyến đi đã phê duyệt và chưa về nước."))
+    before = request.status
+    request.status = RequestStatus.CANCELLED
+    request.version += 1
+    request.save()
+    documents_issue_on_cancellation(request=request, actor=actor, reason=reason)
+    sent = notify_agencies(request, NoticeReason.CANCELLATION)
+    audit_record(
+        actor=actor,
+        action="outbound.cancelled",
+        obj=request,
+        before={"status": before},
+        after={"status": request.status, "notifications": sent},
+        comment=reason,
+    )
+    return request
+
+
+def trip_depart(
+    *,
+    actor: User | None,
+    request: OutboundRequest,
+    date: datetime.date,
+    today: datetime.date | None = None,
+) -> OutboundRequest:
+    """The delegation has left (confirmed by a traveller or clerk, or by the date itself)."""
+    request = request_lock(request)
+    may_act_for_trip(actor, request)
+    if request.status != RequestStatus.APPROVED:
+        raise StateConflict(_("Chỉ xác nhận xuất cảnh cho chuyến đi đã phê duyệt."))
+    if date > (today or timezone.localdate()):
+        raise ValidationError({"date": [_("Ngày xuất cảnh không được ở tương lai.")]})
+    request.actual_departure = date
+    request.status = RequestStatus.TRAVELLING
+    request.version += 1
+    request.save()
+    audit_record(
+        actor=actor,
+        action="outbound.departed",
+        obj=request,
+        before={"status": RequestStatus.APPROVED},
+        after={"status": request.status, "actual_departure": date},
+        comment="" if actor else _("Tự động theo ngày đi ghi trong quyết định."),
+    )
+    return request
+
+
+def trip_return(
+    *,
+    actor: User | None,
+    request: OutboundRequest,
+    date: datetime.date,
+    today: datetime.date | None = None,
+) -> OutboundRequest:
+    """The delegation is back: the report falls due and official passports must come back."""
+    request = request_lock(request)
+    may_act_for_trip(actor, request)
+    if request.status != RequestStatus.TRAVELLING:
+        raise StateConflict(_("Chỉ xác nhận về nước cho đoàn đang ở nước ngoài."))
+    if date > (today or timezone.localdate()):
+        raise ValidationError({"date": [_("Ngày nhập cảnh không được ở tương lai.")]})
+    if request.actual_departure and date < request.actual_departure:
+        raise ValidationError({"date": [_("Ngày về không được trước ngày đi.")]})
+    timing = timing_params(date)
+    request.actual_return = date
+    request.status = RequestStatus.RETURNED_HOME
+    request.report_due = date + datetime.timedelta(days=timing["report_days"])
+    request.version += 1
+    request.save()
+    passport_due = add_working_days(date, timing["passport_return_days"], current_calendar())
+    OutboundMember.objects.filter(request=request, passport__kind=PassportKind.OFFICIAL).update(
+        passport_due_on=passport_due
+    )
+    audit_record(
+        actor=actor,
+        action="outbound.returned_home",
+        obj=request,
+        before={"status": RequestStatus.TRAVELLING},
+        after={
+            "status": request.status,
+            "actual_return": date,
+            "report_due": request.report_due,
+            "passport_due": passport_due,
+        },
+        comment="" if actor else _("Tự động theo ngày về ghi trong quyết định."),
+    )
+    return request
+
+
+def may_record_passports(user: User, request: OutboundRequest) -> bool:
+    """The unit's clerk or head, or the department office: who records passports handed back."""
+    return permissions.has_unit_permission(user, permissions.FILE_FOR_UNIT, request.unit) or (
+        permissions.units_in_scope(user, permissions.REVIEW_FOR_DEPARTMENT)
+        .filter(pk=request.unit_id)
+        .exists()
+    )
+
+
+@transaction.atomic
+def outbound_passport_returned(
+    *, actor: User, request: OutboundRequest, person_id: int, date: datetime.date
+) -> bool:
+    """Record that a member handed their official passport back; returns whether it was late."""
+    if not may_record_passports(actor, request):
+        raise PermissionDenied(_("Chỉ văn thư đơn vị hoặc Văn phòng Sở ghi nhận nộp hộ chiếu."))
+    member = (
+        OutboundMember.objects.select_for_update()
+        .filter(request=request, person_id=person_id)
+        .first()
+    )
+    if member is None:
+        raise ValidationError({"person": [_("Người này không có tên trong đoàn.")]})
+    if member.passport_returned_on is not None:
+        raise StateConflict(_("Hộ chiếu đã được ghi nhận nộp lại."))
+    if date > timezone.localdate():
+        raise ValidationError({"date": [_("Ngày nộp không được ở tương lai.")]})
+    member.passport_returned_on = date
+    member.save(update_fields=["passport_returned_on"])
+    late = member.passport_due_on is not None and date > member.passport_due_on
+    audit_record(
+        actor=actor,
+        action="outbound.passport_returned",
+        obj=request,
+        after={"person": person_id, "date": date, "due": member.passport_due_on, "late": late},
+    )
+    return late

@@ -1,0 +1,88 @@
+"""Driving the flows (:mod:`workflow.services.engine`) and the process verbs of each kind of
+request (:mod:`workflow.services.outbound`, :mod:`workflow.services.inbound`): every verb calls
+its domain service in :mod:`delegations.services`, then moves the flow, in one transaction.
+
+Import from here: ``from workflow.services import outbound_submit, task_complete``.
+"""
+
+from __future__ import annotations
+
+from workflow.services.engine import (
+    OPEN_STATUSES,
+    Actor,
+    acting_for,
+    flow_cancel,
+    flow_start,
+    handle_complete,
+    is_party_to,
+    may_take,
+    open_tasks,
+    process_for,
+    process_lock,
+    request_flow_cancel,
+    request_handle_complete,
+    request_task_complete,
+    task_claim,
+    task_complete,
+    task_release,
+    tasks_claim_many,
+    tasks_release_lost_roles,
+)
+from workflow.services.inbound import (
+    inbound_advance_by_dates,
+    inbound_cancel,
+    inbound_confirm_residence,
+    inbound_end_visit,
+    inbound_start_visit,
+    inbound_submit,
+    inbound_submit_report,
+    inbound_withdraw,
+)
+from workflow.services.outbound import (
+    outbound_advance_by_dates,
+    outbound_cancel,
+    outbound_confirm_departure,
+    outbound_confirm_return,
+    outbound_request_extension,
+    outbound_submit,
+    outbound_submit_report,
+    outbound_withdraw,
+)
+
+__all__ = [
+    "OPEN_STATUSES",
+    "Actor",
+    "acting_for",
+    "flow_cancel",
+    "flow_start",
+    "handle_complete",
+    "inbound_advance_by_dates",
+    "inbound_cancel",
+    "inbound_confirm_residence",
+    "inbound_end_visit",
+    "inbound_start_visit",
+    "inbound_submit",
+    "inbound_submit_report",
+    "inbound_withdraw",
+    "is_party_to",
+    "may_take",
+    "open_tasks",
+    "outbound_advance_by_dates",
+    "outbound_cancel",
+    "outbound_confirm_departure",
+    "outbound_confirm_return",
+    "outbound_request_extension",
+    "outbound_submit",
+    "outbound_submit_report",
+    "outbound_withdraw",
+    "process_for",
+    "process_lock",
+    "request_flow_cancel",
+    "request_handle_complete",
+    "request_task_complete",
+    "task_claim",
+    "task_complete",
+    "task_release",
+    "tasks_claim_many",
+    "tasks_release_lost_roles",
+]

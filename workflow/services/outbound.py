@@ -1,0 +1,191 @@
+"""What a person (or the calendar) does to an outbound request, each verb in one transaction:
+the domain service of :mod:`delegations.services`, then the flow.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from viewflow.workflow.models import Process
+from viewflow.workflow.status import PROCESS
+
+from config.errors import StateConflict
+from delegations.models import OutboundRequest, RequestStatus
+from delegations.services.common import may_act_for_trip, request_lock
+from delegations.services.extensions import extension_check, extension_requested
+from delegations.services.submission import outbound_submission_record, request_withdraw
+from delegations.services.trips import trip_cancel, trip_depart, trip_return
+from workflow.flows.extension import OutboundExtensionFlow
+from workflow.flows.outbound import OutboundFlow
+from workflow.rules.engine import Evaluation
+from workflow.services.engine import (
+    request_flow_cancel,
+    request_handle_complete,
+    request_task_complete,
+)
+from workflow.services.submission import submission_advance
+
+
+@transaction.atomic
+def outbound_submit(
+    *,
+    actor: User,
+    request: OutboundRequest,
+    justifications: dict[str, str] | None = None,
+    on: datetime.date | None = None,
+) -> Evaluation:
+    """Submit a draft, or resubmit a returned dossier to the step that returned it.
+
+    Consequences: the rule pack is evaluated (blocking checks stop it with
+    :class:`RulesBlocked`, HTTP 422; every "justify" check needs a justification, now or on
+    file), the justifications are kept, the request is numbered (first time), its status and
+    route set, the outcome stamped and the event audited; then the flow starts (first time) or
+    the applicant's ``resubmit_by_applicant`` step is completed.
+    """
+    submission = outbound_submission_record(
+        actor=actor, request=request, justifications=justifications, on=on
+    )
+    submission_advance(submission, actor=actor)
+    return submission.evaluation
+
+
+@transaction.atomic
+def outbound_withdraw(*, actor: User, request: OutboundRequest, reason: str) -> None:
+    """The applicant withdraws a request before any decision.
+
+    Consequences: status "withdrawn", the audit event ``outbound.withdrawn`` with the reason,
+    and every open task of the flow cancelled.
+    """
+    request = request_withdraw(actor=actor, request=request, reason=reason)
+    request_flow_cancel(request)
+
+
+@transaction.atomic
+def outbound_cancel(*, actor: User, request: OutboundRequest, reason: str) -> None:
+    """Cancel an approved trip before the return.
+
+    Consequences: status "cancelled", the cancellation letter issued, the agencies notified
+    (outbox rows, sent after commit), the audit event ``outbound.cancelled``, and every open
+    task of the flow cancelled.
+    """
+    request = trip_cancel(actor=actor, request=request, reason=reason)
+    request_flow_cancel(request)
+
+
+@transaction.atomic
+def outbound_confirm_departure(
+    *,
+    actor: User | None,
+    request: OutboundRequest,
+    date: datetime.date,
+    today: datetime.date | None = None,
+) -> None:
+    """The delegation has left (confirmed by a traveller or clerk, or by the date itself).
+
+    Consequences: status "travelling" with the actual departure date, the audit event
+    ``outbound.departed``, and the flow's ``await_departure`` step completed.
+    """
+    request = trip_depart(actor=actor, request=request, date=date, today=today)
+    request_handle_complete(request, OutboundFlow.await_departure.name)
+
+
+@transaction.atomic
+def outbound_confirm_return(
+    *,
+    actor: User | None,
+    request: OutboundRequest,
+    date: datetime.date,
+    today: datetime.date | None = None,
+) -> None:
+    """The delegation is back.
+
+    Consequences: a departure nobody confirmed is confirmed first, on the decision's date (see
+    :func:`outbound_confirm_departure`); then status "returned home", the report due date, the
+    official passports' due date, the audit event ``outbound.returned_home``, and the flow's
+    ``await_return`` step completed (the applicant's report task opens).
+    """
+    locked = request_lock(request)
+    may_act_for_trip(actor, locked)
+    if locked.status == RequestStatus.APPROVED:
+        outbound_confirm_departure(
+            actor=actor, request=locked, date=locked.departure_date, today=today
+        )
+    request = trip_return(actor=actor, request=locked, date=date, today=today)
+    request_handle_complete(request, OutboundFlow.await_return.name)
+
+
+def outbound_submit_report(*, actor: User, request: OutboundRequest, text: str) -> None:
+    """Hand in the post-trip report: completes the applicant's ``submit_report`` task.
+
+    Consequences (in :func:`delegations.services.decisions.apply_decision`): the report text and
+    time on the request, a ``Decision`` row and the audit event; the report goes to review.
+    """
+    request_task_complete(
+        request=request,
+        node_name=OutboundFlow.submit_report.name,
+        user=actor,
+        fields={"text": text},
+        missing=_("Hồ sơ chưa đến bước nộp báo cáo hoặc báo cáo đang được xem xét."),
+    )
+
+
+@transaction.atomic
+def outbound_request_extension(
+    *,
+    actor: User,
+    request: OutboundRequest,
+    new_return_date: datetime.date,
+    reason: str,
+) -> Process:
+    """Ask the deciding authority for a later return date.
+
+    Consequences: the checks (an approved trip not yet back, a later date, no other extension
+    pending), a new :class:`OutboundExtensionFlow` process routed to that authority, and the
+    audit event ``outbound.extension_requested``.
+    """
+    request, reason = extension_check(
+        actor=actor, request=request, new_return_date=new_return_date, reason=reason
+    )
+    pending = Process.objects.filter(
+        flow_class=OutboundExtensionFlow,
+        artifact_content_type=ContentType.objects.get_for_model(request),
+        artifact_object_id=request.pk,
+        status=PROCESS.NEW,
+    )
+    if pending.exists():
+        raise StateConflict(_("Đã có một đề nghị gia hạn đang chờ quyết định."))
+    process: Process = OutboundExtensionFlow.start.run(
+        request=request, new_return_date=new_return_date.isoformat(), reason=reason
+    )
+    extension_requested(
+        actor=actor, request=request, new_return_date=new_return_date, reason=reason
+    )
+    return process
+
+
+def outbound_advance_by_dates(*, today: datetime.date | None = None) -> int:
+    """Move approved trips on by their decision dates when nobody confirmed; returns moves.
+
+    Each move is its own transaction (:func:`outbound_confirm_departure`,
+    :func:`outbound_confirm_return`), with the system as the actor.
+    """
+    today = today or timezone.localdate()
+    moved = 0
+    for request in OutboundRequest.objects.filter(
+        status=RequestStatus.APPROVED, departure_date__lte=today
+    ).order_by("pk"):
+        outbound_confirm_departure(
+            actor=None, request=request, date=request.departure_date, today=today
+        )
+        moved += 1
+    for request in OutboundRequest.objects.filter(
+        status=RequestStatus.TRAVELLING, return_date__lt=today
+    ).order_by("pk"):
+        outbound_confirm_return(actor=None, request=request, date=request.return_date, today=today)
+        moved += 1
+    return moved
