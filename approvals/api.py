@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from approvals.models import AcknowledgementChannel, AgencyNotification
 from approvals.notifications import agency_notification_acknowledge, may_record_acknowledgement
 from config.api import CursorPagination
-from delegations.selectors import inbound_get_for_user, outbound_get_for_user
+from delegations.kinds import KINDS, request_get_for_user
 
 
 class NotificationPagination(CursorPagination):
@@ -43,17 +43,12 @@ def notification_dict(n: AgencyNotification) -> dict[str, Any]:
 
 def visible_request(user: Any, kind: str, pk: int) -> Any:
     """The request if the user may open it; 404 otherwise (never reveal that it exists)."""
-
-    if kind == "outbound":
-        return outbound_get_for_user(user=user, pk=pk)
-    if kind == "inbound":
-        return inbound_get_for_user(user=user, pk=pk)
-    raise Http404
+    return request_get_for_user(user=user, kind=kind, pk=pk)
 
 
 def _parse_request_param(raw: str) -> tuple[str, int]:
     kind, _sep, pk = raw.partition(":")
-    if kind not in ("outbound", "inbound") or not pk.isdigit() or len(pk) > 18:
+    if kind not in KINDS or not pk.isdigit() or len(pk) > 18:
         raise ValidationError(
             {"request": [_("Ghi theo dạng <loại>:<mã>, ví dụ outbound:12 hoặc inbound:3.")]}
         )

@@ -42,7 +42,7 @@ from approvals.notices import (
 )
 from approvals.outbox import message_enqueue
 from config.errors import PermissionDenied, StateConflict, ValidationError
-from delegations.models import InboundVisit, OutboundRequest
+from delegations.kinds import KINDS
 from org.calendar import add_working_days, current_calendar
 from org.models import Role, Unit, UnitKind
 from workflow.models import timing_params
@@ -84,8 +84,7 @@ def agency_recipients(notification: AgencyNotification, request: Any = None) -> 
 
 def request_get(kind: str, pk: int) -> Any:
     """The outbound request or inbound visit (any status), or None."""
-
-    model = {"outbound": OutboundRequest, "inbound": InboundVisit}.get(kind)
+    model = KINDS.get(kind)
     if model is None:
         return None
     return model._default_manager.select_related("unit").filter(pk=pk).first()

@@ -7,10 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from workflow.steps import Step, action_label
-
-#: Steps whose decision form asks for the list of missing items when returning.
-MISSING_ITEMS_STEPS = frozenset({"review_by_department"})
+from workflow.steps import REVIEWS_REPORT, Step, action_label
 
 
 class TaskDecisionForm(forms.Form):
@@ -31,7 +28,7 @@ class TaskDecisionForm(forms.Form):
         action = self.fields["action"]
         assert isinstance(action, forms.ChoiceField)
         action.choices = [(a, action_label(step, a)) for a in step.actions]
-        if step.name in MISSING_ITEMS_STEPS:
+        if step.lists_missing_items:
             self.fields["missing_items"] = forms.CharField(
                 label=_("Nội dung cần bổ sung (mỗi dòng một nội dung)"),
                 required=False,
@@ -48,7 +45,7 @@ class TaskDecisionForm(forms.Form):
                 required=False,
                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             )
-        if step.name == "review_report":
+        if step.effect == REVIEWS_REPORT:
             self.fields["comment"].help_text = _("Bắt buộc khi trả lại báo cáo.")
 
     def service_fields(self) -> dict[str, Any]:

@@ -10,15 +10,13 @@ from django.utils.translation import gettext as _
 
 from approvals.models import Document
 from approvals.permissions import AnyUser
-from delegations.selectors import inbound_list_for_user, outbound_list_for_user
+from delegations.kinds import KINDS, request_list_for_user
 
 
 def _request_visible(user: AnyUser, kind: str, request_id: int) -> bool:
-    if kind == "outbound":
-        return outbound_list_for_user(user=user).filter(pk=request_id).exists()
-    if kind == "inbound":
-        return inbound_list_for_user(user=user).filter(pk=request_id).exists()
-    return False
+    if kind not in KINDS:
+        return False
+    return request_list_for_user(user=user, kind=kind).filter(pk=request_id).exists()
 
 
 def document_get_for_user(*, user: AnyUser, pk: int) -> Document:

@@ -13,7 +13,7 @@ from viewflow.workflow import flow
 from approvals.permissions import APPROVE_AS_UNIT_HEAD, unit_users_with
 from delegations.kinds import AnyRequest
 from delegations.models import Route
-from org.models import Unit, UnitKind
+from org.models import Unit
 
 #: Keys in ``process.data`` (viewflow's JSON field) that the gates read.
 DECISION = "decision"
@@ -66,41 +66,16 @@ def returned_from(node_name: str) -> Any:
     return condition
 
 
-def department_of(unit: Unit) -> Unit:
-    """The department at or above a unit (where department roles hold their grants)."""
-    current: Unit | None = unit
-    while current is not None:
-        if current.kind == UnitKind.DEPARTMENT:
-            return current
-        current = current.managing_authority or current.parent
-    department = Unit.objects.filter(kind=UnitKind.DEPARTMENT).order_by("pk").first()
-    if department is None:
-        raise LookupError("No department unit is configured.")
-    return department
-
-
-def is_ward_managed(unit: Unit) -> bool:
-    authority = unit.managing_authority
-    return authority is not None and authority.kind == UnitKind.WARD
-
-
-def ward_of(unit: Unit) -> Unit:
-    """The ward that manages a ward-managed school."""
-    if unit.managing_authority is not None and unit.managing_authority.kind == UnitKind.WARD:
-        return unit.managing_authority
-    raise LookupError(f"{unit} is not managed by a ward.")
-
-
 def unit_of_process(process: Any) -> Unit:
     return request_of(process).unit
 
 
 def department_of_process(process: Any) -> Unit:
-    return department_of(unit_of_process(process))
+    return unit_of_process(process).department()
 
 
 def ward_of_process(process: Any) -> Unit:
-    return ward_of(unit_of_process(process))
+    return unit_of_process(process).ward()
 
 
 #: The department reviewer who last handled the dossier (user id).
@@ -116,9 +91,8 @@ def report_reviewer_permission(activation: Any) -> str:
 def report_reviewer_unit(process: Any) -> Unit:
     """Who accepts the post-trip report: the ward for ward routes, else the department."""
     request = request_of(process)
-    if request.route == Route.WARD:
-        return ward_of(request.unit)
-    return department_of(request.unit)
+    unit: Unit = request.unit
+    return unit.ward() if request.route == Route.WARD else unit.department()
 
 
 def unit_head_is_party(process: Any) -> bool:
@@ -171,7 +145,7 @@ class DelegationGates:
 
     def is_city_route_via_ward(self, activation: Any) -> bool:
         request = request_of(activation.process)
-        return request.route == Route.CITY and is_ward_managed(request.unit)
+        return bool(request.route == Route.CITY and request.unit.is_ward_managed)
 
     def applicant_user(self, activation: Any) -> Any:
         return request_of(activation.process).created_by

@@ -24,7 +24,6 @@ from workflow.flows.common import (
     RETURN,
     DecisionSteps,
     decided,
-    department_of,
     no_stock_view,
     request_of,
 )
@@ -72,7 +71,7 @@ class InboundFlow(DecisionSteps, flow.Flow):  # type: ignore[misc,unused-ignore]
     def on_ward_approved(self, activation: Any) -> None:
         """Ward approval: :func:`delegations.services.decisions.inbound_inform_department`."""
         visit = cast(InboundVisit, request_of(activation.process))
-        inbound_inform_department(visit=visit, department=department_of(visit.unit))
+        inbound_inform_department(visit=visit, department=visit.unit.department())
 
     def on_approved(self, activation: Any) -> None:
         """Approval: :func:`delegations.services.decisions.inbound_mark_approved`."""
