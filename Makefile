@@ -39,9 +39,12 @@ test-services: install
 	@test -n "$$REDIS_URL" || (echo "REDIS_URL must point at Redis" && exit 2)
 	CELERY_TASK_ALWAYS_EAGER=true $(PY) -m pytest -n $(PYTEST_WORKERS) --create-db $(PYTEST_ARGS)
 
+# ruff (PLC0415 included: imports at module top), the floors contract (docs/architecture.md),
+# and mypy in strict mode on the application packages.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	DEBUG=true $(VENV)/bin/mypy .
 
 format: install

@@ -30,7 +30,7 @@ from workflow.services import (
 )
 
 
-class OutboundListView(GenericAPIView):
+class OutboundListView(GenericAPIView[Any]):
     """List the outbound requests you may see, or create a draft."""
 
     serializer_class = s.OutboundInSerializer
@@ -65,7 +65,7 @@ class OutboundListView(GenericAPIView):
         return Response(outbound_detail(created), status=status.HTTP_201_CREATED)
 
 
-class OutboundDetailView(GenericAPIView):
+class OutboundDetailView(GenericAPIView[Any]):
     """One outbound request; PATCH replaces its content while it is a draft or returned."""
 
     serializer_class = s.OutboundInSerializer
@@ -113,7 +113,7 @@ def s_current_input(request: OutboundRequest) -> dict[str, Any]:
     }
 
 
-class OutboundChecksView(GenericAPIView):
+class OutboundChecksView(GenericAPIView[Any]):
     """Preview: who will decide, in what order, and what the rules say. Changes nothing."""
 
     @extend_schema(responses={200: dict})
@@ -122,21 +122,21 @@ class OutboundChecksView(GenericAPIView):
 
 
 def _action(
-    serializer_class: type[Serializer],
+    serializer_class: type[Serializer[Any]],
     call: Callable[[Any, Any, dict[str, Any]], Any],
     doc: str,
     *,
     getter: Callable[..., Any] = outbound_get_for_user,
     present: Callable[[Any], dict[str, Any]] = outbound_detail,
     prefix: str = "Outbound",
-) -> type[GenericAPIView]:
+) -> type[GenericAPIView[Any]]:
     """A POST endpoint that validates its body and calls one service (any kind of request:
     ``getter`` finds it for the user or 404s, ``present`` answers with its detail)."""
 
-    class ActionView(GenericAPIView):
+    class ActionView(GenericAPIView[Any]):
         __doc__ = doc
 
-        def get_serializer_class(self) -> type[Serializer]:
+        def get_serializer_class(self) -> type[Serializer[Any]]:
             return serializer_class
 
         @extend_schema(request=serializer_class, responses={200: dict})

@@ -113,7 +113,7 @@ def _current_input(visit: InboundVisit) -> dict[str, Any]:
     }
 
 
-class InboundListView(GenericAPIView):
+class InboundListView(GenericAPIView[Any]):
     """List the inbound visits you may see, or create a draft."""
 
     serializer_class = si.InboundInSerializer
@@ -157,7 +157,7 @@ class InboundListView(GenericAPIView):
         return Response(inbound_detail(created), status=status.HTTP_201_CREATED)
 
 
-class InboundDetailView(GenericAPIView):
+class InboundDetailView(GenericAPIView[Any]):
     """One visit; PATCH replaces its content while it is a draft or returned."""
 
     serializer_class = si.InboundInSerializer
@@ -182,7 +182,7 @@ class InboundDetailView(GenericAPIView):
         return Response(inbound_detail(updated))
 
 
-class InboundChecksView(GenericAPIView):
+class InboundChecksView(GenericAPIView[Any]):
     """Preview: who will decide, in what order, and what the IN-* rules say. Changes nothing."""
 
     @extend_schema(responses={200: dict})
@@ -190,7 +190,7 @@ class InboundChecksView(GenericAPIView):
         return Response(preview_dict(inbound_get_for_user(user=request.user, pk=pk)))
 
 
-class InboundVisitorImportView(GenericAPIView):
+class InboundVisitorImportView(GenericAPIView[Any]):
     """Replace a draft's visitor list from the partner's sheet (multipart ``file``: .xlsx, .csv).
 
     Any bad row imports nothing: 400 with one message per row and column.
@@ -240,10 +240,10 @@ def _amend(user: Any, visit: InboundVisit, data: dict[str, Any]) -> dict[str, An
 
 
 def _inbound_action(
-    serializer_class: type[Serializer],
+    serializer_class: type[Serializer[Any]],
     call: Callable[[Any, Any, dict[str, Any]], Any],
     doc: str,
-) -> type[GenericAPIView]:
+) -> type[GenericAPIView[Any]]:
     return _action(
         serializer_class, call, doc,
         getter=inbound_get_for_user, present=inbound_detail, prefix="Inbound",

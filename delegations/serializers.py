@@ -17,14 +17,14 @@ from delegations.models import (
 from delegations.services.outbound import MemberInput, OutboundInput, StopInput
 
 
-class MemberInSerializer(serializers.Serializer):
+class MemberInSerializer(serializers.Serializer[Any]):
     person = serializers.IntegerField(min_value=1)
     role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.MEMBER)
     passport = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     relative_of = serializers.IntegerField(min_value=1, required=False, allow_null=True)
 
 
-class StopInSerializer(serializers.Serializer):
+class StopInSerializer(serializers.Serializer[Any]):
     country = serializers.RegexField(
         r"^[A-Za-z]{2}$", error_messages={"invalid": _("Mã quốc gia gồm 2 chữ cái (ISO 3166-1).")}
     )
@@ -33,14 +33,14 @@ class StopInSerializer(serializers.Serializer):
     major_event = serializers.BooleanField(required=False, default=False)
 
 
-class InviterSerializer(serializers.Serializer):
+class InviterSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False, allow_blank=True, default="")
     is_enterprise = serializers.BooleanField(required=False, default=False)
     named_invitation = serializers.BooleanField(required=False, default=False)
 
 
-class OutboundInSerializer(serializers.Serializer):
+class OutboundInSerializer(serializers.Serializer[Any]):
     """What a client sends to create or replace a draft."""
 
     kind = serializers.ChoiceField(choices=TripKind.choices)
@@ -129,35 +129,35 @@ def outbound_summary(request: OutboundRequest) -> dict[str, Any]:
     }
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=2000)
 
 
-class DateSerializer(serializers.Serializer):
+class DateSerializer(serializers.Serializer[Any]):
     date = serializers.DateField()
 
 
-class ExtensionSerializer(serializers.Serializer):
+class ExtensionSerializer(serializers.Serializer[Any]):
     new_return_date = serializers.DateField()
     reason = serializers.CharField(max_length=2000)
 
 
-class ReportSerializer(serializers.Serializer):
+class ReportSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(max_length=50000)
 
 
-class PassportReturnedSerializer(serializers.Serializer):
+class PassportReturnedSerializer(serializers.Serializer[Any]):
     person = serializers.IntegerField(min_value=1)
     date = serializers.DateField()
 
 
-class SubmitSerializer(serializers.Serializer):
+class SubmitSerializer(serializers.Serializer[Any]):
     justifications = serializers.DictField(
         child=serializers.CharField(max_length=5000, allow_blank=True), required=False, default=dict
     )
 
 
-class TaskCompleteSerializer(serializers.Serializer):
+class TaskCompleteSerializer(serializers.Serializer[Any]):
     action = serializers.ChoiceField(choices=["approve", "return", "reject", "accept", "submit"])
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     missing_items = serializers.ListField(

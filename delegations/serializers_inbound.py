@@ -14,7 +14,7 @@ COUNTRY = r"^[A-Za-z]{2}$"
 COUNTRY_MESSAGE: dict[str, Any] = {"invalid": _("Mã quốc gia gồm 2 chữ cái (ISO 3166-1).")}
 
 
-class VisitorInSerializer(serializers.Serializer):
+class VisitorInSerializer(serializers.Serializer[Any]):
     full_name = serializers.CharField(max_length=255)
     nationality = serializers.RegexField(
         COUNTRY, required=False, allow_blank=True, default="", error_messages=COUNTRY_MESSAGE
@@ -48,14 +48,14 @@ def _at_most(visitors: list[Any], limit: int = 500) -> list[Any]:
     return visitors
 
 
-class AccommodationSerializer(serializers.Serializer):
+class AccommodationSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(
         choices=AccommodationKind.choices, required=False, allow_blank=True, default=""
     )
     address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class InboundInSerializer(serializers.Serializer):
+class InboundInSerializer(serializers.Serializer[Any]):
     """What a client sends to create or replace a draft visit."""
 
     host_unit = serializers.CharField(max_length=32, required=False, allow_blank=True)
@@ -138,7 +138,7 @@ def inbound_summary(visit: InboundVisit) -> dict[str, Any]:
     }
 
 
-class AmendSerializer(serializers.Serializer):
+class AmendSerializer(serializers.Serializer[Any]):
     """A change of an approved visit's roster or dates, with its reason."""
 
     reason = serializers.CharField(max_length=2000)
@@ -151,11 +151,11 @@ class AmendSerializer(serializers.Serializer):
     departure_date = serializers.DateField(required=False)
 
 
-class ResidenceSerializer(serializers.Serializer):
+class ResidenceSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class VisitorImportSerializer(serializers.Serializer):
+class VisitorImportSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(
         error_messages={"required": _("Chọn tệp danh sách khách (.xlsx hoặc .csv).")}
     )

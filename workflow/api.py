@@ -51,7 +51,7 @@ def task_dict(row: TaskRow) -> dict[str, Any]:
     }
 
 
-class TaskListView(GenericAPIView):
+class TaskListView(GenericAPIView[Any]):
     """Tasks assigned to you (inbox), claimable by you (queue) or completed by you (archive)."""
 
     pagination_class = TaskPagination
@@ -97,7 +97,7 @@ def _visible_task(request: Request, task_id: int) -> Task:
     return task
 
 
-class TaskClaimView(GenericAPIView):
+class TaskClaimView(GenericAPIView[Any]):
     """Take a queued task (409 when someone else was faster)."""
 
     @extend_schema(request=None, responses={200: dict})
@@ -107,7 +107,7 @@ class TaskClaimView(GenericAPIView):
         return Response(task_dict(task_rows([task])[0]))
 
 
-class TaskReleaseView(GenericAPIView):
+class TaskReleaseView(GenericAPIView[Any]):
     """Give a task back to its role's queue."""
 
     @extend_schema(request=None, responses={200: dict})
@@ -117,7 +117,7 @@ class TaskReleaseView(GenericAPIView):
         return Response(task_dict(task_rows([task])[0]))
 
 
-class TaskCompleteView(GenericAPIView):
+class TaskCompleteView(GenericAPIView[Any]):
     """Decide: approve, return, reject, accept (and the city decision's fields)."""
 
     serializer_class = TaskCompleteSerializer
@@ -145,11 +145,11 @@ class TaskCompleteView(GenericAPIView):
         return Response(task_dict(task_rows([task])[0]))
 
 
-class BulkClaimSerializer(serializers.Serializer):
+class BulkClaimSerializer(serializers.Serializer[Any]):
     ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=200)
 
 
-class TaskClaimManyView(GenericAPIView):
+class TaskClaimManyView(GenericAPIView[Any]):
     """Assign several queued tasks to yourself; tasks taken meanwhile come back as skipped."""
 
     serializer_class = BulkClaimSerializer
