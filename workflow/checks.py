@@ -11,12 +11,8 @@ from django.apps import AppConfig
 from django.core.checks import CheckMessage, Error, register
 from viewflow.workflow import flow, lock
 
-from workflow.flows.extension import OutboundExtensionFlow
-from workflow.flows.inbound import InboundFlow
-from workflow.flows.outbound import OutboundFlow
+from workflow.flows.registry import FLOWS
 from workflow.steps import STEPS
-
-FLOWS: tuple[Any, ...] = (OutboundFlow, InboundFlow, OutboundExtensionFlow)
 
 
 def view_nodes(flow_class: Any) -> list[Any]:
