@@ -89,15 +89,10 @@ def _read_row(r: RowReader, seen: dict[str, int], today: datetime.date) -> Visit
 def parse_visitor_sheet(data: bytes, filename: str) -> list[VisitorInput]:
     """The visitors of a sheet, or :class:`VisitorSheetError` listing every problem."""
     try:
-        tables = read_tables(data, filename, kind="visitors")
+        tables = read_tables(data, filename, kind="visitors", max_rows=MAX_ROWS)
     except ImportFileError as exc:
         raise VisitorSheetError(message=str(exc)) from exc
     table = tables[0]
-    if len(table.rows) > MAX_ROWS:
-        raise VisitorSheetError(
-            message=_("Danh sách có %(count)s dòng, tối đa %(max)s khách mỗi lần.")
-            % {"count": len(table.rows), "max": MAX_ROWS}
-        )
     errors: list[RowError] = []
     mapping = map_headers(table, VISITOR_COLUMNS, errors)
     if mapping is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -28,6 +29,15 @@ KIND_KEYS: tuple[tuple[str, Kind], ...] = (("ma_can_bo", "staff"), ("ma_don_vi",
 
 class ImportFileError(Exception):
     """The file as a whole cannot be read (format, encoding, no data); the message is for users."""
+
+
+#: Limits checked on the archive before a workbook is parsed (a "zip bomb" is a small file that
+#: expands to gigabytes): its members, their expanded size, and how much each one expands.
+XLSX_MAX_MEMBERS = 500
+XLSX_MAX_EXPANDED_BYTES = 64 * 1024 * 1024
+XLSX_MAX_RATIO = 100
+#: Rows read from one table at most, unless the caller asks for fewer (a visitor list: 500).
+DEFAULT_MAX_ROWS = 100_000
 
 
 @dataclass
@@ -61,8 +71,21 @@ def _kind_from_headers(headers: Iterable[str]) -> Kind | None:
     return None
 
 
-def _table(rows: Iterable[Iterable[object]], source: str, kind: Kind | None) -> Table | None:
-    """Build a table whose header is the first non-empty row; None when there is no header."""
+def _too_many_rows(source: str, max_rows: int) -> ImportFileError:
+    return ImportFileError(
+        _("“%(source)s” có hơn %(max)s dòng dữ liệu; hãy chia thành nhiều tệp nhỏ hơn.")
+        % {"source": source, "max": max_rows}
+    )
+
+
+def _table(
+    rows: Iterable[Iterable[object]], source: str, kind: Kind | None, max_rows: int
+) -> Table | None:
+    """Build a table whose header is the first non-empty row; None when there is no header.
+
+    Rows are read one by one and reading stops past ``max_rows``: a huge sheet costs no more
+    than the limit.
+    """
     table: Table | None = None
     for number, raw in enumerate(rows, start=1):
         cells = list(raw)
@@ -81,11 +104,39 @@ def _table(rows: Iterable[Iterable[object]], source: str, kind: Kind | None) -> 
                 )
             table = Table(kind=table_kind, source=source, header_row=number, headers=headers)
             continue
+        if len(table.rows) >= max_rows:
+            raise _too_many_rows(source, max_rows)
         table.rows.append((number, cells))
     return table
 
 
-def _read_xlsx(data: bytes, kind: Kind | None = None) -> list[Table]:
+def _check_archive(data: bytes) -> None:
+    """Refuse an XLSX whose archive would expand beyond reason, before anything parses it."""
+    unreadable = ImportFileError(
+        _("Không đọc được tệp Excel: tệp hỏng hoặc không phải định dạng .xlsx.")
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise unreadable from exc
+    expanded = sum(m.file_size for m in members)
+    bomb = (
+        len(members) > XLSX_MAX_MEMBERS
+        or expanded > XLSX_MAX_EXPANDED_BYTES
+        or any(m.file_size > XLSX_MAX_RATIO * max(m.compress_size, 1024) for m in members)
+    )
+    if bomb:
+        raise ImportFileError(
+            _(
+                "Tệp Excel giải nén ra quá lớn so với kích thước tệp (có thể là tệp độc hại); "
+                "hãy lưu lại tệp bằng Excel hoặc dùng CSV."
+            )
+        )
+
+
+def _read_xlsx(data: bytes, kind: Kind | None, max_rows: int) -> list[Table]:
+    _check_archive(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     # A damaged workbook can fail in many ways inside openpyxl (zip, XML, missing parts).
@@ -107,7 +158,7 @@ def _read_xlsx(data: bytes, kind: Kind | None = None) -> list[Table]:
             sheets = [(workbook.worksheets[0], kind)]
         tables = []
         for ws, sheet_kind in sheets:
-            table = _table(ws.iter_rows(values_only=True), ws.title, sheet_kind)
+            table = _table(ws.iter_rows(values_only=True), ws.title, sheet_kind, max_rows)
             if table is not None:
                 tables.append(table)
         return tables
@@ -121,7 +172,7 @@ def _read_xlsx(data: bytes, kind: Kind | None = None) -> list[Table]:
         workbook.close()
 
 
-def _read_csv(data: bytes, filename: str, kind: Kind | None = None) -> list[Table]:
+def _read_csv(data: bytes, filename: str, kind: Kind | None, max_rows: int) -> list[Table]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -130,25 +181,32 @@ def _read_csv(data: bytes, filename: str, kind: Kind | None = None) -> list[Tabl
         ) from exc
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        table = _table(rows, PurePath(filename).name, kind, max_rows)
     except csv.Error as exc:
         raise ImportFileError(_("Không đọc được tệp CSV: %(reason)s") % {"reason": exc}) from exc
-    table = _table(rows, PurePath(filename).name, kind)
     return [table] if table is not None else []
 
 
-def read_tables(data: bytes, filename: str, kind: Kind | None = None) -> list[Table]:
+def read_tables(
+    data: bytes, filename: str, kind: Kind | None = None, max_rows: int = DEFAULT_MAX_ROWS
+) -> list[Table]:
     """The tables of a ``.xlsx`` or ``.csv`` file; raises ImportFileError when unreadable.
 
     With ``kind`` the file holds one table of that kind and its header is not used to guess it.
+    A table with more than ``max_rows`` data rows is refused as soon as the row past it is read.
     """
     extension = PurePath(filename).suffix.lower()
     if extension not in {".xlsx", ".csv"}:
         raise ImportFileError(_("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
     if not data.strip():
         raise ImportFileError(_("Tệp rỗng."))
-    tables = _read_xlsx(data, kind) if extension == ".xlsx" else _read_csv(data, filename, kind)
+    tables = (
+        _read_xlsx(data, kind, max_rows)
+        if extension == ".xlsx"
+        else _read_csv(data, filename, kind, max_rows)
+    )
     if not any(t.rows for t in tables):
         raise ImportFileError(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
     return tables
