@@ -17,7 +17,6 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import generics, serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,6 +25,7 @@ from rest_framework.views import APIView
 
 from approvals.permissions import effective_roles
 from config.api import CursorPagination
+from config.auth import token_expires_at, token_issue
 from org import selectors
 from org.models import Person, Role, Unit, UnitKind
 
@@ -124,9 +124,10 @@ class TokenRequestSerializer(serializers.Serializer[Any]):
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        user = authenticate(
-            self.context.get("request"), username=attrs["username"], password=attrs["password"]
-        )
+        request = self.context.get("request")
+        # Django's own request, which the log-in protection (django-axes) marks when it locks.
+        http_request = getattr(request, "_request", request)
+        user = authenticate(http_request, username=attrs["username"], password=attrs["password"])
         if user is None:
             raise serializers.ValidationError(
                 _("Tên đăng nhập hoặc mật khẩu không đúng."), code="authorization"
@@ -137,6 +138,7 @@ class TokenRequestSerializer(serializers.Serializer[Any]):
 
 class TokenSerializer(serializers.Serializer[Any]):
     token = serializers.CharField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True)
 
 
 class TokenObtainView(APIView):
@@ -154,8 +156,8 @@ class TokenObtainView(APIView):
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        token = token_issue(serializer.validated_data["user"])
+        return Response({"token": token.key, "expires_at": token_expires_at(token)})
 
 
 # --- Who am I ----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from org.models import Person, Role, SchoolLevel, Unit, UnitKind
-from tests.factories import TEST_PASSWORD, DepartmentFactory, SchoolFactory, UnitFactory, make_staff
+from tests.factories import DepartmentFactory, SchoolFactory, UnitFactory, make_staff
 
 # Test speed only: every persona's password is hashed at creation and checked at each log-in;
 # PBKDF2's 1,000,000 rounds made that most of the suite's time. Production keeps PBKDF2.
@@ -138,10 +138,10 @@ auditor = persona_fixture("auditor")
 
 
 def login(person: Person) -> Client:
-    """A test client logged in as the person."""
+    """A test client with the person's session (the log-in paths are tested in test_login.py)."""
     client = Client()
     assert person.user is not None
-    assert client.login(username=person.user.username, password=TEST_PASSWORD)
+    client.force_login(person.user)
     return client
 
 
