@@ -45,6 +45,7 @@ class OutboundListView(GenericAPIView[Any]):
         )
 
     @extend_schema(
+        operation_id="outbound_list",
         parameters=[
             OpenApiParameter("status", str),
             OpenApiParameter("unit", str),

@@ -128,6 +128,7 @@ class InboundListView(GenericAPIView[Any]):
         )
 
     @extend_schema(
+        operation_id="inbound_list",
         parameters=[
             OpenApiParameter("status", str), OpenApiParameter("unit", str),
             OpenApiParameter("q", str),

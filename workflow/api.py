@@ -154,7 +154,9 @@ class TaskClaimManyView(GenericAPIView[Any]):
 
     serializer_class = BulkClaimSerializer
 
-    @extend_schema(request=BulkClaimSerializer, responses={200: dict})
+    @extend_schema(
+        operation_id="tasks_claim_many", request=BulkClaimSerializer, responses={200: dict}
+    )
     def post(self, request: Request) -> Response:
         serializer = BulkClaimSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -54,7 +54,9 @@ def url_names() -> dict[str, str]:
                 found[key] = prefix + str(pattern.pattern)
         return found
 
-    return dict(sorted(walk(get_resolver().url_patterns, "", None).items()))
+    # Django's admin names its own pages (and changes them with each installed app): not ours.
+    found = walk(get_resolver().url_patterns, "", None)
+    return dict(sorted((k, v) for k, v in found.items() if not k.startswith("admin:")))
 
 
 def snapshot() -> dict[str, Any]:
