@@ -30,16 +30,50 @@ JPEG = "image/jpeg"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+#: The file-name extensions each accepted format may carry: a PDF named ``.hta`` or ``.svg``
+#: would be opened by the approver's computer as that other type.
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    PDF: (".pdf",),
+    PNG: (".png",),
+    JPEG: (".jpg", ".jpeg"),
+    DOCX: (".docx",),
+    XLSX: (".xlsx",),
+}
+#: Parts of an Office file that carry code: macros, embedded programs and scripts, OLE objects.
+ACTIVE_PARTS = ("vbaproject.bin", "vbadata.xml", "/embeddings/", "/activex/")
+ACTIVE_SUFFIXES = (".exe", ".dll", ".bat", ".cmd", ".com", ".js", ".vbs", ".hta", ".scr", ".msi")
+#: An Office file that expands beyond this (or 100 times its packed size) is refused.
+OOXML_MAX_EXPANDED_BYTES = 64 * 1024 * 1024
+
+
+class ActiveContent(Exception):
+    """An Office file carries macros or embedded programs."""
+
 
 def _ooxml_type(stream: Any) -> str | None:
-    """DOCX or XLSX by their inner layout; any other zip (or a broken one) is refused."""
+    """DOCX or XLSX by their inner layout; any other zip (or a broken one) is refused.
+
+    Raises :class:`ActiveContent` for macros, embedded programs and archives that expand
+    beyond reason.
+    """
     try:
         with zipfile.ZipFile(stream) as archive:
-            names = archive.namelist()
+            members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
         return None
+    names = [m.filename for m in members]
     if "[Content_Types].xml" not in names:
         return None
+    lowered = [name.lower() for name in names]
+    if any(part in name for name in lowered for part in ACTIVE_PARTS) or any(
+        name.endswith(ACTIVE_SUFFIXES) for name in lowered
+    ):
+        raise ActiveContent
+    expanded = sum(m.file_size for m in members)
+    if expanded > OOXML_MAX_EXPANDED_BYTES or any(
+        m.file_size > 100 * max(m.compress_size, 1024) for m in members
+    ):
+        raise ActiveContent
     if any(name.startswith("word/") for name in names):
         return DOCX
     if any(name.startswith("xl/") for name in names):
@@ -92,7 +126,20 @@ def _validate(kind: str, upload: UploadedFile) -> str:
         errors.append(_("Tệp quá lớn: tối đa 10 MB."))
     if errors:
         raise ValidationError({"file": errors})
-    content_type = sniff_content_type(upload)
+    try:
+        content_type = sniff_content_type(upload)
+    except ActiveContent:
+        raise ValidationError(
+            {
+                "file": [
+                    _(
+                        "Tệp Word/Excel có macro, chương trình nhúng hoặc nội dung bất thường "
+                        "nên không được chấp nhận; hãy lưu lại dưới dạng .docx/.xlsx thường "
+                        "hoặc PDF."
+                    )
+                ]
+            }
+        ) from None
     if content_type is None:
         raise ValidationError(
             {
@@ -102,6 +149,19 @@ def _validate(kind: str, upload: UploadedFile) -> str:
                         "Word (.docx) hoặc Excel (.xlsx); nội dung tệp được kiểm tra, "
                         "không dựa vào phần mở rộng của tên tệp."
                     )
+                ]
+            }
+        )
+    name = (upload.name or "").lower()
+    if not name.endswith(EXTENSIONS[content_type]):
+        raise ValidationError(
+            {
+                "file": [
+                    _(
+                        "Tên tệp phải có phần mở rộng %(expected)s cho đúng nội dung tệp "
+                        "(tránh mở nhầm bằng chương trình khác)."
+                    )
+                    % {"expected": " / ".join(EXTENSIONS[content_type])}
                 ]
             }
         )
