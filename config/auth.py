@@ -71,5 +71,7 @@ def lockout_response(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRes
         "%(minutes)d phút. Hãy thử lại sau, hoặc liên hệ quản trị hệ thống."
     ) % {"minutes": minutes}
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=429)
+        return JsonResponse(
+            {"detail": message}, status=429, json_dumps_params={"ensure_ascii": False}
+        )
     return render(request, "registration/locked_out.html", {"message": message}, status=429)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 
 class PrivatePagesMiddleware:
@@ -24,3 +25,25 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class ControlCharactersMiddleware:
+    """A NUL or other control character in a query parameter answers 400 before any view runs.
+
+    PostgreSQL refuses NUL in text, so a filter such as ``?status=%00`` would otherwise end in a
+    500 wherever the value reaches a query; no legitimate address contains one.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        values = [*request.GET.keys(), *(v for vs in request.GET.lists() for v in vs[1])]
+        if any(ord(ch) < 32 and ch not in "\t\n\r" for value in values for ch in value):
+            message = _("Tham số trên địa chỉ chứa ký tự điều khiển không hợp lệ.")
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": message}, status=400, json_dumps_params={"ensure_ascii": False}
+                )
+            return HttpResponseBadRequest(message)
+        return self.get_response(request)

@@ -1,0 +1,88 @@
+"""The API's JSON parser: a body that is not a sane JSON object is a 400 (or 413), never a 500.
+
+Checked once here for every endpoint: the size (Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` does not
+apply to a stream DRF reads itself), the nesting depth, the top-level shape (an object), NUL and
+other control characters in text (PostgreSQL cannot store NUL), and integers that no column holds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from rest_framework import status
+from rest_framework.exceptions import APIException, ParseError
+from rest_framework.parsers import JSONParser
+
+MAX_DEPTH = 20
+#: Larger than any id or amount the product stores (bigint columns; VND amounts).
+MAX_INTEGER = 2**53
+#: Control characters refused in text: all C0 controls except tab, newline and carriage return.
+FORBIDDEN_CHARACTERS = frozenset(chr(c) for c in range(32)) - {"\t", "\n", "\r"}
+
+
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+
+
+def _problem(value: Any, depth: int = 0) -> str | None:
+    """What is wrong with a decoded body, or None (iterative enough for MAX_DEPTH levels)."""
+    if depth > MAX_DEPTH:
+        return _("Dữ liệu lồng nhau quá sâu (tối đa %(max)d cấp).") % {"max": MAX_DEPTH}
+    if isinstance(value, bool) or value is None or isinstance(value, float):
+        return None
+    if isinstance(value, int):
+        if abs(value) > MAX_INTEGER:
+            return _("Số %(value).20s… quá lớn.") % {"value": str(value)}
+        return None
+    if isinstance(value, str):
+        if any(ch in FORBIDDEN_CHARACTERS for ch in value):
+            return _("Văn bản chứa ký tự điều khiển không hợp lệ (ví dụ ký tự NUL).")
+        return None
+    items = value.items() if isinstance(value, Mapping) else enumerate(value)
+    for key, item in items:
+        found = _problem(key, depth + 1) if isinstance(key, str) else None
+        found = found or _problem(item, depth + 1)
+        if found:
+            return found
+    return None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+class SafeJSONParser(JSONParser):
+    def parse(
+        self,
+        stream: Any,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        request = (parser_context or {}).get("request")
+        declared = getattr(request, "META", {}).get("CONTENT_LENGTH") or 0
+        try:
+            too_big = int(declared) > limit
+        except ValueError:
+            too_big = False
+        raw = stream.read(limit + 1) if stream is not None else b""
+        if too_big or len(raw) > limit:
+            raise PayloadTooLarge(
+                _("Dữ liệu gửi lên quá lớn: tối đa %(mb)d MB.") % {"mb": limit // (1024 * 1024)}
+            )
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            data = json.loads(raw.decode(encoding), parse_constant=_refuse_constant)
+        except (ValueError, RecursionError) as exc:
+            raise ParseError(_("Dữ liệu JSON không hợp lệ.")) from exc
+        if not isinstance(data, dict):
+            raise ParseError(_("Dữ liệu gửi lên phải là một đối tượng JSON ({…})."))
+        problem = _problem(data)
+        if problem:
+            raise ParseError(problem)
+        return data

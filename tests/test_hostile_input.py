@@ -1,0 +1,63 @@
+"""Malformed input at the edges gets a clear 400 (or 413), never a 500, and changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from delegations.models import OutboundRequest
+from tests.conftest import login
+from tests.flows import draft
+
+pytestmark = pytest.mark.django_db
+
+
+def send(client, method: str, path: str, body: str | bytes):
+    return getattr(client, method)(path, body, content_type="application/json")
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("[1, 2, 3]", "đối tượng JSON"),
+        ('"chuỗi"', "đối tượng JSON"),
+        ("{bad json", "JSON không hợp lệ"),
+        ("[" * 50_000 + "]" * 50_000, "JSON"),
+        ('{"a": ' * 30 + "1" + "}" * 30, "lồng nhau quá sâu"),
+        ('{"purpose": "a\\u0000b"}', "ký tự điều khiển"),
+        ('{"members": [{"person": 99999999999999999999999999}]}', "quá lớn"),
+        ('{"cost": NaN}', "JSON không hợp lệ"),
+    ],
+)
+def test_a_malformed_json_body_is_a_400_with_a_reason_and_changes_nothing(
+    org, teacher_a, body, words
+):
+    request = draft(teacher_a)
+    before = OutboundRequest.objects.get(pk=request.pk).version
+    response = send(login(teacher_a), "patch", f"/api/v1/outbound/{request.pk}/", body)
+    assert response.status_code == 400, response.content[:200]
+    assert words in response.json()["detail"]
+    assert OutboundRequest.objects.get(pk=request.pk).version == before
+
+
+def test_a_body_past_the_limit_is_a_413(org, teacher_a, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    request = draft(teacher_a)
+    body = '{"purpose": "' + "x" * 2048 + '"}'
+    response = send(login(teacher_a), "patch", f"/api/v1/outbound/{request.pk}/", body)
+    assert response.status_code == 413
+    assert "quá lớn" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/outbound/?status=a%00b",
+        "/api/v1/tasks/?step=%00",
+        "/doan-ra/?q=%00",
+        "/danh-ba/?q=%01",
+    ],
+)
+def test_a_control_character_in_a_filter_is_a_400(org, teacher_a, path):
+    response = login(teacher_a).get(path)
+    assert response.status_code == 400
+    assert "ký tự điều khiển" in response.content.decode()
