@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from approvals.models import AcknowledgementChannel, AgencyNotification
 from approvals.notifications import agency_notification_acknowledge, may_record_acknowledgement
 from config.api import CursorPagination
+from config.values import plain_int
 from delegations.kinds import KINDS, request_get_for_user
 
 
@@ -48,7 +49,7 @@ def visible_request(user: Any, kind: str, pk: int) -> Any:
 
 def _parse_request_param(raw: str) -> tuple[str, int]:
     kind, _sep, pk = raw.partition(":")
-    if kind not in KINDS or not pk.isdigit() or len(pk) > 18:
+    if kind not in KINDS or plain_int(pk) is None:
         raise ValidationError(
             {"request": [_("Ghi theo dạng <loại>:<mã>, ví dụ outbound:12 hoặc inbound:3.")]}
         )

@@ -19,6 +19,7 @@ from approvals.notifications import (
     request_get,
 )
 from config.errors import StateConflict
+from config.values import plain_int
 
 PAGE_SIZE = 30
 
@@ -28,9 +29,9 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     """My notices, newest first (``?truoc=<id>`` for older ones); showing them marks them read."""
     assert request.user.is_authenticated  # for the type checker; login_required ensures it
     notices = Notice.objects.filter(user=request.user).order_by("-id")
-    before = request.GET.get("truoc", "")
-    if before.isdigit():
-        notices = notices.filter(pk__lt=int(before))
+    before = plain_int(request.GET.get("truoc", ""))
+    if before is not None:
+        notices = notices.filter(pk__lt=before)
     page = list(notices[: PAGE_SIZE + 1])
     more = len(page) > PAGE_SIZE
     page = page[:PAGE_SIZE]

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
+from rest_framework.metadata import SimpleMetadata
 from rest_framework.parsers import JSONParser
+
+if TYPE_CHECKING:  # DRF loads this module while its views module is still loading.
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 MAX_DEPTH = 20
 #: Larger than any id or amount the product stores (bigint columns; VND amounts).
@@ -86,3 +91,19 @@ class SafeJSONParser(JSONParser):
         if problem:
             raise ParseError(problem)
         return data
+
+
+class DescriptionMetadata(SimpleMetadata):
+    """``OPTIONS`` answers the view's name, description and formats, not a form description.
+
+    DRF's default builds every action's serializer, which fails (500) on action views that
+    take no body; the OpenAPI schema (``/api/v1/schema/``) already describes the bodies.
+    """
+
+    def determine_metadata(self, request: Request, view: APIView) -> dict[str, Any]:
+        return {
+            "name": view.get_view_name(),
+            "description": view.get_view_description(),
+            "renders": [renderer.media_type for renderer in view.renderer_classes],
+            "parses": [parser.media_type for parser in view.parser_classes],
+        }

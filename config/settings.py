@@ -258,6 +258,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON bodies are checked once for size, depth, shape and control characters (400/413).
+    "DEFAULT_METADATA_CLASS": "config.parsers.DescriptionMetadata",
     "DEFAULT_PARSER_CLASSES": [
         "config.parsers.SafeJSONParser",
         "rest_framework.parsers.FormParser",

@@ -61,3 +61,25 @@ def test_a_control_character_in_a_filter_is_a_400(org, teacher_a, path):
     response = login(teacher_a).get(path)
     assert response.status_code == 400
     assert "ký tự điều khiển" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/notifications/?request=outbound:²",
+        "/api/v1/notifications/?request=outbound:99999999999999999999999",
+        "/thong-bao/?truoc=²",
+        "/van-ban/?request=outbound:²",
+    ],
+)
+def test_digits_that_are_not_plain_ascii_are_never_a_500(org, teacher_a, path):
+    response = login(teacher_a).get(path)
+    assert response.status_code in (200, 400), path
+
+
+@pytest.mark.parametrize("verb", ["options", "put", "delete"])
+def test_task_actions_answer_other_methods_without_a_500(org, teacher_a, verb):
+    client = login(teacher_a)
+    for path in ("/api/v1/tasks/1/claim/", "/api/v1/tasks/1/release/", "/api/v1/tasks/claim/"):
+        response = getattr(client, verb)(path)
+        assert response.status_code in (200, 404, 405), (verb, path, response.status_code)

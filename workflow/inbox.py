@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
+from config.values import plain_int
 from org.calendar import add_working_days, current_calendar
 from workflow.models import InboxEntry, timing_params
 from workflow.steps import STEP_BUDGET_PARAM
@@ -75,4 +76,4 @@ def inbox_entry_sync(instance: Task) -> None:
 
 def _unit_pk(task: Task) -> int | None:
     pk = task.owner_permission_obj_pk
-    return int(pk) if pk and str(pk).isdigit() else None
+    return plain_int(pk) if pk else None

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
 from config.errors import StateConflict, ValidationError
+from config.values import plain_int
 from delegations.kinds import request_visible_to
 from delegations.views.common import add_service_errors, conflict_page, request_url
 from delegations.views.outbound_detail import request_page
@@ -123,7 +124,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def task_claim_many_view(request: HttpRequest) -> HttpResponse:
     """Assign the ticked queued tasks to me; tasks taken meanwhile are reported, not fatal."""
-    ids = [int(v) for v in request.POST.getlist("task") if v.isdigit()][:TAB_LIMIT]
+    ids = [n for n in map(plain_int, request.POST.getlist("task")) if n is not None][:TAB_LIMIT]
     visible = [
         task.pk
         for task in Task.objects.select_related("process").filter(pk__in=ids)

@@ -46,6 +46,7 @@ from approvals.record.access import may_read_everything
 from approvals.record.report_xlsx import report_workbook
 from approvals.record.reports import annual_report, report_scope
 from config.api import Conflict, CursorPagination
+from config.values import plain_int
 from delegations.models import FundingSource
 from org.api import TextField
 
@@ -177,7 +178,7 @@ class AuditListView(APIView):
         target = request.query_params.get("request")
         if target:
             kind, _sep, raw_id = target.partition(":")
-            if kind not in exports.AUDIT_TYPES or not raw_id.isdigit():
+            if kind not in exports.AUDIT_TYPES or plain_int(raw_id) is None:
                 raise _bad("request", _("Dạng đúng: outbound:<mã> hoặc inbound:<mã>."))
             events = events.filter(object_type__in=exports.AUDIT_TYPES[kind], object_id=raw_id)
         since = _day(request.query_params.get("since"), "since")
@@ -244,7 +245,7 @@ def report_for(user: Any, params: Any) -> Any:
     raw_year = (params.get("year") or "").strip()
     year = timezone.localdate().year
     if raw_year:
-        if not raw_year.isdigit() or not 2000 <= int(raw_year) <= 2100:
+        if not 2000 <= (plain_int(raw_year, max_digits=4) or 0) <= 2100:
             raise _bad("year", _("Năm không hợp lệ."))
         year = int(raw_year)
     try:

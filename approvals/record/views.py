@@ -24,6 +24,7 @@ from approvals.record.abroad import abroad_now
 from approvals.record.access import may_read_everything
 from approvals.record.api import report_for
 from approvals.record.reports import AnnualReport, Figures
+from config.values import plain_int
 from delegations.models import FundingSource, RequestKind, RequestStatus, TripKind
 from delegations.selectors import inbound_list_for_user, outbound_list_for_user
 
@@ -58,7 +59,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
     documents = Document.objects.filter(visible)
     target = request.GET.get("request", "")
     kind, _sep, raw_id = target.partition(":")
-    if kind in ("outbound", "inbound") and raw_id.isdigit():
+    if kind in ("outbound", "inbound") and plain_int(raw_id) is not None:
         documents = documents.filter(request_kind=kind, request_id=int(raw_id))
     rows = [document_dict(d) for d in documents.order_by("-issued_at", "-id")[:100]]
     return render(request, "approvals/document_list.html", {"documents": rows})

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from config.values import plain_int
 from delegations.forms import MemberForm, StopForm, add_delete_field, prepare_members
 from delegations.presenters import preview_dict
 from delegations.selectors import outbound_get_for_user
@@ -77,7 +78,7 @@ def outbound_member_row(request: HttpRequest) -> HttpResponse:
     except ValueError:
         person_id = 0
     values = [request.GET.get(key, "") for key in request.GET if _MEMBER_PERSON.match(key)]
-    present = [int(value) for value in values if value.isdigit()]
+    present = [n for n in map(plain_int, values) if n is not None]
     people = {p.pk: p for p in addable_people(request.user).filter(pk__in=[person_id, *present])
               .prefetch_related("passports")}  # fmt: skip
     message = ""
