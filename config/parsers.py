@@ -1,5 +1,7 @@
 """The API's JSON parser: a body that is not a sane JSON object is a 400 (or 413), never a 500.
 
+A refused body answers ``{"errors": {"body": ["…"]}}`` (the contract's 400 shape).
+
 Checked once here for every endpoint: the size (Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` does not
 apply to a stream DRF reads itself), the nesting depth, the top-level shape (an object), NUL and
 other control characters in text (PostgreSQL cannot store NUL), and integers that no column holds.
@@ -14,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework import status
-from rest_framework.exceptions import APIException, ParseError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.metadata import SimpleMetadata
 from rest_framework.parsers import JSONParser
 
@@ -57,6 +59,11 @@ def _problem(value: Any, depth: int = 0) -> str | None:
     return None
 
 
+def _invalid(message: str) -> ValidationError:
+    """A 400 in the API's error shape; the body as a whole is the field at fault."""
+    return ValidationError({"body": [message]})
+
+
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
@@ -84,12 +91,12 @@ class SafeJSONParser(JSONParser):
         try:
             data = json.loads(raw.decode(encoding), parse_constant=_refuse_constant)
         except (ValueError, RecursionError) as exc:
-            raise ParseError(_("Dữ liệu JSON không hợp lệ.")) from exc
+            raise _invalid(_("Dữ liệu JSON không hợp lệ.")) from exc
         if not isinstance(data, dict):
-            raise ParseError(_("Dữ liệu gửi lên phải là một đối tượng JSON ({…})."))
+            raise _invalid(_("Dữ liệu gửi lên phải là một đối tượng JSON ({…})."))
         problem = _problem(data)
         if problem:
-            raise ParseError(problem)
+            raise _invalid(problem)
         return data
 
 

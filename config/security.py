@@ -27,23 +27,37 @@ class PrivatePagesMiddleware:
         return response
 
 
+def _control_character_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return _("Không được chứa ký tự rỗng (NUL).")
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
+        return _("Không được chứa ký tự điều khiển.")
+    return None
+
+
 class ControlCharactersMiddleware:
     """A NUL or other control character in a query parameter answers 400 before any view runs.
 
     PostgreSQL refuses NUL in text, so a filter such as ``?status=%00`` would otherwise end in a
-    500 wherever the value reaches a query; no legitimate address contains one.
+    500 wherever the value reaches a query; no legitimate address contains one. The API answers
+    in its error shape (``{"errors": {"<parameter>": ["…"]}}``).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        values = [*request.GET.keys(), *(v for vs in request.GET.lists() for v in vs[1])]
-        if any(ord(ch) < 32 and ch not in "\t\n\r" for value in values for ch in value):
-            message = _("Tham số trên địa chỉ chứa ký tự điều khiển không hợp lệ.")
+        for key, values in request.GET.lists():
+            problem = next(
+                (p for text in (key, *values) if (p := _control_character_problem(text))), None
+            )
+            if problem is None:
+                continue
             if request.path.startswith("/api/"):
                 return JsonResponse(
-                    {"detail": message}, status=400, json_dumps_params={"ensure_ascii": False}
+                    {"errors": {key: [problem]}},
+                    status=400,
+                    json_dumps_params={"ensure_ascii": False},
                 )
-            return HttpResponseBadRequest(message)
+            return HttpResponseBadRequest(problem)
         return self.get_response(request)
