@@ -9,6 +9,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -157,7 +158,8 @@ class TokenObtainView(APIView):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         token = token_issue(serializer.validated_data["user"])
-        return Response({"token": token.key, "expires_at": token_expires_at(token)})
+        expires_at = timezone.localtime(token_expires_at(token)).isoformat()
+        return Response({"token": token.key, "expires_at": expires_at})
 
 
 # --- Who am I ----------------------------------------------------------------------------------

@@ -89,7 +89,7 @@ def api_token(client: Client, username: str) -> str:
         content_type="application/json",
     )
     assert response.status_code == 200, response.content
-    assert response.json()["expires_at"]
+    assert response.json()["expires_at"].endswith("+07:00")
     token: str = response.json()["token"]
     return token
 
