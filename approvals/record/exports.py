@@ -36,7 +36,8 @@ from delegations.models import InboundVisit, OutboundMember, OutboundRequest
 from org.models import Unit
 
 CHUNK = 2000
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# ";" too: a spreadsheet set to ";" as separator reads ";=…" as a new cell holding a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", ";")
 FORMULA_CHARS = frozenset(FORMULA_START)
 
 

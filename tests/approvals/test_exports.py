@@ -163,10 +163,11 @@ def test_bad_filters_are_400_with_vietnamese_messages(auditor, org):
     assert login(auditor).get("/api/v1/exports/secrets.csv").status_code == 404
 
 
-def test_text_that_looks_like_a_formula_is_quoted(org, teacher_a, auditor):
-    draft(teacher_a, purpose='=HYPERLINK("http://evil.example")')
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", ";"])
+def test_text_that_looks_like_a_formula_is_quoted(org, teacher_a, auditor, start):
+    draft(teacher_a, purpose=start + 'HYPERLINK("http://evil.example")')
     rows = csv_rows(login(auditor).get("/api/v1/exports/outbound.csv"))
-    assert rows[1][6].startswith("'=HYPERLINK")
+    assert rows[1][6].startswith("'" + start + "HYPERLINK")
 
 
 def test_export_page_links_every_dataset_with_the_filters(dossiers, auditor):
