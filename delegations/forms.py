@@ -161,6 +161,9 @@ MemberFormSet = forms.formset_factory(
     extra=0,
     can_delete=True,
     max_num=200,
+    # Django builds up to absolute_max forms whatever TOTAL_FORMS claims (default max + 1,000):
+    # a forged "10000" must not cost more than a full delegation.
+    absolute_max=200,
     validate_max=True,
 )
 
@@ -216,7 +219,13 @@ class BaseStopFormSet(forms.BaseFormSet):  # type: ignore[type-arg,unused-ignore
 
 
 StopFormSet = forms.formset_factory(
-    StopForm, formset=BaseStopFormSet, extra=1, can_delete=True, max_num=50, validate_max=True
+    StopForm,
+    formset=BaseStopFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=50,
+    absolute_max=50,
+    validate_max=True,
 )
 
 

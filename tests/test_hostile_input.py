@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from delegations.models import OutboundRequest
@@ -83,3 +85,19 @@ def test_task_actions_answer_other_methods_without_a_500(org, teacher_a, verb):
     for path in ("/api/v1/tasks/1/claim/", "/api/v1/tasks/1/release/", "/api/v1/tasks/claim/"):
         response = getattr(client, verb)(path)
         assert response.status_code in (200, 404, 405), (verb, path, response.status_code)
+
+
+def test_a_forged_form_count_is_refused_quickly_and_creates_nothing(org, teacher_a):
+    started = time.monotonic()
+    response = login(teacher_a).post(
+        "/doan-ra/moi/",
+        {
+            "members-TOTAL_FORMS": "10000",
+            "members-INITIAL_FORMS": "0",
+            "stops-TOTAL_FORMS": "10000",
+            "stops-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code in (200, 400)  # the form again, with its errors
+    assert time.monotonic() - started < 5
+    assert not OutboundRequest.objects.exists()
