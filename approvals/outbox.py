@@ -33,7 +33,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerError
 
 from approvals.audit import audit_record
 from approvals.models import AgencyNotification, MessageStatus, NoticeStatus, OutboxMessage
@@ -77,26 +76,41 @@ def is_transient(exc: BaseException) -> bool:
 # --- writing --------------------------------------------------------------------------------
 
 
-#: After the broker refused a message, skip dispatching for a while: each attempt costs the
-#: request that commits an approval up to a second, and the sweeper sends the rows anyway.
+#: After the broker refused a message, skip publishing for a while: each attempt costs the
+#: request that commits an approval up to a second, and the sweepers queue the work anyway.
 BROKER_BACKOFF_SECONDS = 30.0
 _broker_down_until = 0.0
 
 
-def dispatch(message_id: int) -> None:
-    """Ask a worker to send the row; when the broker is down the sweeper will do it later."""
+def broker_publish(task: Any, *args: Any, what: str) -> bool:
+    """Queue a Celery task after commit; never raises. False when the work waits for a sweeper.
+
+    Every after-commit enqueue goes through here (e-mails, document renders): the change has
+    committed, so a broker that is down must not turn the user's answer into a 500. The error is
+    logged, publishing pauses for ``BROKER_BACKOFF_SECONDS`` in this process, and the row (still
+    pending in the database) is queued again by its sweeper.
+    """
     global _broker_down_until
 
-    if time.monotonic() < _broker_down_until:
-        return
+    eager = bool(task.app.conf.task_always_eager)
+    if not eager and time.monotonic() < _broker_down_until:
+        return False
     try:
-        send_message.apply_async((message_id,), retry=False)
-    except (BrokerError, OSError):
-        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
-        logger.exception("outbox: broker down, message %s waits for the sweeper", message_id)
+        task.apply_async(args, retry=False)
     except Exception:
-        # Eager mode runs the send here; the row stays pending for the sweeper.
-        logger.exception("outbox: could not dispatch message %s; the sweeper will", message_id)
+        if eager:
+            # Eager mode runs the task here: its error is the task's, the row waits.
+            logger.exception("could not run %s now; its sweeper will", what)
+        else:
+            _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+            logger.exception("broker unreachable: %s waits for its sweeper", what)
+        return False
+    return True
+
+
+def dispatch(message_id: int) -> None:
+    """Ask a worker to send the row; when the broker is down the sweeper will do it later."""
+    broker_publish(send_message, message_id, what=f"outbox message {message_id}")
 
 
 def message_enqueue(

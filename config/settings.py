@@ -157,6 +157,17 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # acks_late: a task whose worker died is delivered again after this many seconds. The
+    # sweepers (outbox, renders) redo stuck work sooner; this is the broker's own safety net.
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # Publishing after commit tries the broker twice, 0.2 s apart (kombu's default retries for
+    # about 6 s): with Redis down an approval answers at once and its work waits for a sweeper.
+    "max_retries": env_int("CELERY_PUBLISH_MAX_RETRIES", 1),
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sync-unit-permissions-daily": {

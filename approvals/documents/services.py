@@ -34,6 +34,7 @@ from approvals.models.documents import (
     document_docx_path,
     document_pdf_path,
 )
+from approvals.outbox import broker_publish
 from delegations.models import InboundVisit, OutboundRequest
 
 FORMATS = {
@@ -116,9 +117,14 @@ def build_content(
     }
 
 
+def render_dispatch(document_id: int) -> None:
+    """Queue the render; when the broker is down the render sweeper queues it later."""
+    broker_publish(render_document, document_id, what=f"render of document {document_id}")
+
+
 def _after_commit_render(document: Document) -> None:
     pk = document.pk
-    transaction.on_commit(lambda: render_document.delay(pk))
+    transaction.on_commit(lambda: render_dispatch(pk), robust=True)
 
 
 @transaction.atomic
