@@ -6,6 +6,10 @@ from django.urls import include, path
 
 from delegations.urls import inbound_urlpatterns
 
+# Errors Django raises itself: JSON under /api/ (with the request id for a 500), pages elsewhere.
+handler404 = "config.api.page_not_found"
+handler500 = "config.api.server_error"
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
