@@ -224,7 +224,9 @@ def _mark_sent(message: OutboxMessage) -> None:
     )
     if not updated or message.notification_id is None:
         return
-    notification = AgencyNotification.objects.select_for_update().get(pk=message.notification_id)
+    notification = AgencyNotification.objects.select_for_update(of=("self",)).get(
+        pk=message.notification_id
+    )
     if notification.status in (NoticeStatus.PENDING, NoticeStatus.FAILED):
         notification.status = NoticeStatus.SENT
         notification.sent_at = now
@@ -257,7 +259,9 @@ def _mark_failed(message: OutboxMessage, error: str, *, retry: bool) -> None:
             comment=error,
         )
         return
-    notification = AgencyNotification.objects.select_for_update().get(pk=message.notification_id)
+    notification = AgencyNotification.objects.select_for_update(of=("self",)).get(
+        pk=message.notification_id
+    )
     if notification.status == NoticeStatus.PENDING:
         notification.status = NoticeStatus.FAILED
         notification.save(update_fields=["status"])

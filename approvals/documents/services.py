@@ -192,7 +192,7 @@ def document_reissue(*, document: Document, actor: User, reason: str) -> Documen
     reason = (reason or "").strip()
     if not reason:
         raise DocumentError(_("Vui lòng nêu lý do ban hành lại văn bản."))
-    locked = Document.objects.select_for_update().get(pk=document.pk)
+    locked = Document.objects.select_for_update(of=("self",)).get(pk=document.pk)
     latest = current_document(locked.request_kind, locked.request_id, locked.kind)
     if latest is None or latest.pk != locked.pk:
         raise DocumentError(_("Chỉ ban hành lại được phiên bản mới nhất của văn bản."))
