@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
@@ -129,5 +130,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
             },
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
-    page = loader.get_template("500.html").render({"request_id": request_id})
-    return HttpResponseServerError(page)
+    # 500.html is a static page (no tags: it must render when nothing else works); the id is
+    # added to it here.
+    page = loader.get_template("500.html").render()
+    quote = f"<p>Mã lỗi: <code>{escape(request_id)}</code></p>\n  </main>"
+    return HttpResponseServerError(page.replace("</main>", quote, 1))
