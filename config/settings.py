@@ -184,6 +184,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # The outbox: rows left unsent (Redis down, worker killed) go out within a minute.
     "sweep-outbox": {"task": "approvals.tasks.sweep_outbox", "schedule": 60.0},
+    # Documents: renders left undone (Redis down, worker killed, an error) are queued again.
+    "sweep-renders": {"task": "approvals.documents.sweep_renders", "schedule": 60.0},
     "send-reminders-hourly": {
         "task": "approvals.tasks.send_reminders",
         "schedule": crontab(minute=10),
@@ -223,6 +225,12 @@ OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
 OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120)
 OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 30)
 AGENCY_ACK_MAX_AGE_DAYS = env_int("AGENCY_ACK_MAX_AGE_DAYS", 30)
+# Document renders (approvals/documents/services.py): tries, backoff base, the worker's lease,
+# how old a pending render is before the sweeper queues it again.
+DOCUMENT_RENDER_MAX_ATTEMPTS = env_int("DOCUMENT_RENDER_MAX_ATTEMPTS", 5)
+DOCUMENT_RENDER_RETRY_BASE_SECONDS = env_int("DOCUMENT_RENDER_RETRY_BASE_SECONDS", 60)
+DOCUMENT_RENDER_LEASE_SECONDS = env_int("DOCUMENT_RENDER_LEASE_SECONDS", 120)
+DOCUMENT_RENDER_SWEEP_GRACE_SECONDS = env_int("DOCUMENT_RENDER_SWEEP_GRACE_SECONDS", 60)
 
 REST_FRAMEWORK = {
     # Token first: DRF answers 401 (not 403) only when the first class sends WWW-Authenticate.
