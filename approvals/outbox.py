@@ -7,8 +7,9 @@
   errors schedule a retry with exponential backoff; after ``OUTBOX_MAX_ATTEMPTS`` (or at once for
   a permanent error) the row is marked failed, audited and listed for administrators.
 - :func:`outbox_sweep` (Celery beat, every minute) re-dispatches pending rows whose time has
-  come and reclaims rows left in "sending" by a worker that died, so nothing waits for Redis's
-  visibility timeout.
+  come and reclaims rows left in "sending" by a worker that died, dispatching them in the same
+  sweep, so nothing waits for Redis's visibility timeout; a task the broker redelivers may take
+  such a row over too.
 - :func:`message_retry` lets an administrator send a failed row again.
 
 Every row carries one Message-ID from its creation: if a worker dies between handing a message to
@@ -30,7 +31,7 @@ from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -160,10 +161,22 @@ def message_enqueue(
 # --- sending --------------------------------------------------------------------------------
 
 
+def _claim_timeout(now: datetime.datetime) -> datetime.datetime:
+    """Claims older than this belong to a worker that died (SMTP gives up after 20 s)."""
+    return now - datetime.timedelta(seconds=_setting("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120))
+
+
 def _claim(message_id: int, now: datetime.datetime) -> bool:
-    claimed = OutboxMessage.objects.filter(
-        pk=message_id, status=MessageStatus.PENDING, next_attempt_at__lte=now
-    ).update(status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    """pending (due) → sending; a row left "sending" past the claim timeout may be taken over.
+
+    The takeover lets a task redelivered by the broker (``acks_late``) finish what its dead
+    worker started, instead of skipping the row until the sweeper reclaims it.
+    """
+    due = Q(status=MessageStatus.PENDING, next_attempt_at__lte=now)
+    abandoned = Q(status=MessageStatus.SENDING, claimed_at__lt=_claim_timeout(now))
+    claimed = OutboxMessage.objects.filter(due | abandoned, pk=message_id).update(
+        status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
     return claimed == 1
 
 
@@ -292,28 +305,35 @@ def message_send(message_id: int) -> str:
 
 
 def outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 500) -> int:
-    """Reclaim stale claims and dispatch pending rows whose time has come; returns how many.
+    """Reclaim stale claims and dispatch them with the pending rows whose time has come.
 
     A row stays "sending" only while a worker talks to SMTP; one older than
-    ``OUTBOX_CLAIM_TIMEOUT_SECONDS`` belongs to a worker that died, and goes back to pending.
-    Rows younger than ``OUTBOX_SWEEP_GRACE_SECONDS`` are left to their own on-commit dispatch.
+    ``OUTBOX_CLAIM_TIMEOUT_SECONDS`` belongs to a worker that died: it goes back to pending and
+    is dispatched in the same sweep (so it is sent at most one sweep interval after its claim
+    timed out). Pending rows younger than ``OUTBOX_SWEEP_GRACE_SECONDS`` are left to their own
+    on-commit dispatch. Returns how many rows were dispatched.
     """
     now = now or timezone.now()
-    stale = now - datetime.timedelta(seconds=_setting("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120))
-    reclaimed = OutboxMessage.objects.filter(
-        status=MessageStatus.SENDING, claimed_at__lt=stale
-    ).update(status=MessageStatus.PENDING, next_attempt_at=now)
+    reclaimed = list(
+        OutboxMessage.objects.filter(
+            status=MessageStatus.SENDING, claimed_at__lt=_claim_timeout(now)
+        ).values_list("pk", flat=True)[:limit]
+    )
     if reclaimed:
-        logger.warning("outbox: reclaimed %s messages from dead workers", reclaimed)
+        OutboxMessage.objects.filter(pk__in=reclaimed, status=MessageStatus.SENDING).update(
+            status=MessageStatus.PENDING, next_attempt_at=timezone.now()
+        )
+        logger.warning("outbox: reclaimed %s messages from dead workers", len(reclaimed))
     ready = now - datetime.timedelta(seconds=_setting("OUTBOX_SWEEP_GRACE_SECONDS", 30))
-    ids = list(
+    waiting = list(
         OutboxMessage.objects.filter(status=MessageStatus.PENDING, next_attempt_at__lte=ready)
+        .exclude(pk__in=reclaimed)
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
-    for message_id in ids:
+    for message_id in [*reclaimed, *waiting]:
         dispatch(message_id)
-    return len(ids)
+    return len(reclaimed) + len(waiting)
 
 
 @transaction.atomic
