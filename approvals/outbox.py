@@ -7,8 +7,9 @@
   errors schedule a retry with exponential backoff; after ``OUTBOX_MAX_ATTEMPTS`` (or at once for
   a permanent error) the row is marked failed, audited and listed for administrators.
 - :func:`outbox_sweep` (Celery beat, every minute) re-dispatches pending rows whose time has
-  come and reclaims rows left in "sending" by a worker that died, so nothing waits for Redis's
-  visibility timeout.
+  come and reclaims rows left in "sending" by a worker that died, dispatching them in the same
+  sweep, so nothing waits for Redis's visibility timeout; a task the broker redelivers may take
+  such a row over too.
 - :func:`message_retry` lets an administrator send a failed row again.
 
 Every row carries one Message-ID from its creation: if a worker dies between handing a message to
@@ -30,10 +31,9 @@ from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerError
 
 from approvals.audit import audit_record
 from approvals.models import AgencyNotification, MessageStatus, NoticeStatus, OutboxMessage
@@ -77,26 +77,41 @@ def is_transient(exc: BaseException) -> bool:
 # --- writing --------------------------------------------------------------------------------
 
 
-#: After the broker refused a message, skip dispatching for a while: each attempt costs the
-#: request that commits an approval up to a second, and the sweeper sends the rows anyway.
+#: After the broker refused a message, skip publishing for a while: each attempt costs the
+#: request that commits an approval up to a second, and the sweepers queue the work anyway.
 BROKER_BACKOFF_SECONDS = 30.0
 _broker_down_until = 0.0
 
 
-def dispatch(message_id: int) -> None:
-    """Ask a worker to send the row; when the broker is down the sweeper will do it later."""
+def broker_publish(task: Any, *args: Any, what: str) -> bool:
+    """Queue a Celery task after commit; never raises. False when the work waits for a sweeper.
+
+    Every after-commit enqueue goes through here (e-mails, document renders): the change has
+    committed, so a broker that is down must not turn the user's answer into a 500. The error is
+    logged, publishing pauses for ``BROKER_BACKOFF_SECONDS`` in this process, and the row (still
+    pending in the database) is queued again by its sweeper.
+    """
     global _broker_down_until
 
-    if time.monotonic() < _broker_down_until:
-        return
+    eager = bool(task.app.conf.task_always_eager)
+    if not eager and time.monotonic() < _broker_down_until:
+        return False
     try:
-        send_message.apply_async((message_id,), retry=False)
-    except (BrokerError, OSError):
-        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
-        logger.exception("outbox: broker down, message %s waits for the sweeper", message_id)
+        task.apply_async(args, retry=False)
     except Exception:
-        # Eager mode runs the send here; the row stays pending for the sweeper.
-        logger.exception("outbox: could not dispatch message %s; the sweeper will", message_id)
+        if eager:
+            # Eager mode runs the task here: its error is the task's, the row waits.
+            logger.exception("could not run %s now; its sweeper will", what)
+        else:
+            _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+            logger.exception("broker unreachable: %s waits for its sweeper", what)
+        return False
+    return True
+
+
+def dispatch(message_id: int) -> None:
+    """Ask a worker to send the row; when the broker is down the sweeper will do it later."""
+    broker_publish(send_message, message_id, what=f"outbox message {message_id}")
 
 
 def message_enqueue(
@@ -146,10 +161,22 @@ def message_enqueue(
 # --- sending --------------------------------------------------------------------------------
 
 
+def _claim_timeout(now: datetime.datetime) -> datetime.datetime:
+    """Claims older than this belong to a worker that died (SMTP gives up after 20 s)."""
+    return now - datetime.timedelta(seconds=_setting("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120))
+
+
 def _claim(message_id: int, now: datetime.datetime) -> bool:
-    claimed = OutboxMessage.objects.filter(
-        pk=message_id, status=MessageStatus.PENDING, next_attempt_at__lte=now
-    ).update(status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    """pending (due) → sending; a row left "sending" past the claim timeout may be taken over.
+
+    The takeover lets a task redelivered by the broker (``acks_late``) finish what its dead
+    worker started, instead of skipping the row until the sweeper reclaims it.
+    """
+    due = Q(status=MessageStatus.PENDING, next_attempt_at__lte=now)
+    abandoned = Q(status=MessageStatus.SENDING, claimed_at__lt=_claim_timeout(now))
+    claimed = OutboxMessage.objects.filter(due | abandoned, pk=message_id).update(
+        status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
     return claimed == 1
 
 
@@ -210,7 +237,9 @@ def _mark_sent(message: OutboxMessage) -> None:
     )
     if not updated or message.notification_id is None:
         return
-    notification = AgencyNotification.objects.select_for_update().get(pk=message.notification_id)
+    notification = AgencyNotification.objects.select_for_update(of=("self",)).get(
+        pk=message.notification_id
+    )
     if notification.status in (NoticeStatus.PENDING, NoticeStatus.FAILED):
         notification.status = NoticeStatus.SENT
         notification.sent_at = now
@@ -243,7 +272,9 @@ def _mark_failed(message: OutboxMessage, error: str, *, retry: bool) -> None:
             comment=error,
         )
         return
-    notification = AgencyNotification.objects.select_for_update().get(pk=message.notification_id)
+    notification = AgencyNotification.objects.select_for_update(of=("self",)).get(
+        pk=message.notification_id
+    )
     if notification.status == NoticeStatus.PENDING:
         notification.status = NoticeStatus.FAILED
         notification.save(update_fields=["status"])
@@ -274,28 +305,35 @@ def message_send(message_id: int) -> str:
 
 
 def outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 500) -> int:
-    """Reclaim stale claims and dispatch pending rows whose time has come; returns how many.
+    """Reclaim stale claims and dispatch them with the pending rows whose time has come.
 
     A row stays "sending" only while a worker talks to SMTP; one older than
-    ``OUTBOX_CLAIM_TIMEOUT_SECONDS`` belongs to a worker that died, and goes back to pending.
-    Rows younger than ``OUTBOX_SWEEP_GRACE_SECONDS`` are left to their own on-commit dispatch.
+    ``OUTBOX_CLAIM_TIMEOUT_SECONDS`` belongs to a worker that died: it goes back to pending and
+    is dispatched in the same sweep (so it is sent at most one sweep interval after its claim
+    timed out). Pending rows younger than ``OUTBOX_SWEEP_GRACE_SECONDS`` are left to their own
+    on-commit dispatch. Returns how many rows were dispatched.
     """
     now = now or timezone.now()
-    stale = now - datetime.timedelta(seconds=_setting("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120))
-    reclaimed = OutboxMessage.objects.filter(
-        status=MessageStatus.SENDING, claimed_at__lt=stale
-    ).update(status=MessageStatus.PENDING, next_attempt_at=now)
+    reclaimed = list(
+        OutboxMessage.objects.filter(
+            status=MessageStatus.SENDING, claimed_at__lt=_claim_timeout(now)
+        ).values_list("pk", flat=True)[:limit]
+    )
     if reclaimed:
-        logger.warning("outbox: reclaimed %s messages from dead workers", reclaimed)
+        OutboxMessage.objects.filter(pk__in=reclaimed, status=MessageStatus.SENDING).update(
+            status=MessageStatus.PENDING, next_attempt_at=timezone.now()
+        )
+        logger.warning("outbox: reclaimed %s messages from dead workers", len(reclaimed))
     ready = now - datetime.timedelta(seconds=_setting("OUTBOX_SWEEP_GRACE_SECONDS", 30))
-    ids = list(
+    waiting = list(
         OutboxMessage.objects.filter(status=MessageStatus.PENDING, next_attempt_at__lte=ready)
+        .exclude(pk__in=reclaimed)
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
-    for message_id in ids:
+    for message_id in [*reclaimed, *waiting]:
         dispatch(message_id)
-    return len(ids)
+    return len(reclaimed) + len(waiting)
 
 
 @transaction.atomic

@@ -3,22 +3,33 @@
 - Lists are keyset-paginated: ``{"results": [...], "next": url | null}``.
 - Errors: 400 ``{"errors": {field: [messages]}}``; other errors ``{"detail": message}``.
 - An object the caller may not see is a 404, never a 403.
+- Under ``/api/`` even Django's own errors are JSON: an unknown address (404, ``handler404``)
+  and an unexpected error (500, ``handler500``), which carries the request id the user can quote
+  (the ``X-Request-ID`` header, also written in the log line of the error).
 """
 
 from __future__ import annotations
 
+import logging
+import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.template import loader
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import defaults
 from rest_framework import exceptions, pagination, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from approvals.middleware import current_origin
 from config.errors import RulesBlocked, StateConflict
+
+logger = logging.getLogger(__name__)
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -87,3 +98,40 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             data = {"non_field_errors": data}
         response.data = {"errors": data}
     return response
+
+
+# --- Django's error handlers (``config.urls``): JSON under /api/, the HTML pages elsewhere ------
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler404``: an address nothing answers; JSON for the API."""
+    if _is_api(request):
+        return JsonResponse({"detail": _("Không tìm thấy.")}, status=status.HTTP_404_NOT_FOUND)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: logs the request id with the error and shows it to the user to quote."""
+    origin = current_origin()
+    request_id = origin.request_id if origin is not None else uuid.uuid4().hex
+    logger.error("server error request_id=%s %s %s", request_id, request.method, request.path)
+    if _is_api(request):
+        return JsonResponse(
+            {
+                "detail": _(
+                    "Lỗi hệ thống. Vui lòng thử lại sau; nếu lỗi vẫn còn, hãy báo mã lỗi này "
+                    "cho quản trị hệ thống."
+                ),
+                "request_id": request_id,
+            },
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    # 500.html is a static page (no tags: it must render when nothing else works); the id is
+    # added to it here.
+    page = loader.get_template("500.html").render()
+    quote = f"<p>Mã lỗi: <code>{escape(request_id)}</code></p>\n  </main>"
+    return HttpResponseServerError(page.replace("</main>", quote, 1))

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "health_check",
     "viewflow",
     "viewflow.workflow",
     "org",
@@ -194,6 +195,17 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # acks_late: a task whose worker died is delivered again after this many seconds. The
+    # sweepers (outbox, renders) redo stuck work sooner; this is the broker's own safety net.
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # Publishing after commit tries the broker twice, 0.2 s apart (kombu's default retries for
+    # about 6 s): with Redis down an approval answers at once and its work waits for a sweeper.
+    "max_retries": env_int("CELERY_PUBLISH_MAX_RETRIES", 1),
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sync-unit-permissions-daily": {
@@ -210,6 +222,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # The outbox: rows left unsent (Redis down, worker killed) go out within a minute.
     "sweep-outbox": {"task": "approvals.tasks.sweep_outbox", "schedule": 60.0},
+    # Documents: renders left undone (Redis down, worker killed, an error) are queued again.
+    "sweep-renders": {"task": "approvals.documents.sweep_renders", "schedule": 60.0},
     "send-reminders-hourly": {
         "task": "approvals.tasks.send_reminders",
         "schedule": crontab(minute=10),
@@ -249,6 +263,12 @@ OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
 OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120)
 OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 30)
 AGENCY_ACK_MAX_AGE_DAYS = env_int("AGENCY_ACK_MAX_AGE_DAYS", 30)
+# Document renders (approvals/documents/services.py): tries, backoff base, the worker's lease,
+# how old a pending render is before the sweeper queues it again.
+DOCUMENT_RENDER_MAX_ATTEMPTS = env_int("DOCUMENT_RENDER_MAX_ATTEMPTS", 5)
+DOCUMENT_RENDER_RETRY_BASE_SECONDS = env_int("DOCUMENT_RENDER_RETRY_BASE_SECONDS", 60)
+DOCUMENT_RENDER_LEASE_SECONDS = env_int("DOCUMENT_RENDER_LEASE_SECONDS", 120)
+DOCUMENT_RENDER_SWEEP_GRACE_SECONDS = env_int("DOCUMENT_RENDER_SWEEP_GRACE_SECONDS", 60)
 
 REST_FRAMEWORK = {
     # Token first: DRF answers 401 (not 403) only when the first class sends WWW-Authenticate.

@@ -1,12 +1,39 @@
+from typing import Any
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from health_check.checks import Database
+from health_check.contrib.redis import Redis
+from health_check.views import HealthCheckView
+from redis.asyncio import Redis as RedisClient
 
 from delegations.urls import inbound_urlpatterns
 
+
+def readiness_checks(redis_url: str) -> list[Any]:
+    """What a load balancer needs before it sends traffic: the database, and Redis if used."""
+    checks: list[Any] = [Database]
+    if redis_url:
+        checks.append((Redis, {"client_factory": lambda: RedisClient.from_url(redis_url)}))
+    return checks
+
+
+# Errors Django raises itself: JSON under /api/ (with the request id for a 500), pages elsewhere.
+handler404 = "config.api.page_not_found"
+handler500 = "config.api.server_error"
+
 urlpatterns = [
+    # Health (django-health-check; docs/production.md): liveness answers while the process
+    # runs; readiness checks the database and Redis. ``?format=json`` names a failing component.
+    path("health/live/", HealthCheckView.as_view(checks=[]), name="health_live"),
+    path(
+        "health/ready/",
+        HealthCheckView.as_view(checks=readiness_checks(settings.REDIS_URL)),
+        name="health_ready",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path(

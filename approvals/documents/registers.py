@@ -52,7 +52,7 @@ def next_number(
                 )
         except IntegrityError:
             pass  # opened at the same moment by another issue: lock it below
-    register = DocumentRegister.objects.select_for_update().get(**lookup)
+    register = DocumentRegister.objects.select_for_update(of=("self",)).get(**lookup)
     register.last_number += 1
     register.save(update_fields=["last_number"])
     return register, register.last_number

@@ -3,20 +3,33 @@
 Issuing happens inside the transaction of the change that causes it (an approval, a
 cancellation): the number is taken from the register under its row lock and the content is
 snapshotted, so both roll back together. Rendering (PDF and DOCX, ~0.1–0.3 s) is kept out of
-the flow's lock: a Celery task renders after commit, and anything that needs the files before
-the task ran (a download, an e-mail attachment) renders them on demand. Either way the files
-are stored once, with their SHA-256, by a conditional UPDATE.
+the flow's lock: a Celery task renders after commit. Either way the files are stored once, with
+their SHA-256, by a conditional UPDATE.
+
+Each document has a render state (``RenderState``): pending → rendering (claimed by a worker,
+like an outbox row) → ready; an error puts it back to pending with an exponential backoff, and
+after ``DOCUMENT_RENDER_MAX_ATTEMPTS`` it is failed (audited ``document.render_failed``). The beat
+task ``approvals.documents.sweep_renders`` (every minute) re-queues pending renders older than
+a minute (the broker was down, the backoff passed) and takes back renders left "rendering" past
+``DOCUMENT_RENDER_LEASE_SECONDS`` by a worker that died; a redelivered task may take such a row
+over too. A person's download never renders in the request: it queues the render and answers
+"being prepared" (:class:`DocumentNotReady`). A worker that needs the bytes (an agency e-mail's
+attachment) renders them on demand.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import logging
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -31,10 +44,14 @@ from approvals.models.documents import (
     KIND_SERIES,
     Document,
     DocumentKind,
+    RenderState,
     document_docx_path,
     document_pdf_path,
 )
+from approvals.outbox import broker_publish
 from delegations.models import InboundVisit, OutboundRequest
+
+logger = logging.getLogger(__name__)
 
 FORMATS = {
     "pdf": "application/pdf",
@@ -47,6 +64,14 @@ FILE_PREFIX = {
     DocumentKind.INBOUND_APPROVAL: "cong-van-dong-y",
     DocumentKind.INBOUND_NOTICE: "cong-van-thong-bao",
 }
+
+
+class DocumentNotReady(Exception):
+    """The document's files are not made yet; its render is queued (the API answers 202)."""
+
+    def __init__(self, document: Document) -> None:
+        super().__init__(f"{document.number_text}: {document.render_state}")
+        self.document = document
 
 
 class DocumentError(Exception):
@@ -116,9 +141,14 @@ def build_content(
     }
 
 
+def render_dispatch(document_id: int) -> None:
+    """Queue the render; when the broker is down the render sweeper queues it later."""
+    broker_publish(render_document, document_id, what=f"render of document {document_id}")
+
+
 def _after_commit_render(document: Document) -> None:
     pk = document.pk
-    transaction.on_commit(lambda: render_document.delay(pk))
+    transaction.on_commit(lambda: render_dispatch(pk), robust=True)
 
 
 @transaction.atomic
@@ -186,7 +216,7 @@ def document_reissue(*, document: Document, actor: User, reason: str) -> Documen
     reason = (reason or "").strip()
     if not reason:
         raise DocumentError(_("Vui lòng nêu lý do ban hành lại văn bản."))
-    locked = Document.objects.select_for_update().get(pk=document.pk)
+    locked = Document.objects.select_for_update(of=("self",)).get(pk=document.pk)
     latest = current_document(locked.request_kind, locked.request_id, locked.kind)
     if latest is None or latest.pk != locked.pk:
         raise DocumentError(_("Chỉ ban hành lại được phiên bản mới nhất của văn bản."))
@@ -258,6 +288,8 @@ def document_render(document: Document) -> Document:
             docx=docx_name,
             docx_sha256=_sha256(docx_bytes),
             rendered_at=timezone.now(),
+            render_state=RenderState.READY,
+            render_error="",
         )
         if claimed:
             audit_record(
@@ -272,6 +304,111 @@ def document_render(document: Document) -> Document:
         storage.delete(pdf_name)
         storage.delete(docx_name)
     return Document.objects.get(pk=document.pk)
+
+
+# --- the render's state: claim, backoff, sweep ---------------------------------------------
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def render_retry_delay(attempts: int) -> datetime.timedelta:
+    """Backoff after the n-th failed render: base, 2×base, 4×base… capped at one hour."""
+    base = _setting("DOCUMENT_RENDER_RETRY_BASE_SECONDS", 60)
+    return datetime.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
+
+
+def _lease_expired_before(now: datetime.datetime) -> datetime.datetime:
+    return now - datetime.timedelta(seconds=_setting("DOCUMENT_RENDER_LEASE_SECONDS", 120))
+
+
+def _claim_render(document_id: int, now: datetime.datetime) -> bool:
+    """pending (due) → rendering; a row left "rendering" past its lease may be taken over."""
+    due = Q(render_state=RenderState.PENDING, render_next_at__lte=now)
+    abandoned = Q(
+        render_state=RenderState.RENDERING, render_claimed_at__lt=_lease_expired_before(now)
+    )
+    claimed = (
+        Document.objects.filter(due | abandoned, pk=document_id)
+        .filter(rendered_at__isnull=True)
+        .update(
+            render_state=RenderState.RENDERING,
+            render_claimed_at=now,
+            render_attempts=F("render_attempts") + 1,
+        )
+    )
+    return claimed == 1
+
+
+def _render_failed(document: Document, error: str) -> str:
+    """Back to pending after a backoff, or failed (audited) after the last attempt."""
+    now = timezone.now()
+    mine = Document.objects.filter(pk=document.pk, render_state=RenderState.RENDERING)
+    if document.render_attempts < _setting("DOCUMENT_RENDER_MAX_ATTEMPTS", 5):
+        mine.update(
+            render_state=RenderState.PENDING,
+            render_next_at=now + render_retry_delay(document.render_attempts),
+            render_error=error,
+        )
+        return "retry"
+    with transaction.atomic():
+        if mine.update(render_state=RenderState.FAILED, render_error=error):
+            audit_record(
+                actor=None,
+                action="document.render_failed",
+                object_type=Document._meta.label_lower,
+                object_id=document.pk,
+                after={"attempts": document.render_attempts},
+                comment=error,
+            )
+    return "failed"
+
+
+def render_attempt(document_id: int) -> str:
+    """One try at a document's files: ``"ready"``, ``"skipped"`` (not due, or someone else's),
+    ``"retry"`` (an error; the sweeper tries again after the backoff) or ``"failed"``."""
+    if not _claim_render(document_id, timezone.now()):
+        return "skipped"
+    document = Document.objects.get(pk=document_id)
+    try:
+        document_render(document)
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        logger.warning("documents: render of %s attempt %s: %s", document_id,
+                       document.render_attempts, error)  # fmt: skip
+        return _render_failed(document, error)
+    return "ready"
+
+
+def render_sweep(*, now: datetime.datetime | None = None, limit: int = 500) -> int:
+    """Re-queue renders left undone; returns how many were queued.
+
+    Pending rows whose ``render_next_at`` passed more than ``DOCUMENT_RENDER_SWEEP_GRACE_SECONDS``
+    (60 s) ago (their on-commit task never reached the broker, or their backoff is over), and
+    rows left "rendering" past the lease (their worker died), which go back to pending and are
+    queued in the same sweep.
+    """
+    now = now or timezone.now()
+    abandoned = Document.objects.filter(
+        render_state=RenderState.RENDERING, render_claimed_at__lt=_lease_expired_before(now)
+    )
+    reclaimed = list(abandoned.values_list("pk", flat=True)[:limit])
+    if reclaimed:
+        Document.objects.filter(pk__in=reclaimed, render_state=RenderState.RENDERING).update(
+            render_state=RenderState.PENDING, render_next_at=timezone.now()
+        )
+        logger.warning("documents: took back %s renders from dead workers", len(reclaimed))
+    grace = datetime.timedelta(seconds=_setting("DOCUMENT_RENDER_SWEEP_GRACE_SECONDS", 60))
+    waiting = list(
+        Document.objects.filter(render_state=RenderState.PENDING, render_next_at__lte=now - grace)
+        .exclude(pk__in=reclaimed)
+        .order_by("render_next_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for document_id in [*reclaimed, *waiting]:
+        render_dispatch(document_id)
+    return len(reclaimed) + len(waiting)
 
 
 class TamperedFile(Exception):
@@ -353,7 +490,18 @@ def documents_issue_on_cancellation(*, request: Any, actor: User | None, reason:
 
 
 def document_file_for_user(document: Any, fmt: str, user: Any) -> tuple[str, bytes, str]:
-    """A document's file for a person to read; audited, since it shows passport numbers."""
+    """A document's file for a person to read; audited, since it shows passport numbers.
+
+    Never renders in the person's request: a document without files has its render queued
+    (eager Celery, without a broker, renders it right here) and :class:`DocumentNotReady` is
+    raised when the files are still not there.
+    """
+    if document.rendered_at is None:
+        if document.render_state != RenderState.RENDERING:
+            render_dispatch(document.pk)
+        document = Document.objects.get(pk=document.pk)
+        if document.rendered_at is None:
+            raise DocumentNotReady(document)
     result = document_file(document, fmt)
     audit_record(
         actor=user,
@@ -369,9 +517,12 @@ def document_file_for_user(document: Any, fmt: str, user: Any) -> tuple[str, byt
 def render_document(document_id: int) -> str:
     """Celery: render the PDF and DOCX of an issued document after its transaction committed.
 
-    Thin: id in, :func:`document_render` does the work; a repeat finds them done.
+    Thin: id in, :func:`render_attempt` does the work; a repeat finds them done or claimed.
     """
-    document = Document.objects.filter(pk=document_id).first()
-    if document is None:
-        return "missing"
-    return document_render(document).pdf_sha256
+    return render_attempt(document_id)
+
+
+@shared_task(name="approvals.documents.sweep_renders", ignore_result=True)
+def sweep_renders() -> int:
+    """Every minute: re-queue pending renders and take back those of dead workers."""
+    return render_sweep()

@@ -73,6 +73,15 @@ class DocumentRegister(models.Model):
         return f"{self.year} {self.symbol}{secret}: {self.last_number}"
 
 
+class RenderState(models.TextChoices):
+    """Where a document's files are: queued, being made by a worker, stored, or given up."""
+
+    PENDING = "pending", _("chờ tạo tệp")
+    RENDERING = "rendering", _("đang tạo tệp")
+    READY = "ready", _("đã có tệp")
+    FAILED = "failed", _("tạo tệp lỗi")
+
+
 def _generated_name(extension: str) -> str:
     # Never a name derived from the request: generated, so nothing collides or is guessed.
     today = datetime.date.today()
@@ -130,12 +139,29 @@ class Document(models.Model):
     docx = models.FileField(_("bản DOCX"), upload_to=document_docx_path, blank=True)
     docx_sha256 = models.CharField(max_length=64, blank=True)
     rendered_at = models.DateTimeField(_("đã tạo tệp lúc"), null=True, blank=True)
+    #: The render's own bookkeeping (``approvals.documents.services``): a worker claims a pending
+    #: row (pending → rendering), stores the files (→ ready) or puts it back with a backoff
+    #: (→ pending, ``render_next_at``) until ``DOCUMENT_RENDER_MAX_ATTEMPTS`` (→ failed). The
+    #: sweeper re-queues pending rows and takes back rows left "rendering" past the lease.
+    render_state = models.CharField(
+        _("tình trạng tệp"),
+        max_length=16,
+        choices=RenderState.choices,
+        default=RenderState.PENDING,
+    )
+    render_attempts = models.PositiveSmallIntegerField(_("số lần tạo tệp"), default=0)
+    render_next_at = models.DateTimeField(_("tạo tệp lần tới lúc"), default=timezone.now)
+    render_claimed_at = models.DateTimeField(null=True, blank=True)
+    render_error = models.TextField(_("lỗi tạo tệp"), blank=True)
 
     class Meta:
         verbose_name = _("văn bản")
         verbose_name_plural = _("văn bản")
         ordering = ["request_kind", "request_id", "issued_at", "id"]
-        indexes = [models.Index(fields=["request_kind", "request_id", "kind"])]
+        indexes = [
+            models.Index(fields=["request_kind", "request_id", "kind"]),
+            models.Index(fields=["render_state", "render_next_at"], name="document_render_queue"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["register", "number", "version"], name="document_number_once"

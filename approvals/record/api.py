@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions, serializers, status
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,6 +28,7 @@ from approvals.documents.selectors import document_dict, document_get_for_user
 from approvals.documents.services import (
     FORMATS,
     DocumentError,
+    DocumentNotReady,
     TamperedFile,
     current_document,
     document_file_for_user,
@@ -97,7 +98,7 @@ class DocumentFileView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("format", str, enum=["pdf", "docx"])],
-        responses={(200, "application/pdf"): bytes},
+        responses={(200, "application/pdf"): bytes, 202: dict},
     )
     def get(self, request: Request, pk: int) -> HttpResponse:
         fmt = (request.query_params.get("format") or "pdf").lower()
@@ -108,6 +109,16 @@ class DocumentFileView(APIView):
             name, data, content_type = document_file_for_user(document, fmt, request.user)
         except TamperedFile as exc:
             raise Conflict(_("Tệp văn bản không khớp mã băm đã lưu; liên hệ quản trị.")) from exc
+        except DocumentNotReady as exc:
+            # The render is queued, not done in this request: ask again shortly.
+            return Response(
+                {
+                    "detail": _("Văn bản đang được chuẩn bị; vui lòng thử lại sau ít phút."),
+                    "render_state": exc.document.render_state,
+                },
+                status=status.HTTP_202_ACCEPTED,
+                headers={"Retry-After": "15"},
+            )
         return _attachment(
             HttpResponse(
                 data,

@@ -17,7 +17,12 @@ from rest_framework import exceptions
 
 from approvals.documents.countries import country_name
 from approvals.documents.selectors import document_dict, document_get_for_user
-from approvals.documents.services import FORMATS, TamperedFile, document_file_for_user
+from approvals.documents.services import (
+    FORMATS,
+    DocumentNotReady,
+    TamperedFile,
+    document_file_for_user,
+)
 from approvals.models import Document
 from approvals.record import exports
 from approvals.record.abroad import abroad_now
@@ -40,6 +45,16 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
         name, data, content_type = document_file_for_user(document, fmt, request.user)
     except TamperedFile as exc:
         raise PermissionDenied(_("Tệp văn bản không khớp mã băm đã lưu.")) from exc
+    except DocumentNotReady as exc:
+        # Never rendered in the request: the render is queued; the page reloads itself.
+        response = render(
+            request,
+            "approvals/document_preparing.html",
+            {"document": exc.document, "failed": exc.document.render_state == "failed"},
+            status=202,
+        )
+        response["Retry-After"] = "15"
+        return response
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -26,9 +26,14 @@ R = TypeVar("R", bound=DelegationRequest)
 
 
 def request_lock(request: R) -> R:
-    """The request (outbound or inbound) re-read under a row lock."""
+    """The request (outbound or inbound) re-read under a row lock: its own row only.
+
+    ``of=("self",)``: the unit joined for reading is not locked. Locking it too made an approval
+    and a draft created in the same school deadlock (the draft's foreign-key check waits on the
+    unit row while holding the audit chain's head). Lock order: docs/production.md, "Row locks".
+    """
     manager = type(request)._default_manager
-    return manager.select_for_update().select_related("unit").get(pk=request.pk)
+    return manager.select_for_update(of=("self",)).select_related("unit").get(pk=request.pk)
 
 
 def request_ref(request: Any) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
@@ -24,6 +25,7 @@ from viewflow.workflow.status import STATUS
 from approvals.audit import audit_record
 from approvals.permissions import acting_holder_for, unit_grants
 from config.errors import PermissionDenied, StateConflict, ValidationError
+from delegations.services.common import request_lock
 from workflow.flows.common import (
     DECISION,
     RETURN,
@@ -243,42 +245,47 @@ def task_complete(
     """
     fields = fields or {}
     task, flow_class = _locked_task(task_id)
-    with process_lock(flow_class, task.process_id):
-        task = Task.objects.select_related("process").get(pk=task_id)
-        _guard(task, user)
-        step = step_for(task.flow_task.name)
-        if step is None or action not in step.actions:
-            raise ValidationError({"action": [_("Thao tác không hợp lệ ở bước này.")]})
-        holder = acting_for(task, user)
-        request = request_of(task.process)
-        handler = DECISION_HANDLERS[flow_class]
-        handler(
-            request=request,
-            step=step,
-            task=task,
-            actor=Actor(user=user, acting_for=holder),
-            action=action,
-            comment=comment.strip(),
-            fields=fields,
-        )
-        activation = task.flow_task.activation_class(task)
-        if task.status == STATUS.NEW:
-            activation.assign(user)
-        activation.start(None)
-        process = task.process
-        process.data[DECISION] = action
-        if action == RETURN:
-            process.data[RETURNED_FROM] = task.flow_task.name
-            process.data[RETURNED_BY] = user.pk
-        if step.keeps_reviewer:
-            process.data[REVIEWER] = user.pk
-        process.save(update_fields=["data"])
-        task.data = {
-            "action": action,
-            "comment": comment.strip(),
-            "acting_for": holder.pk if holder else None,
-        }
-        activation.execute()
+    with transaction.atomic():
+        # The one lock order (docs/production.md, "Row locks"): the request, then its process,
+        # then (last, in audit_record) the audit chain's head. Verbs that move a flow from a
+        # request (outbound.py, inbound.py) lock in the same order.
+        request_lock(request_of(task.process))
+        with process_lock(flow_class, task.process_id):
+            task = Task.objects.select_related("process").get(pk=task_id)
+            _guard(task, user)
+            step = step_for(task.flow_task.name)
+            if step is None or action not in step.actions:
+                raise ValidationError({"action": [_("Thao tác không hợp lệ ở bước này.")]})
+            holder = acting_for(task, user)
+            request = request_of(task.process)
+            handler = DECISION_HANDLERS[flow_class]
+            handler(
+                request=request,
+                step=step,
+                task=task,
+                actor=Actor(user=user, acting_for=holder),
+                action=action,
+                comment=comment.strip(),
+                fields=fields,
+            )
+            activation = task.flow_task.activation_class(task)
+            if task.status == STATUS.NEW:
+                activation.assign(user)
+            activation.start(None)
+            process = task.process
+            process.data[DECISION] = action
+            if action == RETURN:
+                process.data[RETURNED_FROM] = task.flow_task.name
+                process.data[RETURNED_BY] = user.pk
+            if step.keeps_reviewer:
+                process.data[REVIEWER] = user.pk
+            process.save(update_fields=["data"])
+            task.data = {
+                "action": action,
+                "comment": comment.strip(),
+                "acting_for": holder.pk if holder else None,
+            }
+            activation.execute()
     return task
 
 
