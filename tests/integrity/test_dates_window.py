@@ -167,3 +167,15 @@ def test_visit_in_year_9999_is_refused_by_the_api_and_the_service(org, clerk_a):
     visit.refresh_from_db()
     with pytest.raises(ValidationError):
         inbound_submit(actor=clerk_a.user, visit=visit)
+
+
+def test_request_page_refuses_to_submit_a_trip_that_has_begun(org, teacher_a):
+    request = draft(teacher_a, departure=TODAY - datetime.timedelta(days=3))
+    client = login(teacher_a)
+    response = client.post(
+        f"/doan-ra/{request.pk}/trinh/", {"submit-j_OUT-LEAD-TIME": "Đã đi rồi, xin duyệt bù."}
+    )
+    assert response.status_code == 400
+    assert PAST in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == "draft"
