@@ -122,6 +122,15 @@ def _passport_facts(passport: Passport | None) -> PassportFacts | None:
     return PassportFacts(kind=passport.kind, number=passport.number, expires_on=passport.expires_on)
 
 
+def _first_submitted_on(request: Any, today: datetime.date) -> datetime.date:
+    """The day of the first submission, stamped on the request; ``today`` before there is one.
+
+    Lead times (OUT-LEAD-TIME, IN-CONFERENCE, IN-NOTIFY-LEAD) run from it, so a decision or a
+    resubmission later does not make a dossier filed in time look late.
+    """
+    return timezone.localtime(request.submitted_at).date() if request.submitted_at else today
+
+
 def outbound_facts(request: Any, *, today: datetime.date | None = None) -> OutboundFacts:
     """The facts of an outbound request, its members' history included."""
     today = today or timezone.localdate()
@@ -184,7 +193,7 @@ def outbound_facts(request: Any, *, today: datetime.date | None = None) -> Outbo
         unit=unit_facts(request_unit),
         members=tuple(member_facts),
         itinerary=stops,
-        submitted_on=today,
+        submitted_on=_first_submitted_on(request, today),
         applicant_is_unit_head=_created_by_unit_head(request, today)
         or any(m.is_unit_head and m.unit.code == request_unit.code for m in member_facts),
     )
@@ -201,7 +210,7 @@ def inbound_facts(visit: Any, *, today: datetime.date | None = None) -> InboundF
         VisitorFacts(**_as_stored(v, VISITOR_AS_STORED))
         for v in visit.visitors.order_by("order", "pk")
     )
-    submitted_on = timezone.localtime(visit.submitted_at).date() if visit.submitted_at else today
+    submitted_on = _first_submitted_on(visit, today)
     return InboundFacts(
         **_as_stored(visit, INBOUND_AS_STORED),
         host_unit=unit_facts(visit.unit),

@@ -16,6 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import AttachmentKind, MemberRole, OutboundRequest, RequestStatus
+from delegations.models.dates import dates_outside_window
 from delegations.privacy import mask_passport
 from delegations.services.outbound import MemberInput, OutboundInput, StopInput
 from org.models import Passport, Person
@@ -85,6 +86,9 @@ class OutboundForm(forms.Form):
         departure, back = data.get("departure_date"), data.get("return_date")
         if departure and back and back < departure:
             self.add_error("return_date", _("Ngày về phải sau hoặc trùng ngày đi."))
+        dates = (("departure_date", departure), ("return_date", back))
+        for name, messages in dates_outside_window(dates).items():
+            self.add_error(name, messages)
         return data
 
 
@@ -351,9 +355,16 @@ class ReasonForm(forms.Form):
 
 
 class DateForm(forms.Form):
-    """Departure or return confirmed."""
+    """Return confirmed (the day defaults to today)."""
 
     date = forms.DateField(label=_("Ngày"), widget=DATE_WIDGET, initial=datetime.date.today)
+
+
+class DepartureForm(forms.Form):
+    """Departure confirmed: the day is typed, never pre-filled (one click must not confirm a
+    departure on the wrong day)."""
+
+    date = forms.DateField(label=_("Ngày xuất cảnh thực tế"), widget=DATE_WIDGET)
 
 
 class ExtensionForm(forms.Form):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from delegations.forms import COUNTRY_ERROR, DATE_WIDGET
 from delegations.models import InboundStatus, InboundVisit
+from delegations.models.dates import dates_outside_window
 from delegations.services.inbound import InboundInput, VisitorInput
 
 SHEET_ACCEPT = ".xlsx,.csv"
@@ -96,6 +97,9 @@ class InboundForm(forms.Form):
         arrival, departure = data.get("arrival_date"), data.get("departure_date")
         if arrival and departure and departure < arrival:
             self.add_error("departure_date", _("Ngày đoàn về phải sau hoặc trùng ngày đoàn đến."))
+        dates = (("arrival_date", arrival), ("departure_date", departure))
+        for name, messages in dates_outside_window(dates).items():
+            self.add_error(name, messages)
         return data
 
     def to_input(self, visitors: list[VisitorInput]) -> InboundInput:

@@ -16,6 +16,7 @@ from delegations.models import InboundVisit, OutboundRequest
 from delegations.privacy import mask_passport
 from delegations.selectors import attachment_list_for_request, official_trip_counts
 from delegations.services.submission import outbound_preview
+from workflow.rules.pack import rule_title
 from workflow.rules.registry import Check
 from workflow.selectors import task_rows, tasks_for_request
 from workflow.steps import action_label, step_for, step_title
@@ -141,6 +142,7 @@ def record_detail(request: Any) -> dict[str, Any]:
         "justifications": [
             {
                 "rule": j.rule,
+                "title": rule_title(j.rule),
                 "text": j.text,
                 "author": j.author.get_username(),
                 "at": j.created_at.isoformat(),

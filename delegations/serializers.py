@@ -14,6 +14,7 @@ from delegations.models import (
     PurposeCategory,
     TripKind,
 )
+from delegations.models.dates import dates_outside_window
 from delegations.services.outbound import MemberInput, OutboundInput, StopInput
 
 
@@ -68,6 +69,10 @@ class OutboundInSerializer(serializers.Serializer[Any]):
             raise serializers.ValidationError(
                 {"return_date": [_("Ngày về phải sau hoặc trùng ngày đi.")]}
             )
+        dates = (("departure_date", attrs["departure_date"]), ("return_date", attrs["return_date"]))
+        errors = dates_outside_window(dates)
+        if errors:
+            raise serializers.ValidationError(errors)
         return attrs
 
     def to_input(self) -> OutboundInput:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from delegations.models import AccommodationKind, GuestLevel, InboundPurpose, InboundVisit
+from delegations.models.dates import dates_outside_window
 from delegations.services.inbound import InboundInput, VisitorInput
 
 COUNTRY = r"^[A-Za-z]{2}$"
@@ -92,6 +93,13 @@ class InboundInSerializer(serializers.Serializer[Any]):
             raise serializers.ValidationError(
                 {"departure_date": [_("Ngày đoàn về phải sau hoặc trùng ngày đoàn đến.")]}
             )
+        dates = (
+            ("arrival_date", attrs["arrival_date"]),
+            ("departure_date", attrs["departure_date"]),
+        )
+        errors = dates_outside_window(dates)
+        if errors:
+            raise serializers.ValidationError(errors)
         return attrs
 
     def to_input(self) -> InboundInput:

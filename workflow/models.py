@@ -119,7 +119,7 @@ class InboxEntry(models.Model):
     step = models.CharField(max_length=64)
     request_kind = models.CharField(max_length=16)
     request_id = models.BigIntegerField()
-    reference = models.CharField(max_length=16, blank=True)
+    reference = models.CharField(max_length=64, blank=True)
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     applicant_name = models.CharField(max_length=255, blank=True)
     due = models.DateField()

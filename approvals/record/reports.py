@@ -11,8 +11,12 @@ December). What is counted:
 - inbound: approved visits: visits, visitors, countries; conferences held (``is_conference``);
 - MOUs signed; conferences attended abroad (purpose "conference");
 - late reports (handed in after ``report_due``, or still missing past it), official passports
-  not returned past their due date, and rule violations: failed checks (severity block, justify
-  or warn) stamped at the first submission of every request of the year.
+  not returned past their due date;
+- violations, by the rule's title: blocks that were overridden (a blocking check failed in a
+  stamp of a request that was nonetheless approved: it cannot be submitted with one, so the
+  check failed at a decision and the approver went ahead) and the real failures (late reports,
+  unreturned official passports). Warnings are never violations, nor are justified checks: the
+  rule pack asked for a justification and got one.
 """
 
 from __future__ import annotations
@@ -39,10 +43,15 @@ from delegations.models import (
     Visitor,
 )
 from org.models import Unit
+from workflow.rules.pack import rule_title
 
 OUTBOUND_COUNTED = ("approved", "travelling", "returned_home", "closed")
 INBOUND_COUNTED = ("approved", "visiting", "visit_ended", "closed")
-VIOLATION_SEVERITIES = ("block", "justify", "warn")
+#: Only a failed block counts as a violation (when the request went ahead anyway).
+VIOLATION_SEVERITIES = ("block",)
+#: How the real failures are named among the violations.
+LATE_REPORT = "Báo cáo kết quả nộp quá hạn"
+UNRETURNED_PASSPORT = "Hộ chiếu công vụ chưa nộp lại đúng hạn (Luật 49/2019/QH14, Điều 23 khoản 3)"
 
 
 def report_deadline(year: int) -> datetime.date:
@@ -131,7 +140,7 @@ class _Acc:
         f.outbound_distinct_people = len(self.people)
         f.outbound_countries = sorted(self.countries)
         f.inbound_countries = sorted(self.inbound_countries)
-        f.violations_by_rule = dict(sorted(self.violations.items()))
+        f.violations_by_rule = dict(sorted((k, n) for k, n in self.violations.items() if n))
         f.rule_violations = sum(self.violations.values())
         return f
 
@@ -150,23 +159,22 @@ def _scoped(qs: Any, unit_ids: Iterable[int] | None, name: str = "unit_id") -> A
     return qs if unit_ids is None else qs.filter(**{f"{name}__in": list(unit_ids)})
 
 
-def _first_submission_failures(kind: str, request_ids: list[int]) -> dict[int, list[str]]:
-    """Per request, the rules that failed (block/justify/warn) at its first submission."""
+def _overridden_blocks(kind: str, request_ids: list[int]) -> dict[int, list[str]]:
+    """Per approved request, the titles of the blocking rules that failed in any of its stamps
+    (each rule once per request)."""
     stamps = (
-        RuleStamp.objects.filter(request_kind=kind, request_id__in=request_ids, stage="submit")
+        RuleStamp.objects.filter(request_kind=kind, request_id__in=request_ids)
         .order_by("request_id", "created_at", "id")
         .values_list("request_id", "checks")
     )
-    failures: dict[int, list[str]] = {}
+    failures: dict[int, set[str]] = defaultdict(set)
     for request_id, checks in stamps:
-        if request_id in failures:
-            continue
-        failures[request_id] = [
+        failures[request_id].update(
             c["rule"]
             for c in (checks or {}).get("checks", [])
             if not c.get("passed") and c.get("severity") in VIOLATION_SEVERITIES
-        ]
-    return failures
+        )
+    return {pk: [rule_title(rule) for rule in sorted(rules)] for pk, rules in failures.items()}
 
 
 def annual_report(
@@ -234,13 +242,16 @@ def annual_report(
             source = f.funding.setdefault(t["funding_source"], {"delegations": 0, "cost": 0})
             source["delegations"] += 1
             source["cost"] += t["estimated_cost"] or 0
-            f.late_reports += _late(t["report_due"], t["report_submitted_at"], as_of)
-            f.unreturned_passports += sum(
+            late = _late(t["report_due"], t["report_submitted_at"], as_of)
+            unreturned = sum(
                 1
                 for m in members[pk]
                 if m["passport_due_on"] and not m["passport_returned_on"]
                 and m["passport_due_on"] < as_of
             )  # fmt: skip
+            f.late_reports += late
+            f.unreturned_passports += unreturned
+            a.violations.update({LATE_REPORT: int(late), UNRETURNED_PASSPORT: unreturned})
 
     visits = list(
         _scoped(InboundVisit.objects, scope)
@@ -260,7 +271,9 @@ def annual_report(
             a.figures.inbound_visits += 1
             a.figures.inbound_visitors += guests[pk]
             a.figures.conferences_held += bool(v["is_conference"])
-            a.figures.late_reports += _late(v["report_due"], v["report_submitted_at"], as_of)
+            late = _late(v["report_due"], v["report_submitted_at"], as_of)
+            a.figures.late_reports += late
+            a.violations.update({LATE_REPORT: int(late)})
             if v["country"]:
                 a.inbound_countries.add(v["country"].upper())
 
@@ -272,9 +285,9 @@ def annual_report(
         for a in both(unit_id):
             a.figures.mous_signed += 1
 
-    for kind, rows in (("outbound", trips), ("inbound", visits)):
+    for kind, rows in (("outbound", counted.values()), ("inbound", approved_visits.values())):
         unit_of = {r["pk"]: r["unit_id"] for r in rows}
-        for request_id, rules in _first_submission_failures(kind, list(unit_of)).items():
+        for request_id, rules in _overridden_blocks(kind, list(unit_of)).items():
             for a in both(unit_of[request_id]):
                 a.violations.update(rules)
 

@@ -55,6 +55,21 @@ class Route(models.TextChoices):
     CITY = "CITY", _("UBND Thành phố quyết định")
 
 
+#: The kind's mark in a reference: ``ĐR`` (đoàn ra) and ``ĐV`` (đoàn vào).
+REFERENCE_MARKS = {RequestKind.OUTBOUND: "ĐR", RequestKind.INBOUND: "ĐV"}
+#: Room for a unit code (32 characters) and ``/ĐR/2026/0001``.
+REFERENCE_MAX_LENGTH = 64
+
+
+def format_reference(*, unit_code: str, kind: str, year: int, number: int) -> str:
+    """``THPT-NTMK/ĐR/2026/0001``: unit code, kind, year and the number within them.
+
+    Unique across the system because unit codes are unique and outbound and inbound carry
+    different marks; read aloud, it says whose request it is and which one.
+    """
+    return f"{unit_code}/{REFERENCE_MARKS[RequestKind(kind)]}/{year}/{number:04d}"
+
+
 class ReferenceCounter(models.Model):
     """Last reference number used per unit, year and kind (gapless: rolled back with its txn)."""
 
@@ -75,7 +90,12 @@ class ReferenceCounter(models.Model):
 
     @classmethod
     def next_reference(cls, *, unit: Unit, kind: str, year: int | None = None) -> str:
-        """Take the next number ``YYYY/NNNN`` under a row lock (call inside the submit txn)."""
+        """Take the next reference (:func:`format_reference`) under a row lock.
+
+        Call it inside the submitting transaction: the counter row stays locked until commit,
+        so two submissions of one unit, kind and year are numbered one after the other, and a
+        rolled-back submission gives its number back (no gaps).
+        """
         year = year or timezone.localdate().year
         try:
             with transaction.atomic():
@@ -85,14 +105,16 @@ class ReferenceCounter(models.Model):
         counter = cls.objects.select_for_update().get(unit=unit, year=year, kind=kind)
         counter.last += 1
         counter.save(update_fields=["last"])
-        return f"{year}/{counter.last:04d}"
+        return format_reference(unit_code=unit.code, kind=kind, year=year, number=counter.last)
 
 
 class DelegationRequest(models.Model):
     """Fields every request has, outbound or inbound."""
 
-    # NULL, not "": unassigned until first submission, and unique per unit once set.
-    reference = models.CharField(_("số hồ sơ"), max_length=16, null=True, blank=True)
+    # NULL, not "": unassigned until first submission, and unique across the system once set.
+    reference = models.CharField(
+        _("số hồ sơ"), max_length=REFERENCE_MAX_LENGTH, null=True, blank=True
+    )
     unit = models.ForeignKey(
         Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
     )

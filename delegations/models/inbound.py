@@ -103,9 +103,9 @@ class InboundVisit(DelegationRequest):
                 name="inbound_departure_after_arrival",
             ),
             models.UniqueConstraint(
-                fields=["unit", "reference"],
+                fields=["reference"],
                 condition=Q(reference__isnull=False),
-                name="inbound_reference_unique_per_unit",
+                name="inbound_reference_unique",
             ),
         ]
 

@@ -105,9 +105,9 @@ class OutboundRequest(DelegationRequest):
                 name="outbound_return_after_departure",
             ),
             models.UniqueConstraint(
-                fields=["unit", "reference"],
+                fields=["reference"],
                 condition=Q(reference__isnull=False),
-                name="outbound_reference_unique_per_unit",
+                name="outbound_reference_unique",
             ),
         ]
 

@@ -24,6 +24,7 @@ from delegations.models import (
     InboundVisit,
     Visitor,
 )
+from delegations.models.dates import dates_outside_window
 from delegations.privacy import mask_passport
 from delegations.services.common import ensure_can_edit, ensure_version, filing_unit, request_lock
 from org.models import Unit
@@ -133,6 +134,9 @@ def _validate(data: InboundInput) -> None:
         add("purpose", _("Vui lòng nêu nội dung, mục đích làm việc."))
     if data.departure_date < data.arrival_date:
         add("departure_date", _("Ngày đoàn về phải sau hoặc trùng ngày đoàn đến."))
+    dates = (("arrival_date", data.arrival_date), ("departure_date", data.departure_date))
+    for name, messages in dates_outside_window(dates).items():
+        errors.setdefault(name, []).extend(messages)
     if data.senior_guest_level not in GuestLevel.values:
         add("senior_guest_level", _("Cấp khách không hợp lệ."))
     if data.accommodation_kind not in AccommodationKind.values:

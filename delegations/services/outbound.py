@@ -26,6 +26,7 @@ from delegations.models import (
     PurposeCategory,
     TripKind,
 )
+from delegations.models.dates import dates_outside_window
 from delegations.services.common import (
     ensure_can_edit,
     ensure_version,
@@ -122,6 +123,9 @@ def _validate(data: OutboundInput, *, actor: User, unit: Unit) -> list[Person]:
         add("purpose", _("Vui lòng nêu nội dung, mục đích chuyến đi."))
     if data.return_date < data.departure_date:
         add("return_date", _("Ngày về phải sau hoặc trùng ngày đi."))
+    dates = (("departure_date", data.departure_date), ("return_date", data.return_date))
+    for name, messages in dates_outside_window(dates).items():
+        errors.setdefault(name, []).extend(messages)
     if data.estimated_cost < 0:
         add("estimated_cost", _("Dự toán không được âm."))
     for i, stop in enumerate(data.itinerary, start=1):

@@ -22,6 +22,7 @@ from config.errors import RulesBlocked, StateConflict, ValidationError
 from delegations.facts import evaluate
 from delegations.models import InboundVisit, OutboundRequest, ReferenceCounter, RequestStatus
 from delegations.models.common import UNDECIDED_STATUSES
+from delegations.models.dates import ensure_submittable_dates
 from delegations.services.common import (
     ensure_can_edit,
     may_act_for_trip,
@@ -31,6 +32,7 @@ from delegations.services.common import (
     rule_stamp,
 )
 from workflow.rules.engine import Evaluation
+from workflow.rules.pack import rule_title
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ def submission_record(
     needs a written justification, given now or on an earlier submission of the same request.
     """
     kind = request.request_kind
+    ensure_submittable_dates(request, on)
     evaluation = evaluate(request, on=on or timezone.localdate())
     if evaluation.blocking:
         raise RulesBlocked(
@@ -111,7 +114,8 @@ def submission_record(
     missing = evaluation.missing_justifications({**on_file, **given})
     if missing:
         raise RulesBlocked(
-            _("Cần giải trình trước khi trình: %(rules)s.") % {"rules": ", ".join(missing)},
+            _("Cần giải trình trước khi trình: %(rules)s.")
+            % {"rules": "; ".join(rule_title(rule) for rule in missing)},
             [c.as_dict() for c in evaluation.needing_justification if c.rule in missing],
         )
     first = request.status == RequestStatus.DRAFT

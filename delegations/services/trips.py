@@ -59,6 +59,18 @@ def trip_cancel(*, actor: User, request: OutboundRequest, reason: str) -> Outbou
     return request
 
 
+def departure_confirmable_from(request: OutboundRequest) -> datetime.date:
+    """The first day departure may be confirmed: the approved departure day."""
+    return request.departure_date
+
+
+def departure_not_yet_message(request: OutboundRequest) -> str:
+    """Why departure cannot be confirmed yet, and from which day it can."""
+    return _(
+        "Chuyến đi được phê duyệt khởi hành ngày %(day)s: có thể xác nhận xuất cảnh từ ngày đó."
+    ) % {"day": f"{departure_confirmable_from(request):%d/%m/%Y}"}
+
+
 def trip_depart(
     *,
     actor: User | None,
@@ -66,13 +78,29 @@ def trip_depart(
     date: datetime.date,
     today: datetime.date | None = None,
 ) -> OutboundRequest:
-    """The delegation has left (confirmed by a traveller or clerk, or by the date itself)."""
+    """The delegation has left (confirmed by a traveller or clerk, or by the date itself).
+
+    Not before the approved departure day: confirming weeks ahead would put the trip "abroad"
+    in every register while the travellers are still at work.
+    """
     request = request_lock(request)
     may_act_for_trip(actor, request)
     if request.status != RequestStatus.APPROVED:
         raise StateConflict(_("Chỉ xác nhận xuất cảnh cho chuyến đi đã phê duyệt."))
-    if date > (today or timezone.localdate()):
+    today = today or timezone.localdate()
+    if today < request.departure_date:
+        raise ValidationError({"date": [departure_not_yet_message(request)]})
+    if date > today:
         raise ValidationError({"date": [_("Ngày xuất cảnh không được ở tương lai.")]})
+    if date < request.departure_date:
+        raise ValidationError(
+            {
+                "date": [
+                    _("Ngày xuất cảnh không được trước ngày đi đã được phê duyệt (%(day)s).")
+                    % {"day": f"{request.departure_date:%d/%m/%Y}"}
+                ]
+            }
+        )
     request.actual_departure = date
     request.status = RequestStatus.TRAVELLING
     request.version += 1

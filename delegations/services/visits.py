@@ -25,6 +25,7 @@ from approvals.models import NoticeReason
 from config.errors import RulesBlocked, StateConflict, ValidationError
 from delegations.facts import evaluate
 from delegations.models import InboundStatus, InboundVisit
+from delegations.models.dates import dates_outside_window
 from delegations.services.common import (
     may_act_for_trip,
     notify_agencies,
@@ -153,6 +154,10 @@ def _amendment_errors(
         errors["arrival_date"] = [_("Đoàn đã đến: không thể đổi ngày đến.")]
     if departure < arrival:
         errors["departure_date"] = [_("Ngày đoàn về phải sau hoặc trùng ngày đoàn đến.")]
+    changed = [(n, d) for n, d, was in (("arrival_date", arrival, visit.arrival_date),
+               ("departure_date", departure, visit.departure_date)) if d != was]  # fmt: skip
+    for name, messages in dates_outside_window(changed).items():
+        errors.setdefault(name, []).extend(messages)
     if visitors is not None:
         problems = visitor_errors(visitors)
         if not visitors:

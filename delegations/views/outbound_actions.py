@@ -25,6 +25,7 @@ from config.errors import RulesBlocked, StateConflict, ValidationError
 from delegations.forms import (
     AttachmentForm,
     DateForm,
+    DepartureForm,
     ExtensionForm,
     JustificationForm,
     PassportReturnedForm,
@@ -140,7 +141,7 @@ TRIP_ACTIONS: dict[str, TripAction] = {
         gettext_lazy("Đã hủy chuyến đi; các cơ quan chức năng sẽ được thông báo."),
     ),
     "departure": TripAction(
-        DateForm,
+        DepartureForm,
         lambda u, r, d: outbound_confirm_departure(actor=u, request=r, date=d["date"]),
         gettext_lazy("Đã xác nhận xuất cảnh."),
     ),

@@ -24,6 +24,7 @@ from approvals.models import Decision
 from delegations.forms import (
     AttachmentForm,
     DateForm,
+    DepartureForm,
     ExtensionForm,
     JustificationForm,
     PassportReturnedForm,
@@ -36,6 +37,7 @@ from delegations.models import OutboundRequest, RequestStatus
 from delegations.models.common import UNDECIDED_STATUSES
 from delegations.presenters import inbound_detail, outbound_detail, preview_dict
 from delegations.selectors import attachment_list_for_request, outbound_get_for_user
+from delegations.services.trips import departure_confirmable_from, departure_not_yet_message
 from delegations.views.common import (
     may_act_for_trip,
     may_edit,
@@ -198,7 +200,7 @@ def _action_forms(
         if status in UNDECIDED_STATUSES:
             result["withdraw"] = ReasonForm(prefix="withdraw")
         if status == RequestStatus.APPROVED:
-            result["departure"] = DateForm(prefix="departure")
+            result["departure"] = DepartureForm(prefix="departure")
         if status in TRIP_OPEN:
             result["return"] = DateForm(prefix="return")
             result["extension"] = ExtensionForm(prefix="extension")
@@ -213,6 +215,14 @@ def _action_forms(
     if owing and may_record_passports(user, request):
         result["passport"] = PassportReturnedForm(prefix="passport", people=owing)
     return result
+
+
+def _action_notes(request: OutboundRequest, actions: dict[str, forms.Form]) -> dict[str, str]:
+    """Actions shown but not yet possible, with the reason and the day they will be."""
+    notes = {}
+    if "departure" in actions and timezone.localdate() < departure_confirmable_from(request):
+        notes["departure"] = departure_not_yet_message(request)
+    return notes
 
 
 def detail_context(
@@ -239,6 +249,7 @@ def detail_context(
     )
     actions = _action_forms(request, user, detail, steps)
     actions.update({k: v for k, v in bound.items() if k in ACTION_META})
+    notes = _action_notes(request, actions)
     return {
         **page,
         "editable": editable,
@@ -252,6 +263,8 @@ def detail_context(
                 "url": reverse(route, args=[request.pk]),
                 "title": title,
                 "button": button,
+                "note": notes.get(key, ""),
+                "closed": key in notes,
             }
             for key, (route, title, button) in ACTION_META.items()
             if key in actions

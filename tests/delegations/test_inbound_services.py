@@ -6,6 +6,7 @@ import pytest
 
 from approvals.models import AgencyNotification, AuditEvent
 from config.errors import PermissionDenied, RulesBlocked, StateConflict, ValidationError
+from delegations.models import OutboundRequest
 from delegations.services.decisions import notification_due
 from delegations.services.inbound import inbound_create, inbound_update
 from delegations.services.visits import inbound_amend
@@ -141,4 +142,6 @@ def test_references_of_visits_are_counted_apart_from_outbound_requests(org, cler
     submitted(teacher_a)
     visit = draft_visit(clerk_a)
     submit(visit, clerk_a)
-    assert visit.reference == f"{datetime.date.today().year}/0001"
+    year = datetime.date.today().year
+    assert visit.reference == f"THPT-A/ĐV/{year}/0001"
+    assert OutboundRequest.objects.get().reference == f"THPT-A/ĐR/{year}/0001"

@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from delegations.models import Attachment, OutboundRequest
 from org.models import Person
@@ -77,7 +78,7 @@ def test_clerk_files_delegation_of_three_and_gets_reference_on_submission(
 
     page = client.get(f"/doan-ra/{request.pk}/").content.decode()
     request.refresh_from_db()
-    assert request.reference and request.reference.endswith("/0001")
+    assert request.reference == f"THPT-A/ĐR/{datetime.date.today().year}/0001"
     assert f"Hồ sơ số {request.reference}" in page
     assert "Đang xét duyệt" in page
 
@@ -351,8 +352,8 @@ def test_applicant_form_starts_with_themself_as_head_of_delegation(teacher_a):
     assert f'name="members-0-person" value="{teacher_a.pk}"' in html
 
 
-def test_approved_trip_departure_cannot_be_in_the_future_and_then_is_recorded(
-    clerk_a, travellers, head_a, dept_reviewer, director
+def test_departure_is_confirmed_from_the_approved_day_not_before_nor_in_the_future(
+    clerk_a, travellers, head_a, dept_reviewer, director, monkeypatch
 ):
     client = login(clerk_a)
     request = create_draft(client, *travellers)
@@ -360,14 +361,23 @@ def test_approved_trip_departure_cannot_be_in_the_future_and_then_is_recorded(
     for person, step in ((head_a, "review_by_unit_head"), (dept_reviewer, "review_by_department"),
                          (director, "decide_by_director")):  # fmt: skip
         decide(login(person), open_task(request, step))
+    request.refresh_from_db()
+    departure = request.departure_date
     page = client.get(f"/doan-ra/{request.pk}/").content.decode()
     assert 'id="action-departure"' in page and 'id="action-withdraw"' not in page
-    tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
-
-    future = client.post(f"/doan-ra/{request.pk}/xuat-canh/", {"departure-date": tomorrow})
-    today = client.post(
+    assert "có thể xác nhận xuất cảnh từ ngày đó" in page and f"{departure:%d/%m/%Y}" in page
+    early = client.post(
         f"/doan-ra/{request.pk}/xuat-canh/", {"departure-date": datetime.date.today().isoformat()}
     )
+    assert early.status_code == 400
+    assert "có thể xác nhận xuất cảnh từ ngày đó" in early.content.decode()
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: departure)
+    page = client.get(f"/doan-ra/{request.pk}/").content.decode()
+    assert 'name="departure-date"' in page and f'value="{departure.isoformat()}"' not in page
+    after = (departure + datetime.timedelta(days=1)).isoformat()
+    future = client.post(f"/doan-ra/{request.pk}/xuat-canh/", {"departure-date": after})
+    today = client.post(f"/doan-ra/{request.pk}/xuat-canh/", {"departure-date": departure})
 
     assert future.status_code == 400
     assert "Ngày xuất cảnh không được ở tương lai." in future.content.decode()

@@ -29,7 +29,7 @@ def test_official_trip_of_a_high_school_teacher_goes_head_then_department_then_d
     evaluation = outbound_submit(actor=teacher_a.user, request=request)
     request.refresh_from_db()
     assert str(evaluation.route) == "DEPT"
-    assert request.reference.endswith("/0001")
+    assert request.reference == f"THPT-A/ĐR/{datetime.date.today().year}/0001"
     assert request.status == "submitted"
 
     task = open_task(request)

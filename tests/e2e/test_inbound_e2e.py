@@ -60,7 +60,7 @@ def test_clerk_files_a_visit_from_a_visitor_sheet_and_it_is_approved(
         area.fill("Đoàn theo chương trình hợp tác năm học đã được phê duyệt.")
     page.locator("#submit-panel button[type=submit]").click()
     page.get_by_text("Đã trình hồ sơ số").wait_for()
-    reference = re.search(r"Hồ sơ số (\d+/\d+)", page.content()).group(1)  # type: ignore[union-attr]
+    reference = re.search(r"Hồ sơ số ([A-Z0-9-]+/ĐV/\d{4}/\d{4})", page.content()).group(1)  # type: ignore[union-attr]
     shot(page, "inbound-3-submitted")
     visit_url = page.url
     page.context.close()

@@ -63,7 +63,7 @@ def test_clerk_files_a_delegation_of_three_and_it_is_approved(demo_site: str, br
         area.fill("Chuyến đi theo kế hoạch hợp tác năm học đã được phê duyệt.")
     page.locator("#submit-panel button[type=submit]").click()
     page.get_by_text("Đã trình hồ sơ số").wait_for()
-    reference = re.search(r"Hồ sơ số (\d{4}/\d{4})", page.content()).group(1)  # type: ignore[union-attr]
+    reference = re.search(r"Hồ sơ số ([A-Z0-9-]+/ĐR/\d{4}/\d{4})", page.content()).group(1)  # type: ignore[union-attr]
     shot(page, "3-submitted")
     request_url = page.url
     page.context.close()

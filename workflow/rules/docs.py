@@ -19,6 +19,8 @@ SEVERITIES = {
 }
 CONFIDENCES = {
     "C": "C: có trong văn bản pháp luật (confirmed)",
+    "C/R": "C/R: một phần có trong văn bản pháp luật, phần còn lại theo báo chí chính thức"
+    " hoặc văn bản trước (confirmed/reported)",
     "R": "R: theo báo chí chính thức hoặc văn bản trước (reported)",
     "A": "A: thực tiễn giả định, cấu hình được (assumed)",
 }

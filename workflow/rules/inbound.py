@@ -17,10 +17,10 @@ from workflow.rules.registry import (
     passed,
     rule,
 )
-from workflow.rules.texts import failed_listing, join_en, join_vi
+from workflow.rules.texts import CV_130, QD_4713, failed_listing, join_en, join_vi
 from workflow.rules.windows import freeze_outcome
 
-SGD_LETTERS = "Các văn bản của Sở GDĐT TP.HCM về việc tiếp khách nước ngoài"
+SGD_LETTERS = f"{QD_4713}; {CV_130}"
 
 
 def is_conference(facts: InboundFacts) -> bool:

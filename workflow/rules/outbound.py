@@ -21,7 +21,17 @@ from workflow.rules.registry import (
     passed,
     rule,
 )
-from workflow.rules.texts import RESTRICTIONS, failed_listing, join_en, join_vi, who_en, who_vi
+from workflow.rules.texts import (
+    LAW_49_2019,
+    Q14_2022,
+    R272,
+    RESTRICTIONS,
+    failed_listing,
+    join_en,
+    join_vi,
+    who_en,
+    who_vi,
+)
 
 B2184 = "Quy định 2184-QĐ/TU của Thành ủy TP.HCM"
 DIRECTIVE_2025 = "Chỉ đạo của UBND TP.HCM ngày 22/9/2025"
@@ -31,8 +41,8 @@ DIRECTIVE_2025 = "Chỉ đạo của UBND TP.HCM ngày 22/9/2025"
     "OUT-BARRED",
     title_vi="Thành viên thuộc diện chưa được xuất cảnh hoặc chưa được cử đi",
     title_en="Member barred from travelling",
-    basis=f"Luật Xuất cảnh, nhập cảnh của công dân Việt Nam (Luật 49/2019/QH14), Điều 21; {B2184}",
-    confidence=Confidence.CONFIRMED,
+    basis=f"{LAW_49_2019}, Điều 21; {B2184}",
+    confidence=Confidence.CONFIRMED_REPORTED,
     severity=Severity.BLOCK,
     applies_to=OUTBOUND,
 )
@@ -203,7 +213,7 @@ def annual_quota(facts: OutboundFacts, ctx: Context) -> Outcome:
     "OUT-OVERLAP",
     title_vi="Thành viên đang có chuyến đi khác trùng thời gian",
     title_en="Member already on another trip on overlapping dates",
-    basis="Quy tắc của hệ thống",
+    basis=f"{Q14_2022} (xét duyệt từng người đi; một người không thể cùng lúc ở hai đoàn)",
     confidence=Confidence.ASSUMED,
     severity=Severity.BLOCK,
     applies_to=OUTBOUND,
@@ -228,7 +238,10 @@ def overlap(facts: OutboundFacts, ctx: Context) -> Outcome:
     "OUT-OPEN-DUTIES",
     title_vi="Chưa nộp báo cáo hoặc chưa nộp lại hộ chiếu của chuyến đi trước",
     title_en="Overdue report or unreturned passport from an earlier trip",
-    basis="Quy tắc của hệ thống",
+    basis=(
+        f"{LAW_49_2019}, Điều 23 khoản 3 (hộ chiếu công vụ nộp lại cơ quan quản lý trong 5 ngày"
+        f" làm việc kể từ ngày về nước); {R272} (báo cáo kết quả chuyến đi)"
+    ),
     confidence=Confidence.ASSUMED,
     severity=Severity.BLOCK,
     applies_to=OUTBOUND,
@@ -278,21 +291,26 @@ def open_duties(facts: OutboundFacts, ctx: Context) -> Outcome:
     ),
 )  # fmt: skip
 def lead_time(facts: OutboundFacts, ctx: Context) -> Outcome:
-    """Justify a request submitted fewer than N working days before departure."""
+    """Justify a request first submitted fewer than N working days before departure.
+
+    Counted from the first submission (stamped on the request), not from the day of each
+    re-evaluation: a dossier filed early stays filed early when it is decided weeks later."""
     required = ctx.params["working_days"]
     submitted = facts.submitted_on or ctx.on
     days = working_days_between(submitted, facts.departure_date, ctx.calendar)
-    departure = f"{facts.departure_date:%d/%m/%Y}"
+    departure, filed = f"{facts.departure_date:%d/%m/%Y}", f"{submitted:%d/%m/%Y}"
     if days >= required:
         return passed(
-            f"Nộp trước ngày xuất cảnh ({departure}) {days} ngày làm việc (tối thiểu {required}).",
-            f"Submitted {days} working days before departure on {departure} (minimum {required}).",
+            f"Nộp lần đầu ngày {filed}, trước ngày xuất cảnh ({departure}) {days} ngày làm việc"
+            f" (tối thiểu {required}).",
+            f"First submitted on {filed}, {days} working days before departure on {departure}"
+            f" (minimum {required}).",
         )
     return failed(
-        f"Chỉ còn {days} ngày làm việc đến ngày xuất cảnh ({departure}), tối thiểu {required}:"
-        " cần giải trình.",
-        f"Only {days} working days before departure on {departure}, minimum {required}:"
-        " a justification is required.",
+        f"Nộp lần đầu ngày {filed}, chỉ còn {days} ngày làm việc đến ngày xuất cảnh"
+        f" ({departure}), tối thiểu {required}: cần giải trình.",
+        f"First submitted on {filed}, only {days} working days before departure on"
+        f" {departure}, minimum {required}: a justification is required.",
     )
 
 
@@ -300,7 +318,7 @@ def lead_time(facts: OutboundFacts, ctx: Context) -> Outcome:
     "OUT-LONG-STAY",
     title_vi="Chuyến đi việc riêng từ 3 tháng trở lên",
     title_en="Personal trip of three months or more",
-    basis="Quy định trước Quyết định 14/2022/QĐ-UBND",
+    basis=f"{Q14_2022} (ngưỡng 3 tháng theo quy định trước đó, cấu hình được)",
     confidence=Confidence.REPORTED,
     severity=Severity.ROUTE,
     applies_to=OUTBOUND,

@@ -17,10 +17,13 @@ from workflow.rules.registry import (
     passed,
     rule,
 )
-from workflow.rules.texts import failed_listing, join_en, join_vi, who_en, who_vi
+from workflow.rules.texts import Q14_2022, R272, failed_listing, join_en, join_vi, who_en, who_vi
 from workflow.rules.windows import freeze_outcome
 
 STAND_IN = "Quy định của TP Đà Nẵng (2025), dùng tạm khi chưa có văn bản của TP.HCM"
+#: The caps on size, days and countries are for working delegations (đoàn công tác); a family
+#: visit or a year of study abroad is not a delegation at work.
+WORKING_DELEGATIONS = ("official",)
 
 
 def _cap(name: str, default: int, help_vi: str, help_en: str) -> Param:
@@ -40,6 +43,7 @@ def _head(facts: OutboundFacts) -> MemberFacts | None:
     confidence=Confidence.ASSUMED,
     severity=Severity.WARN,
     applies_to=OUTBOUND,
+    kinds=WORKING_DELEGATIONS,
     params=(
         _cap("department_leader", 10, "Trưởng đoàn là lãnh đạo Sở", "Led by a department leader"),
         _cap("unit_head", 7, "Trưởng đoàn là thủ trưởng đơn vị", "Led by a unit head"),
@@ -47,7 +51,7 @@ def _head(facts: OutboundFacts) -> MemberFacts | None:
     ),
 )
 def size(facts: OutboundFacts, ctx: Context) -> Outcome:
-    """Warn when the delegation has more members than the cap for its head's rank."""
+    """Warn when an official delegation has more members than the cap for its head's rank."""
     head = _head(facts)
     if head is not None and head.is_department_leader:
         cap, rank_vi, rank_en = ctx.params["department_leader"], "lãnh đạo Sở", "department leader"
@@ -75,13 +79,14 @@ def size(facts: OutboundFacts, ctx: Context) -> Outcome:
     confidence=Confidence.ASSUMED,
     severity=Severity.WARN,
     applies_to=OUTBOUND,
+    kinds=WORKING_DELEGATIONS,
     params=(
         _cap("days", 3, "Số ngày tối đa ở một nước", "Days per country"),
         _cap("days_major_event", 5, "Số ngày tối đa khi dự sự kiện lớn", "Days for a major event"),
     ),
 )
 def days_per_country(facts: OutboundFacts, ctx: Context) -> Outcome:
-    """Warn when the itinerary spends more days in one country than the cap (a higher cap
+    """Warn when an official trip spends more days in one country than the cap (a higher cap
     when a stop there is a major event)."""
     days: dict[str, int] = {}
     major: set[str] = set()
@@ -110,10 +115,11 @@ def days_per_country(facts: OutboundFacts, ctx: Context) -> Outcome:
     confidence=Confidence.ASSUMED,
     severity=Severity.WARN,
     applies_to=OUTBOUND,
+    kinds=WORKING_DELEGATIONS,
     params=(_cap("countries", 3, "Số nước tối đa trong một chuyến đi", "Countries per trip"),),
 )
 def countries(facts: OutboundFacts, ctx: Context) -> Outcome:
-    """Warn when the itinerary visits more countries than the cap."""
+    """Warn when an official trip visits more countries than the cap."""
     visited = sorted({stop.country for stop in facts.itinerary})
     cap = ctx.params["countries"]
     if len(visited) > cap:
@@ -173,7 +179,7 @@ def passport(facts: OutboundFacts, ctx: Context) -> Outcome:
     "OUT-SPEECH",
     title_vi="Bài phát biểu, tham luận ở nước ngoài chưa có nội dung hoặc ý kiến thủ trưởng",
     title_en="Presentation abroad without its text or the head's appraisal",
-    basis="Quy định trước Quyết định 14/2022/QĐ-UBND",
+    basis=f"{R272}; {Q14_2022}",
     confidence=Confidence.REPORTED,
     severity=Severity.BLOCK,
     applies_to=OUTBOUND,

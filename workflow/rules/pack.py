@@ -13,6 +13,8 @@ from __future__ import annotations
 from workflow.rules import timing, authority, inbound, outbound, outbound_more
 
 # isort: on
+from django.utils.translation import get_language
+
 from workflow.rules.param_types import ParamGroup
 from workflow.rules.registry import REGISTRY, Rule
 
@@ -32,3 +34,15 @@ def get_rule(rule_id: str) -> Rule:
 def param_groups() -> dict[str, ParamGroup]:
     """Every parameter group: one per rule (even without parameters), then the shared ones."""
     return REGISTRY.param_groups()
+
+
+def rule_title(rule_id: str, language: str | None = None) -> str:
+    """What people read for a rule: its title in ``language`` (default: the active one).
+
+    An id the pack no longer knows (a rule retired since a stamp was written) reads as itself.
+    """
+    rule = REGISTRY.rules.get(rule_id)
+    if rule is None:
+        return rule_id
+    language = language or get_language() or "vi"
+    return rule.title_en if language.lower().startswith("en") else rule.title_vi

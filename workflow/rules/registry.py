@@ -33,6 +33,9 @@ class Severity(enum.StrEnum):
 
 class Confidence(enum.StrEnum):
     CONFIRMED = "C"  # in the legal text
+    #: Partly in the legal text, partly reported (OUT-BARRED: the exit ban is in Luật 49/2019,
+    #: the other grounds come from Quy định 2184-QĐ/TU as reported).
+    CONFIRMED_REPORTED = "C/R"
     REPORTED = "R"  # official press or predecessor decisions
     ASSUMED = "A"  # assumed practice, must stay configurable
 
@@ -150,10 +153,19 @@ class Check:
         language = language or get_language() or "vi"
         return self.message_en if language.lower().startswith("en") else self.message_vi
 
+    def title(self, language: str | None = None) -> str:
+        """The rule's title, what people read instead of its id (the id if no longer known)."""
+        rule = REGISTRY.rules.get(self.rule)
+        if rule is None:
+            return self.rule
+        language = language or get_language() or "vi"
+        return rule.title_en if language.lower().startswith("en") else rule.title_vi
+
     def as_dict(self, language: str | None = None) -> dict[str, Any]:
-        """The API shape: ``{"rule","severity","passed","message","basis"}``."""
+        """The API shape: ``{"rule","title","severity","passed","message","basis"}``."""
         return {
             "rule": self.rule,
+            "title": self.title(language),
             "severity": str(self.severity),
             "passed": self.passed,
             "message": self.message(language),

@@ -184,7 +184,7 @@ def test_lead_time_fourteen_working_days_across_tet_needs_a_justification() -> N
     )
     c = check(facts, "OUT-LEAD-TIME")
     assert not c.passed and c.needs_justification
-    assert "Chỉ còn 14 ngày làm việc" in c.message_vi
+    assert "chỉ còn 14 ngày làm việc" in c.message_vi
 
 
 def test_lead_time_counts_from_the_evaluation_day_before_submission() -> None:

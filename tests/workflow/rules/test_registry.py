@@ -18,7 +18,7 @@ D = dt.date
 
 # DOMAIN.md §6: id → (severity, confidence).
 EXPECTED = {
-    "OUT-BARRED": ("block", "C"),
+    "OUT-BARRED": ("block", "C/R"),
     "OUT-ENTERPRISE": ("block", "R"),
     "OUT-CONTRACT-FUNDING": ("justify", "R"),
     "OUT-BUDGET-PERSONAL": ("block", "R"),
@@ -66,7 +66,9 @@ def test_checks_come_in_registry_order() -> None:
 
 def test_a_check_speaks_the_requested_or_active_language() -> None:
     c = run(outbound(members=(member(official_trips_this_year=2),))).check("OUT-ANNUAL-QUOTA")
-    assert set(c.as_dict("en")) == {"rule", "severity", "passed", "message", "basis"}
+    assert set(c.as_dict("en")) == {"rule", "title", "severity", "passed", "message", "basis"}
+    assert c.as_dict("en")["title"] == "Annual quota of official trips exceeded"
+    assert c.as_dict("vi")["title"] == "Vượt số chuyến công tác nước ngoài trong năm"
     assert c.as_dict("en")["message"].startswith("Trần Thị Lan already has 2 official trips")
     assert c.as_dict("vi")["message"].startswith("Ông/bà Trần Thị Lan đã có 2 chuyến")
     with translation.override("en"):
