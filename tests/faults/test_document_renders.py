@@ -117,7 +117,7 @@ def test_migration_marks_documents_ready_when_their_files_exist_else_pending(unr
     lost.pdf.storage.delete(lost.pdf.name)
     Document.objects.update(render_state=RenderState.PENDING)  # before the migration: no state
 
-    migration = importlib.import_module("approvals.migrations.0102_document_render_state")
+    migration = importlib.import_module("approvals.migrations.0006_document_render_state")
     migration.set_render_states(apps, None)
 
     assert _state(rendered).render_state == RenderState.READY

@@ -20,7 +20,7 @@ from tests.flows import draft, draft_visit, submit
 from workflow.services import outbound_submit
 
 YEAR = timezone.localdate().year
-migration = importlib.import_module("delegations.migrations.0100_references")
+migration = importlib.import_module("delegations.migrations.0004_references")
 
 
 @pytest.mark.django_db
