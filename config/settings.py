@@ -7,6 +7,7 @@ mode. Production sets ``DATABASE_URL`` (PostgreSQL), ``REDIS_URL``, ``SECRET_KEY
 
 from __future__ import annotations
 
+import base64
 import datetime
 import secrets
 from pathlib import Path
@@ -16,7 +17,15 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import Database, env_bool, env_int, env_list, env_str, parse_database_url
+from config.env import (
+    Database,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    parse_audit_keys,
+    parse_database_url,
+)
 
 # ``ModelAdmin[Unit]``, ``QuerySet[Unit]``…: the generic forms django-stubs checks, at run time too.
 django_stubs_ext.monkeypatch()
@@ -46,6 +55,32 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = _development_secret_key()
+
+
+def _development_audit_key() -> str:
+    """Like the dev secret: a random audit-chain key kept in ``var/`` (DEBUG only)."""
+    key_file = VAR_DIR / "dev_audit_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    value = "dev:" + base64.b64encode(secrets.token_bytes(32)).decode()
+    key_file.write_text(value)
+    return value
+
+
+# The audit log's HMAC keys (docs/record.md): never in the database, current key first.
+_AUDIT_KEYS_RAW = env_str("AUDIT_KEYS", "")
+if not _AUDIT_KEYS_RAW:
+    if not DEBUG:
+        raise ImproperlyConfigured("AUDIT_KEYS must be set when DEBUG is off.")
+    _AUDIT_KEYS_RAW = _development_audit_key()
+AUDIT_KEYS = parse_audit_keys(_AUDIT_KEYS_RAW)
+# Signed checkpoints of the chain, outside the database: an append-only directory.
+AUDIT_CHECKPOINT_DIR = Path(env_str("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
+# Where the day's final checkpoint is e-mailed (the auditors' mailbox); empty: not sent.
+AUDIT_CHECKPOINT_EMAIL = env_str("AUDIT_CHECKPOINT_EMAIL", "")
+# At most one "access denied" audit event per user and path in this many seconds.
+AUDIT_DENIAL_INTERVAL_SECONDS = env_int("AUDIT_DENIAL_INTERVAL_SECONDS", 60)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -176,6 +211,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "send-reminders-hourly": {
         "task": "approvals.tasks.send_reminders",
         "schedule": crontab(minute=10),
+    },
+    # A signed checkpoint of the audit chain outside the database (docs/record.md).
+    "write-audit-checkpoint-hourly": {
+        "task": "approvals.tasks.write_audit_checkpoint",
+        "schedule": crontab(minute=0),
     },
     "escalate-agency-notices-daily": {
         "task": "approvals.tasks.escalate_agency_notices",
