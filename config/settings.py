@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime
 import secrets
+import sys
 from pathlib import Path
 
 import django_stubs_ext
@@ -147,6 +148,12 @@ DATABASE = (
     if _DATABASE_URL
     else Database(engine="django.db.backends.sqlite3", name=str(VAR_DIR / "db.sqlite3"))
 )
+# Two roles on PostgreSQL (docs/production.md): ``migrate`` runs as the owner of the tables
+# (DATABASE_MIGRATE_URL); everything else as the application role, which may only INSERT and
+# SELECT on the audit log and owns nothing, so it cannot alter or disable its triggers.
+_DATABASE_MIGRATE_URL = env_str("DATABASE_MIGRATE_URL", "")
+if _DATABASE_MIGRATE_URL and sys.argv[1:2] == ["migrate"]:
+    DATABASE = parse_database_url(_DATABASE_MIGRATE_URL, BASE_DIR)
 DATABASES = {"default": DATABASE.as_django()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
