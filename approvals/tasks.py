@@ -12,7 +12,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from approvals import permissions
-from approvals.audit import checkpoint_write
+from approvals.audit import checkpoint_write, verification_run
 from approvals.documents.services import render_document
 from approvals.notifications import agency_notices_escalate
 from approvals.outbox import send_message, sweep_outbox
@@ -24,6 +24,7 @@ __all__ = [
     "send_message",
     "sweep_outbox",
     "sync_all_unit_permissions",
+    "verify_audit_log",
     "write_audit_checkpoint",
 ]
 
@@ -54,3 +55,9 @@ def write_audit_checkpoint() -> int:
     """
     result = checkpoint_write()
     return result.checkpoint.count if result.checkpoint else -1
+
+
+@shared_task(ignore_result=True)
+def verify_audit_log(job_id: str) -> bool:
+    """On demand ("verify now" on ``/nhat-ky/``): verify the whole audit log and checkpoints."""
+    return bool(verification_run(job_id)["intact"])

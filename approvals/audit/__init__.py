@@ -13,9 +13,16 @@ from approvals.audit.checkpoints import (
     Checkpoint,
     CheckpointResult,
     Verification,
+    checkpoint_last,
     checkpoint_write,
     checkpoints_read,
     verify_log,
+)
+from approvals.audit.jobs import (
+    verification_get,
+    verification_last,
+    verification_run,
+    verification_start,
 )
 
 __all__ = [
@@ -26,10 +33,15 @@ __all__ = [
     "UnknownAuditKey",
     "Verification",
     "audit_record",
+    "checkpoint_last",
     "checkpoint_write",
     "checkpoints_read",
     "current_key_id",
     "event_hash",
+    "verification_get",
+    "verification_last",
+    "verification_run",
+    "verification_start",
     "verify_chain",
     "verify_log",
 ]

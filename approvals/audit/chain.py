@@ -12,7 +12,7 @@ import datetime
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,7 @@ from approvals.middleware import current_origin
 from approvals.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
+PROGRESS_EVERY = 2000
 
 
 class UnknownAuditKey(LookupError):
@@ -147,11 +148,13 @@ def walk_chain(
     start: ChainEnd | None = None,
     keyed: bool = False,
     seen: dict[int, tuple[int, str]] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[ChainProblem | None, ChainEnd]:
     """Walk the log in sequence order from ``start`` (default: the genesis).
 
     Returns the first problem (or None) and the last good event. ``seen``, when given, maps the
-    sequence numbers the caller wants to (event id, hash) as the walk passes them.
+    sequence numbers the caller wants to (event id, hash) as the walk passes them;
+    ``progress`` is told the sequence number reached every ``PROGRESS_EVERY`` events.
     """
     end = start or ChainEnd(0, GENESIS, None)
     if events is None:
@@ -176,6 +179,8 @@ def walk_chain(
         if seen is not None and event.seq in seen:
             seen[event.seq] = (event.pk, event.hash)
         expected_seq += 1
+        if progress is not None and event.seq % PROGRESS_EVERY == 0:
+            progress(event.seq)
     return None, end
 
 

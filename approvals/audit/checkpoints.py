@@ -15,6 +15,7 @@ import hmac
 import json
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,22 @@ def checkpoint_path() -> Path:
     return Path(settings.AUDIT_CHECKPOINT_DIR) / FILE_NAME
 
 
+def checkpoint_last() -> Checkpoint | None:
+    """The newest checkpoint if its signature holds (the file's last line; for the screen)."""
+    path = checkpoint_path()
+    if not path.exists():
+        return None
+    with path.open("rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        handle.seek(max(0, handle.tell() - 4096))
+        lines = handle.read().decode("utf-8", "replace").strip().splitlines()
+    try:
+        checkpoint = Checkpoint(**json.loads(lines[-1])) if lines else None
+    except (ValueError, TypeError):
+        return None
+    return checkpoint if checkpoint is not None and checkpoint.signature_valid() else None
+
+
 def checkpoints_read() -> list[Checkpoint]:
     """Every checkpoint in file order; raise :class:`CheckpointFileError` at the first bad one."""
     path = checkpoint_path()
@@ -158,7 +175,7 @@ def _append(checkpoint: Checkpoint) -> None:
         os.close(fd)
 
 
-def verify_log() -> Verification:
+def verify_log(progress: Callable[[int], None] | None = None) -> Verification:
     """Check the chain, the chain head and every checkpoint; report the first problem.
 
     Chain problems name the first bad event; otherwise a checkpoint the log no longer matches
@@ -169,7 +186,7 @@ def verify_log() -> Verification:
     except CheckpointFileError as exc:
         return Verification(ChainProblem(None, None, str(exc)), 0, 0, None, exc.line)
     wanted: dict[int, tuple[int, str]] = {c.last_seq: (0, "") for c in checkpoints}
-    problem, end = walk_chain(seen=wanted)
+    problem, end = walk_chain(seen=wanted, progress=progress)
     last_at = checkpoints[-1].moment if checkpoints else None
     if problem is None:
         problem = check_head(end)
