@@ -82,6 +82,8 @@ AUDIT_CHECKPOINT_DIR = Path(env_str("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit
 AUDIT_CHECKPOINT_EMAIL = env_str("AUDIT_CHECKPOINT_EMAIL", "")
 # At most one "access denied" audit event per user and path in this many seconds.
 AUDIT_DENIAL_INTERVAL_SECONDS = env_int("AUDIT_DENIAL_INTERVAL_SECONDS", 60)
+# …and at most this many per user in that interval (a scanner walking ids), then one more saying so.
+AUDIT_DENIAL_MAX_PER_USER = env_int("AUDIT_DENIAL_MAX_PER_USER", 30)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -120,6 +122,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "approvals.middleware.RequestOriginMiddleware",
+    # Inside the origin middleware, so the events carry the IP and request id.
+    "approvals.record.denials.DenialAuditMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
