@@ -140,13 +140,14 @@ class ChainEnd:
     seq: int
     hash: str
     event_id: int | None
+    #: The walk has passed a keyed event: every later one must be keyed too.
+    keyed: bool = False
 
 
 def walk_chain(
     events: Iterable[AuditEvent] | None = None,
     *,
     start: ChainEnd | None = None,
-    keyed: bool = False,
     seen: dict[int, tuple[int, str]] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[ChainProblem | None, ChainEnd]:
@@ -157,6 +158,7 @@ def walk_chain(
     ``progress`` is told the sequence number reached every ``PROGRESS_EVERY`` events.
     """
     end = start or ChainEnd(0, GENESIS, None)
+    keyed = end.keyed
     if events is None:
         events = AuditEvent.objects.filter(seq__gt=end.seq).order_by("seq").iterator(2000)
     rows: Iterator[AuditEvent] = iter(events)
@@ -175,7 +177,7 @@ def walk_chain(
         if not hmac.compare_digest(expected, event.hash):
             return ChainProblem(event.seq, event.pk, "content altered (hash mismatch)"), end
         keyed = keyed or bool(event.key_id)
-        end = ChainEnd(event.seq, event.hash, event.pk)
+        end = ChainEnd(event.seq, event.hash, event.pk, keyed)
         if seen is not None and event.seq in seen:
             seen[event.seq] = (event.pk, event.hash)
         expected_seq += 1
@@ -184,18 +186,46 @@ def walk_chain(
     return None, end
 
 
-def check_head(end: ChainEnd) -> ChainProblem | None:
-    """The chain-head row must point at the last event the walk reached."""
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is None:
-        if end.seq:
-            return ChainProblem(None, None, f"chain head row missing; log ends at {end.seq}")
-        return None
-    if head.seq != end.seq:
-        return ChainProblem(head.seq, None, f"chain head at {head.seq} but log ends at {end.seq}")
-    if head.hash != end.hash:
-        return ChainProblem(end.seq, end.event_id, "last event does not match the chain head")
-    return None
+def settle_head(
+    problem: ChainProblem | None,
+    end: ChainEnd,
+    *,
+    seen: dict[int, tuple[int, str]] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[ChainProblem | None, ChainEnd]:
+    """After a walk: the chain-head row must point at the last event the walk reached.
+
+    Events appended while the walk ran move the head past its end: those are walked too (a
+    few rounds), so a busy log does not look tampered with. The head is read after the walk
+    and moves in the same transaction as each insert, so a head *behind* the log's end means
+    rows were added outside the application, or the head was moved back.
+    """
+    for _round in range(5):
+        if problem is not None:
+            return problem, end
+        head = AuditChainHead.objects.filter(pk=1).first()
+        if head is None:
+            if end.seq:
+                return ChainProblem(
+                    None, None, f"chain head row missing; log ends at {end.seq}"
+                ), end
+            return None, end
+        if head.seq > end.seq:
+            before = end.seq
+            problem, end = walk_chain(start=end, seen=seen, progress=progress)
+            if problem is None and end.seq == before:
+                # Nothing new to walk: rows were cut off the end (or the table emptied).
+                reason = f"chain head at {head.seq} but log ends at {end.seq}"
+                return ChainProblem(head.seq, None, reason), end
+            continue
+        if head.seq < end.seq:
+            reason = f"chain head at {head.seq} but log ends at {end.seq}"
+            return ChainProblem(head.seq, None, reason), end
+        if head.hash != end.hash:
+            reason = "last event does not match the chain head"
+            return ChainProblem(end.seq, end.event_id, reason), end
+        return None, end
+    return problem, end  # still moving after five rounds: a busy log, not a broken one
 
 
 def verify_chain(events: Iterable[AuditEvent] | None = None) -> ChainProblem | None:
@@ -205,4 +235,15 @@ def verify_chain(events: Iterable[AuditEvent] | None = None) -> ChainProblem | N
     checkpoints are for (:func:`approvals.audit.verify_log`).
     """
     problem, end = walk_chain(events)
-    return problem or check_head(end)
+    if events is not None:
+        # A given list is the whole log: no walking on past it.
+        problem = problem or _head_matches(end)
+        return problem
+    return settle_head(problem, end)[0]
+
+
+def _head_matches(end: ChainEnd) -> ChainProblem | None:
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.seq, head.hash) != (end.seq, end.hash):
+        return ChainProblem(head.seq, None, f"chain head at {head.seq} but log ends at {end.seq}")
+    return None

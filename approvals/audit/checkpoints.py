@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 # The module, not the function: the outbox writes audit events, so it imports this package.
@@ -30,9 +29,9 @@ from approvals.audit.chain import (
     ChainEnd,
     ChainProblem,
     UnknownAuditKey,
-    check_head,
     current_key_id,
     keyed_digest,
+    settle_head,
     walk_chain,
 )
 from approvals.models import AuditEvent
@@ -187,9 +186,8 @@ def verify_log(progress: Callable[[int], None] | None = None) -> Verification:
         return Verification(ChainProblem(None, None, str(exc)), 0, 0, None, exc.line)
     wanted: dict[int, tuple[int, str]] = {c.last_seq: (0, "") for c in checkpoints}
     problem, end = walk_chain(seen=wanted, progress=progress)
+    problem, end = settle_head(problem, end, seen=wanted, progress=progress)
     last_at = checkpoints[-1].moment if checkpoints else None
-    if problem is None:
-        problem = check_head(end)
     if problem is not None:
         return Verification(problem, end.seq, len(checkpoints), last_at)
     for line, checkpoint in enumerate(checkpoints, start=1):
@@ -263,17 +261,16 @@ def checkpoint_write(*, now: datetime.datetime | None = None) -> CheckpointResul
             reason = f"the last checkpoint (#{previous.last_seq}) no longer matches the log"
             logger.error("audit checkpoint refused: %s", reason)
             return CheckpointResult(None, ChainProblem(previous.last_seq, previous.last_id, reason))
-        start = ChainEnd(previous.last_seq, previous.last_hash, previous.last_id)
-    keyed = (
-        start is not None and AuditEvent.objects.filter(seq=start.seq).exclude(key_id="").exists()
-    )
-    with transaction.atomic():
-        problem, end = walk_chain(start=start, keyed=keyed)
-        problem = problem or check_head(end)
-        count = AuditEvent.objects.count()
-        if problem is None and count != end.seq:
-            reason = f"{count} rows but the chain has {end.seq}"
-            problem = ChainProblem(end.seq, end.event_id, reason)
+        start = ChainEnd(
+            previous.last_seq, previous.last_hash, previous.last_id, keyed=bool(at_previous.key_id)
+        )
+    problem, end = walk_chain(start=start)
+    problem, end = settle_head(problem, end)
+    # Rows up to the end the walk reached (later ones may be arriving right now).
+    count = AuditEvent.objects.filter(seq__lte=end.seq).count()
+    if problem is None and count != end.seq:
+        reason = f"{count} rows but the chain has {end.seq}"
+        problem = ChainProblem(end.seq, end.event_id, reason)
     if problem is not None:
         logger.error("audit checkpoint refused: %s", problem.reason)
         return CheckpointResult(None, problem)
@@ -288,6 +285,5 @@ def checkpoint_write(*, now: datetime.datetime | None = None) -> CheckpointResul
     _append(checkpoint)
     emailed = ""
     if previous is not None:
-        with transaction.atomic():
-            emailed = _email_final(previous, now)
+        emailed = _email_final(previous, now)
     return CheckpointResult(checkpoint, None, emailed)

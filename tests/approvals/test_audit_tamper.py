@@ -28,6 +28,7 @@ from approvals.audit import (
     verify_chain,
     verify_log,
 )
+from approvals.audit.chain import settle_head, walk_chain
 from approvals.models import AuditChainHead, AuditEvent, OutboxMessage
 from tests.factories import UserFactory
 
@@ -310,3 +311,13 @@ def test_database_refuses_truncate_of_the_audit_table(chain: list[AuditEvent]) -
         cursor.execute("TRUNCATE approvals_auditevent")
     assert AuditEvent.objects.count() == 5
     assert AuditChainHead.objects.get().seq == 5
+
+
+def test_events_appended_during_a_walk_are_not_taken_for_tampering(
+    chain: list[AuditEvent],
+) -> None:
+    problem, end = walk_chain()
+    audit_record(actor=None, action="test.meanwhile", object_type="t", object_id=6)
+    problem, end = settle_head(problem, end)
+    assert problem is None and end.seq == 6
+    assert checkpoint_write().checkpoint is not None
