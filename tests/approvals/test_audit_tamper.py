@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
@@ -34,7 +35,9 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-GUESSED = [("test", b"g" * 32)]
+#: The real key id with a key an insider might guess (the tests' own key comes from pyproject).
+KEY_ID = settings.AUDIT_KEYS[0][0]
+GUESSED = [(KEY_ID, b"g" * 32)]
 
 
 @pytest.fixture(autouse=True)
@@ -103,7 +106,7 @@ def test_intact_log_with_checkpoint_verifies(chain: list[AuditEvent]) -> None:
 
 
 def test_events_are_keyed_with_the_current_key(chain: list[AuditEvent]) -> None:
-    assert {e.key_id for e in AuditEvent.objects.all()} == {"test"}
+    assert {e.key_id for e in AuditEvent.objects.all()} == {KEY_ID}
     with override_settings(AUDIT_KEYS=GUESSED):
         assert verify_chain() is not None
 
@@ -180,7 +183,7 @@ def test_two_reordered_rows_are_named(chain: list[AuditEvent]) -> None:
 
 def test_rows_rehashed_with_a_guessed_key_are_named(chain: list[AuditEvent]) -> None:
     _raw("UPDATE approvals_auditevent SET after = %s WHERE seq = 3", ['{"n": 99}'])
-    _rehash_from(3, keys=GUESSED, key_id="test")
+    _rehash_from(3, keys=GUESSED, key_id=KEY_ID)
     problem = verify_log().problem
     assert problem is not None and problem.seq == 3 and "altered" in problem.reason
     _fails("#3")
@@ -279,9 +282,9 @@ def test_legacy_plain_prefix_then_keyed_events_verify() -> None:
 
 
 def test_rotated_key_keeps_old_events_verifying(chain: list[AuditEvent]) -> None:
-    with override_settings(AUDIT_KEYS=[("k2", b"n" * 32), ("test", b"x" * 32)]):
+    with override_settings(AUDIT_KEYS=[("k2", b"n" * 32), (KEY_ID, b"x" * 32)]):
         assert verify_chain() is not None  # the old key is really needed
-    old = [("test", b"tests-only-audit-key-not-a-secret!")]
+    old = [(KEY_ID, settings.AUDIT_KEYS[0][1])]
     with override_settings(AUDIT_KEYS=[("k2", b"n" * 32), *old]):
         event = audit_record(actor=None, action="after.rotation", object_type="t", object_id=6)
         assert event.key_id == "k2"
