@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -306,11 +307,17 @@ def test_first_checkpoint_of_a_day_mails_the_previous_days_final(
 
 @pytest.mark.postgres
 def test_database_refuses_truncate_of_the_audit_table(chain: list[AuditEvent]) -> None:
+    """Even a role granted TRUNCATE (an owner's mistake) is refused by the trigger."""
+    role = f"trunc_{uuid.uuid4().hex[:12]}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE ROLE {role} NOLOGIN")
+        cursor.execute(f"GRANT TRUNCATE, SELECT ON approvals_auditevent TO {role}")
     with (
         pytest.raises(DatabaseError, match="append-only"),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
+        cursor.execute(f"SET LOCAL ROLE {role}")
         cursor.execute("TRUNCATE approvals_auditevent")
     assert AuditEvent.objects.count() == 5
     assert AuditChainHead.objects.get().seq == 5
