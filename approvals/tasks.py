@@ -12,6 +12,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from approvals import permissions
+from approvals.audit import checkpoint_write, verification_run
 from approvals.documents.services import render_document
 from approvals.notifications import agency_notices_escalate
 from approvals.outbox import send_message, sweep_outbox
@@ -23,6 +24,8 @@ __all__ = [
     "send_message",
     "sweep_outbox",
     "sync_all_unit_permissions",
+    "verify_audit_log",
+    "write_audit_checkpoint",
 ]
 
 
@@ -41,3 +44,20 @@ def sync_all_unit_permissions() -> int:
 def escalate_agency_notices() -> int:
     """Daily: agency notifications nobody acknowledged in time go to the department reviewers."""
     return agency_notices_escalate()
+
+
+@shared_task(ignore_result=True)
+def write_audit_checkpoint() -> int:
+    """Hourly: verify the audit log since the last checkpoint and append a signed checkpoint.
+
+    Returns the number of events checkpointed, or -1 when the log no longer matches (logged as an
+    error; nothing is signed over a tampered log).
+    """
+    result = checkpoint_write()
+    return result.checkpoint.count if result.checkpoint else -1
+
+
+@shared_task(ignore_result=True)
+def verify_audit_log(job_id: str) -> bool:
+    """On demand ("verify now" on ``/nhat-ky/``): verify the whole audit log and checkpoints."""
+    return bool(verification_run(job_id)["intact"])

@@ -7,6 +7,8 @@ than letting a typo become a silent default.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,3 +136,32 @@ def parse_database_url(url: str, base_dir: Path) -> Database:
     raise ImproperlyConfigured(
         f"DATABASE_URL scheme {parsed.scheme!r} is not supported; use sqlite:// or postgres://."
     )
+
+
+def parse_audit_keys(raw: str) -> list[tuple[str, bytes]]:
+    """``AUDIT_KEYS="k2:<base64>,k1:<base64>"``: the audit chain's HMAC keys, current first.
+
+    A key id is 1–16 letters, digits, ``-`` or ``_``; a key is at least 32 bytes once decoded.
+    """
+    keys: list[tuple[str, bytes]] = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        key_id, sep, encoded = item.partition(":")
+        key_id = key_id.strip()
+        if not sep or not key_id or len(key_id) > 16:
+            raise ImproperlyConfigured("AUDIT_KEYS items must read <key id>:<base64 key>.")
+        if not all(c.isalnum() or c in "-_" for c in key_id):
+            raise ImproperlyConfigured(f"AUDIT_KEYS: key id {key_id!r} has invalid characters.")
+        try:
+            key = base64.b64decode(encoded.strip(), validate=True)
+        except binascii.Error as exc:
+            raise ImproperlyConfigured(f"AUDIT_KEYS: key {key_id!r} is not base64.") from exc
+        if len(key) < 32:
+            raise ImproperlyConfigured(f"AUDIT_KEYS: key {key_id!r} is shorter than 32 bytes.")
+        if any(existing == key_id for existing, _key in keys):
+            raise ImproperlyConfigured(f"AUDIT_KEYS: key id {key_id!r} appears twice.")
+        keys.append((key_id, key))
+    if not keys:
+        raise ImproperlyConfigured("AUDIT_KEYS names no key.")
+    return keys

@@ -7,8 +7,10 @@ mode. Production sets ``DATABASE_URL`` (PostgreSQL), ``REDIS_URL``, ``SECRET_KEY
 
 from __future__ import annotations
 
+import base64
 import datetime
 import secrets
+import sys
 from pathlib import Path
 
 import django_stubs_ext
@@ -16,7 +18,15 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import Database, env_bool, env_int, env_list, env_str, parse_database_url
+from config.env import (
+    Database,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    parse_audit_keys,
+    parse_database_url,
+)
 
 # ``ModelAdmin[Unit]``, ``QuerySet[Unit]``…: the generic forms django-stubs checks, at run time too.
 django_stubs_ext.monkeypatch()
@@ -58,6 +68,34 @@ elif not DEBUG and (
     raise ImproperlyConfigured(
         "SECRET_KEY must be 50+ random characters and not the example value (docs/production.md)."
     )
+
+
+def _development_audit_key() -> str:
+    """Like the dev secret: a random audit-chain key kept in ``var/`` (DEBUG only)."""
+    key_file = VAR_DIR / "dev_audit_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    value = "dev:" + base64.b64encode(secrets.token_bytes(32)).decode()
+    key_file.write_text(value)
+    return value
+
+
+# The audit log's HMAC keys (docs/record.md): never in the database, current key first.
+_AUDIT_KEYS_RAW = env_str("AUDIT_KEYS", "")
+if not _AUDIT_KEYS_RAW:
+    if not DEBUG:
+        raise ImproperlyConfigured("AUDIT_KEYS must be set when DEBUG is off.")
+    _AUDIT_KEYS_RAW = _development_audit_key()
+AUDIT_KEYS = parse_audit_keys(_AUDIT_KEYS_RAW)
+# Signed checkpoints of the chain, outside the database: an append-only directory.
+AUDIT_CHECKPOINT_DIR = Path(env_str("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
+# Where the day's final checkpoint is e-mailed (the auditors' mailbox); empty: not sent.
+AUDIT_CHECKPOINT_EMAIL = env_str("AUDIT_CHECKPOINT_EMAIL", "")
+# At most one "access denied" audit event per user and path in this many seconds.
+AUDIT_DENIAL_INTERVAL_SECONDS = env_int("AUDIT_DENIAL_INTERVAL_SECONDS", 60)
+# …and at most this many per user in that interval (a scanner walking ids), then one more saying so.
+AUDIT_DENIAL_MAX_PER_USER = env_int("AUDIT_DENIAL_MAX_PER_USER", 30)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -102,6 +140,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "approvals.middleware.RequestOriginMiddleware",
+    # Inside the origin middleware, so the events carry the IP and request id.
+    "approvals.record.denials.DenialAuditMiddleware",
     # Answers a locked-out log-in (config.auth.lockout_response); last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
@@ -132,6 +172,12 @@ DATABASE = (
     if _DATABASE_URL
     else Database(engine="django.db.backends.sqlite3", name=str(VAR_DIR / "db.sqlite3"))
 )
+# Two roles on PostgreSQL (docs/production.md): ``migrate`` runs as the owner of the tables
+# (DATABASE_MIGRATE_URL); everything else as the application role, which may only INSERT and
+# SELECT on the audit log and owns nothing, so it cannot alter or disable its triggers.
+_DATABASE_MIGRATE_URL = env_str("DATABASE_MIGRATE_URL", "")
+if _DATABASE_MIGRATE_URL and sys.argv[1:2] == ["migrate"]:
+    DATABASE = parse_database_url(_DATABASE_MIGRATE_URL, BASE_DIR)
 DATABASES = {"default": DATABASE.as_django()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -227,6 +273,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "send-reminders-hourly": {
         "task": "approvals.tasks.send_reminders",
         "schedule": crontab(minute=10),
+    },
+    # A signed checkpoint of the audit chain outside the database (docs/record.md).
+    "write-audit-checkpoint-hourly": {
+        "task": "approvals.tasks.write_audit_checkpoint",
+        "schedule": crontab(minute=0),
     },
     "escalate-agency-notices-daily": {
         "task": "approvals.tasks.escalate_agency_notices",

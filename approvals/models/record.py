@@ -24,9 +24,13 @@ class AuditChainHead(models.Model):
 class AuditEvent(models.Model):
     """Who did what to which object, when and from where; never updated or deleted.
 
-    ``hash`` = SHA-256 of ``prev_hash`` and the event's canonical JSON, so altering, deleting,
-    inserting or reordering a row breaks the chain (``manage.py verify_audit``). On PostgreSQL a
-    trigger refuses UPDATE and DELETE on the table.
+    ``hash`` = HMAC-SHA256, under the key ``key_id`` names (``AUDIT_KEYS``, never in the
+    database), of ``prev_hash`` and the event's canonical JSON, so altering, deleting, inserting
+    or reordering a row breaks the chain, and nobody without the key can re-hash it
+    (``manage.py verify_audit``, which also compares the signed checkpoints kept outside the
+    database). Events written before the key existed have no ``key_id`` and a plain SHA-256: a
+    legacy prefix of the chain. On PostgreSQL triggers refuse UPDATE, DELETE and TRUNCATE, and
+    the application's role may only INSERT and SELECT (``docs/production.md``).
     """
 
     seq = models.BigIntegerField(_("số thứ tự"), unique=True)
@@ -54,10 +58,11 @@ class AuditEvent(models.Model):
     request_id = models.CharField(_("mã yêu cầu"), max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(_("mã khóa"), max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = _("sự kiện nhật ký")
-        verbose_name_plural = _("nhật ký kiểm toán")
+        verbose_name_plural = _("nhật ký hệ thống")
         ordering = ["seq"]
         indexes = [models.Index(fields=["object_type", "object_id", "seq"])]
 

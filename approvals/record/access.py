@@ -21,3 +21,18 @@ def is_administrator(user: AnyUser) -> bool:
 def may_read_everything(user: AnyUser) -> bool:
     """Exports, the audit log and the consolidated report: auditors and administrators."""
     return user.is_authenticated and (is_auditor(user) or is_administrator(user))
+
+
+def audit_log_scope(user: AnyUser) -> tuple[bool, int | None]:
+    """May the user read the audit log, and is it limited to their own actions?
+
+    Auditors read all of it; administrators (not also auditors) only what they did themselves;
+    anyone else gets a 404 (``/nhat-ky/``, ``/api/v1/audit/``).
+    """
+    if not user.is_authenticated:
+        return False, None
+    if is_auditor(user):
+        return True, None
+    if is_administrator(user):
+        return True, user.pk
+    return False, None

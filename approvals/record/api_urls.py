@@ -13,6 +13,11 @@ urlpatterns = [
         name="api-document-reissue",
     ),
     path("audit/", api.AuditListView.as_view(), name="api-audit"),
+    path(
+        "audit/verification/",
+        api.AuditVerificationView.as_view(),
+        name="api-audit-verification",
+    ),
     path("exports/<slug:dataset>.<slug:fmt>", api.ExportView.as_view(), name="api-export"),
     path("reports/annual/", api.AnnualReportView.as_view(), name="api-report-annual"),
     path("abroad-now/", api.AbroadNowView.as_view(), name="api-abroad-now"),

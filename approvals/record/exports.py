@@ -8,7 +8,9 @@ a streaming response; XLSX by openpyxl in write-only mode into a temporary file.
 Filters: ``from``/``to`` (the trip's departure date, the visit's arrival date, the decision's
 or event's day), ``unit`` (a unit code; the units it manages are included), ``kind`` (trip
 kind, visit purpose, or request kind for decisions and audit events) and ``status`` (request
-status, or the decision's action).
+status, or the decision's action). The audit log also takes ``actor`` (a user name), ``action``
+(an action or its prefix, ``outbound.``) and ``object`` (``outbound:12``, ``<type>:<id>`` or a
+type), the filters of the auditor's screen (``/nhat-ky/``).
 """
 
 from __future__ import annotations
@@ -57,15 +59,26 @@ class ExportFilters:
     kind: str = ""
     status: str = ""
     unit_ids: frozenset[int] = field(default_factory=frozenset)
+    actor: str = ""
+    action: str = ""
+    object: str = ""
+    #: Set by the caller, never from the query: an administrator reads only their own actions.
+    only_actor_id: int | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        result: dict[str, Any] = {
             "from": self.start.isoformat() if self.start else None,
             "to": self.end.isoformat() if self.end else None,
             "unit": self.unit.code if self.unit else None,
             "kind": self.kind or None,
             "status": self.status or None,
         }
+        # The audit log's own filters, only when given (the other datasets ignore them).
+        audit = {"actor": self.actor, "action": self.action, "object": self.object}
+        result.update({key: value for key, value in audit.items() if value})
+        if self.only_actor_id is not None:
+            result["only_actor_id"] = self.only_actor_id
+        return result
 
 
 def _date(raw: str, name: str, errors: dict[str, list[str]]) -> datetime.date | None:
@@ -100,6 +113,9 @@ def parse_filters(params: Any) -> ExportFilters:
         kind=(params.get("kind") or "").strip()[:32],
         status=(params.get("status") or "").strip()[:32],
         unit_ids=frozenset(expand_scope([unit.pk])) if unit else frozenset(),
+        actor=(params.get("actor") or "").strip()[:150],
+        action=(params.get("action") or "").strip()[:64],
+        object=(params.get("object") or "").strip()[:130],
     )
 
 
@@ -199,8 +215,29 @@ AUDIT_TYPES = {
 }
 
 
+def _audit_object(qs: QuerySet[Any], target: str) -> QuerySet[Any]:
+    """``outbound:12`` (either spelling of a request's type), ``<type>:<id>`` or a type."""
+    kind, sep, object_id = target.partition(":")
+    types = AUDIT_TYPES.get(kind, (kind,))
+    qs = qs.filter(object_type__in=types)
+    return qs.filter(object_id=object_id) if sep else qs
+
+
+def audit_filter(qs: QuerySet[Any], f: ExportFilters) -> QuerySet[Any]:
+    """The audit log's own filters: who, which action, which object, and the caller's scope."""
+    if f.only_actor_id is not None:
+        qs = qs.filter(actor_id=f.only_actor_id)
+    if f.actor:
+        qs = qs.filter(actor_username=f.actor)
+    if f.action:
+        qs = qs.filter(action__startswith=f.action)
+    if f.object:
+        qs = _audit_object(qs, f.object)
+    return qs
+
+
 def _audit(f: ExportFilters) -> QuerySet[Any]:
-    qs = _between(AuditEvent.objects.all(), "occurred_at__date", f)
+    qs = audit_filter(_between(AuditEvent.objects.all(), "occurred_at__date", f), f)
     if f.kind in AUDIT_TYPES:
         qs = qs.filter(object_type__in=AUDIT_TYPES[f.kind])
     if f.unit:
@@ -235,7 +272,7 @@ DATASETS: dict[str, Dataset] = {
             export_rows.DECISION_FIELDS, export_rows.decision_rows,
         ),
         Dataset(
-            "audit", L("Nhật ký kiểm toán"), export_rows.AUDIT_COLUMNS, _audit,
+            "audit", L("Nhật ký hệ thống"), export_rows.AUDIT_COLUMNS, _audit,
             export_rows.AUDIT_FIELDS, export_rows.audit_rows,
         ),
     )

@@ -1,7 +1,8 @@
-"""Pages of the record: documents, exports, reports, who is abroad now."""
+"""Pages of the record: documents, exports, reports, who is abroad now, the audit log."""
 
 from django.urls import path
 
+from approvals.record import audit_log as audit_log
 from approvals.record import views as views
 
 urlpatterns = [
@@ -11,4 +12,6 @@ urlpatterns = [
     path("bao-cao/", views.report_dashboard, name="report_dashboard"),
     path("bao-cao/nam/", views.report_annual, name="report_annual"),
     path("dang-o-nuoc-ngoai/", views.abroad_now_page, name="abroad_now"),
+    path("nhat-ky/", audit_log.audit_log, name="audit_log"),
+    path("nhat-ky/kiem-tra/", audit_log.audit_verify, name="audit_verify"),
 ]

@@ -1,4 +1,4 @@
-"""``manage.py verify_audit``: check the audit log's hash chain, name the first bad event."""
+"""``manage.py verify_audit``: check the audit chain and its checkpoints, name the first problem."""
 
 from __future__ import annotations
 
@@ -6,19 +6,29 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from approvals.audit import verify_chain
-from approvals.models import AuditEvent
+from approvals.audit import verify_log
 
 
 class Command(BaseCommand):
-    help = "Kiểm tra tính toàn vẹn của nhật ký kiểm toán (chuỗi băm)."
+    help = (
+        "Kiểm tra tính toàn vẹn của nhật ký hệ thống: chuỗi băm có khóa và các điểm kiểm tra "
+        "lưu ngoài cơ sở dữ liệu."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        problem = verify_chain()
+        result = verify_log()
+        problem = result.problem
         if problem is not None:
-            raise CommandError(
-                f"Nhật ký bị thay đổi tại sự kiện #{problem.seq} (id {problem.event_id}): "
-                f"{problem.reason}"
+            where = f"sự kiện #{problem.seq} (id {problem.event_id})"
+            if result.checkpoint_line is not None:
+                where = f"điểm kiểm tra dòng {result.checkpoint_line}"
+            elif problem.seq is None:
+                where = "đầu chuỗi"
+            raise CommandError(f"Nhật ký bị thay đổi tại {where}: {problem.reason}")
+        last = result.last_checkpoint_at.isoformat() if result.last_checkpoint_at else "chưa có"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Nhật ký toàn vẹn: {result.events} sự kiện, {result.checkpoints} điểm kiểm tra "
+                f"(gần nhất: {last})."
             )
-        count = AuditEvent.objects.count()
-        self.stdout.write(self.style.SUCCESS(f"Nhật ký toàn vẹn: {count} sự kiện."))
+        )
