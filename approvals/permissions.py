@@ -287,6 +287,19 @@ def acting_holder_for(user: User, qualified_perm: str, unit_pk: str | int | None
     return acting
 
 
+def holds_step_permission(user: AnyUser, qualified_perm: str, unit_pk: str | int | None) -> bool:
+    """Whether a role or acting assignment grants the user ``perm`` on exactly that unit today.
+
+    The one check that decides who may take a workflow step. Unlike Django's ``has_perm`` it
+    has no superuser shortcut: being a superuser, staff or an administrator grants no decision
+    (DOMAIN.md §2). The grants follow the assignments in force (:func:`sync_unit_permissions`).
+    """
+    if unit_pk is None or not user.is_authenticated or not getattr(user, "is_active", False):
+        return False
+    codename = qualified_perm.split(".", 1)[-1]
+    return int(unit_pk) in unit_grants(user, [codename]).get(codename, [])
+
+
 def unit_grants(user: AnyUser, perms: Iterable[str]) -> dict[str, list[int]]:
     """Unit ids per permission codename the user holds directly (one query)."""
     if not user.is_authenticated:

@@ -12,13 +12,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import hashlib
+import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
+from approvals.models import Decision
+from delegations.models import Attachment, AttachmentKind
 from delegations.selectors import official_trip_counts, open_duties, overlapping_trips
 from org.calendar import WorkingCalendar, current_calendar
 from org.models import (
@@ -194,8 +200,8 @@ def outbound_facts(request: Any, *, today: datetime.date | None = None) -> Outbo
         members=tuple(member_facts),
         itinerary=stops,
         submitted_on=_first_submitted_on(request, today),
-        applicant_is_unit_head=_created_by_unit_head(request, today)
-        or any(m.is_unit_head and m.unit.code == request_unit.code for m in member_facts),
+        # The head's step is skipped only when the head files: never because the head travels.
+        applicant_is_unit_head=_created_by_unit_head(request, today),
     )
 
 
@@ -368,3 +374,303 @@ def resolve_approvers(
                 approvers.append(approver)
         result.append(StepApprovers(step, targets[step.unit], tuple(approvers)))
     return result
+
+
+# --- The head's step: who takes it on the day (DOMAIN.md §2, separation of duties) ---------
+
+#: Where the head's step goes.
+HEAD_SKIPPED = "skipped"  # the head files: the step is the head's own proposal
+HEAD_UNIT = "unit"  # a head (or the person acting for the head) who is no party takes it
+HEAD_AUTHORITY = "authority"  # the head travels and nobody acts: the managing authority
+
+
+@dataclass(frozen=True)
+class HeadStep:
+    """Who takes the unit head's step of a request on a day."""
+
+    mode: str
+    #: Users who may take it in the unit (holders who are no party, acting users).
+    takers: tuple[int, ...] = ()
+    #: The person acting that day for a head who travels (the task goes straight to them).
+    acting_for_traveller: int | None = None
+    #: Some head of the unit travels in the delegation (without having filed it).
+    head_travels: bool = False
+
+
+def request_parties(request: Any) -> set[int]:
+    """User ids who may not decide: the applicant and every traveller with a log-in."""
+    parties = {request.created_by_id} if request.created_by_id else set()
+    members = getattr(request, "members", None)
+    if members is not None:
+        parties |= {uid for uid in members.values_list("person__user_id", flat=True) if uid}
+    return parties
+
+
+def head_step_for(request: Any, on: datetime.date | None = None) -> HeadStep:
+    """Who takes the unit head's step (three queries).
+
+    Skipped only when a head of the unit (or the person acting for one) files the request, or
+    when the unit is the department itself (its head is the Director, who decides later). When
+    every head travels in the delegation, the person acting for a head that day takes it; when
+    nobody acts, the managing authority does (``HEAD_AUTHORITY``).
+    """
+    day = on or timezone.localdate()
+    unit = Unit.objects.only("kind").get(pk=request.unit_id)
+    if unit.kind == UnitKind.DEPARTMENT:
+        return HeadStep(HEAD_SKIPPED)
+    heads = set(
+        RoleAssignment.objects.effective_on(day)
+        .filter(role=Role.UNIT_HEAD, unit_id=request.unit_id)
+        .values_list("user_id", flat=True)
+    )
+    acting = list(
+        ActingAssignment.objects.effective_on(day)
+        .filter(role=Role.UNIT_HEAD, unit_id=request.unit_id)
+        .values_list("acting_user_id", "holder_id")
+    )
+    if request.created_by_id in heads or any(a == request.created_by_id for a, _h in acting):
+        return HeadStep(HEAD_SKIPPED)
+    parties = request_parties(request)
+    away = {holder for _a, holder in acting}
+    takers = [u for u in sorted(heads) if u not in parties and u not in away]
+    takers += [a for a, _h in acting if a not in parties and a not in takers]
+    travels = bool(heads & parties)
+    for_traveller = next((a for a, h in acting if h in parties and a not in parties), None)
+    if takers:
+        return HeadStep(HEAD_UNIT, tuple(takers), for_traveller, travels)
+    if travels:
+        return HeadStep(HEAD_AUTHORITY, (), None, True)
+    return HeadStep(HEAD_UNIT, (), None, False)
+
+
+# --- What an approval covers: the dossier's decision-relevant content ----------------------
+
+#: Attachments whose content an approval covers (the types a dossier is required to carry).
+COVERED_ATTACHMENTS = (
+    AttachmentKind.INVITATION,
+    AttachmentKind.CV,
+    AttachmentKind.PROGRAMME,
+    AttachmentKind.COST_ESTIMATE,
+    AttachmentKind.SPEECH,
+    AttachmentKind.VISITOR_LIST,
+)
+
+#: The sections of a dossier an approval covers, as the request page names them.
+CONTENT_SECTIONS: dict[str, Promise] = {
+    "kind": _("Loại chuyến đi"),
+    "members": _("Thành viên đoàn và vai trò"),
+    "dates": _("Thời gian"),
+    "itinerary": _("Quốc gia, thành phố"),
+    "purpose": _("Nội dung, mục đích"),
+    "inviter": _("Bên mời"),
+    "funding": _("Kinh phí"),
+    "programme": _("Chương trình làm việc"),
+    "host": _("Đơn vị đón"),
+    "visitors": _("Danh sách khách"),
+    "sponsorship": _("Tài trợ, doanh nghiệp, hội nghị"),
+    "attachments": _("Tài liệu kèm theo"),
+}
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _attachments_content(request: Any) -> list[list[str]]:
+    return sorted(
+        [kind, sha]
+        for kind, sha in Attachment.objects.filter(
+            request_kind=request.request_kind,
+            request_id=request.pk,
+            kind__in=[str(k) for k in COVERED_ATTACHMENTS],
+        ).values_list("kind", "sha256")
+    )
+
+
+def _outbound_content(request: Any) -> dict[str, Any]:
+    members = sorted(
+        [m.person_id, m.role, m.passport_id, m.relative_of_id]
+        for m in request.members.only("person_id", "role", "passport_id", "relative_of_id")
+    )
+    stops = [
+        [s.country, s.days, s.cities, s.major_event]
+        for s in request.itinerary.order_by("order", "pk")
+    ]
+    return {
+        "kind": [request.kind],
+        "members": members,
+        "dates": [request.departure_date, request.return_date],
+        "itinerary": stops,
+        "purpose": [request.purpose_category, request.purpose, request.expected_results],
+        "inviter": [
+            request.inviter_name,
+            request.inviter_country,
+            request.inviter_is_enterprise,
+            request.named_invitation,
+            request.partner_id,
+            request.agreement_id,
+        ],
+        "funding": [
+            request.funding_source,
+            request.funding_details,
+            request.estimated_cost,
+            request.sponsored_by_enterprise,
+            request.tied_to_contract,
+        ],
+        "attachments": _attachments_content(request),
+    }
+
+
+def _inbound_content(visit: Any) -> dict[str, Any]:
+    visitors = [
+        [
+            v.full_name,
+            v.nationality,
+            v.passport_number,
+            v.passport_expiry,
+            v.date_of_birth,
+            v.organisation,
+            v.title,
+        ]
+        for v in visit.visitors.order_by("order", "pk")
+    ]
+    return {
+        "host": [visit.unit_id, visit.organisation, visit.country],
+        "dates": [visit.arrival_date, visit.departure_date],
+        "visitors": visitors,
+        "purpose": [visit.purpose_category, visit.purpose],
+        "programme": [
+            visit.programme,
+            visit.venues,
+            visit.press_coverage,
+        ],
+        "sponsorship": [
+            visit.sponsor,
+            visit.enterprise_involved,
+            visit.involves_student_recruitment,
+            visit.involves_advertising,
+            visit.is_conference,
+            visit.senior_guest_level,
+            visit.prime_minister_decides,
+        ],
+        "attachments": _attachments_content(visit),
+    }
+
+
+def dossier_content(request: Any) -> dict[str, str]:
+    """A SHA-256 digest per section of the decision-relevant content of a request or visit.
+
+    Stable: the same dossier gives the same digests whatever the order rows were added in
+    (members and attachments are sorted; the itinerary and visitors keep their order, which
+    the dossier states). What changed between two dossiers is the sections whose digests differ.
+    """
+    if request.request_kind == "outbound":
+        content = _outbound_content(request)
+    else:
+        content = _inbound_content(request)
+    return {section: _digest(value) for section, value in content.items()}
+
+
+def dossier_fingerprint(content: dict[str, str]) -> str:
+    """One SHA-256 over the section digests: what an approval records."""
+    return _digest(content)
+
+
+def changed_sections(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """The sections whose content differs (in the order :data:`CONTENT_SECTIONS` lists them)."""
+    return [s for s in CONTENT_SECTIONS if before.get(s) != after.get(s)]
+
+
+# --- Every step has someone ---------------------------------------------------------------
+
+
+def steps_without_holder(request: Any, steps: Iterable[Step], on: datetime.date) -> list[Step]:
+    """The steps of the route nobody could take on ``on`` (parties excluded).
+
+    The unit head's step has someone when a head or acting head who is no party holds it, or,
+    when the head travels, when the managing authority's step has a holder.
+    """
+    steps = list(steps)
+    parties = request_parties(request)
+    unit = Unit.objects.get(pk=request.unit_id)
+    resolved = resolve_approvers(steps, unit=unit, on=on, exclude_user_ids=parties)
+    missing: list[Step] = []
+    for item in resolved:
+        if item.step.kind != "unit_head":
+            if not item.approvers:
+                missing.append(item.step)
+            continue
+        head = head_step_for(request, on)
+        if head.mode == HEAD_UNIT and head.takers:
+            continue
+        if head.mode == HEAD_AUTHORITY and authority_has_holder(unit, on, parties):
+            continue
+        missing.append(item.step)
+    return missing
+
+
+def authority_has_holder(unit: Unit, on: datetime.date, parties: Collection[int]) -> bool:
+    """Whether the managing authority (the ward chair, else a department reviewer) has someone."""
+    roles: tuple[str, ...]
+    if unit.is_ward_managed:
+        roles, scope_q = (Role.WARD_CHAIR,), Q(unit_id=unit.managing_authority_id)
+    else:
+        department = _department_of(unit)
+        if department is None:
+            return False
+        roles = (Role.DEPT_REVIEWER, Role.DEPT_OFFICE_HEAD)
+        scope_q = Q(unit=department) | Q(
+            unit__parent=department, unit__kind=UnitKind.DEPARTMENT_OFFICE
+        )
+    holders = RoleAssignment.objects.effective_on(on).filter(scope_q, role__in=roles)
+    acting = ActingAssignment.objects.effective_on(on).filter(scope_q, role__in=roles)
+    return (
+        holders.exclude(user_id__in=parties).exists()
+        or acting.exclude(acting_user_id__in=parties).exists()
+    )
+
+
+# --- Which approvals stand ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApprovalState:
+    """One approval on file and whether it still covers the dossier."""
+
+    decision: Any  # approvals.models.Decision
+    stands: bool
+    #: Labels of the sections that changed since (empty while it stands).
+    changed: tuple[str, ...]
+
+
+def approvals_on_file(request: Any) -> list[Decision]:
+    """Every approval of the request's main flow that recorded the content it covered."""
+    return list(
+        Decision.objects.filter(
+            request_kind=request.request_kind, request_id=request.pk, action="approve"
+        )
+        .exclude(fingerprint="")
+        .select_related("actor__person", "acting_for")
+        .order_by("created_at", "pk")
+    )
+
+
+def approval_states(request: Any) -> list[ApprovalState]:
+    """The approvals on file, standing or lapsed (and why), oldest first."""
+    return [
+        ApprovalState(
+            decision=d,
+            stands=d.lapsed_at is None,
+            changed=tuple(str(CONTENT_SECTIONS.get(s, s)) for s in d.lapse_sections or ()),
+        )
+        for d in approvals_on_file(request)
+    ]
+
+
+def lapsed_steps(request: Any) -> set[str]:
+    """The steps whose latest approval lapsed: they are taken again at the resubmission."""
+    latest: dict[str, Decision] = {}
+    for decision in approvals_on_file(request):
+        latest[decision.step] = decision
+    return {step for step, d in latest.items() if d.lapsed_at is not None}

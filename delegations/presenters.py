@@ -11,7 +11,8 @@ from django.utils.translation import get_language
 
 from approvals.documents.selectors import documents_for_request
 from approvals.models import AgencyNotification, AuditEvent, Decision, Justification, RuleStamp
-from delegations.facts import resolve_approvers
+from delegations.facts import approval_states, resolve_approvers
+from delegations.labels import step_title as step_label
 from delegations.models import InboundVisit, OutboundRequest
 from delegations.privacy import mask_passport
 from delegations.selectors import attachment_list_for_request, official_trip_counts
@@ -116,6 +117,28 @@ def attachment_dicts(request: Any) -> list[dict[str, Any]]:
     ]
 
 
+def approval_dicts(request: Any) -> list[dict[str, Any]]:
+    """Every approval on file: whether it still covers the dossier, and if not, what changed."""
+    return [
+        {
+            "step": state.decision.step,
+            "step_title": step_label(state.decision.step),
+            "actor": state.decision.actor.get_username(),
+            "acting_for": (
+                state.decision.acting_for.get_username() if state.decision.acting_for else None
+            ),
+            "at": state.decision.created_at.isoformat(),
+            "fingerprint": state.decision.fingerprint,
+            "stands": state.stands,
+            "lapsed_at": (
+                state.decision.lapsed_at.isoformat() if state.decision.lapsed_at else None
+            ),
+            "changed": list(state.changed),
+        }
+        for state in approval_states(request)
+    ]
+
+
 def record_detail(request: Any) -> dict[str, Any]:
     """What every request shows, outbound or inbound: identity, state, decisions, the record."""
     kind = request.request_kind
@@ -161,6 +184,7 @@ def record_detail(request: Any) -> dict[str, Any]:
             }
             for d in decisions
         ],
+        "approvals": approval_dicts(request),
         "current_tasks": task_dicts(request),
         "history": history(kind, request.pk),
         "documents": documents_for_request(kind, request.pk),

@@ -26,7 +26,7 @@ from config.values import plain_int
 from delegations.kinds import request_visible_to
 from delegations.views.common import add_service_errors, conflict_page, request_url
 from delegations.views.outbound_detail import request_page
-from workflow.flows.common import request_of
+from workflow.flows.common import head_step_note, request_of
 from workflow.selectors import TaskFilters, task_list_for_user, task_rows
 from workflow.services import (
     OPEN_STATUSES,
@@ -193,6 +193,7 @@ def _render_task(
             and task.owner_id == request.user.pk
             and bool(task.owner_permission),
             "applicant_step": step is not None and step.name in APPLICANT_STEPS,
+            "head_note": head_step_note(task) if task.status in OPEN_STATUSES else "",
             "form": form if can_decide else None,
             "errors": errors or {},
         },

@@ -103,6 +103,13 @@ class Decision(RequestRef):
     data = models.JSONField(_("thông tin thêm"), default=dict, blank=True)
     task_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    #: SHA-256 over the decision-relevant content the decision saw (``delegations.facts``),
+    #: and the digest of each section, so a later change names what changed.
+    fingerprint = models.CharField(_("dấu vân tay hồ sơ"), max_length=64, blank=True)
+    content = models.JSONField(_("nội dung đã xem xét"), default=dict, blank=True)
+    #: An approval lapses when the content it covered changed before a resubmission.
+    lapsed_at = models.DateTimeField(_("hết hiệu lực lúc"), null=True, blank=True)
+    lapse_sections = models.JSONField(_("nội dung đã thay đổi"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("quyết định")

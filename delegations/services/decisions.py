@@ -19,7 +19,7 @@ from approvals.audit import audit_record
 from approvals.documents.services import documents_issue_on_approval
 from approvals.models import Decision, NoticeReason
 from config.errors import ValidationError
-from delegations.facts import evaluate
+from delegations.facts import changed_sections, dossier_content, dossier_fingerprint, evaluate
 from delegations.models import InboundStatus, InboundVisit, OutboundRequest, RequestStatus
 from delegations.services.common import (
     city_decision,
@@ -32,7 +32,7 @@ from delegations.services.common import (
 from org.calendar import add_working_days, current_calendar
 from org.models import Unit
 from workflow.models import timing_params
-from workflow.steps import HANDS_IN_REPORT, RESUBMITS, REVIEWS_REPORT, Step
+from workflow.steps import DECIDES, HANDS_IN_REPORT, RESUBMITS, REVIEWS_REPORT, Step
 
 
 def _hand_in_report(request: Any, comment: str, fields: dict[str, Any]) -> None:
@@ -87,8 +87,16 @@ def _record_decision(
     *,
     before: dict[str, Any] | None,
     after: dict[str, Any],
+    content: dict[str, str] | None = None,
 ) -> None:
-    """The :class:`Decision` row and the audit event ``<kind>.<step>.<action>``."""
+    """The :class:`Decision` row and the audit event ``<kind>.<step>.<action>``.
+
+    ``content``: the digests of the dossier the decision saw (decisions proper), so that the
+    approval binds to that dossier (:func:`approvals_lapse`).
+    """
+    fingerprint = dossier_fingerprint(content) if content is not None else ""
+    if fingerprint:
+        after = {**after, "fingerprint": fingerprint}
     Decision.objects.create(
         **request_ref(request),
         step=step.name,
@@ -98,6 +106,8 @@ def _record_decision(
         comment=comment,
         data=data,
         task_id=task.pk,
+        fingerprint=fingerprint,
+        content=content or {},
     )
     audit_record(
         actor=actor.user,
@@ -127,6 +137,7 @@ def apply_decision(
     """
     request = request_lock(request)
     data: dict[str, Any] = {}
+    content = dossier_content(request) if step.effect == DECIDES else None
     if step.effect == RESUBMITS:
         pass  # the submission service already re-evaluated and stamped
     elif step.effect == HANDS_IN_REPORT:
@@ -143,7 +154,44 @@ def apply_decision(
     _record_decision(
         request, step, task, actor, action, comment, data,
         before={"status": before_status}, after={"status": request.status, **data},
+        content=content,
     )  # fmt: skip
+
+
+def approvals_lapse(*, actor: Any, request: Any) -> list[Decision]:
+    """At a resubmission: the approvals whose covered content changed lapse.
+
+    Compares the dossier now with the content each standing approval recorded; those that
+    differ are marked lapsed with the sections that changed, and the audit event
+    ``<kind>.approvals_lapsed`` names them. The flow then sends the dossier back to the first
+    step whose approval lapsed (``workflow.flows.common``). Returns the lapsed decisions.
+    """
+    now_content = dossier_content(request)
+    now = dossier_fingerprint(now_content)
+    lapsed: list[Decision] = []
+    standing = Decision.objects.filter(
+        **request_ref(request), action="approve", lapsed_at__isnull=True
+    ).exclude(fingerprint="")
+    for decision in standing.order_by("created_at", "pk"):
+        if decision.fingerprint == now:
+            continue
+        decision.lapsed_at = timezone.now()
+        decision.lapse_sections = changed_sections(decision.content, now_content)
+        decision.save(update_fields=["lapsed_at", "lapse_sections"])
+        lapsed.append(decision)
+    if lapsed:
+        audit_record(
+            actor=actor,
+            action=f"{request.request_kind}.approvals_lapsed",
+            obj=request,
+            after={
+                "fingerprint": now,
+                "lapsed": [
+                    {"step": d.step, "decision": d.pk, "changed": d.lapse_sections} for d in lapsed
+                ],
+            },
+        )
+    return lapsed
 
 
 def outbound_mark_approved(*, request: OutboundRequest) -> None:

@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from approvals.audit import audit_record
 from approvals.models import Justification
 from config.errors import RulesBlocked, StateConflict, ValidationError
-from delegations.facts import evaluate
+from delegations.facts import evaluate, steps_without_holder
 from delegations.models import InboundVisit, OutboundRequest, ReferenceCounter, RequestStatus
 from delegations.models.common import UNDECIDED_STATUSES
 from delegations.models.dates import ensure_submittable_dates
@@ -31,6 +32,8 @@ from delegations.services.common import (
     require_reason,
     rule_stamp,
 )
+from delegations.services.decisions import approvals_lapse
+from org.models import Role
 from workflow.rules.engine import Evaluation
 from workflow.rules.pack import rule_title
 
@@ -118,7 +121,31 @@ def submission_record(
             % {"rules": "; ".join(rule_title(rule) for rule in missing)},
             [c.as_dict() for c in evaluation.needing_justification if c.rule in missing],
         )
+    day = evaluation.on
+    # Off only in the older test suites, whose personas are made one by one.
+    check_holders = getattr(settings, "REQUIRE_STEP_HOLDERS", True)
+    unheld = steps_without_holder(request, evaluation.steps, day) if check_holders else []
+    if unheld:
+        raise ValidationError(
+            {
+                "route": [
+                    _(
+                        "Chưa thể trình: bước “%(step)s” chưa có người giữ vai trò "
+                        "“%(role)s” (không phải người đề nghị hay thành viên đoàn) vào ngày "
+                        "%(day)s. Đề nghị quản trị hệ thống phân công vai trò này trước."
+                    )
+                    % {
+                        "step": step.title_vi,
+                        "role": Role(step.role).label,
+                        "day": day.strftime("%d/%m/%Y"),
+                    }
+                    for step in unheld
+                ]
+            }
+        )
     first = request.status == RequestStatus.DRAFT
+    if not first:
+        approvals_lapse(actor=actor, request=request)
     before = {"status": request.status, "route": request.route}
     stamp = rule_stamp(request, evaluation, "submit" if first else "resubmit")
     needed = {c.rule for c in evaluation.needing_justification}

@@ -164,6 +164,9 @@ def test_returned_visit_is_edited_resubmitted_and_comes_back_to_the_same_reviewe
     assert edited.json()["visitors"][0]["full_name"] == "Tanaka Hiroshi"
     assert visit(vid).visitors.get().passport_number.startswith("TK")
     assert submit(client, vid).status_code == 200
+    # The programme is content the head's approval covered: it lapsed, the head sees it again.
+    assert open_human_task(login(head_a), vid)["step"] == "review_by_unit_head"
+    assert complete(login(head_a), vid).status_code == 200
     task = open_human_task(login(dept_reviewer), vid)
     assert task["step"] == "review_by_department" and task["assigned_to"] == "dept_reviewer"
     assert complete(login(dept_reviewer), vid).status_code == 200

@@ -138,6 +138,8 @@ def test_walk_to_approval_puts_every_step_and_actor_on_the_timeline(
     )  # fmt: skip
     assert edit.status_code == 302
     submit(client, request)
+    # The edit re-posts the itinerary, which the head's approval covered: the head sees it again.
+    assert decide(login(head_a), open_task(request, "review_by_unit_head")).status_code == 302
     assert decide(reviewer, open_task(request, "review_by_department")).status_code == 302
     assert decide(login(director), open_task(request, "decide_by_director")).status_code == 302
 

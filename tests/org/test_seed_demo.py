@@ -61,7 +61,7 @@ def test_seeding_twice_creates_and_changes_nothing_the_second_time() -> None:
         "Unit": 15,
         "Person": 28,
         "Passport": 34,
-        "RoleAssignment": 19,
+        "RoleAssignment": 20,
         "User": 16,
         "Partner": 10,
         "Agreement": 9,

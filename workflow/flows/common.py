@@ -10,10 +10,11 @@ from django.views import View as DjangoView
 from viewflow import this
 from viewflow.workflow import flow
 
-from approvals.permissions import APPROVE_AS_UNIT_HEAD, unit_users_with
+from approvals.permissions import holds_step_permission
+from delegations.facts import HEAD_AUTHORITY, HEAD_SKIPPED, head_step_for, lapsed_steps
 from delegations.kinds import AnyRequest
 from delegations.models import Route
-from org.models import Unit
+from org.models import Unit, UnitKind
 
 #: Keys in ``process.data`` (viewflow's JSON field) that the gates read.
 DECISION = "decision"
@@ -96,14 +97,59 @@ def report_reviewer_unit(process: Any) -> Unit:
 
 
 def unit_head_is_party(process: Any) -> bool:
-    """Whether a holder of the unit-head role filed the request or is one of its travellers."""
-    request = request_of(process)
-    heads = set(unit_users_with(APPROVE_AS_UNIT_HEAD, request.unit))
-    if request.created_by_id in heads:
-        return True
-    # Inbound visits have no travellers: their visitors never log in.
-    members = getattr(request, "members", None)
-    return bool(members is not None and members.filter(person__user_id__in=heads).exists())
+    """Whether the head's step is the head's own proposal: a head of the unit filed the request.
+
+    Never because a head travels in the delegation: then the person acting for the head, or
+    the managing authority, takes the step (:func:`unit_head_permission`). Also true for
+    requests of the department itself, whose head (the Director) decides at a later step.
+    """
+    return head_step_for(request_of(process)).mode == HEAD_SKIPPED
+
+
+def _head_goes_to_authority(process: Any) -> bool:
+    return head_step_for(request_of(process)).mode == HEAD_AUTHORITY
+
+
+def unit_head_permission(activation: Any) -> str:
+    """The head's step: the unit head's permission, or the managing authority's when every
+    head travels in the delegation and nobody acts for them (ward chair for ward-managed
+    schools, the department's reviewers otherwise)."""
+    process = activation.process
+    if not _head_goes_to_authority(process):
+        return "org.approve_as_unit_head"
+    if request_of(process).unit.is_ward_managed:
+        return "org.decide_for_ward"
+    return "org.review_for_department"
+
+
+def unit_head_unit(process: Any) -> Unit:
+    """Where the head's step is granted: the unit, or its managing authority (see above)."""
+    unit: Unit = request_of(process).unit
+    if not _head_goes_to_authority(process):
+        return unit
+    return unit.ward() if unit.is_ward_managed else unit.department()
+
+
+def head_step_note(task: Any) -> str:
+    """The note shown on a head's step that did not go to the unit's head, or ""."""
+    if task.flow_task.name != "review_by_unit_head":
+        return ""
+    request = request_of(task.process)
+    if task.owner_permission and task.owner_permission != "org.approve_as_unit_head":
+        return str(
+            _(
+                "Thủ trưởng đơn vị là thành viên đoàn và không có người được giao quyền thủ "
+                "trưởng vào ngày này: cơ quan quản lý xem xét thay bước cho ý kiến của đơn vị."
+            )
+        )
+    if head_step_for(request).head_travels:
+        return str(
+            _(
+                "Thủ trưởng đơn vị là thành viên đoàn: người được giao quyền thủ trưởng "
+                "đơn vị xem xét bước này."
+            )
+        )
+    return ""
 
 
 def user_if_still_allowed(user_id: int | None, activation: Any) -> Any:
@@ -116,7 +162,7 @@ def user_if_still_allowed(user_id: int | None, activation: Any) -> Any:
     node = activation.flow_task
     perm = node.calc_owner_permission(activation)
     obj = node.calc_owner_permission_obj(activation)
-    if perm and not user.has_perm(perm, obj):
+    if perm and not holds_step_permission(user, perm, obj.pk if obj is not None else None):
         return None
     return user
 
@@ -134,8 +180,44 @@ class DelegationGates:
         return activation.process
 
     def needs_unit_head(self, activation: Any) -> bool:
-        """The unit head's step is skipped when the head files the request or travels in it."""
+        """The unit head's step is skipped only when a head files the request (never because a
+        head travels in it), and for requests of the department itself."""
         return not unit_head_is_party(activation.process)
+
+    def unit_head_assignee(self, activation: Any) -> Any:
+        """After a return by the head, the head again; when a head travels, whoever acts for
+        them that day (the step is theirs, not the queue's)."""
+        again = self.same_person_again(activation)
+        if again is not None:
+            return again
+        head = head_step_for(request_of(activation.process))
+        if head.acting_for_traveller is None:
+            return None
+        return user_if_still_allowed(head.acting_for_traveller, activation)
+
+    def is_department_office(self, activation: Any) -> bool:
+        """A request of a department office's staff: their office head, then the Director."""
+        return bool(request_of(activation.process).unit.kind == UnitKind.DEPARTMENT_OFFICE)
+
+    def office_to_director(self, activation: Any) -> bool:
+        return self.is_department_office(activation) and not self.is_city_route(activation)
+
+    def office_to_city(self, activation: Any) -> bool:
+        return self.is_department_office(activation) and self.is_city_route(activation)
+
+    def head_approval_lapsed(self, activation: Any) -> bool:
+        """The head's approval lapsed at this resubmission: the head sees the dossier again."""
+        process = activation.process
+        return bool(
+            "review_by_unit_head" in lapsed_steps(request_of(process))
+            and not unit_head_is_party(process)
+        )
+
+    def ward_proposal_lapsed(self, activation: Any) -> bool:
+        return bool(
+            "propose_by_ward_chair" in lapsed_steps(request_of(activation.process))
+            and self.is_city_route_via_ward(activation)
+        )
 
     def is_ward_route(self, activation: Any) -> bool:
         return request_of(activation.process).route == Route.WARD
@@ -183,8 +265,8 @@ class DecisionSteps(DelegationGates):
     review_by_unit_head = (
         flow.View(no_stock_view)
         .Annotation(title=_("Thủ trưởng đơn vị cho ý kiến"))
-        .Permission("org.approve_as_unit_head", obj=unit_of_process)
-        .Assign(this.same_person_again)
+        .Permission(unit_head_permission, obj=unit_head_unit)
+        .Assign(this.unit_head_assignee)
         .Next(this.check_unit_head_decision)
     )
     check_unit_head_decision = (
@@ -198,6 +280,8 @@ class DecisionSteps(DelegationGates):
         flow.Switch()
         .Case(this.decide_by_ward_chair, this.is_ward_route)
         .Case(this.propose_by_ward_chair, this.is_city_route_via_ward)
+        .Case(this.decide_by_director, this.office_to_director)
+        .Case(this.propose_by_director, this.office_to_city)
         .Default(this.review_by_department)
     )
 
@@ -288,6 +372,10 @@ class DecisionSteps(DelegationGates):
     )
     check_resubmission = (
         flow.Switch()
+        # An approval whose content changed lapsed: back to the first step that lost it
+        .Case(this.review_by_unit_head, this.head_approval_lapsed)
+        .Case(this.propose_by_ward_chair, this.ward_proposal_lapsed)
+        # Nothing an approval covered changed: back to the step that returned it
         .Case(this.review_by_unit_head, returned_from("review_by_unit_head"))
         .Case(this.decide_by_ward_chair, returned_from("decide_by_ward_chair"))
         .Case(this.propose_by_ward_chair, returned_from("propose_by_ward_chair"))

@@ -32,6 +32,11 @@ COLUMNS = (OFFICIAL, PERSONAL_SHORT, PERSONAL_NAMED, PERSONAL_LONG)
 REQUIRED_ROWS = ("leaders", "department_staff", "ward_staff", "city_staff")
 OPTIONAL_ROWS = ("department_head", "ward_head", "city_head")
 STEP_ROUTES = ("WARD", "DEPT", "CITY", "CITY_VIA_WARD")
+#: The Sở's own people (DOMAIN.md §7, "every step has someone"): requests whose unit is the
+#: department itself (the Director, the deputies: no unit-head step, the Director or the deputy
+#: in charge proposes to the City) or one of its offices (the office head, then the Director).
+#: Optional in a stored rule set: the defaults apply when a version predates them.
+OWN_STEP_ROUTES = ("DEPT_DEPARTMENT", "CITY_DEPARTMENT", "DEPT_OFFICE", "CITY_OFFICE")
 
 
 def _row(official: str, short: str, named: str, long: str) -> dict[str, str]:
@@ -64,6 +69,10 @@ DEFAULT_STEPS: dict[str, list[str]] = {
     "CITY_VIA_WARD": [
         "unit_head", "ward_chair_proposes", "dept_review", "director_proposes", "city_decision",
     ],
+    "DEPT_DEPARTMENT": ["dept_review", "director"],
+    "CITY_DEPARTMENT": ["dept_review", "director_proposes", "city_decision"],
+    "DEPT_OFFICE": ["unit_head", "director"],
+    "CITY_OFFICE": ["unit_head", "director_proposes", "city_decision"],
 }  # fmt: skip
 
 
@@ -101,8 +110,11 @@ def validate_inbound_matrix(value: dict[str, Any]) -> dict[str, Any]:
 
 
 def validate_steps(value: dict[str, Any]) -> dict[str, list[str]]:
-    if set(value) != set(STEP_ROUTES):
-        raise ParamError(f"Phải có đúng các tuyến {', '.join(STEP_ROUTES)}.")
+    if not set(STEP_ROUTES) <= set(value) <= set(STEP_ROUTES + OWN_STEP_ROUTES):
+        raise ParamError(
+            f"Phải có đúng các tuyến {', '.join(STEP_ROUTES)} "
+            f"(và có thể thêm {', '.join(OWN_STEP_ROUTES)})."
+        )
     for route, kinds in value.items():
         if not isinstance(kinds, list) or not kinds:
             raise ParamError(f"Tuyến {route}: phải là một danh sách bước không rỗng.")
@@ -191,8 +203,21 @@ def route_for(
     return route_for_inbound(facts, params)
 
 
-def steps_key(route: Route, unit_managed_by: str) -> str:
-    """Which step list applies: a ward-managed unit's CITY requests go through the ward."""
+def steps_key(route: Route, unit_managed_by: str, unit_kind: str = "") -> str:
+    """Which step list applies: a ward-managed unit's CITY requests go through the ward; the
+    department's own requests and its offices' have their own lists (``OWN_STEP_ROUTES``)."""
     if route is Route.CITY and unit_managed_by == "ward":
         return "CITY_VIA_WARD"
+    if unit_kind == "department" and route is not Route.WARD:
+        return f"{route}_DEPARTMENT"
+    if unit_kind == "department_office" and route is not Route.WARD:
+        return f"{route}_OFFICE"
     return str(route)
+
+
+def route_steps(
+    steps: Mapping[str, list[str]], route: Route, unit_managed_by: str, unit_kind: str = ""
+) -> list[str]:
+    """The step kinds of a route (the defaults for a list a stored rule set does not name)."""
+    key = steps_key(route, unit_managed_by, unit_kind)
+    return list(steps.get(key) or DEFAULT_STEPS[key])

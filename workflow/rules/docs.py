@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from workflow.rules.authority import COLUMNS, STEP_ROUTES
+from workflow.rules.authority import COLUMNS, OWN_STEP_ROUTES, STEP_ROUTES
 from workflow.rules.pack import all_rules, param_groups
 from workflow.rules.param_types import Param, ParamGroup
 from workflow.rules.registry import INBOUND, OUTBOUND, Rule
@@ -111,7 +111,7 @@ def _authority_section(group: ParamGroup) -> list[str]:
         "| tuyến | các bước |",
         "|---|---|",
     ]
-    for route in STEP_ROUTES:
+    for route in STEP_ROUTES + OWN_STEP_ROUTES:
         steps = " → ".join(STEP_KINDS[k].title_vi for k in defaults["steps"][route])
         lines.append(f"| {route} | {steps} |")
     return [*lines, ""]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from org.calendar import WorkingCalendar
-from workflow.rules.authority import route_for_inbound, route_for_outbound, steps_key
+from workflow.rules.authority import route_for_inbound, route_for_outbound, route_steps
 from workflow.rules.facts import InboundFacts, OutboundFacts
 from workflow.rules.pack import all_rules
 from workflow.rules.params import ParamSet, as_param_set
@@ -153,7 +153,8 @@ def _evaluate(
             checks[rule_id] = dataclasses.replace(checks[rule_id], route=route)
 
     skip_head = facts.applicant_is_unit_head
-    kinds = values["authority"]["steps"][steps_key(route, managed_by)]
+    unit = facts.unit if isinstance(facts, OutboundFacts) else facts.host_unit
+    kinds = route_steps(values["authority"]["steps"], route, managed_by, unit.kind)
     timing = values["timing"]
     steps = schedule(kinds, start=on, timing=timing, calendar=calendar, skip_unit_head=skip_head)
 

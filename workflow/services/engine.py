@@ -23,7 +23,7 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from approvals.audit import audit_record
-from approvals.permissions import acting_holder_for, unit_grants
+from approvals.permissions import acting_holder_for, holds_step_permission, unit_grants
 from config.errors import PermissionDenied, StateConflict, ValidationError
 from delegations.services.common import request_lock
 from workflow.flows.common import (
@@ -157,12 +157,19 @@ class Actor:
 
 
 def may_take(task: Task, user: User) -> bool:
-    """Whether the user may claim or complete the task by role (ownership checked apart)."""
-    if task.owner_id is not None:
-        return bool(task.owner_id == user.pk)
-    if not task.owner_permission:
+    """Whether the user may claim or complete the task.
+
+    A step with a permission is taken only through a role or acting assignment granting it on
+    the step's unit today (:func:`approvals.permissions.holds_step_permission`), also by the
+    user it was assigned to: someone who changed post keeps no decision. Superusers, staff and
+    administrators get nothing here (Django's ``has_perm`` would say yes to a superuser). A
+    step without a permission (the applicant's) belongs to its owner only.
+    """
+    if task.owner_id is not None and task.owner_id != user.pk:
         return False
-    return bool(task.flow_task.can_assign(user, task))
+    if not task.owner_permission:
+        return bool(task.owner_id is not None and task.owner_id == user.pk)
+    return holds_step_permission(user, task.owner_permission, task.owner_permission_obj_pk)
 
 
 def acting_for(task: Task, user: User) -> User | None:
