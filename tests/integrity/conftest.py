@@ -1,5 +1,9 @@
-"""The approval chain's integrity suite: the check that every step has a holder is on, as in
-production."""
+"""The approval chain's integrity suite.
+
+The chain tests run with the check that every step has a holder on, as in production
+(``pytestmark = pytest.mark.usefixtures("step_holders_required")``); the date, reference and
+rule-scope tests build only the personas they need, like the older suites.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,6 @@ from typing import Any
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _step_holders_required(settings: Any) -> None:
+@pytest.fixture
+def step_holders_required(settings: Any) -> None:
     settings.REQUIRE_STEP_HOLDERS = True

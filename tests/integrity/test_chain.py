@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
@@ -20,6 +21,8 @@ from tests.delegations.outbound_helpers import outbound_input
 from tests.factories import make_staff
 from tests.flows import draft, open_task, submit
 from workflow.services import task_complete
+
+pytestmark = pytest.mark.usefixtures("step_holders_required")
 
 
 def superuser_client() -> Client:

@@ -8,6 +8,7 @@ import datetime
 import itertools
 from typing import Any
 
+import pytest
 from django.contrib.auth import get_user_model
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -49,6 +50,8 @@ ops = st.lists(
     ),
     max_size=10,
 )
+
+pytestmark = pytest.mark.usefixtures("step_holders_required")
 
 
 def _act(request: OutboundRequest, user: Any, action: str) -> None:

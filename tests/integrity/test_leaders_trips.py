@@ -19,6 +19,8 @@ from tests.delegations.outbound_helpers import outbound_input
 from tests.flows import open_task, submit
 from workflow.services import task_complete
 
+pytestmark = pytest.mark.usefixtures("step_holders_required")
+
 
 @pytest.fixture
 def demo(db: None, settings: Any) -> None:
