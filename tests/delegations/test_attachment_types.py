@@ -18,12 +18,6 @@ pytestmark = pytest.mark.django_db
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 def docx(*extra: tuple[str, bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -44,7 +38,7 @@ def add(teacher, name: str, content: bytes) -> Attachment:
 
 
 @pytest.mark.parametrize("name", ["thu-moi.hta", "thu-moi.html", "thu-moi.svg", "thu-moi"])
-def test_a_pdf_under_another_name_is_refused(org, teacher_a, media, name):
+def test_a_pdf_under_another_name_is_refused(org, teacher_a, name):
     with pytest.raises(ValidationError) as refused:
         add(teacher_a, name, PDF_BYTES)
     assert ".pdf" in str(refused.value.message_dict["file"])
@@ -59,13 +53,13 @@ def test_a_pdf_under_another_name_is_refused(org, teacher_a, media, name):
         ("word/media/setup.exe", b"MZ\x90\x00"),
     ],
 )
-def test_a_word_file_with_macros_or_programs_is_refused(org, teacher_a, media, part):
+def test_a_word_file_with_macros_or_programs_is_refused(org, teacher_a, part):
     with pytest.raises(ValidationError) as refused:
         add(teacher_a, "thu-moi.docx", docx(part))
     assert "macro" in str(refused.value.message_dict["file"])
     assert not Attachment.objects.exists()
 
 
-def test_a_plain_word_file_and_a_pdf_are_accepted(org, teacher_a, media):
+def test_a_plain_word_file_and_a_pdf_are_accepted(org, teacher_a):
     assert add(teacher_a, "Thư mời.docx", docx()).content_type.endswith("document")
     assert add(teacher_a, "THU-MOI.PDF", PDF_BYTES).content_type == "application/pdf"
