@@ -101,3 +101,31 @@ def test_a_forged_form_count_is_refused_quickly_and_creates_nothing(org, teacher
     assert response.status_code in (200, 400)  # the form again, with its errors
     assert time.monotonic() - started < 5
     assert not OutboundRequest.objects.exists()
+
+
+def test_member_errors_reveal_neither_names_nor_existence(org, teacher_a, head_b):
+    client = login(teacher_a)
+
+    def refused(person_id: int) -> list[str]:
+        response = client.post(
+            "/api/v1/outbound/",
+            {
+                "kind": "official",
+                "purpose_category": "study",
+                "purpose": "Khảo sát",
+                "departure_date": "2027-03-01",
+                "return_date": "2027-03-05",
+                "funding_source": "unit_revenue",
+                "members": [{"person": person_id, "role": "head"}],
+                "itinerary": [{"country": "JP", "days": 3, "cities": "Osaka"}],
+            },
+            content_type="application/json",
+        )
+        assert response.status_code == 400, response.content
+        messages: list[str] = response.json()["errors"]["members"]
+        return messages
+
+    other_unit = refused(head_b.pk)
+    missing = refused(head_b.pk + 10_000)
+    assert other_unit == missing
+    assert head_b.full_name not in " ".join(other_unit)

@@ -139,17 +139,19 @@ def _validate(data: OutboundInput, *, actor: User, unit: Unit) -> list[Person]:
     if sum(1 for m in data.members if m.role == MemberRole.HEAD) > 1:
         add("members", _("Đoàn chỉ có một trưởng đoàn."))
     people = list(Person.objects.filter(pk__in=person_ids).select_related("unit"))
-    if len(people) != len(set(person_ids)):
-        add("members", _("Có thành viên không tồn tại trong danh bạ."))
     allowed = {u.pk for u in filing_units(actor)}
     own = person_of(actor)
-    for person in people:
-        if person.unit_id not in allowed and (own is None or person.pk != own.pk):
-            add(
-                "members",
-                _("Bạn không được lập hồ sơ cho %(name)s (đơn vị khác).")
-                % {"name": person.full_name},
-            )
+    outside = [p for p in people if p.unit_id not in allowed and (own is None or p.pk != own.pk)]
+    if outside or len(people) != len(set(person_ids)):
+        # One message whether the person does not exist or belongs to a unit the filer may not
+        # file for: the answer must reveal neither who exists nor their names.
+        add(
+            "members",
+            _(
+                "Có thành viên không có trong danh bạ của đơn vị bạn được lập hồ sơ; chỉ chọn "
+                "cán bộ của đơn vị mình."
+            ),
+        )
     passport_ids = [m.passport_id for m in data.members if m.passport_id]
     passports = {p.pk: p for p in Passport.objects.filter(pk__in=passport_ids)}
     for member in data.members:
