@@ -9,6 +9,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from approvals.permissions import is_auditor
+
 #: (route name, label) in menu order. Routes that are not defined yet are left out, so the
 #: pages for requests, visits, the inbox and the directory appear as soon as their URLs do.
 MENU: tuple[tuple[str, Promise], ...] = (
@@ -54,6 +56,10 @@ def nav_items_for(user: User | AnonymousUser, path: str) -> list[NavItem]:
         url = reverse_if_defined(name)
         if url is not None:
             items.append(NavItem(label, url, _is_active(url, path, home_url)))
+    # The system log: auditors read all of it, administrators their own actions (record/).
+    log_url = reverse_if_defined("audit_log")
+    if log_url is not None and (getattr(user, "is_staff", False) or is_auditor(user)):
+        items.append(NavItem(_("Nhật ký hệ thống"), log_url, path.startswith(log_url)))
     if getattr(user, "is_staff", False):
         url = reverse("admin:index")
         items.append(NavItem(_("Quản trị"), url, path.startswith(url)))

@@ -16,8 +16,9 @@ from org.models import Person, Role
 from tests.conftest import Org, login
 from tests.factories import TEST_PASSWORD, UserFactory, make_acting
 
-# session, user, role assignments, acting assignments, names of holders, own name, unread notices
-QUERIES_FOR_HOME = 7
+# session, user, role assignments, acting assignments, names of holders, own name, unread notices,
+# the auditor grant (the menu's system log)
+QUERIES_FOR_HOME = 8
 
 
 class _AssetCollector(HTMLParser):
@@ -295,3 +296,8 @@ def test_unknown_language_cookie_falls_back_to_vietnamese() -> None:
     html = client.get(reverse("login")).content.decode()
 
     assert '<html lang="vi">' in html
+
+
+def test_the_menu_offers_the_system_log_to_auditors_only(org, auditor, teacher_a):
+    assert 'href="/nhat-ky/"' in login(auditor).get("/").content.decode()
+    assert 'href="/nhat-ky/"' not in login(teacher_a).get("/").content.decode()
