@@ -7,6 +7,9 @@ reviewer, director) and an auditor.
 
 from __future__ import annotations
 
+import copy
+import os
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,23 @@ _FAST_HASHER = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.
 
 def pytest_configure(config: pytest.Config) -> None:
     _FAST_HASHER.enable()
+    # On Redis (make test-services) the xdist workers share one database: each writes its cache
+    # keys under its own prefix, so one worker's cached state never shows in another's tests.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = f"tests-{worker}"
+    override_settings(CACHES=caches).enable()
+
+
+@pytest.fixture
+def fresh_cache(settings: Any) -> None:
+    """A cache namespace of the test's own (counters, job states start empty).
+
+    ``cache.clear()`` would empty the shared Redis database under the other workers' feet.
+    """
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = f"tests-{uuid.uuid4().hex}"
+    settings.CACHES = caches
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from approvals.models import AuditEvent
@@ -14,12 +13,7 @@ from tests.conftest import login
 from tests.delegations.page_helpers import decide
 from tests.flows import draft, open_task, submitted
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_counters() -> None:
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def _denials() -> list[AuditEvent]:
