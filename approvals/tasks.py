@@ -12,7 +12,8 @@ from __future__ import annotations
 from celery import shared_task
 
 from approvals import permissions
-from approvals.audit import checkpoint_write, verification_run
+from approvals.audit import verification_run
+from approvals.checkpoint_mail import checkpoint_write_and_mail
 from approvals.documents.services import render_document
 from approvals.notifications import agency_notices_escalate
 from approvals.outbox import send_message, sweep_outbox
@@ -53,7 +54,7 @@ def write_audit_checkpoint() -> int:
     Returns the number of events checkpointed, or -1 when the log no longer matches (logged as an
     error; nothing is signed over a tampered log).
     """
-    result = checkpoint_write()
+    result = checkpoint_write_and_mail()
     return result.checkpoint.count if result.checkpoint else -1
 
 

@@ -5,7 +5,8 @@ current audit key and appended as one JSON line to ``AUDIT_CHECKPOINT_DIR/checkp
 Someone who cuts rows off the end of the log and moves the chain head back, or empties the
 table, leaves a chain that is intact in itself: only a record kept elsewhere shows that it once
 went further. The first checkpoint of a day e-mails the previous day's final one to
-``AUDIT_CHECKPOINT_EMAIL`` (through the outbox), a second copy out of the server's reach.
+``AUDIT_CHECKPOINT_EMAIL`` (:mod:`approvals.checkpoint_mail`, through the outbox), a second copy
+out of the server's reach.
 """
 
 from __future__ import annotations
@@ -23,8 +24,6 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-# The module, not the function: the outbox writes audit events, so it imports this package.
-from approvals import outbox
 from approvals.audit.chain import (
     ChainEnd,
     ChainProblem,
@@ -216,26 +215,9 @@ def verify_log(progress: Callable[[int], None] | None = None) -> Verification:
 class CheckpointResult:
     checkpoint: Checkpoint | None
     problem: ChainProblem | None
+    #: The checkpoint before this one (whose day may now be over: :mod:`approvals.checkpoint_mail`).
+    previous: Checkpoint | None = None
     emailed: str = ""
-
-
-def _email_final(previous: Checkpoint, now: datetime.datetime) -> str:
-    """E-mail the previous day's final checkpoint once a checkpoint of a later day is written."""
-    address = settings.AUDIT_CHECKPOINT_EMAIL
-    previous_day = timezone.localdate(previous.moment)
-    if not address or previous_day >= timezone.localdate(now):
-        return ""
-    body = (
-        "Điểm kiểm tra cuối ngày của nhật ký hệ thống. Lưu thư này ở nơi máy chủ không sửa "
-        "được; khi cần, so với kết quả manage.py verify_audit.\n\n" + previous.as_line()
-    )
-    outbox.message_enqueue(
-        to_address=address,
-        subject=f"Nhật ký hệ thống: điểm kiểm tra ngày {previous_day.isoformat()}",
-        body_text=body,
-        dedup_key=f"audit-checkpoint:{previous_day.isoformat()}",
-    )
-    return previous_day.isoformat()
 
 
 def checkpoint_write(*, now: datetime.datetime | None = None) -> CheckpointResult:
@@ -283,7 +265,4 @@ def checkpoint_write(*, now: datetime.datetime | None = None) -> CheckpointResul
         key_id=current_key_id(),
     ).signed()
     _append(checkpoint)
-    emailed = ""
-    if previous is not None:
-        emailed = _email_final(previous, now)
-    return CheckpointResult(checkpoint, None, emailed)
+    return CheckpointResult(checkpoint, None, previous)

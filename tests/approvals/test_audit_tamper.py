@@ -31,6 +31,7 @@ from approvals.audit import (
     verify_log,
 )
 from approvals.audit.chain import settle_head, walk_chain
+from approvals.checkpoint_mail import checkpoint_write_and_mail
 from approvals.models import AuditChainHead, AuditEvent, OutboxMessage
 from tests.factories import UserFactory
 
@@ -297,11 +298,11 @@ def test_first_checkpoint_of_a_day_mails_the_previous_days_final(
 ) -> None:
     settings.AUDIT_CHECKPOINT_EMAIL = "thanhtra@example.org"
     tomorrow = timezone.localtime().replace(hour=9) + datetime.timedelta(days=1)
-    result = checkpoint_write(now=tomorrow)
+    result = checkpoint_write_and_mail(now=tomorrow)
     assert result.checkpoint is not None and result.emailed
     mail = OutboxMessage.objects.get(to_address="thanhtra@example.org")
     assert result.emailed in mail.subject and '"last_seq": 5' in mail.body_text
-    checkpoint_write(now=tomorrow + datetime.timedelta(hours=1))
+    checkpoint_write_and_mail(now=tomorrow + datetime.timedelta(hours=1))
     assert OutboxMessage.objects.filter(to_address="thanhtra@example.org").count() == 1
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from approvals.audit import checkpoint_write
+from approvals.checkpoint_mail import checkpoint_write_and_mail
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = checkpoint_write()
+        result = checkpoint_write_and_mail()
         if result.checkpoint is None:
             reason = result.problem.reason if result.problem else "?"
             raise CommandError(f"Không ghi điểm kiểm tra: {reason}")
