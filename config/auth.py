@@ -11,8 +11,10 @@ import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.contrib.auth.signals import user_logged_out
+from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -32,8 +34,13 @@ def token_expires_at(token: Token) -> datetime.datetime:
     return created + token_lifetime()
 
 
+@transaction.atomic
 def token_issue(user: User) -> Token:
-    """The user's token, a new one when the old has expired (one token per user)."""
+    """The user's token, a new one when the old has expired (one token per user).
+
+    The user's row is locked first, so two log-ins at once renew an expired token once.
+    """
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
     token, created = Token.objects.get_or_create(user=user)
     if not created and token_expires_at(token) <= timezone.now():
         token.delete()
