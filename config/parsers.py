@@ -20,6 +20,8 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.metadata import SimpleMetadata
 from rest_framework.parsers import JSONParser
 
+from config.values import control_character_problem
+
 if TYPE_CHECKING:  # DRF loads this module while its views module is still loading.
     from rest_framework.request import Request
     from rest_framework.views import APIView
@@ -27,8 +29,6 @@ if TYPE_CHECKING:  # DRF loads this module while its views module is still loadi
 MAX_DEPTH = 20
 #: Larger than any id or amount the product stores (bigint columns; VND amounts).
 MAX_INTEGER = 2**53
-#: Control characters refused in text: all C0 controls except tab, newline and carriage return.
-FORBIDDEN_CHARACTERS = frozenset(chr(c) for c in range(32)) - {"\t", "\n", "\r"}
 
 
 class PayloadTooLarge(APIException):
@@ -47,9 +47,7 @@ def _problem(value: Any, depth: int = 0) -> str | None:
             return _("Số %(value).20s… quá lớn.") % {"value": str(value)}
         return None
     if isinstance(value, str):
-        if any(ch in FORBIDDEN_CHARACTERS for ch in value):
-            return _("Văn bản chứa ký tự điều khiển không hợp lệ (ví dụ ký tự NUL).")
-        return None
+        return control_character_problem(value)
     items = value.items() if isinstance(value, Mapping) else enumerate(value)
     for key, item in items:
         found = _problem(key, depth + 1) if isinstance(key, str) else None

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.cache import patch_cache_control
-from django.utils.translation import gettext as _
+
+from config.values import control_character_problem
 
 
 class PrivatePagesMiddleware:
@@ -27,14 +28,6 @@ class PrivatePagesMiddleware:
         return response
 
 
-def _control_character_problem(text: str) -> str | None:
-    if "\x00" in text:
-        return _("Không được chứa ký tự rỗng (NUL).")
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
-        return _("Không được chứa ký tự điều khiển.")
-    return None
-
-
 class ControlCharactersMiddleware:
     """A NUL or other control character in a query parameter answers 400 before any view runs.
 
@@ -49,7 +42,7 @@ class ControlCharactersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         for key, values in request.GET.lists():
             problem = next(
-                (p for text in (key, *values) if (p := _control_character_problem(text))), None
+                (p for text in (key, *values) if (p := control_character_problem(text))), None
             )
             if problem is None:
                 continue

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
+#: Control characters refused in any text: all C0 controls except tab, newline and carriage return.
+CONTROL_CHARACTERS = frozenset(chr(c) for c in range(32)) - {"\t", "\n", "\r"}
+
 #: A database id has at most this many digits (bigint); longer "ids" are not ids.
 MAX_ID_DIGITS = 18
 
@@ -16,3 +21,15 @@ def plain_int(text: object, max_digits: int = MAX_ID_DIGITS) -> int | None:
     if not value or len(value) > max_digits or not (value.isascii() and value.isdecimal()):
         return None
     return int(value)
+
+
+def control_character_problem(text: str) -> str | None:
+    """Why ``text`` cannot be stored (PostgreSQL refuses NUL; no form sends controls), or None.
+
+    One check for the query string (``config.security``) and for JSON bodies (``config.parsers``).
+    """
+    if "\x00" in text:
+        return _("Không được chứa ký tự rỗng (NUL).")
+    if any(ch in CONTROL_CHARACTERS for ch in text):
+        return _("Không được chứa ký tự điều khiển.")
+    return None

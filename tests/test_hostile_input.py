@@ -25,7 +25,7 @@ def send(client, method: str, path: str, body: str | bytes):
         ("{bad json", "JSON không hợp lệ"),
         ("[" * 50_000 + "]" * 50_000, "JSON"),
         ('{"a": ' * 30 + "1" + "}" * 30, "lồng nhau quá sâu"),
-        ('{"purpose": "a\\u0000b"}', "ký tự điều khiển"),
+        ('{"purpose": "a\\u0000b"}', "ký tự rỗng (NUL)"),
         ('{"members": [{"person": 99999999999999999999999999}]}', "quá lớn"),
         ('{"cost": NaN}', "JSON không hợp lệ"),
     ],

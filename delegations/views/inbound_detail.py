@@ -39,7 +39,7 @@ from delegations.views.common import (
     may_act_for_trip,
     may_edit,
 )
-from delegations.views.outbound_detail import _last_return, justification_checks, request_page
+from delegations.views.outbound_detail import justification_checks, last_return, request_page
 from workflow.services import (
     inbound_cancel,
     inbound_confirm_residence,
@@ -175,7 +175,7 @@ def _context(
         ],
         "blocked": blocked or [],
         "errors": errors or {},
-        "last_return": _last_return(visit) if visit.status == InboundStatus.RETURNED else None,
+        "last_return": last_return(visit) if visit.status == InboundStatus.RETURNED else None,
     }
 
 

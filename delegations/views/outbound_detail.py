@@ -170,7 +170,8 @@ def request_page(request: Any, user: Any) -> dict[str, Any]:
     }
 
 
-def _last_return(request: Any) -> Decision | None:
+def last_return(request: Any) -> Decision | None:
+    """The latest "return for changes" decision, shown above a returned dossier."""
     return (
         Decision.objects.filter(
             request_kind=request.request_kind, request_id=request.pk, action="return"
@@ -271,7 +272,7 @@ def detail_context(
         ],
         "blocked": blocked or [],
         "errors": errors or {},
-        "last_return": _last_return(request) if request.status == RequestStatus.RETURNED else None,
+        "last_return": last_return(request) if request.status == RequestStatus.RETURNED else None,
     }
 
 
