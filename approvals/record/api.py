@@ -252,7 +252,7 @@ class ExportView(APIView):
         parameters=[OpenApiParameter(p, str) for p in ("from", "to", "unit", "kind", "status")],
         responses={(200, "text/csv"): bytes},
     )
-    def get(self, request: Request, dataset: str, fmt: str) -> StreamingHttpResponse | FileResponse:
+    def get(self, request: Request, dataset: str, fmt: str) -> StreamingHttpResponse:
         _require_reader(request.user)
         export = exports.DATASETS.get(dataset)
         if export is None or fmt not in ("csv", "xlsx"):
@@ -273,19 +273,17 @@ class ExportView(APIView):
             after={"dataset": dataset, "format": fmt, "filters": filters.as_json(), "rows": rows},
         )
         name = exports.file_name(export, fmt, filters)
-        response: HttpResponse | StreamingHttpResponse | FileResponse
+        response: StreamingHttpResponse
         if fmt == "csv":
             response = StreamingHttpResponse(
                 exports.csv_chunks(export, filters), content_type="text/csv; charset=utf-8"
             )
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
         else:
-            response = FileResponse(
-                exports.xlsx_file(export, filters),
-                as_attachment=True,
-                filename=name,
+            response = StreamingHttpResponse(
+                exports.xlsx_chunks(export, filters),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
         response["X-Export-Rows"] = str(rows)
         return _attachment(response)
 

@@ -3,7 +3,7 @@
 Rows are read in keyset-ordered chunks (``pk > last``, ``LIMIT n``) with ``values_list``, and
 what a row needs from other tables (countries, head of delegation, decision number) is fetched
 per chunk, so memory stays bounded whatever the row count. CSV is produced by a generator for
-a streaming response; XLSX by openpyxl in write-only mode into a temporary file.
+a streaming response; XLSX by ``xlsx_stream``, which sends the workbook as it writes it.
 
 Filters: ``from``/``to`` (the trip's departure date, the visit's arrival date, the decision's
 or event's day), ``unit`` (a unit code; the units it manages are included), ``kind`` (trip
@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import csv
 import datetime
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any
 
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
@@ -28,12 +27,11 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from approvals.models import AuditEvent, Decision
 from approvals.permissions import expand_scope
 from approvals.record import export_rows
+from approvals.record.xlsx_stream import xlsx_stream
 from delegations.models import InboundVisit, OutboundMember, OutboundRequest
 from org.models import Unit
 
@@ -320,36 +318,20 @@ def csv_chunks(dataset: Dataset, filters: ExportFilters, batch: int = 500) -> It
         yield "".join(lines).encode()
 
 
-def _xlsx_value(value: Any, tz: datetime.tzinfo, sheet: Any) -> Any:
+def _xlsx_value(value: Any, tz: datetime.tzinfo) -> Any:
     kind = type(value)
-    if kind is str:
-        if value and value[0] in FORMULA_CHARS:
-            # Kept as the text it is: a cell typed as a string is never evaluated.
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            return cell
-        return value
     if kind is datetime.datetime:
         return value.astimezone(tz).replace(tzinfo=None)
-    if kind is bool or value is None:
+    if kind is bool:
         return _text(value)
     return value
 
 
-def xlsx_file(dataset: Dataset, filters: ExportFilters) -> IO[bytes]:
-    """A temporary file (deleted when closed) holding the workbook, positioned at its start."""
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(dataset.title)[:31])
-    sheet.append(dataset.headers())
+def xlsx_chunks(dataset: Dataset, filters: ExportFilters) -> Iterator[bytes]:
+    """The workbook, streamed as it is written (first bytes at once, memory of one batch)."""
     tz = timezone.get_current_timezone()
-    for row in dataset.rows(filters):
-        sheet.append([_xlsx_value(v, tz, sheet) for v in row])
-    # Not a context manager: the response streams the file and closes (so deletes) it.
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+    rows = ([_xlsx_value(v, tz) for v in row] for row in dataset.rows(filters))
+    return xlsx_stream(str(dataset.title), dataset.headers(), rows)
 
 
 def file_name(dataset: Dataset, fmt: str, filters: ExportFilters) -> str:

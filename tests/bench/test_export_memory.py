@@ -1,8 +1,8 @@
 """P4: streaming exports of 100,000 requests, CSV and XLSX (run with ``make bench``).
 
 Prints time to first byte, rows per second and resident-memory growth, with a baseline from
-the same run (reading the same rows with a bare ``values_list``). Only the memory target
-(growth under 50 MB) is asserted: timings depend on the machine and are reported, not judged.
+the same run (reading the same rows with a bare ``values_list``), and fails when a target of
+QUALITY.md P4 is missed: first byte ≤ 1 s, CSV ≥ 30,000 rows/s, memory growth ≤ 50 MB.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from tests.factories import PersonFactory
 ROWS = 100_000
 BATCH = 5_000
 MEMORY_TARGET_MB = 50
+FIRST_BYTE_TARGET_S = 1.0
+CSV_ROWS_TARGET = 30_000
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]
 
@@ -99,8 +101,9 @@ def test_exports_of_100k_requests_stream_in_bounded_memory(org, teacher_a, audit
         response = client.get(f"/api/v1/exports/outbound.{fmt}")
         assert response.status_code == 200
         assert response["X-Export-Rows"] == str(ROWS)
+        # The test client closes a streamed response when its content is read; closing it
+        # again would fire request_finished and drop the test's database connection.
         measured = consume(response, started)
-        response.close()
         measured["growth"] = measured["peak"] - before
         measured["rows_per_s"] = ROWS / measured["total"]
         results[fmt] = measured
@@ -113,6 +116,24 @@ def test_exports_of_100k_requests_stream_in_bounded_memory(org, teacher_a, audit
             f"{m['rows_per_s']:9,.0f} rows/s ({m['rows_per_s'] / baseline:.2f}× baseline)   "
             f"{m['bytes'] / 1e6:6.1f} MB out   RSS growth {m['growth']:5.1f} MB"
         )
-    print("  targets: first byte ≤ 1 s, CSV ≥ 20,000 rows/s, RSS growth ≤ 50 MB")
-    for fmt, m in results.items():
-        assert m["growth"] < MEMORY_TARGET_MB, f"{fmt}: RSS grew {m['growth']:.1f} MB"
+    misses = [
+        f"{fmt}: {what}"
+        for fmt, m in results.items()
+        for what, missed in (
+            (
+                f"first byte {m['first']:.2f} s > {FIRST_BYTE_TARGET_S} s",
+                m["first"] > FIRST_BYTE_TARGET_S,
+            ),
+            (f"RSS grew {m['growth']:.1f} MB", m["growth"] > MEMORY_TARGET_MB),
+            (
+                f"{m['rows_per_s']:,.0f} rows/s < {CSV_ROWS_TARGET:,}",
+                fmt == "csv" and m["rows_per_s"] < CSV_ROWS_TARGET,
+            ),
+        )
+        if missed
+    ]
+    print(
+        f"  targets: first byte ≤ {FIRST_BYTE_TARGET_S:.0f} s, CSV ≥ {CSV_ROWS_TARGET:,} rows/s, "
+        f"RSS growth ≤ {MEMORY_TARGET_MB} MB: {'MISSED ' + '; '.join(misses) if misses else 'met'}"
+    )
+    assert not misses, misses
