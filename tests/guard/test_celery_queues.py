@@ -1,0 +1,29 @@
+"""Agency mail never waits behind paperwork: every task has a queue, mail and renders apart."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from config.celery import QUEUES, app
+
+TASKS = json.loads((Path(__file__).parent / "public_names.json").read_text())["celery_tasks"]
+
+
+def queue_of(task: str) -> str:
+    return app.amqp.router.route({}, task)["queue"].name
+
+
+def test_mail_documents_and_reports_each_have_their_own_queue():
+    assert queue_of("approvals.tasks.send_message") == "mail"
+    assert queue_of("approvals.tasks.sweep_outbox") == "mail"
+    assert queue_of("approvals.documents.render_document") == "documents"
+    assert queue_of("approvals.documents.sweep_renders") == "documents"
+    assert queue_of("approvals.tasks.verify_audit_log") == "reports"
+
+
+def test_every_task_goes_to_a_queue_a_plain_worker_reads_with_mail_first():
+    consumed = list(app.amqp.queues)  # what `celery worker` without -Q consumes, in order
+    assert consumed[0] == "mail" and set(consumed) == set(QUEUES)
+    assert {queue_of(task) for task in TASKS} <= set(consumed)
+    assert app.conf.broker_transport_options["queue_order_strategy"] == "priority"
