@@ -8,7 +8,7 @@ PORT ?= 8000
 # Laptop defaults: SQLite in var/, Celery eager, console e-mail.
 DEV_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: install demo run test test-services test-e2e lint format worker beat bench messages clean
+.PHONY: install demo run test test-services test-e2e lint format worker beat bench load messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,8 +57,16 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A config beat --loglevel=INFO
 
+# Benchmarks (QUALITY.md P1-P4): print a table, exit non-zero when a target is missed. On
+# PostgreSQL: DATABASE_URL=postgres://… REDIS_URL=redis://… make bench (BENCH_TASKS scales it).
 bench: install
-	$(PY) -m pytest -m bench -p no:cacheprovider -s tests/bench
+	$(PY) -m pytest -m bench -p no:cacheprovider -s -n0 $(if $(DATABASE_URL),--create-db) tests/bench
+
+# Full HTTP approval steps against gunicorn + PostgreSQL + a real worker (tests/load/run.py);
+# needs DATABASE_URL and REDIS_URL. LOAD_RATE, LOAD_SECONDS, LOAD_USERS tune it.
+load: install
+	$(PY) -m pip install --quiet -e '.[dev,load]'
+	$(PY) -m tests.load.run
 
 messages: install
 	cd $(CURDIR) && $(PY) manage.py makemessages -l vi -l en --ignore='.venv/*' --ignore='var/*'

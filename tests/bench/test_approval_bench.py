@@ -8,16 +8,13 @@ ratio can be compared across runs. Run with ``make bench`` (``BENCH_STEPS``, def
 from __future__ import annotations
 
 import os
-import re
-import shutil
-import subprocess
 import time
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.bench.test_inbox_bench import percentiles
+from tests.bench.report import percentiles, pgbench_tps
 from tests.conftest import login
 from tests.factories import make_staff
 from tests.flows import draft
@@ -28,13 +25,9 @@ pytestmark = [pytest.mark.bench, pytest.mark.django_db]
 STEPS = int(os.environ.get("BENCH_STEPS", "200"))
 
 
-def pgbench_tps() -> str:
-    """P0: pgbench TPC-B, 8 clients, 10 s, on a scratch database (PostgreSQL only)."""
+def server_options() -> list[str]:
     db = settings.DATABASES["default"]
-    if connection.vendor != "postgresql" or not shutil.which("pgbench"):
-        return "n/a (needs PostgreSQL and pgbench)"
-    env = {**os.environ, "PGPASSWORD": str(db.get("PASSWORD") or "")}
-    base = [
+    return [
         "-h",
         str(db["HOST"] or "127.0.0.1"),
         "-p",
@@ -42,26 +35,6 @@ def pgbench_tps() -> str:
         "-U",
         str(db["USER"]),
     ]
-    name = "doanravao_pgbench"
-    subprocess.run(
-        ["dropdb", *base, "--if-exists", name], env=env, check=False, capture_output=True
-    )
-    subprocess.run(["createdb", *base, name], env=env, check=True, capture_output=True)
-    subprocess.run(
-        ["pgbench", *base, "-i", "-s", "5", name], env=env, check=True, capture_output=True
-    )
-    out = subprocess.run(
-        ["pgbench", *base, "-c", "8", "-j", "2", "-T", "10", name],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    subprocess.run(
-        ["dropdb", *base, "--if-exists", name], env=env, check=False, capture_output=True
-    )
-    match = re.search(r"tps = ([0-9.]+)", out)
-    return f"{float(match.group(1)):.0f} TPS" if match else "unparsed"
 
 
 def test_http_approval_steps(org, teacher_a, head_a, capsys):
@@ -86,8 +59,8 @@ def test_http_approval_steps(org, teacher_a, head_a, capsys):
         assert response.status_code == 200
         samples.append(time.perf_counter() - t0)
     elapsed = time.perf_counter() - start
-    baseline = pgbench_tps()
+    tps = pgbench_tps(server_options()) if connection.vendor == "postgresql" else None
     with capsys.disabled():
         print(f"\n== P1 approval steps on {connection.vendor}: {STEPS} steps, one client")
         print(f"  {STEPS / elapsed:6.1f} steps/s   {percentiles(samples)}")
-        print(f"  P0 baseline: {baseline}")
+        print(f"  P0 baseline: {f'{tps:.0f} TPS' if tps else 'n/a (needs PostgreSQL and pgbench)'}")

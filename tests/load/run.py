@@ -1,0 +1,170 @@
+"""``make load``: full HTTP approval steps against gunicorn, PostgreSQL and a real Celery worker.
+
+1. A fresh load database (``doanravao_load`` on the server of ``DATABASE_URL``): migrated, then
+   seeded with real submitted requests (``tests/load/seed.py``) on the DEPT route.
+2. gunicorn (``LOAD_WEB_WORKERS``, default 4) and a Celery worker on all queues, with
+   production settings (DEBUG off), e-mail to Django's dummy backend.
+3. pgbench TPC-B on the same server for 10 s: the machine's own yardstick, measured in this run.
+4. Locust, headless, at a fixed arrival rate (``LOAD_RATE`` steps/s, default 60) for a bounded
+   time (``LOAD_SECONDS``, default 60): each step reads the dossier and posts the decision
+   (``tests/load/locustfile.py``); head, department review and the Director's decision.
+5. A table of steps/s, p50/p95, errors and steps/s ÷ pgbench TPS; exit status 1 when the target
+   of QUALITY.md P1 is missed: ≥ 60 steps/s at p95 ≤ 300 ms with 0 errors, or, where pgbench
+   gives fewer than 1,500 TPS, steps/s ÷ TPS ≥ 0.04 (with p95 ≤ 300 ms and 0 errors).
+
+Needs PostgreSQL and Redis (``DATABASE_URL``, ``REDIS_URL``); installs Locust (``.[load]``).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from base64 import b64encode
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from tests.bench.report import Table, pgbench_tps
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+RATE = float(os.environ.get("LOAD_RATE", "60"))
+SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
+USERS = int(os.environ.get("LOAD_USERS", "30"))
+WEB_WORKERS = int(os.environ.get("LOAD_WEB_WORKERS", "4"))
+SCHOOLS = int(os.environ.get("LOAD_SCHOOLS", "20"))
+PORT = int(os.environ.get("LOAD_PORT", "8765"))
+STEPS_TARGET, P95_TARGET_MS, RATIO_TARGET, TPS_FLOOR = 60.0, 300.0, 0.04, 1500.0
+
+
+def load_environment(database_url: str, redis_url: str, work: Path) -> dict[str, str]:
+    audit_key = b64encode(secrets.token_bytes(32)).decode()
+    return {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url,
+        "DATABASE_MIGRATE_URL": "",
+        "REDIS_URL": redis_url,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "AUDIT_KEYS": f"load:{audit_key}",
+        "VAR_DIR": str(work / "var"),
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",
+        "API_TOKEN_HOURS": "2",
+        "LOGIN_FAILURE_LIMIT": "1000",
+    }
+
+
+def run(command: list[str], env: dict[str, str]) -> None:
+    subprocess.run(command, cwd=ROOT, env=env, check=True)
+
+
+def wait_until_up(url: str, deadline_s: float = 60) -> None:
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"{url} did not answer within {deadline_s:.0f} s")
+
+
+def step_row(stats_csv: Path) -> dict[str, str]:
+    with stats_csv.open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["Name"] == "approval step":
+                return row
+    return {}
+
+
+def main() -> int:
+    database_url, redis_url = os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL", "")
+    if not database_url.startswith("postgres") or not redis_url:
+        print("make load needs DATABASE_URL (PostgreSQL) and REDIS_URL (Redis)")
+        return 2
+    server = urlsplit(database_url)
+    load_url = urlunsplit(server._replace(path="/doanravao_load"))
+    pg = ["-h", server.hostname or "127.0.0.1", "-p", str(server.port or 5432),
+          "-U", server.username or "postgres"]  # fmt: skip
+    work = Path(tempfile.mkdtemp(prefix="doanravao-load-"))
+    env = load_environment(load_url, redis_url, work)
+    password = secrets.token_urlsafe(12)
+    requests = int(RATE * SECONDS / 3) + USERS
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        subprocess.run(["dropdb", *pg, "--if-exists", "doanravao_load"], check=False)
+        run(["createdb", *pg, "doanravao_load"], env)
+        run([str(BIN / "python"), "manage.py", "migrate", "--no-input", "-v0"], env)
+        started = time.perf_counter()
+        seed = (
+            "from pathlib import Path; from tests.load.seed import seed; "
+            f"seed({requests}, {SCHOOLS}, {password!r}, Path({str(work / 'work.json')!r}))"
+        )
+        run([str(BIN / "python"), "manage.py", "shell", "-c", seed], env)
+        print(f"seeded {requests} submitted requests in {time.perf_counter() - started:.0f} s")
+        run([str(BIN / "celery"), "-A", "config", "purge", "-f"], env)
+        processes.append(subprocess.Popen(
+            [str(BIN / "gunicorn"), "config.wsgi", "--workers", str(WEB_WORKERS),
+             "--bind", f"127.0.0.1:{PORT}", "--access-logfile", "/dev/null"],
+            cwd=ROOT, env=env,
+        ))  # fmt: skip
+        processes.append(subprocess.Popen(
+            [str(BIN / "celery"), "-A", "config", "worker", "--loglevel=WARNING",
+             "--concurrency=2", "--without-gossip", "--without-mingle"],
+            cwd=ROOT, env=env,
+        ))  # fmt: skip
+        wait_until_up(f"http://127.0.0.1:{PORT}/health/live/")
+        tps = pgbench_tps(pg)
+        locust_env = {**env, "LOAD_WORK": str(work / "work.json"), "LOAD_PASSWORD": password,
+                      "LOAD_RATE": str(RATE), "LOAD_USERS": str(USERS)}  # fmt: skip
+        run(
+            [str(BIN / "locust"), "-f", str(ROOT / "tests/load/locustfile.py"), "--headless",
+             "-u", str(USERS), "-r", str(USERS), "-t", f"{SECONDS}s",
+             "--host", f"http://127.0.0.1:{PORT}", "--csv", str(work / "load"), "--only-summary",
+             "--stop-timeout", "10"],
+            locust_env,
+        )  # fmt: skip
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+
+    row = step_row(work / "load_stats.csv")
+    count, failures = int(row.get("Request Count", 0)), int(row.get("Failure Count", 0))
+    steps = (count - failures) / SECONDS
+    p50, p95 = float(row.get("50%", 0) or 0), float(row.get("95%", 0) or 0)
+    table = Table(
+        f"P1 approval steps over HTTP: gunicorn ×{WEB_WORKERS}, PostgreSQL, Redis, a real "
+        f"worker; {USERS} clients at {RATE:.0f} steps/s for {SECONDS} s"
+    )
+    table.add("steps completed", f"{count - failures} ({steps:.1f} steps/s)")
+    latency = f"p50 {p50:.0f} ms  p95 {p95:.0f} ms"
+    table.add("latency of a step", latency, f"p95 ≤ {P95_TARGET_MS:.0f} ms",
+              p95 <= P95_TARGET_MS and count > 0)  # fmt: skip
+    table.add("errors", str(failures), "0", failures == 0 and count > 0)
+    table.add("pgbench TPC-B (same run)", f"{tps:.0f} TPS" if tps else "n/a")
+    if tps and tps < TPS_FLOOR:
+        ratio = steps / tps
+        table.add(
+            "steps/s ÷ pgbench TPS", f"{ratio:.4f}", f"≥ {RATIO_TARGET}", ratio >= RATIO_TARGET
+        )
+    else:
+        table.add("steps/s", f"{steps:.1f}", f"≥ {STEPS_TARGET:.0f}", steps >= STEPS_TARGET)
+    print(table.render())
+    print(f"  (Locust's CSV files and the load settings are in {work})")
+    return 1 if table.misses else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
