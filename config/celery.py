@@ -16,7 +16,7 @@ renders never holds a mail slot (commands in docs/production.md).
 import os
 
 from celery import Celery
-from kombu import Queue
+from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -33,6 +33,7 @@ ROUTES = {
 app = Celery("doanravao")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_default_queue = "celery"
-app.conf.task_queues = [Queue(name) for name in QUEUES]
+# Each queue its own exchange and key: a message goes to exactly one queue.
+app.conf.task_queues = [Queue(name, Exchange(name), routing_key=name) for name in QUEUES]
 app.conf.task_routes = {task: {"queue": queue} for task, queue in ROUTES.items()}
 app.autodiscover_tasks()

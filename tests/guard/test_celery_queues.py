@@ -27,3 +27,10 @@ def test_every_task_goes_to_a_queue_a_plain_worker_reads_with_mail_first():
     assert consumed[0] == "mail" and set(consumed) == set(QUEUES)
     assert {queue_of(task) for task in TASKS} <= set(consumed)
     assert app.conf.broker_transport_options["queue_order_strategy"] == "priority"
+
+
+def test_a_task_lands_in_exactly_one_queue():
+    bindings = [(q.exchange.name, q.routing_key) for q in app.amqp.queues.values()]
+    assert len(set(bindings)) == len(bindings)  # no two queues receive the same message
+    route = app.amqp.router.route({}, "approvals.tasks.send_message")
+    assert (route["queue"].exchange.name, route["queue"].routing_key) == ("mail", "mail")
