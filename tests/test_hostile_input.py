@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from delegations.models import OutboundRequest
@@ -88,7 +86,6 @@ def test_task_actions_answer_other_methods_without_a_500(org, teacher_a, verb):
 
 
 def test_a_forged_form_count_is_refused_quickly_and_creates_nothing(org, teacher_a):
-    started = time.monotonic()
     response = login(teacher_a).post(
         "/doan-ra/moi/",
         {
@@ -99,7 +96,11 @@ def test_a_forged_form_count_is_refused_quickly_and_creates_nothing(org, teacher
         },
     )
     assert response.status_code in (200, 400)  # the form again, with its errors
-    assert time.monotonic() - started < 5
+    # Django builds at most absolute_max forms whatever TOTAL_FORMS claims: 200 members and
+    # 50 stops, not 10,000 of each (which took 15 s); the form says how many are allowed.
+    assert len(response.context["members"].forms) <= 200
+    assert len(response.context["stops"].forms) <= 50
+    assert response.context["members"].non_form_errors()
     assert not OutboundRequest.objects.exists()
 
 
