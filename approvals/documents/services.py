@@ -130,7 +130,7 @@ def build_content(
         "issuer": issuer.as_json(),
         "number_text": number_text,
         "issued_on": issued_on.isoformat(),
-        "date_line": content_common.date_line(issued_on),
+        "date_line": content_common.date_line(issued_on, issuer.place),
         "signature": content_common.signature_for(request, issuer),
         "request": {
             "kind": request.request_kind,
@@ -173,7 +173,7 @@ def document_issue(
     register, number = next_number(
         unit=issuer_unit, series=KIND_SERIES[kind], year=issued_on.year, confidential=confidential
     )
-    number_text = f"{number}/{register.symbol}"
+    number_text = content_common.number_text(number, register.symbol)
     content = build_content(
         kind, request, number_text=number_text, issued_on=issued_on, reason=reason
     )
