@@ -30,6 +30,8 @@ NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 #: The steps whose approval is the decision, and whose actor signs the documents.
 SIGNING_STEPS = ("decide_by_director", "decide_by_ward_chair", "propose_by_director")
+#: The steps whose approval of an extension is the amending decision.
+EXTENSION_SIGNING_STEPS = ("decide_extension_by_director", "decide_extension_by_ward")
 CITY_SUFFIXES = (" Thành phố Hồ Chí Minh", " TP. Hồ Chí Minh", " TP.HCM", " TP. HCM")
 
 
@@ -169,13 +171,13 @@ def issuing_unit(request: Any) -> Unit:
     return unit.department()
 
 
-def signing_decision(request: Any) -> Decision | None:
+def signing_decision(request: Any, steps: tuple[str, ...] = SIGNING_STEPS) -> Decision | None:
     """The approval whose author signs: the director's, the ward chair's, or the proposal's."""
     return (
         Decision.objects.filter(
             request_kind=request.request_kind,
             request_id=request.pk,
-            step__in=SIGNING_STEPS,
+            step__in=steps,
             action="approve",
         )
         .select_related("actor")
@@ -184,9 +186,29 @@ def signing_decision(request: Any) -> Decision | None:
     )
 
 
-def signature_for(request: Any, issuer: Issuer) -> dict[str, Any]:
+def authority_signature(issuer: Issuer, day: datetime.date) -> dict[str, Any]:
+    """The head of the issuing unit, for a document nobody decided in the product.
+
+    A revocation after a traveller's cancellation is the authority's act, prepared for the
+    head to sign: never in the name of whoever approved the trip, nor of the traveller.
+    """
+    head_role = Role.WARD_CHAIR if issuer.is_ward else Role.DIRECTOR
+    holder = (
+        RoleAssignment.objects.effective_on(day)
+        .filter(role=head_role, unit=issuer.unit)
+        .order_by("pk")
+        .values_list("user", flat=True)
+        .first()
+    )
+    person = Person.objects.filter(user=holder).only("full_name").first() if holder else None
+    return {"lines": [issuer.head_title], "name": person.full_name if person else ""}
+
+
+def signature_for(
+    request: Any, issuer: Issuer, steps: tuple[str, ...] = SIGNING_STEPS
+) -> dict[str, Any]:
     """``{"lines": ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"], "name": ...}`` from the signing decision."""
-    decision = signing_decision(request)
+    decision = signing_decision(request, steps)
     if decision is None:
         return {"lines": [issuer.head_title], "name": ""}
     person = Person.objects.filter(user=decision.actor).only("full_name", "position").first()
@@ -255,6 +277,26 @@ def agency_names() -> list[str]:
 def filing_line(issuer: Issuer) -> str:
     """``Lưu: VT, VP.``: the clerk's archive and the drafting office."""
     return "Lưu: VT." if issuer.is_ward else "Lưu: VT, VP."
+
+
+def replacement_note(content: dict[str, Any], replaced: str) -> None:
+    """Say in the text which document this one replaces (NĐ 30, Art. 15(1) and 18(3)).
+
+    A decision says it in its last article ("… có hiệu lực kể từ ngày ký và thay thế Quyết
+    định số … ngày …"); a letter in a paragraph before its closing one.
+    """
+    body = content["body"]
+    paragraphs = [b for b in body if b["type"] == "p"]
+    if content.get("title") == "QUYẾT ĐỊNH" and paragraphs:
+        last = paragraphs[-1]
+        marker = "có hiệu lực kể từ ngày ký"
+        if marker in last["text"]:
+            last["text"] = last["text"].replace(marker, f"{marker} và thay thế {replaced}", 1)
+            return
+    kind = content.get("title", "").capitalize() or "Công văn"
+    note = para(f"{kind} này thay thế {replaced}.")
+    closing = next((i for i in range(len(body) - 1, -1, -1) if body[i]["type"] == "p"), len(body))
+    body.insert(closing, note)
 
 
 def para(text: str, *, lead: str = "", italic: bool = False, indent: bool = True) -> dict[str, Any]:

@@ -249,21 +249,166 @@ def notice_content(
 
 
 def cancellation_content(
-    request: Any, *, issuer: Issuer, decision: dict[str, Any] | None, reason: str
+    request: Any,
+    *,
+    issuer: Issuer,
+    decision: dict[str, Any] | None,
+    reason: str,
+    revocation: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Công văn telling the agencies and the unit that an approved trip will not take place."""
+    body = [para(f"{_opening(request, decision)}.")]
+    if revocation is not None:
+        body.append(
+            para(
+                f"Nay, {issuer.short_name} đã ban hành {decision_ref_text(revocation)} hủy bỏ "
+                f"quyết định nêu trên; chuyến đi không thực hiện. "
+                f"Lý do: {reason.strip().rstrip('.')}."
+            )
+        )
+    else:
+        body.append(para(f"Nay, chuyến đi nêu trên được hủy. Lý do: {reason.strip().rstrip('.')}."))
     return {
         "title": "",
         "summary": f"V/v hủy chuyến đi nước ngoài của {travellers_word(request)}",
         "kinh_gui": [*agency_names(), request.unit.name],
         "bases": [],
         "body": [
-            para(f"{_opening(request, decision)}."),
-            para(f"Nay, chuyến đi nêu trên được hủy. Lý do: {reason.strip().rstrip('.')}."),
+            *body,
             table(MEMBER_COLUMNS, MEMBER_WIDTHS, member_rows(request)),
             para(
                 f"{issuer.short_name} trân trọng thông báo để Quý cơ quan biết, phối hợp "
                 "theo dõi, quản lý./."
+            ),
+        ],
+        "recipients": ["Như trên;", filing_line(issuer)],
+        "annex": None,
+    }
+
+
+# --- changes after approval (NĐ 30): amending and revoking decisions, the City's tờ trình ----
+
+
+def decision_ref_text(decision: dict[str, Any]) -> str:
+    """``Quyết định số 01/QĐ-SGDĐT ngày 05 tháng 3 năm 2026``."""
+    return f"Quyết định số {decision['number_text']} {long_date(decision['issued_on'])}"
+
+
+def _office(issuer: Issuer) -> str:
+    return "Văn phòng " + issuer.short_name if issuer.is_ward else "Chánh Văn phòng Sở"
+
+
+def amendment_content(
+    request: Any,
+    *,
+    issuer: Issuer,
+    decision: dict[str, Any],
+    old_return: datetime.date,
+) -> dict[str, Any]:
+    """Quyết định điều chỉnh: an approved extension moves the return date of the decision."""
+    who, _group = _who(request)
+    named = _named(request)
+    ref = decision_ref_text(decision)
+    word = travellers_word(request)
+    return {
+        "title": "QUYẾT ĐỊNH",
+        "summary": f"Về việc điều chỉnh thời gian đi nước ngoài của {word}",
+        "authority": issuer.authority,
+        "bases": [
+            *bases_for(issuer),
+            f"Căn cứ {ref} của {issuer.head_title.capitalize()} {issuer.short_name};",
+            f"Xét đề nghị gia hạn thời gian ở nước ngoài của {request.unit.name} "
+            f"(hồ sơ số {request.reference or request.pk}).",
+        ],
+        "body": [
+            heading("QUYẾT ĐỊNH:"),
+            para(
+                f"Điều chỉnh thời gian đi nước ngoài của {who} tại {ref}: ngày về nước là ngày "
+                f"{short_date(request.return_date)} (thay cho ngày {short_date(old_return)}).",
+                lead="Điều 1.",
+            ),
+            para(f"Các nội dung khác của {ref} giữ nguyên hiệu lực.", lead="Điều 2."),
+            para(
+                f"Quyết định này có hiệu lực kể từ ngày ký. {_office(issuer)}, Thủ trưởng "
+                f"{request.unit.name} và {named} có tên tại Điều 1 chịu trách nhiệm thi hành "
+                "Quyết định này./.",
+                lead="Điều 3.",
+            ),
+        ],
+        "recipients": [
+            "Như Điều 3;",
+            *[f"{name};" for name in agency_names()],
+            filing_line(issuer),
+        ],
+        "annex": None,
+    }
+
+
+def revocation_content(
+    request: Any, *, issuer: Issuer, decision: dict[str, Any], reason: str
+) -> dict[str, Any]:
+    """Quyết định hủy bỏ: the authority revokes its decision when an approved trip is cancelled."""
+    named = _named(request)
+    ref = decision_ref_text(decision)
+    what = "cử" if request.kind == "official" else "cho phép"
+    return {
+        "title": "QUYẾT ĐỊNH",
+        "summary": f"Về việc hủy bỏ {ref}",
+        "authority": issuer.authority,
+        "bases": [
+            *bases_for(issuer),
+            f"Xét đề nghị của {request.unit.name} về việc hủy chuyến đi nước ngoài "
+            f"(hồ sơ số {request.reference or request.pk}).",
+        ],
+        "body": [
+            heading("QUYẾT ĐỊNH:"),
+            para(
+                f"Hủy bỏ {ref} của {issuer.head_title.capitalize()} {issuer.short_name} về "
+                f"việc {what} {travellers_word(request)} đi nước ngoài. "
+                f"Lý do: {reason.strip().rstrip('.')}.",
+                lead="Điều 1.",
+            ),
+            para(
+                f"Quyết định này có hiệu lực kể từ ngày ký. {_office(issuer)}, Thủ trưởng "
+                f"{request.unit.name} và {named} có tên tại {ref} chịu trách nhiệm thi hành "
+                "Quyết định này./.",
+                lead="Điều 2.",
+            ),
+        ],
+        "recipients": [
+            "Như Điều 2;",
+            *[f"{name};" for name in agency_names()],
+            filing_line(issuer),
+        ],
+        "annex": None,
+    }
+
+
+def proposal_content(request: Any, *, issuer: Issuer) -> dict[str, Any]:
+    """Tờ trình: the Director proposes to the City People's Committee (route CITY)."""
+    official = request.kind == "official"
+    who, _group = _who(request)
+    what = "cử" if official else "cho phép"
+    purpose = request.purpose.strip().rstrip(".")
+    funding = _label(FundingSource.choices, request.funding_source).lower()
+    inviter = f", theo lời mời của {request.inviter_name}" if request.inviter_name else ""
+    trip = f"công tác tại {_trip(request)}" if official else f"{_trip(request)} về việc riêng"
+    return {
+        "title": "TỜ TRÌNH",
+        "summary": f"Về việc {what} {travellers_word(request)} đi nước ngoài",
+        "kinh_gui": ["Ủy ban nhân dân Thành phố Hồ Chí Minh"],
+        "bases": [],
+        "body": [
+            para(DECISION_14_2022),
+            para(
+                f"Xét đề nghị của {request.unit.name} (hồ sơ số "
+                f"{request.reference or request.pk}), {issuer.short_name} kính trình Ủy ban "
+                f"nhân dân Thành phố xem xét, {what} {who} đi {trip}{inviter}."
+            ),
+            para(f"Mục đích chuyến đi: {purpose}. Nguồn kinh phí: {funding}."),
+            table(MEMBER_COLUMNS, MEMBER_WIDTHS, member_rows(request)),
+            para(
+                f"{issuer.short_name} kính trình Ủy ban nhân dân Thành phố xem xét, quyết định./."
             ),
         ],
         "recipients": ["Như trên;", filing_line(issuer)],

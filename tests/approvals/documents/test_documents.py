@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from docx.shared import Mm
 
-from approvals.documents.content_common import date_line
+from approvals.documents.content_common import date_line, long_date
 from approvals.documents.registers import next_number
 from approvals.documents.services import (
     DocumentError,
@@ -211,7 +211,7 @@ def test_issuing_twice_returns_the_same_document(trip):
     assert Document.objects.filter(request_id=trip.pk, kind="outbound_decision").count() == 1
 
 
-def test_reissue_creates_version_2_and_keeps_version_1_and_its_hash(
+def test_replacement_gets_a_new_number_names_the_replaced_one_and_keeps_it(
     trip, dept_reviewer, traveller, django_capture_on_commit_callbacks
 ):
     first = documents_of(trip)["outbound_decision"]
@@ -225,9 +225,17 @@ def test_reissue_creates_version_2_and_keeps_version_1_and_its_hash(
     first.refresh_from_db()
     second.refresh_from_db()
     assert (second.version, second.supersedes_id) == (2, first.pk)
-    assert second.number_text == "01/QĐ-SGDĐT"
+    assert (first.number_text, second.number_text) == ("01/QĐ-SGDĐT", "02/QĐ-SGDĐT")
     assert (first.pdf_sha256, first.pdf.name) == (first_hash, first_pdf)
     assert second.pdf_sha256 != first_hash
+    replaced = f"thay thế Quyết định số 01/QĐ-SGDĐT {long_date(first.issued_on)}"
+    for text in (
+        pdf_text(document_file(second, "pdf")[1]),
+        docx_text(document_file(second, "docx")[1]),
+    ):
+        assert "Số: 02/QĐ-SGDĐT" in text
+        assert f"có hiệu lực kể từ ngày ký và {replaced}" in text
+        assert "(Kèm theo Quyết định số 02/QĐ-SGDĐT" in text
     assert "Nguyễn Thị Ánh Tuyết Hồng" in pdf_text(document_file(second, "pdf")[1])
     assert "Nguyễn Thị Ánh Tuyết Hồng" not in pdf_text(document_file(first, "pdf")[1])
     with pytest.raises(ValueError):
