@@ -747,6 +747,10 @@ def document_file_for_user(document: Any, fmt: str, user: Any) -> tuple[str, byt
     (eager Celery, without a broker, renders it right here) and :class:`DocumentNotReady` is
     raised when the files are still not there.
     """
+    if document.number is None:
+        raise DocumentError(
+            _("Văn bản chưa được văn thư vào số từ sổ đăng ký văn bản: chưa có tệp để tải.")
+        )
     if document.rendered_at is None:
         if document.render_state != RenderState.RENDERING:
             render_dispatch(document.pk)

@@ -110,6 +110,8 @@ class DocumentFileView(APIView):
             name, data, content_type = document_file_for_user(document, fmt, request.user)
         except TamperedFile as exc:
             raise Conflict(_("Tệp văn bản không khớp mã băm đã lưu; liên hệ quản trị.")) from exc
+        except DocumentError as exc:
+            raise Conflict(exc.message) from exc
         except DocumentNotReady as exc:
             # The render is queued, not done in this request: ask again shortly.
             return Response(

@@ -55,6 +55,10 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
         name, data, content_type = document_file_for_user(document, fmt, request.user)
     except TamperedFile as exc:
         raise PermissionDenied(_("Tệp văn bản không khớp mã băm đã lưu.")) from exc
+    except DocumentError as exc:
+        messages.error(request, exc.message)
+        query = urlencode({"request": f"{document.request_kind}:{document.request_id}"})
+        return redirect(f"{reverse('document_list')}?{query}")
     except DocumentNotReady as exc:
         # Never rendered in the request: the render is queued; the page reloads itself.
         response = render(

@@ -46,6 +46,16 @@ def test_entered_mode_reserves_no_number_and_renders_nothing_until_the_number_is
     assert DocumentRegister.objects.get(series="decision").last_number == 0
 
 
+def test_a_document_awaiting_its_number_has_no_file_to_download(entered_trip, teacher_a):
+    decision = documents_of(entered_trip)["outbound_decision"]
+    client = login(teacher_a)
+    response = client.get(f"/api/v1/documents/{decision.pk}/file/?format=pdf")
+    assert response.status_code == 409
+    assert "chưa được văn thư vào số" in response.json()["detail"]
+    page = client.get(f"/van-ban/{decision.pk}/tai-ve/?format=pdf", follow=True)
+    assert "chưa được văn thư vào số" in page.content.decode()
+
+
 def test_clerk_enters_number_and_date_and_the_files_carry_them(
     entered_trip, dept_reviewer, django_capture_on_commit_callbacks
 ):
