@@ -69,6 +69,7 @@ FILE_PREFIX = {
     DocumentKind.OUTBOUND_AMENDMENT: "quyet-dinh-dieu-chinh",
     DocumentKind.OUTBOUND_REVOCATION: "quyet-dinh-huy-bo",
     DocumentKind.OUTBOUND_PROPOSAL: "to-trinh",
+    DocumentKind.INBOUND_PROPOSAL: "to-trinh",
 }
 #: The documents whose text names the request's decision: numbered after it.
 REFERS_TO_DECISION = (
@@ -181,6 +182,8 @@ def build_content(
         )
     elif kind == DocumentKind.OUTBOUND_PROPOSAL:
         specific = content_outbound.proposal_content(request, issuer=issuer)
+    elif kind == DocumentKind.INBOUND_PROPOSAL:
+        specific = content_inbound.proposal_content(request, issuer=issuer)
     elif kind == DocumentKind.INBOUND_APPROVAL:
         specific = content_inbound.approval_content(request, issuer=issuer)
     elif kind == DocumentKind.INBOUND_NOTICE:
@@ -732,12 +735,15 @@ def documents_issue_on_extension(*, request: Any, old_return: datetime.date) -> 
     return document
 
 
-def documents_issue_on_proposal(*, request: Any) -> Document | None:
+def documents_issue_on_proposal(*, request: Any) -> Document:
     """Route CITY: the Director's proposal to UBND TP (tờ trình), numbered in the Sở's
-    register of tờ trình when the Director approves the proposal step; outbound only."""
-    if request.request_kind != "outbound":
-        return None
-    return document_issue(kind=DocumentKind.OUTBOUND_PROPOSAL, request=request)
+    register of tờ trình when the Director approves the proposal step."""
+    kind = (
+        DocumentKind.INBOUND_PROPOSAL
+        if request.request_kind == "inbound"
+        else DocumentKind.OUTBOUND_PROPOSAL
+    )
+    return document_issue(kind=kind, request=request)
 
 
 def document_file_for_user(document: Any, fmt: str, user: Any) -> tuple[str, bytes, str]:

@@ -48,6 +48,7 @@ class DocumentKind(models.TextChoices):
     OUTBOUND_AMENDMENT = "outbound_amendment", _("Quyết định điều chỉnh (gia hạn thời gian)")
     OUTBOUND_REVOCATION = "outbound_revocation", _("Quyết định hủy bỏ quyết định cử đi / cho phép")
     OUTBOUND_PROPOSAL = "outbound_proposal", _("Tờ trình đề nghị UBND Thành phố")
+    INBOUND_PROPOSAL = "inbound_proposal", _("Tờ trình đề nghị UBND Thành phố (đoàn vào)")
 
 
 #: Which register series numbers each kind of document.
@@ -60,6 +61,7 @@ KIND_SERIES: dict[str, str] = {
     DocumentKind.OUTBOUND_AMENDMENT: DocumentSeries.DECISION,
     DocumentKind.OUTBOUND_REVOCATION: DocumentSeries.DECISION,
     DocumentKind.OUTBOUND_PROPOSAL: DocumentSeries.PROPOSAL,
+    DocumentKind.INBOUND_PROPOSAL: DocumentSeries.PROPOSAL,
 }
 
 

@@ -13,7 +13,7 @@ from tests.approvals.record_helpers import (
     make_agencies,
     pdf_text,
 )
-from tests.flows import approve_all, submitted
+from tests.flows import approve_all, draft_visit, submit, submitted
 from workflow.services import outbound_cancel, outbound_request_extension, task_complete
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +105,23 @@ def test_city_route_produces_the_directors_proposal_to_ubnd_tp(
         assert "Kính gửi: Ủy ban nhân dân Thành phố Hồ Chí Minh" in text
         assert "kính trình Ủy ban nhân dân Thành phố xem xét, cho phép" in text
         assert "GIÁM ĐỐC Nguyễn Văn Hiếu" in text
+
+
+def test_inbound_city_route_produces_the_proposal_too(
+    org, media, clerk_a, head_a, dept_reviewer, director
+):
+    make_agencies()
+    visit = draft_visit(clerk_a, senior_guest_level="minister")
+    submit(visit, clerk_a)
+    visit = approve_all(visit, head_a, dept_reviewer, director)
+    assert visit.route == "CITY"
+    proposal = documents_of(visit)["inbound_proposal"]
+    assert proposal.number_text == "01/TTr-SGDĐT"
+    pdf, docx = _texts(proposal)
+    for text in (pdf, docx):
+        assert "TỜ TRÌNH" in text and "Về việc đón đoàn khách nước ngoài" in text
+        assert "Busan Metropolitan Office of Education (Hàn Quốc)" in text
+        assert "kính trình Ủy ban nhân dân Thành phố xem xét, quyết định./." in text
 
 
 def test_document_numbers_read_back_the_same_from_pdf_and_docx(trip):
