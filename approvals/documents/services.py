@@ -44,6 +44,7 @@ from approvals.models.documents import (
     KIND_SERIES,
     Document,
     DocumentKind,
+    DocumentSeries,
     NumberingMode,
     RenderState,
     document_docx_path,
@@ -121,11 +122,17 @@ def _decision_ref(request: Any) -> dict[str, Any] | None:
     return _ref(current_document(request.request_kind, request.pk, DocumentKind.OUTBOUND_DECISION))
 
 
+#: How a replacement names the document it replaces, by register series.
+SERIES_LABEL = {
+    DocumentSeries.DECISION: "Quyết định",
+    DocumentSeries.LETTER: "Công văn",
+    DocumentSeries.PROPOSAL: "Tờ trình",
+}
+
+
 def _replaced_text(document: Document) -> str:
     """``Quyết định số 01/QĐ-SGDĐT ngày 05 tháng 3 năm 2026`` (what a replacement names)."""
-    label = "Quyết định" if document.register.series == "decision" else "Công văn"
-    if document.register.series == "proposal":
-        label = "Tờ trình"
+    label = SERIES_LABEL.get(DocumentSeries(document.register.series), "Văn bản")
     return f"{label} số {document.number_text} {content_common.long_date(document.issued_on)}"
 
 
