@@ -18,6 +18,7 @@ from approvals.models import (
     DocumentRegister,
     MessageStatus,
     OutboxMessage,
+    UnitNumbering,
 )
 from approvals.notifications import agency_recipients
 from approvals.outbox import message_retry
@@ -155,6 +156,15 @@ class DeadlineAlertAdmin(admin.ModelAdmin[DeadlineAlert]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(UnitNumbering)
+class UnitNumberingAdmin(admin.ModelAdmin[UnitNumbering]):
+    """Per issuing unit: numbered here, or the văn thư enters numbers from the unit's register."""
+
+    list_display = ("unit", "mode")
+    list_filter = ("mode",)
+    autocomplete_fields = ("unit",)
 
 
 @admin.register(DocumentRegister)

@@ -91,8 +91,16 @@ class PassportInline(admin.TabularInline[Passport, Person]):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin[Person]):
-    list_display = ["staff_code", "full_name", "unit", "position", "category", "is_key_leader"]
-    list_filter = ["category", "is_key_leader", "is_party_managed", "unit__kind"]
+    list_display = [
+        "staff_code",
+        "full_name",
+        "gender",
+        "unit",
+        "position",
+        "category",
+        "is_key_leader",
+    ]
+    list_filter = ["category", "gender", "is_key_leader", "is_party_managed", "unit__kind"]
     search_fields = ["staff_code", "full_name", "user__username", "unit__name"]
     autocomplete_fields = ["unit", "user"]
     list_select_related = ["unit"]

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from delegations.models import Agreement, Partner
 from org.models import (
     RESTRICTION_FLAGS,
+    Gender,
     PassportCustody,
     PassportKind,
     Person,
@@ -83,6 +84,7 @@ AGENCY_EMAILS = {
 }
 
 CC, VC = StaffCategory.CONG_CHUC, StaffCategory.VIEN_CHUC
+F = Gender.FEMALE
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,8 @@ class Staff:
     position: str
     born: D
     category: str = VC
+    #: Blank: read from the name (a middle name "Thị" is a woman's); set where it is not.
+    gender: str = ""
     username: str = ""
     who: str | Promise = ""
     roles: tuple[str, ...] = ()
@@ -165,12 +169,13 @@ STAFF: list[Staff] = [
     Staff("HCM000203", "Tạ Thị Thanh Thủy", "THPT2", "Phó Hiệu trưởng", D(1978, 6, 29)),
     Staff("HCM000204", "Lưu Đức Anh", "THPT2", "Giáo viên Sinh học", D(1993, 12, 9)),
     Staff("HCM000301", "Châu Ngọc Bảo Trân", "THPT3", "Hiệu trưởng", D(1971, 8, 14),
-          key_leader=True, official_passport=True),
+          gender=F, key_leader=True, official_passport=True),
     Staff("HCM000302", "Kiều Minh Tâm", "THPT3", "Giáo viên Tiếng Pháp", D(1989, 7, 7)),
     Staff("HCM000403", "Phan Thị Diệu", "TH-SAIGON", "Giáo viên tiểu học", D(1994, 11, 30)),
     Staff("HCM000411", "Quách Văn Hải", "THCS-SAIGON", "Hiệu trưởng", D(1975, 1, 18),
           key_leader=True),
-    Staff("HCM000412", "Tôn Nữ Minh Thư", "THCS-SAIGON", "Giáo viên Tiếng Anh", D(1990, 4, 4)),
+    Staff("HCM000412", "Tôn Nữ Minh Thư", "THCS-SAIGON", "Giáo viên Tiếng Anh", D(1990, 4, 4),
+          gender=F),
     Staff("HCM000601", "Đinh Thị Hạnh", "TH-BENTHANH", "Giáo viên tiểu học", D(1986, 9, 12)),
     Staff("HCM000611", "La Quốc Cường", "THCS-BENTHANH", "Giáo viên Toán", D(1982, 3, 23)),
 ]  # fmt: skip
@@ -337,6 +342,8 @@ def seed_person(staff: Staff, units: dict[str, Unit], user: User | None, tally: 
         "user": user,
         "full_name": staff.full_name,
         "date_of_birth": staff.born,
+        "gender": staff.gender
+        or (Gender.FEMALE if " Thị " in f" {staff.full_name} " else Gender.MALE),
         "unit": units[staff.unit],
         "position": staff.position,
         "category": staff.category,

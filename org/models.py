@@ -124,6 +124,13 @@ class StaffCategory(models.TextChoices):
     NGUOI_LAO_DONG = "nguoi_lao_dong", _("Người lao động")
 
 
+class Gender(models.TextChoices):
+    """How official documents address the person ("ông" / "bà"); blank: not recorded."""
+
+    MALE = "male", _("Nam")
+    FEMALE = "female", _("Nữ")
+
+
 #: The Person fields that bar travel while set (rule OUT-BARRED), in the order the rules list them.
 RESTRICTION_FLAGS = (
     "exit_banned",
@@ -148,6 +155,7 @@ class Person(models.Model):
     staff_code = models.CharField(_("mã cán bộ"), max_length=32, unique=True)
     full_name = models.CharField(_("họ và tên"), max_length=255)
     date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    gender = models.CharField(_("giới tính"), max_length=8, choices=Gender.choices, blank=True)
     unit = models.ForeignKey(
         Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="people"
     )
@@ -186,6 +194,12 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def honorific(self) -> str:
+        """``ông`` or ``bà`` in official documents; ``ông (bà)`` while the gender is unknown."""
+        honorifics: dict[str, str] = {Gender.MALE: "ông", Gender.FEMALE: "bà"}
+        return honorifics.get(self.gender, "ông (bà)")
 
     @property
     def is_restricted(self) -> bool:

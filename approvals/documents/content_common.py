@@ -19,8 +19,10 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
 from approvals.models import Decision
-from org.models import Person, Role, RoleAssignment, Unit, UnitKind
+from org.models import ActingAssignment, Person, Role, RoleAssignment, StaffCategory, Unit, UnitKind
 
 PLACE = "Thành phố Hồ Chí Minh"
 CITY_LINES = ["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HỒ CHÍ MINH"]
@@ -28,7 +30,46 @@ NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 #: The steps whose approval is the decision, and whose actor signs the documents.
 SIGNING_STEPS = ("decide_by_director", "decide_by_ward_chair", "propose_by_director")
+#: The steps whose approval of an extension is the amending decision.
+EXTENSION_SIGNING_STEPS = ("decide_extension_by_director", "decide_extension_by_ward")
 CITY_SUFFIXES = (" Thành phố Hồ Chí Minh", " TP. Hồ Chí Minh", " TP.HCM", " TP. HCM")
+
+
+#: The words for people by staff category, in the order the texts list them.
+CATEGORY_WORDS = {
+    StaffCategory.CAN_BO: "cán bộ",
+    StaffCategory.CONG_CHUC: "công chức",
+    StaffCategory.VIEN_CHUC: "viên chức",
+    StaffCategory.NGUOI_LAO_DONG: "người lao động",
+}
+WARD_PREFIXES = ("Phường ", "Xã ", "Đặc khu ", "Thị trấn ")
+
+
+def number_text(number: int, symbol: str) -> str:
+    """``01/QĐ-SGDĐT``: numbers 1–9 with a leading zero (NĐ 30, Art. 15 and Phụ lục I)."""
+    return f"{number:02d}/{symbol}"
+
+
+def staff_words(categories: list[str]) -> str:
+    """``viên chức``, ``công chức, viên chức``, ``viên chức và người lao động``: who travels."""
+    words = [word for key, word in CATEGORY_WORDS.items() if key in set(categories)]
+    if not words:
+        return "cán bộ"
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " và " + words[-1]
+
+
+def ward_place(name: str) -> str:
+    """The place name of a ward's documents (NĐ 30, Phụ lục I): ``Sài Gòn``, ``Phường 1``.
+
+    The ward's own name without "Phường"/"Xã", except where the name is a number, which keeps
+    it ("Phường 1").
+    """
+    for prefix in WARD_PREFIXES:
+        if name.startswith(prefix) and not name[len(prefix) :][:1].isdigit():
+            return name[len(prefix) :]
+    return name
 
 
 def vn_day(day: datetime.date) -> str:
@@ -42,7 +83,7 @@ def vn_month(day: datetime.date) -> str:
 
 
 def date_line(day: datetime.date, place: str = PLACE) -> str:
-    """``Thành phố Hồ Chí Minh, ngày 05 tháng 3 năm 2026``."""
+    """``Thành phố Hồ Chí Minh, ngày 05 tháng 3 năm 2026`` (a ward: ``Phường 1, ngày …``)."""
     return f"{place}, ngày {vn_day(day)} tháng {vn_month(day)} năm {day.year}"
 
 
@@ -67,6 +108,8 @@ class Issuer:
     head_title: str
     deputy_title: str
     is_ward: bool
+    #: The place name of the date line: the city for the Sở, the ward's own name for a ward.
+    place: str = PLACE
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -75,6 +118,7 @@ class Issuer:
             "name_lines": self.name_lines,
             "short_name": self.short_name,
             "head_title": self.head_title,
+            "place": self.place,
         }
 
     @property
@@ -105,6 +149,7 @@ def issuer_for(unit: Unit) -> Issuer:
             head_title="CHỦ TỊCH",
             deputy_title="PHÓ CHỦ TỊCH",
             is_ward=True,
+            place=ward_place(place),
         )
     name = _without_city(unit.name)
     return Issuer(
@@ -126,13 +171,13 @@ def issuing_unit(request: Any) -> Unit:
     return unit.department()
 
 
-def signing_decision(request: Any) -> Decision | None:
+def signing_decision(request: Any, steps: tuple[str, ...] = SIGNING_STEPS) -> Decision | None:
     """The approval whose author signs: the director's, the ward chair's, or the proposal's."""
     return (
         Decision.objects.filter(
             request_kind=request.request_kind,
             request_id=request.pk,
-            step__in=SIGNING_STEPS,
+            step__in=steps,
             action="approve",
         )
         .select_related("actor")
@@ -141,27 +186,83 @@ def signing_decision(request: Any) -> Decision | None:
     )
 
 
-def signature_for(request: Any, issuer: Issuer) -> dict[str, Any]:
-    """``{"lines": ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"], "name": ...}`` from the signing decision.
+def authority_signature(issuer: Issuer, day: datetime.date) -> dict[str, Any]:
+    """The head of the issuing unit, for a document nobody decided in the product.
 
-    The head signs in their own name; anyone else (a deputy, or someone acting for the head)
-    signs "KT." (ký thay) with the deputy's title.
+    A revocation after a traveller's cancellation is the authority's act, prepared for the
+    head to sign: never in the name of whoever approved the trip, nor of the traveller.
     """
-    decision = signing_decision(request)
+    head_role = Role.WARD_CHAIR if issuer.is_ward else Role.DIRECTOR
+    holder = (
+        RoleAssignment.objects.effective_on(day)
+        .filter(role=head_role, unit=issuer.unit)
+        .order_by("pk")
+        .values_list("user", flat=True)
+        .first()
+    )
+    person = Person.objects.filter(user=holder).only("full_name").first() if holder else None
+    return {"lines": [issuer.head_title], "name": person.full_name if person else ""}
+
+
+def signature_for(
+    request: Any, issuer: Issuer, steps: tuple[str, ...] = SIGNING_STEPS
+) -> dict[str, Any]:
+    """``{"lines": ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"], "name": ...}`` from the signing decision."""
+    decision = signing_decision(request, steps)
     if decision is None:
         return {"lines": [issuer.head_title], "name": ""}
-    person = Person.objects.filter(user=decision.actor).only("full_name").first()
+    person = Person.objects.filter(user=decision.actor).only("full_name", "position").first()
     name = person.full_name if person else decision.actor.get_username()
-    head_role = Role.WARD_CHAIR if issuer.is_ward else Role.DIRECTOR
-    day = decision.created_at.date()
-    holds_head_role = (
-        RoleAssignment.objects.effective_on(day)
-        .filter(user=decision.actor, role=head_role)
-        .exists()
+    position = person.position if person else ""
+    return {
+        "lines": signature_lines(
+            issuer,
+            actor=decision.actor,
+            acting_for_id=decision.acting_for_id,
+            day=timezone.localdate(decision.created_at),
+            position=position,
+        ),
+        "name": name,
+    }
+
+
+def signature_lines(
+    issuer: Issuer, *, actor: Any, acting_for_id: int | None, day: datetime.date, position: str
+) -> list[str]:
+    """The signing lines from who signed and in what capacity (NĐ 30, Art. 13 and Phụ lục I).
+
+    - the head in their own right: ``GIÁM ĐỐC``;
+    - someone appointed to the head's vacant post (an acting assignment with no holder):
+      ``Q. GIÁM ĐỐC`` (quyền);
+    - a deputy (by role, or acting for an absent head): ``KT. GIÁM ĐỐC`` / ``PHÓ GIÁM ĐỐC``
+      (ký thay);
+    - anyone else acting for the head (the head of an office authorised to sign):
+      ``TUQ. GIÁM ĐỐC`` / their own position (thừa ủy quyền).
+
+    "TM." (thay mặt) is for collective bodies only, and every document here is signed under
+    the head's own authority, so it is never used.
+    """
+    head_role, deputy_role = (
+        (Role.WARD_CHAIR, None) if issuer.is_ward else (Role.DIRECTOR, Role.DEPUTY_DIRECTOR)
     )
-    if holds_head_role and decision.acting_for_id is None:
-        return {"lines": [issuer.head_title], "name": name}
-    return {"lines": [f"KT. {issuer.head_title}", issuer.deputy_title], "name": name}
+    roles = set(
+        RoleAssignment.objects.effective_on(day).filter(user=actor).values_list("role", flat=True)
+    )
+    if head_role in roles and acting_for_id is None:
+        return [issuer.head_title]
+    acting = (
+        ActingAssignment.objects.effective_on(day)
+        .filter(acting_user=actor, role=head_role, unit=issuer.unit)
+        .order_by("-starts_on")
+        .first()
+    )
+    if acting is not None and acting.holder_id is None:
+        return [f"Q. {issuer.head_title}"]
+    is_deputy = (deputy_role in roles) or "phó" in position.lower()
+    if is_deputy or acting is None:
+        return [f"KT. {issuer.head_title}", issuer.deputy_title]
+    title = position.upper() if position else issuer.deputy_title
+    return [f"TUQ. {issuer.head_title}", title]
 
 
 def agency_names() -> list[str]:
@@ -176,6 +277,26 @@ def agency_names() -> list[str]:
 def filing_line(issuer: Issuer) -> str:
     """``Lưu: VT, VP.``: the clerk's archive and the drafting office."""
     return "Lưu: VT." if issuer.is_ward else "Lưu: VT, VP."
+
+
+def replacement_note(content: dict[str, Any], replaced: str) -> None:
+    """Say in the text which document this one replaces (NĐ 30, Art. 15(1) and 18(3)).
+
+    A decision says it in its last article ("… có hiệu lực kể từ ngày ký và thay thế Quyết
+    định số … ngày …"); a letter in a paragraph before its closing one.
+    """
+    body = content["body"]
+    paragraphs = [b for b in body if b["type"] == "p"]
+    if content.get("title") == "QUYẾT ĐỊNH" and paragraphs:
+        last = paragraphs[-1]
+        marker = "có hiệu lực kể từ ngày ký"
+        if marker in last["text"]:
+            last["text"] = last["text"].replace(marker, f"{marker} và thay thế {replaced}", 1)
+            return
+    kind = content.get("title", "").capitalize() or "Công văn"
+    note = para(f"{kind} này thay thế {replaced}.")
+    closing = next((i for i in range(len(body) - 1, -1, -1) if body[i]["type"] == "p"), len(body))
+    body.insert(closing, note)
 
 
 def para(text: str, *, lead: str = "", italic: bool = False, indent: bool = True) -> dict[str, Any]:

@@ -117,3 +117,28 @@ def notice_content(visit: Any, *, issuer: Issuer) -> dict[str, Any]:
         "recipients": ["Như trên;", f"{visit.unit.name};", filing_line(issuer)],
         "annex": None,
     }
+
+
+def proposal_content(visit: Any, *, issuer: Issuer) -> dict[str, Any]:
+    """Tờ trình: the Director proposes to the City People's Committee (route CITY)."""
+    purpose = visit.purpose.strip().rstrip(".")
+    return {
+        "title": "TỜ TRÌNH",
+        "summary": "Về việc đón đoàn khách nước ngoài",
+        "kinh_gui": ["Ủy ban nhân dân Thành phố Hồ Chí Minh"],
+        "bases": [],
+        "body": [
+            para(
+                f"Xét đề nghị của {visit.unit.name} (hồ sơ số {visit.reference or visit.pk}), "
+                f"{issuer.short_name} kính trình Ủy ban nhân dân Thành phố xem xét, cho phép "
+                f"{visit.unit.name} đón {_delegation(visit)}."
+            ),
+            para(f"Nội dung làm việc: {purpose}."),
+            table(VISITOR_COLUMNS, VISITOR_WIDTHS, visitor_rows(visit)),
+            para(
+                f"{issuer.short_name} kính trình Ủy ban nhân dân Thành phố xem xét, quyết định./."
+            ),
+        ],
+        "recipients": ["Như trên;", filing_line(issuer)],
+        "annex": None,
+    }

@@ -8,16 +8,26 @@ does the number, and two issues at once wait for each other and get consecutive 
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 
-from approvals.models import DocumentRegister, DocumentSeries
+from approvals.models import Document, DocumentRegister, DocumentSeries
 from org.models import Unit, UnitKind
 
 #: The symbols used when a unit's first register of a series is opened (NĐ 30, Phụ lục VI);
 #: an administrator may change a register's symbol, and next year's register copies it.
 DEFAULT_SYMBOLS: dict[str, dict[str, str]] = {
-    UnitKind.DEPARTMENT: {DocumentSeries.DECISION: "QĐ-SGDĐT", DocumentSeries.LETTER: "GDĐT-VP"},
-    UnitKind.WARD: {DocumentSeries.DECISION: "QĐ-UBND", DocumentSeries.LETTER: "UBND"},
+    UnitKind.DEPARTMENT: {
+        DocumentSeries.DECISION: "QĐ-SGDĐT",
+        DocumentSeries.LETTER: "GDĐT-VP",
+        DocumentSeries.PROPOSAL: "TTr-SGDĐT",
+    },
+    UnitKind.WARD: {
+        DocumentSeries.DECISION: "QĐ-UBND",
+        DocumentSeries.LETTER: "UBND",
+        DocumentSeries.PROPOSAL: "TTr-UBND",
+    },
 }
+PREFIXES: dict[str, str] = {DocumentSeries.DECISION: "QĐ-", DocumentSeries.PROPOSAL: "TTr-"}
 
 
 def default_symbol(unit: Unit, series: str, year: int, confidential: bool) -> str:
@@ -35,14 +45,11 @@ def default_symbol(unit: Unit, series: str, year: int, confidential: bool) -> st
     by_kind = DEFAULT_SYMBOLS.get(unit.kind)
     if by_kind:
         return by_kind[series]
-    code = unit.code.upper()
-    return f"QĐ-{code}" if series == DocumentSeries.DECISION else code
+    return PREFIXES.get(series, "") + unit.code.upper()
 
 
-def next_number(
-    *, unit: Unit, series: str, year: int, confidential: bool = False
-) -> tuple[DocumentRegister, int]:
-    """Take the next number of the register (call inside the issuing transaction)."""
+def register_lock(*, unit: Unit, series: str, year: int, confidential: bool) -> DocumentRegister:
+    """The register of that unit, series, year and confidentiality, opened if need be, locked."""
     lookup = {"unit": unit, "year": year, "series": series, "confidential": confidential}
     if not DocumentRegister.objects.filter(**lookup).exists():
         try:
@@ -52,7 +59,19 @@ def next_number(
                 )
         except IntegrityError:
             pass  # opened at the same moment by another issue: lock it below
-    register = DocumentRegister.objects.select_for_update(of=("self",)).get(**lookup)
-    register.last_number += 1
+    return DocumentRegister.objects.select_for_update(of=("self",)).get(**lookup)
+
+
+def next_number(
+    *, unit: Unit, series: str, year: int, confidential: bool = False
+) -> tuple[DocumentRegister, int]:
+    """Take the next number of the register (call inside the issuing transaction).
+
+    Above any number the văn thư entered by hand in that register (a unit that switched from
+    entering numbers back to numbering here never meets a number twice).
+    """
+    register = register_lock(unit=unit, series=series, year=year, confidential=confidential)
+    entered = Document.objects.filter(register=register).aggregate(top=Max("number"))["top"]
+    register.last_number = max(register.last_number, entered or 0) + 1
     register.save(update_fields=["last_number"])
     return register, register.last_number

@@ -17,8 +17,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
-from docx.table import _Cell
+from docx.shared import Length, Mm, Pt
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from approvals.documents.render_pdf import LEFT, RIGHT, TEXT_WIDTH
@@ -78,13 +78,41 @@ def _short_rule(cell: _Cell, width_mm: float, rule_mm: float) -> None:
     _run(paragraph, "", size=2)
 
 
+def _fix_widths(table: Table, widths: list[Length], *, padding_mm: float | None = None) -> None:
+    """Column widths every office suite honours: the grid, each cell and the table's own width.
+
+    python-docx sets only the cells' widths and leaves equal ``w:gridCol`` columns; Word follows
+    the cells but LibreOffice follows the grid, so there the header's right column was too
+    narrow and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and the date line wrapped. ``padding_mm``
+    sets the cells' left and right margins (the header has none, like the PDF's columns).
+    """
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+    properties = table._tbl.tblPr
+    total = OxmlElement("w:tblW")
+    total.set(qn("w:w"), str(sum(int(w.twips) for w in widths)))
+    total.set(qn("w:type"), "dxa")
+    for old in properties.findall(qn("w:tblW")):
+        properties.remove(old)
+    properties.insert(0, total)
+    if padding_mm is not None:
+        margins = OxmlElement("w:tblCellMar")
+        for side in ("left", "right"):
+            margin = OxmlElement(f"w:{side}")
+            margin.set(qn("w:w"), str(int(Mm(padding_mm).twips)))
+            margin.set(qn("w:type"), "dxa")
+            margins.append(margin)
+        properties.append(margins)
+
+
 def _two_columns(doc: DocxDocument, left_mm: float) -> tuple[_Cell, _Cell]:
     table = doc.add_table(rows=1, cols=2)
-    table.autofit = False
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _fix_widths(table, [Mm(left_mm), Mm(TEXT_WIDTH - left_mm)], padding_mm=0)
     left, right = table.rows[0].cells
-    left.width = Mm(left_mm)
-    right.width = Mm(TEXT_WIDTH - left_mm)
     # A new cell starts with an empty paragraph: reuse it as the first line.
     return left, right
 
@@ -176,15 +204,14 @@ def _table(doc: DocxDocument, block: dict[str, Any]) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     total = sum(block["widths"])
-    widths = [Mm(w * TEXT_WIDTH / total) for w in block["widths"]]
-    for cell, title, width in zip(table.rows[0].cells, block["columns"], widths, strict=True):
-        cell.width = width
+    widths: list[Length] = [Mm(w * TEXT_WIDTH / total) for w in block["widths"]]
+    for cell, title in zip(table.rows[0].cells, block["columns"], strict=True):
         _first(cell, title, bold=True, size=11)
     for values in block["rows"]:
         cells = table.add_row().cells
-        for cell, value, width in zip(cells, values, widths, strict=True):
-            cell.width = width
+        for cell, value in zip(cells, values, strict=True):
             _first(cell, value, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _fix_widths(table, widths)
     doc.add_paragraph()
 
 

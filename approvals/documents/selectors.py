@@ -9,8 +9,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from approvals.models import Document
-from approvals.permissions import AnyUser
+from approvals.permissions import (
+    DECIDE_FOR_DEPARTMENT,
+    DECIDE_FOR_WARD,
+    REVIEW_FOR_DEPARTMENT,
+    REVIEW_FOR_WARD,
+    AnyUser,
+    has_unit_permission,
+)
 from delegations.kinds import KINDS, request_list_for_user
+from org.models import UnitKind
 
 
 def _request_visible(user: AnyUser, kind: str, request_id: int) -> bool:
@@ -27,11 +35,31 @@ def document_get_for_user(*, user: AnyUser, pk: int) -> Document:
     return document
 
 
+def document_may_manage(user: AnyUser, document: Document) -> bool:
+    """Whether the user may enter a document's number or replace it: the issuing unit's office
+    (the Sở's reviewers and Văn phòng; the ward's officer) or its leadership."""
+    unit = document.register.unit
+    perms = (
+        (REVIEW_FOR_WARD, DECIDE_FOR_WARD)
+        if unit.kind == UnitKind.WARD
+        else (REVIEW_FOR_DEPARTMENT, DECIDE_FOR_DEPARTMENT)
+    )
+    return any(has_unit_permission(user, perm, unit) for perm in perms)
+
+
+def document_may_classify(user: AnyUser, document: Document) -> bool:
+    """Whether the user may put a document in the confidential register: the issuing unit's
+    leadership (Director and deputies; the ward's chair), who answer for what is secret."""
+    unit = document.register.unit
+    perm = DECIDE_FOR_WARD if unit.kind == UnitKind.WARD else DECIDE_FOR_DEPARTMENT
+    return has_unit_permission(user, perm, unit)
+
+
 def document_list_for_request(kind: str, request_id: int) -> list[Document]:
     """Every version of every document of a request (the caller may already see it)."""
     return list(
         Document.objects.filter(request_kind=kind, request_id=request_id)
-        .select_related("supersedes")
+        .select_related("supersedes", "register")
         .order_by("issued_at", "id")
     )
 
@@ -45,6 +73,8 @@ def document_dict(document: Document, *, current: bool = True) -> dict[str, Any]
         "kind_label": document.get_kind_display(),
         "number": document.number_text,
         "serial": document.number,
+        "awaiting_number": document.number is None,
+        "confidential": document.register.confidential,
         "version": document.version,
         "current": current,
         "supersedes": document.supersedes_id,

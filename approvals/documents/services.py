@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 
 from approvals.audit import audit_record
 from approvals.documents import content_common, content_inbound, content_outbound
-from approvals.documents.registers import next_number
+from approvals.documents.registers import next_number, register_lock
 from approvals.documents.render_docx import render_docx
 from approvals.documents.render_pdf import render_pdf
 from approvals.models import AgencyNotification, NoticeReason
@@ -44,11 +44,15 @@ from approvals.models.documents import (
     KIND_SERIES,
     Document,
     DocumentKind,
+    DocumentSeries,
+    NumberingMode,
     RenderState,
     document_docx_path,
     document_pdf_path,
+    numbering_mode,
 )
 from approvals.outbox import broker_publish
+from config.errors import ValidationError
 from delegations.models import InboundVisit, OutboundRequest
 
 logger = logging.getLogger(__name__)
@@ -63,7 +67,20 @@ FILE_PREFIX = {
     DocumentKind.OUTBOUND_CANCELLATION: "cong-van-huy",
     DocumentKind.INBOUND_APPROVAL: "cong-van-dong-y",
     DocumentKind.INBOUND_NOTICE: "cong-van-thong-bao",
+    DocumentKind.OUTBOUND_AMENDMENT: "quyet-dinh-dieu-chinh",
+    DocumentKind.OUTBOUND_REVOCATION: "quyet-dinh-huy-bo",
+    DocumentKind.OUTBOUND_PROPOSAL: "to-trinh",
+    DocumentKind.INBOUND_PROPOSAL: "to-trinh",
 }
+#: The documents whose text names the request's decision: numbered after it.
+REFERS_TO_DECISION = (
+    DocumentKind.OUTBOUND_NOTICE,
+    DocumentKind.OUTBOUND_CANCELLATION,
+    DocumentKind.OUTBOUND_AMENDMENT,
+    DocumentKind.OUTBOUND_REVOCATION,
+)
+#: Numbers the văn thư enters stay within what a paper register holds.
+MAX_ENTERED_NUMBER = 999_999
 
 
 class DocumentNotReady(Exception):
@@ -91,54 +108,114 @@ def current_document(request_kind: str, request_id: int, kind: str) -> Document 
     )
 
 
-def _decision_ref(request: Any) -> dict[str, Any] | None:
-    decision = current_document(request.request_kind, request.pk, DocumentKind.OUTBOUND_DECISION)
-    if decision is None:
+def _ref(document: Document | None) -> dict[str, Any] | None:
+    if document is None:
         return None
     return {
-        "number_text": decision.number_text,
-        "issued_on": decision.issued_on,
-        "issuer_name": decision.content["issuer"]["short_name"],
+        "number_text": document.number_text,
+        "issued_on": document.issued_on,
+        "issuer_name": document.content["issuer"]["short_name"],
     }
 
 
+def _decision_ref(request: Any) -> dict[str, Any] | None:
+    return _ref(current_document(request.request_kind, request.pk, DocumentKind.OUTBOUND_DECISION))
+
+
+#: How a replacement names the document it replaces, by register series.
+SERIES_LABEL = {
+    DocumentSeries.DECISION: "Quyết định",
+    DocumentSeries.LETTER: "Công văn",
+    DocumentSeries.PROPOSAL: "Tờ trình",
+}
+
+
+def _replaced_text(document: Document) -> str:
+    """``Quyết định số 01/QĐ-SGDĐT ngày 05 tháng 3 năm 2026`` (what a replacement names)."""
+    label = SERIES_LABEL.get(DocumentSeries(document.register.series), "Văn bản")
+    return f"{label} số {document.number_text} {content_common.long_date(document.issued_on)}"
+
+
 def build_content(
-    kind: str, request: Any, *, number_text: str, issued_on: Any, reason: str = ""
+    kind: str,
+    request: Any,
+    *,
+    number_text: str,
+    issued_on: Any,
+    reason: str = "",
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The snapshot of one document of a request, as it stands now."""
+    """The snapshot of one document of a request, as it stands now.
+
+    ``extra`` carries what the request no longer shows: an extension's previous return date
+    (``old_return``), the document a replacement replaces (``replaces``).
+    """
+    extra = extra or {}
     issuer = content_common.issuer_for(content_common.issuing_unit(request))
+    signature = content_common.signature_for(request, issuer)
+    decision = _decision_ref(request)
     if kind == DocumentKind.OUTBOUND_DECISION:
         specific = content_outbound.decision_content(
             request, issuer=issuer, number_text=number_text, issued_on=issued_on
         )
     elif kind == DocumentKind.OUTBOUND_NOTICE:
-        specific = content_outbound.notice_content(
-            request, issuer=issuer, decision=_decision_ref(request)
-        )
+        specific = content_outbound.notice_content(request, issuer=issuer, decision=decision)
     elif kind == DocumentKind.OUTBOUND_CANCELLATION:
-        specific = content_outbound.cancellation_content(
-            request, issuer=issuer, decision=_decision_ref(request), reason=reason
+        revocation = _ref(
+            current_document(request.request_kind, request.pk, DocumentKind.OUTBOUND_REVOCATION)
         )
+        specific = content_outbound.cancellation_content(
+            request, issuer=issuer, decision=decision, reason=reason, revocation=revocation
+        )
+        signature = content_common.authority_signature(issuer, issued_on)
+    elif kind == DocumentKind.OUTBOUND_REVOCATION:
+        if decision is None:
+            raise DocumentError(_("Hồ sơ chưa có quyết định để hủy bỏ."))
+        specific = content_outbound.revocation_content(
+            request, issuer=issuer, decision=decision, reason=reason
+        )
+        signature = content_common.authority_signature(issuer, issued_on)
+    elif kind == DocumentKind.OUTBOUND_AMENDMENT:
+        if decision is None:
+            raise DocumentError(_("Hồ sơ chưa có quyết định để điều chỉnh."))
+        specific = content_outbound.amendment_content(
+            request,
+            issuer=issuer,
+            decision=decision,
+            old_return=datetime.date.fromisoformat(extra["old_return"]),
+        )
+        signature = content_common.signature_for(
+            request, issuer, content_common.EXTENSION_SIGNING_STEPS
+        )
+    elif kind == DocumentKind.OUTBOUND_PROPOSAL:
+        specific = content_outbound.proposal_content(request, issuer=issuer)
+    elif kind == DocumentKind.INBOUND_PROPOSAL:
+        specific = content_inbound.proposal_content(request, issuer=issuer)
     elif kind == DocumentKind.INBOUND_APPROVAL:
         specific = content_inbound.approval_content(request, issuer=issuer)
     elif kind == DocumentKind.INBOUND_NOTICE:
         specific = content_inbound.notice_content(request, issuer=issuer)
     else:
         raise ValueError(f"Unknown document kind {kind!r}")
-    return {
+    content = {
         "kind": kind,
         "issuer": issuer.as_json(),
         "number_text": number_text,
         "issued_on": issued_on.isoformat(),
-        "date_line": content_common.date_line(issued_on),
-        "signature": content_common.signature_for(request, issuer),
+        "date_line": content_common.date_line(issued_on, issuer.place),
+        "signature": signature,
         "request": {
             "kind": request.request_kind,
             "id": request.pk,
             "reference": request.reference,
         },
+        "issue_reason": reason,
+        "extra": extra,
         **specific,
     }
+    if extra.get("replaces"):
+        content_common.replacement_note(content, extra["replaces"])
+    return content
 
 
 def render_dispatch(document_id: int) -> None:
@@ -151,6 +228,23 @@ def _after_commit_render(document: Document) -> None:
     transaction.on_commit(lambda: render_dispatch(pk), robust=True)
 
 
+def _number_for(
+    *, kind: str, unit: Any, year: int, confidential: bool
+) -> tuple[Any, int | None, str]:
+    """``(register, number, number_text)``; no number where the văn thư enters it."""
+    series = KIND_SERIES[kind]
+    if numbering_mode(unit) == NumberingMode.ENTERED:
+        register = register_lock(unit=unit, series=series, year=year, confidential=confidential)
+        return register, None, f"…/{register.symbol}"
+    register, number = next_number(unit=unit, series=series, year=year, confidential=confidential)
+    return register, number, content_common.number_text(number, register.symbol)
+
+
+def _after_issue(document: Document) -> None:
+    if document.number is not None:
+        _after_commit_render(document)
+
+
 @transaction.atomic
 def document_issue(
     *,
@@ -159,23 +253,25 @@ def document_issue(
     actor: User | None = None,
     reason: str = "",
     confidential: bool = False,
+    extra: dict[str, Any] | None = None,
 ) -> Document:
     """Number and snapshot a document of the request (idempotent: one per kind and request).
 
     Call inside the transaction of the change that causes it; the files are rendered after
-    commit. ``reason`` is the cancellation's reason for the cancellation letter.
+    commit. ``reason`` is the cancellation's reason for the cancellation letter. Where the
+    issuing unit keeps its own register (``NumberingMode.ENTERED``) the document waits for
+    the văn thư's number (:func:`document_enter_number`) and reserves nothing.
     """
     existing = current_document(request.request_kind, request.pk, kind)
     if existing is not None:
         return existing
     issued_on = timezone.localdate()
     issuer_unit = content_common.issuing_unit(request)
-    register, number = next_number(
-        unit=issuer_unit, series=KIND_SERIES[kind], year=issued_on.year, confidential=confidential
+    register, number, number_text = _number_for(
+        kind=kind, unit=issuer_unit, year=issued_on.year, confidential=confidential
     )
-    number_text = f"{number}/{register.symbol}"
     content = build_content(
-        kind, request, number_text=number_text, issued_on=issued_on, reason=reason
+        kind, request, number_text=number_text, issued_on=issued_on, reason=reason, extra=extra
     )
     signer = content_common.signing_decision(request)
     document = Document(
@@ -189,6 +285,7 @@ def document_issue(
         issued_on=issued_on,
         issued_by=actor or (signer.actor if signer else None),
         content=content,
+        render_state=RenderState.PENDING if number else RenderState.AWAITING_NUMBER,
     )
     document.save(force_insert=True)
     audit_record(
@@ -200,18 +297,24 @@ def document_issue(
             "number": number_text,
             "request": f"{request.request_kind}:{request.pk}",
             "confidential": confidential,
+            "awaiting_number": number is None,
         },
         comment=reason,
     )
-    _after_commit_render(document)
+    _after_issue(document)
     return document
 
 
 @transaction.atomic
-def document_reissue(*, document: Document, actor: User, reason: str) -> Document:
-    """A new version of the document from the request as it is now; the old one stays as it was.
+def document_reissue(
+    *, document: Document, actor: User, reason: str, confidential: bool | None = None
+) -> Document:
+    """A correction or replacement: a new document with a NEW number that says which one it
+    replaces (NĐ 30, Art. 15(1) and 18(3)); the old one stays as it was.
 
-    Keeps the number; dated today. Only the latest version may be re-issued.
+    Built from the request as it is now, dated today; ``confidential`` puts it in the
+    confidential register (default: the register of the one it replaces). Only the latest
+    version may be replaced, and only once it has its number.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -220,19 +323,25 @@ def document_reissue(*, document: Document, actor: User, reason: str) -> Documen
     latest = current_document(locked.request_kind, locked.request_id, locked.kind)
     if latest is None or latest.pk != locked.pk:
         raise DocumentError(_("Chỉ ban hành lại được phiên bản mới nhất của văn bản."))
+    if locked.number is None:
+        raise DocumentError(_("Văn bản chưa được vào số: hãy vào số trước khi thay thế."))
     request = request_of(locked)
     issued_on = timezone.localdate()
+    secret = locked.register.confidential if confidential is None else confidential
+    register, number, number_text = _number_for(
+        kind=locked.kind, unit=locked.register.unit, year=issued_on.year, confidential=secret
+    )
+    extra = {**locked.content.get("extra", {}), "replaces": _replaced_text(locked)}
     content = build_content(
-        locked.kind, request, number_text=locked.number_text, issued_on=issued_on,
-        reason=reason if locked.kind == DocumentKind.OUTBOUND_CANCELLATION else "",
+        locked.kind, request, number_text=number_text, issued_on=issued_on,
+        reason=locked.content.get("issue_reason", ""), extra=extra,
     )  # fmt: skip
-    if locked.kind == DocumentKind.OUTBOUND_CANCELLATION:
-        content["reissue_reason"] = reason
+    content["reissue_reason"] = reason
     new = Document(
         kind=locked.kind,
-        register_id=locked.register_id,
-        number=locked.number,
-        number_text=locked.number_text,
+        register=register,
+        number=number,
+        number_text=number_text,
         version=locked.version + 1,
         supersedes=locked,
         title=content["summary"][:255],
@@ -242,6 +351,7 @@ def document_reissue(*, document: Document, actor: User, reason: str) -> Documen
         issued_by=actor,
         reason=reason,
         content=content,
+        render_state=RenderState.PENDING if number else RenderState.AWAITING_NUMBER,
     )
     try:
         with transaction.atomic():
@@ -252,12 +362,108 @@ def document_reissue(*, document: Document, actor: User, reason: str) -> Documen
         actor=actor,
         action="document.reissued",
         obj=new,
-        before={"version": locked.version, "pdf_sha256": locked.pdf_sha256},
-        after={"version": new.version, "number": new.number_text},
+        before={"version": locked.version, "number": locked.number_text,
+                "pdf_sha256": locked.pdf_sha256},
+        after={"version": new.version, "number": new.number_text, "confidential": secret},
         comment=reason,
-    )
-    _after_commit_render(new)
+    )  # fmt: skip
+    _after_issue(new)
     return new
+
+
+def _entered_number(raw: Any) -> int:
+    text = str(raw if raw is not None else "").strip()
+    if not text.isdigit() or not 0 < int(text) <= MAX_ENTERED_NUMBER:
+        raise ValidationError(
+            {"number": [_("Số văn bản là một số nguyên dương (tối đa 6 chữ số).")]}
+        )
+    return int(text)
+
+
+@transaction.atomic
+def document_enter_number(
+    *,
+    document: Document,
+    actor: User,
+    number: Any,
+    issued_on: datetime.date | None,
+    confidential: bool = False,
+) -> Document:
+    """The văn thư enters the number and date given in the unit's own register.
+
+    The date is not in the future nor before the document was prepared; the number is unique
+    in its register (unit, series, year of that date, confidential or not). The text is then
+    written with that number and date, and the files are rendered after commit.
+    """
+    value = _entered_number(number)
+    today = timezone.localdate()
+    prepared = timezone.localdate(document.issued_at)
+    if issued_on is None:
+        raise ValidationError({"issued_on": [_("Nhập ngày ban hành ghi trong sổ.")]})
+    if issued_on > today:
+        raise ValidationError({"issued_on": [_("Ngày ban hành không được sau hôm nay.")]})
+    if issued_on < prepared:
+        raise ValidationError(
+            {"issued_on": [_("Ngày ban hành không được trước ngày văn bản được lập (%(day)s).")
+                           % {"day": f"{prepared:%d/%m/%Y}"}]}
+        )  # fmt: skip
+    locked = (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("register")
+        .get(pk=document.pk)
+    )
+    if locked.number is not None:
+        raise DocumentError(_("Văn bản này đã có số %(number)s.") % {"number": locked.number_text})
+    if locked.kind in REFERS_TO_DECISION:
+        decision = current_document(
+            locked.request_kind, locked.request_id, DocumentKind.OUTBOUND_DECISION
+        )
+        if decision is not None and decision.number is None:
+            raise DocumentError(_("Hãy vào số quyết định trước: văn bản này dẫn số của nó."))
+    old = locked.register
+    register = register_lock(
+        unit=old.unit, series=old.series, year=issued_on.year, confidential=confidential
+    )
+    if Document.objects.filter(register=register, number=value).exists():
+        raise ValidationError(
+            {"number": [_("Số %(number)s đã có trong sổ %(register)s năm %(year)s.")
+                        % {"number": f"{value:02d}", "register": register.symbol,
+                           "year": register.year}]}
+        )  # fmt: skip
+    text = content_common.number_text(value, register.symbol)
+    request = request_of(locked)
+    content = build_content(
+        locked.kind, request, number_text=text, issued_on=issued_on,
+        reason=locked.content.get("issue_reason", ""), extra=locked.content.get("extra") or {},
+    )  # fmt: skip
+    for key in ("reissue_reason",):
+        if key in locked.content:
+            content[key] = locked.content[key]
+    try:
+        with transaction.atomic():
+            Document.objects.filter(pk=locked.pk, number__isnull=True).update(
+                register=register,
+                number=value,
+                number_text=text,
+                issued_on=issued_on,
+                content=content,
+                title=content["summary"][:255],
+                number_entered_by=actor,
+                render_state=RenderState.PENDING,
+                render_next_at=timezone.now(),
+            )
+    except IntegrityError as exc:
+        raise DocumentError(_("Số này vừa được dùng cho văn bản khác.")) from exc
+    audit_record(
+        actor=actor,
+        action="document.number_entered",
+        obj=locked,
+        before={"number": locked.number_text},
+        after={"number": text, "issued_on": issued_on, "confidential": confidential},
+    )
+    entered = Document.objects.get(pk=locked.pk)
+    _after_commit_render(entered)
+    return entered
 
 
 def request_of(document: Document) -> Any:
@@ -275,6 +481,8 @@ def document_render(document: Document) -> Document:
     """Render and store the PDF and DOCX once; a second caller finds them and does nothing."""
     if document.rendered_at is not None:
         return document
+    if document.number is None:
+        raise DocumentError(_("Văn bản chưa được văn thư vào số."))
 
     pdf_bytes = render_pdf(document.content, created=document.issued_at)
     docx_bytes = render_docx(document.content, created=document.issued_at)
@@ -447,7 +655,11 @@ NOTIFICATION_DOCUMENTS: dict[tuple[str, str], tuple[str, ...]] = {
         DocumentKind.OUTBOUND_NOTICE,
         DocumentKind.OUTBOUND_DECISION,
     ),
-    ("outbound", NoticeReason.CANCELLATION): (DocumentKind.OUTBOUND_CANCELLATION,),
+    ("outbound", NoticeReason.CANCELLATION): (
+        DocumentKind.OUTBOUND_CANCELLATION,
+        DocumentKind.OUTBOUND_REVOCATION,
+    ),
+    ("outbound", NoticeReason.EXTENSION): (DocumentKind.OUTBOUND_AMENDMENT,),
     ("inbound", NoticeReason.APPROVAL): (DocumentKind.INBOUND_NOTICE,),
 }
 
@@ -483,10 +695,62 @@ def documents_issue_on_approval(*, request: Any) -> list[Document]:
 
 
 def documents_issue_on_cancellation(*, request: Any, actor: User | None, reason: str) -> Document:
-    """The cancellation letter to the agencies and the unit, in the cancellation's transaction."""
+    """A cancellation after approval, in its transaction: the authority's decision revoking
+    its own decision (prepared for the head of the issuing unit to sign; none when the City
+    decided), then the letter to the agencies and the unit, which names it."""
+    if _decision_ref(request) is not None:
+        document_issue(
+            kind=DocumentKind.OUTBOUND_REVOCATION, request=request, actor=actor, reason=reason
+        )
     return document_issue(
         kind=DocumentKind.OUTBOUND_CANCELLATION, request=request, actor=actor, reason=reason
     )
+
+
+def documents_issue_on_extension(*, request: Any, old_return: datetime.date) -> Document | None:
+    """An approved extension, in its transaction: the decision amending the return date of the
+    request's decision (none when the City decided: its decision is recorded on the request)."""
+    if _decision_ref(request) is None:
+        return None
+    kind = DocumentKind.OUTBOUND_AMENDMENT
+    existing = current_document(request.request_kind, request.pk, kind)
+    extra = {"old_return": old_return.isoformat()}
+    if existing is None:
+        return document_issue(kind=kind, request=request, extra=extra)
+    # A second extension amends again: a new decision with its own number.
+    issued_on = timezone.localdate()
+    register, number, number_text = _number_for(
+        kind=kind, unit=existing.register.unit, year=issued_on.year, confidential=False
+    )
+    content = build_content(
+        kind, request, number_text=number_text, issued_on=issued_on, extra=extra
+    )
+    signer = content_common.signing_decision(request, content_common.EXTENSION_SIGNING_STEPS)
+    document = Document(
+        kind=kind, register=register, number=number, number_text=number_text,
+        version=existing.version + 1, supersedes=existing, title=content["summary"][:255],
+        request_kind=request.request_kind, request_id=request.pk, issued_on=issued_on,
+        issued_by=signer.actor if signer else None, content=content,
+        render_state=RenderState.PENDING if number else RenderState.AWAITING_NUMBER,
+    )  # fmt: skip
+    document.save(force_insert=True)
+    audit_record(
+        actor=None, action="document.issued", obj=document,
+        after={"kind": kind, "number": number_text, "request": f"outbound:{request.pk}"},
+    )  # fmt: skip
+    _after_issue(document)
+    return document
+
+
+def documents_issue_on_proposal(*, request: Any) -> Document:
+    """Route CITY: the Director's proposal to UBND TP (tờ trình), numbered in the Sở's
+    register of tờ trình when the Director approves the proposal step."""
+    kind = (
+        DocumentKind.INBOUND_PROPOSAL
+        if request.request_kind == "inbound"
+        else DocumentKind.OUTBOUND_PROPOSAL
+    )
+    return document_issue(kind=kind, request=request)
 
 
 def document_file_for_user(document: Any, fmt: str, user: Any) -> tuple[str, bytes, str]:
@@ -496,6 +760,10 @@ def document_file_for_user(document: Any, fmt: str, user: Any) -> tuple[str, byt
     (eager Celery, without a broker, renders it right here) and :class:`DocumentNotReady` is
     raised when the files are still not there.
     """
+    if document.number is None:
+        raise DocumentError(
+            _("Văn bản chưa được văn thư vào số từ sổ đăng ký văn bản: chưa có tệp để tải.")
+        )
     if document.rendered_at is None:
         if document.render_state != RenderState.RENDERING:
             render_dispatch(document.pk)

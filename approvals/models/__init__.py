@@ -11,8 +11,11 @@ from approvals.models.documents import (
     DocumentKind,
     DocumentRegister,
     DocumentSeries,
+    NumberingMode,
+    UnitNumbering,
     document_docx_path,
     document_pdf_path,
+    numbering_mode,
 )
 from approvals.models.outbox import (
     AgencyRecipient,
@@ -56,11 +59,14 @@ __all__ = [
     "Notice",
     "NoticeReason",
     "NoticeStatus",
+    "NumberingMode",
     "OutboxMessage",
     "RequestRef",
     "RuleStamp",
+    "UnitNumbering",
     # Migrations 0004 and 0005 refer to these callables by this path.
     "document_docx_path",
     "document_pdf_path",
     "new_message_id",
+    "numbering_mode",
 ]

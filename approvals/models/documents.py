@@ -5,8 +5,14 @@ letters), in one calendar year; confidential documents have registers of their o
 taken under the register's row lock inside the issuing transaction, so it rolls back with it:
 numbers are gapless and never given twice.
 
-A document is immutable once rendered. Re-issuing writes a new row (``version`` + 1,
-``supersedes`` the previous one) that keeps the number; the old row and its files stay.
+A document is immutable once rendered. A correction or replacement (NĐ 30, Art. 15 and 18) is
+a new row with a NEW number (``version`` + 1, ``supersedes`` the previous one) whose text says
+which document it replaces; the old row and its files stay.
+
+A unit numbers its documents here (``NumberingMode.HERE``) or keeps its official register on
+paper or in another system (``NumberingMode.ENTERED``): then a document is written without a
+number ("chờ vào số"), reserves nothing, and the văn thư enters the number and date from the
+unit's register; only then is it rendered.
 """
 
 from __future__ import annotations
@@ -25,6 +31,12 @@ from django.utils.translation import gettext_lazy as _
 class DocumentSeries(models.TextChoices):
     DECISION = "decision", _("Quyết định")
     LETTER = "letter", _("Công văn")
+    PROPOSAL = "proposal", _("Tờ trình")
+
+
+class NumberingMode(models.TextChoices):
+    HERE = "here", _("Cấp số trong hệ thống")
+    ENTERED = "entered", _("Văn thư nhập số từ sổ đăng ký văn bản của đơn vị")
 
 
 class DocumentKind(models.TextChoices):
@@ -33,6 +45,10 @@ class DocumentKind(models.TextChoices):
     OUTBOUND_CANCELLATION = "outbound_cancellation", _("Công văn thông báo hủy chuyến đi")
     INBOUND_APPROVAL = "inbound_approval", _("Công văn đồng ý đón đoàn vào")
     INBOUND_NOTICE = "inbound_notice", _("Công văn thông báo Công an TP, Sở Ngoại vụ (đoàn vào)")
+    OUTBOUND_AMENDMENT = "outbound_amendment", _("Quyết định điều chỉnh (gia hạn thời gian)")
+    OUTBOUND_REVOCATION = "outbound_revocation", _("Quyết định hủy bỏ quyết định cử đi / cho phép")
+    OUTBOUND_PROPOSAL = "outbound_proposal", _("Tờ trình đề nghị UBND Thành phố")
+    INBOUND_PROPOSAL = "inbound_proposal", _("Tờ trình đề nghị UBND Thành phố (đoàn vào)")
 
 
 #: Which register series numbers each kind of document.
@@ -42,7 +58,38 @@ KIND_SERIES: dict[str, str] = {
     DocumentKind.OUTBOUND_CANCELLATION: DocumentSeries.LETTER,
     DocumentKind.INBOUND_APPROVAL: DocumentSeries.LETTER,
     DocumentKind.INBOUND_NOTICE: DocumentSeries.LETTER,
+    DocumentKind.OUTBOUND_AMENDMENT: DocumentSeries.DECISION,
+    DocumentKind.OUTBOUND_REVOCATION: DocumentSeries.DECISION,
+    DocumentKind.OUTBOUND_PROPOSAL: DocumentSeries.PROPOSAL,
+    DocumentKind.INBOUND_PROPOSAL: DocumentSeries.PROPOSAL,
 }
+
+
+class UnitNumbering(models.Model):
+    """How one issuing unit numbers its documents (no row: numbered here)."""
+
+    unit = models.OneToOneField(
+        "org.Unit",
+        verbose_name=_("đơn vị ban hành"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    mode = models.CharField(
+        _("cách cấp số"), max_length=16, choices=NumberingMode.choices, default=NumberingMode.HERE
+    )
+
+    class Meta:
+        verbose_name = _("cách cấp số văn bản của đơn vị")
+        verbose_name_plural = _("cách cấp số văn bản của đơn vị")
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.get_mode_display()}"
+
+
+def numbering_mode(unit: Any) -> str:
+    """The unit's numbering mode (``NumberingMode.HERE`` unless set otherwise)."""
+    mode = UnitNumbering.objects.filter(unit=unit).values_list("mode", flat=True).first()
+    return mode or NumberingMode.HERE
 
 
 class DocumentRegister(models.Model):
@@ -76,6 +123,7 @@ class DocumentRegister(models.Model):
 class RenderState(models.TextChoices):
     """Where a document's files are: queued, being made by a worker, stored, or given up."""
 
+    AWAITING_NUMBER = "awaiting_number", _("chờ văn thư vào số")
     PENDING = "pending", _("chờ tạo tệp")
     RENDERING = "rendering", _("đang tạo tệp")
     READY = "ready", _("đã có tệp")
@@ -108,7 +156,8 @@ class Document(models.Model):
     register = models.ForeignKey(
         DocumentRegister, verbose_name=_("sổ"), on_delete=models.PROTECT, related_name="documents"
     )
-    number = models.PositiveIntegerField(_("số"))
+    #: Empty while the văn thư has not entered the number from the unit's register.
+    number = models.PositiveIntegerField(_("số"), null=True, blank=True)
     number_text = models.CharField(_("số, ký hiệu"), max_length=96)
     version = models.PositiveSmallIntegerField(_("phiên bản"), default=1)
     supersedes = models.OneToOneField(
@@ -133,6 +182,14 @@ class Document(models.Model):
         related_name="+",
     )
     reason = models.TextField(_("lý do ban hành lại"), blank=True)
+    number_entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người vào số"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     content = models.JSONField(_("nội dung"))
     pdf = models.FileField(_("bản PDF"), upload_to=document_pdf_path, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
@@ -182,6 +239,10 @@ class Document(models.Model):
         if self.pk is not None:
             raise ValueError("An issued document is never changed: re-issue it instead.")
         super().save(*args, **kwargs)
+
+    @property
+    def awaits_number(self) -> bool:
+        return self.number is None
 
     @property
     def is_rendered(self) -> bool:

@@ -23,25 +23,24 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from approvals.audit import audit_record, verification_get
-from approvals.documents.content_common import issuer_for
-from approvals.documents.selectors import document_dict, document_get_for_user
+from approvals.documents.selectors import (
+    document_dict,
+    document_get_for_user,
+    document_may_classify,
+    document_may_manage,
+)
 from approvals.documents.services import (
     FORMATS,
     DocumentError,
     DocumentNotReady,
     TamperedFile,
     current_document,
+    document_enter_number,
     document_file_for_user,
     document_reissue,
 )
 from approvals.models import AuditEvent
-from approvals.permissions import (
-    DECIDE_FOR_DEPARTMENT,
-    DECIDE_FOR_WARD,
-    REVIEW_FOR_DEPARTMENT,
-    has_unit_permission,
-    is_auditor,
-)
+from approvals.permissions import is_auditor
 from approvals.record import exports
 from approvals.record.abroad import abroad_now
 from approvals.record.access import audit_log_scope, may_read_everything
@@ -111,6 +110,8 @@ class DocumentFileView(APIView):
             name, data, content_type = document_file_for_user(document, fmt, request.user)
         except TamperedFile as exc:
             raise Conflict(_("Tệp văn bản không khớp mã băm đã lưu; liên hệ quản trị.")) from exc
+        except DocumentError as exc:
+            raise Conflict(exc.message) from exc
         except DocumentNotReady as exc:
             # The render is queued, not done in this request: ask again shortly.
             return Response(
@@ -132,31 +133,75 @@ class DocumentFileView(APIView):
 
 class ReissueSerializer(serializers.Serializer[dict[str, Any]]):
     reason = TextField(label=gettext_lazy("Lý do ban hành lại"), max_length=2000)
+    confidential = serializers.BooleanField(
+        label=gettext_lazy("Vào sổ văn bản mật"), required=False, default=None, allow_null=True
+    )
+
+
+def _may_change(request: Request, document: Any, confidential: bool | None) -> None:
+    if not document_may_manage(request.user, document):
+        raise exceptions.PermissionDenied(
+            _("Chỉ Văn phòng, lãnh đạo cơ quan ban hành được vào số hoặc ban hành lại văn bản.")
+        )
+    if confidential and not document_may_classify(request.user, document):
+        raise exceptions.PermissionDenied(
+            _("Chỉ lãnh đạo cơ quan ban hành được đưa văn bản vào sổ văn bản mật.")
+        )
 
 
 class DocumentReissueView(APIView):
+    """A correction or replacement: a new document with a new number naming the one replaced."""
+
     @extend_schema(request=ReissueSerializer, responses={201: dict})
     def post(self, request: Request, pk: int) -> Response:
         document = document_get_for_user(user=request.user, pk=pk)
         serializer = ReissueSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        issuing = document.register.unit
-        perms = (DECIDE_FOR_WARD,) if issuer_for(issuing).is_ward else (
-            REVIEW_FOR_DEPARTMENT, DECIDE_FOR_DEPARTMENT,
-        )  # fmt: skip
-        if not any(has_unit_permission(request.user, p, issuing) for p in perms):
-            raise exceptions.PermissionDenied(
-                _("Chỉ Văn phòng, lãnh đạo cơ quan ban hành được ban hành lại văn bản.")
-            )
+        confidential = serializer.validated_data.get("confidential")
+        _may_change(request, document, confidential)
         try:
             new = document_reissue(
                 document=document,
                 actor=_signed_in(request),
                 reason=serializer.validated_data["reason"],
+                confidential=confidential,
             )
         except DocumentError as exc:
             raise Conflict(exc.message) from exc
         return Response(document_dict(new), status=201)
+
+
+class EnterNumberSerializer(serializers.Serializer[dict[str, Any]]):
+    number = serializers.IntegerField(
+        label=gettext_lazy("Số văn bản"), min_value=1, max_value=999_999
+    )
+    issued_on = serializers.DateField(label=gettext_lazy("Ngày ban hành"))
+    confidential = serializers.BooleanField(
+        label=gettext_lazy("Vào sổ văn bản mật"), required=False, default=False
+    )
+
+
+class DocumentNumberView(APIView):
+    """The văn thư enters the number and date from the unit's own register."""
+
+    @extend_schema(request=EnterNumberSerializer, responses={200: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        document = document_get_for_user(user=request.user, pk=pk)
+        serializer = EnterNumberSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        _may_change(request, document, data["confidential"])
+        try:
+            entered = document_enter_number(
+                document=document,
+                actor=_signed_in(request),
+                number=data["number"],
+                issued_on=data["issued_on"],
+                confidential=data["confidential"],
+            )
+        except DocumentError as exc:
+            raise Conflict(exc.message) from exc
+        return Response(document_dict(entered))
 
 
 # --- Audit log -------------------------------------------------------------------------------

@@ -12,6 +12,11 @@ urlpatterns = [
         api.DocumentReissueView.as_view(),
         name="api-document-reissue",
     ),
+    path(
+        "documents/<int:pk>/number/",
+        api.DocumentNumberView.as_view(),
+        name="api-document-number",
+    ),
     path("audit/", api.AuditListView.as_view(), name="api-audit"),
     path(
         "audit/verification/",

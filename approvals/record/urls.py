@@ -8,6 +8,7 @@ from approvals.record import views as views
 urlpatterns = [
     path("van-ban/", views.document_list, name="document_list"),
     path("van-ban/<int:pk>/tai-ve/", views.document_download, name="document_download"),
+    path("van-ban/<int:pk>/vao-so/", views.document_number_enter, name="document_number_enter"),
     path("xuat-du-lieu/", views.export_list, name="export_list"),
     path("bao-cao/", views.report_dashboard, name="report_dashboard"),
     path("bao-cao/nam/", views.report_annual, name="report_annual"),

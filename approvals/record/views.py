@@ -5,22 +5,32 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from rest_framework import exceptions
 
 from approvals.documents.countries import country_name
-from approvals.documents.selectors import document_dict, document_get_for_user
+from approvals.documents.selectors import (
+    document_dict,
+    document_get_for_user,
+    document_may_classify,
+    document_may_manage,
+)
 from approvals.documents.services import (
     FORMATS,
+    DocumentError,
     DocumentNotReady,
     TamperedFile,
+    document_enter_number,
     document_file_for_user,
 )
 from approvals.models import Document
@@ -45,6 +55,10 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
         name, data, content_type = document_file_for_user(document, fmt, request.user)
     except TamperedFile as exc:
         raise PermissionDenied(_("Tệp văn bản không khớp mã băm đã lưu.")) from exc
+    except DocumentError as exc:
+        messages.error(request, exc.message)
+        query = urlencode({"request": f"{document.request_kind}:{document.request_id}"})
+        return redirect(f"{reverse('document_list')}?{query}")
     except DocumentNotReady as exc:
         # Never rendered in the request: the render is queued; the page reloads itself.
         response = render(
@@ -76,8 +90,66 @@ def document_list(request: HttpRequest) -> HttpResponse:
     kind, _sep, raw_id = target.partition(":")
     if kind in ("outbound", "inbound") and plain_int(raw_id) is not None:
         documents = documents.filter(request_kind=kind, request_id=int(raw_id))
-    rows = [document_dict(d) for d in documents.order_by("-issued_at", "-id")[:100]]
-    return render(request, "approvals/document_list.html", {"documents": rows})
+    documents = documents.select_related("register__unit")
+    rows = []
+    for document in documents.order_by("-issued_at", "-id")[:100]:
+        row = document_dict(document)
+        if document.number is None:
+            row["may_enter_number"] = document_may_manage(request.user, document)
+            row["may_classify"] = document_may_classify(request.user, document)
+        rows.append(row)
+    return render(
+        request,
+        "approvals/document_list.html",
+        {"documents": rows, "today": timezone.localdate().isoformat(), "target": target},
+    )
+
+
+def _posted_date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _enter_number(
+    request: HttpRequest, document: Any, issued_on: datetime.date | None, confidential: bool
+) -> None:
+    try:
+        entered = document_enter_number(
+            document=document,
+            actor=request.user,  # type: ignore[arg-type]
+            number=request.POST.get("number", ""),
+            issued_on=issued_on,
+            confidential=confidential,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    except DocumentError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã vào số %(number)s.") % {"number": entered.number_text})
+
+
+@login_required
+@require_POST
+def document_number_enter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The văn thư's form: the number and date from the unit's own register (404 if invisible)."""
+    document = document_get_for_user(user=request.user, pk=pk)
+    confidential = request.POST.get("confidential") == "1"
+    if not document_may_manage(request.user, document) or (
+        confidential and not document_may_classify(request.user, document)
+    ):
+        raise PermissionDenied(_("Bạn không được vào số văn bản này."))
+    raw_date = request.POST.get("issued_on", "").strip()
+    issued_on = _posted_date(raw_date)
+    if raw_date and issued_on is None:
+        messages.error(request, _("Ngày ban hành không hợp lệ."))
+    else:
+        _enter_number(request, document, issued_on, confidential)
+    query = urlencode({"request": f"{document.request_kind}:{document.request_id}"})
+    return redirect(f"{reverse('document_list')}?{query}")
 
 
 @login_required

@@ -16,7 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.audit import audit_record
-from approvals.documents.services import documents_issue_on_approval
+from approvals.documents.services import (
+    documents_issue_on_approval,
+    documents_issue_on_extension,
+    documents_issue_on_proposal,
+)
 from approvals.models import Decision, NoticeReason
 from config.errors import ValidationError
 from delegations.facts import changed_sections, dossier_content, dossier_fingerprint, evaluate
@@ -156,6 +160,9 @@ def apply_decision(
         before={"status": before_status}, after={"status": request.status, **data},
         content=content,
     )  # fmt: skip
+    if step.name == "propose_by_director" and action == "approve":
+        # Route CITY: the Director's tờ trình to UBND TP, signed by whoever proposed.
+        documents_issue_on_proposal(request=request)
 
 
 def approvals_lapse(*, actor: Any, request: Any) -> list[Decision]:
@@ -273,12 +280,14 @@ def outbound_extension_decision(
 
 
 def outbound_apply_extension(*, request: OutboundRequest, new_return_date: str) -> None:
-    """The extension was granted: move the return date and tell the agencies."""
+    """The extension was granted: move the return date, issue the amending decision (its new
+    return date) and tell the agencies."""
     request = request_lock(request)
     before = request.return_date
     request.return_date = datetime.date.fromisoformat(new_return_date)
     request.version += 1
     request.save()
+    documents_issue_on_extension(request=request, old_return=before)
     sent = notify_agencies(request, NoticeReason.EXTENSION, due=None)
     audit_record(
         actor=None,

@@ -18,7 +18,16 @@ from django.utils.translation import gettext_lazy as _l
 
 from org.importing.files import Table
 from org.importing.rows import Choices, Column, RowError, RowReader, map_headers
-from org.models import Passport, PassportKind, Person, SchoolLevel, StaffCategory, Unit, UnitKind
+from org.models import (
+    Gender,
+    Passport,
+    PassportKind,
+    Person,
+    SchoolLevel,
+    StaffCategory,
+    Unit,
+    UnitKind,
+)
 
 UNIT_COLUMNS = (
     Column("ma_don_vi", _l("Mã đơn vị"), required=True),
@@ -35,6 +44,7 @@ STAFF_COLUMNS = (
     Column("ma_can_bo", _l("Mã cán bộ"), required=True),
     Column("ho_ten", _l("Họ tên"), ("ho_va_ten",), required=True),
     Column("ngay_sinh", _l("Ngày sinh")),
+    Column("gioi_tinh", _l("Giới tính"), ("phai",)),
     Column("ma_don_vi", _l("Mã đơn vị"), required=True),
     Column("chuc_vu", _l("Chức vụ")),
     Column("ngach", _l("Ngạch"), ("ngach_loai_can_bo", "loai_can_bo")),
@@ -175,6 +185,7 @@ def _in_cycle(code: str, parents: dict[str, str | None]) -> bool:
 
 def read_staff(tables: list[Table], unit_codes: set[str], errors: list[RowError]) -> list[StaffRow]:
     categories, passport_kinds = Choices.of(StaffCategory), Choices.of(PassportKind)
+    genders = Choices.of(Gender)
     known_units = set(Unit.objects.values_list("code", flat=True)) | unit_codes
     readers: list[tuple[RowReader, StaffRow]] = []
     seen: dict[str, int] = {}
@@ -200,6 +211,8 @@ def read_staff(tables: list[Table], unit_codes: set[str], errors: list[RowError]
             for key, name in (("chuc_vu", "position"), ("dien_thoai", "phone")):
                 if r.has(key):
                     fields[name] = r.text(key, max_length=_max_length(Person, name))
+            if r.has("gioi_tinh"):
+                fields["gender"] = r.choice("gioi_tinh", genders) or ""
             if r.has("ngach"):
                 fields["category"] = r.choice("ngach", categories) or StaffCategory.VIEN_CHUC
             for key, name in (

@@ -59,7 +59,7 @@ def test_auditor_exports_outbound_requests_as_streamed_csv(dossiers, auditor):
     assert column["Quốc gia"] == "JP"
     assert column["Số thành viên"] == "2"
     assert column["Trưởng đoàn"] == "Trần Thị Lan"
-    assert column["Số quyết định"] == "1/QĐ-SGDĐT"
+    assert column["Số quyết định"] == "01/QĐ-SGDĐT"
 
 
 def test_filters_by_unit_kind_status_and_departure_period(dossiers, auditor, org):

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from org.importing import ImportFileError, ImportResult, org_import
-from org.models import Passport, PassportKind, Person, StaffCategory, Unit, UnitKind
+from org.models import Gender, Passport, PassportKind, Person, StaffCategory, Unit, UnitKind
 from tests.factories import PassportFactory, PersonFactory, UnitFactory, UserFactory
 
 SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
@@ -117,6 +117,8 @@ def test_sample_files_import_units_then_staff(db: None) -> None:
     assert director.full_name == "Nguyễn Văn Hiếu"
     assert director.date_of_birth == datetime.date(1972, 3, 12)
     assert director.category == StaffCategory.CONG_CHUC
+    assert director.gender == Gender.MALE and director.honorific == "ông"
+    assert Person.objects.get(staff_code="CB0004").gender == Gender.FEMALE
     assert director.is_key_leader and director.is_party_managed
     assert director.unit.code == "SGDDT"
     assert director.user is not None and director.user.username == "nvhieu"
@@ -178,6 +180,22 @@ def test_xlsx_with_both_sheets_resolves_units_of_the_same_file(db: None) -> None
     assert nam.date_of_birth == datetime.date(1985, 12, 30)
     assert nam.category == StaffCategory.VIEN_CHUC
     assert not nam.is_key_leader
+
+
+def test_unknown_gender_is_reported_with_its_row_and_a_blank_one_stays_unrecorded(
+    db: None,
+) -> None:
+    run(UNITS_CSV)
+    header = "ma_can_bo,ho_ten,ma_don_vi,gioi_tinh\n"
+
+    refused = run(header + "CB1,Trần Thị Lan,THPT-1,nữ\nCB2,Lê Văn Nam,THPT-1,ông\n", "cb.csv")
+    accepted = run(header + "CB1,Trần Thị Lan,THPT-1,Nữ\nCB2,Lê Văn Nam,THPT-1,\n", "cb.csv")
+
+    assert not refused.ok
+    assert any(e.row == 3 and "ông" in e.message for e in refused.errors)
+    assert accepted.ok, accepted.errors
+    assert Person.objects.get(staff_code="CB1").honorific == "bà"
+    assert Person.objects.get(staff_code="CB2").honorific == "ông (bà)"
 
 
 def test_semicolon_csv_with_bom_and_vietnamese_headers_is_read(db: None) -> None:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from docx.shared import Mm
 
-from approvals.documents.content_common import date_line
+from approvals.documents.content_common import date_line, long_date
 from approvals.documents.registers import next_number
 from approvals.documents.services import (
     DocumentError,
@@ -42,8 +42,8 @@ def test_approval_issues_the_decision_and_the_agencies_letter_with_their_files(t
     documents = documents_of(trip)
     assert set(documents) == {"outbound_decision", "outbound_notice"}
     year = timezone.localdate().year
-    assert documents["outbound_decision"].number_text == "1/QĐ-SGDĐT"
-    assert documents["outbound_notice"].number_text == "1/GDĐT-VP"
+    assert documents["outbound_decision"].number_text == "01/QĐ-SGDĐT"
+    assert documents["outbound_notice"].number_text == "01/GDĐT-VP"
     for document in documents.values():
         assert document.rendered_at is not None
         assert len(document.pdf_sha256) == 64 and len(document.docx_sha256) == 64
@@ -61,10 +61,10 @@ def test_decision_pdf_reads_back_number_names_dates_and_recipients(trip, teacher
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
         "SỞ GIÁO DỤC VÀ ĐÀO TẠO",
-        "Số: 1/QĐ-SGDĐT",
+        "Số: 01/QĐ-SGDĐT",
         date_line(decision.issued_on),
         "QUYẾT ĐỊNH",
-        "Về việc cử cán bộ đi công tác nước ngoài",
+        "Về việc cử viên chức đi công tác nước ngoài",
         "Trần Thị Lan",
         "Nguyễn Thị Ánh Tuyết",
         "07/02/1984",
@@ -75,8 +75,8 @@ def test_decision_pdf_reads_back_number_names_dates_and_recipients(trip, teacher
         "Lưu: VT, VP.",
         "GIÁM ĐỐC",
         "Nguyễn Văn Hiếu",
-        "DANH SÁCH CÁN BỘ ĐI NƯỚC NGOÀI",
-        "(Kèm theo Quyết định số 1/QĐ-SGDĐT",
+        "DANH SÁCH VIÊN CHỨC ĐI NƯỚC NGOÀI",
+        "(Kèm theo Quyết định số 01/QĐ-SGDĐT",
     ):
         assert expected in text, expected
     passport = trip.members.get(person=traveller).passport.number
@@ -89,7 +89,7 @@ def test_decision_docx_opens_and_holds_the_same_text(trip):
     assert name.endswith(".docx") and data.startswith(b"PK")
     text = docx_text(data)
     for expected in (
-        "Số: 1/QĐ-SGDĐT",
+        "Số: 01/QĐ-SGDĐT",
         date_line(decision.issued_on),
         "Trần Thị Lan",
         "Nguyễn Thị Ánh Tuyết",
@@ -119,11 +119,11 @@ def test_pdf_embeds_a_font_with_vietnamese_glyphs(trip):
 def test_agencies_letter_names_the_decision_and_is_addressed_to_both_agencies(trip):
     letter = documents_of(trip)["outbound_notice"]
     text = pdf_text(document_file(letter, "pdf")[1])
-    assert "Số: 1/GDĐT-VP" in text
-    assert "V/v thông báo cán bộ đi nước ngoài" in text
+    assert "Số: 01/GDĐT-VP" in text
+    assert "V/v thông báo viên chức đi nước ngoài" in text
     assert "Kính gửi:" in text and all(name in text for name in AGENCY_NAMES)
-    assert "Quyết định số 1/QĐ-SGDĐT" in text
-    assert "cử 2 cán bộ của Trường THPT A" in text
+    assert "Quyết định số 01/QĐ-SGDĐT" in text
+    assert "cử 2 viên chức của Trường THPT A" in text
 
 
 def test_deputy_director_signs_for_the_director(org, media, teacher_a, head_a, dept_reviewer,
@@ -144,7 +144,7 @@ def test_personal_trip_decision_permits_rather_than_sends(org, media, teacher_a,
     request = approved(teacher_a, head_a, dept_reviewer, director, kind="personal")
     decision = documents_of(request)["outbound_decision"]
     text = pdf_text(document_file(decision, "pdf")[1])
-    assert "Về việc cho phép cán bộ đi nước ngoài về việc riêng" in text
+    assert "Về việc cho phép viên chức đi nước ngoài về việc riêng" in text
     assert "Cho phép ông (bà) Trần Thị Lan" in text
 
 
@@ -154,7 +154,7 @@ def test_ward_decision_is_numbered_in_the_wards_own_register(org, media, ward_te
     request = approved(ward_teacher, ward_head, ward_chair, kind="personal")
     assert request.route == "WARD"
     decision = documents_of(request)["outbound_decision"]
-    assert decision.number_text == "1/QĐ-UBND"
+    assert decision.number_text == "01/QĐ-UBND"
     assert decision.register.unit == org.ward
     text = pdf_text(document_file(decision, "pdf")[1])
     assert "ỦY BAN NHÂN DÂN PHƯỜNG 1" in text
@@ -165,11 +165,11 @@ def test_ward_decision_is_numbered_in_the_wards_own_register(org, media, ward_te
 def test_cancellation_issues_a_letter_with_the_reason(trip, teacher_a):
     outbound_cancel(actor=teacher_a.user, request=trip, reason="Đối tác hoãn hội thảo")
     letter = documents_of(trip)["outbound_cancellation"]
-    assert letter.number_text == "2/GDĐT-VP"  # the letters' register continues
+    assert letter.number_text == "02/GDĐT-VP"  # the letters' register continues
     text = pdf_text(document_file(letter, "pdf")[1])
-    assert "V/v hủy chuyến đi nước ngoài của cán bộ" in text
+    assert "V/v hủy chuyến đi nước ngoài của viên chức" in text
     assert "Lý do: Đối tác hoãn hội thảo." in text
-    assert "Quyết định số 1/QĐ-SGDĐT" in text
+    assert "Quyết định số 01/QĐ-SGDĐT" in text
 
 
 def test_documents_issued_one_after_another_get_consecutive_numbers(org, trip, teacher_a,
@@ -211,7 +211,7 @@ def test_issuing_twice_returns_the_same_document(trip):
     assert Document.objects.filter(request_id=trip.pk, kind="outbound_decision").count() == 1
 
 
-def test_reissue_creates_version_2_and_keeps_version_1_and_its_hash(
+def test_replacement_gets_a_new_number_names_the_replaced_one_and_keeps_it(
     trip, dept_reviewer, traveller, django_capture_on_commit_callbacks
 ):
     first = documents_of(trip)["outbound_decision"]
@@ -224,9 +224,18 @@ def test_reissue_creates_version_2_and_keeps_version_1_and_its_hash(
         )
     first.refresh_from_db()
     second.refresh_from_db()
-    assert (second.version, second.number_text, second.supersedes_id) == (2, "1/QĐ-SGDĐT", first.pk)
+    assert (second.version, second.supersedes_id) == (2, first.pk)
+    assert (first.number_text, second.number_text) == ("01/QĐ-SGDĐT", "02/QĐ-SGDĐT")
     assert (first.pdf_sha256, first.pdf.name) == (first_hash, first_pdf)
     assert second.pdf_sha256 != first_hash
+    replaced = f"thay thế Quyết định số 01/QĐ-SGDĐT {long_date(first.issued_on)}"
+    for text in (
+        pdf_text(document_file(second, "pdf")[1]),
+        docx_text(document_file(second, "docx")[1]),
+    ):
+        assert "Số: 02/QĐ-SGDĐT" in text
+        assert f"có hiệu lực kể từ ngày ký và {replaced}" in text
+        assert "(Kèm theo Quyết định số 02/QĐ-SGDĐT" in text
     assert "Nguyễn Thị Ánh Tuyết Hồng" in pdf_text(document_file(second, "pdf")[1])
     assert "Nguyễn Thị Ánh Tuyết Hồng" not in pdf_text(document_file(first, "pdf")[1])
     with pytest.raises(ValueError):
@@ -253,7 +262,7 @@ def test_agency_notification_carries_the_letter_and_the_decision_as_pdf(trip):
     notification = AgencyNotification.objects.filter(request_id=trip.pk).first()
     attachments = notification_attachments(notification)
     names = [name for name, _data, _type in attachments]
-    assert names == ["cong-van-thong-bao-1-gddt-vp.pdf", "quyet-dinh-1-qd-sgddt.pdf"]
+    assert names == ["cong-van-thong-bao-01-gddt-vp.pdf", "quyet-dinh-01-qd-sgddt.pdf"]
     assert all(data.startswith(b"%PDF") for _name, data, _type in attachments)
 
 
@@ -291,7 +300,7 @@ def test_inbound_approval_issues_the_host_letter_and_the_agencies_notice(
     with django_capture_on_commit_callbacks(execute=True):
         approve_all(visit, head_a, dept_reviewer, director)
     documents = documents_of(visit)
-    assert {d.number_text for d in documents.values()} == {"1/GDĐT-VP", "2/GDĐT-VP"}
+    assert {d.number_text for d in documents.values()} == {"01/GDĐT-VP", "02/GDĐT-VP"}
     host = pdf_text(document_file(documents["inbound_approval"], "pdf")[1])
     assert "V/v đồng ý đón đoàn khách nước ngoài" in host
     assert "Kính gửi: Trường THPT A." in host
@@ -307,4 +316,4 @@ def test_administrators_see_registers_and_documents_in_the_admin(trip, client):
     registers = client.get("/admin/approvals/documentregister/")
     assert registers.status_code == 200 and "QĐ-SGDĐT" in registers.content.decode()
     documents = client.get("/admin/approvals/document/")
-    assert documents.status_code == 200 and "1/GDĐT-VP" in documents.content.decode()
+    assert documents.status_code == 200 and "01/GDĐT-VP" in documents.content.decode()

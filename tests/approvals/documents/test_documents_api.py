@@ -15,7 +15,7 @@ def test_document_api_gives_number_issue_date_request_and_hash(trip, teacher_a):
     body = response.json()
     assert body["id"] == decision.pk
     assert body["kind"] == "outbound_decision"
-    assert body["number"] == "1/QĐ-SGDĐT"
+    assert body["number"] == "01/QĐ-SGDĐT"
     assert body["issued_on"] == decision.issued_on.isoformat()
     assert body["request"] == {"kind": "outbound", "id": trip.pk, "reference": trip.reference}
     assert body["sha256"] == decision.pdf_sha256
@@ -28,7 +28,7 @@ def test_document_file_is_served_as_an_attachment_with_nosniff(trip, teacher_a):
     pdf = client.get(f"/api/v1/documents/{decision.pk}/file/?format=pdf")
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
-    assert pdf["Content-Disposition"] == 'attachment; filename="quyet-dinh-1-qd-sgddt.pdf"'
+    assert pdf["Content-Disposition"] == 'attachment; filename="quyet-dinh-01-qd-sgddt.pdf"'
     assert pdf["X-Content-Type-Options"] == "nosniff"
     assert "Trần Thị Lan" in pdf_text(pdf.content)
     docx = client.get(f"/api/v1/documents/{decision.pk}/file/?format=docx")
@@ -61,7 +61,7 @@ def test_anonymous_caller_gets_401(trip, client):
 def test_request_detail_lists_its_documents_with_their_links(trip, teacher_a):
     body = login(teacher_a).get(f"/api/v1/outbound/{trip.pk}/").json()
     numbers = {d["kind"]: d["number"] for d in body["documents"]}
-    assert numbers == {"outbound_decision": "1/QĐ-SGDĐT", "outbound_notice": "1/GDĐT-VP"}
+    assert numbers == {"outbound_decision": "01/QĐ-SGDĐT", "outbound_notice": "01/GDĐT-VP"}
     links = body["documents"][0]["files"]
     assert links["pdf"].endswith("?format=pdf")
 
@@ -81,7 +81,7 @@ def test_request_page_offers_the_decision_for_download(trip, teacher_a):
 def test_auditor_sees_every_document_on_the_documents_page(trip, auditor):
     page = login(auditor).get("/van-ban/")
     assert page.status_code == 200
-    assert "1/QĐ-SGDĐT" in page.content.decode()
+    assert "01/QĐ-SGDĐT" in page.content.decode()
 
 
 def test_reviewer_reissues_and_a_teacher_may_not(trip, teacher_a, dept_reviewer):
