@@ -61,9 +61,10 @@ def nav_items_for(user: User | AnonymousUser, path: str) -> list[NavItem]:
     log_url = reverse_if_defined("audit_log")
     if log_url is not None and (getattr(user, "is_staff", False) or is_auditor(user)):
         items.append(NavItem(_("Nhật ký hệ thống"), log_url, path.startswith(log_url)))
-    # Administrators: the steps of the authority matrix nobody holds (org.views).
+    # Administrators (staff accounts, as for the admin link): the steps of the authority matrix
+    # nobody holds (org.views). Other users pay no query for it.
     unheld_url = reverse_if_defined("steps_without_holders")
-    if unheld_url is not None and _is_administrator(user):
+    if unheld_url is not None and getattr(user, "is_staff", False) and _is_administrator(user):
         items.append(NavItem(_("Bước chưa có người"), unheld_url, path.startswith(unheld_url)))
     if getattr(user, "is_staff", False):
         url = reverse("admin:index")
