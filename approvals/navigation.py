@@ -9,7 +9,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from approvals.permissions import is_auditor
+from approvals.permissions import effective_roles, is_auditor
+from org.models import Role
 
 #: (route name, label) in menu order. Routes that are not defined yet are left out, so the
 #: pages for requests, visits, the inbox and the directory appear as soon as their URLs do.
@@ -60,10 +61,22 @@ def nav_items_for(user: User | AnonymousUser, path: str) -> list[NavItem]:
     log_url = reverse_if_defined("audit_log")
     if log_url is not None and (getattr(user, "is_staff", False) or is_auditor(user)):
         items.append(NavItem(_("Nhật ký hệ thống"), log_url, path.startswith(log_url)))
+    # Administrators (staff accounts, as for the admin link): the steps of the authority matrix
+    # nobody holds (org.views). Other users pay no query for it.
+    unheld_url = reverse_if_defined("steps_without_holders")
+    if unheld_url is not None and getattr(user, "is_staff", False) and _is_administrator(user):
+        items.append(NavItem(_("Bước chưa có người"), unheld_url, path.startswith(unheld_url)))
     if getattr(user, "is_staff", False):
         url = reverse("admin:index")
         items.append(NavItem(_("Quản trị"), url, path.startswith(url)))
     return items
+
+
+def _is_administrator(user: User) -> bool:
+    """Superuser, or holds the administrator role today (as ``approvals.record.access``)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(role == Role.ADMIN for role, _unit, _holder in effective_roles(user))
 
 
 def display_name(user: User | AnonymousUser) -> str:

@@ -77,7 +77,8 @@ class Database:
 
     def as_django(self) -> dict[str, object]:
         config: dict[str, object] = {
-            "ENGINE": self.engine,
+            # Django's backend with the before-commit queue the audit chain uses (config.db).
+            "ENGINE": BACKENDS.get(self.engine, self.engine),
             "NAME": self.name,
             "ATOMIC_REQUESTS": False,
         }
@@ -93,7 +94,17 @@ class Database:
             )
         else:
             config["OPTIONS"] = SQLITE_OPTIONS.copy()
+            # Tests on SQLite run in memory (Django's default, said out loud: pytest-django
+            # recognises it only under Django's own engine name).
+            config["TEST"] = {"NAME": ":memory:"}
         return config
+
+
+#: Django's backends → the same with the before-commit queue of :mod:`config.db`.
+BACKENDS = {
+    "django.db.backends.sqlite3": "config.db.sqlite3",
+    "django.db.backends.postgresql": "config.db.postgresql",
+}
 
 
 #: SQLite as an embedded database that holds concurrent requests (``make demo``, a small office):

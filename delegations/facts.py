@@ -37,6 +37,7 @@ from org.models import (
     UnitKind,
 )
 from workflow.models import ruleset_params_in_force
+from workflow.rules.authority import COLUMNS, route_steps, steps_key
 from workflow.rules.engine import Evaluation, Params, evaluate_inbound, evaluate_outbound
 from workflow.rules.facts import (
     InboundFacts,
@@ -47,8 +48,10 @@ from workflow.rules.facts import (
     UnitFacts,
     VisitorFacts,
 )
+from workflow.rules.params import as_param_set
+from workflow.rules.registry import Route
 from workflow.rules.texts import RESTRICTIONS
-from workflow.rules.timing import DEPARTMENT, MANAGING_WARD, OWN_UNIT, Step
+from workflow.rules.timing import DEPARTMENT, MANAGING_WARD, OWN_UNIT, STEP_KINDS, Step, StepKind
 
 #: The org.models.Person flags that bar a member (OUT-BARRED), as the rule pack words them.
 RESTRICTION_FLAGS = tuple(RESTRICTIONS)
@@ -629,6 +632,127 @@ def authority_has_holder(unit: Unit, on: datetime.date, parties: Collection[int]
         holders.exclude(user_id__in=parties).exists()
         or acting.exclude(acting_user_id__in=parties).exists()
     )
+
+
+# --- Steps nobody holds, over the whole directory (the administrators' page) ---------------
+
+#: Units that file trips or host visits: every route they can take needs someone at each step.
+FILING_UNIT_KINDS = (UnitKind.SCHOOL, UnitKind.DEPARTMENT, UnitKind.DEPARTMENT_OFFICE)
+
+
+def reachable_routes(values: dict[str, Any], managed_by: str) -> list[Route]:
+    """The routes the authority matrix can give a unit managed by ``managed_by``.
+
+    Every outbound column of the rows that can describe its people (leaders, staff, head), the
+    inbound route of a host so managed, conferences and senior guests, each also one level up
+    (route rules raise a route by one level).
+    """
+    outbound = values["authority"]["outbound"]
+    inbound = values["authority"]["inbound"]
+    staff = f"{managed_by}_staff" if f"{managed_by}_staff" in outbound else "department_staff"
+    rows = ["leaders", staff] + [r for r in (f"{managed_by}_head",) if r in outbound]
+    found = {Route(outbound[row][column]) for row in rows for column in COLUMNS}
+    found.add(Route(inbound.get(f"host_{managed_by}", inbound["host_department"])))
+    found |= {Route(inbound["conference"]), Route(inbound["city_guest_route"])}
+    found |= {route.one_level_up() for route in found}
+    return sorted(found, key=lambda route: route.level)
+
+
+@dataclass(frozen=True)
+class UnheldStep:
+    """A step of a route that nobody holds on the day, for one unit."""
+
+    unit: Unit
+    #: The step lists of the authority matrix that have this step (``DEPT``, ``CITY_VIA_WARD``).
+    routes: tuple[str, ...]
+    step: StepKind
+    #: Where the step's role must be held (the unit, its ward, the department), if there is one.
+    where: Unit | None
+
+    @property
+    def role_labels(self) -> str:
+        return " / ".join(str(Role(role).label) for role in self.step.roles)
+
+
+def _department_in(unit: Unit, units: dict[int, Unit], first: Unit | None) -> Unit | None:
+    """:meth:`Unit.department` over units already loaded (no query per unit)."""
+    current: Unit | None = unit
+    seen: set[int] = set()
+    while current is not None and current.pk not in seen:
+        if current.kind == UnitKind.DEPARTMENT:
+            return current
+        seen.add(current.pk)
+        up = current.managing_authority_id or current.parent_id
+        current = units.get(up) if up else None
+    return first
+
+
+def unheld_steps(on: datetime.date | None = None) -> list[UnheldStep]:
+    """Every unit × step of the authority matrix that no one holds on ``on`` (default: today).
+
+    A step is held when someone holds one of its roles, by role or acting assignment, in the
+    step's unit: the unit itself (unit head), its managing ward (ward chair) or the department
+    and its offices. Active units that file or host only; four queries whatever their number.
+    """
+    day = on or timezone.localdate()
+    _version, params = ruleset_params_in_force(day)
+    values = as_param_set(params).values
+    units = {u.pk: u for u in Unit.objects.filter(is_active=True)}
+    first_department = min(
+        (u for u in units.values() if u.kind == UnitKind.DEPARTMENT),
+        key=lambda u: u.pk,
+        default=None,
+    )
+    roles = {role for kind in STEP_KINDS.values() for role in kind.roles}
+    held = set(
+        RoleAssignment.objects.effective_on(day)
+        .filter(role__in=roles, unit__is_active=True)
+        .values_list("role", "unit_id")
+    ) | set(
+        ActingAssignment.objects.effective_on(day)
+        .filter(role__in=roles, unit__is_active=True)
+        .values_list("role", "unit_id")
+    )
+    offices: dict[int, list[int]] = {}
+    for unit in units.values():
+        if unit.kind == UnitKind.DEPARTMENT_OFFICE and unit.parent_id:
+            offices.setdefault(unit.parent_id, []).append(unit.pk)
+
+    missing: list[UnheldStep] = []
+    for unit in sorted(units.values(), key=lambda u: u.code):
+        if unit.kind not in FILING_UNIT_KINDS:
+            continue
+        ward = units.get(unit.managing_authority_id or 0)
+        # As unit_facts: the ward, the city (the department itself) or the department manages it.
+        if ward is not None and ward.kind == UnitKind.WARD:
+            managed_by = "ward"
+        elif unit.kind == UnitKind.DEPARTMENT:
+            managed_by = "city"
+        else:
+            managed_by = "department"
+        department = _department_in(unit, units, first_department)
+        scopes: dict[str, tuple[Unit | None, list[int]]] = {
+            OWN_UNIT: (unit, [unit.pk]),
+            MANAGING_WARD: (ward, [ward.pk])
+            if ward is not None and ward.kind == UnitKind.WARD
+            else (None, []),
+            DEPARTMENT: (department, [department.pk, *offices.get(department.pk, [])])
+            if department is not None
+            else (None, []),
+        }
+        routes: dict[str, list[str]] = {}
+        for route in reachable_routes(values, managed_by):
+            key = steps_key(route, managed_by, unit.kind)
+            for kind_key in route_steps(values["authority"]["steps"], route, managed_by, unit.kind):
+                step = STEP_KINDS[kind_key]
+                scope = scopes[step.unit][1]
+                if not any((role, pk) in held for role in step.roles for pk in scope):
+                    routes.setdefault(kind_key, []).append(key)
+        missing += [
+            UnheldStep(unit, tuple(keys), STEP_KINDS[k], scopes[STEP_KINDS[k].unit][0])
+            for k, keys in routes.items()
+        ]
+    return missing
 
 
 # --- Which approvals stand ----------------------------------------------------------------

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import urlencode
 
+from approvals.record.access import is_administrator
+from delegations.facts import unheld_steps
 from org import selectors
 from org.forms import DirectorySearchForm
 from org.models import Person, Unit
@@ -70,3 +73,20 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One person's directory card; 404 when the person is invisible."""
     person = selectors.person_get_for_user(user=request.user, pk=pk)
     return render(request, "org/person_detail.html", {"person": person})
+
+
+@login_required
+def steps_without_holders(request: HttpRequest) -> HttpResponse:
+    """Administrators: every unit × step of the authority matrix that nobody holds today.
+
+    A request of such a unit would be refused at submission on that route; the page lets the
+    administrators assign the role first. Anyone else gets a 404, as for the system log.
+    """
+    if not is_administrator(request.user):
+        raise Http404
+    today = timezone.localdate()
+    return render(
+        request,
+        "org/steps_without_holders.html",
+        {"rows": unheld_steps(today), "today": today},
+    )

@@ -58,13 +58,6 @@ def _media_in_tmp_path(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(autouse=True)
-def _step_holders_not_required(settings: Any) -> None:
-    """Suites that make personas one by one submit without every step's holder in place;
-    ``tests/integrity`` (and the demo) require them, as production does."""
-    settings.REQUIRE_STEP_HOLDERS = False
-
-
 @dataclass
 class Org:
     department: Unit
@@ -100,7 +93,13 @@ def org(db: None) -> Org:
         parent=ward,
         managing_authority=ward,
     )
-    return Org(department, office, school_a, school_b, ward, ward_school)
+    made = Org(department, office, school_a, school_b, ward, ward_school)
+    # Every step of school A's routes has its holder, as production requires at submission:
+    # the head, the department's reviewer and the Director exist whether a test names them or
+    # not (their fixtures return these same people).
+    for username in ROUTE_HOLDERS:
+        persona(made, username)
+    return made
 
 
 # Each persona: (username, unit of ``Org``, role, full name, make_staff's other fields).
@@ -137,8 +136,15 @@ PERSONAS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
 }
 
 
+#: The personas ``org`` makes at once: the holders of every step of school A's routes.
+ROUTE_HOLDERS = ("head_a", "dept_reviewer", "director")
+
+
 def persona(org: Org, username: str) -> Person:
-    """The persona ``username`` of ``PERSONAS``, with their log-in and role."""
+    """The persona ``username`` of ``PERSONAS``, with their log-in and role (made once)."""
+    existing = Person.objects.filter(user__username=username).first()
+    if existing is not None:
+        return existing
     unit, role, full_name, fields = PERSONAS[username]
     return make_staff(username, getattr(org, unit), role, full_name=full_name, **fields)
 

@@ -94,36 +94,57 @@ def audit_record(
     comment: str = "",
     acting_for: str = "",
 ) -> AuditEvent:
-    """Append one event in the caller's transaction (write it last: it locks the chain head)."""
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        origin = current_origin()
-        user = actor if actor is not None and actor.is_authenticated else None
-        event = AuditEvent(
-            seq=head.seq + 1,
-            # Truncated to microseconds as stored, so the hash survives a round trip.
-            occurred_at=timezone.now().astimezone(datetime.UTC),
-            actor=user,
-            actor_username=user.get_username() if user is not None else "",
-            acting_for=acting_for,
-            action=action,
-            object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
-            object_id=str(object_id if object_id is not None else (obj.pk if obj else "")),
-            object_repr=str(obj)[:255] if obj is not None else "",
-            before=_jsonable(before),
-            after=_jsonable(after),
-            comment=comment,
-            ip=origin.ip if origin else None,
-            request_id=origin.request_id if origin else "",
-            prev_hash=head.hash,
-            key_id=current_key_id(),
-        )
-        event.hash = event_hash(head.hash, event)
-        event.save(force_insert=True)
-        head.seq = event.seq
-        head.hash = event.hash
-        head.save(update_fields=["seq", "hash"])
+    """Append one event to the log, in the caller's transaction.
+
+    Inside a transaction the event waits, and every event of the transaction is chained in one
+    step just before it commits (:mod:`config.db`): the chain head's row lock is the last
+    lock the transaction takes and is held only for that step. Outside a transaction, the event
+    is chained and written at once. Either way the event belongs to the transaction: rolled
+    back with it (or with its savepoint), committed with it.
+    """
+    origin = current_origin()
+    user = actor if actor is not None and actor.is_authenticated else None
+    event = AuditEvent(
+        # Truncated to microseconds as stored, so the hash survives a round trip.
+        occurred_at=timezone.now().astimezone(datetime.UTC),
+        actor=user,
+        actor_username=user.get_username() if user is not None else "",
+        acting_for=acting_for,
+        action=action,
+        object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
+        object_id=str(object_id if object_id is not None else (obj.pk if obj else "")),
+        object_repr=str(obj)[:255] if obj is not None else "",
+        before=_jsonable(before),
+        after=_jsonable(after),
+        comment=comment,
+        ip=origin.ip if origin else None,
+        request_id=origin.request_id if origin else "",
+    )
+    connection = transaction.get_connection()
+    if getattr(connection, "queues_before_commit", lambda: False)():
+        connection.queue_before_commit(_chain, event)
+    else:
+        with transaction.atomic():
+            _chain(connection, [event])
     return event
+
+
+def _chain(connection: Any, events: list[AuditEvent]) -> None:
+    """Lock the chain head, give each event its number and hash in order, write them all."""
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    key_id = current_key_id()
+    seq, prev = head.seq, head.hash
+    for event in events:
+        seq += 1
+        event.seq = seq
+        event.prev_hash = prev
+        event.key_id = key_id
+        event.hash = event_hash(prev, event)
+        prev = event.hash
+    AuditEvent.objects.bulk_create(events)
+    head.seq = seq
+    head.hash = prev
+    head.save(update_fields=["seq", "hash"])
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,7 @@ def submission_record(
             [c.as_dict() for c in evaluation.needing_justification if c.rule in missing],
         )
     day = evaluation.on
-    # Off only in the older test suites, whose personas are made one by one.
+    # On by default and in the whole test suite: every step of the route needs a holder.
     check_holders = getattr(settings, "REQUIRE_STEP_HOLDERS", True)
     unheld = steps_without_holder(request, evaluation.steps, day) if check_holders else []
     if unheld:

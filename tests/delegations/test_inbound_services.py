@@ -30,7 +30,9 @@ def test_head_filing_a_visit_skips_the_unit_head_step(org, head_a):
     assert open_task(visit).flow_task.name == "review_by_department"
 
 
-def test_sponsored_visit_to_a_ward_school_is_decided_by_the_department(org, ward_teacher):
+def test_sponsored_visit_to_a_ward_school_is_decided_by_the_department(
+    org, ward_teacher, ward_head
+):
     data = visit_input(sponsor="Công ty TNHH Giáo dục ABC", enterprise_involved=True)
     visit = inbound_create(actor=ward_teacher.user, data=data)
     evaluation = inbound_submit(actor=ward_teacher.user, visit=visit)

@@ -1,8 +1,8 @@
 """The approval chain's integrity suite.
 
-The chain tests run with the check that every step has a holder on, as in production
-(``pytestmark = pytest.mark.usefixtures("step_holders_required")``); the date, reference and
-rule-scope tests build only the personas they need, like the older suites.
+The whole suite runs with the check that every step has a holder on, as in production (the
+shared ``org`` fixture makes school A's route holders); ``step_holders_required`` only says so
+again for the chain tests, whatever a test's own settings.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from approvals.models import Decision
 from approvals.permissions import sync_unit_permissions
 from delegations.models import OutboundRequest
 from delegations.services.outbound import outbound_update
-from org.models import ActingAssignment, Person
+from org.models import ActingAssignment, Person, RoleAssignment
 from tests.api_helpers import detail, post
 from tests.conftest import login
 from tests.delegations.outbound_helpers import outbound_input
@@ -153,6 +153,7 @@ def test_unchanged_dossier_returns_to_the_reviewer(org, teacher_a, head_a, dept_
 
 
 def test_submission_refused_when_a_step_has_no_holder(org, teacher_a, head_a, dept_reviewer):
+    RoleAssignment.objects.filter(role__in=("director", "deputy_director")).delete()
     request = draft(teacher_a)
     response = post(login(teacher_a), f"/api/v1/outbound/{request.pk}/submit/")
     assert response.status_code == 400

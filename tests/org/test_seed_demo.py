@@ -59,10 +59,10 @@ def test_seeding_twice_creates_and_changes_nothing_the_second_time() -> None:
     assert "Đã tạo 0, cập nhật 0 bản ghi" in output
     assert {name: len(rows) for name, rows in first.items()} == {
         "Unit": 15,
-        "Person": 28,
-        "Passport": 34,
-        "RoleAssignment": 20,
-        "User": 16,
+        "Person": 32,
+        "Passport": 38,
+        "RoleAssignment": 30,
+        "User": 22,
         "Partner": 10,
         "Agreement": 9,
         "UserObjectPermission": len(first["UserObjectPermission"]),

@@ -1,0 +1,1 @@
+"""PostgreSQL with the before-commit queue of :mod:`config.db`."""

@@ -1,0 +1,1 @@
+"""SQLite with the before-commit queue of :mod:`config.db`."""
