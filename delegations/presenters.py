@@ -221,6 +221,7 @@ def outbound_detail(request: OutboundRequest) -> dict[str, Any]:
                 "unit": m.person.unit.code,
                 "position": m.person.position,
                 "role": m.role,
+                "confirmation": m.confirmation,
                 "passport": (
                     {
                         "kind": m.passport.kind,

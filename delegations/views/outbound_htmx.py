@@ -17,7 +17,6 @@ from delegations.presenters import preview_dict
 from delegations.selectors import outbound_get_for_user
 from delegations.services.common import filing_units
 from org.models import Person
-from org.selectors import person_list_for_user
 
 #: Most people one search shows: the search narrows, it does not browse.
 SEARCH_LIMIT = 20
@@ -27,15 +26,18 @@ _MEMBER_PERSON = re.compile(r"^members-(\d+)-person$")
 
 
 def addable_people(user: Any) -> QuerySet[Person]:
-    """People the user may see and put in a delegation: their filing units' staff, and self.
+    """People the user may put in a delegation: self, and the staff of their filing units.
 
-    The create and update services check the same again; this only keeps the search honest.
+    Everyone may name colleagues of their own unit (who then confirm); a head or clerk also the
+    staff of the units they file for (:func:`delegations.services.common.filing_units`). Only
+    those units' people are searched, never the wider directory. The create and update services
+    check the same again; this only keeps the search honest.
     """
     units = [u.pk for u in filing_units(user)]
     return (
-        person_list_for_user(user=user)
-        .filter(Q(unit__in=units) | Q(user=user.pk))
+        Person.objects.filter(Q(unit__in=units) | Q(user=user.pk))
         .filter(is_active=True)
+        .select_related("unit", "user")
     )
 
 
