@@ -14,6 +14,7 @@ from viewflow.workflow.models import Task
 
 from delegations.models import InboundVisit, OutboundRequest
 from delegations.services.inbound import inbound_create
+from delegations.services.members import outbound_membership_answer, unconfirmed_members
 from delegations.services.outbound import outbound_create
 from org.models import Person
 from tests.delegations.inbound_helpers import visit_input
@@ -35,6 +36,13 @@ def draft(
     if passports:
         with_passports(data)
     return outbound_create(actor=actor.user, data=data)
+
+
+def confirm_members(request: OutboundRequest) -> None:
+    """Every person still asked to confirm accepts (a colleague named by a teacher)."""
+    for member in unconfirmed_members(request):
+        assert member.person.user is not None
+        outbound_membership_answer(actor=member.person.user, request=request, accept=True)
 
 
 def draft_visit(actor: Person, **kwargs: Any) -> InboundVisit:
