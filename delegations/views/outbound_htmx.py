@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from approvals import permissions
 from config.values import plain_int
 from delegations.forms import MemberForm, StopForm, add_delete_field, prepare_members
 from delegations.presenters import preview_dict
@@ -64,10 +65,17 @@ def outbound_member_search(request: HttpRequest) -> HttpResponse:
             )
             .order_by("full_name", "pk")[:SEARCH_LIMIT]
         )
+    clerk_of = set(
+        permissions.granted_units(request.user, permissions.FILE_FOR_UNIT).values_list(
+            "pk", flat=True
+        )
+    )
+    # Who will be asked to confirm (delegations.services.members.confirmation_needed).
+    asked = {p.pk for p in people if p.user_id != request.user.pk and p.unit_id not in clerk_of}
     return render(
         request,
         "delegations/partials/member_search_results.html",
-        {"people": people, "query": query, "limit": SEARCH_LIMIT},
+        {"people": people, "query": query, "limit": SEARCH_LIMIT, "asked": asked},
     )
 
 

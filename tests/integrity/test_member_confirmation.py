@@ -220,11 +220,15 @@ def test_teacher_finds_colleagues_of_her_unit_only_and_reads_the_rule(org, teach
     assert "phải xác nhận tham gia trước khi hồ sơ được trình" in form
     assert "Văn thư và thủ trưởng đơn vị lập hồ sơ thay" in form
     assert "Đỗ Thị Cúc" in found and "Đỗ Văn Bê" not in found
+    assert "sẽ được hỏi xác nhận" in found
 
 
-def test_clerk_reads_that_the_people_she_names_need_no_confirmation(org, clerk_a):
-    form = login(clerk_a).get("/doan-ra/moi/").content.decode()
+def test_clerk_reads_that_the_people_she_names_need_no_confirmation(org, clerk_a, colleague):
+    client = login(clerk_a)
+    form = client.get("/doan-ra/moi/").content.decode()
+    found = client.get("/doan-ra/tim-thanh-vien/", {"member_q": "Đỗ"}).content.decode()
     assert "người bạn ghi tên không cần xác nhận" in form
+    assert "Đỗ Thị Cúc" in found and "sẽ được hỏi xác nhận" not in found
 
 
 def test_confirm_page_home_and_request_page(org, teacher_a, colleague):
@@ -236,7 +240,9 @@ def test_confirm_page_home_and_request_page(org, teacher_a, colleague):
     page = client.get(page_url).content.decode()
     waiting = login(teacher_a).get(f"/doan-ra/{request.pk}/").content.decode()
 
+    inbox = client.get("/viec/").content.decode()
     assert "Cần bạn xác nhận tham gia đoàn" in home and page_url in home
+    assert page_url in inbox
     assert "Trần Thị Lan đã ghi tên bạn vào đoàn" in page and "Đồng ý tham gia" in page
     assert 'id="members-waiting"' in waiting and "Đỗ Thị Cúc" in waiting
 
