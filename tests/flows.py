@@ -19,6 +19,7 @@ from delegations.services.outbound import outbound_create
 from org.models import Person
 from tests.delegations.inbound_helpers import visit_input
 from tests.delegations.outbound_helpers import outbound_input, with_passports
+from tests.factories import UserFactory
 from workflow.services import inbound_submit, outbound_submit, process_for, task_complete
 
 OPEN = ("NEW", "ASSIGNED")
@@ -39,9 +40,14 @@ def draft(
 
 
 def confirm_members(request: OutboundRequest) -> None:
-    """Every person still asked to confirm accepts (a colleague named by a teacher)."""
+    """Every person still asked to confirm accepts (a colleague named by a teacher).
+
+    A colleague without a log-in gets one first: only a person who can sign in can confirm.
+    """
     for member in unconfirmed_members(request):
-        assert member.person.user is not None
+        if member.person.user is None:
+            member.person.user = UserFactory(username=f"member{member.person.pk}")
+            member.person.save(update_fields=["user"])
         outbound_membership_answer(actor=member.person.user, request=request, accept=True)
 
 
@@ -64,8 +70,9 @@ def submit(request: Model, actor: Person) -> Any:
 
 
 def submitted(applicant: Person, *members: Person, **kwargs: Any) -> OutboundRequest:
-    """An outbound request drafted and submitted by ``applicant``."""
+    """An outbound request drafted and submitted by ``applicant`` (named colleagues confirm)."""
     request = draft(applicant, *members, **kwargs)
+    confirm_members(request)
     submit(request, applicant)
     return request
 
