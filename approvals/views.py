@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from approvals.selectors import home_sections_for_user
+from delegations.selectors import membership_confirmations_for_user
 
 
 @login_required
@@ -16,5 +17,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "approvals/home.html",
-        {"sections": home_sections_for_user(request.user)},
+        {
+            "sections": home_sections_for_user(request.user),
+            "confirmations": membership_confirmations_for_user(user=request.user),
+        },
     )

@@ -17,6 +17,7 @@ from delegations import serializers as s
 from delegations.models import OutboundRequest
 from delegations.presenters import outbound_detail, preview_dict
 from delegations.selectors import outbound_get_for_user, outbound_list_for_user
+from delegations.services.members import outbound_membership_answer
 from delegations.services.outbound import outbound_create, outbound_update
 from delegations.services.trips import outbound_passport_returned
 from workflow.services import (
@@ -120,6 +121,36 @@ class OutboundChecksView(GenericAPIView[Any]):
     @extend_schema(responses={200: dict})
     def get(self, request: Request, pk: int) -> Response:
         return Response(preview_dict(outbound_get_for_user(user=request.user, pk=pk)))
+
+
+class OutboundMembershipView(GenericAPIView[Any]):
+    """A person named in the delegation accepts (``accept: true``) or declines to travel.
+
+    404 for anyone not named; 409 once answered or after submission. A decline removes the
+    person from the delegation, so the answer carries no detail of the request.
+    """
+
+    serializer_class = s.MembershipAnswerSerializer
+
+    @extend_schema(request=s.MembershipAnswerSerializer, responses={200: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        target = outbound_get_for_user(user=request.user, pk=pk)
+        serializer = s.MembershipAnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        member = outbound_membership_answer(
+            actor=request.user,  # type: ignore[arg-type]
+            request=target,
+            accept=data["accept"],
+            reason=data["reason"],
+        )
+        return Response(
+            {
+                "id": target.pk,
+                "person": member.person_id,
+                "confirmation": "confirmed" if data["accept"] else "declined",
+            }
+        )
 
 
 def _action(

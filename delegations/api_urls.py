@@ -12,6 +12,11 @@ urlpatterns = [
         api.OutboundWithdrawView.as_view(),
         name="api-outbound-withdraw",
     ),
+    path(
+        "outbound/<int:pk>/membership/",
+        api.OutboundMembershipView.as_view(),
+        name="api-outbound-membership",
+    ),
     path("outbound/<int:pk>/cancel/", api.OutboundCancelView.as_view(), name="api-outbound-cancel"),
     path(
         "outbound/<int:pk>/extension/",

@@ -106,6 +106,8 @@ class MemberForm(forms.Form):
 
     #: Set by :func:`prepare_members`: the directory entry shown on the row.
     person_obj: Person | None = None
+    #: Set by the edit page: whether the person confirmed (``MemberConfirmation``), if saved.
+    confirmation: str | None = None
 
     def person_id(self) -> int | None:
         value = self["person"].value()

@@ -24,6 +24,8 @@ EVENT_LABELS: dict[str, Promise] = {
     "extension_requested": _("Đề nghị gia hạn"),
     "extended": _("Được gia hạn ngày về"),
     "attachment_added": _("Đính kèm tài liệu"),
+    "member_confirmed": _("Thành viên xác nhận tham gia đoàn"),
+    "member_declined": _("Thành viên từ chối tham gia đoàn"),
 }
 
 #: Events written by other parts of the product (tasks, agency notifications), by full name.

@@ -13,7 +13,7 @@ from approvals.documents.selectors import documents_for_request
 from approvals.models import AgencyNotification, AuditEvent, Decision, Justification, RuleStamp
 from delegations.facts import approval_states, resolve_approvers
 from delegations.labels import step_title as step_label
-from delegations.models import InboundVisit, OutboundRequest
+from delegations.models import InboundVisit, MemberConfirmation, OutboundRequest
 from delegations.privacy import mask_passport
 from delegations.selectors import attachment_list_for_request, official_trip_counts
 from delegations.services.submission import outbound_preview
@@ -221,6 +221,7 @@ def outbound_detail(request: OutboundRequest) -> dict[str, Any]:
                 "unit": m.person.unit.code,
                 "position": m.person.position,
                 "role": m.role,
+                "confirmation": m.confirmation,
                 "passport": (
                     {
                         "kind": m.passport.kind,
@@ -237,6 +238,9 @@ def outbound_detail(request: OutboundRequest) -> dict[str, Any]:
                 ),
             }
             for m in members
+        ],
+        "members_waiting": [
+            m.person.full_name for m in members if m.confirmation == MemberConfirmation.PENDING
         ],
         "itinerary": [
             {"country": s.country, "days": s.days, "cities": s.cities}

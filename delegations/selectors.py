@@ -20,11 +20,27 @@ from delegations.kinds import (
 from delegations.models import (
     Attachment,
     InboundVisit,
+    MemberConfirmation,
     OutboundMember,
     OutboundRequest,
     RequestStatus,
 )
 from delegations.models.common import ACTIVE_TRIP_STATUSES
+
+
+def membership_confirmations_for_user(*, user: AnyUser) -> list[OutboundMember]:
+    """Delegations (drafts or returned) that name the user and wait for their confirmation."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        OutboundMember.objects.filter(
+            person__user=user.pk,
+            confirmation=MemberConfirmation.PENDING,
+            request__status__in=[RequestStatus.DRAFT, RequestStatus.RETURNED],
+        )
+        .select_related("request", "request__created_by__person", "request__unit")
+        .order_by("request__departure_date", "pk")[:50]
+    )
 
 
 def outbound_list_for_user(

@@ -138,6 +138,11 @@ class ReasonSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=2000)
 
 
+class MembershipAnswerSerializer(serializers.Serializer[Any]):
+    accept = serializers.BooleanField()
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
 class DateSerializer(serializers.Serializer[Any]):
     date = serializers.DateField()
 

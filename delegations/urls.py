@@ -11,6 +11,7 @@ from delegations.views import (
     outbound_actions,
     outbound_detail,
     outbound_htmx,
+    outbound_membership,
 )
 
 urlpatterns = [
@@ -33,6 +34,11 @@ urlpatterns = [
         "tai-lieu/<int:pk>/",
         common.attachment_download,
         name="outbound_attachment_download",
+    ),
+    path(
+        "<int:pk>/xac-nhan-tham-gia/",
+        outbound_membership.outbound_membership_view,
+        name="outbound_membership",
     ),
     path("tim-thanh-vien/", outbound_htmx.outbound_member_search, name="outbound_member_search"),
     path("dong-thanh-vien/", outbound_htmx.outbound_member_row, name="outbound_member_row"),

@@ -14,10 +14,12 @@ from viewflow.workflow.models import Task
 
 from delegations.models import InboundVisit, OutboundRequest
 from delegations.services.inbound import inbound_create
+from delegations.services.members import outbound_membership_answer, unconfirmed_members
 from delegations.services.outbound import outbound_create
 from org.models import Person
 from tests.delegations.inbound_helpers import visit_input
 from tests.delegations.outbound_helpers import outbound_input, with_passports
+from tests.factories import UserFactory
 from workflow.services import inbound_submit, outbound_submit, process_for, task_complete
 
 OPEN = ("NEW", "ASSIGNED")
@@ -35,6 +37,18 @@ def draft(
     if passports:
         with_passports(data)
     return outbound_create(actor=actor.user, data=data)
+
+
+def confirm_members(request: OutboundRequest) -> None:
+    """Every person still asked to confirm accepts (a colleague named by a teacher).
+
+    A colleague without a log-in gets one first: only a person who can sign in can confirm.
+    """
+    for member in unconfirmed_members(request):
+        if member.person.user is None:
+            member.person.user = UserFactory(username=f"member{member.person.pk}")
+            member.person.save(update_fields=["user"])
+        outbound_membership_answer(actor=member.person.user, request=request, accept=True)
 
 
 def draft_visit(actor: Person, **kwargs: Any) -> InboundVisit:
@@ -56,8 +70,9 @@ def submit(request: Model, actor: Person) -> Any:
 
 
 def submitted(applicant: Person, *members: Person, **kwargs: Any) -> OutboundRequest:
-    """An outbound request drafted and submitted by ``applicant``."""
+    """An outbound request drafted and submitted by ``applicant`` (named colleagues confirm)."""
     request = draft(applicant, *members, **kwargs)
+    confirm_members(request)
     submit(request, applicant)
     return request
 

@@ -24,6 +24,7 @@ from viewflow.workflow.models import Task
 from config.errors import StateConflict, ValidationError
 from config.values import plain_int
 from delegations.kinds import request_visible_to
+from delegations.selectors import membership_confirmations_for_user
 from delegations.views.common import add_service_errors, conflict_page, request_url
 from delegations.views.outbound_detail import request_page
 from workflow.flows.common import head_step_note, request_of
@@ -116,6 +117,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "filter_query": base.urlencode(),
             "steps": sorted(STEPS.items()),
             "next_query": next_query,
+            "confirmations": membership_confirmations_for_user(user=request.user),
         },
     )
 

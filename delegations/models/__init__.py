@@ -16,6 +16,7 @@ from delegations.models.inbound import (
 )
 from delegations.models.outbound import (
     FundingSource,
+    MemberConfirmation,
     MemberRole,
     OutboundMember,
     OutboundRequest,
@@ -35,6 +36,7 @@ __all__ = [
     "InboundPurpose",
     "InboundStatus",
     "InboundVisit",
+    "MemberConfirmation",
     "MemberRole",
     "OutboundMember",
     "OutboundRequest",

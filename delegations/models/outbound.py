@@ -42,6 +42,14 @@ class MemberRole(models.TextChoices):
     MEMBER = "member", _("Thành viên")
 
 
+class MemberConfirmation(models.TextChoices):
+    """Whether a named person agreed to travel (docs/flows/outbound.md, "Who composes")."""
+
+    NOT_NEEDED = "not_needed", _("Không cần xác nhận")
+    PENDING = "pending", _("Chờ xác nhận")
+    CONFIRMED = "confirmed", _("Đã xác nhận")
+
+
 class OutboundRequest(DelegationRequest):
     """A request to travel abroad, for one person or a whole delegation."""
 
@@ -143,6 +151,13 @@ class OutboundMember(models.Model):
         blank=True,
         related_name="+",
     )
+    confirmation = models.CharField(
+        _("xác nhận tham gia"),
+        max_length=16,
+        choices=MemberConfirmation.choices,
+        default=MemberConfirmation.NOT_NEEDED,
+    )
+    confirmation_at = models.DateTimeField(_("thời điểm xác nhận"), null=True, blank=True)
     passport_due_on = models.DateField(_("hạn nộp lại hộ chiếu"), null=True, blank=True)
     passport_returned_on = models.DateField(_("ngày nộp lại hộ chiếu"), null=True, blank=True)
 

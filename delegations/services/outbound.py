@@ -35,6 +35,7 @@ from delegations.services.common import (
     person_of,
     request_lock,
 )
+from delegations.services.members import confirmations_ask, members_sync, trip_terms
 from org.models import Passport, Person, Unit
 
 
@@ -165,21 +166,12 @@ def _validate(data: OutboundInput, *, actor: User, unit: Unit) -> list[Person]:
     return people
 
 
-def _write_children(request: OutboundRequest, data: OutboundInput) -> None:
-    request.members.all().delete()
+def _write_children(
+    request: OutboundRequest, data: OutboundInput, *, actor: User, before: Any = None
+) -> list[OutboundMember]:
+    """Itinerary rewritten; members updated in place by person (their confirmation stays
+    unless the trip's terms or their role changed). Returns the people asked to confirm."""
     request.itinerary.all().delete()
-    OutboundMember.objects.bulk_create(
-        [
-            OutboundMember(
-                request=request,
-                person_id=m.person_id,
-                role=m.role,
-                passport_id=m.passport_id,
-                relative_of_id=m.relative_of_id,
-            )
-            for m in data.members
-        ]
-    )
     OutboundStop.objects.bulk_create(
         [
             OutboundStop(
@@ -193,13 +185,21 @@ def _write_children(request: OutboundRequest, data: OutboundInput) -> None:
             for i, s in enumerate(data.itinerary)
         ]
     )
+    return members_sync(
+        actor=actor,
+        request=request,
+        members=data.members,
+        terms_changed=before is not None and trip_terms(request) != before,
+    )
 
 
 def outbound_snapshot(request: OutboundRequest) -> dict[str, Any]:
     """The dossier's content as JSON-able data, for audit before/after values."""
     snapshot = {name: getattr(request, name) for name in OutboundInput.SCALAR_FIELDS}
     snapshot["status"] = request.status
-    snapshot["members"] = [[m.person_id, m.role, m.passport_id] for m in request.members.all()]
+    snapshot["members"] = [
+        [m.person_id, m.role, m.passport_id, m.confirmation] for m in request.members.all()
+    ]
     snapshot["itinerary"] = [[s.country, s.days, s.cities] for s in request.itinerary.all()]
     return snapshot
 
@@ -215,7 +215,8 @@ def outbound_create(
     for name in OutboundInput.SCALAR_FIELDS:
         setattr(request, name, getattr(data, name))
     request.save()
-    _write_children(request, data)
+    asked = _write_children(request, data, actor=actor)
+    confirmations_ask(request, asked)
     audit_record(
         actor=actor, action="outbound.created", obj=request, after=outbound_snapshot(request)
     )
@@ -236,11 +237,13 @@ def outbound_update(
     ensure_version(request, version)
     _validate(data, actor=actor, unit=request.unit)
     before = outbound_snapshot(request)
+    terms = trip_terms(request)
     for name in OutboundInput.SCALAR_FIELDS:
         setattr(request, name, getattr(data, name))
     request.version += 1
     request.save()
-    _write_children(request, data)
+    asked = _write_children(request, data, actor=actor, before=terms)
+    confirmations_ask(request, asked)
     audit_record(
         actor=actor,
         action="outbound.updated",

@@ -33,6 +33,7 @@ from delegations.services.common import (
     rule_stamp,
 )
 from delegations.services.decisions import approvals_lapse
+from delegations.services.members import ensure_members_confirmed
 from org.models import Role
 from workflow.rules.engine import Evaluation
 from workflow.rules.pack import rule_title
@@ -69,6 +70,7 @@ def outbound_submission_record(
     ensure_can_edit(actor=actor, request=request)
     if not request.members.exists():
         raise ValidationError({"members": [_("Đoàn phải có ít nhất một thành viên.")]})
+    ensure_members_confirmed(request)
     return submission_record(actor=actor, request=request, justifications=justifications, on=on)
 
 

@@ -34,6 +34,7 @@ from delegations.selectors import outbound_get_for_user, outbound_list_for_user
 from delegations.services.common import ensure_can_edit, filing_units
 from delegations.services.outbound import outbound_create, outbound_update
 from delegations.views.common import add_service_errors, conflict_page
+from delegations.views.outbound_htmx import addable_people
 from org.models import Person
 from org.selectors import person_list_for_user
 
@@ -73,9 +74,15 @@ def outbound_list(request: HttpRequest) -> HttpResponse:
 
 
 def _people(user: Any, ids: list[int]) -> list[Person]:
+    """The rows' people the user may see: the directory in scope, and colleagues they may name."""
     if not ids:
         return []
-    return list(person_list_for_user(user=user).filter(pk__in=ids).prefetch_related("passports"))
+    found = {
+        p.pk: p
+        for query in (person_list_for_user(user=user), addable_people(user))
+        for p in query.filter(pk__in=ids).prefetch_related("passports")
+    }
+    return list(found.values())
 
 
 def _forms(
@@ -113,6 +120,9 @@ def _render_form(
             "stops": stops,
             "target": target,
             "errors": errors or {},
+            "files_for_others": permissions.granted_units(
+                request.user, permissions.FILE_FOR_UNIT
+            ).exists(),
         },
         status=status,
     )
@@ -169,6 +179,9 @@ def outbound_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     except StateConflict as error:
         return conflict_page(request, error, back_url=back, back_label=_("Quay lại hồ sơ"))
     forms = _forms(request, initial=initial_from_request(target))
+    confirmations = dict(target.members.values_list("person_id", "confirmation"))
+    for row in forms[1].forms:
+        row.confirmation = confirmations.get(row.person_id())
     if request.method != "POST":
         return _render_form(request, forms, target=target)
     form, members, stops = forms

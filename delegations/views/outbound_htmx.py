@@ -11,13 +11,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from approvals import permissions
 from config.values import plain_int
 from delegations.forms import MemberForm, StopForm, add_delete_field, prepare_members
 from delegations.presenters import preview_dict
 from delegations.selectors import outbound_get_for_user
 from delegations.services.common import filing_units
 from org.models import Person
-from org.selectors import person_list_for_user
 
 #: Most people one search shows: the search narrows, it does not browse.
 SEARCH_LIMIT = 20
@@ -27,15 +27,18 @@ _MEMBER_PERSON = re.compile(r"^members-(\d+)-person$")
 
 
 def addable_people(user: Any) -> QuerySet[Person]:
-    """People the user may see and put in a delegation: their filing units' staff, and self.
+    """People the user may put in a delegation: self, and the staff of their filing units.
 
-    The create and update services check the same again; this only keeps the search honest.
+    Everyone may name colleagues of their own unit (who then confirm); a head or clerk also the
+    staff of the units they file for (:func:`delegations.services.common.filing_units`). Only
+    those units' people are searched, never the wider directory. The create and update services
+    check the same again; this only keeps the search honest.
     """
     units = [u.pk for u in filing_units(user)]
     return (
-        person_list_for_user(user=user)
-        .filter(Q(unit__in=units) | Q(user=user.pk))
+        Person.objects.filter(Q(unit__in=units) | Q(user=user.pk))
         .filter(is_active=True)
+        .select_related("unit", "user")
     )
 
 
@@ -62,10 +65,17 @@ def outbound_member_search(request: HttpRequest) -> HttpResponse:
             )
             .order_by("full_name", "pk")[:SEARCH_LIMIT]
         )
+    clerk_of = set(
+        permissions.granted_units(request.user, permissions.FILE_FOR_UNIT).values_list(
+            "pk", flat=True
+        )
+    )
+    # Who will be asked to confirm (delegations.services.members.confirmation_needed).
+    asked = {p.pk for p in people if p.user_id != request.user.pk and p.unit_id not in clerk_of}
     return render(
         request,
         "delegations/partials/member_search_results.html",
-        {"people": people, "query": query, "limit": SEARCH_LIMIT},
+        {"people": people, "query": query, "limit": SEARCH_LIMIT, "asked": asked},
     )
 
 

@@ -19,7 +19,7 @@ from delegations.services.outbound import MemberInput, StopInput, outbound_creat
 from org import demo
 from org.models import Passport, Person
 from tests.delegations.outbound_helpers import outbound_input
-from tests.flows import open_task
+from tests.flows import confirm_members, open_task
 from workflow.services import (
     inbound_submit,
     outbound_advance_by_dates,
@@ -83,6 +83,7 @@ def make_trip(unit, applicant, members, stops, dep, ret, kind, category, funding
         for i, m in enumerate(members)
     ]  # fmt: skip
     request = outbound_create(actor=user(applicant), data=data)
+    confirm_members(request)
     outbound_submit(actor=user(applicant), request=request)
     for i, approver in enumerate(approvers):
         last = i == len(approvers) - 1

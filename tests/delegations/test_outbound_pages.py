@@ -252,8 +252,9 @@ def test_member_search_offers_only_people_the_user_may_file_for(
 
     assert "Nguyễn Văn Một" in clerk_results.content.decode()
     assert "Nguyễn Văn Bê" not in clerk_results.content.decode()
-    # An applicant without a clerk's role may only file for themself.
-    assert "Nguyễn Văn Một" not in teacher_results.content.decode()
+    # An applicant finds colleagues of her own unit (who then confirm), never another unit's.
+    assert "Nguyễn Văn Một" in teacher_results.content.decode()
+    assert "Nguyễn Văn Bê" not in teacher_results.content.decode()
 
 
 def test_member_row_limits_passports_to_that_person(org, clerk_a, travellers):

@@ -19,7 +19,7 @@ from tests.api_helpers import detail, post
 from tests.conftest import login
 from tests.delegations.outbound_helpers import outbound_input
 from tests.factories import make_staff
-from tests.flows import draft, open_task, submit
+from tests.flows import confirm_members, draft, open_task, submit
 from workflow.services import task_complete
 
 pytestmark = pytest.mark.usefixtures("step_holders_required")
@@ -69,6 +69,7 @@ def test_head_named_as_member_does_not_skip_the_head_step(
     org, teacher_a, head_a, dept_reviewer, director
 ):
     request = draft(teacher_a, teacher_a, head_a)
+    confirm_members(request)
     submit(request, teacher_a)
     task = open_task(request, "review_by_unit_head")
     # Nobody acts for the travelling head: the department (managing authority) takes the step.
@@ -96,6 +97,7 @@ def test_principal_removed_after_a_return_goes_back_to_the_head(
     org, teacher_a, head_a, dept_reviewer, director
 ):
     request = draft(teacher_a, teacher_a, head_a)
+    confirm_members(request)
     submit(request, teacher_a)
     approve(dept_reviewer, request, "review_by_unit_head")
     _return_by_department(request, dept_reviewer)
@@ -178,6 +180,7 @@ def test_head_travelling_goes_to_the_person_acting_for_the_head(
     assert deputy.user is not None
     sync_unit_permissions(deputy.user)
     request = draft(teacher_a, teacher_a, head_a)
+    confirm_members(request)
     submit(request, teacher_a)
     task = open_task(request, "review_by_unit_head")
     assert task.owner == deputy.user

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.http import Http404
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,10 +18,11 @@ from approvals.models import Decision
 from config.errors import PermissionDenied, StateConflict, ValidationError
 from delegations.facts import dossier_content, dossier_fingerprint, request_parties
 from delegations.models import OutboundRequest
+from delegations.services.members import outbound_membership_answer
 from delegations.services.outbound import outbound_update
 from org.models import RoleAssignment
 from tests.delegations.outbound_helpers import outbound_input
-from tests.flows import draft, submit
+from tests.flows import confirm_members, draft, submit
 from workflow.services import open_tasks, process_for, task_complete
 
 PERSONAS = ("teacher_a", "head_a", "head_b", "dept_reviewer", "director", "root")
@@ -47,6 +49,8 @@ ops = st.lists(
             st.just("edit"), st.sampled_from(["same", "longer", "with_head", "alone"]), st.just("")
         ),
         st.tuples(st.just("resubmit"), st.just(""), st.just("")),
+        # A colleague named by the teacher answers (an unconfirmed one blocks resubmission).
+        st.tuples(st.just("answer"), st.sampled_from(["accept", "decline"]), st.just("")),
     ),
     max_size=10,
 )
@@ -77,6 +81,8 @@ def _edit(request: OutboundRequest, people: dict[str, Any], variant: str) -> Non
 
 
 def _check_invariant(request: OutboundRequest) -> None:
+    # Nobody travels on an approved request without having agreed to.
+    assert not request.members.filter(confirmation="pending").exists()
     now = dossier_fingerprint(dossier_content(request))
     parties = request_parties(request)
     required = ["review_by_department", "decide_by_director"]
@@ -129,6 +135,7 @@ def test_no_request_is_approved_without_current_entitled_approvals(
     departure = datetime.date.today() + datetime.timedelta(days=90 + 30 * next(_slots))
     members = (teacher_a, head_a) if with_head else (teacher_a,)
     request = draft(teacher_a, *members, departure=departure, kind="personal")
+    confirm_members(request)
     submit(request, teacher_a)
     for op, who, what in sequence:
         request.refresh_from_db()
@@ -137,9 +144,13 @@ def test_no_request_is_approved_without_current_entitled_approvals(
                 _act(request, users[who], what)
             elif op == "edit":
                 _edit(request, people, who)
+            elif op == "answer":
+                outbound_membership_answer(
+                    actor=head_a.user, request=request, accept=who == "accept"
+                )
             else:
                 submit(request, teacher_a)
-        except (PermissionDenied, StateConflict, ValidationError):
+        except (PermissionDenied, StateConflict, ValidationError, Http404):
             pass
         except Exception as exc:  # Django's ValidationError from the services
             if type(exc).__name__ not in {"ValidationError", "RulesBlocked"}:
