@@ -361,6 +361,16 @@ except ValueError as _exc:
         f"ANNUAL_REPORT_DEADLINE must be MM-DD, not {ANNUAL_REPORT_DEADLINE!r}."
     ) from _exc
 
+# The annual report covers the year that begins on this day, "MM-DD": 10-16 gives 16/10 of the
+# year before → 15/10 (the day units report); 01-01 gives the calendar year.
+ANNUAL_REPORT_PERIOD_START = env_str("ANNUAL_REPORT_PERIOD_START", "10-16")
+try:
+    datetime.date.fromisoformat(f"2000-{ANNUAL_REPORT_PERIOD_START}")
+except ValueError as _exc:
+    raise ImproperlyConfigured(
+        f"ANNUAL_REPORT_PERIOD_START must be MM-DD, not {ANNUAL_REPORT_PERIOD_START!r}."
+    ) from _exc
+
 # Demo log-ins share one password; production never runs seed_demo.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo12345")
 

@@ -23,11 +23,24 @@ from delegations.models.outbound import (
     PurposeCategory,
     TripKind,
 )
-from delegations.models.partners import Agreement, Partner
+from delegations.models.partners import (
+    EXPIRY_REMINDER_DAYS,
+    Agreement,
+    AgreementActivity,
+    AgreementAlert,
+    AgreementFile,
+    AgreementStatus,
+    Partner,
+)
 
 __all__ = [
+    "EXPIRY_REMINDER_DAYS",
     "AccommodationKind",
     "Agreement",
+    "AgreementActivity",
+    "AgreementAlert",
+    "AgreementFile",
+    "AgreementStatus",
     "Attachment",
     "AttachmentKind",
     "FundingSource",
