@@ -267,6 +267,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=0, minute=20),
     },
     # The outbox: rows left unsent (Redis down, worker killed) go out within a minute.
+    "refresh-agreements": {
+        "task": "delegations.tasks.refresh_agreements",
+        "schedule": crontab(hour=0, minute=25),
+    },
     "sweep-outbox": {"task": "approvals.tasks.sweep_outbox", "schedule": 60.0},
     # Documents: renders left undone (Redis down, worker killed, an error) are queued again.
     "sweep-renders": {"task": "approvals.documents.sweep_renders", "schedule": 60.0},

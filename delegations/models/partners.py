@@ -76,7 +76,7 @@ class Agreement(models.Model):
         default=AgreementStatus.IN_FORCE,
         db_index=True,
     )
-    proposed_by = models.ForeignKey(
+    created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người đề xuất"),
         on_delete=models.PROTECT,
@@ -104,6 +104,11 @@ class Agreement(models.Model):
         if self.signed_on is None:
             return self.title
         return f"{self.title} ({self.signed_on:%d/%m/%Y})"
+
+    @property
+    def reference(self) -> str:
+        """How tasks, notices and the audit log name it."""
+        return f"MOU-{self.pk}" if self.pk else ""
 
     @property
     def starts_on(self) -> datetime.date | None:

@@ -8,16 +8,22 @@ from typing import Any
 from django.db.models import Model
 
 from delegations.kinds import INBOUND, OUTBOUND
+from delegations.services.agreements import agreement_flow_decision
 from delegations.services.decisions import apply_decision, outbound_extension_decision
+from workflow.flows.agreement import AgreementFlow
 from workflow.flows.extension import OutboundExtensionFlow
 from workflow.flows.inbound import InboundFlow
 from workflow.flows.outbound import OutboundFlow
 
 #: The main flow of each kind of request.
-MAIN_FLOWS: dict[str, type[Any]] = {OUTBOUND: OutboundFlow, INBOUND: InboundFlow}
+MAIN_FLOWS: dict[str, type[Any]] = {
+    OUTBOUND: OutboundFlow,
+    INBOUND: InboundFlow,
+    "agreement": AgreementFlow,
+}
 
 #: Every flow, in the order the docs and the labels list them.
-FLOWS: list[type[Any]] = [OutboundFlow, OutboundExtensionFlow, InboundFlow]
+FLOWS: list[type[Any]] = [OutboundFlow, OutboundExtensionFlow, InboundFlow, AgreementFlow]
 
 #: The domain service that records a decision of each flow. The two main flows share their
 #: decision steps, and so the service that records them.
@@ -25,6 +31,7 @@ DECISION_HANDLERS: dict[type[Any], Callable[..., None]] = {
     OutboundFlow: apply_decision,
     InboundFlow: apply_decision,
     OutboundExtensionFlow: outbound_extension_decision,
+    AgreementFlow: agreement_flow_decision,
 }
 
 

@@ -7,6 +7,7 @@ Import from here: ``from workflow.services import outbound_submit, task_complete
 
 from __future__ import annotations
 
+from workflow.services.agreements import agreement_submit
 from workflow.services.engine import (
     OPEN_STATUSES,
     Actor,
@@ -53,6 +54,7 @@ __all__ = [
     "OPEN_STATUSES",
     "Actor",
     "acting_for",
+    "agreement_submit",
     "flow_cancel",
     "flow_start",
     "handle_complete",
