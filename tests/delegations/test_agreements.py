@@ -260,3 +260,14 @@ def test_the_api_proposes_signs_and_records_activities(
     )
     assert activity.status_code == 201
     assert activity.json()["activities"][0]["text"] == "Trao đổi giáo án"
+
+
+def test_the_head_decides_a_proposal_on_its_task_page(org, clerk_a, head_a, head_b, partner):
+    agreement = proposal(clerk_a, org.school_a, partner)
+    task = open_task(agreement)
+    assert login(head_b).get(f"/viec/{task.pk}/").status_code == 404
+    page = login(head_a).get(f"/viec/{task.pk}/")
+    assert page.status_code == 200
+    assert "Biên bản ghi nhớ trao đổi giáo viên" in page.content.decode()
+    assert login(head_a).post(f"/viec/{task.pk}/", {"action": "approve"}).status_code == 302
+    assert open_task(agreement).flow_task.name == "review_agreement_by_department"
