@@ -38,6 +38,8 @@ OUTBOUND = "outbound"
 INBOUND = "inbound"
 #: An MOU proposal's flow has the MOU as its artifact (tasks, inbox, audit log).
 AGREEMENT = "agreement"
+#: A unit's report in a reporting round (its flow's artifact).
+UNIT_REPORT = "unit_report"
 
 #: The model of each kind of request.
 KINDS: dict[str, type[OutboundRequest] | type[InboundVisit]] = {
@@ -106,6 +108,10 @@ def request_visible_to(user: AnyUser, request: Model | None) -> bool:
     if request is not None and kind == AGREEMENT:
         scope = units_in_scope(user)
         return Agreement.objects.filter(pk=request.pk, unit__in=scope).exists()
+    if request is not None and kind == UNIT_REPORT:
+        # The unit's own people and whoever manages it (the department reaches every unit).
+        unit_id = int(getattr(request, "unit_id", 0) or 0)
+        return units_in_scope(user).filter(pk=unit_id).exists()
     if request is None or kind not in KINDS:
         return False
     return request_list_for_user(user=user, kind=kind).filter(pk=request.pk).exists()

@@ -13,7 +13,7 @@ from approvals.documents.selectors import documents_for_request
 from approvals.models import AgencyNotification, AuditEvent, Decision, Justification, RuleStamp
 from delegations.facts import approval_states, resolve_approvers
 from delegations.labels import step_title as step_label
-from delegations.models import Agreement, InboundVisit, OutboundRequest
+from delegations.models import Agreement, InboundVisit, OutboundRequest, UnitReport
 from delegations.privacy import mask_passport
 from delegations.selectors import attachment_list_for_request, official_trip_counts
 from delegations.services.submission import outbound_preview
@@ -61,7 +61,13 @@ def task_dicts(request: Any, user: User | None = None) -> list[dict[str, Any]]:
 
 def history(kind: str, request_id: int) -> list[dict[str, Any]]:
     """The timeline, read from the audit log (amendments show their before and after)."""
-    labels = [kind, f"delegations.{kind}", f"delegations.{kind}request", f"delegations.{kind}visit"]
+    labels = [
+        kind,
+        f"delegations.{kind}",
+        f"delegations.{kind.replace('_', '')}",
+        f"delegations.{kind}request",
+        f"delegations.{kind}visit",
+    ]
     events = AuditEvent.objects.filter(object_type__in=labels, object_id=str(request_id)).order_by(
         "seq"
     )
@@ -345,4 +351,16 @@ def agreement_page(agreement: Agreement) -> dict[str, Any]:
         "status_label": agreement.get_status_display(),
         "unit": {"code": agreement.unit.code, "name": agreement.unit.name},
         "history": history("agreement", agreement.pk),
+    }
+
+
+def unit_report_page(report: UnitReport) -> dict[str, Any]:
+    """What the task page shows of a unit's report in a reporting round."""
+    return {
+        "id": report.pk,
+        "reference": report.reference,
+        "status": report.status,
+        "status_label": report.get_status_display(),
+        "unit": {"code": report.unit.code, "name": report.unit.name},
+        "history": history("unit_report", report.pk),
     }

@@ -61,6 +61,7 @@ def _request_context(request: Any) -> dict[str, Any]:
             "outbound": _("Đoàn ra"),
             "inbound": _("Đoàn vào"),
             "agreement": _("Biên bản ghi nhớ"),
+            "unit_report": _("Báo cáo công tác đối ngoại"),
         }.get(request.request_kind, ""),
         "unit_name": request.unit.name,
     }

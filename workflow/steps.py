@@ -129,6 +129,18 @@ STEPS: dict[str, Step] = {
             budget_param="director_days",
         ),
         Step(
+            "submit_unit_report",
+            ("submit",),
+            is_decision=False,
+            effect=HANDS_IN_REPORT,
+        ),
+        Step(
+            "approve_unit_report",
+            ("approve", "return"),
+            approve_label=_("Duyệt báo cáo"),
+            budget_param="unit_head_days",
+        ),
+        Step(
             "record_city_extension",
             ("approve", "reject"),
             records_city_decision=True,

@@ -32,6 +32,7 @@ from delegations.models.partners import (
     AgreementStatus,
     Partner,
 )
+from delegations.models.reporting import ReportingRound, UnitReport, UnitReportStatus
 
 __all__ = [
     "EXPIRY_REMINDER_DAYS",
@@ -55,9 +56,12 @@ __all__ = [
     "Partner",
     "PurposeCategory",
     "ReferenceCounter",
+    "ReportingRound",
     "RequestKind",
     "RequestStatus",
     "Route",
     "TripKind",
+    "UnitReport",
+    "UnitReportStatus",
     "Visitor",
 ]

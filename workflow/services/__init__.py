@@ -49,6 +49,7 @@ from workflow.services.outbound import (
     outbound_submit_report,
     outbound_withdraw,
 )
+from workflow.services.reporting import reporting_round_open, unit_report_submit
 
 __all__ = [
     "OPEN_STATUSES",
@@ -79,6 +80,7 @@ __all__ = [
     "outbound_withdraw",
     "process_for",
     "process_lock",
+    "reporting_round_open",
     "request_flow_cancel",
     "request_handle_complete",
     "request_task_complete",
@@ -87,4 +89,5 @@ __all__ = [
     "task_release",
     "tasks_claim_many",
     "tasks_release_lost_roles",
+    "unit_report_submit",
 ]
