@@ -49,7 +49,7 @@ from delegations.models import (
     OutboundStop,
     Visitor,
 )
-from org.models import Unit
+from org.models import Jurisdiction, Unit
 from workflow.rules.pack import rule_title
 
 OUTBOUND_COUNTED = ("approved", "travelling", "returned_home", "closed")
@@ -61,8 +61,18 @@ LATE_REPORT = "Báo cáo kết quả nộp quá hạn"
 UNRETURNED_PASSPORT = "Hộ chiếu công vụ chưa nộp lại đúng hạn (Luật 49/2019/QH14, Điều 23 khoản 3)"
 
 
+#: The settings each admin-edited field of :class:`org.models.Jurisdiction` stands in for.
+JURISDICTION_FIELDS = {
+    "ANNUAL_REPORT_DEADLINE": "report_deadline",
+    "ANNUAL_REPORT_PERIOD_START": "report_period_start",
+}
+
+
 def _month_day(name: str, default: str) -> tuple[int, int]:
-    raw = getattr(settings, name, default)
+    """The "MM-DD" of the admin's jurisdiction row when it sets one, else of the setting."""
+    jurisdiction = Jurisdiction.current()
+    edited = getattr(jurisdiction, JURISDICTION_FIELDS[name], "") if jurisdiction else ""
+    raw = edited or getattr(settings, name, default)
     try:
         month, day = (int(part) for part in raw.split("-"))
         datetime.date(2000, month, day)
@@ -91,14 +101,8 @@ def report_year_of(day: datetime.date) -> int:
 
 def report_deadline(year: int) -> datetime.date:
     """The day units' reports for ``year`` are due (``ANNUAL_REPORT_DEADLINE``, "MM-DD")."""
-    raw = getattr(settings, "ANNUAL_REPORT_DEADLINE", "10-15")
-    try:
-        month, day = (int(part) for part in raw.split("-"))
-        return datetime.date(year, month, day)
-    except ValueError as exc:
-        raise ImproperlyConfigured(
-            f"ANNUAL_REPORT_DEADLINE must be MM-DD (e.g. 10-15), not {raw!r}."
-        ) from exc
+    month, day = _month_day("ANNUAL_REPORT_DEADLINE", "10-15")
+    return datetime.date(year, month, day)
 
 
 @dataclass

@@ -21,7 +21,7 @@ from approvals.models import AlertKind, DeadlineAlert
 from approvals.permissions import expand_scope
 from approvals.record.reports import annual_report
 from delegations.models import ReportingRound, UnitReport, UnitReportStatus
-from org.models import Unit, UnitKind
+from org.models import Jurisdiction, Unit, UnitKind
 from workflow.selectors import tasks_for_request
 
 
@@ -170,6 +170,9 @@ def consolidated(round_: ReportingRound) -> tuple[list[UnitReport], dict[str, An
 
 
 def _department_name() -> str:
+    jurisdiction = Jurisdiction.current()
+    if jurisdiction is not None:
+        return jurisdiction.department_name
     department = Unit.objects.filter(kind=UnitKind.DEPARTMENT).order_by("pk").first()
     return department.name if department else ""
 
