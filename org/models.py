@@ -385,6 +385,8 @@ class Jurisdiction(models.Model):
     report's period use it (Hải Phòng: its Sở, Phòng Tổ chức – Hành chính, 10/12).
     """
 
+    objects: models.Manager[Jurisdiction] = models.Manager()
+
     key = models.CharField(max_length=16, default="current", unique=True, editable=False)
     city_name = models.CharField(_("tên thành phố, tỉnh"), max_length=120)
     department_name = models.CharField(_("tên Sở"), max_length=255)
@@ -420,4 +422,4 @@ class Jurisdiction(models.Model):
     @classmethod
     def current(cls) -> Jurisdiction | None:
         """The row edited in the admin, if any."""
-        return cls.objects.order_by("pk").first()
+        return Jurisdiction.objects.order_by("pk").first()
