@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 from rest_framework import exceptions, serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -29,7 +30,9 @@ from delegations.selectors import (
 from delegations.services.agreements import (
     AgreementInput,
     agreement_activity_add,
+    agreement_file_add,
     agreement_record_signing,
+    agreement_terminate,
 )
 from delegations.services.common import filing_unit
 from org.models import Unit
@@ -246,4 +249,43 @@ class AgreementActivityView(GenericAPIView[Any]):
             held_on=serializer.validated_data["held_on"],
             description=serializer.validated_data["description"],
         )
+        return Response(agreement_detail(agreement), status=status.HTTP_201_CREATED)
+
+
+class TerminationSerializer(serializers.Serializer[Any]):
+    terminated_on = serializers.DateField()
+    reason = serializers.CharField(max_length=2000)
+
+
+class AgreementTerminateView(GenericAPIView[Any]):
+    """End an MOU before its expiry (with the date and the reason)."""
+
+    serializer_class = TerminationSerializer
+
+    @extend_schema(operation_id="agreement_terminate", responses={200: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        agreement = agreement_get_for_user(user=request.user, pk=pk)
+        serializer = TerminationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ended = agreement_terminate(
+            actor=request.user,  # type: ignore[arg-type]
+            agreement=agreement,
+            on=serializer.validated_data["terminated_on"],
+            reason=serializer.validated_data["reason"],
+        )
+        return Response(agreement_detail(ended))
+
+
+class AgreementFileView(GenericAPIView[Any]):
+    """Add a file to an MOU (multipart ``file``: PDF, image, .docx or .xlsx, by content)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(operation_id="agreement_file_add", responses={201: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        agreement = agreement_get_for_user(user=request.user, pk=pk)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise exceptions.ValidationError({"file": [_("Vui lòng chọn tệp.")]})
+        agreement_file_add(actor=request.user, agreement=agreement, upload=upload)  # type: ignore[arg-type]
         return Response(agreement_detail(agreement), status=status.HTTP_201_CREATED)

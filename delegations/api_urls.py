@@ -15,6 +15,16 @@ urlpatterns = [
         name="api-agreement-signed",
     ),
     path(
+        "agreements/<int:pk>/terminate/",
+        api_agreements.AgreementTerminateView.as_view(),
+        name="api-agreement-terminate",
+    ),
+    path(
+        "agreements/<int:pk>/files/",
+        api_agreements.AgreementFileView.as_view(),
+        name="api-agreement-files",
+    ),
+    path(
         "agreements/<int:pk>/activities/",
         api_agreements.AgreementActivityView.as_view(),
         name="api-agreement-activities",

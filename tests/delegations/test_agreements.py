@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -271,3 +272,37 @@ def test_the_head_decides_a_proposal_on_its_task_page(org, clerk_a, head_a, head
     assert "Biên bản ghi nhớ trao đổi giáo viên" in page.content.decode()
     assert login(head_a).post(f"/viec/{task.pk}/", {"action": "approve"}).status_code == 302
     assert open_task(agreement).flow_task.name == "review_agreement_by_department"
+
+
+def test_files_are_checked_by_content_and_an_mou_can_be_ended(org, head_a, head_b, partner):
+    agreement = in_force(org, partner)
+    client = login(head_a)
+    pdf = SimpleUploadedFile(
+        "mou.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    )
+    added = client.post(f"/api/v1/agreements/{agreement.pk}/files/", {"file": pdf})
+    assert added.status_code == 201 and added.json()["files"][0]["name"] == "mou.pdf"
+    fake = SimpleUploadedFile("mou.pdf", b"<html><script>alert(1)</script></html>")
+    assert (
+        client.post(f"/api/v1/agreements/{agreement.pk}/files/", {"file": fake}).status_code == 400
+    )
+    assert client.post(f"/api/v1/agreements/{agreement.pk}/files/", {}).status_code == 400
+    other = login(head_b).post(f"/api/v1/agreements/{agreement.pk}/files/", {"file": pdf})
+    assert other.status_code == 404
+    no_reason = client.post(
+        f"/api/v1/agreements/{agreement.pk}/terminate/",
+        {"terminated_on": "2026-06-30", "reason": " "}, content_type="application/json",
+    )  # fmt: skip
+    assert no_reason.status_code == 400
+    ended = client.post(
+        f"/api/v1/agreements/{agreement.pk}/terminate/",
+        {"terminated_on": "2026-06-30", "reason": "Đối tác giải thể"},
+        content_type="application/json",
+    )
+    assert ended.status_code == 200 and ended.json()["status"] == "terminated"
+    again = client.post(
+        f"/api/v1/agreements/{agreement.pk}/terminate/",
+        {"terminated_on": "2026-07-01", "reason": "Lần hai"}, content_type="application/json",
+    )  # fmt: skip
+    assert again.status_code == 409
+    assert AuditEvent.objects.filter(action="agreement.terminated").count() == 1
