@@ -83,9 +83,8 @@ def test_a_schools_proposal_goes_through_head_department_and_director(
     # Signed: in force from its dates; a trip linked to it is one of its activities.
     today = timezone.localdate()
     signed = agreement_record_signing(
-        actor=head_a.user, agreement=agreement, signed_on=today, expires_on=today.replace(
-            year=today.year + 5
-        ),
+        actor=head_a.user, agreement=agreement, signed_on=today,
+        expires_on=today + datetime.timedelta(days=5 * 365),
     )  # fmt: skip
     assert signed.status == AgreementStatus.IN_FORCE
 
