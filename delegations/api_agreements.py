@@ -276,10 +276,15 @@ class AgreementTerminateView(GenericAPIView[Any]):
         return Response(agreement_detail(ended))
 
 
+class FileSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField()
+
+
 class AgreementFileView(GenericAPIView[Any]):
     """Add a file to an MOU (multipart ``file``: PDF, image, .docx or .xlsx, by content)."""
 
     parser_classes = [MultiPartParser, FormParser]
+    serializer_class = FileSerializer
 
     @extend_schema(operation_id="agreement_file_add", responses={201: dict})
     def post(self, request: Request, pk: int) -> Response:
