@@ -20,7 +20,7 @@ install: $(STAMP)
 
 demo: install
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
-	$(DEV_ENV) $(PY) manage.py seed_demo
+	$(DEV_ENV) $(PY) manage.py seed_demo $(if $(CITY),--city $(CITY))
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 run: install

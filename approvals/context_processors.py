@@ -8,6 +8,7 @@ from django.utils.functional import SimpleLazyObject
 
 from approvals.models import Notice
 from approvals.navigation import display_name, nav_items_for
+from org.models import Jurisdiction
 
 
 def _unread_notices(request: HttpRequest) -> int:
@@ -30,4 +31,6 @@ def shell(request: HttpRequest) -> dict[str, object]:
         "nav_items": SimpleLazyObject(lambda: nav_items_for(user, request.path)),
         "user_display_name": SimpleLazyObject(lambda: display_name(user)),
         "unread_notice_count": SimpleLazyObject(lambda: _unread_notices(request)),
+        # The Sở's name from the admin (org.Jurisdiction); None: the built-in HCMC texts.
+        "jurisdiction": SimpleLazyObject(Jurisdiction.current),
     }

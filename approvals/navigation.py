@@ -20,7 +20,9 @@ MENU: tuple[tuple[str, Promise], ...] = (
     ("inbound_list", _("Đoàn vào")),
     ("inbox", _("Hộp việc")),
     ("abroad_now", _("Đang ở nước ngoài")),
+    ("agreement_list", _("Biên bản ghi nhớ")),
     ("report_dashboard", _("Báo cáo")),
+    ("reporting_rounds", _("Đợt báo cáo")),
     ("directory", _("Danh bạ")),
 )
 

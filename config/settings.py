@@ -269,6 +269,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=0, minute=20),
     },
     # The outbox: rows left unsent (Redis down, worker killed) go out within a minute.
+    "refresh-agreements": {
+        "task": "delegations.tasks.refresh_agreements",
+        "schedule": crontab(hour=0, minute=25),
+    },
     "sweep-outbox": {"task": "approvals.tasks.sweep_outbox", "schedule": 60.0},
     # Documents: renders left undone (Redis down, worker killed, an error) are queued again.
     "sweep-renders": {"task": "approvals.documents.sweep_renders", "schedule": 60.0},
@@ -361,6 +365,16 @@ try:
 except ValueError as _exc:
     raise ImproperlyConfigured(
         f"ANNUAL_REPORT_DEADLINE must be MM-DD, not {ANNUAL_REPORT_DEADLINE!r}."
+    ) from _exc
+
+# The annual report covers the year that begins on this day, "MM-DD": 10-16 gives 16/10 of the
+# year before → 15/10 (the day units report); 01-01 gives the calendar year.
+ANNUAL_REPORT_PERIOD_START = env_str("ANNUAL_REPORT_PERIOD_START", "10-16")
+try:
+    datetime.date.fromisoformat(f"2000-{ANNUAL_REPORT_PERIOD_START}")
+except ValueError as _exc:
+    raise ImproperlyConfigured(
+        f"ANNUAL_REPORT_PERIOD_START must be MM-DD, not {ANNUAL_REPORT_PERIOD_START!r}."
     ) from _exc
 
 # Demo log-ins share one password; production never runs seed_demo.

@@ -10,7 +10,7 @@ from health_check.contrib.redis import Redis
 from health_check.views import HealthCheckView
 from redis.asyncio import Redis as RedisClient
 
-from delegations.urls import inbound_urlpatterns
+from delegations.urls import agreement_urlpatterns, inbound_urlpatterns
 
 
 def readiness_checks(redis_url: str) -> list[Any]:
@@ -45,6 +45,7 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("doan-ra/", include("delegations.urls")),
     path("doan-vao/", include(inbound_urlpatterns)),
+    path("bien-ban-ghi-nho/", include(agreement_urlpatterns)),
     path("viec/", include("workflow.urls")),
     path("", include("org.urls")),
     path("", include("approvals.urls")),

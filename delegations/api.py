@@ -104,6 +104,7 @@ def s_current_input(request: OutboundRequest) -> dict[str, Any]:
         "members": [{"person": m["person"], "role": m["role"]} for m in detail["members"]],
         "itinerary": detail["itinerary"],
         "inviter": detail["inviter"],
+        "agreement": detail["agreement"],
         "funding_source": detail["funding_source"],
         "estimated_cost": detail["estimated_cost"],
         "sponsored_by_enterprise": detail["sponsored_by_enterprise"],

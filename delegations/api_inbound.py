@@ -104,6 +104,7 @@ def _current_input(visit: InboundVisit) -> dict[str, Any]:
         "involves_student_recruitment": visit.involves_student_recruitment,
         "involves_advertising": visit.involves_advertising,
         "is_conference": visit.is_conference,
+        "agreement": visit.agreement_id,
         "senior_guest_level": visit.senior_guest_level,
         "prime_minister_decides": visit.prime_minister_decides,
         "accommodation": {

@@ -1,8 +1,34 @@
 from django.urls import path
 
-from delegations import api, api_inbound
+from delegations import api, api_agreements, api_inbound
 
 urlpatterns = [
+    path("agreements/", api_agreements.AgreementListView.as_view(), name="api-agreement-list"),
+    path(
+        "agreements/<int:pk>/",
+        api_agreements.AgreementDetailView.as_view(),
+        name="api-agreement-detail",
+    ),
+    path(
+        "agreements/<int:pk>/signed/",
+        api_agreements.AgreementSignedView.as_view(),
+        name="api-agreement-signed",
+    ),
+    path(
+        "agreements/<int:pk>/terminate/",
+        api_agreements.AgreementTerminateView.as_view(),
+        name="api-agreement-terminate",
+    ),
+    path(
+        "agreements/<int:pk>/files/",
+        api_agreements.AgreementFileView.as_view(),
+        name="api-agreement-files",
+    ),
+    path(
+        "agreements/<int:pk>/activities/",
+        api_agreements.AgreementActivityView.as_view(),
+        name="api-agreement-activities",
+    ),
     path("outbound/", api.OutboundListView.as_view(), name="api-outbound-list"),
     path("outbound/<int:pk>/", api.OutboundDetailView.as_view(), name="api-outbound-detail"),
     path("outbound/<int:pk>/checks/", api.OutboundChecksView.as_view(), name="api-outbound-checks"),

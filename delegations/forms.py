@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from delegations.models import AttachmentKind, MemberRole, OutboundRequest, RequestStatus
 from delegations.models.dates import dates_outside_window
 from delegations.privacy import mask_passport
+from delegations.selectors import agreement_choices
 from delegations.services.outbound import MemberInput, OutboundInput, StopInput
 from org.models import Passport, Person
 
@@ -57,7 +58,11 @@ class OutboundForm(forms.Form):
     inviter_is_enterprise = _model_field("inviter_is_enterprise")
     named_invitation = _model_field("named_invitation")
     partner = _model_field("partner", required=False)
-    agreement = _model_field("agreement", required=False)
+    agreement = forms.ModelChoiceField(
+        queryset=agreement_choices(None),
+        required=False,
+        label=_("Biên bản ghi nhớ"),
+    )
     funding_source = _model_field("funding_source")
     funding_details = _model_field("funding_details", widget=_textarea(2), max_length=5000)
     estimated_cost = forms.IntegerField(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from delegations.forms import COUNTRY_ERROR, DATE_WIDGET
 from delegations.models import InboundStatus, InboundVisit
 from delegations.models.dates import dates_outside_window
+from delegations.selectors import agreement_choices
 from delegations.services.inbound import InboundInput, VisitorInput
 
 SHEET_ACCEPT = ".xlsx,.csv"
@@ -70,6 +71,11 @@ class InboundForm(forms.Form):
     involves_student_recruitment = _model_field("involves_student_recruitment")
     involves_advertising = _model_field("involves_advertising")
     is_conference = _model_field("is_conference")
+    agreement = forms.ModelChoiceField(
+        queryset=agreement_choices(None),
+        required=False,
+        label=_("Biên bản ghi nhớ"),
+    )
     senior_guest_level = _model_field("senior_guest_level", required=False)
     prime_minister_decides = _model_field("prime_minister_decides")
     accommodation_kind = _model_field("accommodation_kind", required=False)
@@ -108,13 +114,16 @@ class InboundForm(forms.Form):
         values: dict[str, Any] = {
             name: "" if data.get(name) is None else data[name]
             for name in InboundInput.SCALAR_FIELDS
+            if name != "agreement_id"
         }
+        values["agreement_id"] = data["agreement"].pk if data.get("agreement") else None
         values["country"] = str(values["country"]).upper()
         return InboundInput(visitors=visitors, **values)
 
 
 def initial_from_visit(visit: InboundVisit) -> dict[str, Any]:
     initial = {name: getattr(visit, name) for name in InboundInput.SCALAR_FIELDS}
+    initial["agreement"] = initial.pop("agreement_id")
     initial["version"] = visit.version
     return initial
 

@@ -16,14 +16,30 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from approvals.permissions import REVIEW_FOR_DEPARTMENT, granted_units, request_visibility
-from delegations.models import InboundStatus, InboundVisit, OutboundMember, OutboundRequest, Route
+from approvals.permissions import (
+    REVIEW_FOR_DEPARTMENT,
+    granted_units,
+    request_visibility,
+    units_in_scope,
+)
+from delegations.models import (
+    Agreement,
+    InboundStatus,
+    InboundVisit,
+    OutboundMember,
+    OutboundRequest,
+    Route,
+)
 
 AnyUser = User | AnonymousUser
 AnyRequest = OutboundRequest | InboundVisit
 
 OUTBOUND = "outbound"
 INBOUND = "inbound"
+#: An MOU proposal's flow has the MOU as its artifact (tasks, inbox, audit log).
+AGREEMENT = "agreement"
+#: A unit's report in a reporting round (its flow's artifact).
+UNIT_REPORT = "unit_report"
 
 #: The model of each kind of request.
 KINDS: dict[str, type[OutboundRequest] | type[InboundVisit]] = {
@@ -89,6 +105,13 @@ def request_get_for_user(*, user: AnyUser, kind: str, pk: int) -> AnyRequest:
 def request_visible_to(user: AnyUser, request: Model | None) -> bool:
     """Whether the user may open this request (of either kind; any other object: no)."""
     kind = getattr(request, "request_kind", None)
+    if request is not None and kind == AGREEMENT:
+        scope = units_in_scope(user)
+        return Agreement.objects.filter(pk=request.pk, unit__in=scope).exists()
+    if request is not None and kind == UNIT_REPORT:
+        # The unit's own people and whoever manages it (the department reaches every unit).
+        unit_id = int(getattr(request, "unit_id", 0) or 0)
+        return units_in_scope(user).filter(pk=unit_id).exists()
     if request is None or kind not in KINDS:
         return False
     return request_list_for_user(user=user, kind=kind).filter(pk=request.pk).exists()

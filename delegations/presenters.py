@@ -13,7 +13,13 @@ from approvals.documents.selectors import documents_for_request
 from approvals.models import AgencyNotification, AuditEvent, Decision, Justification, RuleStamp
 from delegations.facts import approval_states, resolve_approvers
 from delegations.labels import step_title as step_label
-from delegations.models import InboundVisit, MemberConfirmation, OutboundRequest
+from delegations.models import (
+    Agreement,
+    InboundVisit,
+    MemberConfirmation,
+    OutboundRequest,
+    UnitReport,
+)
 from delegations.privacy import mask_passport
 from delegations.selectors import attachment_list_for_request, official_trip_counts
 from delegations.services.submission import outbound_preview
@@ -61,7 +67,13 @@ def task_dicts(request: Any, user: User | None = None) -> list[dict[str, Any]]:
 
 def history(kind: str, request_id: int) -> list[dict[str, Any]]:
     """The timeline, read from the audit log (amendments show their before and after)."""
-    labels = [kind, f"delegations.{kind}request", f"delegations.{kind}visit"]
+    labels = [
+        kind,
+        f"delegations.{kind}",
+        f"delegations.{kind.replace('_', '')}",
+        f"delegations.{kind}request",
+        f"delegations.{kind}visit",
+    ]
     events = AuditEvent.objects.filter(object_type__in=labels, object_id=str(request_id)).order_by(
         "seq"
     )
@@ -252,6 +264,7 @@ def outbound_detail(request: OutboundRequest) -> dict[str, Any]:
             "is_enterprise": request.inviter_is_enterprise,
             "named_invitation": request.named_invitation,
         },
+        "agreement": request.agreement_id,
         "funding_source": request.funding_source,
         "estimated_cost": request.estimated_cost,
         "sponsored_by_enterprise": request.sponsored_by_enterprise,
@@ -302,6 +315,7 @@ def inbound_detail(visit: InboundVisit) -> dict[str, Any]:
         "involves_student_recruitment": visit.involves_student_recruitment,
         "involves_advertising": visit.involves_advertising,
         "is_conference": visit.is_conference,
+        "agreement": visit.agreement_id,
         "senior_guest_level": visit.senior_guest_level,
         "prime_minister_decides": visit.prime_minister_decides,
         "accommodation": {"kind": visit.accommodation_kind, "address": visit.accommodation_address},
@@ -336,3 +350,27 @@ def preview_dict(request: Any) -> dict[str, Any]:
         for item in resolve_approvers(evaluation.steps, unit=request.unit, on=evaluation.on)
     ]
     return data
+
+
+def agreement_page(agreement: Agreement) -> dict[str, Any]:
+    """What the task page shows of an MOU proposal (the page's ``detail``)."""
+    return {
+        "id": agreement.pk,
+        "reference": agreement.reference,
+        "status": agreement.status,
+        "status_label": agreement.get_status_display(),
+        "unit": {"code": agreement.unit.code, "name": agreement.unit.name},
+        "history": history("agreement", agreement.pk),
+    }
+
+
+def unit_report_page(report: UnitReport) -> dict[str, Any]:
+    """What the task page shows of a unit's report in a reporting round."""
+    return {
+        "id": report.pk,
+        "reference": report.reference,
+        "status": report.status,
+        "status_label": report.get_status_display(),
+        "unit": {"code": report.unit.code, "name": report.unit.name},
+        "history": history("unit_report", report.pk),
+    }

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from approvals.permissions import units_in_scope
 from delegations.kinds import (
     INBOUND,
     KINDS,
@@ -18,6 +19,9 @@ from delegations.kinds import (
     request_list_for_user,
 )
 from delegations.models import (
+    Agreement,
+    AgreementActivity,
+    AgreementStatus,
     Attachment,
     InboundVisit,
     MemberConfirmation,
@@ -26,6 +30,7 @@ from delegations.models import (
     RequestStatus,
 )
 from delegations.models.common import ACTIVE_TRIP_STATUSES
+from org.models import Unit, UnitKind
 
 
 def membership_confirmations_for_user(*, user: AnyUser) -> list[OutboundMember]:
@@ -188,3 +193,72 @@ def attachment_get_for_user(*, user: AnyUser, pk: int) -> Attachment:
         raise Http404(_("Không tìm thấy tài liệu."))
     request_get_for_user(user=user, kind=attachment.request_kind, pk=attachment.request_id)
     return attachment
+
+
+# --- the MOU register ------------------------------------------------------------------------
+
+
+def agreement_list_for_user(
+    *, user: AnyUser, status: str | None = None, unit_code: str | None = None, q: str | None = None
+) -> QuerySet[Agreement]:
+    """MOUs of the units whose records the user may read: a unit its own, the department (and
+    auditors) all of them."""
+    qs = Agreement.objects.filter(unit__in=units_in_scope(user)).select_related("partner", "unit")
+    if status:
+        qs = qs.filter(status=status)
+    if unit_code:
+        qs = qs.filter(unit__code=unit_code)
+    if q:
+        qs = qs.filter(
+            Q(title__icontains=q) | Q(partner__name__icontains=q) | Q(partner__name_en__icontains=q)
+        )
+    return qs.order_by("-id")
+
+
+def agreement_get_for_user(*, user: AnyUser, pk: int) -> Agreement:
+    """One MOU, or 404 when it does not exist or the user may not see it."""
+    found = agreement_list_for_user(user=user).filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("Không tìm thấy biên bản ghi nhớ."))
+    return found
+
+
+def agreement_choices(unit: Unit | None) -> QuerySet[Agreement]:
+    """The MOUs a request of ``unit`` may be linked to: the unit's own and the Sở's, signed and
+    not ended."""
+    live = (AgreementStatus.IN_FORCE, AgreementStatus.EXPIRING, AgreementStatus.APPROVED)
+    qs = Agreement.objects.filter(status__in=live).select_related("partner")
+    if unit is None:
+        return qs.order_by("-id")
+    return qs.filter(Q(unit=unit) | Q(unit__kind=UnitKind.DEPARTMENT)).order_by("-id")
+
+
+def agreement_link_error(agreement_id: int | None, unit: Unit) -> str | None:
+    """Why a request of ``unit`` may not name this MOU (``None``: it may)."""
+    if agreement_id is None or agreement_choices(unit).filter(pk=agreement_id).exists():
+        return None
+    return _("Chỉ liên kết với biên bản ghi nhớ đang có hiệu lực của đơn vị mình hoặc của Sở.")
+
+
+def agreement_activities(agreement: Agreement) -> list[dict[str, object]]:
+    """Its activities, by date: free entries, linked trips (not drafts, not refused), linked
+    visits."""
+    gone = ("draft", "rejected", "withdrawn", "cancelled")
+    rows: list[dict[str, object]] = [
+        {"kind": "activity", "date": a.held_on, "text": a.description, "id": a.pk}
+        for a in AgreementActivity.objects.filter(agreement=agreement)
+    ]
+    rows += [
+        {"kind": "outbound", "date": r.departure_date, "text": r.reference or r.purpose, "id": r.pk}
+        for r in OutboundRequest.objects.filter(agreement=agreement).exclude(status__in=gone)
+    ]
+    rows += [
+        {
+            "kind": "inbound",
+            "date": v.arrival_date,
+            "text": v.reference or v.organisation,
+            "id": v.pk,
+        }
+        for v in InboundVisit.objects.filter(agreement=agreement).exclude(status__in=gone)
+    ]
+    return sorted(rows, key=lambda row: (str(row["date"]), str(row["kind"])))

@@ -60,6 +60,9 @@ class OutboundInSerializer(serializers.Serializer[Any]):
     tied_to_contract = serializers.BooleanField(required=False, default=False)
     work_programme = serializers.CharField(required=False, allow_blank=True, default="")
     presentation_abroad = serializers.BooleanField(required=False, default=False)
+    agreement = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**31 - 1
+    )
     presentation_text = serializers.CharField(required=False, allow_blank=True, default="")
     head_appraisal = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False, min_value=1)
@@ -114,6 +117,7 @@ class OutboundInSerializer(serializers.Serializer[Any]):
             tied_to_contract=data.get("tied_to_contract", False),
             work_programme=data.get("work_programme", ""),
             presentation_abroad=data.get("presentation_abroad", False),
+            agreement_id=data.get("agreement"),
             presentation_text=data.get("presentation_text", ""),
             head_appraisal=data.get("head_appraisal", ""),
         )

@@ -78,6 +78,9 @@ class InboundInSerializer(serializers.Serializer[Any]):
     involves_student_recruitment = serializers.BooleanField(required=False, default=False)
     involves_advertising = serializers.BooleanField(required=False, default=False)
     is_conference = serializers.BooleanField(required=False, default=False)
+    agreement = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**31 - 1
+    )
     senior_guest_level = serializers.ChoiceField(
         choices=GuestLevel.choices, required=False, allow_blank=True, default=""
     )
@@ -122,6 +125,7 @@ class InboundInSerializer(serializers.Serializer[Any]):
             involves_student_recruitment=data.get("involves_student_recruitment", False),
             involves_advertising=data.get("involves_advertising", False),
             is_conference=data.get("is_conference", False),
+            agreement_id=data.get("agreement"),
             senior_guest_level=data.get("senior_guest_level", ""),
             prime_minister_decides=data.get("prime_minister_decides", False),
             accommodation_kind=accommodation.get("kind", ""),

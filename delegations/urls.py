@@ -3,6 +3,7 @@
 from django.urls import path
 
 from delegations.views import (
+    agreements,
     common,
     inbound,
     inbound_calendar,
@@ -97,4 +98,10 @@ inbound_urlpatterns = [
         name=name,
     )
     for action, (slug, name) in INBOUND_ACTION_ROUTES.items()
+]
+
+#: Pages of the MOU register, mounted under ``bien-ban-ghi-nho/`` by config/urls.py.
+agreement_urlpatterns = [
+    path("", agreements.agreement_list, name="agreement_list"),
+    path("<int:pk>/", agreements.agreement_detail, name="agreement_detail"),
 ]

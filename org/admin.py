@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from org.importing import ImportFileError, ImportResult, org_import
-from org.models import ActingAssignment, CalendarDay, Passport, Person, RoleAssignment, Unit
+from org.models import (
+    ActingAssignment,
+    CalendarDay,
+    Jurisdiction,
+    Passport,
+    Person,
+    RoleAssignment,
+    Unit,
+)
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 # Beyond this the page would be unreadable; the first errors are enough to fix the file.
@@ -130,3 +138,8 @@ class CalendarDayAdmin(admin.ModelAdmin[CalendarDay]):
     list_display = ["date", "kind", "note"]
     list_filter = ["kind"]
     date_hierarchy = "date"
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(admin.ModelAdmin[Jurisdiction]):
+    list_display = ("department_name", "city_name", "reviewing_office", "report_deadline")

@@ -24,6 +24,7 @@ from delegations.models import Agreement, Partner
 from org.models import (
     RESTRICTION_FLAGS,
     Gender,
+    Jurisdiction,
     PassportCustody,
     PassportKind,
     Person,
@@ -264,10 +265,14 @@ def upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any], tally
     return obj
 
 
-def seed_units(tally: Tally) -> dict[str, Unit]:
-    """The unit tree, parents before children."""
+def seed_units(
+    tally: Tally,
+    rows: list[tuple[str, str, str, str, str, str | None, str | None]] | None = None,
+    domain: str = MAIL_DOMAIN,
+) -> dict[str, Unit]:
+    """The unit tree, parents before children (``rows``: another city's tree)."""
     units: dict[str, Unit] = {}
-    for code, name, name_en, kind, level, parent, authority in UNITS:
+    for code, name, name_en, kind, level, parent, authority in rows or UNITS:
         units[code] = upsert(
             Unit,
             {"code": code},
@@ -278,7 +283,7 @@ def seed_units(tally: Tally) -> dict[str, Unit]:
                 "school_level": level,
                 "parent": units[parent] if parent else None,
                 "managing_authority": units[authority] if authority else None,
-                "email": AGENCY_EMAILS.get(code, f"{code.lower()}@{MAIL_DOMAIN}"),
+                "email": AGENCY_EMAILS.get(code, f"{code.lower()}@{domain}"),
                 "is_active": True,
             },
             tally,
@@ -309,12 +314,14 @@ class DemoPassword:
         return self._hash
 
 
-def seed_user(staff: Staff, tally: Tally, password: DemoPassword) -> User:
+def seed_user(
+    staff: Staff, tally: Tally, password: DemoPassword, domain: str = MAIL_DOMAIN
+) -> User:
     """The log-in for ``staff``, with the demo password and only the admin as staff."""
     user_model = get_user_model()
     existing = user_model._default_manager.filter(username=staff.username).first()
     values: dict[str, Any] = {
-        "email": f"{staff.username}@{MAIL_DOMAIN}",
+        "email": f"{staff.username}@{domain}",
         "is_active": True,
         "is_staff": staff.username in SUPERUSERS,
         "is_superuser": staff.username in SUPERUSERS,
@@ -352,7 +359,13 @@ def _passports(staff: Staff) -> list[tuple[str, str, D, D, str]]:
     return rows
 
 
-def seed_person(staff: Staff, units: dict[str, Unit], user: User | None, tally: Tally) -> Person:
+def seed_person(
+    staff: Staff,
+    units: dict[str, Unit],
+    user: User | None,
+    tally: Tally,
+    domain: str = MAIL_DOMAIN,
+) -> Person:
     """The person, their restriction flags and passports."""
     values: dict[str, Any] = {
         "user": user,
@@ -365,7 +378,7 @@ def seed_person(staff: Staff, units: dict[str, Unit], user: User | None, tally: 
         "category": staff.category,
         "is_key_leader": staff.key_leader,
         "is_party_managed": staff.party_managed,
-        "email": f"{staff.username}@{MAIL_DOMAIN}" if staff.username else "",
+        "email": f"{staff.username}@{domain}" if staff.username else "",
         "is_active": True,
     }
     for flag in RESTRICTION_FLAGS:
@@ -416,3 +429,73 @@ def seed_partners(units: dict[str, Unit], tally: Tally) -> None:
             },
             tally,
         )
+
+
+# --- A second city: Hải Phòng (seed 004: its Sở reports through Phòng Tổ chức - Hành chính,
+# units report by 10 December). ``seed_demo --city haiphong`` loads it, on its own database.
+
+HP_DOMAIN = "haiphong.edu.example"
+HP_SO = "HP-SGDDT"
+HP_UNITS: list[tuple[str, str, str, str, str, str | None, str | None]] = [
+    ("HP-UBND", "Ủy ban nhân dân thành phố Hải Phòng", "Hai Phong City People's Committee",
+     UnitKind.CITY, "", None, None),
+    (HP_SO, "Sở Giáo dục và Đào tạo thành phố Hải Phòng",
+     "Hai Phong Department of Education and Training",
+     UnitKind.DEPARTMENT, "", "HP-UBND", "HP-UBND"),
+    ("HP-TCHC", "Phòng Tổ chức - Hành chính", "Organisation and Administration Division",
+     UnitKind.DEPARTMENT_OFFICE, "", HP_SO, HP_SO),
+    ("HP-KHTC", "Phòng Kế hoạch - Tài chính", "Planning and Finance Division",
+     UnitKind.DEPARTMENT_OFFICE, "", HP_SO, HP_SO),
+    ("HP-THPT1", "Trường THPT chuyên Trần Phú", "Tran Phu High School for the Gifted",
+     UnitKind.SCHOOL, SchoolLevel.UPPER_SECONDARY, HP_SO, HP_SO),
+    ("HP-THPT2", "Trường THPT Ngô Quyền", "Ngo Quyen High School",
+     UnitKind.SCHOOL, SchoolLevel.UPPER_SECONDARY, HP_SO, HP_SO),
+]  # fmt: skip
+
+HP_LOGINS: list[Staff] = [
+    Staff("HP000101", "Phạm Thị Thu Hà", "HP-THPT1", "Giáo viên Tiếng Anh", D(1989, 5, 2),
+          username="gv.hp1", who=_("Giáo viên (teacher)"), roles=(Role.APPLICANT,)),
+    Staff("HP000102", "Nguyễn Văn Hải", "HP-THPT1", "Hiệu trưởng", D(1973, 8, 19),
+          username="ht.hp1", who=_("Hiệu trưởng (principal)"),
+          roles=(Role.UNIT_HEAD, Role.APPLICANT), key_leader=True, official_passport=True),
+    Staff("HP000103", "Trần Thị Lan", "HP-THPT1", "Văn thư", D(1986, 2, 11),
+          username="vt.hp1", who=_("Văn thư (clerk)"), roles=(Role.CLERK,)),
+    Staff("HP000201", "Lê Thị Minh", "HP-THPT2", "Hiệu trưởng", D(1971, 10, 5),
+          username="ht.hp2", who=_("Hiệu trưởng (principal)"),
+          roles=(Role.UNIT_HEAD, Role.APPLICANT), key_leader=True),
+    Staff("HP000301", "Vũ Đức Thắng", "HP-TCHC", "Chuyên viên Phòng Tổ chức - Hành chính",
+          D(1984, 4, 27), category=CC, username="cv.hp",
+          who=_("Chuyên viên thẩm định (department reviewer)"), roles=(Role.DEPT_REVIEWER,)),
+    Staff("HP000302", "Đặng Thị Hồng", "HP-TCHC", "Trưởng phòng Tổ chức - Hành chính",
+          D(1975, 1, 30), category=CC, username="tp.hp",
+          who=_("Trưởng phòng Tổ chức - Hành chính (office head)"),
+          roles=(Role.DEPT_OFFICE_HEAD,), key_leader=True),
+    Staff("HP000303", "Hoàng Văn Long", HP_SO, "Giám đốc Sở", D(1968, 6, 14), category=CC,
+          username="gd.hp", who=_("Giám đốc Sở (director)"), roles=(Role.DIRECTOR,),
+          key_leader=True, party_managed=True, official_passport=True),
+    Staff("HP000304", "Bùi Thị Thanh", HP_SO, "Thanh tra Sở", D(1980, 9, 9), category=CC,
+          username="thanhtra.hp", who=_("Thanh tra (auditor)"), roles=(Role.AUDITOR,)),
+]  # fmt: skip
+
+HP_JURISDICTION: dict[str, str] = {
+    "city_name": "Thành phố Hải Phòng",
+    "department_name": "Sở Giáo dục và Đào tạo thành phố Hải Phòng",
+    "department_name_en": "Hai Phong Department of Education and Training",
+    "department_short": "Sở GDĐT Hải Phòng",
+    "reviewing_office": "Phòng Tổ chức - Hành chính",
+    "agencies_notified": "Công an thành phố Hải Phòng",
+    "report_deadline": "12-10",
+    "report_period_start": "12-11",
+}
+
+
+def seed_haiphong(tally: Tally) -> dict[str, Unit]:
+    """Hải Phòng's jurisdiction row, unit tree and log-ins (no HCMC data)."""
+    upsert(Jurisdiction, {"key": "current"}, dict(HP_JURISDICTION), tally)
+    units = seed_units(tally, HP_UNITS, HP_DOMAIN)
+    password = DemoPassword()
+    for staff in HP_LOGINS:
+        user = seed_user(staff, tally, password, HP_DOMAIN)
+        seed_person(staff, units, user, tally, HP_DOMAIN)
+        seed_roles(staff, user, units, tally)
+    return units

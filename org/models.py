@@ -6,6 +6,7 @@ import datetime
 from typing import Self, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -380,3 +381,59 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} – {self.get_kind_display()}"
+
+
+def _month_day_ok(value: str) -> bool:
+    try:
+        datetime.date.fromisoformat(f"2000-{value}")
+    except ValueError:
+        return False
+    return True
+
+
+class Jurisdiction(models.Model):
+    """The city the product serves and its Sở, edited in the admin (one row).
+
+    Without a row the product speaks for Ho Chi Minh City and reads the report's deadline and
+    period from the settings; with one, the pages, the consolidated report and the annual
+    report's period use it (Hải Phòng: its Sở, Phòng Tổ chức – Hành chính, 10/12).
+    """
+
+    objects: models.Manager[Jurisdiction] = models.Manager()
+
+    key = models.CharField(max_length=16, default="current", unique=True, editable=False)
+    city_name = models.CharField(_("tên thành phố, tỉnh"), max_length=120)
+    department_name = models.CharField(_("tên Sở"), max_length=255)
+    department_name_en = models.CharField(_("tên Sở (tiếng Anh)"), max_length=255, blank=True)
+    department_short = models.CharField(_("tên viết tắt của Sở"), max_length=60)
+    reviewing_office = models.CharField(_("phòng thẩm định hồ sơ"), max_length=255)
+    agencies_notified = models.TextField(
+        _("cơ quan được thông báo (mỗi dòng một cơ quan)"), blank=True
+    )
+    report_deadline = models.CharField(
+        _("hạn đơn vị báo cáo năm (MM-DD)"), max_length=5, blank=True
+    )
+    report_period_start = models.CharField(
+        _("ngày đầu kỳ báo cáo năm (MM-DD)"), max_length=5, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("thông tin địa phương")
+        verbose_name_plural = _("thông tin địa phương")
+
+    def __str__(self) -> str:
+        return self.department_name
+
+    def clean(self) -> None:
+        errors = {
+            name: _("Nhập theo dạng MM-DD, ví dụ 10-15.")
+            for name in ("report_deadline", "report_period_start")
+            if getattr(self, name) and not _month_day_ok(getattr(self, name))
+        }
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def current(cls) -> Jurisdiction | None:
+        """The row edited in the admin, if any."""
+        return Jurisdiction.objects.order_by("pk").first()

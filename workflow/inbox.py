@@ -28,6 +28,9 @@ def step_due(step: str, created: datetime.datetime, request: Any = None) -> date
     report_due: datetime.date | None = getattr(request, "report_due", None)
     if step == "submit_report" and report_due:
         return report_due
+    due_on: datetime.date | None = getattr(request, "due_on", None)
+    if step == "submit_unit_report" and due_on:
+        return due_on  # a reporting round's deadline
     timing = timing_params(day)
     param = STEP_BUDGET_PARAM.get(step, DEFAULT_BUDGET_PARAM)
     return add_working_days(day, timing[param], current_calendar())

@@ -57,7 +57,12 @@ def _last_decision(request: Any, action: str) -> Decision | None:
 def _request_context(request: Any) -> dict[str, Any]:
     return {
         "reference": str(request),
-        "kind_label": _("Đoàn ra") if request.request_kind == "outbound" else _("Đoàn vào"),
+        "kind_label": {
+            "outbound": _("Đoàn ra"),
+            "inbound": _("Đoàn vào"),
+            "agreement": _("Biên bản ghi nhớ"),
+            "unit_report": _("Báo cáo công tác đối ngoại"),
+        }.get(request.request_kind, ""),
         "unit_name": request.unit.name,
     }
 

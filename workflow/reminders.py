@@ -42,7 +42,9 @@ from workflow.selectors import task_rows
 from workflow.steps import step_title
 
 #: Steps at the level of the requesting unit: their escalation goes to the unit's head.
-UNIT_LEVEL_STEPS = frozenset({"review_by_unit_head", "resubmit_by_applicant", "submit_report"})
+UNIT_LEVEL_STEPS = frozenset(
+    {"review_by_unit_head", "resubmit_by_applicant", "submit_report", "submit_unit_report"}
+)
 
 
 def alert_due(

@@ -113,6 +113,34 @@ STEPS: dict[str, Step] = {
             budget_param="director_days",
         ),
         Step(
+            "review_agreement_by_unit_head",
+            ("approve", "reject"),
+            budget_param="unit_head_days",
+        ),
+        Step(
+            "review_agreement_by_department",
+            ("approve", "reject"),
+            approve_label=_("Thẩm định đạt, trình lãnh đạo Sở"),
+            budget_param="dept_review_days",
+        ),
+        Step(
+            "decide_agreement_by_director",
+            ("approve", "reject"),
+            budget_param="director_days",
+        ),
+        Step(
+            "submit_unit_report",
+            ("submit",),
+            is_decision=False,
+            effect=HANDS_IN_REPORT,
+        ),
+        Step(
+            "approve_unit_report",
+            ("approve", "return"),
+            approve_label=_("Duyệt báo cáo"),
+            budget_param="unit_head_days",
+        ),
+        Step(
             "record_city_extension",
             ("approve", "reject"),
             records_city_decision=True,

@@ -49,7 +49,7 @@ from approvals.record.report_xlsx import report_workbook
 from approvals.record.reports import annual_report, report_scope
 from config.api import Conflict, CursorPagination
 from config.values import plain_int
-from delegations.models import FundingSource
+from delegations.models import FundingSource, InboundPurpose, PurposeCategory
 from org.api import TextField
 
 R = TypeVar("R", HttpResponse, StreamingHttpResponse, FileResponse)
@@ -372,7 +372,9 @@ class AnnualReportView(APIView):
         if fmt == "json":
             return Response(report.as_json())
 
-        data = report_workbook(report, {k: str(v) for k, v in FundingSource.choices})
+        purposes = {k: str(v) for k, v in InboundPurpose.choices}
+        purposes.update({k: str(v) for k, v in PurposeCategory.choices})
+        data = report_workbook(report, {k: str(v) for k, v in FundingSource.choices}, purposes)
         unit = f"-{report.unit}" if report.unit else ""
         return _attachment(
             HttpResponse(

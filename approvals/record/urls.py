@@ -3,6 +3,7 @@
 from django.urls import path
 
 from approvals.record import audit_log as audit_log
+from approvals.record import round_views as round_views
 from approvals.record import views as views
 
 urlpatterns = [
@@ -12,6 +13,14 @@ urlpatterns = [
     path("xuat-du-lieu/", views.export_list, name="export_list"),
     path("bao-cao/", views.report_dashboard, name="report_dashboard"),
     path("bao-cao/nam/", views.report_annual, name="report_annual"),
+    path("bao-cao/dot/", round_views.round_list, name="reporting_rounds"),
+    path("bao-cao/dot/<int:pk>/", round_views.round_detail, name="reporting_round_detail"),
+    path(
+        "bao-cao/dot/<int:pk>/tong-hop.<str:fmt>",
+        round_views.round_export,
+        name="reporting_round_export",
+    ),
+    path("bao-cao/don-vi/<int:pk>/", round_views.unit_report_detail, name="unit_report_detail"),
     path("dang-o-nuoc-ngoai/", views.abroad_now_page, name="abroad_now"),
     path("nhat-ky/", audit_log.audit_log, name="audit_log"),
     path("nhat-ky/kiem-tra/", audit_log.audit_verify, name="audit_verify"),

@@ -24,11 +24,25 @@ from delegations.models.outbound import (
     PurposeCategory,
     TripKind,
 )
-from delegations.models.partners import Agreement, Partner
+from delegations.models.partners import (
+    EXPIRY_REMINDER_DAYS,
+    Agreement,
+    AgreementActivity,
+    AgreementAlert,
+    AgreementFile,
+    AgreementStatus,
+    Partner,
+)
+from delegations.models.reporting import ReportingRound, UnitReport, UnitReportStatus
 
 __all__ = [
+    "EXPIRY_REMINDER_DAYS",
     "AccommodationKind",
     "Agreement",
+    "AgreementActivity",
+    "AgreementAlert",
+    "AgreementFile",
+    "AgreementStatus",
     "Attachment",
     "AttachmentKind",
     "FundingSource",
@@ -44,9 +58,12 @@ __all__ = [
     "Partner",
     "PurposeCategory",
     "ReferenceCounter",
+    "ReportingRound",
     "RequestKind",
     "RequestStatus",
     "Route",
     "TripKind",
+    "UnitReport",
+    "UnitReportStatus",
     "Visitor",
 ]

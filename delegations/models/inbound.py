@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models.common import DelegationRequest
+from delegations.models.partners import Agreement
 
 
 class InboundStatus(models.TextChoices):
@@ -73,6 +74,14 @@ class InboundVisit(DelegationRequest):
     )
     involves_advertising = models.BooleanField(_("có quảng cáo thương mại"), default=False)
     is_conference = models.BooleanField(_("hội nghị, hội thảo quốc tế"), default=False)
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("biên bản ghi nhớ"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     senior_guest_level = models.CharField(
         _("cấp khách cao nhất"), max_length=16, choices=GuestLevel.choices, blank=True
     )

@@ -26,6 +26,7 @@ from delegations.models import (
 )
 from delegations.models.dates import dates_outside_window
 from delegations.privacy import mask_passport
+from delegations.selectors import agreement_link_error
 from delegations.services.common import ensure_can_edit, ensure_version, filing_unit, request_lock
 from org.models import Unit
 
@@ -65,6 +66,7 @@ class InboundInput:
     prime_minister_decides: bool = False
     accommodation_kind: str = ""
     accommodation_address: str = ""
+    agreement_id: int | None = None
 
     SCALAR_FIELDS = (
         "organisation",
@@ -86,6 +88,7 @@ class InboundInput:
         "prime_minister_decides",
         "accommodation_kind",
         "accommodation_address",
+        "agreement_id",
     )
 
 
@@ -118,11 +121,15 @@ def visitor_errors(visitors: list[VisitorInput]) -> list[str]:
     return problems
 
 
-def _validate(data: InboundInput) -> None:
+def _validate(data: InboundInput, unit: Unit) -> None:
     errors: dict[str, list[str]] = {}
 
     def add(field_name: str, message: str) -> None:
         errors.setdefault(field_name, []).append(message)
+
+    link_error = agreement_link_error(data.agreement_id, unit)
+    if link_error:
+        add("agreement", link_error)
 
     if not data.organisation.strip():
         add("organisation", _("Vui lòng nêu cơ quan, tổ chức nước ngoài."))
@@ -210,7 +217,7 @@ def _apply(visit: InboundVisit, data: InboundInput) -> None:
 def inbound_create(*, actor: User, data: InboundInput, unit: Unit | None = None) -> InboundVisit:
     """Save a new draft. The host unit defaults to the actor's own unit."""
     unit = filing_unit(actor, unit)
-    _validate(data)
+    _validate(data, unit)
     visit = InboundVisit(unit=unit, created_by_id=actor.pk)
     _apply(visit, data)
     visit.save()
@@ -231,7 +238,7 @@ def inbound_update(
     visit = request_lock(visit)
     ensure_can_edit(actor=actor, request=visit)
     ensure_version(visit, version)
-    _validate(data)
+    _validate(data, visit.unit)
     before = inbound_snapshot(visit)
     _apply(visit, data)
     visit.version += 1

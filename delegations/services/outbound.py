@@ -27,6 +27,7 @@ from delegations.models import (
     TripKind,
 )
 from delegations.models.dates import dates_outside_window
+from delegations.selectors import agreement_link_error
 from delegations.services.common import (
     ensure_can_edit,
     ensure_version,
@@ -153,6 +154,9 @@ def _validate(data: OutboundInput, *, actor: User, unit: Unit) -> list[Person]:
                 "cán bộ của đơn vị mình."
             ),
         )
+    link_error = agreement_link_error(data.agreement_id, unit)
+    if link_error:
+        add("agreement", link_error)
     passport_ids = [m.passport_id for m in data.members if m.passport_id]
     passports = {p.pk: p for p in Passport.objects.filter(pk__in=passport_ids)}
     for member in data.members:

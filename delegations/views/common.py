@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from config.errors import PermissionDenied, StateConflict, ValidationError
-from delegations.kinds import INBOUND
+from delegations.kinds import AGREEMENT, INBOUND, UNIT_REPORT
 from delegations.models import OutboundRequest
 from delegations.selectors import attachment_get_for_user
 from delegations.services import trips
@@ -61,6 +61,10 @@ def add_service_errors(
 
 def request_url(request: Any) -> str:
     """The page of a request of either kind."""
+    if request.request_kind == AGREEMENT:
+        return reverse("agreement_detail", args=[request.pk])
+    if request.request_kind == UNIT_REPORT:
+        return reverse("unit_report_detail", args=[request.pk])
     name = "inbound_detail" if request.request_kind == INBOUND else "outbound_detail"
     return reverse(name, args=[request.pk])
 

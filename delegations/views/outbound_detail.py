@@ -31,11 +31,17 @@ from delegations.forms import (
     ReasonForm,
     ReportForm,
 )
-from delegations.kinds import INBOUND, OUTBOUND
+from delegations.kinds import AGREEMENT, INBOUND, OUTBOUND, UNIT_REPORT
 from delegations.labels import event_label
 from delegations.models import OutboundRequest, RequestStatus
 from delegations.models.common import UNDECIDED_STATUSES
-from delegations.presenters import inbound_detail, outbound_detail, preview_dict
+from delegations.presenters import (
+    agreement_page,
+    inbound_detail,
+    outbound_detail,
+    preview_dict,
+    unit_report_page,
+)
 from delegations.selectors import attachment_list_for_request, outbound_get_for_user
 from delegations.services.trips import departure_confirmable_from, departure_not_yet_message
 from delegations.views.common import (
@@ -81,6 +87,16 @@ KIND_PAGES: dict[str, KindPage] = {
         inbound_detail,
         "delegations/partials/inbound_header.html",
         "delegations/partials/inbound_dossier.html",
+    ),
+    AGREEMENT: KindPage(
+        agreement_page,
+        "delegations/partials/agreement_header.html",
+        "delegations/partials/agreement_dossier.html",
+    ),
+    UNIT_REPORT: KindPage(
+        unit_report_page,
+        "delegations/partials/unit_report_header.html",
+        "delegations/partials/unit_report_dossier.html",
     ),
 }
 

@@ -17,8 +17,9 @@ from tests.conftest import Org, login
 from tests.factories import TEST_PASSWORD, UserFactory, make_acting
 
 # session, user, role assignments, acting assignments, names of holders, own name, unread notices,
-# the auditor grant (the menu's system log), delegations waiting for my confirmation
-QUERIES_FOR_HOME = 9
+# the auditor grant (the menu's system log), delegations waiting for my confirmation, the
+# jurisdiction (the Sở's name in the header)
+QUERIES_FOR_HOME = 10
 
 
 class _AssetCollector(HTMLParser):

@@ -16,9 +16,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from viewflow.workflow.fields import get_flow_ref
 
 from config import celery_app
+from workflow.flows.agreement import AgreementFlow
 from workflow.flows.extension import OutboundExtensionFlow
 from workflow.flows.inbound import InboundFlow
 from workflow.flows.outbound import OutboundFlow
+from workflow.flows.unit_report import UnitReportFlow
 
 
 def flow_names() -> dict[str, list[str]]:
@@ -26,7 +28,13 @@ def flow_names() -> dict[str, list[str]]:
 
     return {
         get_flow_ref(flow_class): sorted(node.name for node in flow_class.instance.nodes())
-        for flow_class in (OutboundFlow, InboundFlow, OutboundExtensionFlow)
+        for flow_class in (
+            OutboundFlow,
+            InboundFlow,
+            OutboundExtensionFlow,
+            AgreementFlow,
+            UnitReportFlow,
+        )
     }
 
 

@@ -7,6 +7,7 @@ Import from here: ``from workflow.services import outbound_submit, task_complete
 
 from __future__ import annotations
 
+from workflow.services.agreements import agreement_submit
 from workflow.services.engine import (
     OPEN_STATUSES,
     Actor,
@@ -48,11 +49,13 @@ from workflow.services.outbound import (
     outbound_submit_report,
     outbound_withdraw,
 )
+from workflow.services.reporting import reporting_round_open, unit_report_submit
 
 __all__ = [
     "OPEN_STATUSES",
     "Actor",
     "acting_for",
+    "agreement_submit",
     "flow_cancel",
     "flow_start",
     "handle_complete",
@@ -77,6 +80,7 @@ __all__ = [
     "outbound_withdraw",
     "process_for",
     "process_lock",
+    "reporting_round_open",
     "request_flow_cancel",
     "request_handle_complete",
     "request_task_complete",
@@ -85,4 +89,5 @@ __all__ = [
     "task_release",
     "tasks_claim_many",
     "tasks_release_lost_roles",
+    "unit_report_submit",
 ]

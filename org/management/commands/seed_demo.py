@@ -24,6 +24,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
+            "--city",
+            choices=("hcm", "haiphong"),
+            default="hcm",
+            help="Thành phố của dữ liệu demo (demo city): hcm (mặc định) hoặc haiphong.",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Chạy cả khi DEBUG tắt (run even when DEBUG is off).",
@@ -38,6 +44,15 @@ class Command(BaseCommand):
                 )
             )
         tally = demo.Tally()
+        if options.get("city") == "haiphong":
+            with transaction.atomic():
+                units = demo.seed_haiphong(tally)
+            self.stdout.write(
+                _("Đã tạo %(created)d, cập nhật %(updated)d bản ghi (created, updated rows).")
+                % {"created": tally.created, "updated": tally.updated}
+            )
+            self._print_logins(units, demo.HP_LOGINS)
+            return
         with transaction.atomic():
             units = demo.seed_units(tally)
             password = demo.DemoPassword()
@@ -53,15 +68,15 @@ class Command(BaseCommand):
             _("Đã tạo %(created)d, cập nhật %(updated)d bản ghi (created, updated rows).")
             % {"created": tally.created, "updated": tally.updated}
         )
-        self._print_logins(units)
+        self._print_logins(units, demo.LOGINS)
 
-    def _print_logins(self, units: dict[str, Unit]) -> None:
+    def _print_logins(self, units: dict[str, Unit], logins: list[demo.Staff]) -> None:
         header = (
             _("Tên đăng nhập (username)"),
             _("Vai trò (who)"),
             _("Đơn vị (unit)"),
         )
-        rows = [(staff.username, str(staff.who), units[staff.unit].name) for staff in demo.LOGINS]
+        rows = [(staff.username, str(staff.who), units[staff.unit].name) for staff in logins]
         widths = [max(len(row[i]) for row in [header, *rows]) for i in range(2)]
         self.stdout.write("")
         self.stdout.write(

@@ -1,0 +1,296 @@
+"""``/api/v1/agreements/``: the MOU register (list, detail, export, proposal, signing,
+activities). A unit sees its own MOUs, the department all of them; others are 404."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from rest_framework import exceptions, serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from approvals.notices import path_if_defined
+from delegations.models import Agreement, AgreementStatus
+from delegations.selectors import (
+    agreement_activities,
+    agreement_get_for_user,
+    agreement_list_for_user,
+)
+from delegations.services.agreements import (
+    AgreementInput,
+    agreement_activity_add,
+    agreement_file_add,
+    agreement_record_signing,
+    agreement_terminate,
+)
+from delegations.services.common import filing_unit
+from org.models import Unit
+from workflow.services import agreement_submit
+
+
+class _FormatIsOurs(DefaultContentNegotiation):
+    """JSON always; ``?format=xlsx`` is the export, not a renderer."""
+
+    def select_renderer(self, request: Any, renderers: Any, format_suffix: Any = None) -> Any:
+        return renderers[0], renderers[0].media_type
+
+
+def _date(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def agreement_summary(agreement: Agreement) -> dict[str, Any]:
+    return {
+        "id": agreement.pk,
+        "reference": agreement.reference,
+        "title": agreement.title,
+        "partner": {
+            "id": agreement.partner_id,
+            "name": agreement.partner.name,
+            "name_en": agreement.partner.name_en,
+            "country": agreement.partner.country,
+        },
+        "unit": {"code": agreement.unit.code, "name": agreement.unit.name},
+        "status": agreement.status,
+        "signed_on": _date(agreement.signed_on),
+        "effective_on": _date(agreement.effective_on),
+        "expires_on": _date(agreement.expires_on),
+        "terminated_on": _date(agreement.terminated_on),
+    }
+
+
+def agreement_detail(agreement: Agreement) -> dict[str, Any]:
+    return {
+        **agreement_summary(agreement),
+        "parties": agreement.parties,
+        "scope": agreement.scope,
+        "activities": [
+            {**row, "date": _date(row["date"])}  # type: ignore[arg-type]
+            for row in agreement_activities(agreement)
+        ],
+        "files": [
+            {"id": f.pk, "name": f.name, "uploaded_at": f.uploaded_at.isoformat()}
+            for f in agreement.files.all()
+        ],
+        "url": path_if_defined("agreement_detail", agreement.pk),
+    }
+
+
+def register_workbook(rows: list[Agreement]) -> bytes:
+    """The register as XLSX: one line per MOU with its activity count."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = _("Biên bản ghi nhớ")
+    sheet.append(
+        [_("Số"), _("Tên văn bản"), _("Đối tác"), _("Quốc gia"), _("Đơn vị"), _("Trạng thái"),
+         _("Ngày ký"), _("Ngày có hiệu lực"), _("Ngày hết hiệu lực"), _("Số hoạt động")]
+    )  # fmt: skip
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    labels = dict(AgreementStatus.choices)
+    for a in rows:
+        sheet.append(
+            [a.reference, a.title, a.partner.name, a.partner.country, a.unit.code,
+             str(labels.get(a.status, a.status)), a.signed_on, a.effective_on, a.expires_on,
+             len(agreement_activities(a))]
+        )  # fmt: skip
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+class AgreementInSerializer(serializers.Serializer[Any]):
+    unit = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    partner = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    title = serializers.CharField(max_length=255)
+    parties = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    scope = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    effective_on = serializers.DateField(required=False, allow_null=True)
+    expires_on = serializers.DateField(required=False, allow_null=True)
+
+
+class SigningSerializer(serializers.Serializer[Any]):
+    signed_on = serializers.DateField()
+    effective_on = serializers.DateField(required=False, allow_null=True)
+    expires_on = serializers.DateField(required=False, allow_null=True)
+
+
+class ActivitySerializer(serializers.Serializer[Any]):
+    held_on = serializers.DateField()
+    description = serializers.CharField(max_length=500)
+
+
+class AgreementListView(GenericAPIView[Any]):
+    """The MOUs you may see (``?format=xlsx``: the register as a workbook), or a proposal."""
+
+    content_negotiation_class = _FormatIsOurs
+    serializer_class = AgreementInSerializer
+
+    def get_queryset(self) -> Any:
+        params = self.request.query_params
+        wanted = params.get("status") or None
+        if wanted and wanted not in AgreementStatus.values:
+            raise exceptions.ValidationError({"status": [_("Trạng thái không hợp lệ.")]})
+        return agreement_list_for_user(
+            user=self.request.user,
+            status=wanted,
+            unit_code=(params.get("unit") or "").strip()[:32] or None,
+            q=(params.get("q") or "").replace("\x00", "").strip()[:200] or None,
+        )
+
+    @extend_schema(
+        operation_id="agreement_list",
+        parameters=[
+            OpenApiParameter("status", str, enum=list(AgreementStatus.values)),
+            OpenApiParameter("unit", str),
+            OpenApiParameter("q", str),
+            OpenApiParameter("format", str, enum=["json", "xlsx"]),
+        ],
+        responses={200: dict},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        fmt = (request.query_params.get("format") or "json").lower()
+        if fmt not in ("json", "xlsx"):
+            raise exceptions.ValidationError({"format": [_("Định dạng phải là json hoặc xlsx.")]})
+        if fmt == "xlsx":
+            rows = list(self.get_queryset()[:5000])
+            day = timezone.localdate().isoformat()
+            response = HttpResponse(
+                register_workbook(rows),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            response["Content-Disposition"] = f'attachment; filename="bien-ban-ghi-nho-{day}.xlsx"'
+            response["X-Content-Type-Options"] = "nosniff"
+            return response
+        page = self.paginate_queryset(self.get_queryset())
+        assert page is not None
+        return self.get_paginated_response([agreement_summary(a) for a in page])
+
+    @extend_schema(operation_id="agreement_propose", responses={201: dict})
+    def post(self, request: Request) -> Response:
+        serializer = AgreementInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        code = (data.get("unit") or "").strip()
+        unit = Unit.objects.filter(code=code).first() if code else None
+        if code and unit is None:
+            raise exceptions.ValidationError({"unit": [_("Không tìm thấy đơn vị.")]})
+        actor = request.user
+        unit = filing_unit(actor, unit)  # type: ignore[arg-type]
+        agreement = agreement_submit(
+            actor=actor,  # type: ignore[arg-type]
+            unit=unit,
+            data=AgreementInput(
+                partner_id=data["partner"],
+                title=data["title"],
+                parties=data.get("parties") or "",
+                scope=data.get("scope") or "",
+                effective_on=data.get("effective_on"),
+                expires_on=data.get("expires_on"),
+            ),
+        )
+        return Response(agreement_detail(agreement), status=status.HTTP_201_CREATED)
+
+
+class AgreementDetailView(GenericAPIView[Any]):
+    """One MOU with its activities and files; 404 when it is not yours to see."""
+
+    @extend_schema(operation_id="agreement_detail", responses={200: dict})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(agreement_detail(agreement_get_for_user(user=request.user, pk=pk)))
+
+
+class AgreementSignedView(GenericAPIView[Any]):
+    """The approved MOU was signed: its dates."""
+
+    serializer_class = SigningSerializer
+
+    @extend_schema(operation_id="agreement_signed", responses={200: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        agreement = agreement_get_for_user(user=request.user, pk=pk)
+        serializer = SigningSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        signed = agreement_record_signing(
+            actor=request.user,  # type: ignore[arg-type]
+            agreement=agreement,
+            signed_on=data["signed_on"],
+            effective_on=data.get("effective_on"),
+            expires_on=data.get("expires_on"),
+        )
+        return Response(agreement_detail(signed))
+
+
+class AgreementActivityView(GenericAPIView[Any]):
+    """Record an activity carried out under the MOU (not a trip or visit: those are linked)."""
+
+    serializer_class = ActivitySerializer
+
+    @extend_schema(operation_id="agreement_activity_add", responses={201: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        agreement = agreement_get_for_user(user=request.user, pk=pk)
+        serializer = ActivitySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        agreement_activity_add(
+            actor=request.user,  # type: ignore[arg-type]
+            agreement=agreement,
+            held_on=serializer.validated_data["held_on"],
+            description=serializer.validated_data["description"],
+        )
+        return Response(agreement_detail(agreement), status=status.HTTP_201_CREATED)
+
+
+class TerminationSerializer(serializers.Serializer[Any]):
+    terminated_on = serializers.DateField()
+    reason = serializers.CharField(max_length=2000)
+
+
+class AgreementTerminateView(GenericAPIView[Any]):
+    """End an MOU before its expiry (with the date and the reason)."""
+
+    serializer_class = TerminationSerializer
+
+    @extend_schema(operation_id="agreement_terminate", responses={200: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        agreement = agreement_get_for_user(user=request.user, pk=pk)
+        serializer = TerminationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ended = agreement_terminate(
+            actor=request.user,  # type: ignore[arg-type]
+            agreement=agreement,
+            on=serializer.validated_data["terminated_on"],
+            reason=serializer.validated_data["reason"],
+        )
+        return Response(agreement_detail(ended))
+
+
+class FileSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField()
+
+
+class AgreementFileView(GenericAPIView[Any]):
+    """Add a file to an MOU (multipart ``file``: PDF, image, .docx or .xlsx, by content)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    serializer_class = FileSerializer
+
+    @extend_schema(operation_id="agreement_file_add", responses={201: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        agreement = agreement_get_for_user(user=request.user, pk=pk)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise exceptions.ValidationError({"file": [_("Vui lòng chọn tệp.")]})
+        agreement_file_add(actor=request.user, agreement=agreement, upload=upload)  # type: ignore[arg-type]
+        return Response(agreement_detail(agreement), status=status.HTTP_201_CREATED)
