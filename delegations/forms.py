@@ -42,8 +42,8 @@ class OutboundForm(forms.Form):
 
     kind = _model_field("kind")
     purpose_category = _model_field("purpose_category")
-    purpose = _model_field("purpose", widget=_textarea(4), max_length=5000)
-    expected_results = _model_field("expected_results", widget=_textarea(), max_length=5000)
+    purpose = _model_field("purpose", widget=_textarea(4))
+    expected_results = _model_field("expected_results", widget=_textarea())
     departure_date = _model_field("departure_date", widget=DATE_WIDGET)
     return_date = _model_field("return_date", widget=DATE_WIDGET)
     inviter_name = _model_field("inviter_name")
@@ -59,16 +59,16 @@ class OutboundForm(forms.Form):
     partner = _model_field("partner", required=False)
     agreement = _model_field("agreement", required=False)
     funding_source = _model_field("funding_source")
-    funding_details = _model_field("funding_details", widget=_textarea(2), max_length=5000)
+    funding_details = _model_field("funding_details", widget=_textarea(2))
     estimated_cost = forms.IntegerField(
         label=_("Dự toán (đồng)"), required=False, min_value=0, max_value=10**13
     )
     sponsored_by_enterprise = _model_field("sponsored_by_enterprise")
     tied_to_contract = _model_field("tied_to_contract")
-    work_programme = _model_field("work_programme", widget=_textarea(4), max_length=20000)
+    work_programme = _model_field("work_programme", widget=_textarea(4))
     presentation_abroad = _model_field("presentation_abroad")
-    presentation_text = _model_field("presentation_text", widget=_textarea(4), max_length=20000)
-    head_appraisal = _model_field("head_appraisal", widget=_textarea(), max_length=5000)
+    presentation_text = _model_field("presentation_text", widget=_textarea(4))
+    head_appraisal = _model_field("head_appraisal", widget=_textarea())
     #: The version the form was opened on: saving over someone else's change is refused.
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
