@@ -9,7 +9,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from approvals.permissions import is_auditor
+from approvals.permissions import effective_roles, is_auditor
+from org.models import Role
 
 #: (route name, label) in menu order. Routes that are not defined yet are left out, so the
 #: pages for requests, visits, the inbox and the directory appear as soon as their URLs do.
@@ -60,6 +61,13 @@ def nav_items_for(user: User | AnonymousUser, path: str) -> list[NavItem]:
     log_url = reverse_if_defined("audit_log")
     if log_url is not None and (getattr(user, "is_staff", False) or is_auditor(user)):
         items.append(NavItem(_("Nhật ký hệ thống"), log_url, path.startswith(log_url)))
+    # The operations view (approvals/views_operations.py): administrators only.
+    ops_url = reverse_if_defined("operations")
+    if ops_url is not None and (
+        getattr(user, "is_superuser", False)
+        or any(role == Role.ADMIN for role, _unit, _holder in effective_roles(user))
+    ):
+        items.append(NavItem(_("Vận hành"), ops_url, path.startswith(ops_url)))
     if getattr(user, "is_staff", False):
         url = reverse("admin:index")
         items.append(NavItem(_("Quản trị"), url, path.startswith(url)))
