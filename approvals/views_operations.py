@@ -122,19 +122,18 @@ def operations(request: HttpRequest) -> HttpResponse:
     _refuse_unless_administrator(request)
     now = timezone.now()
     pulses = [heartbeat_read(part) for part in PARTS]
+    mail, documents, tasks = stuck_mail(now), stuck_documents(now), stuck_tasks()
     context = {
         "background_expected": background_expected(),
         "pulses": pulses,
-        "mail": stuck_mail(now),
-        "documents": stuck_documents(now),
-        "tasks": stuck_tasks(),
+        "mail": mail,
+        "documents": documents,
+        "tasks": tasks,
+        "clean": all(p.alive for p in pulses)
+        and not mail.count
+        and not documents.count
+        and not tasks,
     }
-    context["clean"] = (
-        all(p.alive for p in pulses)
-        and not context["mail"].count
-        and not context["documents"].count
-        and not context["tasks"]
-    )
     return render(request, "approvals/operations.html", context)
 
 

@@ -20,7 +20,7 @@ def _check(part: str) -> None:
 
 
 @dataclasses.dataclass
-class Worker(HealthCheck):
+class Worker(HealthCheck):  # type: ignore[misc]  # django-health-check is untyped
     """A Celery worker ran the heartbeat task recently (always ready when Celery is eager)."""
 
     def run(self) -> None:
@@ -28,7 +28,7 @@ class Worker(HealthCheck):
 
 
 @dataclasses.dataclass
-class Beat(HealthCheck):
+class Beat(HealthCheck):  # type: ignore[misc]
     """Celery beat sent the heartbeat recently (always ready when Celery is eager)."""
 
     def run(self) -> None:

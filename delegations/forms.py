@@ -15,6 +15,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from config.values import MAX_ID
 from delegations.models import AttachmentKind, MemberRole, OutboundRequest, RequestStatus
 from delegations.models.dates import dates_outside_window
 from delegations.privacy import mask_passport
@@ -70,7 +71,9 @@ class OutboundForm(forms.Form):
     presentation_text = _model_field("presentation_text", widget=_textarea(4))
     head_appraisal = _model_field("head_appraisal", widget=_textarea())
     #: The version the form was opened on: saving over someone else's change is refused.
-    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    version = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, units: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -95,7 +98,7 @@ class OutboundForm(forms.Form):
 class MemberForm(forms.Form):
     """One traveller: the person is picked by search; the passport is one of theirs."""
 
-    person = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    person = forms.IntegerField(min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     role = forms.ChoiceField(label=_("Vai trò"), choices=MemberRole.choices)
     passport = forms.TypedChoiceField(
         label=_("Hộ chiếu"), coerce=int, empty_value=None, required=False, choices=[]
@@ -320,7 +323,9 @@ class OutboundFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Tìm theo số hồ sơ, nội dung, thành viên"), required=False, max_length=100
     )
-    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    before = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
 
     def clean_q(self) -> str:
         return str(self.cleaned_data.get("q") or "").replace("\x00", "").strip()

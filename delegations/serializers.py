@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from rest_framework import serializers
 
+from config.api import IdField
 from delegations.models import (
     FundingSource,
     MemberRole,
@@ -20,10 +22,10 @@ from delegations.services.outbound import MemberInput, OutboundInput, StopInput
 
 
 class MemberInSerializer(serializers.Serializer[Any]):
-    person = serializers.IntegerField(min_value=1)
+    person = IdField()
     role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.MEMBER)
-    passport = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    relative_of = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    passport = IdField(required=False, allow_null=True)
+    relative_of = IdField(required=False, allow_null=True)
 
 
 class StopInSerializer(serializers.Serializer[Any]):
@@ -42,7 +44,7 @@ class InviterSerializer(serializers.Serializer[Any]):
     named_invitation = serializers.BooleanField(required=False, default=False)
 
 
-TEXT_ERRORS = {"max_length": _("Tối đa {max_length} ký tự.")}
+TEXT_ERRORS: dict[str, StrOrPromise] = {"max_length": _("Tối đa {max_length} ký tự.")}
 
 
 def _optional_text(name: str) -> serializers.CharField:
@@ -79,7 +81,7 @@ class OutboundInSerializer(serializers.Serializer[Any]):
     presentation_abroad = serializers.BooleanField(required=False, default=False)
     presentation_text = _optional_text("presentation_text")
     head_appraisal = _optional_text("head_appraisal")
-    version = serializers.IntegerField(required=False, min_value=1)
+    version = IdField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["return_date"] < attrs["departure_date"]:
@@ -169,7 +171,7 @@ class ReportSerializer(serializers.Serializer[Any]):
 
 
 class PassportReturnedSerializer(serializers.Serializer[Any]):
-    person = serializers.IntegerField(min_value=1)
+    person = IdField()
     date = serializers.DateField()
 
 
