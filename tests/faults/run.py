@@ -137,7 +137,7 @@ SCALE = {
     "mixed_seconds": 8 if QUICK else 30,
 }
 #: How long the background may take to catch up after the last fault (seconds).
-RECOVERY_DEADLINE = 45 if QUICK else 180
+RECOVERY_DEADLINE = 120 if QUICK else 180
 
 
 # --- the pieces the suite starts: Redis, the SMTP sink, the worker, the driver's "beat" -------
