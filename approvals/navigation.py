@@ -61,11 +61,16 @@ def nav_items_for(user: User | AnonymousUser, path: str) -> list[NavItem]:
     log_url = reverse_if_defined("audit_log")
     if log_url is not None and (getattr(user, "is_staff", False) or is_auditor(user)):
         items.append(NavItem(_("Nhật ký hệ thống"), log_url, path.startswith(log_url)))
-    # The operations view (approvals/views_operations.py): administrators only.
+    # The operations view (approvals/views_operations.py): administrators only. They use the
+    # admin too (staff); asking for roles only then keeps other pages' query count unchanged.
     ops_url = reverse_if_defined("operations")
-    if ops_url is not None and (
-        getattr(user, "is_superuser", False)
-        or any(role == Role.ADMIN for role, _unit, _holder in effective_roles(user))
+    if (
+        ops_url is not None
+        and getattr(user, "is_staff", False)
+        and (
+            getattr(user, "is_superuser", False)
+            or any(role == Role.ADMIN for role, _unit, _holder in effective_roles(user))
+        )
     ):
         items.append(NavItem(_("Vận hành"), ops_url, path.startswith(ops_url)))
     if getattr(user, "is_staff", False):
