@@ -8,7 +8,7 @@ PORT ?= 8000
 # Laptop defaults: SQLite in var/, Celery eager, console e-mail.
 DEV_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: install demo run test test-services test-e2e lint format worker beat bench load messages clean
+.PHONY: install demo run test test-services test-e2e lint format worker beat bench load faults faults-quick messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,15 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A config beat --loglevel=INFO
+
+# The fault suite (docs/production.md): its own Redis, SMTP sink and worker; kill -9, Redis
+# stopped, pg_terminate_backend; exits non-zero when an invariant fails. It DROPS and recreates
+# the database of FAULTS_DATABASE_URL (default doanravao_faults on 127.0.0.1).
+faults: install
+	$(PY) -m tests.faults.run
+
+faults-quick: install
+	$(PY) -m tests.faults.run --quick
 
 # Benchmarks (QUALITY.md P1-P4): print a table, exit non-zero when a target is missed. On
 # PostgreSQL: DATABASE_URL=postgres://… REDIS_URL=redis://… make bench (BENCH_TASKS scales it).

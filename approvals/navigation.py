@@ -68,6 +68,18 @@ def nav_items_for(user: User | AnonymousUser, path: str) -> list[NavItem]:
     unheld_url = reverse_if_defined("steps_without_holders")
     if unheld_url is not None and getattr(user, "is_staff", False) and _is_administrator(user):
         items.append(NavItem(_("Bước chưa có người"), unheld_url, path.startswith(unheld_url)))
+    # The operations view (approvals/views_operations.py): administrators only. They use the
+    # admin too (staff); asking for roles only then keeps other pages' query count unchanged.
+    ops_url = reverse_if_defined("operations")
+    if (
+        ops_url is not None
+        and getattr(user, "is_staff", False)
+        and (
+            getattr(user, "is_superuser", False)
+            or any(role == Role.ADMIN for role, _unit, _holder in effective_roles(user))
+        )
+    ):
+        items.append(NavItem(_("Vận hành"), ops_url, path.startswith(ops_url)))
     if getattr(user, "is_staff", False):
         url = reverse("admin:index")
         items.append(NavItem(_("Quản trị"), url, path.startswith(url)))

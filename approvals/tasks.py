@@ -9,18 +9,24 @@ here so that a worker, which imports each app's ``tasks`` module, knows them all
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
+from celery.signals import before_task_publish
 
 from approvals import permissions
 from approvals.audit import verification_run
 from approvals.checkpoint_mail import checkpoint_write_and_mail
 from approvals.documents.services import render_document
+from approvals.heartbeat import TASK_NAME as HEARTBEAT_TASK
+from approvals.heartbeat import heartbeat_mark
 from approvals.notifications import agency_notices_escalate
 from approvals.outbox import send_message, sweep_outbox
 from workflow.services import tasks_release_lost_roles
 
 __all__ = [
     "escalate_agency_notices",
+    "heartbeat",
     "render_document",
     "send_message",
     "sweep_outbox",
@@ -39,6 +45,19 @@ def sync_all_unit_permissions() -> int:
     count = permissions.sync_all_unit_permissions()
     tasks_release_lost_roles()
     return count
+
+
+@shared_task(name=HEARTBEAT_TASK, ignore_result=True, expires=120)
+def heartbeat() -> None:
+    """Every 30 s from beat: a worker is alive and taking tasks (approvals/heartbeat.py)."""
+    heartbeat_mark("worker")
+
+
+@before_task_publish.connect
+def _beat_sent_heartbeat(sender: str | None = None, **kwargs: Any) -> None:
+    """Beat is alive: it just sent the heartbeat (whoever sends it counts)."""
+    if sender == HEARTBEAT_TASK:
+        heartbeat_mark("beat")
 
 
 @shared_task(ignore_result=True)

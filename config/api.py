@@ -22,14 +22,37 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
-from rest_framework import exceptions, pagination, status
+from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from approvals.middleware import current_origin
 from config.errors import RulesBlocked, StateConflict
+from config.values import MAX_ID
 
 logger = logging.getLogger(__name__)
+
+
+class IdField(serializers.IntegerField):
+    """An id or a version sent by a client: a positive integer that fits its column.
+
+    Form-encoded bodies skip the JSON parser's number check, so the range is checked here too
+    (a 30-digit "id" is a 400, never an overflow in the database driver).
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "invalid": gettext_lazy("Phải là một số nguyên."),
+                "min_value": gettext_lazy("Phải là số nguyên dương."),
+                "max_value": gettext_lazy("Số quá lớn."),
+                "max_string_length": gettext_lazy("Số quá lớn."),
+            },
+        )
+        super().__init__(**kwargs)
 
 
 class CursorPagination(pagination.CursorPagination):

@@ -285,6 +285,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "approvals.tasks.write_audit_checkpoint",
         "schedule": crontab(minute=0),
     },
+    # Signs of life for readiness and the operations view (approvals/heartbeat.py).
+    "heartbeat": {"task": "approvals.tasks.heartbeat", "schedule": 30.0},
     "escalate-agency-notices-daily": {
         "task": "approvals.tasks.escalate_agency_notices",
         "schedule": crontab(hour=7, minute=30),
@@ -322,6 +324,8 @@ OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 30)
 AGENCY_ACK_MAX_AGE_DAYS = env_int("AGENCY_ACK_MAX_AGE_DAYS", 30)
 # Document renders (approvals/documents/services.py): tries, backoff base, the worker's lease,
 # how old a pending render is before the sweeper queues it again.
+# Readiness fails when no worker ran the heartbeat, or beat did not send it, for this long.
+HEARTBEAT_STALE_SECONDS = env_int("HEARTBEAT_STALE_SECONDS", 180)
 DOCUMENT_RENDER_MAX_ATTEMPTS = env_int("DOCUMENT_RENDER_MAX_ATTEMPTS", 5)
 DOCUMENT_RENDER_RETRY_BASE_SECONDS = env_int("DOCUMENT_RENDER_RETRY_BASE_SECONDS", 60)
 DOCUMENT_RENDER_LEASE_SECONDS = env_int("DOCUMENT_RENDER_LEASE_SECONDS", 120)

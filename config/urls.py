@@ -10,14 +10,16 @@ from health_check.contrib.redis import Redis
 from health_check.views import HealthCheckView
 from redis.asyncio import Redis as RedisClient
 
+from config.health import Beat, Worker
 from delegations.urls import agreement_urlpatterns, inbound_urlpatterns
 
 
 def readiness_checks(redis_url: str) -> list[Any]:
-    """What a load balancer needs before it sends traffic: the database, and Redis if used."""
+    """The database, Redis if used, and a live worker and beat (unless Celery is eager)."""
     checks: list[Any] = [Database]
     if redis_url:
         checks.append((Redis, {"client_factory": lambda: RedisClient.from_url(redis_url)}))
+    checks += [Worker, Beat]
     return checks
 
 
@@ -27,7 +29,8 @@ handler500 = "config.api.server_error"
 
 urlpatterns = [
     # Health (django-health-check; docs/production.md): liveness answers while the process
-    # runs; readiness checks the database and Redis. ``?format=json`` names a failing component.
+    # runs; readiness checks the database, Redis, the worker's heartbeat and beat's last run.
+    # ``?format=json`` names a failing component.
     path("health/live/", HealthCheckView.as_view(checks=[]), name="health_live"),
     path(
         "health/ready/",

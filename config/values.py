@@ -9,6 +9,8 @@ CONTROL_CHARACTERS = frozenset(chr(c) for c in range(32)) - {"\t", "\n", "\r"}
 
 #: A database id has at most this many digits (bigint); longer "ids" are not ids.
 MAX_ID_DIGITS = 18
+#: The largest id (or version) the API accepts: fits a bigint, and SQLite's INTEGER.
+MAX_ID = 10**MAX_ID_DIGITS - 1
 
 
 def plain_int(text: object, max_digits: int = MAX_ID_DIGITS) -> int | None:

@@ -15,6 +15,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from config.values import MAX_ID
 from delegations.models import AttachmentKind, MemberRole, OutboundRequest, RequestStatus
 from delegations.models.dates import dates_outside_window
 from delegations.privacy import mask_passport
@@ -43,8 +44,8 @@ class OutboundForm(forms.Form):
 
     kind = _model_field("kind")
     purpose_category = _model_field("purpose_category")
-    purpose = _model_field("purpose", widget=_textarea(4), max_length=5000)
-    expected_results = _model_field("expected_results", widget=_textarea(), max_length=5000)
+    purpose = _model_field("purpose", widget=_textarea(4))
+    expected_results = _model_field("expected_results", widget=_textarea())
     departure_date = _model_field("departure_date", widget=DATE_WIDGET)
     return_date = _model_field("return_date", widget=DATE_WIDGET)
     inviter_name = _model_field("inviter_name")
@@ -64,18 +65,20 @@ class OutboundForm(forms.Form):
         label=_("Biên bản ghi nhớ"),
     )
     funding_source = _model_field("funding_source")
-    funding_details = _model_field("funding_details", widget=_textarea(2), max_length=5000)
+    funding_details = _model_field("funding_details", widget=_textarea(2))
     estimated_cost = forms.IntegerField(
         label=_("Dự toán (đồng)"), required=False, min_value=0, max_value=10**13
     )
     sponsored_by_enterprise = _model_field("sponsored_by_enterprise")
     tied_to_contract = _model_field("tied_to_contract")
-    work_programme = _model_field("work_programme", widget=_textarea(4), max_length=20000)
+    work_programme = _model_field("work_programme", widget=_textarea(4))
     presentation_abroad = _model_field("presentation_abroad")
-    presentation_text = _model_field("presentation_text", widget=_textarea(4), max_length=20000)
-    head_appraisal = _model_field("head_appraisal", widget=_textarea(), max_length=5000)
+    presentation_text = _model_field("presentation_text", widget=_textarea(4))
+    head_appraisal = _model_field("head_appraisal", widget=_textarea())
     #: The version the form was opened on: saving over someone else's change is refused.
-    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    version = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, units: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -100,7 +103,7 @@ class OutboundForm(forms.Form):
 class MemberForm(forms.Form):
     """One traveller: the person is picked by search; the passport is one of theirs."""
 
-    person = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    person = forms.IntegerField(min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     role = forms.ChoiceField(label=_("Vai trò"), choices=MemberRole.choices)
     passport = forms.TypedChoiceField(
         label=_("Hộ chiếu"), coerce=int, empty_value=None, required=False, choices=[]
@@ -327,7 +330,9 @@ class OutboundFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Tìm theo số hồ sơ, nội dung, thành viên"), required=False, max_length=100
     )
-    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    before = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
 
     def clean_q(self) -> str:
         return str(self.cleaned_data.get("q") or "").replace("\x00", "").strip()

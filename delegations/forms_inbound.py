@@ -14,6 +14,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from config.values import MAX_ID
 from delegations.forms import COUNTRY_ERROR, DATE_WIDGET
 from delegations.models import InboundStatus, InboundVisit
 from delegations.models.dates import dates_outside_window
@@ -81,7 +82,9 @@ class InboundForm(forms.Form):
     accommodation_kind = _model_field("accommodation_kind", required=False)
     accommodation_address = _model_field("accommodation_address")
     visitor_file = sheet_field()
-    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    version = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, units: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -139,7 +142,9 @@ class InboundFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Tìm theo số hồ sơ, tổ chức, nội dung, tên khách"), required=False, max_length=100
     )
-    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    before = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
 
     def clean_q(self) -> str:
         return str(self.cleaned_data.get("q") or "").replace("\x00", "").strip()

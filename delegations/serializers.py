@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from rest_framework import serializers
 
+from config.api import IdField
 from delegations.models import (
     FundingSource,
     MemberRole,
@@ -15,14 +17,15 @@ from delegations.models import (
     TripKind,
 )
 from delegations.models.dates import dates_outside_window
+from delegations.models.outbound import OUTBOUND_TEXT_LIMITS
 from delegations.services.outbound import MemberInput, OutboundInput, StopInput
 
 
 class MemberInSerializer(serializers.Serializer[Any]):
-    person = serializers.IntegerField(min_value=1)
+    person = IdField()
     role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.MEMBER)
-    passport = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    relative_of = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    passport = IdField(required=False, allow_null=True)
+    relative_of = IdField(required=False, allow_null=True)
 
 
 class StopInSerializer(serializers.Serializer[Any]):
@@ -41,31 +44,47 @@ class InviterSerializer(serializers.Serializer[Any]):
     named_invitation = serializers.BooleanField(required=False, default=False)
 
 
+TEXT_ERRORS: dict[str, StrOrPromise] = {"max_length": _("Tối đa {max_length} ký tự.")}
+
+
+def _optional_text(name: str) -> serializers.CharField:
+    """A free-text field that may be left out, as long as the model allows."""
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=OUTBOUND_TEXT_LIMITS[name],
+        error_messages=TEXT_ERRORS,
+    )
+
+
 class OutboundInSerializer(serializers.Serializer[Any]):
     """What a client sends to create or replace a draft."""
 
     kind = serializers.ChoiceField(choices=TripKind.choices)
-    purpose = serializers.CharField(max_length=5000)
+    purpose = serializers.CharField(
+        max_length=OUTBOUND_TEXT_LIMITS["purpose"], error_messages=TEXT_ERRORS
+    )
     purpose_category = serializers.ChoiceField(choices=PurposeCategory.choices)
-    expected_results = serializers.CharField(required=False, allow_blank=True, default="")
+    expected_results = _optional_text("expected_results")
     departure_date = serializers.DateField()
     return_date = serializers.DateField()
     members = MemberInSerializer(many=True, allow_empty=True, max_length=200)  # type: ignore[call-arg]
     itinerary = StopInSerializer(many=True, required=False, default=list, max_length=50)  # type: ignore[call-arg]
     inviter = InviterSerializer(required=False)
     funding_source = serializers.ChoiceField(choices=FundingSource.choices)
-    funding_details = serializers.CharField(required=False, allow_blank=True, default="")
+    funding_details = _optional_text("funding_details")
     estimated_cost = serializers.IntegerField(min_value=0, max_value=10**13, default=0)
     sponsored_by_enterprise = serializers.BooleanField(required=False, default=False)
     tied_to_contract = serializers.BooleanField(required=False, default=False)
-    work_programme = serializers.CharField(required=False, allow_blank=True, default="")
+    work_programme = _optional_text("work_programme")
     presentation_abroad = serializers.BooleanField(required=False, default=False)
     agreement = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=2**31 - 1
     )
-    presentation_text = serializers.CharField(required=False, allow_blank=True, default="")
-    head_appraisal = serializers.CharField(required=False, allow_blank=True, default="")
-    version = serializers.IntegerField(required=False, min_value=1)
+    presentation_text = _optional_text("presentation_text")
+    head_appraisal = _optional_text("head_appraisal")
+    version = IdField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["return_date"] < attrs["departure_date"]:
@@ -161,7 +180,7 @@ class ReportSerializer(serializers.Serializer[Any]):
 
 
 class PassportReturnedSerializer(serializers.Serializer[Any]):
-    person = serializers.IntegerField(min_value=1)
+    person = IdField()
     date = serializers.DateField()
 
 

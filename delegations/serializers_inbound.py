@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from config.api import IdField
 from delegations.models import AccommodationKind, GuestLevel, InboundPurpose, InboundVisit
 from delegations.models.dates import dates_outside_window
 from delegations.services.inbound import InboundInput, VisitorInput
@@ -86,7 +87,7 @@ class InboundInSerializer(serializers.Serializer[Any]):
     )
     prime_minister_decides = serializers.BooleanField(required=False, default=False)
     accommodation = AccommodationSerializer(required=False)
-    version = serializers.IntegerField(required=False, min_value=1)
+    version = IdField(required=False)
 
     def validate_visitors(self, value: list[Any]) -> list[Any]:
         return _at_most(value)

@@ -130,3 +130,25 @@ def test_member_errors_reveal_neither_names_nor_existence(org, teacher_a, head_b
     missing = refused(head_b.pk + 10_000)
     assert other_unit == missing
     assert head_b.full_name not in " ".join(other_unit)
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/tasks/claim/", {"ids": ["1", "292732496461882567877926206832640"]}),
+        ("/api/v1/tasks/claim/", {"ids": ["²"]}),
+    ],
+)
+def test_a_form_encoded_id_too_large_for_its_column_is_a_400(org, teacher_a, path, body):
+    response = login(teacher_a).post(path, body)  # multipart: not through the JSON parser
+    assert response.status_code == 400, response.content[:300]
+    assert "errors" in response.json()
+
+
+def test_a_page_id_too_large_for_its_column_is_never_a_500(org, teacher_a):
+    client = login(teacher_a)
+    for path in (
+        "/doan-ra/?before=99999999999999999999999",
+        "/doan-vao/?before=99999999999999999999",
+    ):
+        assert client.get(path).status_code in (200, 400), path

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from viewflow.workflow.models import Task
 
-from config.api import CursorPagination
+from config.api import CursorPagination, IdField
 from delegations.kinds import request_visible_to
 from delegations.serializers import TaskCompleteSerializer
 from workflow.flows.common import request_of
@@ -146,7 +146,7 @@ class TaskCompleteView(GenericAPIView[Any]):
 
 
 class BulkClaimSerializer(serializers.Serializer[Any]):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=200)
+    ids = serializers.ListField(child=IdField(), max_length=200)
 
 
 class TaskClaimManyView(GenericAPIView[Any]):

@@ -9,6 +9,7 @@ from approvals.audit.chain import (
     event_hash,
     verify_chain,
 )
+from approvals.audit.changes import bounded_snapshot, changes
 from approvals.audit.checkpoints import (
     Checkpoint,
     CheckpointResult,
@@ -33,6 +34,8 @@ __all__ = [
     "UnknownAuditKey",
     "Verification",
     "audit_record",
+    "bounded_snapshot",
+    "changes",
     "checkpoint_last",
     "checkpoint_write",
     "checkpoints_read",

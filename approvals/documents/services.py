@@ -52,7 +52,7 @@ from approvals.models.documents import (
     numbering_mode,
 )
 from approvals.outbox import broker_publish
-from config.errors import ValidationError
+from config.errors import StateConflict, ValidationError
 from delegations.models import InboundVisit, OutboundRequest
 
 logger = logging.getLogger(__name__)
@@ -617,6 +617,28 @@ def render_sweep(*, now: datetime.datetime | None = None, limit: int = 500) -> i
     for document_id in [*reclaimed, *waiting]:
         render_dispatch(document_id)
     return len(reclaimed) + len(waiting)
+
+
+@transaction.atomic
+def document_render_retry(*, document_id: int, actor: User) -> Document:
+    """An administrator starts a failed render over (attempts from zero); audited."""
+    document = Document.objects.select_for_update(of=("self",)).filter(pk=document_id).first()
+    if document is None or document.render_state != RenderState.FAILED:
+        raise StateConflict(_("Chỉ tạo lại được tệp của văn bản đang ở trạng thái lỗi."))
+    before = {"render_state": document.render_state, "attempts": document.render_attempts}
+    Document.objects.filter(pk=document.pk).update(
+        render_state=RenderState.PENDING, render_attempts=0, render_next_at=timezone.now()
+    )  # the render's bookkeeping, not the issued document: saved by update like the worker's
+    audit_record(
+        actor=actor,
+        action="document.render_retried",
+        obj=document,
+        before=before,
+        after={"render_state": RenderState.PENDING},
+        comment=document.render_error[:500],
+    )
+    _after_commit_render(document)
+    return document
 
 
 class TamperedFile(Exception):

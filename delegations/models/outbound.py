@@ -2,13 +2,40 @@
 
 from __future__ import annotations
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from delegations.models.common import DelegationRequest
 from delegations.models.partners import Agreement, Partner
 from org.models import Passport, Person
+
+#: Longest text each free-text field of an outbound request holds (characters). Forms, API
+#: serializers, model validation and a database constraint all read this table.
+OUTBOUND_TEXT_LIMITS: dict[str, int] = {
+    "purpose": 5000,
+    "expected_results": 5000,
+    "funding_details": 5000,
+    "work_programme": 20000,
+    "presentation_text": 20000,
+    "head_appraisal": 5000,
+}
+
+
+def _bounded_text(
+    verbose_name: StrOrPromise, name: str, *, blank: bool = False
+) -> models.TextField[str, str]:
+    limit = OUTBOUND_TEXT_LIMITS[name]
+    return models.TextField(
+        verbose_name,
+        blank=blank,
+        max_length=limit,
+        validators=[MaxLengthValidator(limit)],
+    )
 
 
 class TripKind(models.TextChoices):
@@ -57,8 +84,8 @@ class OutboundRequest(DelegationRequest):
     purpose_category = models.CharField(
         _("mục đích"), max_length=16, choices=PurposeCategory.choices
     )
-    purpose = models.TextField(_("nội dung, mục đích chuyến đi"))
-    expected_results = models.TextField(_("kết quả dự kiến"), blank=True)
+    purpose = _bounded_text(_("nội dung, mục đích chuyến đi"), "purpose")
+    expected_results = _bounded_text(_("kết quả dự kiến"), "expected_results", blank=True)
     departure_date = models.DateField(_("ngày đi"))
     return_date = models.DateField(_("ngày về"))
     inviter_name = models.CharField(_("cơ quan, tổ chức mời"), max_length=255, blank=True)
@@ -88,14 +115,18 @@ class OutboundRequest(DelegationRequest):
     funding_source = models.CharField(
         _("nguồn kinh phí"), max_length=16, choices=FundingSource.choices
     )
-    funding_details = models.TextField(_("chi tiết nguồn kinh phí"), blank=True)
+    funding_details = _bounded_text(_("chi tiết nguồn kinh phí"), "funding_details", blank=True)
     estimated_cost = models.PositiveBigIntegerField(_("dự toán (đồng)"), default=0)
-    work_programme = models.TextField(_("chương trình làm việc"), blank=True)
+    work_programme = _bounded_text(_("chương trình làm việc"), "work_programme", blank=True)
     presentation_abroad = models.BooleanField(
         _("có trình bày tham luận ở nước ngoài"), default=False
     )
-    presentation_text = models.TextField(_("nội dung tham luận, phát biểu"), blank=True)
-    head_appraisal = models.TextField(_("ý kiến thẩm định của thủ trưởng"), blank=True)
+    presentation_text = _bounded_text(
+        _("nội dung tham luận, phát biểu"), "presentation_text", blank=True
+    )
+    head_appraisal = _bounded_text(
+        _("ý kiến thẩm định của thủ trưởng"), "head_appraisal", blank=True
+    )
     actual_departure = models.DateField(_("ngày xuất cảnh thực tế"), null=True, blank=True)
     actual_return = models.DateField(_("ngày nhập cảnh thực tế"), null=True, blank=True)
 
@@ -116,6 +147,13 @@ class OutboundRequest(DelegationRequest):
                 fields=["reference"],
                 condition=Q(reference__isnull=False),
                 name="outbound_reference_unique",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=LessThanOrEqual(Length(field), limit),
+                    name=f"outbound_{field}_length",
+                )
+                for field, limit in OUTBOUND_TEXT_LIMITS.items()
             ),
         ]
 

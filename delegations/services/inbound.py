@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from approvals.audit import audit_record
+from approvals.audit import audit_record, bounded_snapshot, changes
 from config.errors import ValidationError
 from delegations.models import (
     AccommodationKind,
@@ -222,7 +222,12 @@ def inbound_create(*, actor: User, data: InboundInput, unit: Unit | None = None)
     _apply(visit, data)
     visit.save()
     write_visitors(visit, data.visitors)
-    audit_record(actor=actor, action="inbound.created", obj=visit, after=inbound_snapshot(visit))
+    audit_record(
+        actor=actor,
+        action="inbound.created",
+        obj=visit,
+        after=bounded_snapshot(inbound_snapshot(visit)),
+    )
     return visit
 
 
@@ -244,10 +249,10 @@ def inbound_update(
     visit.version += 1
     visit.save()
     write_visitors(visit, data.visitors)
+    changed_from, changed_to = changes(before, inbound_snapshot(visit))
     audit_record(
-        actor=actor, action="inbound.updated", obj=visit, before=before,
-        after=inbound_snapshot(visit),
-    )  # fmt: skip
+        actor=actor, action="inbound.updated", obj=visit, before=changed_from, after=changed_to
+    )
     return visit
 
 

@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from approvals.audit import audit_record
+from approvals.audit import audit_record, bounded_snapshot, changes
 from config.errors import ValidationError
 from delegations.models import (
     FundingSource,
@@ -222,7 +222,10 @@ def outbound_create(
     asked = _write_children(request, data, actor=actor)
     confirmations_ask(request, asked)
     audit_record(
-        actor=actor, action="outbound.created", obj=request, after=outbound_snapshot(request)
+        actor=actor,
+        action="outbound.created",
+        obj=request,
+        after=bounded_snapshot(outbound_snapshot(request)),
     )
     return request
 
@@ -248,11 +251,12 @@ def outbound_update(
     request.save()
     asked = _write_children(request, data, actor=actor, before=terms)
     confirmations_ask(request, asked)
+    changed_from, changed_to = changes(before, outbound_snapshot(request))
     audit_record(
         actor=actor,
         action="outbound.updated",
         obj=request,
-        before=before,
-        after=outbound_snapshot(request),
+        before=changed_from,
+        after=changed_to,
     )
     return request

@@ -1,0 +1,163 @@
+"""The operations view (vận hành): what the background left undone, for administrators.
+
+Like an incident list: e-mails queued too long, stuck in "sending" or failed; documents whose
+files are not made; open tasks nobody may take or held by a disabled account; the worker's and
+beat's signs of life. Failed e-mails and renders have a retry button (audited). Anyone who is
+not an administrator gets a 404 (docs/production.md).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from approvals.documents.services import document_render_retry
+from approvals.heartbeat import PARTS, background_expected, heartbeat_read
+from approvals.models import MessageStatus, OutboxMessage
+from approvals.models.documents import Document, RenderState
+from approvals.outbox import message_retry
+from approvals.record.access import is_administrator
+from config.errors import StateConflict
+from workflow.notify import permission_holders
+
+#: Rows shown per list; the count above each list is the full number.
+SHOWN = 100
+#: Open tasks looked at for a missing holder (oldest first).
+TASKS_LOOKED_AT = 300
+
+
+def _seconds(name: str, default: int) -> datetime.timedelta:
+    return datetime.timedelta(seconds=int(getattr(settings, name, default)))
+
+
+@dataclass(frozen=True)
+class Incidents:
+    """One list of the page: its rows (at most :data:`SHOWN`) and how many there are."""
+
+    rows: list[Any]
+    count: int
+
+
+def _incidents(queryset: QuerySet[Any]) -> Incidents:
+    return Incidents(rows=list(queryset[:SHOWN]), count=queryset.count())
+
+
+def stuck_mail(now: datetime.datetime) -> Incidents:
+    """Failed e-mails, e-mails due for longer than the sweep's grace, and claims past the lease."""
+    grace = _seconds("OUTBOX_SWEEP_GRACE_SECONDS", 30)
+    lease = _seconds("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120)
+    rows = OutboxMessage.objects.filter(
+        Q(status=MessageStatus.FAILED)
+        | Q(status=MessageStatus.PENDING, next_attempt_at__lt=now - grace)
+        | Q(status=MessageStatus.SENDING, claimed_at__lt=now - lease)
+    ).order_by("created_at", "pk")
+    return _incidents(rows)
+
+
+def stuck_documents(now: datetime.datetime) -> Incidents:
+    """Failed renders, pending ones overdue for the sweeper, and renders past their lease."""
+    grace = _seconds("DOCUMENT_RENDER_SWEEP_GRACE_SECONDS", 60)
+    lease = _seconds("DOCUMENT_RENDER_LEASE_SECONDS", 120)
+    rows = Document.objects.filter(
+        Q(render_state=RenderState.FAILED)
+        | Q(render_state=RenderState.PENDING, render_next_at__lt=now - grace)
+        | Q(render_state=RenderState.RENDERING, render_claimed_at__lt=now - lease)
+    ).order_by("issued_at", "pk")
+    return _incidents(rows)
+
+
+@dataclass(frozen=True)
+class StuckTask:
+    task: Any
+    cause: str
+
+
+def stuck_tasks() -> list[StuckTask]:
+    """Open tasks held by a disabled account, or that nobody holds and nobody may claim."""
+    open_tasks = (
+        Task.objects.filter(status__in=(STATUS.NEW, STATUS.ASSIGNED))
+        .filter(flow_task_type="HUMAN")
+        .select_related("owner", "process")
+        .order_by("created", "pk")[:TASKS_LOOKED_AT]
+    )
+    stuck: list[StuckTask] = []
+    for task in open_tasks:
+        if task.owner_id is not None and not task.owner.is_active:
+            stuck.append(StuckTask(task, _("Người đang giữ việc đã bị khóa tài khoản.")))
+        elif task.owner_id is None and not permission_holders(task):
+            stuck.append(StuckTask(task, _("Không ai giữ vai trò được nhận việc này.")))
+        if len(stuck) >= SHOWN:
+            break
+    return stuck
+
+
+def _refuse_unless_administrator(request: HttpRequest) -> None:
+    if not is_administrator(request.user):
+        raise Http404(_("Không tìm thấy trang."))
+
+
+def _conflict(request: HttpRequest, error: StateConflict) -> HttpResponse:
+    """Retrying what is no longer failed (someone else did, or it never failed): 409."""
+    context = {"message": error.message, "back_url": reverse("operations")}
+    return render(request, "409.html", context, status=409)
+
+
+@login_required
+@require_GET
+def operations(request: HttpRequest) -> HttpResponse:
+    _refuse_unless_administrator(request)
+    now = timezone.now()
+    pulses = [heartbeat_read(part) for part in PARTS]
+    mail, documents, tasks = stuck_mail(now), stuck_documents(now), stuck_tasks()
+    context = {
+        "background_expected": background_expected(),
+        "pulses": pulses,
+        "mail": mail,
+        "documents": documents,
+        "tasks": tasks,
+        "clean": all(p.alive for p in pulses)
+        and not mail.count
+        and not documents.count
+        and not tasks,
+    }
+    return render(request, "approvals/operations.html", context)
+
+
+@login_required
+@require_POST
+def operations_retry_message(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_unless_administrator(request)
+    assert request.user.is_authenticated
+    try:
+        message_retry(message_id=pk, actor=request.user)
+    except StateConflict as error:
+        return _conflict(request, error)
+    messages.success(request, _("Đã đưa thư vào hàng gửi lại."))
+    return HttpResponseRedirect(reverse("operations"))
+
+
+@login_required
+@require_POST
+def operations_retry_document(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_unless_administrator(request)
+    assert request.user.is_authenticated
+    try:
+        document_render_retry(document_id=pk, actor=request.user)
+    except StateConflict as error:
+        return _conflict(request, error)
+    messages.success(request, _("Đã đưa văn bản vào hàng tạo tệp lại."))
+    return HttpResponseRedirect(reverse("operations"))
