@@ -74,4 +74,12 @@ class Command(BaseCommand):
             line = f"  {row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}"
             self.stdout.write(self.style.MIGRATE_LABEL(line) if i == 0 else line)
         self.stdout.write("")
-        self.stdout.write(_("Mở http://127.0.0.1:8000 (open in a browser)"))
+        self.stdout.write(
+            _("Mở %(url)s (open in a browser)")
+            % {"url": f"http://{settings.DEMO_HOST}:{settings.DEMO_PORT}/"}
+        )
+        if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+            self.stdout.write(
+                _("Thư điện tử được ghi thành tệp trong %(path)s (e-mails are written there)")
+                % {"path": settings.EMAIL_FILE_PATH}
+            )
