@@ -110,7 +110,7 @@ def _visitor_formset(request: HttpRequest, target: InboundVisit | None) -> Any:
     if ADD_ROW in request.POST:
         data = request.POST.copy()
         with contextlib.suppress(ValueError):
-            data[total] = str(min(int(data[total]), MAX_ROWS - 1) + 1)
+            data[total] = str(min(int(data.get(total, "")), MAX_ROWS - 1) + 1)
     return VisitorFormSet(data, prefix=VISITOR_PREFIX, initial=initial)
 
 
@@ -204,9 +204,7 @@ def inbound_create_view(request: HttpRequest) -> HttpResponse:
             unit = next((u for u in units if u.pk == unit_pk), None)
             created = inbound_create(
                 actor=request.user,  # type: ignore[arg-type]
-                data=form.to_input(
-                    visitors if visitors is not None else (typed if formset.is_valid() else [])
-                ),
+                data=form.to_input(visitors if visitors is not None else (typed or [])),
                 unit=unit,
             )
         except VisitorSheetError:

@@ -1,4 +1,5 @@
-"""``manage.py seed_demo``: load the demo directory, log-ins, partners and MOUs."""
+"""``manage.py seed_demo``: load the demo directory, log-ins, partners and MOUs, and a past
+year of trips and visits."""
 
 from __future__ import annotations
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             for staff in demo.STAFF:
                 demo.seed_person(staff, units, None, tally)
             demo.seed_partners(units, tally)
+            demo.seed_history(units, tally)
 
         self.stdout.write(
             _("Đã tạo %(created)d, cập nhật %(updated)d bản ghi (created, updated rows).")
