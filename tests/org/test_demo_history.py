@@ -52,14 +52,27 @@ def test_a_past_year_of_trips_and_visits_with_reports_on_time_late_and_missing()
 def test_someone_is_abroad_today_and_visits_fill_the_calendar(fresh_cache) -> None:
     auditor = Person.objects.get(user__username="thanhtra")
     abroad = abroad_now(user=auditor.user, today=datetime.date.today())
-    assert abroad["count"] >= 1
+    travelling = [
+        t for t in demo.TRIPS
+        if t[11] == "travelling" and demo._this_year(datetime.date.today(), _start(t[9]), t[10])
+    ]  # fmt: skip
+    assert abroad["count"] == sum(len(t[3]) for t in travelling) >= 0
+    assert travelling or datetime.date.today().month == 12
     clerk = Person.objects.get(user__username="vt.thpt1")
     page = login(clerk).get("/doan-vao/lich/").content.decode()
-    visiting = InboundVisit.objects.get(status="visiting")
-    assert visiting.reference in page
-    coming = InboundVisit.objects.filter(status="approved", unit__code="THPT1").get()
-    month = login(clerk).get(f"/doan-vao/lich/?view=month&date={coming.arrival_date}")
-    assert coming.reference in month.content.decode()
+    shown = InboundVisit.objects.filter(status__in=("visiting", "approved"), unit__code="THPT1")
+    # Dossiers to come are seeded only when they end this year (late December has fewer).
+    expected = [
+        v for v in demo.VISITS if v[1] == "THPT1" and v[8] in {"visiting", "approved"}
+        and demo._this_year(datetime.date.today(), _start(v[6]), v[7])
+    ]  # fmt: skip
+    assert shown.count() == len(expected)
+    for visit in shown:
+        month = login(clerk).get(f"/doan-vao/lich/?view=month&date={visit.arrival_date}")
+        assert visit.reference in month.content.decode()
+    visiting = shown.filter(status="visiting").first()
+    if visiting is not None:
+        assert visiting.reference in page
 
 
 def test_the_history_is_idempotent_and_the_same_on_every_run() -> None:
@@ -69,8 +82,15 @@ def test_the_history_is_idempotent_and_the_same_on_every_run() -> None:
     assert "Đã tạo 0, cập nhật 0" in out.getvalue()
     after = sorted(OutboundRequest.objects.values_list("reference", "departure_date", "status"))
     assert before == after
-    assert len(after) == len(demo.TRIPS)
-    assert InboundVisit.objects.count() == len(demo.VISITS)
+    today = datetime.date.today()
+    assert len(after) == sum(demo._this_year(today, _start(t[9]), t[10]) for t in demo.TRIPS)
+    assert InboundVisit.objects.count() == sum(
+        demo._this_year(today, _start(v[6]), v[7]) for v in demo.VISITS
+    )
+
+
+def _start(offset: int) -> datetime.date:
+    return datetime.date.today() + datetime.timedelta(days=offset)
 
 
 def test_every_seeded_dossier_and_the_record_pages_open_for_the_auditor(fresh_cache) -> None:
@@ -83,4 +103,5 @@ def test_every_seeded_dossier_and_the_record_pages_open_for_the_auditor(fresh_ca
         assert response.status_code == 200, (visit.purpose, response.status_code)
     for path in ("/dang-o-nuoc-ngoai/", "/bao-cao/", "/bao-cao/nam/", "/nhat-ky/", "/"):
         assert client.get(path).status_code == 200, path
-    assert "Lê Minh Khoa" in client.get("/dang-o-nuoc-ngoai/").content.decode()
+    if OutboundRequest.objects.filter(status="travelling").exists():
+        assert "Lê Minh Khoa" in client.get("/dang-o-nuoc-ngoai/").content.decode()
