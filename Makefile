@@ -5,8 +5,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Laptop defaults: SQLite in var/, Celery eager, console e-mail.
-DEV_ENV := DEBUG=$${DEBUG:-true}
+# Laptop defaults: SQLite in var/, Celery eager, e-mails as files in var/mail/.
+# `make demo PORT=8010` serves on another port; the seed prints that address and e-mail links
+# use it (SITE_URL, unless set).
+DEV_ENV := DEBUG=$${DEBUG:-true} HOST=$(HOST) PORT=$(PORT)
 
 .PHONY: install demo run test test-services test-e2e lint format worker beat bench load faults faults-quick messages clean
 

@@ -300,12 +300,15 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# On a laptop (DEBUG) every e-mail is written as one file in var/mail/ (EMAIL_FILE_PATH):
+# open them with any text editor or mail reader; nothing leaves the machine.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.filebased.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_FILE_PATH = Path(env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail")))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -314,8 +317,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "doanravao@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# The public address of the site, for links in e-mails (acknowledgement links, tasks).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Where ``make demo`` / ``make run`` serve (the Makefile passes its HOST and PORT).
+DEMO_HOST = env_str("HOST", "127.0.0.1")
+DEMO_PORT = env_int("PORT", 8000)
+# The public address of the site, for links in e-mails (acknowledgement links, tasks);
+# on a laptop, the address the demo serves on.
+SITE_URL = env_str("SITE_URL", f"http://{DEMO_HOST}:{DEMO_PORT}")
 # The outbox (docs/notifications.md): tries per message, backoff base, when a claim is stale.
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6)
 OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)

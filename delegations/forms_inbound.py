@@ -2,7 +2,8 @@
 
 The rules about visitors, dates and lead times live in the services and the IN-* rule pack.
 The visitor list comes from the partner's sheet (XLSX or CSV), read by
-:mod:`delegations.services.visitor_import`.
+:mod:`delegations.services.visitor_import`, or is typed row by row (:data:`VisitorFormSet`),
+each row read by the same reader as a sheet row.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from config.values import MAX_ID
-from delegations.forms import COUNTRY_ERROR, DATE_WIDGET
+from delegations.forms import COUNTRY_ERROR, DATE_WIDGET, add_delete_field
 from delegations.models import InboundStatus, InboundVisit
 from delegations.models.dates import dates_outside_window
 from delegations.selectors import agreement_choices
 from delegations.services.inbound import InboundInput, VisitorInput
+from delegations.services.visitor_import import MAX_ROWS, parse_visitor_rows
 
 SHEET_ACCEPT = ".xlsx,.csv"
 MAX_SHEET_BYTES = 5 * 1024 * 1024
@@ -129,6 +131,88 @@ def initial_from_visit(visit: InboundVisit) -> dict[str, Any]:
     initial["agreement"] = initial.pop("agreement_id")
     initial["version"] = visit.version
     return initial
+
+
+def _visitor_text(label: Any, max_length: int = 255, **attrs: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        widget=forms.TextInput(attrs=attrs),
+    )
+
+
+class VisitorRowForm(forms.Form):
+    """One visitor typed on the form; every field is text, read by the sheet's reader."""
+
+    full_name = _visitor_text(_("Họ tên"), autocomplete="off")
+    # Not limited to 2 characters here: "Japan" gets the sheet reader's own message.
+    nationality = _visitor_text(
+        _("Quốc tịch (mã 2 chữ cái)"), max_length=64, autocapitalize="characters", size=3
+    )
+    passport_number = _visitor_text(_("Số hộ chiếu"), max_length=32, autocomplete="off")
+    passport_expiry = forms.CharField(
+        label=_("Ngày hết hạn"), required=False, max_length=10, widget=DATE_WIDGET
+    )
+    date_of_birth = forms.CharField(
+        label=_("Ngày sinh"), required=False, max_length=10, widget=DATE_WIDGET
+    )
+    organisation = _visitor_text(_("Tổ chức"))
+    title = _visitor_text(_("Chức danh"))
+
+
+class BaseVisitorFormSet(forms.BaseFormSet):  # type: ignore[type-arg,unused-ignore]
+    """The typed visitors; :meth:`visitors` is the list once the formset is valid."""
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        add_delete_field(form, _("Xóa dòng này"))
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        rows = [{k: v for k, v in f.cleaned_data.items() if k != "DELETE"} for f in kept]
+        self._visitors, problems = parse_visitor_rows(rows)
+        for (index, name), messages in problems.items():
+            for message in messages:
+                kept[index].add_error(name, message)
+        if problems:
+            raise forms.ValidationError(
+                _("Danh sách khách có lỗi; xem các ô được đánh dấu."), code="rows"
+            )
+
+    def visitors(self) -> list[VisitorInput]:
+        return list(getattr(self, "_visitors", []))
+
+
+VisitorFormSet = forms.formset_factory(
+    VisitorRowForm,
+    formset=BaseVisitorFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_ROWS,
+    # As for the sheet: at most MAX_ROWS rows, whatever TOTAL_FORMS claims.
+    absolute_max=MAX_ROWS,
+    validate_max=True,
+)
+VISITOR_PREFIX = "visitors"
+
+
+def visitor_initial(visitors: list[VisitorInput]) -> list[dict[str, Any]]:
+    """The stored roster as the formset's initial rows (dates as the date input writes them)."""
+    return [
+        {
+            "full_name": v.full_name,
+            "nationality": v.nationality,
+            "passport_number": v.passport_number,
+            "passport_expiry": v.passport_expiry.isoformat() if v.passport_expiry else "",
+            "date_of_birth": v.date_of_birth.isoformat() if v.date_of_birth else "",
+            "organisation": v.organisation,
+            "title": v.title,
+        }
+        for v in visitors
+    ]
 
 
 class InboundFilterForm(forms.Form):

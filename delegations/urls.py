@@ -79,6 +79,11 @@ INBOUND_ACTION_ROUTES = {
 inbound_urlpatterns = [
     path("", inbound.inbound_list, name="inbound_list"),
     path("moi/", inbound.inbound_create_view, name="inbound_create"),
+    path(
+        "mau-danh-sach-khach.xlsx",
+        inbound.inbound_visitor_template,
+        name="inbound_visitor_template",
+    ),
     path("lich/", inbound_calendar.inbound_calendar, name="inbound_calendar"),
     path("<int:pk>/", inbound_detail.inbound_detail_view, name="inbound_detail"),
     path("<int:pk>/sua/", inbound.inbound_edit_view, name="inbound_edit"),

@@ -17,10 +17,20 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import User
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from delegations.models import Agreement, Partner
+from delegations.models import (
+    Agreement,
+    InboundVisit,
+    OutboundMember,
+    OutboundRequest,
+    OutboundStop,
+    Partner,
+    ReferenceCounter,
+    Visitor,
+)
 from org.models import (
     RESTRICTION_FLAGS,
     Gender,
@@ -499,3 +509,198 @@ def seed_haiphong(tally: Tally) -> dict[str, Unit]:
         seed_person(staff, units, user, tally, HP_DOMAIN)
         seed_roles(staff, user, units, tally)
     return units
+
+
+# A past year of trips and visits, so that the reports, the "abroad now" page and the calendar
+# do not start empty. Dates are counted from the day of the run (offsets in days); each row is
+# found again by its unit and its purpose, which no real dossier repeats, so a re-run on the
+# same day changes nothing and a re-run on a later day moves the dates along.
+# (purpose, unit, filer, members (head first), country, cities, category, funding, cost,
+#  departure offset, days, status, report: "on_time" | "late" | "missing" | "")
+TRIPS: list[tuple[str, str, str, tuple[str, ...], str, str, str, str, int, int, int, str, str]] = [
+    ("Khảo sát mô hình trường học số tại Singapore", "THPT1", "HCM000103",
+     ("HCM000103", "HCM000101"), "SG", "Singapore", "study", "unit_revenue", 96_000_000,
+     -320, 5, "closed", "on_time"),
+    ("Tập huấn giảng dạy tiếng Anh theo chương trình Cambridge", "THPT1", "HCM000101",
+     ("HCM000101", "HCM000106"), "GB", "Cambridge", "training", "foreign_partner", 0,
+     -250, 12, "closed", "on_time"),
+    ("Dự hội thảo giáo dục STEM khu vực châu Á – Thái Bình Dương", "THPT2", "HCM000202",
+     ("HCM000202",), "KR", "Incheon", "conference", "state_budget", 54_000_000,
+     -190, 4, "closed", "late"),
+    # Back for months, no report yet: the late report the auditors chase (a teacher without a
+    # demo log-in, so that no demo persona is held up by the overdue-report rule).
+    ("Giao lưu học thuật với Đại học Bang Arizona", "THPT2", "HCM000202",
+     ("HCM000204",), "US", "Phoenix, Tempe", "study", "unit_revenue", 110_000_000,
+     -120, 7, "returned_home", "missing"),
+    ("Trao đổi kinh nghiệm quản lý trường phổ thông với Sở Giáo dục Jeollanam-do", "THPT1",
+     "HCM000104", ("HCM000104", "HCM000107"), "KR", "Muan, Mokpo", "study", "foreign_partner",
+     0, -60, 5, "closed", "on_time"),
+    ("Bồi dưỡng phương pháp dạy học Toán tại Palmerston North", "THPT1", "HCM000102",
+     ("HCM000102",), "NZ", "Palmerston North", "training", "foreign_partner", 0,
+     -3, 8, "travelling", ""),
+    ("Tham dự diễn đàn giáo dục ASEAN tại Viêng Chăn", "SGDDT", "HCM000001",
+     ("HCM000001", "HCM000012"), "LA", "Viêng Chăn", "conference", "state_budget", 72_000_000,
+     30, 3, "approved", ""),
+]  # fmt: skip
+
+# (purpose, host unit, filer, organisation, country, category, arrival offset, days, status,
+#  report, visitors as (name, nationality))
+Guests = tuple[tuple[str, str], ...]
+VISITS: list[tuple[str, str, str, str, str, str, int, int, str, str, Guests]] = [
+    ("Đoàn Sở Giáo dục Incheon thăm và dự giờ", "THPT1", "HCM000105",
+     "Incheon Metropolitan City Office of Education", "KR", "visit", -280, 2, "closed", "on_time",
+     (("Kim Min-jun", "KR"), ("Lee Seo-yeon", "KR"))),
+    ("Giáo viên bản ngữ Pearson dạy thử chương trình tiếng Anh", "THPT2", "HCM000202",
+     "Pearson Education", "GB", "teaching", -200, 5, "closed", "late",
+     (("Oliver Smith", "GB"),)),
+    ("Đoàn Education New Zealand tìm hiểu hợp tác", "THPT1", "HCM000105",
+     "Education New Zealand", "NZ", "cooperation", -90, 1, "visit_ended", "missing",
+     (("Aroha Williams", "NZ"), ("James Taylor", "NZ"))),
+    ("Đoàn Sở Giáo dục Gyeongsangbuk giao lưu học sinh", "THPT1", "HCM000105",
+     "Gyeongsangbuk-do Office of Education", "KR", "visit", -1, 3, "visiting", "",
+     (("Park Ji-ho", "KR"), ("Choi Yu-na", "KR"), ("Jung Woo-sung", "KR"))),
+    ("Đoàn Đại học Bang Arizona giới thiệu chương trình STEM", "THPT2", "HCM000202",
+     "Arizona State University", "US", "cooperation", 14, 2, "approved", "",
+     (("Emily Johnson", "US"),)),
+    ("Đoàn Sở Giáo dục và Thể thao Viêng Chăn trao đổi kinh nghiệm", "THPT1", "HCM000105",
+     "Vientiane Capital Department of Education and Sports", "LA", "visit", 20, 2, "approved",
+     "", (("Souksavanh Phommachanh", "LA"), ("Bounmy Keovongsa", "LA"))),
+]  # fmt: skip
+
+REPORT_DAYS = 15
+
+
+def _at(day: D) -> datetime.datetime:
+    """Nine in the morning of ``day``, in the site's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+
+
+def _record_dates(start: D, end: D, status: str, report: str) -> dict[str, Any]:
+    """Submission, decision and report dates of a dossier running from ``start`` to ``end``."""
+    submitted = start - datetime.timedelta(days=35)
+    decided = start - datetime.timedelta(days=14)
+    due = end + datetime.timedelta(days=REPORT_DAYS)
+    values: dict[str, Any] = {
+        "status": status,
+        "route": "DEPT",
+        "submitted_at": _at(submitted),
+        "decided_at": _at(decided),
+        "decision_date": decided,
+        "report_due": due if status not in {"approved", "travelling", "visiting"} else None,
+        "report_text": "",
+        "report_submitted_at": None,
+        "report_accepted_at": None,
+    }
+    if report in {"on_time", "late"}:
+        handed_in = (
+            due - datetime.timedelta(days=4)
+            if report == "on_time"
+            else due + (datetime.timedelta(days=9))
+        )
+        values["report_text"] = "Đoàn đã hoàn thành chương trình; báo cáo kết quả kèm theo."
+        values["report_submitted_at"] = _at(handed_in)
+        values["report_accepted_at"] = _at(handed_in + datetime.timedelta(days=2))
+    return values
+
+
+def _reference(obj: Any, kind: str, year: int) -> None:
+    if obj.reference is None:
+        obj.reference = ReferenceCounter.next_reference(unit=obj.unit, kind=kind, year=year)
+        obj.decision_number = f"{obj.reference.rsplit('/', 1)[-1]}/QĐ-SGDĐT"
+        obj.save(update_fields=["reference", "decision_number"])
+
+
+def _this_year(today: D, start: D, days: int) -> bool:
+    """Whether a dossier of ``days`` days from ``start`` ends this year.
+
+    Dossiers to come are seeded only when they end within the current year, so that next
+    year's figures (and the tests that build them by hand) start from nothing.
+    """
+    return (start + datetime.timedelta(days=days - 1)).year <= today.year
+
+
+def seed_history(units: dict[str, Unit], tally: Tally, today: D | None = None) -> None:
+    """A past year of trips and visits (see ``TRIPS`` and ``VISITS``), plus a few to come."""
+    today = today or timezone.localdate()
+    people = {p.staff_code: p for p in Person.objects.select_related("user")}
+    for (purpose, unit, filer, members, country, cities, category, funding, cost, offset, days,
+         status, report) in TRIPS:  # fmt: skip
+        start = today + datetime.timedelta(days=offset)
+        end = start + datetime.timedelta(days=days - 1)
+        if not _this_year(today, start, days):
+            continue
+        back = status in {"returned_home", "closed"}
+        trip = upsert(
+            OutboundRequest,
+            {"unit": units[unit], "purpose": purpose},
+            {
+                "created_by": people[filer].user or people[members[0]].user,
+                "kind": "official",
+                "purpose_category": category,
+                "departure_date": start,
+                "return_date": end,
+                "inviter_name": purpose.split(" tại ")[-1] if " tại " in purpose else "",
+                "inviter_country": country,
+                "funding_source": funding,
+                "estimated_cost": cost,
+                "actual_departure": start if back or status == "travelling" else None,
+                "actual_return": end if back else None,
+                **_record_dates(start, end, status, report),
+            },
+            tally,
+        )
+        _reference(trip, "outbound", start.year)
+        for index, code in enumerate(members):
+            upsert(
+                OutboundMember,
+                {"request": trip, "person": people[code]},
+                {"role": "head" if index == 0 else "member"},
+                tally,
+            )
+        upsert(
+            OutboundStop,
+            {"request": trip, "order": 0},
+            {"country": country, "days": days, "cities": cities},
+            tally,
+        )
+    for (purpose, unit, filer, organisation, country, category, offset, days, status, report,
+         visitors) in VISITS:  # fmt: skip
+        start = today + datetime.timedelta(days=offset)
+        end = start + datetime.timedelta(days=days - 1)
+        if not _this_year(today, start, days):
+            continue
+        over = status in {"visit_ended", "closed"}
+        visit = upsert(
+            InboundVisit,
+            {"unit": units[unit], "purpose": purpose},
+            {
+                "created_by": people[filer].user,
+                "organisation": organisation,
+                "country": country,
+                "purpose_category": category,
+                "arrival_date": start,
+                "departure_date": end,
+                "programme": "08:30 đón đoàn; 09:00 dự giờ; 10:30 trao đổi chuyên môn",
+                "interpreter": "Giáo viên Tiếng Anh của trường",
+                "accommodation_kind": "hotel",
+                "accommodation_address": "Khách sạn Rex, 141 Nguyễn Huệ, Quận 1",
+                "actual_arrival": start if over or status == "visiting" else None,
+                "actual_departure": end if over else None,
+                **_record_dates(start, end, status, report),
+            },
+            tally,
+        )
+        _reference(visit, "inbound", start.year)
+        for order, (name, nationality) in enumerate(visitors):
+            upsert(
+                Visitor,
+                {"visit": visit, "order": order},
+                {
+                    "full_name": name,
+                    "nationality": nationality,
+                    "passport_number": f"{nationality}{7_000_000 + order * 1_111 + len(name):07d}",
+                    "passport_expiry": D(2033, 6, 30),
+                    "organisation": organisation,
+                },
+                tally,
+            )

@@ -4,21 +4,28 @@ Headers may be Vietnamese or English, with or without diacritics, in any case ("
 "ho ten", "Full name"). Dates are dd/mm/yyyy or yyyy-mm-dd (or real Excel dates). Every row is
 read to the end and every problem reported by row and column; a file with any error imports
 nothing. A good file replaces the draft's visitor list.
+
+Rows typed on the form (:func:`parse_visitor_rows`) go through the same reader, so a typed row
+and a sheet row are accepted or refused alike; :func:`visitor_template_xlsx` is the empty sheet
+with exactly the columns read here.
 """
 
 from __future__ import annotations
 
 import datetime
+import io
 
+import openpyxl
 from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from openpyxl.styles import Font
 
 from config.errors import ValidationError
 from delegations.models import InboundVisit
 from delegations.services.common import ensure_can_edit
 from delegations.services.inbound import VisitorInput, inbound_replace_visitors, is_country_code
-from org.importing.files import ImportFileError, read_tables
+from org.importing.files import ImportFileError, Table, read_tables
 from org.importing.rows import Column, RowError, RowReader, map_headers
 
 VISITOR_COLUMNS = (
@@ -107,6 +114,73 @@ def parse_visitor_sheet(data: bytes, filename: str) -> list[VisitorInput]:
     if errors:
         raise VisitorSheetError(errors)
     return visitors
+
+
+#: The visitor fields (VisitorInput's names) of each column, for the form's rows.
+FIELD_OF_COLUMN = {
+    "ho_ten": "full_name",
+    "quoc_tich": "nationality",
+    "so_ho_chieu": "passport_number",
+    "ngay_het_han": "passport_expiry",
+    "ngay_sinh": "date_of_birth",
+    "to_chuc": "organisation",
+    "chuc_danh": "title",
+}
+
+
+def parse_visitor_rows(
+    rows: list[dict[str, str]],
+) -> tuple[list[VisitorInput], dict[tuple[int, str], list[str]]]:
+    """Visitors typed on the form (field name → text), read exactly as sheet rows are.
+
+    Returns the visitors and the problems by (row index from 0, field name); rows with no
+    text at all are left out, as blank lines of a sheet are.
+    """
+    labels = {c.key: c.label for c in VISITOR_COLUMNS}
+    keys = [c.key for c in VISITOR_COLUMNS]
+    table = Table(kind="visitors", source="", header_row=0, headers=[str(labels[k]) for k in keys])
+    index_of_number: dict[int, int] = {}
+    for index, row in enumerate(rows):
+        cells: list[object] = [str(row.get(FIELD_OF_COLUMN[k]) or "").strip() for k in keys]
+        if any(cells):
+            number = len(table.rows) + 1
+            table.rows.append((number, cells))
+            index_of_number[number] = index
+    errors: list[RowError] = []
+    mapping = {key: i for i, key in enumerate(keys)}
+    seen: dict[str, int] = {}
+    today = datetime.date.today()
+    visitors = [
+        _read_row(RowReader(table, number, cells, mapping, labels, errors), seen, today)
+        for number, cells in table.rows
+    ]
+    field_of_header = {str(labels[k]): FIELD_OF_COLUMN[k] for k in keys}
+    problems: dict[tuple[int, str], list[str]] = {}
+    for error in errors:
+        key = (index_of_number[error.row], field_of_header[error.column])
+        problems.setdefault(key, []).append(error.message)
+    return visitors, problems
+
+
+def visitor_template_xlsx() -> bytes:
+    """An empty visitor sheet: one header row with the columns the import reads, in order."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = str(_("Danh sách khách"))
+    sheet.append([str(c.label) for c in VISITOR_COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for letter in "ABCDEFG":
+        sheet.column_dimensions[letter].width = 22
+    # Dates as text (dd/mm/yyyy) survive every spreadsheet program's locale.
+    for letter in "DE":
+        for row in range(2, MAX_ROWS + 2):
+            sheet[f"{letter}{row}"].number_format = "@"
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 def inbound_import_visitors(*, actor: User, visit: InboundVisit, data: bytes, filename: str) -> int:

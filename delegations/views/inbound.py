@@ -1,26 +1,36 @@
 """Pages of inbound visits (đoàn vào): the list and the visit form (create, edit).
 
-The visitor list comes from the partner's sheet uploaded with the form: a sheet with any bad
-row saves nothing and the page shows every problem by row and column, with what was typed kept.
+The visitor list comes from the partner's sheet uploaded with the form (a sheet with any bad
+row saves nothing and the page shows every problem by row and column, with what was typed kept)
+or is typed in the visitor rows of the form, read by the same reader; "Thêm dòng" adds a row
+without saving. The empty sheet to fill in is ``inbound_visitor_template``.
 The visit page and its actions are in :mod:`delegations.views.inbound_detail`, the calendar in
 :mod:`delegations.views.inbound_calendar`.
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from config.errors import StateConflict, ValidationError
-from delegations.forms_inbound import InboundFilterForm, InboundForm, initial_from_visit
+from delegations.forms_inbound import (
+    VISITOR_PREFIX,
+    InboundFilterForm,
+    InboundForm,
+    VisitorFormSet,
+    initial_from_visit,
+    visitor_initial,
+)
 from delegations.models import InboundVisit
 from delegations.selectors import (
     attachment_list_for_request,
@@ -34,11 +44,18 @@ from delegations.services.inbound import (
     inbound_update,
     visitor_inputs,
 )
-from delegations.services.visitor_import import VisitorSheetError, parse_visitor_sheet
+from delegations.services.visitor_import import (
+    MAX_ROWS,
+    VisitorSheetError,
+    parse_visitor_sheet,
+    visitor_template_xlsx,
+)
 from delegations.views.common import add_service_errors, conflict_page
 from delegations.views.inbound_calendar import blackout_ranges, holidays_around
 
 LIST_LIMIT = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ADD_ROW = "add_visitor"
 
 
 @login_required
@@ -72,11 +89,44 @@ def inbound_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def inbound_visitor_template(request: HttpRequest) -> HttpResponse:
+    """The empty visitor sheet (XLSX) with exactly the columns the import reads."""
+    response = HttpResponse(visitor_template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-khach.xlsx"'
+    return response
+
+
+def _visitor_formset(request: HttpRequest, target: InboundVisit | None) -> Any:
+    """The typed visitor rows: bound to the POST when it carries them, else the stored roster.
+
+    "Thêm dòng" posts the form back with one more row (no script needed).
+    """
+    initial = visitor_initial(visitor_inputs(target)) if target else []
+    total = f"{VISITOR_PREFIX}-TOTAL_FORMS"
+    if request.method != "POST" or total not in request.POST:
+        return VisitorFormSet(prefix=VISITOR_PREFIX, initial=initial)
+    data: QueryDict = request.POST
+    if ADD_ROW in request.POST:
+        data = request.POST.copy()
+        with contextlib.suppress(ValueError):
+            data[total] = str(min(int(data.get(total, "")), MAX_ROWS - 1) + 1)
+    return VisitorFormSet(data, prefix=VISITOR_PREFIX, initial=initial)
+
+
+def _typed_visitors(formset: Any) -> list[VisitorInput] | None:
+    """The typed rows once valid; None when the form carried no rows (an older client)."""
+    if not formset.is_bound:
+        return None
+    return formset.visitors() if formset.is_valid() else None
+
+
 def _render_form(
     request: HttpRequest,
     form: InboundForm,
     *,
     target: InboundVisit | None,
+    formset: Any = None,
     errors: dict[str, list[str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -96,6 +146,7 @@ def _render_form(
             "form": form,
             "target": target,
             "visitors": visitors,
+            "visitor_formset": formset or VisitorFormSet(prefix=VISITOR_PREFIX),
             # Listed only: uploading happens on the visit page, so nothing typed here is lost.
             "attachments": list(attachment_list_for_request(target)) if target else [],
             "errors": errors or {},
@@ -139,17 +190,21 @@ def inbound_create_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Bạn không được lập hồ sơ cho đơn vị nào."))
     data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     form = InboundForm(*data, units=units, initial={"country": ""})
-    if request.method != "POST":
-        return _render_form(request, form, target=None)
+    formset = _visitor_formset(request, None)
+    if request.method != "POST" or ADD_ROW in request.POST:
+        return _render_form(request, form, target=None, formset=formset)
     errors: dict[str, list[str]] = {}
-    if form.is_valid():
+    form_ok = form.is_valid()
+    typed = _typed_visitors(formset)
+    # A sheet replaces the list whatever the typed rows say.
+    if form_ok and (typed is not None or not formset.is_bound or "visitor_file" in request.FILES):
         try:
             visitors = _sheet_visitors(form)
             unit_pk = form.cleaned_data.get("unit")
             unit = next((u for u in units if u.pk == unit_pk), None)
             created = inbound_create(
                 actor=request.user,  # type: ignore[arg-type]
-                data=form.to_input(visitors or []),
+                data=form.to_input(visitors if visitors is not None else (typed or [])),
                 unit=unit,
             )
         except VisitorSheetError:
@@ -158,7 +213,7 @@ def inbound_create_view(request: HttpRequest) -> HttpResponse:
             errors = add_service_errors(error, form)
         else:
             return _after_save(request, created, len(visitors) if visitors is not None else None)
-    return _render_form(request, form, target=None, errors=errors, status=400)
+    return _render_form(request, form, target=None, formset=formset, errors=errors, status=400)
 
 
 @login_required
@@ -174,17 +229,27 @@ def inbound_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         (request.POST, request.FILES) if request.method == "POST" else (None, None)
     )
     form = InboundForm(*data, initial=initial_from_visit(target))
-    if request.method != "POST":
-        return _render_form(request, form, target=target)
+    formset = _visitor_formset(request, target)
+    if request.method != "POST" or ADD_ROW in request.POST:
+        return _render_form(request, form, target=target, formset=formset)
     errors: dict[str, list[str]] = {}
     status = 400
-    if form.is_valid():
+    form_ok = form.is_valid()
+    typed = _typed_visitors(formset)
+    # A sheet replaces the list whatever the typed rows say.
+    if form_ok and (typed is not None or not formset.is_bound or "visitor_file" in request.FILES):
         try:
             visitors = _sheet_visitors(form)
+            if visitors is not None:
+                roster = visitors
+            elif typed is not None and formset.is_valid():
+                roster = typed
+            else:
+                roster = visitor_inputs(target)
             saved = inbound_update(
                 actor=request.user,  # type: ignore[arg-type]
                 visit=target,
-                data=form.to_input(visitors if visitors is not None else visitor_inputs(target)),
+                data=form.to_input(roster),
                 version=form.cleaned_data.get("version"),
             )
         except VisitorSheetError:
@@ -203,4 +268,4 @@ def inbound_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             status = 409
         else:
             return _after_save(request, saved, len(visitors) if visitors is not None else None)
-    return _render_form(request, form, target=target, errors=errors, status=status)
+    return _render_form(request, form, target=target, formset=formset, errors=errors, status=status)

@@ -53,12 +53,17 @@ def holidays_around(*days: datetime.date | None) -> list[datetime.date]:
     return sorted(d for d in found if start <= d < end)
 
 
+#: Years the calendar opens; outside them (typos such as 20270) it shows the current period.
+YEARS = range(1900, 3000)
+
+
 def parse_week(value: str | None, today: datetime.date) -> datetime.date:
     """The Monday of an ISO week written ``2027-W10``; this week for anything else."""
     if value:
         try:
             year, week = value.upper().split("-W")
-            return datetime.date.fromisocalendar(int(year), int(week), 1)
+            if int(year) in YEARS:
+                return datetime.date.fromisocalendar(int(year), int(week), 1)
         except ValueError:
             pass
     return today - datetime.timedelta(days=today.weekday())
@@ -80,21 +85,72 @@ def week_rows(visits: list[InboundVisit], days: list[datetime.date]) -> list[dic
     return sorted(units.values(), key=lambda r: r["unit"].name)
 
 
-@login_required
-def inbound_calendar(request: HttpRequest) -> HttpResponse:
-    """Approved visits the user may see, by host unit, for one ISO week."""
-    today = timezone.localdate()
-    monday = parse_week(request.GET.get("week"), today)
-    days = [monday + datetime.timedelta(days=i) for i in range(7)]
-    visits = list(
+def parse_month(value: str | None) -> datetime.date | None:
+    """The first day of a month written ``2027-03``; None for anything else."""
+    if value:
+        try:
+            year, month = value.split("-")
+            if int(year) in YEARS:
+                return datetime.date(int(year), int(month), 1)
+        except ValueError:
+            pass
+    return None
+
+
+def parse_day(value: str | None) -> datetime.date | None:
+    """A day written ``2027-03-14`` (the date input's value); None for anything else."""
+    if value:
+        try:
+            day = datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+        if day.year in YEARS:
+            return day
+    return None
+
+
+def _month_code(first: datetime.date) -> str:
+    return f"{first.year}-{first.month:02d}"
+
+
+def _visits_between(
+    request: HttpRequest, first: datetime.date, last: datetime.date
+) -> list[InboundVisit]:
+    return list(
         inbound_list_for_user(user=request.user)
         .filter(
             status__in=CALENDAR_STATUSES,
-            arrival_date__lte=days[-1],
-            departure_date__gte=days[0],
+            arrival_date__lte=last,
+            departure_date__gte=first,
         )
+        .select_related("unit")
         .order_by("arrival_date", "pk")
     )
+
+
+def _present(visits: list[InboundVisit], day: datetime.date) -> list[InboundVisit]:
+    return [v for v in visits if v.arrival_date <= day <= v.departure_date]
+
+
+@login_required
+def inbound_calendar(request: HttpRequest) -> HttpResponse:
+    """Approved visits the user may see: one ISO week by host unit, or one month as a grid.
+
+    ``?view=month`` shows a month; ``?date=YYYY-MM-DD`` (the jump form) opens the week or month
+    holding that day, however far away; ``?week=`` and ``?month=`` are the arrows' links.
+    """
+    today = timezone.localdate()
+    view = "month" if request.GET.get("view") == "month" else "week"
+    jump = parse_day(request.GET.get("date"))
+    if view == "month":
+        return _month_view(request, today, jump)
+    monday = (
+        jump - datetime.timedelta(days=jump.weekday())
+        if jump
+        else parse_week(request.GET.get("week"), today)
+    )
+    days = [monday + datetime.timedelta(days=i) for i in range(7)]
+    visits = _visits_between(request, days[0], days[-1])
     holidays = set(holidays_around(days[0], days[-1]))
     blackouts = [
         b for b in blackout_ranges(days[0]) if b["start"] <= days[-1] and b["end"] >= days[0]
@@ -103,20 +159,66 @@ def inbound_calendar(request: HttpRequest) -> HttpResponse:
         request,
         "delegations/inbound_calendar.html",
         {
+            "view": view,
+            "jump_date": jump or monday,
             "week": _week_code(monday),
+            "month": _month_code(monday.replace(day=1)),
             "days": [{"date": d, "holiday": d in holidays, "today": d == today} for d in days],
             "rows": week_rows(visits, days),
             # The same week as a list of days, for a phone where seven columns do not fit.
-            "agenda": [
-                {
-                    "date": d,
-                    "visits": [v for v in visits if v.arrival_date <= d <= v.departure_date],
-                }
-                for d in days
-            ],
+            "agenda": [{"date": d, "visits": _present(visits, d)} for d in days],
             "blackouts": blackouts,
             "prev_week": _week_code(monday - datetime.timedelta(days=7)),
             "next_week": _week_code(monday + datetime.timedelta(days=7)),
             "this_week": _week_code(today - datetime.timedelta(days=today.weekday())),
+        },
+    )
+
+
+def _month_view(
+    request: HttpRequest, today: datetime.date, jump: datetime.date | None
+) -> HttpResponse:
+    """One month, Monday to Sunday rows, each day listing the visits present."""
+    first = (jump.replace(day=1) if jump else None) or parse_month(request.GET.get("month"))
+    first = first or today.replace(day=1)
+    following = add_months(first, 1)
+    grid_start = first - datetime.timedelta(days=first.weekday())
+    last = following - datetime.timedelta(days=1)
+    grid_end = last + datetime.timedelta(days=6 - last.weekday())
+    visits = _visits_between(request, grid_start, grid_end)
+    holidays = set(holidays_around(grid_start, grid_end))
+    cells = []
+    day = grid_start
+    while day <= grid_end:
+        cells.append(
+            {
+                "date": day,
+                "in_month": day.month == first.month,
+                "holiday": day in holidays,
+                "today": day == today,
+                "visits": _present(visits, day),
+            }
+        )
+        day += datetime.timedelta(days=1)
+    weeks = [cells[i : i + 7] for i in range(0, len(cells), 7)]
+    in_month = [c for c in cells if c["in_month"]]
+    blackouts = [b for b in blackout_ranges(first) if b["start"] < following and b["end"] >= first]
+    return render(
+        request,
+        "delegations/inbound_calendar.html",
+        {
+            "view": "month",
+            "jump_date": jump or first,
+            "first": first,
+            "month": _month_code(first),
+            "week": _week_code(first - datetime.timedelta(days=first.weekday())),
+            "weekdays": [c["date"] for c in weeks[0]],
+            "weeks": weeks,
+            "has_visits": any(c["visits"] for c in in_month),
+            "agenda": [c for c in in_month if c["visits"]],
+            "blackouts": blackouts,
+            "prev_month": _month_code(add_months(first, -1)),
+            "next_month": _month_code(following),
+            "this_month": _month_code(today.replace(day=1)),
         },
     )

@@ -1,4 +1,5 @@
-"""``manage.py seed_demo``: load the demo directory, log-ins, partners and MOUs."""
+"""``manage.py seed_demo``: load the demo directory, log-ins, partners and MOUs, and a past
+year of trips and visits."""
 
 from __future__ import annotations
 
@@ -63,6 +64,7 @@ class Command(BaseCommand):
             for staff in demo.STAFF:
                 demo.seed_person(staff, units, None, tally)
             demo.seed_partners(units, tally)
+            demo.seed_history(units, tally)
 
         self.stdout.write(
             _("Đã tạo %(created)d, cập nhật %(updated)d bản ghi (created, updated rows).")
@@ -89,4 +91,12 @@ class Command(BaseCommand):
             line = f"  {row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}"
             self.stdout.write(self.style.MIGRATE_LABEL(line) if i == 0 else line)
         self.stdout.write("")
-        self.stdout.write(_("Mở http://127.0.0.1:8000 (open in a browser)"))
+        self.stdout.write(
+            _("Mở %(url)s (open in a browser)")
+            % {"url": f"http://{settings.DEMO_HOST}:{settings.DEMO_PORT}/"}
+        )
+        if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+            self.stdout.write(
+                _("Thư điện tử được ghi thành tệp trong %(path)s (e-mails are written there)")
+                % {"path": settings.EMAIL_FILE_PATH}
+            )
