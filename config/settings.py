@@ -316,6 +316,14 @@ OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
 OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120)
 OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 30)
 AGENCY_ACK_MAX_AGE_DAYS = env_int("AGENCY_ACK_MAX_AGE_DAYS", 30)
+# Dispatch of agency notifications (docs/notifications.md): released as soon as they are
+# prepared (true), or held until the văn thư releases them from /cong-van-di/ (false).
+AGENCY_DISPATCH_AUTO = env_bool("AGENCY_DISPATCH_AUTO", True)
+# Digital signatures (docs/record.md "Chữ ký số"): the organisation's PKCS#12 (chữ ký số của cơ
+# quan) and its password; the PEM files of the roots a leader's certificate must chain to.
+DOCUMENT_SIGNING_P12 = env_str("DOCUMENT_SIGNING_P12", "")
+DOCUMENT_SIGNING_P12_PASSWORD = env_str("DOCUMENT_SIGNING_P12_PASSWORD", "")
+DOCUMENT_SIGNING_TRUST_ROOTS = env_list("DOCUMENT_SIGNING_TRUST_ROOTS", [])
 # Document renders (approvals/documents/services.py): tries, backoff base, the worker's lease,
 # how old a pending render is before the sweeper queues it again.
 DOCUMENT_RENDER_MAX_ATTEMPTS = env_int("DOCUMENT_RENDER_MAX_ATTEMPTS", 5)

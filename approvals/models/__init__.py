@@ -11,6 +11,9 @@ from approvals.models.documents import (
     DocumentKind,
     DocumentRegister,
     DocumentSeries,
+    DocumentSignature,
+    SignatureKind,
+    SigningCertificate,
     document_docx_path,
     document_pdf_path,
 )
@@ -51,6 +54,7 @@ __all__ = [
     "DocumentKind",
     "DocumentRegister",
     "DocumentSeries",
+    "DocumentSignature",
     "Justification",
     "MessageStatus",
     "Notice",
@@ -59,6 +63,8 @@ __all__ = [
     "OutboxMessage",
     "RequestRef",
     "RuleStamp",
+    "SignatureKind",
+    "SigningCertificate",
     # Migrations 0004 and 0005 refer to these callables by this path.
     "document_docx_path",
     "document_pdf_path",
