@@ -300,7 +300,8 @@ def notification_attachments(message: OutboxMessage) -> list[Attachment]:
 
     Registered with the outbox (``ApprovalsConfig.ready``). A document not rendered yet has its
     render queued; one without the organisation's signature gets it here when its certificate
-    is configured (on top of the leader's, if they signed). Until every file is there, :class:`AttachmentsNotReady`: the e-mail waits.
+    is configured (on top of the leader's, if they signed). Until every file is there,
+    :class:`AttachmentsNotReady`: the e-mail waits.
     """
     if message.notification_id is None:
         return []

@@ -115,6 +115,14 @@ def broker_publish(task: Any, *args: Any, what: str) -> bool:
     return True
 
 
+def broker_publish_later(task: Any, *args: Any, countdown: int) -> None:
+    """Queue a task to run in ``countdown`` seconds; a broker error leaves it to the sweeper."""
+    try:
+        task.apply_async(args, countdown=countdown, retry=False)
+    except Exception:
+        logger.exception("broker unreachable: %s waits for its sweeper", task.name)
+
+
 def dispatch(message_id: int) -> None:
     """Ask a worker to send the row; when the broker is down the sweeper will do it later."""
     broker_publish(send_message, message_id, what=f"outbox message {message_id}")
@@ -234,7 +242,7 @@ def _attachments(message: OutboxMessage) -> list[Attachment]:
 
 
 def wait_seconds() -> int:
-    return _setting("OUTBOX_WAIT_SECONDS", 60)
+    return _setting("OUTBOX_WAIT_SECONDS", 10)
 
 
 def _mark_waiting(message: OutboxMessage, reason: str) -> None:
@@ -472,7 +480,11 @@ def send_message(message_id: int) -> str:
     SMTP errors are handled by the service (backoff, then failed), so the task never retries
     itself: a retry is a row waiting for the sweeper, which survives a worker's or Redis's death.
     """
-    return message_send(message_id)
+    result = message_send(message_id)
+    if result == "waiting" and not send_message.app.conf.task_always_eager:
+        # Its files are being rendered or signed: look again soon, not at the next sweep.
+        broker_publish_later(send_message, message_id, countdown=wait_seconds())
+    return result
 
 
 @shared_task(name="approvals.tasks.sweep_outbox", ignore_result=True)

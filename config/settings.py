@@ -315,6 +315,8 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6)
 OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
 OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120)
 OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 30)
+# An agency e-mail whose documents are not rendered or signed yet is looked at again after this.
+OUTBOX_WAIT_SECONDS = env_int("OUTBOX_WAIT_SECONDS", 10)
 AGENCY_ACK_MAX_AGE_DAYS = env_int("AGENCY_ACK_MAX_AGE_DAYS", 30)
 # Dispatch of agency notifications (docs/notifications.md): released as soon as they are
 # prepared (true), or held until the văn thư releases them from /cong-van-di/ (false).
