@@ -279,3 +279,8 @@ class SigningCertificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.sha256[:16]}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # ``openssl x509 -fingerprint -sha256`` prints "AB:CD:…": store plain lower-case hex.
+        self.sha256 = self.sha256.replace(":", "").replace(" ", "").strip().lower()
+        super().save(*args, **kwargs)
