@@ -171,7 +171,8 @@ def message_enqueue(
     else:
         row.save(force_insert=True)
     message_id = row.pk
-    transaction.on_commit(lambda: dispatch(message_id), robust=True)
+    if not held:  # a held row is dispatched by its release
+        transaction.on_commit(lambda: dispatch(message_id), robust=True)
     return row
 
 

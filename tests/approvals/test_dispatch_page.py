@@ -25,7 +25,7 @@ def held(settings, org, agencies, teacher_a, head_a, dept_reviewer, director):
 def test_office_sees_what_is_due_and_releases_it_with_signed_pdfs(
     held, dept_reviewer, django_capture_on_commit_callbacks
 ):
-    request, police = held
+    _request, police = held
     office = login(dept_reviewer)
     AgencyNotification.objects.filter(pk=police.pk).update(
         due=timezone.localdate() - datetime.timedelta(days=2)
