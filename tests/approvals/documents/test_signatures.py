@@ -50,7 +50,9 @@ def decision(held_trip: Any) -> Document:
 def director_token(test_pki: PKI, director: Any) -> Any:
     """The director's own USB-token certificate, registered on them."""
     leader = issue(test_pki.ca, "Lê Văn Giám Đốc")
-    SigningCertificate.objects.create(user=director.user, sha256=leader.sha256, subject="GĐ")
+    # As ``openssl x509 -noout -fingerprint -sha256`` prints it: "AB:CD:…".
+    printed = ":".join(leader.sha256[i : i + 2] for i in range(0, 64, 2)).upper()
+    SigningCertificate.objects.create(user=director.user, sha256=printed, subject="GĐ")
     return leader
 
 
@@ -163,3 +165,11 @@ def test_the_office_releases_and_the_mail_carries_both_signatures(
     assert AuditEvent.objects.filter(
         action="document.signed", actor=dept_reviewer.user, object_id=str(decision.pk)
     ).exists()
+
+
+def test_the_agency_email_names_the_country_and_the_passport_once(held_trip):
+    body = OutboxMessage.objects.filter(notification__request_id=held_trip.pk)[0].body_text
+    assert "Nơi đến: Nhật Bản (Osaka)" in body
+    assert "hộ chiếu phổ thông số" in body
+    assert "hộ chiếu hộ chiếu" not in body
+    assert "Nơi đến: JP" not in body
