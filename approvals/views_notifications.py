@@ -19,7 +19,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from approvals import permissions
-from approvals.models import AcknowledgementChannel, AgencyNotification, Notice, NoticeStatus
+from approvals.models import (
+    AcknowledgementChannel,
+    AgencyNotification,
+    Notice,
+    NoticeStatus,
+    OutboxMessage,
+)
 from approvals.notices import request_path
 from approvals.notifications import (
     AckLinkError,
@@ -139,6 +145,12 @@ def _rows(notifications: Any) -> list[dict[str, Any]]:
         for kind, ids in by_kind.items()
         for r in KINDS[kind]._default_manager.filter(pk__in=ids)
     }
+    # Why a released e-mail has not gone yet ("Chờ ký số…", an SMTP error): its last error.
+    errors = dict(
+        OutboxMessage.objects.filter(notification__in=[n.pk for n in found])
+        .exclude(last_error="")
+        .values_list("notification_id", "last_error")
+    )
     rows = []
     for n in found:
         subject = requests.get((n.request_kind, n.request_id))
@@ -148,6 +160,7 @@ def _rows(notifications: Any) -> list[dict[str, Any]]:
                 "request": subject,
                 "url": request_path(subject) if subject is not None else "",
                 "overdue": n.due < today,
+                "waiting": errors.get(n.pk, "") if n.status != NoticeStatus.DELIVERED else "",
             }
         )
     return rows

@@ -90,3 +90,20 @@ def test_paper_acknowledgement_records_channel_day_and_who(held, dept_reviewer):
     assert police.acknowledged_on == timezone.localdate()
     event = AuditEvent.objects.get(action="notification.acknowledged")
     assert event.after["via"] == "phone" and event.comment == "Đ/c Hùng, PA08"
+
+
+def test_without_a_signature_the_mail_waits_and_the_page_says_why(
+    settings, org, agencies, teacher_a, head_a, dept_reviewer, director,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    settings.DOCUMENT_SIGNING_P12 = ""  # no organisation certificate, nobody signed
+    with django_capture_on_commit_callbacks(execute=True):
+        request = approve_all(submitted(teacher_a), head_a, dept_reviewer, director)
+    police = AgencyNotification.objects.get(request_id=request.pk, agency__code="CATP")
+    message = OutboxMessage.objects.get(notification=police)
+    assert (message.status, message.attempts) == ("pending", 0)
+    assert "Chờ ký số văn bản" in message.last_error
+    assert police.status == "sent"
+    assert not [m for m in mail.outbox if m.to == ["pa08@ca.test"]]
+    page = login(dept_reviewer).get("/cong-van-di/").content.decode()
+    assert "Chờ ký số văn bản" in page
