@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import time
 
@@ -191,10 +192,15 @@ def test_clerk_records_a_phone_acknowledgement_once(approved, clerk_a):
     police = _notice(approved, "CATP")
     client = login(clerk_a)
     url = f"/api/v1/notifications/{police.pk}/acknowledge/"
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    response = client.post(url, {"via": "phone", "on": tomorrow}, "application/json")
+    assert response.status_code == 400
+    assert "Ngày xác nhận không được sau hôm nay." in str(response.json()["errors"])
     response = client.post(
         url, {"via": "phone", "note": "Anh Bình, PA08, 9:30"}, "application/json"
     )
     assert response.status_code == 200
+    assert response.json()["acknowledged_on"] == timezone.localdate().isoformat()
     assert response.json()["status"] == "acknowledged"
     assert response.json()["acknowledged_via"] == "phone"
     police.refresh_from_db()
