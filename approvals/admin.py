@@ -16,8 +16,10 @@ from approvals.models import (
     DeadlineAlert,
     Document,
     DocumentRegister,
+    DocumentSignature,
     MessageStatus,
     OutboxMessage,
+    SigningCertificate,
     UnitNumbering,
 )
 from approvals.notifications import agency_recipients
@@ -122,6 +124,7 @@ class AgencyNotificationAdmin(admin.ModelAdmin[AgencyNotification]):
         "status",
         "due",
         "sent_at",
+        "delivered_at",
         "acknowledged_at",
         "escalated_at",
     )
@@ -194,6 +197,32 @@ class DocumentAdmin(admin.ModelAdmin[Document]):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(SigningCertificate)
+class SigningCertificateAdmin(admin.ModelAdmin[SigningCertificate]):
+    """Leaders' USB-token certificates: an uploaded signature counts only with one of these."""
+
+    list_display = ("user", "subject", "sha256", "created_at")
+    search_fields = ("user__username", "user__last_name", "subject", "sha256")
+    list_select_related = ("user",)
+    autocomplete_fields = ("user",)
+
+
+@admin.register(DocumentSignature)
+class DocumentSignatureAdmin(admin.ModelAdmin[DocumentSignature]):
+    """Signatures on documents: read only (signed in the document page)."""
+
+    list_display = ("document", "kind", "certificate_subject", "signer", "signed_at")
+    list_filter = ("kind",)
+    list_select_related = ("document", "signer")
+    readonly_fields = [f.name for f in DocumentSignature._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:

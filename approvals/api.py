@@ -34,8 +34,11 @@ def notification_dict(n: AgencyNotification) -> dict[str, Any]:
         "reason": n.reason,
         "status": n.status,
         "due": n.due.isoformat(),
+        "status_label": n.get_status_display(),
         "sent_at": n.sent_at.isoformat() if n.sent_at else None,
+        "delivered_at": n.delivered_at.isoformat() if n.delivered_at else None,
         "acknowledged_at": n.acknowledged_at.isoformat() if n.acknowledged_at else None,
+        "acknowledged_on": n.acknowledged_on.isoformat() if n.acknowledged_on else None,
         "acknowledged_via": n.acknowledged_via or None,
         "acknowledgement_note": n.acknowledgement_note,
         "escalated": n.escalated_at is not None,
@@ -85,6 +88,8 @@ class AcknowledgeSerializer(serializers.Serializer[dict[str, Any]]):
         error_messages={"invalid_choice": gettext_lazy("Chọn paper (văn bản) hoặc phone.")},
     )
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    #: The day the agency acknowledged (a paper receipt is recorded later); today if omitted.
+    on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class NotificationAcknowledgeView(GenericAPIView[Any]):
@@ -107,5 +112,6 @@ class NotificationAcknowledgeView(GenericAPIView[Any]):
             via=serializer.validated_data["via"],
             note=serializer.validated_data["note"],
             actor=request.user,  # type: ignore[arg-type]
+            on=serializer.validated_data["on"],
         )
         return Response(notification_dict(notification))

@@ -8,3 +8,7 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self) -> None:
         from approvals import signals  # noqa: F401
+        from approvals.notifications import notification_attachments
+        from approvals.outbox import attachment_provider_register
+
+        attachment_provider_register(notification_attachments)

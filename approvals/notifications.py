@@ -23,6 +23,9 @@ from django.utils.translation import gettext as _
 
 from approvals import permissions
 from approvals.audit import audit_record
+from approvals.documents import signatures
+from approvals.documents.countries import country_name
+from approvals.documents.services import file_name, notification_documents, render_dispatch
 from approvals.models import (
     AcknowledgementChannel,
     AgencyNotification,
@@ -30,6 +33,7 @@ from approvals.models import (
     Decision,
     NoticeReason,
     NoticeStatus,
+    OutboxMessage,
 )
 from approvals.notices import (
     absolute,
@@ -40,7 +44,12 @@ from approvals.notices import (
     role_holders,
     users_by_ids,
 )
-from approvals.outbox import message_enqueue
+from approvals.outbox import (
+    Attachment,
+    AttachmentsNotReady,
+    message_enqueue,
+    message_release,
+)
 from config.errors import PermissionDenied, StateConflict, ValidationError
 from delegations.kinds import KINDS
 from org.calendar import add_working_days, current_calendar
@@ -150,9 +159,22 @@ def _letter_context(request: Any, notification: AgencyNotification) -> dict[str,
         context["members"] = list(
             request.members.select_related("person__unit", "passport").order_by("pk")
         )
-        context["stops"] = list(request.itinerary.order_by("order", "pk"))
+        context["stops"] = [
+            {"country": country_name(stop.country), "cities": stop.cities}
+            for stop in request.itinerary.order_by("order", "pk")
+        ]
     else:
-        context["visitors"] = list(request.visitors.order_by("order", "pk"))
+        context["country"] = country_name(request.country)
+        context["visitors"] = [
+            {
+                "full_name": v.full_name,
+                "nationality_name": country_name(v.nationality),
+                "passport_number": v.passport_number,
+                "title": v.title,
+                "organisation": v.organisation,
+            }
+            for v in request.visitors.order_by("order", "pk")
+        ]
     return context
 
 
@@ -161,7 +183,11 @@ def _letter_context(request: Any, notification: AgencyNotification) -> dict[str,
 def agency_notification_create(
     *, request: Any, agency: Unit, reason: str, due: datetime.date
 ) -> AgencyNotification:
-    """One agency notification and its e-mail, in the caller's transaction."""
+    """One agency notification and its e-mail, in the caller's transaction.
+
+    The notification is *prepared* and its e-mail held; with ``AGENCY_DISPATCH_AUTO`` it is
+    released at once, otherwise the văn thư releases it (:func:`agency_notification_release`).
+    """
 
     notification = AgencyNotification.objects.create(
         request_kind=request.request_kind,
@@ -187,8 +213,120 @@ def agency_notification_create(
         request_kind=request.request_kind,
         request_id=request.pk,
         dedup_key=f"agency-notice:{notification.pk}",
+        held=True,
     )
+    audit_record(
+        actor=None,
+        action="notification.prepared",
+        object_type=notification.request_kind,
+        object_id=notification.request_id,
+        after={"notification": notification.pk, "agency": notification.agency_id, "reason": reason},
+    )
+    if dispatch_auto():
+        _release(notification, actor=None)
     return notification
+
+
+def dispatch_auto() -> bool:
+    return bool(getattr(settings, "AGENCY_DISPATCH_AUTO", True))
+
+
+# --- releasing (prepared → sent) and the files the e-mail carries -------------------------
+
+
+def may_dispatch(user: User, request: Any) -> bool:
+    """The văn thư of the issuing body: the department office, or the ward's officers."""
+    return may_dispatch_for_unit(user, request.unit)
+
+
+def may_dispatch_for_unit(user: User, unit: Unit) -> bool:
+    """Holds the department office's or the ward's reviewing permission over the unit."""
+    return any(
+        permissions.has_unit_permission(user, perm, unit)
+        for perm in (permissions.REVIEW_FOR_DEPARTMENT, permissions.REVIEW_FOR_WARD)
+    )
+
+
+def _release(notification: AgencyNotification, *, actor: User | None) -> None:
+    updated = AgencyNotification.objects.filter(
+        pk=notification.pk, status=NoticeStatus.PENDING
+    ).update(status=NoticeStatus.SENT, sent_at=timezone.now(), sent_by=actor)
+    if not updated:
+        raise StateConflict(_("Thông báo này đã được phát hành trước đó."))
+    released = message_release(
+        list(OutboxMessage.objects.filter(notification=notification).values_list("pk", flat=True))
+    )
+    notification.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="notification.sent",
+        object_type=notification.request_kind,
+        object_id=notification.request_id,
+        before={"status": NoticeStatus.PENDING},
+        after={
+            "notification": notification.pk,
+            "agency": notification.agency_id,
+            "messages": released,
+            "auto": actor is None,
+        },
+    )
+
+
+def agency_notification_release(
+    *, notification: AgencyNotification, actor: User
+) -> AgencyNotification:
+    """The văn thư releases a prepared notification: prepared → sent.
+
+    Its documents get the organisation's signature first when they are rendered and the
+    organisation's certificate is configured (otherwise the worker signs them before sending,
+    and the e-mail waits until it can). The e-mail goes after commit.
+    """
+    if notification.status != NoticeStatus.PENDING:
+        raise StateConflict(_("Thông báo này đã được phát hành trước đó."))
+    if signatures.organisation_configured():
+        for document in notification_documents(notification):
+            if document.rendered_at is not None:
+                try:
+                    signatures.organisation_sign(document, actor=actor)
+                except signatures.SignatureRefused as exc:
+                    raise ValidationError({"document": [exc.message]}) from exc
+    with transaction.atomic():
+        _release(notification, actor=actor)
+    return notification
+
+
+def notification_attachments(message: OutboxMessage) -> list[Attachment]:
+    """The signed PDFs an agency e-mail carries (the letter, then the decision), read now.
+
+    Registered with the outbox (``ApprovalsConfig.ready``). A document not rendered yet has its
+    render queued; one without the organisation's signature gets it here when its certificate
+    is configured (on top of the leader's, if they signed). Until every file is there,
+    :class:`AttachmentsNotReady`: the e-mail waits.
+    """
+    if message.notification_id is None:
+        return []
+    notification = AgencyNotification.objects.get(pk=message.notification_id)
+    found: list[Attachment] = []
+    for document in notification_documents(notification):
+        if document.rendered_at is None:
+            render_dispatch(document.pk)  # eager Celery (tests, development) renders right here
+            document.refresh_from_db()
+        if document.rendered_at is None:
+            raise AttachmentsNotReady(
+                _("Chờ tạo tệp văn bản %(number)s.") % {"number": document.number_text}
+            )
+        try:
+            if signatures.organisation_configured():
+                signatures.organisation_sign(document, actor=None)  # once: kept if done
+            data = signatures.signed_pdf(document)
+        except signatures.SignatureRefused as exc:
+            raise AttachmentsNotReady(exc.message) from exc
+        if data is None:
+            raise AttachmentsNotReady(
+                _("Chờ ký số văn bản %(number)s.") % {"number": document.number_text}
+            )
+        found.append((file_name(document, "pdf"), data, "application/pdf"))
+    return found
 
 
 def agency_notifications_queue(
@@ -225,10 +363,21 @@ def agency_notification_acknowledge(
     via: str,
     note: str = "",
     actor: User | None = None,
+    on: datetime.date | None = None,
 ) -> AgencyNotification:
-    """Record the agency's acknowledgement (the link, or paper or phone via staff); once only."""
+    """Record the agency's acknowledgement (the link, or paper or phone via staff); once only.
+
+    ``on``: the day the agency acknowledged (a paper receipt is recorded later); today if not
+    given, never in the future.
+    """
     if via not in AcknowledgementChannel.values:
         raise ValidationError({"via": [_("Hình thức xác nhận không hợp lệ.")]})
+    today = timezone.localdate()
+    on = on or today
+    if on > today:
+        raise ValidationError({"on": [_("Ngày xác nhận không được sau hôm nay.")]})
+    if on < timezone.localtime(notification.created_at).date():
+        raise ValidationError({"on": [_("Ngày xác nhận không được trước ngày lập thông báo.")]})
     note = (note or "").strip()
     if len(note) > 255:
         raise ValidationError({"note": [_("Ghi chú tối đa 255 ký tự.")]})
@@ -242,6 +391,7 @@ def agency_notification_acknowledge(
         .update(
             status=NoticeStatus.ACKNOWLEDGED,
             acknowledged_at=now,
+            acknowledged_on=on,
             acknowledged_via=via,
             acknowledged_by=actor,
             acknowledgement_note=note,
@@ -257,7 +407,12 @@ def agency_notification_acknowledge(
         object_type=notification.request_kind,
         object_id=notification.request_id,
         before={"status": before},
-        after={"notification": notification.pk, "agency": notification.agency_id, "via": via},
+        after={
+            "notification": notification.pk,
+            "agency": notification.agency_id,
+            "via": via,
+            "on": on.isoformat(),
+        },
         comment=note,
     )
     return notification
@@ -295,7 +450,12 @@ def agency_notices_escalate(*, today: datetime.date | None = None) -> int:
     calendar = current_calendar()
     days_after = int(timing_params(today)["escalation_days_after"])
     candidates = AgencyNotification.objects.filter(
-        status__in=[NoticeStatus.PENDING, NoticeStatus.SENT, NoticeStatus.FAILED],
+        status__in=[
+            NoticeStatus.PENDING,
+            NoticeStatus.SENT,
+            NoticeStatus.DELIVERED,
+            NoticeStatus.FAILED,
+        ],
         escalated_at__isnull=True,
         due__lt=today,
     ).select_related("agency")
@@ -350,5 +510,9 @@ __all__ = [
     "agency_notices_escalate",
     "agency_notification_acknowledge",
     "agency_notification_create",
+    "agency_notification_release",
     "agency_notifications_queue",
+    "may_dispatch",
+    "may_dispatch_for_unit",
+    "notification_attachments",
 ]

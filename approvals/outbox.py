@@ -11,6 +11,10 @@
   sweep, so nothing waits for Redis's visibility timeout; a task the broker redelivers may take
   such a row over too.
 - :func:`message_retry` lets an administrator send a failed row again.
+- An agency e-mail is written ``held`` until its notification is released (by the văn thư, or at
+  once when ``AGENCY_DISPATCH_AUTO``), and carries files that are read when it is sent
+  (:func:`attachment_provider_register`): while they are not ready (the document is not rendered
+  or not signed yet) the row waits, it never goes without them.
 
 Every row carries one Message-ID from its creation: if a worker dies between handing a message to
 SMTP and marking it sent, the repeat carries the same Message-ID and mail clients merge the two.
@@ -23,6 +27,8 @@ import logging
 import os
 import smtplib
 import time
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from celery import shared_task
@@ -109,6 +115,14 @@ def broker_publish(task: Any, *args: Any, what: str) -> bool:
     return True
 
 
+def broker_publish_later(task: Any, *args: Any, countdown: int) -> None:
+    """Queue a task to run in ``countdown`` seconds; a broker error leaves it to the sweeper."""
+    try:
+        task.apply_async(args, countdown=countdown, retry=False)
+    except Exception:
+        logger.exception("broker unreachable: %s waits for its sweeper", task.name)
+
+
 def dispatch(message_id: int) -> None:
     """Ask a worker to send the row; when the broker is down the sweeper will do it later."""
     broker_publish(send_message, message_id, what=f"outbox message {message_id}")
@@ -126,12 +140,15 @@ def message_enqueue(
     request_id: int | None = None,
     dedup_key: str | None = None,
     attachment: str = "",
+    held: bool = False,
 ) -> OutboxMessage | None:
     """Write one e-mail in the caller's transaction; it is sent once that transaction commits.
 
     With ``dedup_key``, a second message with the same key is not written (returns None).
+    ``held``: written "held", sent only once :func:`message_release` lets it go.
     """
     row = OutboxMessage(
+        status=MessageStatus.HELD if held else MessageStatus.PENDING,
         to_user=to_user,
         to_address=to_address,
         subject=subject[:255],
@@ -154,7 +171,8 @@ def message_enqueue(
     else:
         row.save(force_insert=True)
     message_id = row.pk
-    transaction.on_commit(lambda: dispatch(message_id), robust=True)
+    if not held:  # a held row is dispatched by its release
+        transaction.on_commit(lambda: dispatch(message_id), robust=True)
     return row
 
 
@@ -180,11 +198,69 @@ def _claim(message_id: int, now: datetime.datetime) -> bool:
     return claimed == 1
 
 
+def message_release(message_ids: list[int]) -> int:
+    """held → pending, sent after the caller's transaction commits; returns how many."""
+    ids = list(
+        OutboxMessage.objects.filter(pk__in=message_ids, status=MessageStatus.HELD).values_list(
+            "pk", flat=True
+        )
+    )
+    OutboxMessage.objects.filter(pk__in=ids, status=MessageStatus.HELD).update(
+        status=MessageStatus.PENDING, next_attempt_at=timezone.now()
+    )
+    for message_id in ids:
+        transaction.on_commit(partial(dispatch, message_id), robust=True)
+    return len(ids)
+
+
+# --- attachments read at send time ---------------------------------------------------------
+
+Attachment = tuple[str, bytes, str]
+AttachmentProvider = Callable[[OutboxMessage], list[Attachment]]
+_attachment_providers: list[AttachmentProvider] = []
+
+
+class AttachmentsNotReady(Exception):
+    """The files a message must carry are not ready; the row waits and is tried again."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def attachment_provider_register(provider: AttachmentProvider) -> None:
+    """Add a function giving a row the files it carries (``ApprovalsConfig.ready`` registers the
+    agency documents' signed PDFs, :func:`approvals.notifications.notification_attachments`)."""
+    if provider not in _attachment_providers:
+        _attachment_providers.append(provider)
+
+
+def _attachments(message: OutboxMessage) -> list[Attachment]:
+    found: list[Attachment] = []
+    for provider in _attachment_providers:
+        found += provider(message)
+    return found
+
+
+def wait_seconds() -> int:
+    return _setting("OUTBOX_WAIT_SECONDS", 10)
+
+
+def _mark_waiting(message: OutboxMessage, reason: str) -> None:
+    """Back to pending without using up an attempt; the sweeper tries again after a while."""
+    OutboxMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+        status=MessageStatus.PENDING,
+        attempts=F("attempts") - 1,
+        next_attempt_at=timezone.now() + datetime.timedelta(seconds=wait_seconds()),
+        last_error=reason[:2000],
+    )
+
+
 def _addresses(message: OutboxMessage) -> list[str]:
     return [a.strip() for a in message.to_address.split(",") if a.strip()]
 
 
-def _deliver(message: OutboxMessage) -> None:
+def _deliver(message: OutboxMessage, attachments: list[Attachment]) -> None:
     to = _addresses(message)
     if not to:
         raise PermanentSendError(_("Không có địa chỉ thư điện tử của người nhận."))
@@ -204,6 +280,8 @@ def _deliver(message: OutboxMessage) -> None:
         except (FileNotFoundError, ValueError) as exc:
             raise PermanentSendError(_("Không tìm thấy tệp đính kèm.")) from exc
         email.attach(os.path.basename(message.attachment), content)
+    for attachment in attachments:
+        email.attach(*attachment)
     email.send(fail_silently=False)
 
 
@@ -227,7 +305,7 @@ def _notification_event(
 
 
 @transaction.atomic
-def _mark_sent(message: OutboxMessage) -> None:
+def _mark_sent(message: OutboxMessage, attachments: list[Attachment] | None = None) -> None:
     now = timezone.now()
     # Whatever state another worker left it in, the mail went out: record that.
     updated = (
@@ -240,11 +318,16 @@ def _mark_sent(message: OutboxMessage) -> None:
     notification = AgencyNotification.objects.select_for_update(of=("self",)).get(
         pk=message.notification_id
     )
-    if notification.status in (NoticeStatus.PENDING, NoticeStatus.FAILED):
-        notification.status = NoticeStatus.SENT
-        notification.sent_at = now
-        notification.save(update_fields=["status", "sent_at"])
-    _notification_event(notification, "notification.sent", message_id=message.message_id)
+    if notification.status in (NoticeStatus.PENDING, NoticeStatus.SENT, NoticeStatus.FAILED):
+        notification.status = NoticeStatus.DELIVERED
+        notification.delivered_at = now
+        notification.save(update_fields=["status", "delivered_at"])
+    _notification_event(
+        notification,
+        "notification.delivered",
+        message_id=message.message_id,
+        attachments=[name for name, _data, _type in attachments or []],
+    )
 
 
 @transaction.atomic
@@ -275,7 +358,7 @@ def _mark_failed(message: OutboxMessage, error: str, *, retry: bool) -> None:
     notification = AgencyNotification.objects.select_for_update(of=("self",)).get(
         pk=message.notification_id
     )
-    if notification.status == NoticeStatus.PENDING:
+    if notification.status in (NoticeStatus.PENDING, NoticeStatus.SENT):
         notification.status = NoticeStatus.FAILED
         notification.save(update_fields=["status"])
     _notification_event(
@@ -286,21 +369,28 @@ def _mark_failed(message: OutboxMessage, error: str, *, retry: bool) -> None:
 def message_send(message_id: int) -> str:
     """Send one outbox row if it is still pending; returns what happened.
 
-    ``"skipped"`` when another run already claimed or sent it, ``"sent"``, ``"retry"`` (a
+    ``"skipped"`` when another run already claimed or sent it, ``"sent"``, ``"waiting"`` (its
+    attachments are not ready: tried again after ``OUTBOX_WAIT_SECONDS``), ``"retry"`` (a
     transient error; the sweeper will try again after the backoff) or ``"failed"``.
     """
     if not _claim(message_id, timezone.now()):
         return "skipped"
     message = OutboxMessage.objects.get(pk=message_id)
     try:
-        _deliver(message)  # SMTP I/O: no transaction is open here
+        attachments = _attachments(message)
+    except AttachmentsNotReady as exc:
+        logger.info("outbox: message %s waits: %s", message_id, exc.message)
+        _mark_waiting(message, exc.message)
+        return "waiting"
+    try:
+        _deliver(message, attachments)  # SMTP I/O: no transaction is open here
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"[:2000]
         retry = is_transient(exc) and message.attempts < max_attempts()
         logger.warning("outbox: message %s attempt %s: %s", message_id, message.attempts, error)
         _mark_failed(message, error, retry=retry)
         return "retry" if retry else "failed"
-    _mark_sent(message)
+    _mark_sent(message, attachments)
     return "sent"
 
 
@@ -365,7 +455,8 @@ def message_retry(*, message_id: int, actor: User, to_address: str = "") -> Outb
     after = {"status": message.status, "to": message.to_address}
     if notification is not None:
         if notification.status == NoticeStatus.FAILED:
-            notification.status = NoticeStatus.PENDING
+            # A retry is the văn thư's (or the administrator's) release of the message again.
+            notification.status = NoticeStatus.SENT
             notification.save(update_fields=["status"])
         _notification_event(notification, "notification.retried", actor=actor, **after)
     else:
@@ -390,7 +481,11 @@ def send_message(message_id: int) -> str:
     SMTP errors are handled by the service (backoff, then failed), so the task never retries
     itself: a retry is a row waiting for the sweeper, which survives a worker's or Redis's death.
     """
-    return message_send(message_id)
+    result = message_send(message_id)
+    if result == "waiting" and not send_message.app.conf.task_always_eager:
+        # Its files are being rendered or signed: look again soon, not at the next sweep.
+        broker_publish_later(send_message, message_id, countdown=wait_seconds())
+    return result
 
 
 @shared_task(name="approvals.tasks.sweep_outbox", ignore_result=True)

@@ -328,7 +328,17 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6)
 OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
 OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120)
 OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 30)
+# An agency e-mail whose documents are not rendered or signed yet is looked at again after this.
+OUTBOX_WAIT_SECONDS = env_int("OUTBOX_WAIT_SECONDS", 10)
 AGENCY_ACK_MAX_AGE_DAYS = env_int("AGENCY_ACK_MAX_AGE_DAYS", 30)
+# Dispatch of agency notifications (docs/notifications.md): released as soon as they are
+# prepared (true), or held until the văn thư releases them from /cong-van-di/ (false).
+AGENCY_DISPATCH_AUTO = env_bool("AGENCY_DISPATCH_AUTO", True)
+# Digital signatures (docs/record.md "Chữ ký số"): the organisation's PKCS#12 (chữ ký số của cơ
+# quan) and its password; the PEM files of the roots a leader's certificate must chain to.
+DOCUMENT_SIGNING_P12 = env_str("DOCUMENT_SIGNING_P12", "")
+DOCUMENT_SIGNING_P12_PASSWORD = env_str("DOCUMENT_SIGNING_P12_PASSWORD", "")
+DOCUMENT_SIGNING_TRUST_ROOTS = env_list("DOCUMENT_SIGNING_TRUST_ROOTS", [])
 # Document renders (approvals/documents/services.py): tries, backoff base, the worker's lease,
 # how old a pending render is before the sweeper queues it again.
 # Readiness fails when no worker ran the heartbeat, or beat did not send it, for this long.

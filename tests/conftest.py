@@ -21,6 +21,7 @@ from django.test.utils import override_settings
 
 from org.models import Person, Role, SchoolLevel, Unit, UnitKind
 from tests.factories import DepartmentFactory, SchoolFactory, UnitFactory, make_staff
+from tests.signing import Issued, issue, make_ca, pkcs12_file
 
 # Test speed only: every persona's password is hashed at creation and checked at each log-in;
 # PBKDF2's 1,000,000 rounds made that most of the suite's time. Production keeps PBKDF2.
@@ -56,6 +57,36 @@ def _media_in_tmp_path(settings: Any, tmp_path: Path) -> None:
     numbered per register) into one shared folder.
     """
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@dataclass
+class PKI:
+    """A throwaway root, the organisation's certificate under it, and their files."""
+
+    ca: Issued
+    organisation: Issued
+    p12: Path
+    root_pem: Path
+
+
+@pytest.fixture(scope="session")
+def test_pki(tmp_path_factory: pytest.TempPathFactory) -> PKI:
+    folder = tmp_path_factory.mktemp("pki")
+    ca = make_ca()
+    organisation = issue(ca, "Sở Giáo dục và Đào tạo (test)")
+    root_pem = folder / "root.pem"
+    root_pem.write_bytes(ca.pem())
+    p12 = pkcs12_file(organisation, folder / "org.p12", "mat-khau")
+    return PKI(ca, organisation, p12, root_pem)
+
+
+@pytest.fixture(autouse=True)
+def _organisation_certificate(settings: Any, test_pki: PKI) -> None:
+    """Every test runs with the organisation's certificate configured (docs/record.md), so the
+    agencies' e-mails carry signed PDFs as in production."""
+    settings.DOCUMENT_SIGNING_P12 = str(test_pki.p12)
+    settings.DOCUMENT_SIGNING_P12_PASSWORD = "mat-khau"
+    settings.DOCUMENT_SIGNING_TRUST_ROOTS = [str(test_pki.root_pem)]
 
 
 @dataclass

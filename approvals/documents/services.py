@@ -693,14 +693,6 @@ def notification_documents(notification: AgencyNotification) -> list[Document]:
     return [d for d in found if d is not None]
 
 
-def notification_attachments(notification: AgencyNotification) -> list[tuple[str, bytes, str]]:
-    """``(filename, PDF bytes, "application/pdf")`` for each document of the notification.
-
-    Ready for ``EmailMessage.attach(*attachment)``; renders what the task has not yet rendered.
-    """
-    return [document_file(document, "pdf") for document in notification_documents(notification)]
-
-
 def documents_issue_on_approval(*, request: Any) -> list[Document]:
     """The approval's documents, in its transaction.
 

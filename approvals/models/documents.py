@@ -252,3 +252,96 @@ class Document(models.Model):
     def is_current(self) -> bool:
         # The reverse one-to-one raises (an AttributeError) when no later version exists.
         return not hasattr(self, "superseded_by")
+
+
+class SignatureKind(models.TextChoices):
+    ORGANISATION = "organisation", _("Chữ ký số của cơ quan")
+    PERSONAL = "personal", _("Chữ ký số của người ký")
+
+
+def signed_pdf_path(instance: DocumentSignature, filename: str) -> str:
+    return _generated_name("pdf")
+
+
+class DocumentSignature(models.Model):
+    """One PAdES signature on a document: the whole signed PDF after it, and who signed.
+
+    The leader's own signature (a USB token, uploaded) comes first when there is one; the
+    organisation's signature is added on top of the latest signed file. The newest row's file
+    is what the agencies receive. Rows are never changed.
+    """
+
+    document = models.ForeignKey(
+        Document, verbose_name=_("văn bản"), on_delete=models.PROTECT, related_name="signatures"
+    )
+    kind = models.CharField(_("loại chữ ký"), max_length=16, choices=SignatureKind.choices)
+    pdf = models.FileField(_("bản PDF đã ký"), upload_to=signed_pdf_path)
+    pdf_sha256 = models.CharField(max_length=64)
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ký"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    #: Who applied the organisation's signature, or uploaded the personal one.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    certificate_subject = models.CharField(_("chứng thư số"), max_length=500)
+    certificate_issuer = models.CharField(_("tổ chức cấp"), max_length=500)
+    certificate_serial = models.CharField(_("số hiệu chứng thư"), max_length=100)
+    certificate_sha256 = models.CharField(_("dấu vân tay SHA-256"), max_length=64)
+    signed_at = models.DateTimeField(_("thời điểm ký"))
+    created_at = models.DateTimeField(_("ghi nhận lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("chữ ký số trên văn bản")
+        verbose_name_plural = _("chữ ký số trên văn bản")
+        ordering = ["document", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.document} – {self.certificate_subject}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("A signature is never changed.")
+        super().save(*args, **kwargs)
+
+
+class SigningCertificate(models.Model):
+    """A leader's personal certificate (USB token), registered so their signature is known.
+
+    An uploaded signature counts as the decider's only when its certificate's SHA-256
+    fingerprint is registered here on the user who decided.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người dùng"),
+        on_delete=models.CASCADE,
+        related_name="signing_certificates",
+    )
+    sha256 = models.CharField(_("dấu vân tay SHA-256"), max_length=64, unique=True)
+    subject = models.CharField(_("chủ thể"), max_length=500, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("đăng ký lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("chứng thư số cá nhân")
+        verbose_name_plural = _("chứng thư số cá nhân")
+        ordering = ["user", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.sha256[:16]}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # ``openssl x509 -fingerprint -sha256`` prints "AB:CD:…": store plain lower-case hex.
+        self.sha256 = self.sha256.replace(":", "").replace(" ", "").strip().lower()
+        super().save(*args, **kwargs)

@@ -25,6 +25,8 @@ class Channel(models.TextChoices):
 
 
 class MessageStatus(models.TextChoices):
+    #: An agency e-mail waiting for the văn thư to release its notification (never swept).
+    HELD = "held", _("Chờ phát hành")
     PENDING = "pending", _("Chờ gửi")
     SENDING = "sending", _("Đang gửi")
     SENT = "sent", _("Đã gửi")

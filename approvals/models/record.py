@@ -185,8 +185,11 @@ class NoticeReason(models.TextChoices):
 
 
 class NoticeStatus(models.TextChoices):
-    PENDING = "pending", _("Chờ gửi")
-    SENT = "sent", _("Đã gửi")
+    """prepared → sent (released for sending) → delivered (SMTP accepted it) → acknowledged."""
+
+    PENDING = "pending", _("Đã chuẩn bị")
+    SENT = "sent", _("Đã phát hành, đang chuyển")
+    DELIVERED = "delivered", _("Đã gửi đến cơ quan")
     ACKNOWLEDGED = "acknowledged", _("Đã xác nhận")
     FAILED = "failed", _("Gửi lỗi")
 
@@ -200,8 +203,10 @@ class AcknowledgementChannel(models.TextChoices):
 class AgencyNotification(RequestRef):
     """An obligation to notify an agency (Công an TP, Sở Ngoại vụ) of a decision.
 
-    pending → sent (its e-mail went out) → acknowledged (the agency's officer opened the link,
-    or staff recorded a paper or phone acknowledgement); failed when the e-mail could not go.
+    pending (prepared) → sent (released: by the văn thư, or at once when ``AGENCY_DISPATCH_AUTO``)
+    → delivered (SMTP accepted its e-mail with the signed PDFs attached) → acknowledged (the
+    agency's officer opened the link, or staff recorded a paper or phone acknowledgement); failed
+    when the e-mail could not go.
     """
 
     agency = models.ForeignKey(
@@ -213,7 +218,18 @@ class AgencyNotification(RequestRef):
     )
     due = models.DateField(_("hạn gửi"))
     created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(_("đã gửi lúc"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("phát hành lúc"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người phát hành"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    delivered_at = models.DateTimeField(_("đã gửi đến lúc"), null=True, blank=True)
+    #: The day the agency acknowledged, as recorded (a paper receipt may arrive days later).
+    acknowledged_on = models.DateField(_("ngày cơ quan xác nhận"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
     acknowledgement_note = models.CharField(_("ghi chú xác nhận"), max_length=255, blank=True)
     acknowledged_via = models.CharField(

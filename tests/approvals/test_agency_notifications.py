@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import time
 
@@ -58,20 +59,32 @@ def test_approval_writes_one_notification_and_one_vietnamese_email_per_agency(ap
     assert "&#" not in body  # plain text, not HTML-escaped
 
 
-def test_sending_marks_the_notification_sent_and_audits_it(
-    approved, django_capture_on_commit_callbacks
-):
+def test_sending_delivers_the_signed_pdfs_and_audits_prepared_sent_delivered(approved):
     police = _notice(approved, "CATP")
-    assert police.status == "pending"
+    assert police.status == "sent"  # AGENCY_DISPATCH_AUTO: released as soon as prepared
+    assert police.get_status_display() != "Đã gửi đến cơ quan"
     message = OutboxMessage.objects.get(notification=police)
     assert message_send(message.pk) == "sent"
     police.refresh_from_db()
-    assert police.status == "sent"
-    assert police.sent_at is not None
-    assert mail.outbox[-1].to == ["pa08@ca.test"]
-    assert AuditEvent.objects.filter(
-        action="notification.sent", object_id=str(approved.pk), object_type="outbound"
-    ).exists()
+    assert police.status == "delivered"
+    assert police.get_status_display() == "Đã gửi đến cơ quan"
+    assert police.delivered_at is not None
+    sent = mail.outbox[-1]
+    assert sent.to == ["pa08@ca.test"]
+    names = [name for name, _data, _type in sent.attachments]
+    assert [n.split("-")[0] for n in names] == ["cong", "quyet"]  # the letter, then the decision
+    for _name, data, content_type in sent.attachments:
+        assert content_type == "application/pdf"
+        assert b"/ByteRange" in data and b"/ETSI.CAdES.detached" in data
+    actions = list(
+        AuditEvent.objects.filter(
+            action__startswith="notification.", object_id=str(approved.pk), object_type="outbound"
+        )
+        .filter(after__notification=police.pk)
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["notification.prepared", "notification.sent", "notification.delivered"]
 
 
 def test_recipients_per_kind_and_route_replace_the_agency_address(
@@ -153,7 +166,7 @@ def test_api_lists_a_requests_notifications(approved, clerk_a):
     assert response.status_code == 200
     body = response.json()
     assert [n["agency"] for n in body["results"]] == ["Công an Thành phố", "Sở Ngoại vụ"]
-    assert body["results"][0]["status"] == "pending"
+    assert body["results"][0]["status"] == "sent"  # released, not yet accepted by SMTP
     assert body["next"] is None
 
 
@@ -179,10 +192,15 @@ def test_clerk_records_a_phone_acknowledgement_once(approved, clerk_a):
     police = _notice(approved, "CATP")
     client = login(clerk_a)
     url = f"/api/v1/notifications/{police.pk}/acknowledge/"
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    response = client.post(url, {"via": "phone", "on": tomorrow}, "application/json")
+    assert response.status_code == 400
+    assert "Ngày xác nhận không được sau hôm nay." in str(response.json()["errors"])
     response = client.post(
         url, {"via": "phone", "note": "Anh Bình, PA08, 9:30"}, "application/json"
     )
     assert response.status_code == 200
+    assert response.json()["acknowledged_on"] == timezone.localdate().isoformat()
     assert response.json()["status"] == "acknowledged"
     assert response.json()["acknowledged_via"] == "phone"
     police.refresh_from_db()
@@ -240,8 +258,8 @@ def test_inbound_approval_tells_the_police_who_the_visitors_are(
     )
     assert message.subject.startswith("Đoàn vào – Thông báo phê duyệt")
     body = message.body_text
-    assert "Tanaka Hiroshi – quốc tịch JP, hộ chiếu số TK" in body
-    assert "Osaka Board of Education (JP)" in body
+    assert "Tanaka Hiroshi – quốc tịch Nhật Bản, hộ chiếu số TK" in body
+    assert "Osaka Board of Education (Nhật Bản)" in body
     assert "Khách sạn Rex" in body
 
 
@@ -268,6 +286,6 @@ def test_agency_without_address_fails_visibly_and_goes_once_the_address_is_fixed
     message.refresh_from_db()
     assert message.status == "sent"
     assert message.to_address == "pa08@ca.test"
-    assert _notice(request, "CATP").status == "sent"
+    assert _notice(request, "CATP").status == "delivered"
     assert mail.outbox[-1].to == ["pa08@ca.test"]
     assert AuditEvent.objects.filter(action="notification.retried").count() == 1

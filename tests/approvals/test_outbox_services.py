@@ -93,7 +93,7 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def _start_worker(sink: SMTPSink) -> subprocess.Popen[bytes]:
+def _start_worker(sink: SMTPSink, **extra_env: str) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
@@ -104,6 +104,12 @@ def _start_worker(sink: SMTPSink) -> subprocess.Popen[bytes]:
         "EMAIL_PORT": str(sink.server_address[1]),
         "EMAIL_USE_TLS": "false",
         "DEBUG": "true",
+        # The worker signs the documents with the organisation's test certificate.
+        "DOCUMENT_SIGNING_P12": settings.DOCUMENT_SIGNING_P12,
+        "DOCUMENT_SIGNING_P12_PASSWORD": settings.DOCUMENT_SIGNING_P12_PASSWORD,
+        "DOCUMENT_SIGNING_TRUST_ROOTS": ",".join(settings.DOCUMENT_SIGNING_TRUST_ROOTS),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **extra_env,
     }
     celery = Path(sys.executable).with_name("celery")
     return subprocess.Popen(
@@ -155,7 +161,7 @@ def test_approvals_agency_emails_reach_smtp_through_a_real_worker(
             AgencyNotification.objects.filter(request_id=request.pk).values_list(
                 "status", flat=True
             )
-        ) == {"sent"}
+        ) == {"delivered"}
         print(f"approval → agency mail in the SMTP sink (worker started after): {lag:.1f} s")
     finally:
         conf.task_always_eager = eager
