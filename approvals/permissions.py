@@ -87,6 +87,29 @@ def effective_roles(
     return held
 
 
+def role_grant_targets(
+    held: list[tuple[str, Unit, User | None]],
+) -> list[set[tuple[str, int]]]:
+    """For each held role (as :func:`effective_roles` gives them), its (codename, unit id) grants.
+
+    One query (the units that have children, for roles placed on the department).
+    """
+    if not held:
+        return []
+    parents = {
+        u.pk: u
+        for u in Unit.objects.filter(
+            Q(kind=UnitKind.DEPARTMENT) | Q(children__isnull=False)
+        ).distinct()
+    }
+    targets: list[set[tuple[str, int]]] = []
+    for role, unit, _acting_for in held:
+        placement, perms = ROLE_GRANTS[role]
+        target = _grant_unit(unit, placement, parents)
+        targets.append({(perm, target.pk) for perm in perms})
+    return targets
+
+
 def desired_grants(user: User, on: datetime.date | None = None) -> set[tuple[str, int]]:
     """The (permission codename, unit id) pairs the user should hold on the day."""
     roles = effective_roles(user, on)

@@ -17,8 +17,9 @@ from tests.conftest import Org, login
 from tests.factories import TEST_PASSWORD, UserFactory, make_acting
 
 # session, user, role assignments, acting assignments, names of holders, own name, unread notices,
-# the auditor grant (the menu's system log)
-QUERIES_FOR_HOME = 8
+# the auditor grant (the menu's system log), the units above the roles' units and the waiting
+# tasks grouped by step permission (the cards' counts)
+QUERIES_FOR_HOME = 10
 
 
 class _AssetCollector(HTMLParser):
