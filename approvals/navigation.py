@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from approvals.permissions import is_auditor
+from approvals.permissions import is_administrator, is_auditor
 
 #: (route name, label) in menu order. Routes that are not defined yet are left out, so the
 #: pages for requests, visits, the inbox and the directory appear as soon as their URLs do.
@@ -21,6 +21,12 @@ MENU: tuple[tuple[str, Promise], ...] = (
     ("abroad_now", _("Đang ở nước ngoài")),
     ("report_dashboard", _("Báo cáo")),
     ("directory", _("Danh bạ")),
+)
+
+#: The record's pages for those who may read all of it (auditors, administrators).
+RECORD_MENU: tuple[tuple[str, Promise], ...] = (
+    ("export_list", _("Xuất dữ liệu")),
+    ("audit_log", _("Nhật ký hệ thống")),
 )
 
 
@@ -56,10 +62,14 @@ def nav_items_for(user: User | AnonymousUser, path: str) -> list[NavItem]:
         url = reverse_if_defined(name)
         if url is not None:
             items.append(NavItem(label, url, _is_active(url, path, home_url)))
-    # The system log: auditors read all of it, administrators their own actions (record/).
-    log_url = reverse_if_defined("audit_log")
-    if log_url is not None and (getattr(user, "is_staff", False) or is_auditor(user)):
-        items.append(NavItem(_("Nhật ký hệ thống"), log_url, path.startswith(log_url)))
+    # Exports and the system log: auditors read all of the record, administrators the exports
+    # and their own actions (record/access.py). The administrator's role is only looked up for
+    # staff accounts, so other people's pages cost no more queries.
+    if is_auditor(user) or (getattr(user, "is_staff", False) and is_administrator(user)):
+        for name, label in RECORD_MENU:
+            url = reverse_if_defined(name)
+            if url is not None:
+                items.append(NavItem(label, url, path.startswith(url)))
     if getattr(user, "is_staff", False):
         url = reverse("admin:index")
         items.append(NavItem(_("Quản trị"), url, path.startswith(url)))

@@ -236,6 +236,20 @@ def is_auditor(user: AnyUser) -> bool:
     return bool(unit_grants(user, [AUDIT_UNIT]))
 
 
+def is_administrator(user: AnyUser) -> bool:
+    """Holds the administrator role today (quản trị), or is a superuser."""
+    if not user.is_authenticated:
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(role == Role.ADMIN for role, _unit, _holder in effective_roles(user))
+
+
+def may_read_everything(user: AnyUser) -> bool:
+    """Exports, the audit log and the consolidated report: auditors and administrators."""
+    return user.is_authenticated and (is_auditor(user) or is_administrator(user))
+
+
 def request_visibility(user: AnyUser) -> Q | None:
     """A filter on a request model (outbound or inbound) for what the user may open.
 
