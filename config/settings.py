@@ -221,6 +221,9 @@ LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
+#: dd/mm/yyyy and grouped thousands (config/formats/); numbers are only grouped where a template
+#: asks for it (floatformat's "g"), never in ids or URLs.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"
