@@ -78,3 +78,15 @@ def failed_first(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Checks that did not pass first (blocking, then justify, route, warn), then the rest."""
     order = {"block": 0, "justify": 1, "route": 2, "warn": 3}
     return sorted(checks, key=lambda c: (bool(c["passed"]), order.get(c["severity"], 9)))
+
+
+@register.filter
+def failed_checks(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The checks that did not pass, in :func:`failed_first` order (shown open)."""
+    return [c for c in failed_first(checks) if not c["passed"]]
+
+
+@register.filter
+def passed_checks(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The checks that passed (folded under a summary)."""
+    return [c for c in checks if c["passed"]]
