@@ -357,6 +357,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every country field shares one enum of ISO 3166-1 codes (config/countries.py).
+    "ENUM_NAME_OVERRIDES": {"CountryCodeEnum": "config.countries.COUNTRY_CODES"},
 }
 
 # Units send the annual foreign-affairs report to the Sở by this day, "MM-DD" (Hải Phòng: 12-10).

@@ -15,6 +15,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from config.countries import country_choices, unknown_country_message
 from delegations.models import AttachmentKind, MemberRole, OutboundRequest, RequestStatus
 from delegations.models.dates import dates_outside_window
 from delegations.privacy import mask_passport
@@ -22,7 +23,30 @@ from delegations.services.outbound import MemberInput, OutboundInput, StopInput
 from org.models import Passport, Person
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-COUNTRY_ERROR = _("Mã quốc gia gồm đúng 2 chữ cái theo ISO 3166 (ví dụ JP, KR, US).")
+
+
+def _country_options() -> list[tuple[str, str]]:
+    # Evaluated when the form renders, so the names follow the reader's language.
+    return [("", _("— Chọn quốc gia —")), *country_choices()]
+
+
+class CountryField(forms.ChoiceField):
+    """A country picker: names in the reader's language, the ISO 3166-1 code as the value.
+
+    A code typed by hand (any case) is accepted when it names a country; anything else gets a
+    message that says what is expected.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=_country_options, **kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).strip().upper()
+
+    def validate(self, value: Any) -> None:
+        if value and not self.valid_value(value):
+            raise forms.ValidationError(unknown_country_message(str(value)), code="invalid_choice")
+        super().validate(value)
 
 
 def _model_field(name: str, **kwargs: Any) -> forms.Field:
@@ -47,13 +71,7 @@ class OutboundForm(forms.Form):
     departure_date = _model_field("departure_date", widget=DATE_WIDGET)
     return_date = _model_field("return_date", widget=DATE_WIDGET)
     inviter_name = _model_field("inviter_name")
-    inviter_country = forms.RegexField(
-        regex=r"^[A-Za-z]{2}$",
-        required=False,
-        label=_("Quốc gia của bên mời (mã ISO 2 chữ cái)"),
-        error_messages={"invalid": COUNTRY_ERROR},
-        widget=forms.TextInput(attrs={"maxlength": 2, "autocapitalize": "characters"}),
-    )
+    inviter_country = CountryField(required=False, label=_("Quốc gia của bên mời"))
     inviter_is_enterprise = _model_field("inviter_is_enterprise")
     named_invitation = _model_field("named_invitation")
     partner = _model_field("partner", required=False)
@@ -205,12 +223,7 @@ def prepare_members(
 class StopForm(forms.Form):
     """One country of the itinerary."""
 
-    country = forms.RegexField(
-        regex=r"^[A-Za-z]{2}$",
-        label=_("Quốc gia (mã ISO)"),
-        error_messages={"invalid": COUNTRY_ERROR},
-        widget=forms.TextInput(attrs={"maxlength": 2, "autocapitalize": "characters"}),
-    )
+    country = CountryField(label=_("Quốc gia"))
     days = forms.IntegerField(label=_("Số ngày"), min_value=1, max_value=365)
     cities = forms.CharField(label=_("Thành phố"), required=False, max_length=255)
     major_event = forms.BooleanField(label=_("Sự kiện lớn"), required=False)

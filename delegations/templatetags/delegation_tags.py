@@ -9,6 +9,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import NoticeReason, NoticeStatus
+from config.countries import country_label
 from delegations.labels import step_title as _step_title
 from delegations.models import AttachmentKind, OutboundRequest, Route
 
@@ -90,3 +91,9 @@ def failed_checks(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def passed_checks(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The checks that passed (folded under a summary)."""
     return [c for c in checks if c["passed"]]
+
+
+@register.filter
+def country(code: str) -> str:
+    """A country's name in the reader's language, from its ISO code (unknown codes as given)."""
+    return country_label(code)
