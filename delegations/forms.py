@@ -25,7 +25,7 @@ from org.models import Passport, Person
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _country_options() -> list[tuple[str, str]]:
+def _country_options() -> list[tuple[str, Any]]:
     # Evaluated when the form renders, so the names follow the reader's language.
     return [("", _("— Chọn quốc gia —")), *country_choices()]
 
