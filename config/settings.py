@@ -243,6 +243,9 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Without a worker, documents render in a thread after the commit rather than in the approver's
+# request (approvals/documents/services.py, docs/production.md).
+DOCUMENT_RENDER_IN_THREAD = env_bool("DOCUMENT_RENDER_IN_THREAD", CELERY_TASK_ALWAYS_EAGER)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
