@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -30,12 +34,42 @@ def _country_options() -> list[tuple[str, Any]]:
     return [("", _("— Chọn quốc gia —")), *country_choices()]
 
 
+class CountrySelect(forms.Select):
+    """A ``<select>`` of some 250 countries, written in one pass.
+
+    Django renders every option through a template; with up to 50 itinerary rows that is
+    12,000 template renders per page. The options are escaped once per language instead.
+    """
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        final = {"name": name, **self.build_attrs(self.attrs, attrs)}
+        chosen = str(value or "").upper()
+        options = []
+        for code, label in self.choices:
+            if code and code == chosen:
+                options.append(
+                    str(format_html('<option value="{}" selected>{}</option>', code, label))
+                )
+            else:
+                options.append(_plain_option(str(code), str(label)))
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe("".join(options)))  # noqa: S308
+
+
+@lru_cache(maxsize=1024)
+def _plain_option(code: str, label: str) -> str:
+    return str(format_html('<option value="{}">{}</option>', code, label))
+
+
 class CountryField(forms.ChoiceField):
     """A country picker: names in the reader's language, the ISO 3166-1 code as the value.
 
     A code typed by hand (any case) is accepted when it names a country; anything else gets a
     message that says what is expected.
     """
+
+    widget = CountrySelect
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=_country_options, **kwargs)

@@ -27,10 +27,10 @@ def test_names_come_in_the_readers_language_with_the_departments_official_names(
 def test_request_form_offers_a_picker_of_named_countries(org: Org, clerk_a: Person) -> None:
     html = login(clerk_a).get("/doan-ra/moi/").content.decode()
 
-    assert '<select name="stops-0-country"' in html
+    assert '<select id="id_stops-0-country" name="stops-0-country">' in html
     assert '<option value="SG">Singapore</option>' in html
     assert '<option value="JP">Nhật Bản</option>' in html
-    assert '<select name="inviter_country"' in html
+    assert '<select id="id_inviter_country" name="inviter_country">' in html
 
 
 def test_unknown_country_code_is_refused_on_the_page_and_in_the_api(
