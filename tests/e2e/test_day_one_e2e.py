@@ -98,3 +98,40 @@ def test_inspector_finds_exports_and_the_system_log_in_the_menu(
     page.wait_for_url(f"{base}/nhat-ky/")
     assert page.locator("h1").inner_text() == "Nhật ký hệ thống"
     page.context.close()
+
+
+def test_director_approves_without_waiting_and_the_page_shows_the_documents_coming(
+    demo_site: str, browser: Any, settings: Any
+) -> None:
+    settings.DOCUMENT_RENDER_IN_THREAD = True  # as in the demo: no worker, no waiting
+    request = request_at_the_director()
+    base = demo_site
+
+    page = log_in(browser, base, "gd")
+    page.goto(f"{base}/viec/{open_task(request).pk}/")
+    page.check("#decision-form input[name=action][value=approve]")
+    page.click("#decision-form button[type=submit]")
+    page.wait_for_url(f"{base}/viec/")
+
+    page.goto(f"{base}/doan-ra/{request.pk}/")
+    decision = page.locator("#document-list li", has_text="Quyết định")
+    preparing = decision.locator(".document__preparing")
+    if preparing.count():  # still rendering: says so, and the page reloads by itself
+        assert "Đang chuẩn bị tệp PDF và DOCX" in preparing.inner_text()
+        assert page.locator('meta[http-equiv="refresh"]').count() == 1
+    decision.get_by_role("link", name="Tải PDF").wait_for(timeout=60_000)
+    assert page.locator('meta[http-equiv="refresh"]').count() == 0
+    page.context.close()
+
+
+def test_teacher_picks_countries_by_name(demo_site: str, browser: Any) -> None:
+    page = log_in(browser, demo_site, "gv.thpt1", PHONE)
+    page.goto(f"{demo_site}/doan-ra/moi/")
+    stop = page.locator("#id_stops-0-country")
+    stop.select_option(label="Singapore")
+    assert stop.input_value() == "SG"
+    assert (
+        page.locator("#id_inviter_country option", has_text="Slovenia").get_attribute("value")
+        == "SI"
+    )
+    page.context.close()

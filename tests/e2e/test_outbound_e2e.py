@@ -60,9 +60,9 @@ def test_clerk_files_a_delegation_of_three_and_it_is_approved(demo_site: str, br
         assert name in page.content()
     shot(page, "2-draft")
     # The trip names its inviter: the invitation goes with the dossier (OUT-INVITATION).
-    page.select_option("#id_kind", "invitation")
+    page.select_option("#id_attachment-kind", "invitation")
     page.set_input_files(
-        "#id_file",
+        "#id_attachment-file",
         files=[{"name": "thu-moi.pdf", "mimeType": "application/pdf", "buffer": INVITATION_PDF}],
     )
     page.get_by_role("button", name="Tải lên").click()
