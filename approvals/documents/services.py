@@ -23,6 +23,7 @@ import datetime
 import hashlib
 import logging
 import threading
+import time
 from typing import Any
 
 from celery import shared_task
@@ -161,9 +162,21 @@ def render_dispatch(document_id: int) -> threading.Thread | None:
     return None
 
 
+#: Tries of a render in its own thread before it is left to the sweeper and the download.
+THREAD_RENDER_TRIES = 3
+
+
 def _render_in_thread(document_id: int) -> None:
+    # No sweeper may be running where there is no worker: a try that met a busy database (SQLite
+    # locks while the approver's request writes) is made due again and repeated a moment later.
     try:
-        render_attempt(document_id)
+        for _try in range(THREAD_RENDER_TRIES):
+            if render_attempt(document_id) != "retry":
+                return
+            Document.objects.filter(pk=document_id, render_state=RenderState.PENDING).update(
+                render_next_at=timezone.now()
+            )
+            time.sleep(1)
     except Exception:
         logger.exception("documents: render of %s in a thread", document_id)
     finally:
