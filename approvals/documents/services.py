@@ -30,7 +30,7 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -163,7 +163,7 @@ def render_dispatch(document_id: int) -> threading.Thread | None:
 
 
 #: Tries of a render in its own thread before it is left to the sweeper and the download.
-THREAD_RENDER_TRIES = 3
+THREAD_RENDER_TRIES = 5
 
 
 def _render_in_thread(document_id: int) -> None:
@@ -171,14 +171,15 @@ def _render_in_thread(document_id: int) -> None:
     # locks while the approver's request writes) is made due again and repeated a moment later.
     try:
         for _try in range(THREAD_RENDER_TRIES):
-            if render_attempt(document_id) != "retry":
-                return
-            Document.objects.filter(pk=document_id, render_state=RenderState.PENDING).update(
-                render_next_at=timezone.now()
-            )
+            try:
+                if render_attempt(document_id) != "retry":
+                    return
+                Document.objects.filter(pk=document_id, render_state=RenderState.PENDING).update(
+                    render_next_at=timezone.now()
+                )
+            except DatabaseError as exc:
+                logger.warning("documents: render of %s in a thread: %s", document_id, exc)
             time.sleep(1)
-    except Exception:
-        logger.exception("documents: render of %s in a thread", document_id)
     finally:
         connection.close()  # the thread's own connection
 
