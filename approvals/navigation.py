@@ -9,8 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from approvals.permissions import effective_roles, is_auditor
-from org.models import Role
+from approvals.permissions import is_administrator, is_auditor
 
 #: (route name, label) in menu order. Routes that are not defined yet are left out, so the
 #: pages for requests, visits, the inbox and the directory appear as soon as their URLs do.
@@ -24,6 +23,18 @@ MENU: tuple[tuple[str, Promise], ...] = (
     ("report_dashboard", _("Báo cáo")),
     ("reporting_rounds", _("Đợt báo cáo")),
     ("directory", _("Danh bạ")),
+)
+
+#: The record's pages for those who may read all of it (auditors, administrators).
+RECORD_MENU: tuple[tuple[str, Promise], ...] = (
+    ("export_list", _("Xuất dữ liệu")),
+    ("audit_log", _("Nhật ký hệ thống")),
+)
+
+#: Administrators' pages: the steps nobody holds, and the operations view.
+ADMIN_MENU: tuple[tuple[str, Promise], ...] = (
+    ("steps_without_holders", _("Bước chưa có người")),
+    ("operations", _("Vận hành")),
 )
 
 
@@ -59,38 +70,27 @@ def nav_items_for(user: User | AnonymousUser, path: str) -> list[NavItem]:
         url = reverse_if_defined(name)
         if url is not None:
             items.append(NavItem(label, url, _is_active(url, path, home_url)))
-    # The system log: auditors read all of it, administrators their own actions (record/).
-    log_url = reverse_if_defined("audit_log")
-    if log_url is not None and (getattr(user, "is_staff", False) or is_auditor(user)):
-        items.append(NavItem(_("Nhật ký hệ thống"), log_url, path.startswith(log_url)))
+    # Exports and the system log: auditors read all of the record, administrators the exports
+    # and their own actions (record/access.py). The administrator's role is only looked up for
+    # staff accounts, so other people's pages cost no more queries.
+    administrator = getattr(user, "is_staff", False) and is_administrator(user)
+    if administrator or is_auditor(user):
+        for name, label in RECORD_MENU:
+            url = reverse_if_defined(name)
+            if url is not None:
+                items.append(NavItem(label, url, path.startswith(url)))
     # Administrators (staff accounts, as for the admin link): the steps of the authority matrix
-    # nobody holds (org.views). Other users pay no query for it.
-    unheld_url = reverse_if_defined("steps_without_holders")
-    if unheld_url is not None and getattr(user, "is_staff", False) and _is_administrator(user):
-        items.append(NavItem(_("Bước chưa có người"), unheld_url, path.startswith(unheld_url)))
-    # The operations view (approvals/views_operations.py): administrators only. They use the
-    # admin too (staff); asking for roles only then keeps other pages' query count unchanged.
-    ops_url = reverse_if_defined("operations")
-    if (
-        ops_url is not None
-        and getattr(user, "is_staff", False)
-        and (
-            getattr(user, "is_superuser", False)
-            or any(role == Role.ADMIN for role, _unit, _holder in effective_roles(user))
-        )
-    ):
-        items.append(NavItem(_("Vận hành"), ops_url, path.startswith(ops_url)))
+    # nobody holds (org.views) and the operations view (approvals/views_operations.py). The
+    # administrator's role is only looked up for staff accounts: other pages cost no query.
+    if administrator:
+        for name, label in ADMIN_MENU:
+            url = reverse_if_defined(name)
+            if url is not None:
+                items.append(NavItem(label, url, path.startswith(url)))
     if getattr(user, "is_staff", False):
         url = reverse("admin:index")
         items.append(NavItem(_("Quản trị"), url, path.startswith(url)))
     return items
-
-
-def _is_administrator(user: User) -> bool:
-    """Superuser, or holds the administrator role today (as ``approvals.record.access``)."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(role == Role.ADMIN for role, _unit, _holder in effective_roles(user))
 
 
 def display_name(user: User | AnonymousUser) -> str:

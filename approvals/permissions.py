@@ -87,6 +87,29 @@ def effective_roles(
     return held
 
 
+def role_grant_targets(
+    held: list[tuple[str, Unit, User | None]],
+) -> list[set[tuple[str, int]]]:
+    """For each held role (as :func:`effective_roles` gives them), its (codename, unit id) grants.
+
+    One query (the units that have children, for roles placed on the department).
+    """
+    if not held:
+        return []
+    parents = {
+        u.pk: u
+        for u in Unit.objects.filter(
+            Q(kind=UnitKind.DEPARTMENT) | Q(children__isnull=False)
+        ).distinct()
+    }
+    targets: list[set[tuple[str, int]]] = []
+    for role, unit, _acting_for in held:
+        placement, perms = ROLE_GRANTS[role]
+        target = _grant_unit(unit, placement, parents)
+        targets.append({(perm, target.pk) for perm in perms})
+    return targets
+
+
 def desired_grants(user: User, on: datetime.date | None = None) -> set[tuple[str, int]]:
     """The (permission codename, unit id) pairs the user should hold on the day."""
     roles = effective_roles(user, on)
@@ -211,6 +234,20 @@ def has_unit_permission(user: AnyUser, perm: str, unit: Unit) -> bool:
 
 def is_auditor(user: AnyUser) -> bool:
     return bool(unit_grants(user, [AUDIT_UNIT]))
+
+
+def is_administrator(user: AnyUser) -> bool:
+    """Holds the administrator role today (quản trị), or is a superuser."""
+    if not user.is_authenticated:
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(role == Role.ADMIN for role, _unit, _holder in effective_roles(user))
+
+
+def may_read_everything(user: AnyUser) -> bool:
+    """Exports, the audit log and the consolidated report: auditors and administrators."""
+    return user.is_authenticated and (is_auditor(user) or is_administrator(user))
 
 
 def request_visibility(user: AnyUser) -> Q | None:

@@ -218,9 +218,14 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The second holds Vietnamese for admin phrases Django's own catalogue lacks; makemessages writes
+# to the first only, so it never drops them.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "django_admin"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
+#: dd/mm/yyyy and grouped thousands (config/formats/); numbers are only grouped where a template
+#: asks for it (floatformat's "g"), never in ids or URLs.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -238,6 +243,9 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Without a worker, documents render in a thread after the commit rather than in the approver's
+# request (approvals/documents/services.py, docs/production.md).
+DOCUMENT_RENDER_IN_THREAD = env_bool("DOCUMENT_RENDER_IN_THREAD", CELERY_TASK_ALWAYS_EAGER)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -377,6 +385,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every country field shares one enum of ISO 3166-1 codes (config/countries.py).
+    "ENUM_NAME_OVERRIDES": {"CountryCodeEnum": "config.countries.COUNTRY_CODES"},
 }
 
 # Units send the annual foreign-affairs report to the Sở by this day, "MM-DD" (Hải Phòng: 12-10).

@@ -5,6 +5,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from health_check.checks import Database
 from health_check.contrib.redis import Redis
 from health_check.views import HealthCheckView
@@ -22,6 +23,11 @@ def readiness_checks(redis_url: str) -> list[Any]:
     checks += [Worker, Beat]
     return checks
 
+
+# The admin speaks of the product, not of Django ("Trang quản trị cho Django").
+admin.site.site_header = _("Quản trị Đoàn ra – Đoàn vào")
+admin.site.site_title = _("Đoàn ra – Đoàn vào")
+admin.site.index_title = _("Danh bạ, tham số và sổ sách")
 
 # Errors Django raises itself: JSON under /api/ (with the request id for a 500), pages elsewhere.
 handler404 = "config.api.page_not_found"

@@ -205,6 +205,11 @@ def outbound_facts(request: Any, *, today: datetime.date | None = None) -> Outbo
         submitted_on=_first_submitted_on(request, today),
         # The head's step is skipped only when the head files: never because the head travels.
         applicant_is_unit_head=_created_by_unit_head(request, today),
+        attachment_kinds=frozenset(
+            Attachment.objects.filter(
+                request_kind=request.request_kind, request_id=request.pk
+            ).values_list("kind", flat=True)
+        ),
     )
 
 

@@ -16,7 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from config.values import MAX_ID
-from delegations.forms import COUNTRY_ERROR, DATE_WIDGET, add_delete_field
+from delegations.forms import DATE_WIDGET, CountryField, add_delete_field
 from delegations.models import InboundStatus, InboundVisit
 from delegations.models.dates import dates_outside_window
 from delegations.selectors import agreement_choices
@@ -55,12 +55,7 @@ class InboundForm(forms.Form):
     """The visit's own fields, plus the visitor sheet (optional when editing)."""
 
     organisation = _model_field("organisation")
-    country = forms.RegexField(
-        regex=r"^[A-Za-z]{2}$",
-        label=_("Quốc gia (mã ISO 2 chữ cái)"),
-        error_messages={"invalid": COUNTRY_ERROR},
-        widget=forms.TextInput(attrs={"maxlength": 2, "autocapitalize": "characters"}),
-    )
+    country = CountryField(label=_("Quốc gia"))
     purpose_category = _model_field("purpose_category")
     purpose = _model_field("purpose", widget=_textarea(4), max_length=5000)
     arrival_date = _model_field("arrival_date", widget=DATE_WIDGET)

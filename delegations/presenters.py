@@ -199,7 +199,11 @@ def record_detail(request: Any) -> dict[str, Any]:
         "approvals": approval_dicts(request),
         "current_tasks": task_dicts(request),
         "history": history(kind, request.pk),
-        "documents": documents_for_request(kind, request.pk),
+        "documents": (documents := documents_for_request(kind, request.pk)),
+        # The page refreshes itself while a document's files are being made.
+        "documents_preparing": any(
+            not d["ready"] and d["render_state"] != "failed" for d in documents
+        ),
         "attachments": attachment_dicts(request),
         "notifications": notifications(kind, request.pk),
         "version": request.version,

@@ -9,6 +9,7 @@ from django_stubs_ext import StrOrPromise
 from rest_framework import serializers
 
 from config.api import IdField
+from config.countries import COUNTRY_CODES, unknown_country_message
 from delegations.models import (
     FundingSource,
     MemberRole,
@@ -21,6 +22,25 @@ from delegations.models.outbound import OUTBOUND_TEXT_LIMITS
 from delegations.services.outbound import MemberInput, OutboundInput, StopInput
 
 
+class CountryCodeField(serializers.ChoiceField):
+    """An ISO 3166-1 alpha-2 code of an existing country (any case in, upper case out).
+
+    The OpenAPI schema lists the codes as an enum (``CountryCodeEnum``); a code that names no
+    country is refused with a Vietnamese message that says what is expected.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=COUNTRY_CODES, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if data == "" and self.allow_blank:
+            return ""
+        code = str(data).strip().upper() if isinstance(data, str) else data
+        if code not in self.choice_strings_to_values:
+            raise serializers.ValidationError(unknown_country_message(str(data)))
+        return str(code)
+
+
 class MemberInSerializer(serializers.Serializer[Any]):
     person = IdField()
     role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.MEMBER)
@@ -29,9 +49,7 @@ class MemberInSerializer(serializers.Serializer[Any]):
 
 
 class StopInSerializer(serializers.Serializer[Any]):
-    country = serializers.RegexField(
-        r"^[A-Za-z]{2}$", error_messages={"invalid": _("Mã quốc gia gồm 2 chữ cái (ISO 3166-1).")}
-    )
+    country = CountryCodeField()
     days = serializers.IntegerField(min_value=1, max_value=365)
     cities = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     major_event = serializers.BooleanField(required=False, default=False)
@@ -39,7 +57,7 @@ class StopInSerializer(serializers.Serializer[Any]):
 
 class InviterSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
-    country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False, allow_blank=True, default="")
+    country = CountryCodeField(required=False, allow_blank=True, default="")
     is_enterprise = serializers.BooleanField(required=False, default=False)
     named_invitation = serializers.BooleanField(required=False, default=False)
 

@@ -10,17 +10,13 @@ from rest_framework import serializers
 from config.api import IdField
 from delegations.models import AccommodationKind, GuestLevel, InboundPurpose, InboundVisit
 from delegations.models.dates import dates_outside_window
+from delegations.serializers import CountryCodeField
 from delegations.services.inbound import InboundInput, VisitorInput
-
-COUNTRY = r"^[A-Za-z]{2}$"
-COUNTRY_MESSAGE: dict[str, Any] = {"invalid": _("Mã quốc gia gồm 2 chữ cái (ISO 3166-1).")}
 
 
 class VisitorInSerializer(serializers.Serializer[Any]):
     full_name = serializers.CharField(max_length=255)
-    nationality = serializers.RegexField(
-        COUNTRY, required=False, allow_blank=True, default="", error_messages=COUNTRY_MESSAGE
-    )
+    nationality = CountryCodeField(required=False, allow_blank=True, default="")
     passport_number = serializers.CharField(
         max_length=32, required=False, allow_blank=True, default=""
     )
@@ -62,7 +58,7 @@ class InboundInSerializer(serializers.Serializer[Any]):
 
     host_unit = serializers.CharField(max_length=32, required=False, allow_blank=True)
     organisation = serializers.CharField(max_length=255)
-    country = serializers.RegexField(COUNTRY, error_messages=COUNTRY_MESSAGE)
+    country = CountryCodeField()
     purpose_category = serializers.ChoiceField(choices=InboundPurpose.choices)
     purpose = serializers.CharField(max_length=5000)
     arrival_date = serializers.DateField()

@@ -12,18 +12,24 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.db.models import Model, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
+from approvals.models import Decision
+from approvals.navigation import display_name
 from config.errors import StateConflict, ValidationError
 from config.values import plain_int
 from delegations.kinds import request_visible_to
+from delegations.labels import step_title
 from delegations.selectors import membership_confirmations_for_user
 from delegations.views.common import add_service_errors, conflict_page, request_url
 from delegations.views.outbound_detail import request_page
@@ -115,7 +121,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "filters": filters,
             "filter_query": base.urlencode(),
-            "steps": sorted(STEPS.items()),
+            "steps": sorted(((name, step_title(name)) for name in STEPS), key=lambda s: str(s[1])),
             "next_query": next_query,
             "confirmations": membership_confirmations_for_user(user=request.user),
         },
@@ -203,13 +209,42 @@ def _render_task(
     )
 
 
-def _conflict(request: HttpRequest, subject: Model, error: StateConflict) -> HttpResponse:
+def _conflict(
+    request: HttpRequest, subject: Model, error: StateConflict, task: Task | None = None
+) -> HttpResponse:
     return conflict_page(
         request,
         error,
         back_url=request_url(subject),
         back_label=_("Xem hồ sơ"),
+        detail=_what_happened(task) if task is not None else "",
     )
+
+
+def _what_happened(task: Task) -> str:
+    """Who decided the task, what and when; or who holds it now (the 409 page says so)."""
+    decision = (
+        Decision.objects.filter(task_id=task.pk)
+        .select_related("actor__person")
+        .order_by("-created_at")
+        .first()
+    )
+    step = step_for(task.flow_task.name)
+    if decision is not None:
+        return _("%(who)s đã chọn “%(action)s” lúc %(when)s.") % {
+            "who": display_name(decision.actor),
+            "action": action_label(step, decision.action) if step else decision.action,
+            "when": date_format(timezone.localtime(decision.created_at), "SHORT_DATETIME_FORMAT"),
+        }
+    task.refresh_from_db()
+    if task.owner_id is not None and task.status in OPEN_STATUSES:
+        owner = User.objects.select_related("person").get(pk=task.owner_id)
+        return _("Công việc đang do %(who)s xử lý.") % {"who": display_name(owner)}
+    if task.finished is not None:
+        return _("Công việc đã kết thúc lúc %(when)s.") % {
+            "when": date_format(timezone.localtime(task.finished), "SHORT_DATETIME_FORMAT")
+        }
+    return ""
 
 
 @login_required
@@ -234,7 +269,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             fields=form.service_fields(),
         )
     except StateConflict as error:
-        return _conflict(request, subject, error)
+        return _conflict(request, subject, error, task)
     except ValidationError as error:
         rest = add_service_errors(error, form)
         task.refresh_from_db()
@@ -255,7 +290,7 @@ def task_claim_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         task_claim(task_id=task.pk, user=request.user)  # type: ignore[arg-type]
     except StateConflict as error:
-        return _conflict(request, subject, error)
+        return _conflict(request, subject, error, task)
     messages.success(request, _("Đã nhận công việc vào hộp việc của bạn."))
     return redirect(reverse("task_detail", args=[task.pk]))
 

@@ -86,6 +86,8 @@ def document_dict(document: Document, *, current: bool = True) -> dict[str, Any]
             "id": document.request_id,
             "reference": document.content.get("request", {}).get("reference"),
         },
+        "ready": document.rendered_at is not None,
+        "render_state": document.render_state,
         "sha256": document.pdf_sha256 or None,
         "docx_sha256": document.docx_sha256 or None,
         "reason": document.reason,

@@ -22,13 +22,15 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import threading
+import time
 from typing import Any
 
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -218,9 +220,45 @@ def build_content(
     return content
 
 
-def render_dispatch(document_id: int) -> None:
-    """Queue the render; when the broker is down the render sweeper queues it later."""
+def render_dispatch(document_id: int) -> threading.Thread | None:
+    """Queue the render; when the broker is down the render sweeper queues it later.
+
+    Without a worker (Celery eager, the demo) an eager task would render in the approver's
+    request, after the commit but before the answer: seconds of waiting. There the render runs
+    in a thread of its own instead (``DOCUMENT_RENDER_IN_THREAD``, on by default when eager);
+    the row's claim makes a repeat harmless, and a download renders whatever is still pending.
+    """
+    if settings.CELERY_TASK_ALWAYS_EAGER and getattr(settings, "DOCUMENT_RENDER_IN_THREAD", False):
+        thread = threading.Thread(
+            target=_render_in_thread, args=(document_id,), name=f"render-{document_id}",
+            daemon=True,
+        )  # fmt: skip
+        thread.start()
+        return thread
     broker_publish(render_document, document_id, what=f"render of document {document_id}")
+    return None
+
+
+#: Tries of a render in its own thread before it is left to the sweeper and the download.
+THREAD_RENDER_TRIES = 5
+
+
+def _render_in_thread(document_id: int) -> None:
+    # No sweeper may be running where there is no worker: a try that met a busy database (SQLite
+    # locks while the approver's request writes) is made due again and repeated a moment later.
+    try:
+        for _try in range(THREAD_RENDER_TRIES):
+            try:
+                if render_attempt(document_id) != "retry":
+                    return
+                Document.objects.filter(pk=document_id, render_state=RenderState.PENDING).update(
+                    render_next_at=timezone.now()
+                )
+            except DatabaseError as exc:
+                logger.warning("documents: render of %s in a thread: %s", document_id, exc)
+            time.sleep(1)
+    finally:
+        connection.close()  # the thread's own connection
 
 
 def _after_commit_render(document: Document) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from approvals.documents.countries import country_name
 from approvals.models import Document, DocumentKind
 from delegations.models import (
     FundingSource,
@@ -46,7 +47,8 @@ def _countries(request_ids: list[int]) -> dict[int, str]:
     ):
         if country not in found[request_id]:
             found[request_id].append(country)
-    return {k: ", ".join(v) for k, v in found.items()}
+    # Names, as the office writes them (Vietnamese); the API keeps the ISO codes.
+    return {k: ", ".join(country_name(c) for c in v) for k, v in found.items()}
 
 
 def _decision_numbers(kind: str, request_ids: list[int]) -> dict[int, str]:
@@ -166,7 +168,8 @@ def inbound_rows(chunk: list[tuple[Any, ...]]) -> Rows:
          departure, conference, sponsor, created, submitted, decided) in chunk:  # fmt: skip
         rows.append(
             [
-                pk, ref, code, unit, organisation, country, purposes.get(category, category),
+                pk, ref, code, unit, organisation, country_name(country),
+                purposes.get(category, category),
                 purpose, statuses.get(status, status), route, arrival, departure,
                 visitors.get(pk, 0), conference, sponsor, numbers.get(pk, ""), created,
                 submitted, decided,

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework import exceptions
 
-from approvals.documents.countries import country_name
 from approvals.documents.selectors import (
     document_dict,
     document_get_for_user,
@@ -39,6 +38,7 @@ from approvals.record.abroad import abroad_now
 from approvals.record.access import may_read_everything
 from approvals.record.api import report_for
 from approvals.record.reports import AnnualReport, Figures
+from config.countries import country_label
 from config.values import plain_int
 from delegations.models import FundingSource, RequestKind, RequestStatus, TripKind
 from delegations.selectors import inbound_list_for_user, outbound_list_for_user
@@ -219,7 +219,7 @@ def _charts(report: AnnualReport) -> dict[str, Any]:
         ),
         "by_country": _bars(
             [
-                (country_name(code), c["outbound"] + c["inbound"])
+                (country_label(code), c["outbound"] + c["inbound"])
                 for code, c in report.countries.items()
             ][:12]
         ),

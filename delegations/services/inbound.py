@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from approvals.audit import audit_record, bounded_snapshot, changes
+from config.countries import is_country, unknown_country_message
 from config.errors import ValidationError
 from delegations.models import (
     AccommodationKind,
@@ -93,7 +94,8 @@ class InboundInput:
 
 
 def is_country_code(value: str) -> bool:
-    return len(value) == 2 and value.isascii() and value.isalpha()
+    """An ISO 3166-1 alpha-2 code of an existing country (``config.countries``), any case."""
+    return is_country(value)
 
 
 def visitor_errors(visitors: list[VisitorInput]) -> list[str]:
@@ -108,7 +110,10 @@ def visitor_errors(visitors: list[VisitorInput]) -> list[str]:
         if not v.full_name.strip():
             add(_("thiếu họ tên."))
         if v.nationality and not is_country_code(v.nationality):
-            add(_("quốc tịch phải là mã quốc gia 2 chữ cái (ISO 3166-1), ví dụ JP, KR."))
+            add(
+                _("quốc tịch “%(value)s” không phải mã quốc gia (ISO 3166-1), ví dụ JP, KR.")
+                % {"value": v.nationality}
+            )
         number = v.passport_number.strip().upper()
         if number and number in seen:
             add(_("số hộ chiếu trùng với khách %(other)s.") % {"other": seen[number]})
@@ -134,7 +139,7 @@ def _validate(data: InboundInput, unit: Unit) -> None:
     if not data.organisation.strip():
         add("organisation", _("Vui lòng nêu cơ quan, tổ chức nước ngoài."))
     if not is_country_code(data.country):
-        add("country", _("Mã quốc gia phải gồm 2 chữ cái (ISO 3166-1)."))
+        add("country", unknown_country_message(data.country))
     if data.purpose_category not in InboundPurpose.values:
         add("purpose_category", _("Mục đích không hợp lệ."))
     if not data.purpose.strip():

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from approvals.audit import audit_record, bounded_snapshot, changes
+from config.countries import is_country, unknown_country_message
 from config.errors import ValidationError
 from delegations.models import (
     FundingSource,
@@ -128,11 +129,17 @@ def _validate(data: OutboundInput, *, actor: User, unit: Unit) -> list[Person]:
     dates = (("departure_date", data.departure_date), ("return_date", data.return_date))
     for name, messages in dates_outside_window(dates).items():
         errors.setdefault(name, []).extend(messages)
+    if data.inviter_country and not is_country(data.inviter_country):
+        add("inviter_country", unknown_country_message(data.inviter_country))
     if data.estimated_cost < 0:
         add("estimated_cost", _("Dự toán không được âm."))
     for i, stop in enumerate(data.itinerary, start=1):
-        if len(stop.country) != 2 or not stop.country.isalpha():
-            add("itinerary", _("Dòng %(n)s: mã quốc gia phải gồm 2 chữ cái (ISO 3166).") % {"n": i})
+        if not is_country(stop.country):
+            add(
+                "itinerary",
+                _("Dòng %(n)s: %(message)s")
+                % {"n": i, "message": unknown_country_message(stop.country)},
+            )
         if stop.days <= 0:
             add("itinerary", _("Dòng %(n)s: số ngày phải lớn hơn 0.") % {"n": i})
     person_ids = [m.person_id for m in data.members]

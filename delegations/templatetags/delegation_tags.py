@@ -9,6 +9,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import NoticeReason, NoticeStatus
+from config.countries import country_label
 from delegations.labels import step_title as _step_title
 from delegations.models import AttachmentKind, OutboundRequest, Route
 
@@ -78,3 +79,21 @@ def failed_first(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Checks that did not pass first (blocking, then justify, route, warn), then the rest."""
     order = {"block": 0, "justify": 1, "route": 2, "warn": 3}
     return sorted(checks, key=lambda c: (bool(c["passed"]), order.get(c["severity"], 9)))
+
+
+@register.filter
+def failed_checks(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The checks that did not pass, in :func:`failed_first` order (shown open)."""
+    return [c for c in failed_first(checks) if not c["passed"]]
+
+
+@register.filter
+def passed_checks(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The checks that passed (folded under a summary)."""
+    return [c for c in checks if c["passed"]]
+
+
+@register.filter
+def country(code: str) -> str:
+    """A country's name in the reader's language, from its ISO code (unknown codes as given)."""
+    return country_label(code)

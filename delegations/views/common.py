@@ -23,13 +23,26 @@ from delegations.services.common import may_act_for_trip as ensure_may_act_for_t
 
 
 def conflict_page(
-    request: HttpRequest, error: StateConflict, *, back_url: str, back_label: str = ""
+    request: HttpRequest,
+    error: StateConflict,
+    *,
+    back_url: str,
+    back_label: str = "",
+    detail: str = "",
 ) -> HttpResponse:
-    """The clear answer to an action that lost a race or no longer fits the state (HTTP 409)."""
+    """The clear answer to an action that lost a race or no longer fits the state (HTTP 409).
+
+    ``detail`` says what happened instead (who decided what, and when), when it is known.
+    """
     return render(
         request,
         "409.html",
-        {"message": error.message, "back_url": back_url, "back_label": back_label},
+        {
+            "message": error.message,
+            "detail": detail,
+            "back_url": back_url,
+            "back_label": back_label,
+        },
         status=409,
     )
 

@@ -39,6 +39,7 @@ from delegations.services.attachments import attachment_add
 from delegations.services.trips import outbound_passport_returned
 from delegations.views.common import add_service_errors, conflict_page
 from delegations.views.outbound_detail import justification_checks, render_detail
+from workflow.rules.pack import rule_title
 from workflow.services import (
     outbound_cancel,
     outbound_confirm_departure,
@@ -71,7 +72,7 @@ def outbound_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     checks = justification_checks(preview_dict(target)) if target.is_editable else []
     known = {c["rule"] for c in checks}
     typed = [
-        {"rule": key[len("submit-j_") :], "message": key[len("submit-j_") :]}
+        {"rule": key[len("submit-j_") :], "message": rule_title(key[len("submit-j_") :])}
         for key in request.POST
         if key.startswith("submit-j_") and key[len("submit-j_") :] not in known
     ]

@@ -56,7 +56,7 @@ def test_auditor_exports_outbound_requests_as_streamed_csv(dossiers, auditor):
     column = dict(zip(header, trip, strict=True))
     assert column["Số hồ sơ"] == dossiers["trip"].reference
     assert column["Trạng thái"] == "Đã phê duyệt"
-    assert column["Quốc gia"] == "JP"
+    assert column["Quốc gia"] == "Nhật Bản"
     assert column["Số thành viên"] == "2"
     assert column["Trưởng đoàn"] == "Trần Thị Lan"
     assert column["Số quyết định"] == "01/QĐ-SGDĐT"

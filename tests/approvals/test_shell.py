@@ -14,11 +14,12 @@ from django.utils import timezone
 
 from org.models import Person, Role
 from tests.conftest import Org, login
-from tests.factories import TEST_PASSWORD, UserFactory, make_acting
+from tests.factories import TEST_PASSWORD, UserFactory, make_acting, make_staff
 
 # session, user, role assignments, acting assignments, names of holders, own name, unread notices,
 # the auditor grant (the menu's system log), delegations waiting for my confirmation, the
-# jurisdiction (the Sở's name in the header)
+# jurisdiction (the Sở's name in the header), the units above the roles' units and the waiting
+# tasks grouped by step permission (the cards' counts)
 QUERIES_FOR_HOME = 10
 
 
@@ -302,3 +303,26 @@ def test_unknown_language_cookie_falls_back_to_vietnamese() -> None:
 def test_the_menu_offers_the_system_log_to_auditors_only(org, auditor, teacher_a):
     assert 'href="/nhat-ky/"' in login(auditor).get("/").content.decode()
     assert 'href="/nhat-ky/"' not in login(teacher_a).get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_record_links_are_shown_to_those_who_may_read_the_record(
+    teacher_a: Person, head_b: Person, auditor: Person, org: Org
+) -> None:
+    exports, log = reverse("export_list"), reverse("audit_log")
+    staff_only = UserFactory(username="it_staff", is_staff=True)
+    staff_client = Client()
+    staff_client.force_login(staff_only)
+    for client in (login(head_b), login(teacher_a), staff_client):
+        nav = _nav_labels(client.get("/").content.decode())
+        assert exports not in nav and log not in nav
+
+    nav = _nav_labels(login(auditor).get("/").content.decode())
+    assert f'href="{exports}"' in nav and "Xuất dữ liệu" in nav
+    assert f'href="{log}"' in nav and "Nhật ký hệ thống" in nav
+    administrator = make_staff("quantri", org.department, Role.ADMIN, full_name="Ngô Quản Trị")
+    assert administrator.user is not None
+    administrator.user.is_staff = True
+    administrator.user.save()
+    nav = _nav_labels(login(administrator).get("/").content.decode())
+    assert f'href="{exports}"' in nav and f'href="{log}"' in nav

@@ -35,8 +35,8 @@ def outbound_input(
             for i, p in enumerate(members)
         ],
         itinerary=[StopInput(country="JP", days=min(days, 3), cities="Osaka")],
-        inviter_name="Osaka Board of Education",
-        inviter_country="JP",
+        # No inviter by default: an official trip that names one must attach the invitation
+        # (OUT-INVITATION); tests about inviters pass them and attach it.
     )
     for key, value in overrides.items():
         setattr(data, key, value)

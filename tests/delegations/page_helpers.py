@@ -31,9 +31,7 @@ def form_data(
         "purpose": purpose,
         "departure_date": departure.isoformat(),
         "return_date": (departure + datetime.timedelta(days=days - 1)).isoformat(),
-        "inviter_name": "Osaka Board of Education",
-        "inviter_country": "JP",
-        "named_invitation": "on",
+        # No inviter by default (OUT-INVITATION wants the invitation attached when one is named).
         "funding_source": "unit_revenue",
         "estimated_cost": "120000000",
         "members-TOTAL_FORMS": str(len(members)),

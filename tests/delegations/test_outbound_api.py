@@ -24,12 +24,8 @@ def payload(*people, kind="official", departure=None, days=5, **extra):
             {"person": p.pk, "role": "head" if i == 0 else "member"} for i, p in enumerate(people)
         ],
         "itinerary": [{"country": "JP", "days": min(days, 3), "cities": "Osaka"}],
-        "inviter": {
-            "name": "Osaka Board of Education",
-            "country": "JP",
-            "is_enterprise": False,
-            "named_invitation": True,
-        },
+        # No inviter by default (OUT-INVITATION wants the invitation attached when one is named).
+        "inviter": {"name": "", "country": "", "is_enterprise": False, "named_invitation": False},
         "funding_source": "unit_revenue" if kind == "official" else "self",
         "estimated_cost": 120000000,
         "presentation_abroad": False,

@@ -52,7 +52,8 @@ def test_ward_route_short_personal_trip_is_decided_by_the_ward_chair(
 def test_city_route_goes_through_ward_department_director_and_the_recorded_city_decision(
     org, ward_teacher, ward_head, ward_chair, dept_reviewer, director
 ):
-    rid = submitted(ward_teacher, kind="personal", days=10)  # named invitation → CITY
+    named = {"name": "Osaka Board of Education", "country": "JP", "named_invitation": True}
+    rid = submitted(ward_teacher, kind="personal", days=10, inviter=named)  # → CITY
     assert detail(login(ward_teacher), rid)["route"] == "CITY"
     act(ward_head, rid, expect_step="review_by_unit_head")
     act(ward_chair, rid, expect_step="propose_by_ward_chair")

@@ -60,7 +60,7 @@ def test_unparseable_date_and_bad_country_get_clear_messages(clerk_a, travellers
 
     html = response.content.decode()
     assert response.status_code == 400
-    assert "Mã quốc gia gồm đúng 2 chữ cái" in html
+    assert "Không có quốc gia nào mang mã “NHẬT”" in html
     assert 'name="departure_date"' in html and 'aria-invalid="true"' in html
 
 

@@ -19,10 +19,17 @@ def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def log_in(browser: Any, base: str, username: str) -> Any:
+#: The two screens the layout is checked on: a laptop and a phone.
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def log_in(browser: Any, base: str, username: str, viewport: dict[str, int] | None = None) -> Any:
     """A new page (its own context, Vietnamese, downloads allowed) logged in as ``username``."""
     context = browser.new_context(
-        locale="vi-VN", viewport={"width": 1280, "height": 900}, accept_downloads=True
+        locale="vi-VN",
+        viewport=viewport or {"width": 1280, "height": 900},
+        accept_downloads=True,
     )
     page = context.new_page()
     page.set_default_timeout(15_000)

@@ -39,7 +39,7 @@ def test_clerk_files_a_visit_from_a_visitor_sheet_and_it_is_approved(
     page.get_by_role("link", name="Lập hồ sơ mới").click()
     page.locator("#blackout-calendar").wait_for()
     page.fill("#id_organisation", "Osaka Board of Education")
-    page.fill("#id_country", "JP")
+    page.select_option("#id_country", label="Nhật Bản")
     page.select_option("#id_purpose_category", "visit")
     page.fill("#id_purpose", "Trao đổi kinh nghiệm dạy học STEM")
     page.fill("#id_arrival_date", arrival.isoformat())

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.e2e
 
 #: Three teachers of THPT1 (not the principal: she must stay free to approve).
 TRAVELLERS = ("Trần Thị Ngọc Hân", "Lê Minh Khoa", "Nguyễn Hoàng Phúc")
+INVITATION_PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def add_member(page: Any, name: str, expected_rows: int) -> None:
@@ -43,11 +44,11 @@ def test_clerk_files_a_delegation_of_three_and_it_is_approved(demo_site: str, br
     page.fill("#id_purpose", "Khảo sát mô hình giáo dục STEM tại Osaka")
     page.fill("#id_departure_date", departure.isoformat())
     page.fill("#id_return_date", (departure + datetime.timedelta(days=4)).isoformat())
-    page.fill("#id_stops-0-country", "JP")
+    page.select_option("#id_stops-0-country", label="Nhật Bản")
     page.fill("#id_stops-0-days", "3")
     page.fill("#id_stops-0-cities", "Osaka")
     page.fill("#id_inviter_name", "Osaka Board of Education")
-    page.fill("#id_inviter_country", "JP")
+    page.select_option("#id_inviter_country", label="Nhật Bản")
     page.select_option("#id_funding_source", "unit_revenue")
     page.fill("#id_estimated_cost", "150000000")
     for count, name in enumerate(TRAVELLERS, start=1):
@@ -58,6 +59,14 @@ def test_clerk_files_a_delegation_of_three_and_it_is_approved(demo_site: str, br
     for name in TRAVELLERS:
         assert name in page.content()
     shot(page, "2-draft")
+    # The trip names its inviter: the invitation goes with the dossier (OUT-INVITATION).
+    page.select_option("#id_attachment-kind", "invitation")
+    page.set_input_files(
+        "#id_attachment-file",
+        files=[{"name": "thu-moi.pdf", "mimeType": "application/pdf", "buffer": INVITATION_PDF}],
+    )
+    page.get_by_role("button", name="Tải lên").click()
+    page.locator("#attachment-list", has_text="thu-moi.pdf").wait_for()
 
     for area in page.locator("#submit-panel textarea").all():
         area.fill("Chuyến đi theo kế hoạch hợp tác năm học đã được phê duyệt.")

@@ -91,6 +91,8 @@ class OutboundFacts:
     reference: str | None = None
     #: The applicant heads the unit: the unit-head step is their own proposal and is skipped.
     applicant_is_unit_head: bool = False
+    #: The declared types of the files attached to the dossier ("invitation", "cv", ...).
+    attachment_kinds: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -208,6 +208,38 @@ def speech(facts: OutboundFacts, ctx: Context) -> Outcome:
     )
 
 
+#: The attachment type of an invitation letter and its translation (delegations AttachmentKind).
+INVITATION = "invitation"
+
+
+@rule(
+    "OUT-INVITATION",
+    title_vi="Chuyến công tác có bên mời nhưng chưa đính kèm thư mời",
+    title_en="Official trip with an inviter but no invitation attached",
+    basis=Q14_2022,
+    confidence=Confidence.REPORTED,
+    severity=Severity.BLOCK,
+    applies_to=OUTBOUND,
+    kinds=("official",),
+)
+def invitation(facts: OutboundFacts, ctx: Context) -> Outcome:
+    """Block an official trip that names its inviter (or a named invitation) until the
+    invitation letter is attached as a file of the type "Thư mời và bản dịch"."""
+    inviter = facts.inviter_name.strip()
+    if not inviter and not facts.named_invitation:
+        return passed("Chuyến đi không ghi bên mời.", "The trip names no inviter.")
+    if INVITATION in facts.attachment_kinds:
+        return passed("Đã đính kèm thư mời.", "The invitation is attached.")
+    who_vi = f"“{inviter}”" if inviter else "đích danh"
+    who_en = f"“{inviter}”" if inviter else "a named invitation"
+    return failed(
+        f"Hồ sơ có bên mời {who_vi} nhưng chưa đính kèm thư mời: hãy tải lên tệp loại "
+        "“Thư mời và bản dịch” trước khi trình.",
+        f"The dossier names an inviter ({who_en}) but no invitation is attached: upload a file "
+        "of the type “Invitation and translation” before submitting.",
+    )
+
+
 @rule(
     "OUT-RELATIVES",
     title_vi="Người thân của thành viên trong đoàn công tác",

@@ -35,6 +35,7 @@ EXPECTED = {
     "OUT-COUNTRIES": ("warn", "A"),
     "OUT-PASSPORT": ("warn", "A"),
     "OUT-SPEECH": ("block", "R"),
+    "OUT-INVITATION": ("block", "R"),
     "OUT-RELATIVES": ("justify", "R"),
     "OUT-FREEZE": ("block", "R"),
     "IN-BLACKOUT": ("block", "R"),
