@@ -29,6 +29,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -40,6 +41,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+
+from tests.signing import issue, make_ca, pkcs12_file
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICK = "--quick" in sys.argv
@@ -80,6 +83,21 @@ ENVIRONMENT = {
 }
 os.environ.update(ENVIRONMENT)
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+
+
+def _organisation_certificate() -> None:
+    """A throwaway organisation certificate: agency e-mails carry signed PDFs, as in production
+    (without one they wait for a signature, docs/record.md), for the driver and the worker."""
+    folder = Path(tempfile.mkdtemp(prefix="doanravao-faults-pki-"))
+    ca = make_ca("Fault suite root CA")
+    (folder / "root.pem").write_bytes(ca.pem())
+    p12 = pkcs12_file(issue(ca, "Sở Giáo dục và Đào tạo (fault suite)"), folder / "org.p12", "x")
+    os.environ["DOCUMENT_SIGNING_P12"] = str(p12)
+    os.environ["DOCUMENT_SIGNING_P12_PASSWORD"] = "x"
+    os.environ["DOCUMENT_SIGNING_TRUST_ROOTS"] = str(folder / "root.pem")
+
+
+_organisation_certificate()
 
 
 def _recreate_database() -> None:
