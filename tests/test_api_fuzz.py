@@ -8,11 +8,14 @@ example database. A failure prints the request to replay.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -38,6 +41,18 @@ schema.config.phases.coverage.enabled = False
 @pytest.fixture
 def tokens(org: Any) -> dict[str, str]:
     return {name: token_issue(persona(org, name).user).key for name in PERSONAS}
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection() -> Iterator[None]:
+    """Calls go through the real WSGI handler, whose ``request_started`` and ``request_finished``
+    would close the test's database connection (fatal on PostgreSQL); Django's test client
+    disconnects them the same way."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @schema.parametrize()
