@@ -33,8 +33,8 @@ def submitted_demo_request() -> Any:
     data = OutboundInput(
         kind="official", purpose_category="study", purpose="Khảo sát giáo dục STEM tại Osaka",
         departure_date=departure, return_date=departure + datetime.timedelta(days=2),
-        funding_source="unit_revenue", inviter_name="Osaka Board of Education",
-        inviter_country="JP", members=[MemberInput(person_id=teacher.pk, role="head")],
+        funding_source="unit_revenue",
+        members=[MemberInput(person_id=teacher.pk, role="head")],
         itinerary=[StopInput(country="JP", days=3, cities="Osaka")],
     )  # fmt: skip
     request = outbound_create(actor=users["gv.thpt1"], data=data)

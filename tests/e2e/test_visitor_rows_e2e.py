@@ -41,7 +41,7 @@ def test_clerk_types_visitors_adds_a_row_and_removes_one(demo_site: str, browser
     assert header == [str(c.label) for c in VISITOR_COLUMNS]
 
     page.fill("#id_organisation", "Osaka Board of Education")
-    page.fill("#id_country", "JP")
+    page.select_option("#id_country", "JP")
     page.select_option("#id_purpose_category", "visit")
     page.fill("#id_purpose", "Trao đổi kinh nghiệm dạy học STEM")
     page.fill("#id_arrival_date", arrival.isoformat())
