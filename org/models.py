@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from typing import Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -424,6 +425,15 @@ class Jurisdiction(models.Model):
     def __str__(self) -> str:
         return self.department_name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+        return deleted
+
     def clean(self) -> None:
         errors = {
             name: _("Nhập theo dạng MM-DD, ví dụ 10-15.")
@@ -433,7 +443,18 @@ class Jurisdiction(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    #: Every page's header reads the row: it is kept in the cache (Redis in production, shared
+    #: by all processes) and dropped whenever the row is saved or deleted.
+    CACHE_KEY = "org:jurisdiction"
+    CACHE_SECONDS = 300
+
     @classmethod
     def current(cls) -> Jurisdiction | None:
         """The row edited in the admin, if any."""
-        return Jurisdiction.objects.order_by("pk").first()
+        cached = cache.get(cls.CACHE_KEY)
+        if cached is not None:
+            row: Jurisdiction | None = cached["row"]
+            return row
+        row = Jurisdiction.objects.order_by("pk").first()
+        cache.set(cls.CACHE_KEY, {"row": row}, cls.CACHE_SECONDS)
+        return row

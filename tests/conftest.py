@@ -10,16 +10,18 @@ from __future__ import annotations
 import copy
 import os
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.test.utils import override_settings
 
-from org.models import Person, Role, SchoolLevel, Unit, UnitKind
+from org.models import Jurisdiction, Person, Role, SchoolLevel, Unit, UnitKind
 from tests.factories import DepartmentFactory, SchoolFactory, UnitFactory, make_staff
 from tests.signing import Issued, issue, make_ca, pkcs12_file
 
@@ -47,6 +49,15 @@ def fresh_cache(settings: Any) -> None:
     caches = copy.deepcopy(settings.CACHES)
     caches["default"]["KEY_PREFIX"] = f"tests-{uuid.uuid4().hex}"
     settings.CACHES = caches
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_jurisdiction() -> Iterator[None]:
+    """The cached jurisdiction row outlives a test's rolled-back transaction: drop it around
+    every test, as saving or deleting the row does in production."""
+    cache.delete(Jurisdiction.CACHE_KEY)
+    yield
+    cache.delete(Jurisdiction.CACHE_KEY)
 
 
 @pytest.fixture(autouse=True)

@@ -31,6 +31,11 @@ class Command(BaseCommand):
             help="Thành phố của dữ liệu demo (demo city): hcm (mặc định) hoặc haiphong.",
         )
         parser.add_argument(
+            "--without-history",
+            action="store_true",
+            help="Chỉ danh bạ, không tạo hồ sơ năm trước (directory only, no past year).",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Chạy cả khi DEBUG tắt (run even when DEBUG is off).",
@@ -64,7 +69,8 @@ class Command(BaseCommand):
             for staff in demo.STAFF:
                 demo.seed_person(staff, units, None, tally)
             demo.seed_partners(units, tally)
-            demo.seed_history(units, tally)
+            if not options.get("without_history"):
+                demo.seed_history(units, tally)
 
         self.stdout.write(
             _("Đã tạo %(created)d, cập nhật %(updated)d bản ghi (created, updated rows).")

@@ -17,9 +17,9 @@ from approvals.documents.services import (
     document_file,
     document_issue,
     document_reissue,
-    notification_attachments,
 )
 from approvals.models import AgencyNotification, AuditEvent, Document, DocumentRegister
+from approvals.notifications import notification_attachments
 from delegations.services.inbound import InboundInput, VisitorInput, inbound_create
 from org.models import Role
 from tests.approvals.record_helpers import (
@@ -260,7 +260,7 @@ def test_a_stored_file_changed_on_disk_is_refused(trip):
 
 def test_agency_notification_carries_the_letter_and_the_decision_as_pdf(trip):
     notification = AgencyNotification.objects.filter(request_id=trip.pk).first()
-    attachments = notification_attachments(notification)
+    attachments = notification_attachments(notification.messages.get())
     names = [name for name, _data, _type in attachments]
     assert names == ["cong-van-thong-bao-01-gddt-vp.pdf", "quyet-dinh-01-qd-sgddt.pdf"]
     assert all(data.startswith(b"%PDF") for _name, data, _type in attachments)
