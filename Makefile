@@ -32,14 +32,14 @@ run: install
 # Both cores by default (pytest-xdist); PYTEST_ARGS="-n0" runs in one process.
 PYTEST_WORKERS ?= auto
 test: install
-	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL and Redis, e.g.
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/doanravao REDIS_URL=redis://127.0.0.1:6379/15
 test-services: install
 	@test -n "$$DATABASE_URL" || (echo "DATABASE_URL must point at PostgreSQL" && exit 2)
 	@test -n "$$REDIS_URL" || (echo "REDIS_URL must point at Redis" && exit 2)
-	CELERY_TASK_ALWAYS_EAGER=true $(PY) -m pytest -n $(PYTEST_WORKERS) --create-db $(PYTEST_ARGS)
+	CELERY_TASK_ALWAYS_EAGER=true $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --create-db $(PYTEST_ARGS)
 
 # ruff (PLC0415 included: imports at module top), the floors contract (docs/architecture.md),
 # and mypy in strict mode on the application packages.

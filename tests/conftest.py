@@ -221,7 +221,12 @@ def login(person: Person) -> Client:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked ``postgres`` or ``services`` run only under ``make test-services``."""
+    """Tests marked ``postgres`` or ``services`` run only under ``make test-services``.
+
+    ``services`` tests start real Celery workers on the one Redis database and purge its queues:
+    they run one after another on a single xdist worker (``--dist loadgroup``), or one test's
+    worker would take the other's tasks.
+    """
 
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     has_redis = bool(settings.REDIS_URL)
@@ -230,3 +235,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (make test-services)"))
         if "services" in item.keywords and not (on_postgres and has_redis):
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL and Redis"))
+        if "services" in item.keywords:
+            item.add_marker(pytest.mark.xdist_group("real_worker"))

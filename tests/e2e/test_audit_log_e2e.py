@@ -15,7 +15,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_inspector_reads_the_system_log_and_verifies_it(
-    demo_site: str, browser: Any, settings: Any, tmp_path: Path
+    demo_site: str, browser: Any, settings: Any, tmp_path: Path, fresh_cache: None
 ) -> None:
     settings.AUDIT_CHECKPOINT_DIR = tmp_path / "checkpoints"
     checkpoint = checkpoint_write().checkpoint
