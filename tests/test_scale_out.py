@@ -87,6 +87,10 @@ def test_a_request_goes_through_two_web_processes_and_two_workers(
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "LOG_LEVEL": "WARNING",
+        # The organisation's test certificate: agency e-mails carry signed PDFs (docs/record.md).
+        "DOCUMENT_SIGNING_P12": settings.DOCUMENT_SIGNING_P12,
+        "DOCUMENT_SIGNING_P12_PASSWORD": settings.DOCUMENT_SIGNING_P12_PASSWORD,
+        "DOCUMENT_SIGNING_TRUST_ROOTS": ",".join(settings.DOCUMENT_SIGNING_TRUST_ROOTS),
     }
     celery_app.control.purge()
     webs = [free_port(), free_port()]
