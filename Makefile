@@ -9,6 +9,11 @@ PORT ?= 8000
 # `make demo PORT=8010` serves on another port; the seed prints that address and e-mail links
 # use it (SITE_URL, unless set).
 DEV_ENV := DEBUG=$${DEBUG:-true} HOST=$(HOST) PORT=$(PORT)
+# The demo signs documents with a throwaway certificate that seed_demo writes once into
+# var/demo-signing/, so that the agencies' e-mails go out (docs/record.md → Signatures).
+DEMO_SIGNING := DOCUMENT_SIGNING_P12=$(CURDIR)/var/demo-signing/organisation.p12 \
+	DOCUMENT_SIGNING_P12_PASSWORD=demo-signing \
+	DOCUMENT_SIGNING_TRUST_ROOTS=$(CURDIR)/var/demo-signing/root.pem
 
 .PHONY: install demo run test test-services test-e2e lint format worker beat bench load faults faults-quick messages clean
 
@@ -22,8 +27,8 @@ install: $(STAMP)
 
 demo: install
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
-	$(DEV_ENV) $(PY) manage.py seed_demo $(if $(CITY),--city $(CITY))
-	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEV_ENV) $(DEMO_SIGNING) $(PY) manage.py seed_demo $(if $(CITY),--city $(CITY))
+	$(DEV_ENV) $(DEMO_SIGNING) $(PY) manage.py runserver $(HOST):$(PORT)
 
 run: install
 	$(DEV_ENV) $(PY) manage.py migrate --no-input

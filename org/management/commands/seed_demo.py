@@ -3,6 +3,7 @@ year of trips and visits."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from org import demo
+from org import demo, demo_signing
 from org.models import Unit
 
 
@@ -58,6 +59,7 @@ class Command(BaseCommand):
                 % {"created": tally.created, "updated": tally.updated}
             )
             self._print_logins(units, demo.HP_LOGINS)
+            self._demo_certificate()
             return
         with transaction.atomic():
             units = demo.seed_units(tally)
@@ -77,6 +79,28 @@ class Command(BaseCommand):
             % {"created": tally.created, "updated": tally.updated}
         )
         self._print_logins(units, demo.LOGINS)
+        self._demo_certificate()
+
+    def _demo_certificate(self) -> None:
+        """Write the demo organisation certificate where the settings name it, once.
+
+        ``make demo`` names ``var/demo-signing/`` so that documents are signed and the agencies'
+        e-mails go out; elsewhere (nothing configured, or the Sở's own file) nothing is written.
+        """
+        p12 = settings.DOCUMENT_SIGNING_P12
+        roots = settings.DOCUMENT_SIGNING_TRUST_ROOTS
+        if not p12 or len(roots) != 1:
+            return
+        if demo_signing.write_demo_certificate(
+            Path(p12), Path(roots[0]), settings.DOCUMENT_SIGNING_P12_PASSWORD
+        ):
+            self.stdout.write(
+                _(
+                    "Đã tạo chứng thư số demo của cơ quan: %(path)s "
+                    "(demo certificate, not for production)"
+                )
+                % {"path": p12}
+            )
 
     def _print_logins(self, units: dict[str, Unit], logins: list[demo.Staff]) -> None:
         header = (
