@@ -218,9 +218,14 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
-# The second holds Vietnamese for admin phrases Django's own catalogue lacks; makemessages writes
-# to the first only, so it never drops them.
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "django_admin"]
+# The second and third hold Vietnamese for phrases Django's admin and Django REST framework's
+# catalogues lack ("This field is required."); makemessages writes to the first only, so it
+# never drops them.
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    BASE_DIR / "locale" / "django_admin",
+    BASE_DIR / "locale" / "rest_framework",
+]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 #: dd/mm/yyyy and grouped thousands (config/formats/); numbers are only grouped where a template

@@ -58,3 +58,19 @@ def test_page_500_shows_the_request_id_to_quote(teacher_a):
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")
     assert f"<code>{response['X-Request-ID']}</code>" in response.content.decode()
+
+
+def test_the_api_speaks_vietnamese_where_rest_framework_has_no_words_of_its_own(teacher_a):
+    anonymous = Client().get("/api/v1/outbound/")
+    assert anonymous.json() == {"detail": "Chưa đăng nhập: thiếu thông tin xác thực."}
+    response = login(teacher_a).post("/api/v1/outbound/", {}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["departure_date"] == ["Trường này là bắt buộc."]
+
+
+def test_the_api_answers_in_english_when_the_language_switch_says_so(teacher_a, settings):
+    client = login(teacher_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post("/api/v1/outbound/", {}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["departure_date"] == ["This field is required."]
