@@ -34,6 +34,7 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -113,6 +114,46 @@ def broker_publish(task: Any, *args: Any, what: str) -> bool:
             logger.exception("broker unreachable: %s waits for its sweeper", what)
         return False
     return True
+
+
+def sweeper_publish(task: Any, object_id: int, *, what: str, lease_setting: str) -> bool:
+    """Queue ``task(object_id)`` for a sweeper, at most once per lease; never raises.
+
+    A sweeper runs every minute and finds the same rows pending until a worker takes them: with
+    a backlog (after a Redis outage, say) queueing every row again on every pass would fill the
+    queue faster than the workers empty it, and a worker reading several queues would never
+    reach the others. A key in the cache (Redis, like the broker) marks the row as queued for
+    ``lease_setting`` seconds (default 300); it is set only when publishing succeeded, so a row
+    whose publish failed, or whose key went with a restarted Redis, is queued on the next pass.
+    A task lost in a queue that still holds its key waits at most the lease.
+    """
+    if task.app.conf.task_always_eager:  # no queue to fill: the task runs here and now
+        return broker_publish(task, object_id, what=what)
+    key = f"sweep:{task.name}:{object_id}"
+    lease = _setting(lease_setting, 300)
+    try:
+        if not cache.add(key, 1, timeout=lease):
+            return False
+    except Exception:  # the cache is the broker's Redis: down, so publishing would fail too
+        logger.warning("sweeper: cache unreachable; %s is queued without its lease", what)
+        return broker_publish(task, object_id, what=what)
+    if broker_publish(task, object_id, what=what):
+        return True
+    try:
+        cache.delete(key)
+    except Exception:
+        logger.warning("sweeper: cache unreachable; %s keeps its lease", what)
+    return False
+
+
+def sweeper_lease_end(task: Any, object_id: int) -> None:
+    """A worker took ``task(object_id)`` off the queue: the next sweep may queue it again."""
+    if task.app.conf.task_always_eager:
+        return
+    try:
+        cache.delete(f"sweep:{task.name}:{object_id}")
+    except Exception:
+        logger.warning("sweeper: cache unreachable; the lease of %s runs out by itself", task.name)
 
 
 def broker_publish_later(task: Any, *args: Any, countdown: int) -> None:
@@ -401,7 +442,8 @@ def outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 500) -> i
     ``OUTBOX_CLAIM_TIMEOUT_SECONDS`` belongs to a worker that died: it goes back to pending and
     is dispatched in the same sweep (so it is sent at most one sweep interval after its claim
     timed out). Pending rows younger than ``OUTBOX_SWEEP_GRACE_SECONDS`` are left to their own
-    on-commit dispatch. Returns how many rows were dispatched.
+    on-commit dispatch. A row already queued by an earlier sweep is not queued again within
+    ``OUTBOX_DISPATCH_LEASE_SECONDS`` (:func:`sweeper_publish`). Returns how many were queued.
     """
     now = now or timezone.now()
     reclaimed = list(
@@ -421,9 +463,15 @@ def outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 500) -> i
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
+    queued = 0
     for message_id in [*reclaimed, *waiting]:
-        dispatch(message_id)
-    return len(reclaimed) + len(waiting)
+        queued += sweeper_publish(
+            send_message,
+            message_id,
+            what=f"outbox message {message_id}",
+            lease_setting="OUTBOX_DISPATCH_LEASE_SECONDS",
+        )
+    return queued
 
 
 @transaction.atomic
@@ -481,6 +529,7 @@ def send_message(message_id: int) -> str:
     SMTP errors are handled by the service (backoff, then failed), so the task never retries
     itself: a retry is a row waiting for the sweeper, which survives a worker's or Redis's death.
     """
+    sweeper_lease_end(send_message, message_id)
     result = message_send(message_id)
     if result == "waiting" and not send_message.app.conf.task_always_eager:
         # Its files are being rendered or signed: look again soon, not at the next sweep.

@@ -7,10 +7,10 @@ Queues keep agency mail ahead of paperwork (QUALITY.md P5: mail lag ≤ 5 s in a
 - ``reports``: long reads over the record (audit verification and checkpoints);
 - ``celery``: everything else (the nightly moves, reminders, permission sync).
 
-A worker started without ``-Q`` consumes all four, ``mail`` first: with
-``queue_order_strategy`` set in ``CELERY_BROKER_TRANSPORT_OPTIONS``, Redis checks the queues in
-the order given. In production run at least one worker per queue group, so that a burst of
-renders never holds a mail slot (commands in docs/production.md).
+A worker started without ``-Q`` consumes all four, each in turn (``queue_order_strategy`` in
+``CELERY_BROKER_TRANSPORT_OPTIONS``), so that no backlog starves another queue. In production
+run at least one worker per queue group, so that a burst of renders never holds a mail slot
+(commands in docs/production.md).
 """
 
 import os

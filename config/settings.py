@@ -264,8 +264,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_start": 0,
     "interval_step": 0.2,
     "interval_max": 0.5,
-    # A worker reading several queues empties the first (``mail``, config/celery.py) first.
-    "queue_order_strategy": "priority",
+    # A worker reading several queues takes from each in turn: with "priority" a backlog of mail
+    # (after an outage) starved the renders and the heartbeat, so the worker looked dead and
+    # agency mail waiting for its documents never went. Mail comes first where it has a worker
+    # of its own (docs/production.md → Processes).
+    "queue_order_strategy": "round_robin",
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
@@ -340,6 +343,9 @@ SITE_URL = env_str("SITE_URL", f"http://{DEMO_HOST}:{DEMO_PORT}")
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6)
 OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
 OUTBOX_CLAIM_TIMEOUT_SECONDS = env_int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120)
+# A row the sweeper queued is not queued again for this long while it waits in the queue (a
+# backlog after an outage must not grow with every sweep); a lost task waits at most this.
+OUTBOX_DISPATCH_LEASE_SECONDS = env_int("OUTBOX_DISPATCH_LEASE_SECONDS", 300)
 OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 30)
 # An agency e-mail whose documents are not rendered or signed yet is looked at again after this.
 OUTBOX_WAIT_SECONDS = env_int("OUTBOX_WAIT_SECONDS", 10)
@@ -359,6 +365,7 @@ HEARTBEAT_STALE_SECONDS = env_int("HEARTBEAT_STALE_SECONDS", 180)
 DOCUMENT_RENDER_MAX_ATTEMPTS = env_int("DOCUMENT_RENDER_MAX_ATTEMPTS", 5)
 DOCUMENT_RENDER_RETRY_BASE_SECONDS = env_int("DOCUMENT_RENDER_RETRY_BASE_SECONDS", 60)
 DOCUMENT_RENDER_LEASE_SECONDS = env_int("DOCUMENT_RENDER_LEASE_SECONDS", 120)
+DOCUMENT_RENDER_DISPATCH_LEASE_SECONDS = env_int("DOCUMENT_RENDER_DISPATCH_LEASE_SECONDS", 300)
 DOCUMENT_RENDER_SWEEP_GRACE_SECONDS = env_int("DOCUMENT_RENDER_SWEEP_GRACE_SECONDS", 60)
 
 REST_FRAMEWORK = {

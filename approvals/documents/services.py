@@ -53,7 +53,7 @@ from approvals.models.documents import (
     document_pdf_path,
     numbering_mode,
 )
-from approvals.outbox import broker_publish
+from approvals.outbox import broker_publish, sweeper_lease_end, sweeper_publish
 from config.errors import StateConflict, ValidationError
 from delegations.models import InboundVisit, OutboundRequest
 
@@ -633,7 +633,8 @@ def render_sweep(*, now: datetime.datetime | None = None, limit: int = 500) -> i
     Pending rows whose ``render_next_at`` passed more than ``DOCUMENT_RENDER_SWEEP_GRACE_SECONDS``
     (60 s) ago (their on-commit task never reached the broker, or their backoff is over), and
     rows left "rendering" past the lease (their worker died), which go back to pending and are
-    queued in the same sweep.
+    queued in the same sweep. A render already queued by an earlier sweep is not queued again
+    within ``DOCUMENT_RENDER_DISPATCH_LEASE_SECONDS``.
     """
     now = now or timezone.now()
     abandoned = Document.objects.filter(
@@ -652,9 +653,19 @@ def render_sweep(*, now: datetime.datetime | None = None, limit: int = 500) -> i
         .order_by("render_next_at")
         .values_list("pk", flat=True)[:limit]
     )
+    queued = 0
     for document_id in [*reclaimed, *waiting]:
-        render_dispatch(document_id)
-    return len(reclaimed) + len(waiting)
+        if render_document.app.conf.task_always_eager:  # no queue: in a thread (render_dispatch)
+            render_dispatch(document_id)
+            queued += 1
+        else:  # at most once per lease, as the outbox sweeper (approvals.outbox)
+            queued += sweeper_publish(
+                render_document,
+                document_id,
+                what=f"render of document {document_id}",
+                lease_setting="DOCUMENT_RENDER_DISPATCH_LEASE_SECONDS",
+            )
+    return queued
 
 
 @transaction.atomic
@@ -839,6 +850,7 @@ def render_document(document_id: int) -> str:
 
     Thin: id in, :func:`render_attempt` does the work; a repeat finds them done or claimed.
     """
+    sweeper_lease_end(render_document, document_id)
     return render_attempt(document_id)
 
 

@@ -3,7 +3,7 @@
 Usage::
 
     FAULTS_DATABASE_URL=postgres://postgres@127.0.0.1:5432/doanravao_faults \\
-        .venv/bin/python -m tests.faults.run [--quick]
+        .venv/bin/python -m tests.faults.run [--quick] [--only=c,d]
 
 The database named by ``FAULTS_DATABASE_URL`` is **dropped and created again**. The run starts
 its own ``redis-server`` on a spare port (never the shared one), a tiny SMTP sink and a real
@@ -46,6 +46,13 @@ from tests.signing import issue, make_ca, pkcs12_file
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICK = "--quick" in sys.argv
+#: ``--only=c,d`` runs those scenarios alone (the invariants are checked all the same).
+ONLY = {
+    name
+    for arg in sys.argv
+    if arg.startswith("--only=")
+    for name in arg.removeprefix("--only=").split(",")
+}
 
 
 def _free_port() -> int:
@@ -203,7 +210,8 @@ class Worker:
     def start(self) -> None:
         celery = Path(sys.executable).with_name("celery")
         self.process = subprocess.Popen(
-            [str(celery), "-A", "config", "worker", "--concurrency=2", "--loglevel=WARNING",
+            [str(celery), "-A", "config", "worker", "--concurrency=2",
+             f"--loglevel={os.environ.get('FAULTS_WORKER_LOGLEVEL', 'WARNING')}",
              "--without-gossip", "--without-mingle", "-Q", "mail,celery,documents,reports"],
             cwd=ROOT, env={**os.environ}, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -614,6 +622,8 @@ def main() -> int:
     with services() as (redis, sink, worker, beat):
         people = make_people()
         beat.start()
+        if ONLY and "b" not in ONLY:
+            worker.start()  # scenario b starts (and kills) the worker otherwise
         steps: list[tuple[str, Callable[[], None]]] = [
             ("a", lambda: scenario_contested(people, figures)),
             ("b", lambda: scenario_kill_worker(people, figures, worker)),
@@ -622,6 +632,8 @@ def main() -> int:
             ("e", lambda: scenario_mixed_writers(people, figures)),
         ]
         for name, step in steps:
+            if ONLY and name not in ONLY:
+                continue
             print(f"-- scenario {name}", flush=True)
             try:
                 step()
