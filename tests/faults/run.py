@@ -71,9 +71,11 @@ TIMINGS = {
     "OUTBOX_CLAIM_TIMEOUT_SECONDS": "8",
     "OUTBOX_SWEEP_GRACE_SECONDS": "2",
     "OUTBOX_RETRY_BASE_SECONDS": "1",
+    "OUTBOX_DISPATCH_LEASE_SECONDS": "120",
     "DOCUMENT_RENDER_LEASE_SECONDS": "8",
     "DOCUMENT_RENDER_SWEEP_GRACE_SECONDS": "2",
     "DOCUMENT_RENDER_RETRY_BASE_SECONDS": "1",
+    "DOCUMENT_RENDER_DISPATCH_LEASE_SECONDS": "120",
     "CELERY_VISIBILITY_TIMEOUT": "10",
     "HEARTBEAT_STALE_SECONDS": "20",
 }
@@ -472,15 +474,17 @@ def scenario_redis_down(people: People, figures: Figures, redis: Redis) -> None:
     failures = 0
     started = time.monotonic()
     made = 0
-    while (
-        made < SCALE["outage_approvals"] or time.monotonic() - started < SCALE["outage_min_seconds"]
-    ):
+    # The figure: 100 approvals (each through every step) while Redis is down for two
+    # minutes; the outage lasts its two minutes however fast the approvals went.
+    while made < SCALE["outage_approvals"]:
         made += 1
         try:
             approve_one(people)
         except Exception as exc:
             failures += 1
             print(f"   approval during the outage failed: {exc!r}", flush=True)
+    while time.monotonic() - started < SCALE["outage_min_seconds"]:
+        time.sleep(0.5)
     ready = _readiness()
     # What an operator sees meanwhile: the e-mails waiting for the broker are on the
     # operations view once they are older than the sweep's grace.
