@@ -14,7 +14,13 @@ from approvals.documents.services import document_file
 from approvals.models import OutboxMessage, RuleStamp
 from delegations.facts import evaluate
 from org.models import Jurisdiction, Person
-from tests.approvals.record_helpers import approved, documents_of, docx_text, make_agencies, pdf_text
+from tests.approvals.record_helpers import (
+    approved,
+    documents_of,
+    docx_text,
+    make_agencies,
+    pdf_text,
+)
 from workflow.rules.texts import Q14_2022, local_basis
 
 pytestmark = pytest.mark.django_db
