@@ -378,7 +378,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Đoàn ra – Đoàn vào API",
-    "DESCRIPTION": "Outbound and inbound delegations of a city's Department of Education and Training.",
+    "DESCRIPTION": "Outbound and inbound delegations of a Department of Education and Training.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The browsable docs page is served from installed packages, never from a CDN.

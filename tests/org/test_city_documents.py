@@ -132,7 +132,7 @@ def hcmc_trip(
 def test_hcmc_keeps_its_names_in_documents_e_mails_and_rules(hcmc_trip, with_row):
     if with_row:
         Jurisdiction.objects.create()  # an admin who saved the form without changing it
-    documents, agency_rows, texts = texts_of(hcmc_trip)
+    _documents, agency_rows, texts = texts_of(hcmc_trip)
     decision = texts["outbound_decision.pdf"]
     for expected in (
         "ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH",
