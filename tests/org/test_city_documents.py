@@ -13,6 +13,7 @@ from django.core.management import call_command
 from approvals.documents.services import document_file
 from approvals.models import OutboxMessage, RuleStamp
 from delegations.facts import evaluate
+from org.admin import JurisdictionForm
 from org.models import Jurisdiction, Person
 from tests.approvals.record_helpers import (
     approved,
@@ -155,3 +156,15 @@ def test_the_pack_keeps_national_texts_whatever_the_city():
     local = local_basis(basis, {}, city="TP. Hải Phòng", department="Sở GDĐT Hải Phòng")
     assert local.startswith("Chỉ thị 38-CT/TW; Quy định của UBND TP. Hải Phòng")
     assert local_basis(basis, {}, city="TP.HCM", department="Sở GDĐT TP.HCM") == basis
+
+
+def test_the_admin_refuses_a_rule_text_under_a_key_the_pack_does_not_know(db):
+    data = {
+        field.name: field.value_from_object(Jurisdiction()) for field in Jurisdiction._meta.fields
+    }
+    data["rule_bases"] = '{"city_trip_regulation": "Quyết định 1/2024", "no_such_rule": "x"}'
+    form = JurisdictionForm(data=data)
+    assert not form.is_valid()
+    assert "no_such_rule" in str(form.errors["rule_bases"])
+    data["rule_bases"] = '{"city_trip_regulation": "Quyết định 1/2024"}'
+    assert JurisdictionForm(data=data).is_valid(), JurisdictionForm(data=data).errors
