@@ -101,6 +101,15 @@ def test_a_haiphong_decision_and_its_e_mails_carry_no_hcmc_name(haiphong):
     assert "Quy định của UBND TP. Hải Phòng" in bases
 
 
+def test_the_haiphong_request_pages_carry_no_hcmc_name(haiphong, client):
+    for username in ("gd.hp", "gv.hp1", "thanhtra.hp"):
+        client.force_login(get_user_model().objects.get(username=username))
+        for url in (f"/doan-ra/{haiphong.pk}/", "/viec/?tab=done", "/"):
+            response = client.get(url)
+            assert response.status_code == 200, (username, url)
+            assert not hcmc_names(response.content.decode()), (username, url)
+
+
 def test_the_admins_texts_of_the_city_replace_the_generic_wording(haiphong):
     jurisdiction = Jurisdiction.objects.get()
     jurisdiction.rule_bases = {"city_trip_regulation": "Quyết định 99/2099/QĐ-UBND (thử)"}
