@@ -60,8 +60,9 @@ def local_basis(basis: str, texts: Mapping[str, str], *, city: str, department: 
     for key, (text, generic) in CITY_TEXTS.items():
         if text not in basis:
             continue
-        if texts.get(key, "").strip():
-            replacement = texts[key].strip()
+        own = texts.get(key)
+        if isinstance(own, str) and own.strip():
+            replacement = own.strip()
         elif city != DEFAULT_CITY:
             replacement = generic.format(city=city, department=department)
         else:
