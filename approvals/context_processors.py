@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
 from approvals.models import Notice
 from approvals.navigation import display_name, nav_items_for
@@ -31,6 +32,10 @@ def shell(request: HttpRequest) -> dict[str, object]:
         "nav_items": SimpleLazyObject(lambda: nav_items_for(user, request.path)),
         "user_display_name": SimpleLazyObject(lambda: display_name(user)),
         "unread_notice_count": SimpleLazyObject(lambda: _unread_notices(request)),
-        # The Sở's name from the admin (org.Jurisdiction); None: the built-in HCMC texts.
-        "jurisdiction": SimpleLazyObject(Jurisdiction.current),
+        # The Sở's name from the admin (org.Jurisdiction), HCMC's defaults without a row; in
+        # the reader's language when the row has an English name.
+        "jurisdiction": SimpleLazyObject(Jurisdiction.effective),
+        "department_name": SimpleLazyObject(
+            lambda: Jurisdiction.effective().department_name_for(get_language() or "vi")
+        ),
     }

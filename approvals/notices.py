@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from approvals.models import Notice
 from approvals.navigation import display_name
 from approvals.outbox import message_enqueue
-from org.models import ActingAssignment, RoleAssignment
+from org.models import ActingAssignment, Jurisdiction, RoleAssignment
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,9 +69,18 @@ def task_path(task: Any) -> str:
 
 
 def render_email(template: str, context: dict[str, Any]) -> str:
-    """Render ``emails/<template>.txt`` in the site's language (e-mails have no session)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        text = render_to_string(f"emails/{template}.txt", context)
+    """Render ``emails/<template>.txt`` in the site's language (e-mails have no session).
+
+    Every e-mail may name the Sở and its office: they come from the jurisdiction row.
+    """
+    jurisdiction = Jurisdiction.effective()
+    language = settings.LANGUAGE_CODE
+    names = {
+        "department_name": jurisdiction.department_name_for(language),
+        "office_signature": jurisdiction.office_signature(language),
+    }
+    with translation.override(language):
+        text = render_to_string(f"emails/{template}.txt", {**names, **context})
     # Template tags leave blank lines where optional parts are left out.
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 

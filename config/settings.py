@@ -390,7 +390,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Đoàn ra – Đoàn vào API",
-    "DESCRIPTION": "Outbound and inbound delegations of the HCMC Department of Education.",
+    "DESCRIPTION": "Outbound and inbound delegations of a Department of Education and Training.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The browsable docs page is served from installed packages, never from a CDN.

@@ -29,6 +29,7 @@ from delegations.selectors import official_trip_counts, open_duties, overlapping
 from org.calendar import WorkingCalendar, current_calendar
 from org.models import (
     ActingAssignment,
+    Jurisdiction,
     Passport,
     Person,
     Role,
@@ -49,8 +50,8 @@ from workflow.rules.facts import (
     VisitorFacts,
 )
 from workflow.rules.params import as_param_set
-from workflow.rules.registry import Route
-from workflow.rules.texts import RESTRICTIONS
+from workflow.rules.registry import Check, Route
+from workflow.rules.texts import RESTRICTIONS, local_basis
 from workflow.rules.timing import DEPARTMENT, MANAGING_WARD, OWN_UNIT, STEP_KINDS, Step, StepKind
 
 #: The org.models.Person flags that bar a member (OUT-BARRED), as the rule pack words them.
@@ -269,7 +270,27 @@ def evaluate(
     calendar = calendar or current_calendar()
     evaluator = evaluate_outbound if isinstance(facts, OutboundFacts) else evaluate_inbound
     result = evaluator(facts, params=params, on=day, calendar=calendar)
-    return dataclasses.replace(result, ruleset_version=version_id)
+    return dataclasses.replace(
+        result, ruleset_version=version_id, checks=localised_checks(result.checks)
+    )
+
+
+def localised_checks(checks: tuple[Check, ...]) -> tuple[Check, ...]:
+    """The checks with the city's own texts in their bases (the admin's jurisdiction row)."""
+    jurisdiction = Jurisdiction.effective()
+    texts = jurisdiction.rule_bases if isinstance(jurisdiction.rule_bases, dict) else {}
+    return tuple(
+        dataclasses.replace(
+            check,
+            basis=local_basis(
+                check.basis,
+                texts,
+                city=jurisdiction.city_short,
+                department=jurisdiction.department_short,
+            ),
+        )
+        for check in checks
+    )
 
 
 @dataclass(frozen=True)

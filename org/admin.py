@@ -23,6 +23,7 @@ from org.models import (
     RoleAssignment,
     Unit,
 )
+from workflow.rules.texts import CITY_TEXTS
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 # Beyond this the page would be unreadable; the first errors are enough to fix the file.
@@ -140,6 +141,30 @@ class CalendarDayAdmin(admin.ModelAdmin[CalendarDay]):
     date_hierarchy = "date"
 
 
+class JurisdictionForm(forms.ModelForm[Jurisdiction]):
+    """The city's texts for the rule bases: only the keys the rule pack knows."""
+
+    class Meta:
+        model = Jurisdiction
+        fields = [
+            "city_name", "city_short", "place_name", "department_name", "department_name_en",
+            "department_short", "reviewing_office", "office_head", "office_code", "legal_basis",
+            "rule_bases", "agencies_notified", "report_deadline", "report_period_start",
+        ]  # fmt: skip
+
+    def clean_rule_bases(self) -> object:
+        value = self.cleaned_data.get("rule_bases")
+        if isinstance(value, dict):
+            unknown = sorted(set(value) - set(CITY_TEXTS))
+            if unknown:
+                raise forms.ValidationError(
+                    _("Khóa không có trong bộ quy tắc: %(unknown)s. Các khóa: %(known)s.")
+                    % {"unknown": ", ".join(unknown)[:500], "known": ", ".join(CITY_TEXTS)}
+                )
+        return value
+
+
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(admin.ModelAdmin[Jurisdiction]):
+    form = JurisdictionForm
     list_display = ("department_name", "city_name", "reviewing_office", "report_deadline")

@@ -418,6 +418,7 @@ def seed_roles(staff: Staff, user: User, units: dict[str, Unit], tally: Tally) -
 
 def seed_partners(units: dict[str, Unit], tally: Tally) -> None:
     """The partners and the nine MOUs of footnote 1, signed by the Sở."""
+    department = Jurisdiction.effective().department_short
     by_name_en: dict[str, Partner] = {}
     for name, name_en, country, enterprise in PARTNERS:
         by_name_en[name_en] = upsert(
@@ -433,7 +434,7 @@ def seed_partners(units: dict[str, Unit], tally: Tally) -> None:
             Agreement,
             {"partner": partner, "unit": units[SO], "signed_on": signed_on},
             {
-                "title": f"Biên bản ghi nhớ hợp tác giữa Sở GDĐT TP.HCM và {names}",
+                "title": f"Biên bản ghi nhớ hợp tác giữa {department} và {names}",
                 "expires_on": None,
                 "scope": f"Đồng ký kết: {names}." if co_signers else "",
             },
@@ -460,6 +461,11 @@ HP_UNITS: list[tuple[str, str, str, str, str, str | None, str | None]] = [
      UnitKind.SCHOOL, SchoolLevel.UPPER_SECONDARY, HP_SO, HP_SO),
     ("HP-THPT2", "Trường THPT Ngô Quyền", "Ngo Quyen High School",
      UnitKind.SCHOOL, SchoolLevel.UPPER_SECONDARY, HP_SO, HP_SO),
+    # The agencies its approvals are notified to (outside the tree, as in HCMC's).
+    ("HP-CATP", "Công an thành phố Hải Phòng – Phòng Quản lý xuất nhập cảnh",
+     "Hai Phong City Police – Immigration Division", UnitKind.AGENCY, "", None, None),
+    ("HP-SNGV", "Sở Ngoại vụ thành phố Hải Phòng", "Hai Phong Department of Foreign Affairs",
+     UnitKind.AGENCY, "", None, None),
 ]  # fmt: skip
 
 HP_LOGINS: list[Staff] = [
@@ -487,13 +493,24 @@ HP_LOGINS: list[Staff] = [
           username="thanhtra.hp", who=_("Thanh tra (auditor)"), roles=(Role.AUDITOR,)),
 ]  # fmt: skip
 
-HP_JURISDICTION: dict[str, str] = {
+#: The city's decision on staff travelling abroad is not named in its plan (seeds/004): the demo
+#: cites it without a number, for the Sở to complete in the admin (docs/reporting.md).
+HP_JURISDICTION: dict[str, Any] = {
     "city_name": "Thành phố Hải Phòng",
+    "city_short": "TP. Hải Phòng",
+    "place_name": "Hải Phòng",
     "department_name": "Sở Giáo dục và Đào tạo thành phố Hải Phòng",
     "department_name_en": "Hai Phong Department of Education and Training",
     "department_short": "Sở GDĐT Hải Phòng",
     "reviewing_office": "Phòng Tổ chức - Hành chính",
-    "agencies_notified": "Công an thành phố Hải Phòng",
+    "office_head": "Trưởng phòng Tổ chức - Hành chính",
+    "office_code": "TCHC",
+    "legal_basis": (
+        "Căn cứ quy định của Ủy ban nhân dân thành phố Hải Phòng về quản lý cán bộ, công "
+        "chức, viên chức và người lao động đi nước ngoài;"
+    ),
+    "rule_bases": {},
+    "agencies_notified": "Công an thành phố Hải Phòng\nSở Ngoại vụ thành phố Hải Phòng",
     "report_deadline": "12-10",
     "report_period_start": "12-11",
 }

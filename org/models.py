@@ -392,22 +392,72 @@ def _month_day_ok(value: str) -> bool:
     return True
 
 
+#: Ho Chi Minh City's texts: the defaults of every field of :class:`Jurisdiction`, so that a
+#: database without a row, or a row saved before a field existed, keeps today's wording.
+HCMC_LEGAL_BASIS = (
+    "Căn cứ Quyết định số 14/2022/QĐ-UBND ngày 19 tháng 4 năm 2022 của Ủy ban nhân dân "
+    "Thành phố Hồ Chí Minh về quản lý và xét duyệt cán bộ, công chức, viên chức và người lao "
+    "động đi nước ngoài;"
+)
+
+
 class Jurisdiction(models.Model):
     """The city the product serves and its Sở, edited in the admin (one row).
 
-    Without a row the product speaks for Ho Chi Minh City and reads the report's deadline and
-    period from the settings; with one, the pages, the consolidated report and the annual
-    report's period use it (Hải Phòng: its Sở, Phòng Tổ chức – Hành chính, 10/12).
+    Without a row the product speaks for Ho Chi Minh City (:meth:`effective` returns an unsaved
+    row of the field defaults) and reads the report's deadline and period from the settings;
+    with one, the pages, the documents, the agencies' e-mails, the rule bases, the
+    consolidated report and the annual report's period use it (Hải Phòng: its Sở, Phòng Tổ
+    chức – Hành chính, 10/12). National texts (Nghị định, Thông tư, laws) are not here.
     """
 
     objects: models.Manager[Jurisdiction] = models.Manager()
 
     key = models.CharField(max_length=16, default="current", unique=True, editable=False)
-    city_name = models.CharField(_("tên thành phố, tỉnh"), max_length=120)
-    department_name = models.CharField(_("tên Sở"), max_length=255)
-    department_name_en = models.CharField(_("tên Sở (tiếng Anh)"), max_length=255, blank=True)
-    department_short = models.CharField(_("tên viết tắt của Sở"), max_length=60)
-    reviewing_office = models.CharField(_("phòng thẩm định hồ sơ"), max_length=255)
+    city_name = models.CharField(
+        _("tên thành phố, tỉnh"), max_length=120, default="Thành phố Hồ Chí Minh",
+        help_text=_("Như trong quốc hiệu của văn bản: Thành phố Hồ Chí Minh, Thành phố Hải Phòng."),
+    )  # fmt: skip
+    city_short = models.CharField(
+        _("tên thành phố viết tắt"), max_length=40, default="TP.HCM",
+        help_text=_("Trong các căn cứ của quy tắc và tên viết tắt: TP.HCM, TP. Hải Phòng."),
+    )  # fmt: skip
+    place_name = models.CharField(
+        _("địa danh trên văn bản"), max_length=120, default="Thành phố Hồ Chí Minh",
+        help_text=_("Địa danh ở dòng ngày tháng của văn bản do Sở ban hành (NĐ 30, Phụ lục I)."),
+    )  # fmt: skip
+    department_name = models.CharField(
+        _("tên Sở"), max_length=255, default="Sở Giáo dục và Đào tạo Thành phố Hồ Chí Minh"
+    )
+    department_name_en = models.CharField(
+        _("tên Sở (tiếng Anh)"), max_length=255, blank=True,
+        default="Ho Chi Minh City Department of Education and Training",
+    )  # fmt: skip
+    department_short = models.CharField(
+        _("tên viết tắt của Sở"), max_length=60, default="Sở GDĐT TP.HCM"
+    )
+    reviewing_office = models.CharField(
+        _("phòng thẩm định hồ sơ"), max_length=255, default="Văn phòng Sở"
+    )
+    office_head = models.CharField(
+        _("chức danh trưởng phòng thẩm định"), max_length=120, default="Chánh Văn phòng Sở",
+        help_text=_("Người đề nghị và thi hành trong quyết định: Chánh Văn phòng Sở, "
+                    "Trưởng phòng Tổ chức - Hành chính."),
+    )  # fmt: skip
+    office_code = models.CharField(
+        _("ký hiệu phòng thẩm định (nơi lưu)"), max_length=20, default="VP",
+        help_text=_("Ở dòng Lưu của văn bản (Lưu: VT, VP.): VP, TCHC."),
+    )  # fmt: skip
+    legal_basis = models.TextField(
+        _("căn cứ của thành phố về cán bộ đi nước ngoài"), default=HCMC_LEGAL_BASIS,
+        help_text=_("Dòng Căn cứ trong quyết định và tờ trình: văn bản của thành "
+                    "phố về quản lý cán bộ, công chức, viên chức đi nước ngoài."),
+    )  # fmt: skip
+    rule_bases = models.JSONField(
+        _("văn bản của thành phố trong căn cứ các quy tắc"), default=dict, blank=True,
+        help_text=_("Theo khóa của bộ quy tắc (docs/reporting.md); khóa không có: văn bản mặc "
+                    "định của bộ quy tắc."),
+    )  # fmt: skip
     agencies_notified = models.TextField(
         _("cơ quan được thông báo (mỗi dòng một cơ quan)"), blank=True
     )
@@ -440,6 +490,13 @@ class Jurisdiction(models.Model):
             for name in ("report_deadline", "report_period_start")
             if getattr(self, name) and not _month_day_ok(getattr(self, name))
         }
+        bases = self.rule_bases
+        if not isinstance(bases, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in bases.items()
+        ):
+            errors["rule_bases"] = _(
+                'Nhập dạng {"khóa": "văn bản", …}; mỗi văn bản là một chuỗi không rỗng.'
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -458,3 +515,34 @@ class Jurisdiction(models.Model):
         row = Jurisdiction.objects.order_by("pk").first()
         cache.set(cls.CACHE_KEY, {"row": row}, cls.CACHE_SECONDS)
         return row
+
+    @classmethod
+    def effective(cls) -> Jurisdiction:
+        """The row edited in the admin, or (no row) an unsaved one of HCMC's defaults."""
+        return cls.current() or cls()
+
+    def department_name_for(self, language: str) -> str:
+        """The Sở's name in ``language`` (the Vietnamese name when no English one is set)."""
+        if language.lower().startswith("en") and self.department_name_en:
+            return self.department_name_en
+        return self.department_name
+
+    def office_signature(self, language: str) -> str:
+        """Who signs the agencies' e-mails: ``Văn phòng Sở Giáo dục và Đào tạo Thành phố …``."""
+        office = self.reviewing_office.removesuffix(" Sở")
+        if language.lower().startswith("en"):
+            name = self.department_name_for(language)
+            return f"Office of the {name}" if office == "Văn phòng" else name
+        return f"{office} {self.department_name}"
+
+    def city_suffixes(self) -> tuple[str, ...]:
+        """How a unit's name may end with the city: `` Thành phố Hồ Chí Minh``, `` TP.HCM``…"""
+        bare = self.city_name
+        for prefix in ("Thành phố ", "thành phố ", "Tỉnh ", "tỉnh "):
+            bare = bare.removeprefix(prefix)
+        short = self.city_short
+        return tuple(
+            dict.fromkeys(
+                [f" {self.city_name}", f" TP. {bare}", f" {short}", f" {short.replace('.', '. ')}"]
+            )
+        )

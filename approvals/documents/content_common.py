@@ -22,17 +22,48 @@ from typing import Any
 from django.utils import timezone
 
 from approvals.models import Decision
-from org.models import ActingAssignment, Person, Role, RoleAssignment, StaffCategory, Unit, UnitKind
+from org.models import (
+    ActingAssignment,
+    Jurisdiction,
+    Person,
+    Role,
+    RoleAssignment,
+    StaffCategory,
+    Unit,
+    UnitKind,
+)
 
-PLACE = "Thành phố Hồ Chí Minh"
-CITY_LINES = ["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HỒ CHÍ MINH"]
+# The city's names (the place of the date line, the People's Committee above the Sở, the
+# city's own legal basis, the reviewing office) come from the jurisdiction row edited in the
+# admin (org.Jurisdiction; HCMC's texts without one). National texts stay here.
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 #: The steps whose approval is the decision, and whose actor signs the documents.
 SIGNING_STEPS = ("decide_by_director", "decide_by_ward_chair", "propose_by_director")
 #: The steps whose approval of an extension is the amending decision.
 EXTENSION_SIGNING_STEPS = ("decide_extension_by_director", "decide_extension_by_ward")
-CITY_SUFFIXES = (" Thành phố Hồ Chí Minh", " TP. Hồ Chí Minh", " TP.HCM", " TP. HCM")
+
+
+def jurisdiction() -> Jurisdiction:
+    """The city the documents speak for (cached; HCMC's defaults without an admin row)."""
+    return Jurisdiction.effective()
+
+
+def city_lines() -> list[str]:
+    """``ỦY BAN NHÂN DÂN`` / ``THÀNH PHỐ HỒ CHÍ MINH``: the body above the Sở in the header."""
+    return ["ỦY BAN NHÂN DÂN", jurisdiction().city_name.upper()]
+
+
+def city_committee() -> str:
+    """``Ủy ban nhân dân Thành phố Hồ Chí Minh``: whom the Sở's tờ trình is addressed to."""
+    return f"Ủy ban nhân dân {jurisdiction().city_name}"
+
+
+def city_committee_short() -> str:
+    """``Ủy ban nhân dân Thành phố`` (``… Tỉnh`` for a province), once named in full."""
+    city = jurisdiction().city_name
+    word = "Tỉnh" if city.lower().startswith("tỉnh") else "Thành phố"
+    return f"Ủy ban nhân dân {word}"
 
 
 #: The words for people by staff category, in the order the texts list them.
@@ -82,8 +113,12 @@ def vn_month(day: datetime.date) -> str:
     return f"{day.month:02d}" if day.month <= 2 else str(day.month)
 
 
-def date_line(day: datetime.date, place: str = PLACE) -> str:
-    """``Thành phố Hồ Chí Minh, ngày 05 tháng 3 năm 2026`` (a ward: ``Phường 1, ngày …``)."""
+def date_line(day: datetime.date, place: str | None = None) -> str:
+    """``Thành phố Hồ Chí Minh, ngày 05 tháng 3 năm 2026`` (a ward: ``Phường 1, ngày …``).
+
+    Without ``place``, the city's (the jurisdiction's place name).
+    """
+    place = place if place is not None else jurisdiction().place_name
     return f"{place}, ngày {vn_day(day)} tháng {vn_month(day)} năm {day.year}"
 
 
@@ -109,7 +144,11 @@ class Issuer:
     deputy_title: str
     is_ward: bool
     #: The place name of the date line: the city for the Sở, the ward's own name for a ward.
-    place: str = PLACE
+    place: str
+    #: Who proposes and executes in the Sở's decisions (``Chánh Văn phòng Sở``) and the
+    #: office's code on the filing line (``VP``).
+    office_head: str = ""
+    office_code: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -128,8 +167,8 @@ class Issuer:
 
 
 def _without_city(name: str) -> str:
-    for suffix in CITY_SUFFIXES:
-        if name.endswith(suffix):
+    for suffix in jurisdiction().city_suffixes():
+        if name.lower().endswith(suffix.lower()):
             return name[: -len(suffix)]
     return name
 
@@ -152,14 +191,18 @@ def issuer_for(unit: Unit) -> Issuer:
             place=ward_place(place),
         )
     name = _without_city(unit.name)
+    city = jurisdiction()
     return Issuer(
         unit=unit,
-        parent_lines=list(CITY_LINES),
+        parent_lines=city_lines(),
         name_lines=[name.upper()],
         short_name=name,
         head_title="GIÁM ĐỐC",
         deputy_title="PHÓ GIÁM ĐỐC",
         is_ward=False,
+        place=city.place_name,
+        office_head=city.office_head,
+        office_code=city.office_code,
     )
 
 
@@ -276,7 +319,7 @@ def agency_names() -> list[str]:
 
 def filing_line(issuer: Issuer) -> str:
     """``Lưu: VT, VP.``: the clerk's archive and the drafting office."""
-    return "Lưu: VT." if issuer.is_ward else "Lưu: VT, VP."
+    return "Lưu: VT." if issuer.is_ward else f"Lưu: VT, {issuer.office_code}."
 
 
 def replacement_note(content: dict[str, Any], replaced: str) -> None:

@@ -10,6 +10,8 @@ from typing import Any
 from approvals.documents.content_common import (
     Issuer,
     agency_names,
+    city_committee,
+    city_committee_short,
     filing_line,
     para,
     short_date,
@@ -125,19 +127,17 @@ def proposal_content(visit: Any, *, issuer: Issuer) -> dict[str, Any]:
     return {
         "title": "TỜ TRÌNH",
         "summary": "Về việc đón đoàn khách nước ngoài",
-        "kinh_gui": ["Ủy ban nhân dân Thành phố Hồ Chí Minh"],
+        "kinh_gui": [city_committee()],
         "bases": [],
         "body": [
             para(
                 f"Xét đề nghị của {visit.unit.name} (hồ sơ số {visit.reference or visit.pk}), "
-                f"{issuer.short_name} kính trình Ủy ban nhân dân Thành phố xem xét, cho phép "
+                f"{issuer.short_name} kính trình {city_committee_short()} xem xét, cho phép "
                 f"{visit.unit.name} đón {_delegation(visit)}."
             ),
             para(f"Nội dung làm việc: {purpose}."),
             table(VISITOR_COLUMNS, VISITOR_WIDTHS, visitor_rows(visit)),
-            para(
-                f"{issuer.short_name} kính trình Ủy ban nhân dân Thành phố xem xét, quyết định./."
-            ),
+            para(f"{issuer.short_name} kính trình {city_committee_short()} xem xét, quyết định./."),
         ],
         "recipients": ["Như trên;", filing_line(issuer)],
         "annex": None,

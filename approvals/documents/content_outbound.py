@@ -15,8 +15,11 @@ from django.utils import translation
 from approvals.documents.content_common import (
     Issuer,
     agency_names,
+    city_committee,
+    city_committee_short,
     filing_line,
     heading,
+    jurisdiction,
     long_date,
     para,
     short_date,
@@ -32,22 +35,22 @@ MEMBER_COLUMNS = ["STT", "Họ và tên", "Ngày sinh", "Chức vụ, đơn vị
 MEMBER_WIDTHS = [10, 36, 22, 44, 30, 18]
 #: The legal bases of a decision (docs/record.md lists them for the department's lawyer).
 #: Luật Xuất cảnh, nhập cảnh của công dân Việt Nam (49/2019/QH14) names in Art. 11 who sends
-#: or permits travel abroad; Quyết định 14/2022/QĐ-UBND is cited with its date and title as the
-#: department's plan gives them (seeds/000, section II.6).
+#: or permits travel abroad; the city's own decision (HCMC: Quyết định 14/2022/QĐ-UBND, cited
+#: with its date and title as the department's plan gives them, seeds/000, section II.6) is
+#: the jurisdiction's ``legal_basis``, edited in the admin.
 LAW_EXIT_ENTRY = "Căn cứ Luật Xuất cảnh, nhập cảnh của công dân Việt Nam ngày 22 tháng 11 năm 2019;"
 LAW_LOCAL_GOVERNMENT = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"
-DECISION_14_2022 = (
-    "Căn cứ Quyết định số 14/2022/QĐ-UBND ngày 19 tháng 4 năm 2022 của Ủy ban nhân dân "
-    "Thành phố Hồ Chí Minh về quản lý và xét duyệt cán bộ, công chức, viên chức và người lao "
-    "động đi nước ngoài;"
-)
-BASES = [LAW_EXIT_ENTRY, DECISION_14_2022]
-#: A ward decides under the two-level local government (from 1 July 2025).
-WARD_BASES = [LAW_LOCAL_GOVERNMENT, LAW_EXIT_ENTRY, DECISION_14_2022]
+
+
+def city_basis() -> str:
+    """``Căn cứ Quyết định số 14/2022/QĐ-UBND … đi nước ngoài;``: the city's own decision."""
+    return jurisdiction().legal_basis
 
 
 def bases_for(issuer: Issuer) -> list[str]:
-    return list(WARD_BASES if issuer.is_ward else BASES)
+    """The Sở's bases; a ward decides under the two-level local government (from 1/7/2025)."""
+    national = [LAW_LOCAL_GOVERNMENT, LAW_EXIT_ENTRY] if issuer.is_ward else [LAW_EXIT_ENTRY]
+    return [*national, city_basis()]
 
 
 def _label(field_choices: Any, value: str) -> str:
@@ -164,13 +167,13 @@ def decision_content(
             "ngày làm việc kể từ ngày về nước"
         )
     article3 += "; chấp hành nghiêm quy định của pháp luật Việt Nam và của nước đến."
-    office = "Văn phòng " + issuer.short_name if issuer.is_ward else "Chánh Văn phòng Sở"
+    office = _office(issuer)
     article4 = (
         f"Quyết định này có hiệu lực kể từ ngày ký. {office}, Thủ trưởng {unit_name} và "
         f"{named} có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./."
     )
     proposal = f"Xét đề nghị của {unit_name} (hồ sơ số {request.reference or request.pk})"
-    proposal += "." if issuer.is_ward else " và đề nghị của Chánh Văn phòng Sở."
+    proposal += "." if issuer.is_ward else f" và đề nghị của {issuer.office_head}."
     return {
         "title": "QUYẾT ĐỊNH",
         "summary": summary,
@@ -208,7 +211,7 @@ def decision_reference(request: Any, decision: dict[str, Any] | None) -> str:
         )
     if request.decision_number:
         day = f" {long_date(request.decision_date)}" if request.decision_date else ""
-        return f"Ủy ban nhân dân Thành phố đã ban hành Quyết định số {request.decision_number}{day}"
+        return f"{city_committee_short()} đã ban hành Quyết định số {request.decision_number}{day}"
     return "cơ quan có thẩm quyền đã quyết định"
 
 
@@ -295,7 +298,7 @@ def decision_ref_text(decision: dict[str, Any]) -> str:
 
 
 def _office(issuer: Issuer) -> str:
-    return "Văn phòng " + issuer.short_name if issuer.is_ward else "Chánh Văn phòng Sở"
+    return "Văn phòng " + issuer.short_name if issuer.is_ward else issuer.office_head
 
 
 def amendment_content(
@@ -396,20 +399,18 @@ def proposal_content(request: Any, *, issuer: Issuer) -> dict[str, Any]:
     return {
         "title": "TỜ TRÌNH",
         "summary": f"Về việc {what} {travellers_word(request)} đi nước ngoài",
-        "kinh_gui": ["Ủy ban nhân dân Thành phố Hồ Chí Minh"],
+        "kinh_gui": [city_committee()],
         "bases": [],
         "body": [
-            para(DECISION_14_2022),
+            para(city_basis()),
             para(
                 f"Xét đề nghị của {request.unit.name} (hồ sơ số "
-                f"{request.reference or request.pk}), {issuer.short_name} kính trình Ủy ban "
-                f"nhân dân Thành phố xem xét, {what} {who} đi {trip}{inviter}."
+                f"{request.reference or request.pk}), {issuer.short_name} kính trình "
+                f"{city_committee_short()} xem xét, {what} {who} đi {trip}{inviter}."
             ),
             para(f"Mục đích chuyến đi: {purpose}. Nguồn kinh phí: {funding}."),
             table(MEMBER_COLUMNS, MEMBER_WIDTHS, member_rows(request)),
-            para(
-                f"{issuer.short_name} kính trình Ủy ban nhân dân Thành phố xem xét, quyết định./."
-            ),
+            para(f"{issuer.short_name} kính trình {city_committee_short()} xem xét, quyết định./."),
         ],
         "recipients": ["Như trên;", filing_line(issuer)],
         "annex": None,

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from approvals.models import Document, DocumentRegister, DocumentSeries
-from org.models import Unit, UnitKind
+from org.models import Jurisdiction, Unit, UnitKind
 
 #: The symbols used when a unit's first register of a series is opened (NĐ 30, Phụ lục VI);
 #: an administrator may change a register's symbol, and next year's register copies it.
@@ -43,6 +43,9 @@ def default_symbol(unit: Unit, series: str, year: int, confidential: bool) -> st
     if previous:
         return previous
     by_kind = DEFAULT_SYMBOLS.get(unit.kind)
+    if by_kind and unit.kind == UnitKind.DEPARTMENT and series == DocumentSeries.LETTER:
+        # The Sở's letters carry the drafting office's code (HCMC: Văn phòng, "GDĐT-VP").
+        return f"GDĐT-{Jurisdiction.effective().office_code}"
     if by_kind:
         return by_kind[series]
     return PREFIXES.get(series, "") + unit.code.upper()

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from approvals.record import api as api
+from approvals.record import api_rounds
 
 urlpatterns = [
     path("documents/<int:pk>/", api.DocumentDetailView.as_view(), name="api-document-detail"),
@@ -26,4 +27,10 @@ urlpatterns = [
     path("exports/<slug:dataset>.<slug:fmt>", api.ExportView.as_view(), name="api-export"),
     path("reports/annual/", api.AnnualReportView.as_view(), name="api-report-annual"),
     path("abroad-now/", api.AbroadNowView.as_view(), name="api-abroad-now"),
+    path("reporting-rounds/", api_rounds.RoundListView.as_view(), name="api-reporting-round-list"),
+    path(
+        "reporting-rounds/<int:pk>/",
+        api_rounds.RoundDetailView.as_view(),
+        name="api-reporting-round-detail",
+    ),
 ]

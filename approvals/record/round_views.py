@@ -3,11 +3,12 @@ report with figures pre-filled from its own data; the consolidated report as XLS
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy
 
@@ -142,6 +143,29 @@ def round_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="bao-cao-tong-hop-{round_.pk}.{fmt}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def round_template(request: HttpRequest, pk: int) -> FileResponse:
+    """The round's template file, for the units that must report and the Sở's staff.
+
+    Anyone else gets 404, as for a round that does not exist or has no template.
+    """
+    round_ = ReportingRound.objects.filter(pk=pk).first()
+    if round_ is None or not round_.template:
+        raise Http404
+    reports = round_.reports.filter(unit__in=units_in_scope(request.user))
+    if not _may_follow(request.user) and not reports.exists():
+        raise Http404
+    try:
+        handle = round_.template.open("rb")
+    except OSError as exc:  # the row names a file the storage no longer has
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=os.path.basename(round_.template.name)
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

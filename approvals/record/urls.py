@@ -35,6 +35,7 @@ urlpatterns = [
         round_views.round_export,
         name="reporting_round_export",
     ),
+    path("bao-cao/dot/<int:pk>/mau/", round_views.round_template, name="reporting_round_template"),
     path("bao-cao/don-vi/<int:pk>/", round_views.unit_report_detail, name="unit_report_detail"),
     path("dang-o-nuoc-ngoai/", views.abroad_now_page, name="abroad_now"),
     path("nhat-ky/", audit_log.audit_log, name="audit_log"),

@@ -45,7 +45,7 @@ def test_the_report_dates_come_from_the_admin_row(haiphong, settings):
 
 def test_without_a_row_the_pages_keep_the_built_in_names(org, auditor):
     page = login(auditor).get("/bao-cao/").content.decode()
-    assert "Sở Giáo dục và Đào tạo TP. Hồ Chí Minh" in page
+    assert "Sở Giáo dục và Đào tạo Thành phố Hồ Chí Minh" in page
 
 
 def test_a_malformed_date_is_refused_in_the_admin(haiphong):

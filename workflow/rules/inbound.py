@@ -17,7 +17,7 @@ from workflow.rules.registry import (
     passed,
     rule,
 )
-from workflow.rules.texts import CV_130, QD_4713, failed_listing, join_en, join_vi
+from workflow.rules.texts import CV_130, CV_630, QD_4713, failed_listing, join_en, join_vi
 from workflow.rules.windows import freeze_outcome
 
 SGD_LETTERS = f"{QD_4713}; {CV_130}"
@@ -227,7 +227,7 @@ def visitor_data(facts: InboundFacts, ctx: Context) -> Outcome:
     "IN-FREEZE",
     title_vi="Ngày đoàn vào trong thời gian tạm dừng đón khách",
     title_en="Arrival inside an inbound freeze window",
-    basis="Công văn 630/GDĐT-VP (2020) của Sở GDĐT TP.HCM",
+    basis=CV_630,
     confidence=Confidence.CONFIRMED,
     severity=Severity.BLOCK,
     applies_to=INBOUND,

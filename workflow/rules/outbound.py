@@ -22,6 +22,8 @@ from workflow.rules.registry import (
     rule,
 )
 from workflow.rules.texts import (
+    B2184,
+    DIRECTIVE_2025,
     LAW_49_2019,
     Q14_2022,
     R272,
@@ -32,9 +34,6 @@ from workflow.rules.texts import (
     who_en,
     who_vi,
 )
-
-B2184 = "Quy định 2184-QĐ/TU của Thành ủy TP.HCM"
-DIRECTIVE_2025 = "Chỉ đạo của UBND TP.HCM ngày 22/9/2025"
 
 
 @rule(

@@ -17,10 +17,19 @@ from workflow.rules.registry import (
     passed,
     rule,
 )
-from workflow.rules.texts import Q14_2022, R272, failed_listing, join_en, join_vi, who_en, who_vi
+from workflow.rules.texts import (
+    PAUSE_2025,
+    Q14_2022,
+    R272,
+    STAND_IN,
+    failed_listing,
+    join_en,
+    join_vi,
+    who_en,
+    who_vi,
+)
 from workflow.rules.windows import freeze_outcome
 
-STAND_IN = "Quy định của TP Đà Nẵng (2025), dùng tạm khi chưa có văn bản của TP.HCM"
 #: The caps on size, days and countries are for working delegations (đoàn công tác); a family
 #: visit or a year of study abroad is not a delegation at work.
 WORKING_DELEGATIONS = ("official",)
@@ -270,7 +279,7 @@ def relatives(facts: OutboundFacts, ctx: Context) -> Outcome:
     "OUT-FREEZE",
     title_vi="Ngày xuất cảnh trong thời gian tạm dừng cử đoàn ra",
     title_en="Departure inside a freeze window",
-    basis="Chỉ đạo tạm dừng của UBND TP.HCM (đến 31/7/2025)",
+    basis=PAUSE_2025,
     confidence=Confidence.REPORTED,
     severity=Severity.BLOCK,
     applies_to=OUTBOUND,
