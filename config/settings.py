@@ -311,7 +311,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Django's Redis cache, but a lost Redis is "nothing cached", never a 500 (config/cache.py)
+        "default": {"BACKEND": "config.cache.TolerantRedisCache", "LOCATION": REDIS_URL}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
