@@ -138,9 +138,10 @@ class OutboundRequest(DelegationRequest):
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["status", "departure_date"]),
             # The request lists read each visibility clause newest first with a limit
-            # (delegations.selectors._newest_visible): by author and by unit.
+            # (delegations.selectors._newest_visible): by author, unit and route.
             models.Index(fields=["created_by", "id"], name="outbound_author_newest"),
             models.Index(fields=["unit", "id"], name="outbound_unit_newest"),
+            models.Index(fields=["route", "id"], name="outbound_route_newest"),
         ]
         constraints = [
             models.CheckConstraint(
