@@ -247,7 +247,8 @@ def has_unit_permission(user: AnyUser, perm: str, unit: Unit) -> bool:
     if perm in (VIEW_UNIT_RECORDS, AUDIT_UNIT) and is_auditor(user):
         return True
     direct = unit_grants(user, [perm]).get(perm, [])
-    return bool(direct) and unit.pk in expand_scope(direct)
+    # A grant on the unit itself settles it without reading the tree.
+    return unit.pk in direct or (bool(direct) and unit.pk in expand_scope(direct))
 
 
 def is_auditor(user: AnyUser) -> bool:

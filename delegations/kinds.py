@@ -137,6 +137,20 @@ def request_get_for_user(*, user: AnyUser, kind: str, pk: int) -> AnyRequest:
     return request
 
 
+def artifact_for_user(user: AnyUser, model: type[Model] | None, pk: int | None) -> Model | None:
+    """The request of any kind (``model``, ``pk``: a process's artifact) if the user may open
+    it, else ``None``; one query for outbound requests and inbound visits, with their unit and
+    author (the task page shows both)."""
+    if model is None or pk is None:
+        return None
+    kind = next((k for k, m in KINDS.items() if m is model), None)
+    if kind is not None:
+        found: Model | None = request_list_for_user(user=user, kind=kind).filter(pk=pk).first()
+        return found
+    obj = model._default_manager.filter(pk=pk).first()
+    return obj if request_visible_to(user, obj) else None
+
+
 def request_visible_to(user: AnyUser, request: Model | None) -> bool:
     """Whether the user may open this request (of either kind; any other object: no)."""
     kind = getattr(request, "request_kind", None)
