@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Callable
 from typing import Any, cast
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -130,23 +131,31 @@ def _newest_visible(
         if after is not None:
             part = part.filter(pk__gt=after)
         parts.append(part.order_by(order).values("pk")[:limit])
-    return base.filter(pk__in=_union_of_ids(parts, ascending, limit)).order_by(order)
+    union = _union_of_ids(parts, ascending, limit)
+    if union is None:
+        return base.none()
+    return base.filter(pk__in=union).order_by(order)
 
 
-def _union_of_ids(parts: list[QuerySet[Any]], ascending: bool, limit: int) -> RawSQL:
+def _union_of_ids(parts: list[QuerySet[Any]], ascending: bool, limit: int) -> RawSQL | None:
     """``SELECT id FROM (branch 1) UNION SELECT id FROM (branch 2) … ORDER BY id LIMIT n``.
 
     Each branch keeps its own ORDER BY and LIMIT inside a derived table (SQLite refuses them
     directly in a compound statement; PostgreSQL takes either form). No text from outside goes
     into the SQL: the parts are Django's own compiled queries, every value a parameter.
     """
-    quote = connections[parts[0].db].ops.quote_name
     selects, params = [], []
     for number, part in enumerate(parts):
+        quote = connections[part.db].ops.quote_name
         # Each part selects the id alone (under a name Django chooses): ``*`` is that column.
-        sql, part_params = part.query.get_compiler(using=part.db).as_sql()
+        try:
+            sql, part_params = part.query.get_compiler(using=part.db).as_sql()
+        except EmptyResultSet:  # a clause that can match nothing (``pk__in=[]``)
+            continue
         selects.append(f"SELECT * FROM ({sql}) {quote(f'visible_{number}')}")  # noqa: S608
         params.extend(part_params)
+    if not selects:
+        return None
     direction = "ASC" if ascending else "DESC"
     union = " UNION ".join(selects)
     return RawSQL(f"{union} ORDER BY 1 {direction} LIMIT {int(limit)}", tuple(params))  # noqa: S611

@@ -15,6 +15,7 @@ import json
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.utils import timezone
 
@@ -290,3 +291,8 @@ def test_each_personas_list_reads_a_page_from_indexes_not_the_table(mixed, org):
         request_list_for_user(user=teacher, kind=OUTBOUND).order_by("-pk")[:51]
     )
     assert _rows_read(old_plan, table) >= SEEDED_REQUESTS, text
+
+
+def test_a_visitor_who_is_not_signed_in_gets_an_empty_page(mixed):
+    assert list(outbound_list_for_user(user=AnonymousUser(), limit=51)) == []
+    assert list(inbound_list_for_user(user=AnonymousUser(), limit=51)) == []
