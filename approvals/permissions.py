@@ -26,6 +26,7 @@ from django.utils import timezone
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import get_objects_for_user
 
+from approvals.middleware import request_memo
 from delegations.models import RequestStatus, Route
 from org.models import ActingAssignment, Role, RoleAssignment, Unit, UnitKind
 
@@ -131,6 +132,9 @@ def sync_unit_permissions(user: User, on: datetime.date | None = None) -> None:
     """Make the user's guardian grants on units match the roles they hold on the day."""
 
     unit_type = ContentType.objects.get_for_model(Unit)
+    memo = request_memo()
+    if memo is not None:
+        memo.pop(("unit_grants", user.pk), None)
     wanted = desired_grants(user, on)
     existing = UserObjectPermission.objects.filter(
         user=user, content_type=unit_type, permission__codename__in=MANAGED_PERMISSIONS
@@ -193,9 +197,14 @@ def granted_units(user: AnyUser, perm: str) -> QuerySet[Unit]:
 def expand_scope(unit_ids: Iterable[int]) -> set[int]:
     """The units and everything below them, following ``parent`` and ``managing_authority``.
 
-    One query per level of the tree (the tree is four levels deep at most).
+    One query per level of the tree (the tree is four levels deep at most); once per read-only
+    request for the same units (:func:`approvals.middleware.request_memo`).
     """
-    scope = set(unit_ids)
+    memo = request_memo()
+    key = ("expand_scope", frozenset(unit_ids))
+    if memo is not None and key in memo:
+        return set(memo[key])
+    scope = set(key[1])
     frontier = set(scope)
     while frontier:
         below = set(
@@ -205,6 +214,8 @@ def expand_scope(unit_ids: Iterable[int]) -> set[int]:
         )
         scope |= below
         frontier = below
+    if memo is not None:
+        memo[key] = frozenset(scope)
     return scope
 
 
@@ -217,19 +228,27 @@ def units_in_scope(user: AnyUser, perm: str = VIEW_UNIT_RECORDS) -> QuerySet[Uni
     if perm in (VIEW_UNIT_RECORDS, AUDIT_UNIT) and is_auditor(user):
         # Inspectors read everything, ward-managed schools included (DOMAIN.md §2).
         return Unit.objects.all()
-    direct = list(granted_units(user, perm).values_list("pk", flat=True))
+    direct = unit_grants(user, [perm]).get(perm, [])
     if not direct:
         return Unit.objects.none()
     return Unit.objects.filter(pk__in=expand_scope(direct))
 
 
 def has_unit_permission(user: AnyUser, perm: str, unit: Unit) -> bool:
-    """Whether the user holds ``perm`` on the unit or on a unit that manages it."""
+    """Whether the user holds ``perm`` on the unit or on a unit that manages it.
+
+    Answered from the user's grants and the unit tree (:func:`units_in_scope`'s rule), without
+    a query per unit asked about.
+    """
     if not user.is_authenticated:
         return False
     if getattr(user, "is_superuser", False):
         return True
-    return units_in_scope(user, perm).filter(pk=unit.pk).exists()
+    if perm in (VIEW_UNIT_RECORDS, AUDIT_UNIT) and is_auditor(user):
+        return True
+    direct = unit_grants(user, [perm]).get(perm, [])
+    # A grant on the unit itself settles it without reading the tree.
+    return unit.pk in direct or (bool(direct) and unit.pk in expand_scope(direct))
 
 
 def is_auditor(user: AnyUser) -> bool:
@@ -258,25 +277,41 @@ def request_visibility(user: AnyUser) -> Q | None:
     routed to the department or the city; ward roles see their ward schools' submitted requests.
     The caller adds its own "member" clause (the related name differs per model).
     """
+    branches = request_visibility_branches(user)
+    if branches is None:
+        return None
+    clause = branches[0]
+    for branch in branches[1:]:
+        clause |= branch
+    return clause
 
+
+def request_visibility_branches(user: AnyUser) -> list[Q] | None:
+    """:func:`request_visibility` as separate clauses whose OR it is, each on one index.
+
+    Lists read each clause on its own, newest first and limited, and merge them
+    (:mod:`delegations.selectors`): an OR of them made PostgreSQL walk the whole table
+    backwards for a teacher who can see a handful of rows. ``None`` means everything.
+    """
     if not user.is_authenticated:
-        return Q(pk__in=[])
+        return [Q(pk__in=[])]
     if getattr(user, "is_superuser", False):
         return None
     grants = unit_grants(user, MANAGED_PERMISSIONS)  # one query for every role the user holds
     if grants.get(AUDIT_UNIT):
         return None
-    clause = Q(created_by=user)
+    branches = [Q(created_by=user)]
     own_units = grants.get(FILE_FOR_UNIT, []) + grants.get(APPROVE_AS_UNIT_HEAD, [])
     if own_units:
-        clause |= Q(unit__in=own_units)
+        branches.append(Q(unit__in=sorted(set(own_units))))
     submitted = ~Q(status=RequestStatus.DRAFT)
     if grants.get(REVIEW_FOR_DEPARTMENT) or grants.get(DECIDE_FOR_DEPARTMENT):
-        clause |= Q(route__in=[Route.DEPT, Route.CITY]) & submitted
+        # One clause per route: each is one range of the (route, id) index.
+        branches += [Q(route=Route.DEPT) & submitted, Q(route=Route.CITY) & submitted]
     ward_ids = grants.get(REVIEW_FOR_WARD, []) + grants.get(DECIDE_FOR_WARD, [])
     if ward_ids:
-        clause |= Q(unit__in=expand_scope(ward_ids)) & submitted
-    return clause
+        branches.append(Q(unit__in=sorted(expand_scope(ward_ids))) & submitted)
+    return branches
 
 
 def unit_users_with(perm: str, unit: Unit) -> list[int]:
@@ -338,16 +373,33 @@ def holds_step_permission(user: AnyUser, qualified_perm: str, unit_pk: str | int
 
 
 def unit_grants(user: AnyUser, perms: Iterable[str]) -> dict[str, list[int]]:
-    """Unit ids per permission codename the user holds directly (one query)."""
+    """Unit ids per permission codename the user holds directly (one query).
+
+    In a read-only request every grant of the user is read once and kept for the rest of the
+    request (:func:`approvals.middleware.request_memo`): a page asks this from the visibility
+    rule, the step checks and the menu.
+    """
     if not user.is_authenticated:
         return {}
+    wanted = list(perms)
+    memo = request_memo()
+    if memo is None:
+        return _unit_grant_rows(user.pk, wanted)
+    key = ("unit_grants", user.pk)
+    held: dict[str, list[int]] | None = memo.get(key)
+    if held is None:
+        held = memo[key] = _unit_grant_rows(user.pk, None)
+    return {codename: list(ids) for codename, ids in held.items() if codename in wanted}
+
+
+def _unit_grant_rows(user_id: int, perms: list[str] | None) -> dict[str, list[int]]:
+    """The user's grants on units, of ``perms`` (``None``: all of them)."""
     rows = UserObjectPermission.objects.filter(
-        user_id=user.pk,
-        content_type__app_label="org",
-        content_type__model="unit",
-        permission__codename__in=list(perms),
-    ).values_list("permission__codename", "object_pk")
+        user_id=user_id, content_type__app_label="org", content_type__model="unit"
+    )
+    if perms is not None:
+        rows = rows.filter(permission__codename__in=perms)
     grants: dict[str, list[int]] = {}
-    for codename, object_pk in rows:
+    for codename, object_pk in rows.values_list("permission__codename", "object_pk"):
         grants.setdefault(codename, []).append(int(object_pk))
     return grants

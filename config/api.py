@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
 from rest_framework import exceptions, pagination, serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -66,6 +67,26 @@ class CursorPagination(pagination.CursorPagination):
 
     def get_paginated_response(self, data: Any) -> Response:
         return Response({"results": data, "next": self.get_next_link()})
+
+    def window(self, request: Request) -> tuple[int | None, int | None, int]:
+        """(below id, above id, rows) that the page of this request will read, for a selector
+        that must know them up front (a merge of index scans, each limited to the page).
+
+        Only for the default ``-id`` ordering. An unreadable cursor is refused as DRF refuses
+        it (404, "invalid cursor").
+        """
+        cursor = self.decode_cursor(request)
+        size = (self.get_page_size(request) or self.page_size) + 1
+        if cursor is None or cursor.position is None:
+            return None, None, size + (cursor.offset if cursor else 0)
+        try:
+            position = int(cursor.position)
+        except ValueError:
+            position = -1
+        if not 0 <= position <= MAX_ID:
+            raise exceptions.NotFound(self.invalid_cursor_message)
+        limit = size + cursor.offset
+        return (None, position, limit) if cursor.reverse else (position, None, limit)
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         return {

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
+from config.api import CursorPagination
 from delegations import serializers as s
 from delegations.models import OutboundRequest
 from delegations.presenters import outbound_detail, preview_dict
@@ -38,11 +39,19 @@ class OutboundListView(GenericAPIView[Any]):
 
     def get_queryset(self) -> QuerySet[OutboundRequest]:
         params = self.request.query_params
+        # The page's position and size go into the selector: it reads each visibility clause
+        # with the page's limit (delegations.selectors._newest_visible).
+        paginator = self.paginator
+        assert isinstance(paginator, CursorPagination)
+        before, after, limit = paginator.window(self.request)
         return outbound_list_for_user(
             user=self.request.user,
             status=params.get("status") or None,
             unit_code=params.get("unit") or None,
             q=(params.get("q") or "").replace("\x00", "") or None,
+            before=before,
+            after=after,
+            limit=limit,
         )
 
     @extend_schema(

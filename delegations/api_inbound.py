@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
+from config.api import CursorPagination
 from config.errors import ValidationError
 from delegations import serializers as s
 from delegations import serializers_inbound as si
@@ -121,11 +122,19 @@ class InboundListView(GenericAPIView[Any]):
 
     def get_queryset(self) -> QuerySet[InboundVisit]:
         params = self.request.query_params
+        # The page's position and size go into the selector: it reads each visibility clause
+        # with the page's limit (delegations.selectors._newest_visible).
+        paginator = self.paginator
+        assert isinstance(paginator, CursorPagination)
+        before, after, limit = paginator.window(self.request)
         return inbound_list_for_user(
             user=self.request.user,
             status=params.get("status") or None,
             unit_code=params.get("unit") or None,
             q=(params.get("q") or "").replace("\x00", "") or None,
+            before=before,
+            after=after,
+            limit=limit,
         )
 
     @extend_schema(

@@ -806,15 +806,26 @@ def approvals_on_file(request: Any) -> list[Decision]:
     )
 
 
-def approval_states(request: Any) -> list[ApprovalState]:
-    """The approvals on file, standing or lapsed (and why), oldest first."""
+def approval_states(
+    request: Any, *, decisions: list[Decision] | None = None
+) -> list[ApprovalState]:
+    """The approvals on file, standing or lapsed (and why), oldest first.
+
+    ``decisions``: every decision of the request, already read (in their order, oldest first):
+    the approvals on file are picked from them instead of read again.
+    """
+    on_file = (
+        approvals_on_file(request)
+        if decisions is None
+        else [d for d in decisions if d.action == "approve" and d.fingerprint != ""]
+    )
     return [
         ApprovalState(
             decision=d,
             stands=d.lapsed_at is None,
             changed=tuple(str(CONTENT_SECTIONS.get(s, s)) for s in d.lapse_sections or ()),
         )
-        for d in approvals_on_file(request)
+        for d in on_file
     ]
 
 

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from approvals.permissions import (
     REVIEW_FOR_DEPARTMENT,
-    granted_units,
     request_visibility,
+    request_visibility_branches,
+    unit_grants,
     units_in_scope,
 )
 from delegations.models import (
@@ -63,17 +64,34 @@ def _travellers(user: User) -> Q:
     return Q(Exists(is_member))
 
 
+def _travellers_branch(user: User) -> Q:
+    """:func:`_travellers` read from the member rows (their person index), for lists."""
+    return Q(pk__in=OutboundMember.objects.filter(person__user=user).values("request_id"))
+
+
 def _informed_department(user: User) -> Q:
     """The department office sees the ward decisions it was informed of."""
-    if granted_units(user, REVIEW_FOR_DEPARTMENT).exists():
+    if unit_grants(user, [REVIEW_FOR_DEPARTMENT]).get(REVIEW_FOR_DEPARTMENT):
         return Q(route=Route.WARD, status__in=INFORMED_STATUSES)
     return Q(pk__in=[])
+
+
+def _informed_department_branches(user: User) -> list[Q]:
+    if unit_grants(user, [REVIEW_FOR_DEPARTMENT]).get(REVIEW_FOR_DEPARTMENT):
+        return [_informed_department(user)]
+    return []
 
 
 #: What each kind adds to :func:`approvals.permissions.request_visibility`.
 _ALSO_VISIBLE: dict[str, Callable[[User], Q]] = {
     OUTBOUND: _travellers,
     INBOUND: _informed_department,
+}
+
+#: The same, as list branches (:func:`request_branches_for_user`).
+_ALSO_VISIBLE_BRANCHES: dict[str, Callable[[User], list[Q]]] = {
+    OUTBOUND: lambda user: [_travellers_branch(user)],
+    INBOUND: _informed_department_branches,
 }
 
 
@@ -94,12 +112,43 @@ def request_list_for_user(*, user: AnyUser, kind: str) -> QuerySet[Any]:
     return qs.filter(clause | _ALSO_VISIBLE[kind](user))
 
 
+def request_branches_for_user(*, user: AnyUser, kind: str) -> list[Q] | None:
+    """What :func:`request_list_for_user` filters on, as clauses whose OR it is.
+
+    Each clause is answered by one index (author, unit, route, a person's memberships), so a
+    list may read each newest first with a limit and merge them
+    (:func:`delegations.selectors.outbound_list_for_user`). ``None``: every request.
+    """
+    if kind not in KINDS:
+        raise Http404(_("Không tìm thấy hồ sơ."))
+    if not user.is_authenticated:
+        return [Q(pk__in=[])]
+    branches = request_visibility_branches(user)
+    if branches is None:
+        return None
+    return branches + _ALSO_VISIBLE_BRANCHES[kind](user)
+
+
 def request_get_for_user(*, user: AnyUser, kind: str, pk: int) -> AnyRequest:
     """One request of ``kind``, or :class:`Http404` when it does not exist or is not visible."""
     request: AnyRequest | None = request_list_for_user(user=user, kind=kind).filter(pk=pk).first()
     if request is None:
         raise Http404(_("Không tìm thấy hồ sơ."))
     return request
+
+
+def artifact_for_user(user: AnyUser, model: type[Model] | None, pk: int | None) -> Model | None:
+    """The request of any kind (``model``, ``pk``: a process's artifact) if the user may open
+    it, else ``None``; one query for outbound requests and inbound visits, with their unit and
+    author (the task page shows both)."""
+    if model is None or pk is None:
+        return None
+    kind = next((k for k, m in KINDS.items() if m is model), None)
+    if kind is not None:
+        found: Model | None = request_list_for_user(user=user, kind=kind).filter(pk=pk).first()
+        return found
+    obj = model._default_manager.filter(pk=pk).first()
+    return obj if request_visible_to(user, obj) else None
 
 
 def request_visible_to(user: AnyUser, request: Model | None) -> bool:

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
+from viewflow.workflow.models import Task
 
 from approvals.documents.selectors import documents_for_request
 from approvals.models import AgencyNotification, AuditEvent, Decision, Justification, RuleStamp
@@ -15,6 +16,7 @@ from delegations.facts import approval_states, resolve_approvers
 from delegations.labels import step_title as step_label
 from delegations.models import (
     Agreement,
+    Attachment,
     InboundVisit,
     MemberConfirmation,
     OutboundRequest,
@@ -25,7 +27,7 @@ from delegations.selectors import attachment_list_for_request, official_trip_cou
 from delegations.services.submission import outbound_preview
 from workflow.rules.pack import rule_title
 from workflow.rules.registry import Check
-from workflow.selectors import task_rows, tasks_for_request
+from workflow.selectors import TaskRow, task_due, tasks_for_request
 from workflow.steps import action_label, step_for, step_title
 
 
@@ -43,8 +45,14 @@ def latest_checks(request: Any, kind: str) -> tuple[list[dict[str, Any]], RuleSt
     return [Check.from_json(c).as_dict(language) for c in stamp.checks["checks"]], stamp
 
 
-def task_dicts(request: Any, user: User | None = None) -> list[dict[str, Any]]:
-    rows = task_rows(tasks_for_request(request))
+def task_dicts(
+    request: Any, user: User | None = None, *, tasks: list[Task] | None = None
+) -> list[dict[str, Any]]:
+    """The request's open tasks (``tasks``: already read by the caller)."""
+    if tasks is None:
+        tasks = tasks_for_request(request)
+    # Every task is about this request: no need to read it again per task.
+    rows = [TaskRow(task=task, request=request, due=task_due(task)) for task in tasks]
     result = []
     for row in rows:
         step = step_for(row.task.flow_task.name)
@@ -109,9 +117,14 @@ def notifications(kind: str, request_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def attachment_dicts(request: Any) -> list[dict[str, Any]]:
-    """The request's attached files as the API and pages show them, oldest first."""
+def attachment_dicts(
+    request: Any, attachments: list[Attachment] | None = None
+) -> list[dict[str, Any]]:
+    """The request's attached files as the API and pages show them, oldest first
+    (``attachments``: already read by the caller)."""
     route = f"{request.request_kind}_attachment_download"
+    if attachments is None:
+        attachments = list(attachment_list_for_request(request))
     return [
         {
             "id": a.pk,
@@ -125,12 +138,15 @@ def attachment_dicts(request: Any) -> list[dict[str, Any]]:
             "uploaded_at": a.uploaded_at.isoformat(),
             "url": reverse(route, args=[a.pk]),
         }
-        for a in attachment_list_for_request(request)
+        for a in attachments
     ]
 
 
-def approval_dicts(request: Any) -> list[dict[str, Any]]:
-    """Every approval on file: whether it still covers the dossier, and if not, what changed."""
+def approval_dicts(request: Any, decisions: list[Decision] | None = None) -> list[dict[str, Any]]:
+    """Every approval on file: whether it still covers the dossier, and if not, what changed.
+
+    ``decisions``: every decision of the request, already read by the caller.
+    """
     return [
         {
             "step": state.decision.step,
@@ -147,19 +163,30 @@ def approval_dicts(request: Any) -> list[dict[str, Any]]:
             ),
             "changed": list(state.changed),
         }
-        for state in approval_states(request)
+        for state in approval_states(request, decisions=decisions)
     ]
 
 
-def record_detail(request: Any) -> dict[str, Any]:
-    """What every request shows, outbound or inbound: identity, state, decisions, the record."""
+def record_detail(
+    request: Any,
+    *,
+    tasks: list[Task] | None = None,
+    attachments: list[Attachment] | None = None,
+) -> dict[str, Any]:
+    """What every request shows, outbound or inbound: identity, state, decisions, the record.
+
+    ``tasks`` (open ones) and ``attachments``: already read by the caller (the request page
+    shows them too); each table is read once.
+    """
     kind = request.request_kind
     checks, stamp = latest_checks(request, kind)
     justifications = Justification.objects.filter(
         request_kind=kind, request_id=request.pk
     ).select_related("author")
-    decisions = Decision.objects.filter(request_kind=kind, request_id=request.pk).select_related(
-        "actor", "acting_for"
+    decisions = list(
+        Decision.objects.filter(request_kind=kind, request_id=request.pk).select_related(
+            "actor__person", "acting_for"
+        )
     )
     return {
         "id": request.pk,
@@ -196,21 +223,26 @@ def record_detail(request: Any) -> dict[str, Any]:
             }
             for d in decisions
         ],
-        "approvals": approval_dicts(request),
-        "current_tasks": task_dicts(request),
+        "approvals": approval_dicts(request, decisions),
+        "current_tasks": task_dicts(request, tasks=tasks),
         "history": history(kind, request.pk),
         "documents": (documents := documents_for_request(kind, request.pk)),
         # The page refreshes itself while a document's files are being made.
         "documents_preparing": any(
             not d["ready"] and d["render_state"] != "failed" for d in documents
         ),
-        "attachments": attachment_dicts(request),
+        "attachments": attachment_dicts(request, attachments),
         "notifications": notifications(kind, request.pk),
         "version": request.version,
     }
 
 
-def outbound_detail(request: OutboundRequest) -> dict[str, Any]:
+def outbound_detail(
+    request: OutboundRequest,
+    *,
+    tasks: list[Task] | None = None,
+    attachments: list[Attachment] | None = None,
+) -> dict[str, Any]:
     """Everything the request page and ``GET /api/v1/outbound/{id}/`` show."""
     members = list(
         request.members.select_related("person__unit", "passport").order_by("-role", "pk")
@@ -219,7 +251,7 @@ def outbound_detail(request: OutboundRequest) -> dict[str, Any]:
         person_ids=[m.person_id for m in members], year=request.departure_date.year
     )
     return {
-        **record_detail(request),
+        **record_detail(request, tasks=tasks, attachments=attachments),
         "kind": request.kind,
         "purpose": request.purpose,
         "purpose_category": request.purpose_category,
@@ -260,7 +292,8 @@ def outbound_detail(request: OutboundRequest) -> dict[str, Any]:
         ],
         "itinerary": [
             {"country": s.country, "days": s.days, "cities": s.cities}
-            for s in request.itinerary.all()
+            # Ordered on the stop's own columns: the model's ordering joins the request.
+            for s in request.itinerary.order_by("order", "id")
         ],
         "inviter": {
             "name": request.inviter_name,
@@ -284,10 +317,15 @@ def _iso(day: Any) -> str | None:
     return day.isoformat() if day else None
 
 
-def inbound_detail(visit: InboundVisit) -> dict[str, Any]:
+def inbound_detail(
+    visit: InboundVisit,
+    *,
+    tasks: list[Task] | None = None,
+    attachments: list[Attachment] | None = None,
+) -> dict[str, Any]:
     """Everything the visit page and ``GET /api/v1/inbound/{id}/`` show."""
     return {
-        **record_detail(visit),
+        **record_detail(visit, tasks=tasks, attachments=attachments),
         "host_unit": {"code": visit.unit.code, "name": visit.unit.name},
         "organisation": visit.organisation,
         "country": visit.country,
@@ -356,7 +394,7 @@ def preview_dict(request: Any) -> dict[str, Any]:
     return data
 
 
-def agreement_page(agreement: Agreement) -> dict[str, Any]:
+def agreement_page(agreement: Agreement, **_preloaded: Any) -> dict[str, Any]:
     """What the task page shows of an MOU proposal (the page's ``detail``)."""
     return {
         "id": agreement.pk,
@@ -368,7 +406,7 @@ def agreement_page(agreement: Agreement) -> dict[str, Any]:
     }
 
 
-def unit_report_page(report: UnitReport) -> dict[str, Any]:
+def unit_report_page(report: UnitReport, **_preloaded: Any) -> dict[str, Any]:
     """What the task page shows of a unit's report in a reporting round."""
     return {
         "id": report.pk,

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from typing import cast
+from collections.abc import Callable
+from typing import Any, cast
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -15,6 +19,7 @@ from delegations.kinds import (
     KINDS,
     OUTBOUND,
     AnyUser,
+    request_branches_for_user,
     request_get_for_user,
     request_list_for_user,
 )
@@ -48,21 +53,136 @@ def membership_confirmations_for_user(*, user: AnyUser) -> list[OutboundMember]:
     )
 
 
+def _outbound_filters(
+    status: str | None, unit_code: str | None, q: str | None
+) -> Callable[[QuerySet[Any]], QuerySet[Any]]:
+    def narrow(qs: QuerySet[Any]) -> QuerySet[Any]:
+        if status:
+            qs = qs.filter(status=status)
+        if unit_code:
+            qs = qs.filter(unit__code=unit_code)
+        if q:
+            qs = qs.filter(
+                Q(reference__icontains=q)
+                | Q(purpose__icontains=q)
+                | Q(members__person__full_name__icontains=q)
+            ).distinct()
+        return qs
+
+    return narrow
+
+
+def _inbound_filters(
+    status: str | None, unit_code: str | None, q: str | None
+) -> Callable[[QuerySet[Any]], QuerySet[Any]]:
+    def narrow(qs: QuerySet[Any]) -> QuerySet[Any]:
+        if status:
+            qs = qs.filter(status=status)
+        if unit_code:
+            qs = qs.filter(unit__code=unit_code)
+        if q:
+            qs = qs.filter(
+                Q(reference__icontains=q)
+                | Q(organisation__icontains=q)
+                | Q(purpose__icontains=q)
+                | Q(visitors__full_name__icontains=q)
+            ).distinct()
+        return qs
+
+    return narrow
+
+
+def _newest_visible(
+    *,
+    user: AnyUser,
+    kind: str,
+    narrow: Callable[[QuerySet[Any]], QuerySet[Any]],
+    before: int | None,
+    after: int | None,
+    limit: int,
+) -> QuerySet[Any]:
+    """One page of what the user may open: at most ``limit`` rows below ``before`` (newest
+    first) or above ``after`` (oldest first), ordered by id the same way.
+
+    Visibility is an OR of clauses (author, unit, route, membership). Asked as one OR,
+    PostgreSQL walks the primary key backwards and tests every row until a page is full: the
+    whole table for a teacher who sees a dozen trips. Here each clause is read on its own,
+    newest first with the page's limit, from its own index (author, unit, membership), and the
+    ids are merged with ``UNION``; the page is the first ``limit`` of the merge, which holds the
+    page of the OR because each clause contributed its own first ``limit``.
+    """
+    model = KINDS[kind]
+    base: QuerySet[Any] = model.objects.select_related("unit", "created_by")
+    ascending = after is not None and before is None
+    order = "pk" if ascending else "-pk"
+    branches = request_branches_for_user(user=user, kind=kind)
+    if branches is None:  # auditors: the primary key is the index
+        everything = narrow(base)
+        if before is not None:
+            everything = everything.filter(pk__lt=before)
+        if after is not None:
+            everything = everything.filter(pk__gt=after)
+        return everything.order_by(order)
+    parts = []
+    for branch in branches:
+        part = narrow(model.objects.filter(branch))
+        if before is not None:
+            part = part.filter(pk__lt=before)
+        if after is not None:
+            part = part.filter(pk__gt=after)
+        parts.append(part.order_by(order).values("pk")[:limit])
+    union = _union_of_ids(parts, ascending, limit)
+    if union is None:
+        return base.none()
+    return base.filter(pk__in=union).order_by(order)
+
+
+def _union_of_ids(parts: list[QuerySet[Any]], ascending: bool, limit: int) -> RawSQL | None:
+    """``SELECT id FROM (branch 1) UNION SELECT id FROM (branch 2) … ORDER BY id LIMIT n``.
+
+    Each branch keeps its own ORDER BY and LIMIT inside a derived table (SQLite refuses them
+    directly in a compound statement; PostgreSQL takes either form). No text from outside goes
+    into the SQL: the parts are Django's own compiled queries, every value a parameter.
+    """
+    selects, params = [], []
+    for number, part in enumerate(parts):
+        quote = connections[part.db].ops.quote_name
+        # Each part selects the id alone (under a name Django chooses): ``*`` is that column.
+        try:
+            sql, part_params = part.query.get_compiler(using=part.db).as_sql()
+        except EmptyResultSet:  # a clause that can match nothing (``pk__in=[]``)
+            continue
+        selects.append(f"SELECT * FROM ({sql}) {quote(f'visible_{number}')}")  # noqa: S608
+        params.extend(part_params)
+    if not selects:
+        return None
+    direction = "ASC" if ascending else "DESC"
+    union = " UNION ".join(selects)
+    return RawSQL(f"{union} ORDER BY 1 {direction} LIMIT {int(limit)}", tuple(params))  # noqa: S611
+
+
 def outbound_list_for_user(
-    *, user: AnyUser, status: str | None = None, unit_code: str | None = None, q: str | None = None
+    *,
+    user: AnyUser,
+    status: str | None = None,
+    unit_code: str | None = None,
+    q: str | None = None,
+    before: int | None = None,
+    after: int | None = None,
+    limit: int | None = None,
 ) -> QuerySet[OutboundRequest]:
-    """Outbound requests the user may open, newest first, with what list pages show."""
-    qs: QuerySet[OutboundRequest] = request_list_for_user(user=user, kind=OUTBOUND)
-    if status:
-        qs = qs.filter(status=status)
-    if unit_code:
-        qs = qs.filter(unit__code=unit_code)
-    if q:
-        qs = qs.filter(
-            Q(reference__icontains=q)
-            | Q(purpose__icontains=q)
-            | Q(members__person__full_name__icontains=q)
-        ).distinct()
+    """Outbound requests the user may open, newest first, with what list pages show.
+
+    With ``limit``: one page of at most that many, below id ``before`` (or above ``after``,
+    oldest first), read as a merge of index range scans (:func:`_newest_visible`). Without it:
+    the whole visible set as one filter (exports, counts, sub-queries).
+    """
+    narrow = _outbound_filters(status, unit_code, q)
+    if limit is not None:
+        return _newest_visible(
+            user=user, kind=OUTBOUND, narrow=narrow, before=before, after=after, limit=limit
+        )
+    qs: QuerySet[OutboundRequest] = narrow(request_list_for_user(user=user, kind=OUTBOUND))
     return qs.order_by("-id")
 
 
@@ -72,25 +192,26 @@ def outbound_get_for_user(*, user: AnyUser, pk: int) -> OutboundRequest:
 
 
 def inbound_list_for_user(
-    *, user: AnyUser, status: str | None = None, unit_code: str | None = None, q: str | None = None
+    *,
+    user: AnyUser,
+    status: str | None = None,
+    unit_code: str | None = None,
+    q: str | None = None,
+    before: int | None = None,
+    after: int | None = None,
+    limit: int | None = None,
 ) -> QuerySet[InboundVisit]:
-    """Inbound visits the user may open, newest first.
+    """Inbound visits the user may open, newest first (``limit``: one page, as for outbound).
 
     The host unit's author, clerks and heads; the deciding authority (ward, department); the
     department office for ward decisions it was informed of; auditors. Others see nothing.
     """
-    qs: QuerySet[InboundVisit] = request_list_for_user(user=user, kind=INBOUND)
-    if status:
-        qs = qs.filter(status=status)
-    if unit_code:
-        qs = qs.filter(unit__code=unit_code)
-    if q:
-        qs = qs.filter(
-            Q(reference__icontains=q)
-            | Q(organisation__icontains=q)
-            | Q(purpose__icontains=q)
-            | Q(visitors__full_name__icontains=q)
-        ).distinct()
+    narrow = _inbound_filters(status, unit_code, q)
+    if limit is not None:
+        return _newest_visible(
+            user=user, kind=INBOUND, narrow=narrow, before=before, after=after, limit=limit
+        )
+    qs: QuerySet[InboundVisit] = narrow(request_list_for_user(user=user, kind=INBOUND))
     return qs.order_by("-id")
 
 

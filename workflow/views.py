@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,7 +29,7 @@ from approvals.models import Decision
 from approvals.navigation import display_name
 from config.errors import StateConflict, ValidationError
 from config.values import plain_int
-from delegations.kinds import request_visible_to
+from delegations.kinds import artifact_for_user, request_visible_to
 from delegations.labels import step_title
 from delegations.selectors import membership_confirmations_for_user
 from delegations.views.common import add_service_errors, conflict_page, request_url
@@ -155,12 +156,21 @@ def task_claim_many_view(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_task(request: HttpRequest, pk: int) -> tuple[Task, Model]:
+    """The task and its request, read once (404 for either when the user may not see it)."""
     task = Task.objects.select_related("process", "owner").filter(pk=pk).first()
     if task is None:
         raise Http404(_("Không tìm thấy công việc."))
-    subject = request_of(task.process)
-    if not request_visible_to(request.user, subject):
+    process = task.process
+    model = (
+        ContentType.objects.get_for_id(process.artifact_content_type_id).model_class()
+        if process.artifact_content_type_id
+        else None
+    )
+    subject = artifact_for_user(request.user, model, process.artifact_object_id)
+    if subject is None:
         raise Http404(_("Không tìm thấy công việc."))
+    # The same object, with its unit: the step's helpers (request_of) read it from here.
+    process.artifact = subject
     return task, subject
 
 

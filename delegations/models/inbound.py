@@ -105,6 +105,11 @@ class InboundVisit(DelegationRequest):
         indexes = [
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["status", "arrival_date"]),
+            # The visit lists read each visibility clause newest first with a limit
+            # (delegations.selectors._newest_visible): by author, host unit and route.
+            models.Index(fields=["created_by", "id"], name="inbound_author_newest"),
+            models.Index(fields=["unit", "id"], name="inbound_unit_newest"),
+            models.Index(fields=["route", "id"], name="inbound_route_newest"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -137,6 +137,11 @@ class OutboundRequest(DelegationRequest):
         indexes = [
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["status", "departure_date"]),
+            # The request lists read each visibility clause newest first with a limit
+            # (delegations.selectors._newest_visible): by author, unit and route.
+            models.Index(fields=["created_by", "id"], name="outbound_author_newest"),
+            models.Index(fields=["unit", "id"], name="outbound_unit_newest"),
+            models.Index(fields=["route", "id"], name="outbound_route_newest"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -206,6 +211,8 @@ class OutboundMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["request", "person"], name="outbound_member_once")
         ]
+        # A traveller's trips, newest first (the request lists' "I am a member" clause).
+        indexes = [models.Index(fields=["person", "request"], name="outbound_member_trips")]
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_role_display()})"

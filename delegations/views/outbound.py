@@ -51,10 +51,12 @@ def outbound_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         queryset = outbound_list_for_user(
-            user=request.user, status=data["status"] or None, q=data["q"] or None
+            user=request.user,
+            status=data["status"] or None,
+            q=data["q"] or None,
+            before=data["before"] or None,
+            limit=LIST_LIMIT + 1,
         )
-        if data["before"]:
-            queryset = queryset.filter(pk__lt=data["before"])
         rows = list(queryset[: LIST_LIMIT + 1])
         if len(rows) > LIST_LIMIT:
             rows = rows[:LIST_LIMIT]

@@ -72,7 +72,8 @@ ACTION_META = {
 class KindPage:
     """What the request page shows differently for each kind: the dossier and its partials."""
 
-    detail: Callable[[Any], dict[str, Any]]
+    #: The dossier's ``detail``; takes the open ``tasks`` and ``attachments`` already read.
+    detail: Callable[..., dict[str, Any]]
     header_template: str
     dossier_template: str
 
@@ -163,8 +164,10 @@ def request_page(request: Any, user: Any) -> dict[str, Any]:
     For either kind: an inbound visit brings its own dossier and page address.
     """
     page = KIND_PAGES[request.request_kind]
-    detail = page.detail(request)
+    # Read once, shown twice (the dossier's record and the page's own panels).
     tasks = tasks_for_request(request)
+    attachments = list(attachment_list_for_request(request))
+    detail = page.detail(request, tasks=tasks, attachments=attachments)
     history = detail["history"]
     creator = request.created_by.get_username()
     names = full_names(
@@ -179,7 +182,7 @@ def request_page(request: Any, user: Any) -> dict[str, Any]:
         "applicant_name": names.get(creator, creator),
         "steps": current_steps(tasks, names, user),
         "timeline": timeline(history, names),
-        "attachments": list(attachment_list_for_request(request)),
+        "attachments": attachments,
         "detail_url": request_url(request),
         "header_template": page.header_template,
         "dossier_template": page.dossier_template,

@@ -33,7 +33,7 @@ RATIO_TARGET = 10.0
 MAX_QUERIES = 12
 
 
-def test_lists_at_city_scale_against_stock_viewflow(org, dept_reviewer, settings, capsys):
+def test_lists_at_city_scale_against_stock_viewflow(org, dept_reviewer, auditor, settings, capsys):
     seeded = seed_city(department=org.department, tasks=TASKS)
     assign_to(dept_reviewer.user, 50)
     school = seeded.first_school
@@ -42,6 +42,7 @@ def test_lists_at_city_scale_against_stock_viewflow(org, dept_reviewer, settings
     sync_unit_permissions(head.user)
     settings.ROOT_URLCONF = "tests.bench.stock_urls"
     reviewer, head_client, teacher_client = login(dept_reviewer), login(head), login(teacher)
+    auditor_client = login(auditor)
 
     def get(client, url: str, rows: str | None = None) -> Callable[[], object]:
         def call() -> object:
@@ -62,6 +63,9 @@ def test_lists_at_city_scale_against_stock_viewflow(org, dept_reviewer, settings
         "ours: requests API (school head)": get(head_client, "/api/v1/outbound/", "results"),
         "ours: requests page (school head)": get(head_client, "/doan-ra/"),
         "ours: requests API (teacher)": get(teacher_client, "/api/v1/outbound/", "results"),
+        "ours: requests page (teacher)": get(teacher_client, "/doan-ra/"),
+        "ours: requests API (auditor)": get(auditor_client, "/api/v1/outbound/", "results"),
+        "ours: requests page (reviewer)": get(reviewer, "/doan-ra/"),
         "stock: inbox page": get(reviewer, stock_urls.INBOX),
         "stock: queue page": get(reviewer, stock_urls.QUEUE),
     }

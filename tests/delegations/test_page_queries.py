@@ -1,0 +1,139 @@
+"""The request page and the task page stay within 20 queries, whatever the dossier's size.
+
+QUALITY.md P3 (issue 14): a page reads each table once, never once per member, attachment,
+task or history row. Each page is opened once to warm the per-process caches (the
+jurisdiction row, content types), as on a running server, then counted; a small dossier and
+a large one (ten times the members, visitors, attachments and returns, so more tasks and a
+longer history) must cost the same.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from delegations.services.attachments import attachment_add
+from delegations.services.inbound import VisitorInput
+from org.models import Person
+from tests.conftest import Org, login
+from tests.delegations.outbound_helpers import far_departure
+from tests.factories import make_staff
+from tests.flows import confirm_members, draft, draft_visit, open_task, submit
+from workflow.services import inbound_submit, outbound_submit, task_complete
+
+pytestmark = pytest.mark.django_db
+
+PAGE_BUDGET = 20
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+SMALL, LARGE = 2, 20
+MISSING = {"missing_items": ["Thư mời có bản dịch"]}
+
+
+def _count(client: Client, url: str) -> int:
+    assert client.get(url).status_code == 200  # warm the per-process caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def _attach(actor: Person, request: Any, count: int) -> None:
+    for i in range(count):
+        attachment_add(
+            actor=actor.user,
+            request=request,
+            kind="other",
+            upload=SimpleUploadedFile(f"tai-lieu-{i}.pdf", PDF),
+        )
+
+
+def _trip_at_director(org: Org, size: int, teacher: Person, head: Person, reviewer: Person) -> Any:
+    """A trip of ``size`` travellers and attachments, returned by the department ``size // 5``
+    times (tasks and history grow with it), now waiting for the Director."""
+    people = [
+        make_staff(f"tv{size}_{i}", org.school_a, full_name=f"Giáo viên {i}") for i in range(size)
+    ]
+    # Its own dates: the applicant travels on both trips, which may not overlap.
+    request = draft(teacher, teacher, *people, passports=True, departure=far_departure(40 + size))
+    _attach(teacher, request, size)
+    confirm_members(request)
+    submit(request, teacher)
+    task_complete(task_id=open_task(request).pk, user=head.user, action="approve")
+    for _ in range(size // 5):
+        task_complete(
+            task_id=open_task(request).pk,
+            user=reviewer.user,
+            action="return",
+            comment="Bổ sung",
+            fields=MISSING,
+        )
+        outbound_submit(actor=teacher.user, request=request)
+    task_complete(task_id=open_task(request).pk, user=reviewer.user, action="approve")
+    return request
+
+
+def test_request_and_task_pages_cost_the_same_for_two_or_twenty_of_everything(
+    org, teacher_a, head_a, dept_reviewer, director, auditor
+):
+    viewers = {
+        "applicant": teacher_a,
+        "head": head_a,
+        "reviewer": dept_reviewer,
+        "director": director,
+        "auditor": auditor,
+    }
+    counts: dict[int, dict[str, int]] = {}
+    for size in (SMALL, LARGE):
+        trip = _trip_at_director(org, size, teacher_a, head_a, dept_reviewer)
+        task = open_task(trip, "decide_by_director")
+        counts[size] = {}
+        for name, person in viewers.items():
+            client = login(person)
+            counts[size][f"request page as {name}"] = _count(client, f"/doan-ra/{trip.pk}/")
+            counts[size][f"task page as {name}"] = _count(client, f"/viec/{task.pk}/")
+    assert counts[LARGE] == counts[SMALL]
+    over = {page: n for page, n in counts[LARGE].items() if n > PAGE_BUDGET}
+    assert not over, counts[LARGE]
+
+
+def _visit(org: Org, size: int, clerk: Person, head: Person, reviewer: Person) -> Any:
+    visitors = [
+        VisitorInput(
+            full_name=f"Tanaka {i}",
+            nationality="JP",
+            passport_number=f"TK{size:02d}{i:05d}",
+            passport_expiry=datetime.date(2035, 1, 1),
+        )
+        for i in range(size)
+    ]
+    visit = draft_visit(clerk, visitors=visitors)
+    _attach(clerk, visit, size)
+    submit(visit, clerk)
+    for _ in range(size // 5):
+        task = open_task(visit)
+        task_complete(task_id=task.pk, user=head.user, action="return", comment="Bổ sung")
+        inbound_submit(actor=clerk.user, visit=visit)
+    return visit
+
+
+def test_visit_page_costs_the_same_for_two_or_twenty_visitors_and_files(
+    org, clerk_a, head_a, dept_reviewer, auditor
+):
+    counts: dict[int, dict[str, int]] = {}
+    for size in (SMALL, LARGE):
+        visit = _visit(org, size, clerk_a, head_a, dept_reviewer)
+        task = open_task(visit)
+        counts[size] = {}
+        for name, person in {"clerk": clerk_a, "head": head_a, "auditor": auditor}.items():
+            client = login(person)
+            counts[size][f"visit page as {name}"] = _count(client, f"/doan-vao/{visit.pk}/")
+            counts[size][f"task page as {name}"] = _count(client, f"/viec/{task.pk}/")
+    assert counts[LARGE] == counts[SMALL]
+    over = {page: n for page, n in counts[LARGE].items() if n > PAGE_BUDGET}
+    assert not over, counts[LARGE]
