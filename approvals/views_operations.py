@@ -9,17 +9,20 @@ not an administrator gets a 404 (docs/production.md).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from viewflow.workflow.models import Task
@@ -81,6 +84,83 @@ def stuck_documents(now: datetime.datetime) -> Incidents:
 
 
 @dataclass(frozen=True)
+class IncidentRow:
+    pk: int
+    cells: tuple[Any, ...]
+    #: Where an administrator retries the row (only a failed row may be retried).
+    retry_url: str | None
+
+
+@dataclass(frozen=True)
+class IncidentTable:
+    """One table of the page: stuck e-mails or documents, each row with its retry button."""
+
+    id: str
+    title: str
+    headers: tuple[str, ...]
+    #: The row's ``data-*`` attribute (``data-message="12"``), for scripts and tests.
+    row_attr: str
+    retry_label: str
+    incidents: Incidents
+    rows: list[IncidentRow]
+
+
+def _cause(error: str, otherwise: str) -> str:
+    return Truncator(error or otherwise).chars(200)
+
+
+def mail_table(mail: Incidents) -> IncidentTable:
+    failed = MessageStatus.FAILED
+    return IncidentTable(
+        id="stuck-mail",
+        title=_("Thư chưa gửi được"),
+        headers=(_("Tiêu đề"), _("Người nhận"), _("Trạng thái"), _("Số lần gửi"), _("Nguyên nhân")),
+        row_attr="message",
+        retry_label=_("Gửi lại"),
+        incidents=mail,
+        rows=[
+            IncidentRow(
+                m.pk,
+                (
+                    m.subject, m.to_address or m.to_user, m.get_status_display(), m.attempts,
+                    _cause(m.last_error, _("Chưa được gửi đi (hàng đợi hoặc worker ngừng).")),
+                ),
+                reverse("operations_retry_message", args=[m.pk]) if m.status == failed else None,
+            )
+            for m in mail.rows
+        ],
+    )  # fmt: skip
+
+
+def document_table(documents: Incidents) -> IncidentTable:
+    failed = RenderState.FAILED
+    return IncidentTable(
+        id="stuck-documents",
+        title=_("Văn bản chưa có tệp"),
+        headers=(
+            _("Số, ký hiệu"), _("Trích yếu"), _("Tình trạng tệp"), _("Số lần tạo tệp"),
+            _("Nguyên nhân"),
+        ),
+        row_attr="document",
+        retry_label=_("Tạo lại tệp"),
+        incidents=documents,
+        rows=[
+            IncidentRow(
+                d.pk,
+                (
+                    d.number_text, d.title, d.get_render_state_display(), d.render_attempts,
+                    _cause(d.render_error, _("Chưa được tạo (hàng đợi hoặc worker ngừng).")),
+                ),
+                reverse("operations_retry_document", args=[d.pk])
+                if d.render_state == failed
+                else None,
+            )
+            for d in documents.rows
+        ],
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
 class StuckTask:
     task: Any
     cause: str
@@ -126,8 +206,7 @@ def operations(request: HttpRequest) -> HttpResponse:
     context = {
         "background_expected": background_expected(),
         "pulses": pulses,
-        "mail": mail,
-        "documents": documents,
+        "tables": [mail_table(mail), document_table(documents)],
         "tasks": tasks,
         "clean": all(p.alive for p in pulses)
         and not mail.count
@@ -137,27 +216,33 @@ def operations(request: HttpRequest) -> HttpResponse:
     return render(request, "approvals/operations.html", context)
 
 
-@login_required
-@require_POST
-def operations_retry_message(request: HttpRequest, pk: int) -> HttpResponse:
+def _retry(request: HttpRequest, retry: Callable[[User], object], done: str) -> HttpResponse:
+    """Put one failed item back in its queue (administrators only); 409 when it is not failed."""
     _refuse_unless_administrator(request)
     assert request.user.is_authenticated
     try:
-        message_retry(message_id=pk, actor=request.user)
+        retry(request.user)
     except StateConflict as error:
         return _conflict(request, error)
-    messages.success(request, _("Đã đưa thư vào hàng gửi lại."))
+    messages.success(request, done)
     return HttpResponseRedirect(reverse("operations"))
+
+
+@login_required
+@require_POST
+def operations_retry_message(request: HttpRequest, pk: int) -> HttpResponse:
+    return _retry(
+        request,
+        lambda actor: message_retry(message_id=pk, actor=actor),
+        _("Đã đưa thư vào hàng gửi lại."),
+    )
 
 
 @login_required
 @require_POST
 def operations_retry_document(request: HttpRequest, pk: int) -> HttpResponse:
-    _refuse_unless_administrator(request)
-    assert request.user.is_authenticated
-    try:
-        document_render_retry(document_id=pk, actor=request.user)
-    except StateConflict as error:
-        return _conflict(request, error)
-    messages.success(request, _("Đã đưa văn bản vào hàng tạo tệp lại."))
-    return HttpResponseRedirect(reverse("operations"))
+    return _retry(
+        request,
+        lambda actor: document_render_retry(document_id=pk, actor=actor),
+        _("Đã đưa văn bản vào hàng tạo tệp lại."),
+    )
