@@ -24,7 +24,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from django_stubs_ext import StrOrPromise
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -93,16 +95,16 @@ class IncidentRow:
 
 @dataclass(frozen=True)
 class IncidentTable:
-    """One table of the page: stuck e-mails or documents, each row with its retry button."""
+    """One table of the page (stuck e-mails, documents or tasks) as the template shows it."""
 
     id: str
     title: str
+    count: int
     headers: tuple[str, ...]
+    rows: list[IncidentRow]
     #: The row's ``data-*`` attribute (``data-message="12"``), for scripts and tests.
     row_attr: str
-    retry_label: str
-    incidents: Incidents
-    rows: list[IncidentRow]
+    retry_label: str = ""
 
 
 def _cause(error: str, otherwise: str) -> str:
@@ -115,9 +117,7 @@ def mail_table(mail: Incidents) -> IncidentTable:
         id="stuck-mail",
         title=_("Thư chưa gửi được"),
         headers=(_("Tiêu đề"), _("Người nhận"), _("Trạng thái"), _("Số lần gửi"), _("Nguyên nhân")),
-        row_attr="message",
-        retry_label=_("Gửi lại"),
-        incidents=mail,
+        count=mail.count,
         rows=[
             IncidentRow(
                 m.pk,
@@ -129,6 +129,8 @@ def mail_table(mail: Incidents) -> IncidentTable:
             )
             for m in mail.rows
         ],
+        row_attr="message",
+        retry_label=_("Gửi lại"),
     )  # fmt: skip
 
 
@@ -141,9 +143,7 @@ def document_table(documents: Incidents) -> IncidentTable:
             _("Số, ký hiệu"), _("Trích yếu"), _("Tình trạng tệp"), _("Số lần tạo tệp"),
             _("Nguyên nhân"),
         ),
-        row_attr="document",
-        retry_label=_("Tạo lại tệp"),
-        incidents=documents,
+        count=documents.count,
         rows=[
             IncidentRow(
                 d.pk,
@@ -157,6 +157,8 @@ def document_table(documents: Incidents) -> IncidentTable:
             )
             for d in documents.rows
         ],
+        row_attr="document",
+        retry_label=_("Tạo lại tệp"),
     )  # fmt: skip
 
 
@@ -185,6 +187,25 @@ def stuck_tasks() -> list[StuckTask]:
     return stuck
 
 
+def task_table(tasks: list[StuckTask]) -> IncidentTable:
+    advice = _("Giao lại trong trang quản trị (phân công vai trò) hoặc cho người khác nhận việc.")
+    return IncidentTable(
+        id="stuck-tasks",
+        title=_("Việc không ai xử lý được"),
+        count=len(tasks),
+        headers=(_("Việc"), _("Bước"), _("Người giữ"), _("Nguyên nhân")),
+        rows=[
+            IncidentRow(
+                t.task.pk,
+                (f"#{t.task.pk}", t.task.flow_task, t.task.owner or "—", f"{t.cause} {advice}"),
+                None,
+            )
+            for t in tasks
+        ],
+        row_attr="task",
+    )
+
+
 def _refuse_unless_administrator(request: HttpRequest) -> None:
     if not is_administrator(request.user):
         raise Http404(_("Không tìm thấy trang."))
@@ -206,7 +227,7 @@ def operations(request: HttpRequest) -> HttpResponse:
     context = {
         "background_expected": background_expected(),
         "pulses": pulses,
-        "tables": [mail_table(mail), document_table(documents)],
+        "tables": [mail_table(mail), document_table(documents), task_table(tasks)],
         "tasks": tasks,
         "clean": all(p.alive for p in pulses)
         and not mail.count
@@ -216,33 +237,29 @@ def operations(request: HttpRequest) -> HttpResponse:
     return render(request, "approvals/operations.html", context)
 
 
-def _retry(request: HttpRequest, retry: Callable[[User], object], done: str) -> HttpResponse:
-    """Put one failed item back in its queue (administrators only); 409 when it is not failed."""
+#: What an administrator may retry: the service that puts it back in its queue, and what to say.
+RETRIES: dict[str, tuple[Callable[[int, User], object], StrOrPromise]] = {
+    "message": (
+        lambda pk, actor: message_retry(message_id=pk, actor=actor),
+        gettext_lazy("Đã đưa thư vào hàng gửi lại."),
+    ),
+    "document": (
+        lambda pk, actor: document_render_retry(document_id=pk, actor=actor),
+        gettext_lazy("Đã đưa văn bản vào hàng tạo tệp lại."),
+    ),
+}
+
+
+@login_required
+@require_POST
+def operations_retry(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    """Put one failed e-mail or document back in its queue; 409 when it is not failed."""
     _refuse_unless_administrator(request)
     assert request.user.is_authenticated
+    retry, done = RETRIES[what]
     try:
-        retry(request.user)
+        retry(pk, request.user)
     except StateConflict as error:
         return _conflict(request, error)
     messages.success(request, done)
     return HttpResponseRedirect(reverse("operations"))
-
-
-@login_required
-@require_POST
-def operations_retry_message(request: HttpRequest, pk: int) -> HttpResponse:
-    return _retry(
-        request,
-        lambda actor: message_retry(message_id=pk, actor=actor),
-        _("Đã đưa thư vào hàng gửi lại."),
-    )
-
-
-@login_required
-@require_POST
-def operations_retry_document(request: HttpRequest, pk: int) -> HttpResponse:
-    return _retry(
-        request,
-        lambda actor: document_render_retry(document_id=pk, actor=actor),
-        _("Đã đưa văn bản vào hàng tạo tệp lại."),
-    )
