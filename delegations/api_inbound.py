@@ -24,7 +24,7 @@ from delegations import serializers as s
 from delegations import serializers_inbound as si
 from delegations.api import RequestChecksView, RequestDetailView, RequestListView, _action
 from delegations.models import InboundVisit
-from delegations.presenters import inbound_detail
+from delegations.presenters import inbound_detail, visit_content
 from delegations.privacy import mask_passport
 from delegations.selectors import inbound_get_for_user, inbound_list_for_user
 from delegations.services.inbound import (
@@ -80,12 +80,7 @@ def _unmasked(visitors: list[VisitorInput], visit: InboundVisit | None) -> list[
 def _current_input(visit: InboundVisit) -> dict[str, Any]:
     """The visit's stored content in the input shape, so PATCH may send only changes."""
     return {
-        "organisation": visit.organisation,
-        "country": visit.country,
-        "purpose_category": visit.purpose_category,
-        "purpose": visit.purpose,
-        "arrival_date": visit.arrival_date.isoformat(),
-        "departure_date": visit.departure_date.isoformat(),
+        **visit_content(visit),
         "visitors": [
             {
                 k: (val.isoformat() if hasattr(val, "isoformat") else val)
@@ -93,22 +88,6 @@ def _current_input(visit: InboundVisit) -> dict[str, Any]:
             }
             for v in visitor_inputs(visit)
         ],
-        "programme": visit.programme,
-        "venues": visit.venues,
-        "interpreter": visit.interpreter,
-        "press_coverage": visit.press_coverage,
-        "sponsor": visit.sponsor,
-        "enterprise_involved": visit.enterprise_involved,
-        "involves_student_recruitment": visit.involves_student_recruitment,
-        "involves_advertising": visit.involves_advertising,
-        "is_conference": visit.is_conference,
-        "agreement": visit.agreement_id,
-        "senior_guest_level": visit.senior_guest_level,
-        "prime_minister_decides": visit.prime_minister_decides,
-        "accommodation": {
-            "kind": visit.accommodation_kind,
-            "address": visit.accommodation_address,
-        },
     }
 
 

@@ -366,23 +366,34 @@ def initial_from_request(
     return scalar, members, stops
 
 
-class OutboundFilterForm(forms.Form):
-    """Filters of "my requests"; ``before`` is the keyset cursor (the last id shown)."""
+class RequestFilterForm(forms.Form):
+    """Filters of a request list; ``before`` is the keyset cursor (the last id shown). A kind
+    names its statuses and what the text search looks in."""
 
-    status = forms.ChoiceField(
-        label=_("Trạng thái"),
-        required=False,
-        choices=[("", _("Tất cả")), *RequestStatus.choices],
-    )
-    q = forms.CharField(
-        label=_("Tìm theo số hồ sơ, nội dung, thành viên"), required=False, max_length=100
-    )
+    statuses: list[tuple[str, Any]] = []
+    search_label: Any = ""
+
     before = forms.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"] = forms.ChoiceField(
+            label=_("Trạng thái"), required=False, choices=[("", _("Tất cả")), *self.statuses]
+        )
+        self.fields["q"] = forms.CharField(label=self.search_label, required=False, max_length=100)
+        self.order_fields(["status", "q", "before"])
+
     def clean_q(self) -> str:
         return str(self.cleaned_data.get("q") or "").replace("\x00", "").strip()
+
+
+class OutboundFilterForm(RequestFilterForm):
+    """Filters of "my requests"."""
+
+    statuses = RequestStatus.choices
+    search_label = _("Tìm theo số hồ sơ, nội dung, thành viên")
 
 
 class JustificationForm(forms.Form):

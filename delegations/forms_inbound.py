@@ -16,7 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from config.values import MAX_ID
-from delegations.forms import DATE_WIDGET, CountryField, add_delete_field
+from delegations.forms import DATE_WIDGET, CountryField, RequestFilterForm, add_delete_field
 from delegations.models import InboundStatus, InboundVisit
 from delegations.models.dates import dates_outside_window
 from delegations.selectors import agreement_choices
@@ -210,23 +210,11 @@ def visitor_initial(visitors: list[VisitorInput]) -> list[dict[str, Any]]:
     ]
 
 
-class InboundFilterForm(forms.Form):
-    """Filters of the visit list; ``before`` is the keyset cursor (the last id shown)."""
+class InboundFilterForm(RequestFilterForm):
+    """Filters of the visit list."""
 
-    status = forms.ChoiceField(
-        label=_("Trạng thái"),
-        required=False,
-        choices=[("", _("Tất cả")), *InboundStatus.choices],
-    )
-    q = forms.CharField(
-        label=_("Tìm theo số hồ sơ, tổ chức, nội dung, tên khách"), required=False, max_length=100
-    )
-    before = forms.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
-    )
-
-    def clean_q(self) -> str:
-        return str(self.cleaned_data.get("q") or "").replace("\x00", "").strip()
+    statuses = InboundStatus.choices
+    search_label = _("Tìm theo số hồ sơ, tổ chức, nội dung, tên khách")
 
 
 class ResidenceForm(forms.Form):

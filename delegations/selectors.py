@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import cast
+import operator
+from functools import reduce
+from typing import TypeVar, cast
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -32,6 +34,8 @@ from delegations.models import (
 from delegations.models.common import ACTIVE_TRIP_STATUSES
 from org.models import Unit, UnitKind
 
+_R = TypeVar("_R", bound=Model)
+
 
 def membership_confirmations_for_user(*, user: AnyUser) -> list[OutboundMember]:
     """Delegations (drafts or returned) that name the user and wait for their confirmation."""
@@ -48,22 +52,33 @@ def membership_confirmations_for_user(*, user: AnyUser) -> list[OutboundMember]:
     )
 
 
-def outbound_list_for_user(
-    *, user: AnyUser, status: str | None = None, unit_code: str | None = None, q: str | None = None
-) -> QuerySet[OutboundRequest]:
-    """Outbound requests the user may open, newest first, with what list pages show."""
-    qs: QuerySet[OutboundRequest] = request_list_for_user(user=user, kind=OUTBOUND)
+def _filtered(
+    qs: QuerySet[_R],
+    *,
+    status: str | None,
+    unit_code: str | None,
+    q: str | None,
+    searched: tuple[str, ...],
+) -> QuerySet[_R]:
+    """A request list filtered by status, unit and text (any of the ``searched`` fields holds
+    ``q``, case-insensitive), newest first."""
     if status:
         qs = qs.filter(status=status)
     if unit_code:
         qs = qs.filter(unit__code=unit_code)
     if q:
-        qs = qs.filter(
-            Q(reference__icontains=q)
-            | Q(purpose__icontains=q)
-            | Q(members__person__full_name__icontains=q)
-        ).distinct()
+        qs = qs.filter(reduce(operator.or_, (Q(**{f"{f}__icontains": q}) for f in searched)))
+        qs = qs.distinct()
     return qs.order_by("-id")
+
+
+def outbound_list_for_user(
+    *, user: AnyUser, status: str | None = None, unit_code: str | None = None, q: str | None = None
+) -> QuerySet[OutboundRequest]:
+    """Outbound requests the user may open, newest first, with what list pages show."""
+    qs: QuerySet[OutboundRequest] = request_list_for_user(user=user, kind=OUTBOUND)
+    searched = ("reference", "purpose", "members__person__full_name")
+    return _filtered(qs, status=status, unit_code=unit_code, q=q, searched=searched)
 
 
 def outbound_get_for_user(*, user: AnyUser, pk: int) -> OutboundRequest:
@@ -80,18 +95,8 @@ def inbound_list_for_user(
     department office for ward decisions it was informed of; auditors. Others see nothing.
     """
     qs: QuerySet[InboundVisit] = request_list_for_user(user=user, kind=INBOUND)
-    if status:
-        qs = qs.filter(status=status)
-    if unit_code:
-        qs = qs.filter(unit__code=unit_code)
-    if q:
-        qs = qs.filter(
-            Q(reference__icontains=q)
-            | Q(organisation__icontains=q)
-            | Q(purpose__icontains=q)
-            | Q(visitors__full_name__icontains=q)
-        ).distinct()
-    return qs.order_by("-id")
+    searched = ("reference", "organisation", "purpose", "visitors__full_name")
+    return _filtered(qs, status=status, unit_code=unit_code, q=q, searched=searched)
 
 
 def inbound_get_for_user(*, user: AnyUser, pk: int) -> InboundVisit:
