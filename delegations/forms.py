@@ -25,7 +25,7 @@ from delegations.models import AttachmentKind, MemberRole, OutboundRequest, Requ
 from delegations.models.dates import dates_outside_window
 from delegations.privacy import mask_passport
 from delegations.selectors import agreement_choices
-from delegations.services.outbound import MemberInput, OutboundInput, StopInput
+from delegations.services.outbound import OutboundInput, member_inputs, stop_inputs
 from org.models import Passport, Person
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -97,8 +97,44 @@ def _textarea(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class OutboundForm(forms.Form):
+class DossierForm(forms.Form):
+    """What the outbound and the inbound dossier forms share: the version the form was opened
+    on, the unit to file for when the user may file for several, and the two dates of the stay,
+    in order and inside the allowed window."""
+
+    unit_label: Any = ""
+    #: The first and the last date field, and what to say when the last comes first.
+    date_order: tuple[str, str, Any] = ("", "", "")
+
+    #: The version the form was opened on: saving over someone else's change is refused.
+    version = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, units: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if units and len(units) > 1:
+            self.fields["unit"] = forms.TypedChoiceField(
+                label=self.unit_label, choices=[(u.pk, u.name) for u in units], coerce=int
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first_name, last_name, out_of_order = self.date_order
+        first, last = data.get(first_name), data.get(last_name)
+        if first and last and last < first:
+            self.add_error(last_name, out_of_order)
+        dates = ((first_name, first), (last_name, last))
+        for name, messages in dates_outside_window(dates).items():
+            self.add_error(name, messages)
+        return data
+
+
+class OutboundForm(DossierForm):
     """The dossier's own fields (members and itinerary come in formsets)."""
+
+    unit_label = _("Lập hồ sơ cho đơn vị")
+    date_order = ("departure_date", "return_date", _("Ngày về phải sau hoặc trùng ngày đi."))
 
     kind = _model_field("kind")
     purpose_category = _model_field("purpose_category")
@@ -127,29 +163,6 @@ class OutboundForm(forms.Form):
     presentation_abroad = _model_field("presentation_abroad")
     presentation_text = _model_field("presentation_text", widget=_textarea(4))
     head_appraisal = _model_field("head_appraisal", widget=_textarea())
-    #: The version the form was opened on: saving over someone else's change is refused.
-    version = forms.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
-    )
-
-    def __init__(self, *args: Any, units: list[Any] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if units and len(units) > 1:
-            self.fields["unit"] = forms.TypedChoiceField(
-                label=_("Lập hồ sơ cho đơn vị"),
-                choices=[(u.pk, u.name) for u in units],
-                coerce=int,
-            )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        departure, back = data.get("departure_date"), data.get("return_date")
-        if departure and back and back < departure:
-            self.add_error("return_date", _("Ngày về phải sau hoặc trùng ngày đi."))
-        dates = (("departure_date", departure), ("return_date", back))
-        for name, messages in dates_outside_window(dates).items():
-            self.add_error(name, messages)
-        return data
 
 
 class MemberForm(forms.Form):
@@ -309,24 +322,8 @@ def outbound_input(
         funding_source=data["funding_source"],
         funding_details=data.get("funding_details") or "",
         estimated_cost=data.get("estimated_cost") or 0,
-        members=[
-            MemberInput(
-                person_id=m["person"],
-                role=m["role"],
-                passport_id=m.get("passport"),
-                relative_of_id=m.get("relative_of"),
-            )
-            for m in _rows(members)
-        ],
-        itinerary=[
-            StopInput(
-                country=s["country"].upper(),
-                days=s["days"],
-                cities=s.get("cities") or "",
-                major_event=bool(s.get("major_event")),
-            )
-            for s in _rows(stops)
-        ],
+        members=member_inputs(_rows(members)),
+        itinerary=stop_inputs(_rows(stops)),
         inviter_name=data.get("inviter_name") or "",
         inviter_country=(data.get("inviter_country") or "").upper(),
         inviter_is_enterprise=bool(data.get("inviter_is_enterprise")),

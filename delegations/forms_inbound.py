@@ -15,10 +15,14 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from config.values import MAX_ID
-from delegations.forms import DATE_WIDGET, CountryField, RequestFilterForm, add_delete_field
+from delegations.forms import (
+    DATE_WIDGET,
+    CountryField,
+    DossierForm,
+    RequestFilterForm,
+    add_delete_field,
+)
 from delegations.models import InboundStatus, InboundVisit
-from delegations.models.dates import dates_outside_window
 from delegations.selectors import agreement_choices
 from delegations.services.inbound import InboundInput, VisitorInput
 from delegations.services.visitor_import import MAX_ROWS, parse_visitor_rows
@@ -51,8 +55,15 @@ def sheet_field(required: bool = False) -> forms.FileField:
     )
 
 
-class InboundForm(forms.Form):
+class InboundForm(DossierForm):
     """The visit's own fields, plus the visitor sheet (optional when editing)."""
+
+    unit_label = _("Đơn vị đón đoàn")
+    date_order = (
+        "arrival_date",
+        "departure_date",
+        _("Ngày đoàn về phải sau hoặc trùng ngày đoàn đến."),
+    )
 
     organisation = _model_field("organisation")
     country = CountryField(label=_("Quốc gia"))
@@ -79,34 +90,12 @@ class InboundForm(forms.Form):
     accommodation_kind = _model_field("accommodation_kind", required=False)
     accommodation_address = _model_field("accommodation_address")
     visitor_file = sheet_field()
-    version = forms.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
-    )
-
-    def __init__(self, *args: Any, units: list[Any] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if units and len(units) > 1:
-            self.fields["unit"] = forms.TypedChoiceField(
-                label=_("Đơn vị đón đoàn"),
-                choices=[(u.pk, u.name) for u in units],
-                coerce=int,
-            )
 
     def clean_visitor_file(self) -> Any:
         upload = self.cleaned_data.get("visitor_file")
         if upload and upload.size > MAX_SHEET_BYTES:
             raise forms.ValidationError(_("Tệp lớn quá 5 MB."))
         return upload
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        arrival, departure = data.get("arrival_date"), data.get("departure_date")
-        if arrival and departure and departure < arrival:
-            self.add_error("departure_date", _("Ngày đoàn về phải sau hoặc trùng ngày đoàn đến."))
-        dates = (("arrival_date", arrival), ("departure_date", departure))
-        for name, messages in dates_outside_window(dates).items():
-            self.add_error(name, messages)
-        return data
 
     def to_input(self, visitors: list[VisitorInput]) -> InboundInput:
         data = self.cleaned_data
