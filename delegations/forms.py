@@ -8,11 +8,13 @@ pack; these forms check types, lengths and choices, and turn the input into an
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
 from django import forms
+from django.db.models import Model
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -85,16 +87,19 @@ class CountryField(forms.ChoiceField):
         super().validate(value)
 
 
-def _model_field(name: str, **kwargs: Any) -> forms.Field:
+def model_field(model: type[Model], name: str, **kwargs: Any) -> forms.Field:
     """The form field Django derives from the model field (label, choices, lengths)."""
-    field = OutboundRequest._meta.get_field(name).formfield(**kwargs)  # type: ignore[union-attr]
+    field = model._meta.get_field(name).formfield(**kwargs)  # type: ignore[union-attr]
     assert field is not None
     field.label = capfirst(field.label)
     return field
 
 
-def _textarea(rows: int = 3) -> forms.Textarea:
+def textarea(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
+
+
+_model_field = functools.partial(model_field, OutboundRequest)
 
 
 class DossierForm(forms.Form):
@@ -138,8 +143,8 @@ class OutboundForm(DossierForm):
 
     kind = _model_field("kind")
     purpose_category = _model_field("purpose_category")
-    purpose = _model_field("purpose", widget=_textarea(4))
-    expected_results = _model_field("expected_results", widget=_textarea())
+    purpose = _model_field("purpose", widget=textarea(4))
+    expected_results = _model_field("expected_results", widget=textarea())
     departure_date = _model_field("departure_date", widget=DATE_WIDGET)
     return_date = _model_field("return_date", widget=DATE_WIDGET)
     inviter_name = _model_field("inviter_name")
@@ -153,16 +158,16 @@ class OutboundForm(DossierForm):
         label=_("Biên bản ghi nhớ"),
     )
     funding_source = _model_field("funding_source")
-    funding_details = _model_field("funding_details", widget=_textarea(2))
+    funding_details = _model_field("funding_details", widget=textarea(2))
     estimated_cost = forms.IntegerField(
         label=_("Dự toán (đồng)"), required=False, min_value=0, max_value=10**13
     )
     sponsored_by_enterprise = _model_field("sponsored_by_enterprise")
     tied_to_contract = _model_field("tied_to_contract")
-    work_programme = _model_field("work_programme", widget=_textarea(4))
+    work_programme = _model_field("work_programme", widget=textarea(4))
     presentation_abroad = _model_field("presentation_abroad")
-    presentation_text = _model_field("presentation_text", widget=_textarea(4))
-    head_appraisal = _model_field("head_appraisal", widget=_textarea())
+    presentation_text = _model_field("presentation_text", widget=textarea(4))
+    head_appraisal = _model_field("head_appraisal", widget=textarea())
 
 
 class MemberForm(forms.Form):
@@ -404,7 +409,7 @@ class JustificationForm(forms.Form):
                 help_text=check.get("basis") or "",
                 required=False,
                 max_length=5000,
-                widget=_textarea(3),
+                widget=textarea(3),
             )
 
     def justifications(self) -> dict[str, str]:
@@ -418,7 +423,7 @@ class JustificationForm(forms.Form):
 class ReasonForm(forms.Form):
     """Withdrawal or cancellation."""
 
-    reason = forms.CharField(label=_("Lý do"), max_length=2000, widget=_textarea(2))
+    reason = forms.CharField(label=_("Lý do"), max_length=2000, widget=textarea(2))
 
 
 class DateForm(forms.Form):
@@ -436,12 +441,12 @@ class DepartureForm(forms.Form):
 
 class ExtensionForm(forms.Form):
     new_return_date = forms.DateField(label=_("Ngày về mới"), widget=DATE_WIDGET)
-    reason = forms.CharField(label=_("Lý do gia hạn"), max_length=2000, widget=_textarea(2))
+    reason = forms.CharField(label=_("Lý do gia hạn"), max_length=2000, widget=textarea(2))
 
 
 class ReportForm(forms.Form):
     text = forms.CharField(
-        label=_("Báo cáo kết quả chuyến đi"), max_length=50000, widget=_textarea(8)
+        label=_("Báo cáo kết quả chuyến đi"), max_length=50000, widget=textarea(8)
     )
 
 

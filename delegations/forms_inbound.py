@@ -9,10 +9,10 @@ each row read by the same reader as a sheet row.
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
 
 from django import forms
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from delegations.forms import (
@@ -21,6 +21,8 @@ from delegations.forms import (
     DossierForm,
     RequestFilterForm,
     add_delete_field,
+    model_field,
+    textarea,
 )
 from delegations.models import InboundStatus, InboundVisit
 from delegations.selectors import agreement_choices
@@ -31,15 +33,7 @@ SHEET_ACCEPT = ".xlsx,.csv"
 MAX_SHEET_BYTES = 5 * 1024 * 1024
 
 
-def _model_field(name: str, **kwargs: Any) -> forms.Field:
-    field = InboundVisit._meta.get_field(name).formfield(**kwargs)  # type: ignore[union-attr]
-    assert field is not None
-    field.label = capfirst(field.label)
-    return field
-
-
-def _textarea(rows: int = 3) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows})
+_model_field = functools.partial(model_field, InboundVisit)
 
 
 def sheet_field(required: bool = False) -> forms.FileField:
@@ -68,11 +62,11 @@ class InboundForm(DossierForm):
     organisation = _model_field("organisation")
     country = CountryField(label=_("Quốc gia"))
     purpose_category = _model_field("purpose_category")
-    purpose = _model_field("purpose", widget=_textarea(4), max_length=5000)
+    purpose = _model_field("purpose", widget=textarea(4), max_length=5000)
     arrival_date = _model_field("arrival_date", widget=DATE_WIDGET)
     departure_date = _model_field("departure_date", widget=DATE_WIDGET)
-    programme = _model_field("programme", widget=_textarea(4), max_length=20000)
-    venues = _model_field("venues", widget=_textarea(2), max_length=5000)
+    programme = _model_field("programme", widget=textarea(4), max_length=20000)
+    venues = _model_field("venues", widget=textarea(2), max_length=5000)
     interpreter = _model_field("interpreter")
     press_coverage = _model_field("press_coverage")
     sponsor = _model_field("sponsor")
@@ -211,14 +205,14 @@ class ResidenceForm(forms.Form):
         label=_("Ghi chú (nơi khai báo, số biên nhận)"),
         required=False,
         max_length=2000,
-        widget=_textarea(2),
+        widget=textarea(2),
     )
 
 
 class AmendForm(forms.Form):
     """Change the dates or the roster (a new sheet) of an approved visit."""
 
-    reason = forms.CharField(label=_("Lý do điều chỉnh"), max_length=2000, widget=_textarea(2))
+    reason = forms.CharField(label=_("Lý do điều chỉnh"), max_length=2000, widget=textarea(2))
     arrival_date = forms.DateField(label=_("Ngày đoàn đến mới"), required=False, widget=DATE_WIDGET)
     departure_date = forms.DateField(
         label=_("Ngày đoàn về mới"), required=False, widget=DATE_WIDGET
@@ -236,5 +230,5 @@ class AmendForm(forms.Form):
 
 class VisitReportForm(forms.Form):
     text = forms.CharField(
-        label=_("Báo cáo kết quả đón đoàn"), max_length=50000, widget=_textarea(8)
+        label=_("Báo cáo kết quả đón đoàn"), max_length=50000, widget=textarea(8)
     )
