@@ -85,12 +85,16 @@ def render_email(template: str, context: dict[str, Any]) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
+#: What the subject of every notice e-mail starts with.
+SUBJECT_PREFIX = "[Đoàn ra – Đoàn vào] "
+
+
 def notify(
     *,
     users: Iterable[User],
     text: str,
-    subject: str,
     template: str,
+    subject: str = "",
     context: dict[str, Any] | None = None,
     url: str = "",
     request: Any = None,
@@ -98,9 +102,11 @@ def notify(
 ) -> list[int]:
     """A notice and (when the user has an address) an e-mail for each user, in this transaction.
 
-    Returns the ids of the users told. ``dedup_prefix`` makes each user's e-mail at-most-once
+    Returns the ids of the users told. The e-mail's subject is ``subject``, by default the
+    product's name and ``text``. ``dedup_prefix`` makes each user's e-mail at-most-once
     (``<prefix>:<user id>``).
     """
+    subject = subject or SUBJECT_PREFIX + text
     unique = {user.pk: user for user in users if user is not None and user.is_active}
     if not unique:
         return []

@@ -485,7 +485,6 @@ def agency_notices_escalate(*, today: datetime.date | None = None) -> int:
             told = notify(
                 users=_reviewers_for(notification),
                 text=text,
-                subject="[Đoàn ra – Đoàn vào] " + text,
                 template="agency_escalation",
                 context=context,
                 url=request_path(request),

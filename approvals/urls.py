@@ -8,12 +8,14 @@ urlpatterns = [
     path("van-hanh/", views_operations.operations, name="operations"),
     path(
         "van-hanh/thu/<int:pk>/gui-lai/",
-        views_operations.operations_retry_message,
+        views_operations.operations_retry,
+        {"what": "message"},
         name="operations_retry_message",
     ),
     path(
         "van-hanh/van-ban/<int:pk>/tao-lai/",
-        views_operations.operations_retry_document,
+        views_operations.operations_retry,
+        {"what": "document"},
         name="operations_retry_document",
     ),
     path("thong-bao/", views_notifications.notice_list, name="notice_list"),

@@ -9,19 +9,24 @@ not an administrator gets a 404 (docs/production.md).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from django_stubs_ext import StrOrPromise
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -81,6 +86,83 @@ def stuck_documents(now: datetime.datetime) -> Incidents:
 
 
 @dataclass(frozen=True)
+class IncidentRow:
+    pk: int
+    cells: tuple[Any, ...]
+    #: Where an administrator retries the row (only a failed row may be retried).
+    retry_url: str | None
+
+
+@dataclass(frozen=True)
+class IncidentTable:
+    """One table of the page (stuck e-mails, documents or tasks) as the template shows it."""
+
+    id: str
+    title: str
+    count: int
+    headers: tuple[str, ...]
+    rows: list[IncidentRow]
+    #: The row's ``data-*`` attribute (``data-message="12"``), for scripts and tests.
+    row_attr: str
+    retry_label: str = ""
+
+
+def _cause(error: str, otherwise: str) -> str:
+    return Truncator(error or otherwise).chars(200)
+
+
+def mail_table(mail: Incidents) -> IncidentTable:
+    failed = MessageStatus.FAILED
+    return IncidentTable(
+        id="stuck-mail",
+        title=_("Thư chưa gửi được"),
+        headers=(_("Tiêu đề"), _("Người nhận"), _("Trạng thái"), _("Số lần gửi"), _("Nguyên nhân")),
+        count=mail.count,
+        rows=[
+            IncidentRow(
+                m.pk,
+                (
+                    m.subject, m.to_address or m.to_user, m.get_status_display(), m.attempts,
+                    _cause(m.last_error, _("Chưa được gửi đi (hàng đợi hoặc worker ngừng).")),
+                ),
+                reverse("operations_retry_message", args=[m.pk]) if m.status == failed else None,
+            )
+            for m in mail.rows
+        ],
+        row_attr="message",
+        retry_label=_("Gửi lại"),
+    )  # fmt: skip
+
+
+def document_table(documents: Incidents) -> IncidentTable:
+    failed = RenderState.FAILED
+    return IncidentTable(
+        id="stuck-documents",
+        title=_("Văn bản chưa có tệp"),
+        headers=(
+            _("Số, ký hiệu"), _("Trích yếu"), _("Tình trạng tệp"), _("Số lần tạo tệp"),
+            _("Nguyên nhân"),
+        ),
+        count=documents.count,
+        rows=[
+            IncidentRow(
+                d.pk,
+                (
+                    d.number_text, d.title, d.get_render_state_display(), d.render_attempts,
+                    _cause(d.render_error, _("Chưa được tạo (hàng đợi hoặc worker ngừng).")),
+                ),
+                reverse("operations_retry_document", args=[d.pk])
+                if d.render_state == failed
+                else None,
+            )
+            for d in documents.rows
+        ],
+        row_attr="document",
+        retry_label=_("Tạo lại tệp"),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
 class StuckTask:
     task: Any
     cause: str
@@ -105,6 +187,25 @@ def stuck_tasks() -> list[StuckTask]:
     return stuck
 
 
+def task_table(tasks: list[StuckTask]) -> IncidentTable:
+    advice = _("Giao lại trong trang quản trị (phân công vai trò) hoặc cho người khác nhận việc.")
+    return IncidentTable(
+        id="stuck-tasks",
+        title=_("Việc không ai xử lý được"),
+        count=len(tasks),
+        headers=(_("Việc"), _("Bước"), _("Người giữ"), _("Nguyên nhân")),
+        rows=[
+            IncidentRow(
+                t.task.pk,
+                (f"#{t.task.pk}", t.task.flow_task, t.task.owner or "—", f"{t.cause} {advice}"),
+                None,
+            )
+            for t in tasks
+        ],
+        row_attr="task",
+    )
+
+
 def _refuse_unless_administrator(request: HttpRequest) -> None:
     if not is_administrator(request.user):
         raise Http404(_("Không tìm thấy trang."))
@@ -126,8 +227,7 @@ def operations(request: HttpRequest) -> HttpResponse:
     context = {
         "background_expected": background_expected(),
         "pulses": pulses,
-        "mail": mail,
-        "documents": documents,
+        "tables": [mail_table(mail), document_table(documents), task_table(tasks)],
         "tasks": tasks,
         "clean": all(p.alive for p in pulses)
         and not mail.count
@@ -137,27 +237,29 @@ def operations(request: HttpRequest) -> HttpResponse:
     return render(request, "approvals/operations.html", context)
 
 
-@login_required
-@require_POST
-def operations_retry_message(request: HttpRequest, pk: int) -> HttpResponse:
-    _refuse_unless_administrator(request)
-    assert request.user.is_authenticated
-    try:
-        message_retry(message_id=pk, actor=request.user)
-    except StateConflict as error:
-        return _conflict(request, error)
-    messages.success(request, _("Đã đưa thư vào hàng gửi lại."))
-    return HttpResponseRedirect(reverse("operations"))
+#: What an administrator may retry: the service that puts it back in its queue, and what to say.
+RETRIES: dict[str, tuple[Callable[[int, User], object], StrOrPromise]] = {
+    "message": (
+        lambda pk, actor: message_retry(message_id=pk, actor=actor),
+        gettext_lazy("Đã đưa thư vào hàng gửi lại."),
+    ),
+    "document": (
+        lambda pk, actor: document_render_retry(document_id=pk, actor=actor),
+        gettext_lazy("Đã đưa văn bản vào hàng tạo tệp lại."),
+    ),
+}
 
 
 @login_required
 @require_POST
-def operations_retry_document(request: HttpRequest, pk: int) -> HttpResponse:
+def operations_retry(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    """Put one failed e-mail or document back in its queue; 409 when it is not failed."""
     _refuse_unless_administrator(request)
     assert request.user.is_authenticated
+    retry, done = RETRIES[what]
     try:
-        document_render_retry(document_id=pk, actor=request.user)
+        retry(pk, request.user)
     except StateConflict as error:
         return _conflict(request, error)
-    messages.success(request, _("Đã đưa văn bản vào hàng tạo tệp lại."))
+    messages.success(request, done)
     return HttpResponseRedirect(reverse("operations"))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
@@ -32,19 +32,23 @@ from workflow.services import (
 )
 
 
-class OutboundListView(GenericAPIView[Any]):
-    """List the outbound requests you may see, or create a draft."""
+class RequestListView(GenericAPIView[Any]):
+    """The requests of one kind the user may see, filtered and paginated, and POST to create a
+    draft; a subclass names the kind's permission-scoped selector, summary, presenter and
+    create service."""
 
-    serializer_class = s.OutboundInSerializer
+    list_for_user: ClassVar[Callable[..., QuerySet[Any]]]
+    summary: ClassVar[Callable[[Any], dict[str, Any]]]
+    present: ClassVar[Callable[[Any], dict[str, Any]]]
 
-    def get_queryset(self) -> QuerySet[OutboundRequest]:
+    def get_queryset(self) -> QuerySet[Any]:
         params = self.request.query_params
         # The page's position and size go into the selector: it reads each visibility clause
         # with the page's limit (delegations.selectors._newest_visible).
         paginator = self.paginator
         assert isinstance(paginator, CursorPagination)
         before, after, limit = paginator.window(self.request)
-        return outbound_list_for_user(
+        return type(self).list_for_user(
             user=self.request.user,
             status=params.get("status") or None,
             unit_code=params.get("unit") or None,
@@ -55,7 +59,6 @@ class OutboundListView(GenericAPIView[Any]):
         )
 
     @extend_schema(
-        operation_id="outbound_list",
         parameters=[
             OpenApiParameter("status", str),
             OpenApiParameter("unit", str),
@@ -66,38 +69,69 @@ class OutboundListView(GenericAPIView[Any]):
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         assert page is not None
-        return self.get_paginated_response([s.outbound_summary(r) for r in page])
+        return self.get_paginated_response([type(self).summary(r) for r in page])
 
     @extend_schema(responses={201: dict})
     def post(self, request: Request) -> Response:
-        serializer = s.OutboundInSerializer(data=request.data)
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        created = outbound_create(actor=request.user, data=serializer.to_input())  # type: ignore[arg-type]
-        return Response(outbound_detail(created), status=status.HTTP_201_CREATED)
+        created = self.create(request.user, serializer)
+        return Response(type(self).present(created), status=status.HTTP_201_CREATED)
+
+    def create(self, actor: Any, serializer: Any) -> Any:
+        """The kind's create service on the validated input."""
+        raise NotImplementedError
 
 
-class OutboundDetailView(GenericAPIView[Any]):
-    """One outbound request; PATCH replaces its content while it is a draft or returned."""
+class RequestDetailView(GenericAPIView[Any]):
+    """One request of a kind, through the kind's selector (404 when the user may not see it) and
+    presenter; PATCH sends only changes over the stored content (``current_input``) to the
+    kind's update service."""
 
-    serializer_class = s.OutboundInSerializer
+    get_for_user: ClassVar[Callable[..., Any]]
+    present: ClassVar[Callable[[Any], dict[str, Any]]]
+
+    current_input: ClassVar[Callable[[Any], dict[str, Any]]]
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(outbound_detail(outbound_get_for_user(user=request.user, pk=pk)))
+        return Response(type(self).present(type(self).get_for_user(user=request.user, pk=pk)))
 
     @extend_schema(responses={200: dict})
     def patch(self, request: Request, pk: int) -> Response:
-        current = outbound_get_for_user(user=request.user, pk=pk)
-        merged = {**s_current_input(current), **request.data}
-        serializer = s.OutboundInSerializer(data=merged)
+        current = type(self).get_for_user(user=request.user, pk=pk)
+        serializer = self.get_serializer(data={**type(self).current_input(current), **request.data})
         serializer.is_valid(raise_exception=True)
-        updated = outbound_update(
-            actor=request.user,  # type: ignore[arg-type]
-            request=current,
-            data=serializer.to_input(),
-            version=serializer.validated_data.get("version"),
-        )
-        return Response(outbound_detail(updated))
+        version = serializer.validated_data.get("version")
+        return Response(type(self).present(self.update(request.user, current, serializer, version)))
+
+    def update(self, actor: Any, current: Any, serializer: Any, version: int | None) -> Any:
+        """The kind's update service on the validated input (the stored content, changed)."""
+        raise NotImplementedError
+
+
+class RequestChecksView(GenericAPIView[Any]):
+    """Preview: who will decide, in what order, and what the rules say. Changes nothing."""
+
+    get_for_user: ClassVar[Callable[..., Any]]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(preview_dict(type(self).get_for_user(user=request.user, pk=pk)))
+
+
+@extend_schema_view(get=extend_schema(operation_id="outbound_list"))
+class OutboundListView(RequestListView):
+    """List the outbound requests you may see, or create a draft."""
+
+    serializer_class = s.OutboundInSerializer
+    list_for_user = outbound_list_for_user
+    summary = s.outbound_summary
+
+    present = outbound_detail
+
+    def create(self, actor: Any, serializer: Any) -> OutboundRequest:
+        return outbound_create(actor=actor, data=serializer.to_input())
 
 
 def s_current_input(request: OutboundRequest) -> dict[str, Any]:
@@ -125,12 +159,25 @@ def s_current_input(request: OutboundRequest) -> dict[str, Any]:
     }
 
 
-class OutboundChecksView(GenericAPIView[Any]):
-    """Preview: who will decide, in what order, and what the rules say. Changes nothing."""
+class OutboundDetailView(RequestDetailView):
+    """One outbound request; PATCH replaces its content while it is a draft or returned."""
 
-    @extend_schema(responses={200: dict})
-    def get(self, request: Request, pk: int) -> Response:
-        return Response(preview_dict(outbound_get_for_user(user=request.user, pk=pk)))
+    serializer_class = s.OutboundInSerializer
+    get_for_user = outbound_get_for_user
+    present = outbound_detail
+
+    current_input = s_current_input
+
+    def update(
+        self, actor: Any, current: OutboundRequest, serializer: Any, version: int | None
+    ) -> OutboundRequest:
+        return outbound_update(
+            actor=actor, request=current, data=serializer.to_input(), version=version
+        )
+
+
+class OutboundChecksView(RequestChecksView):
+    get_for_user = outbound_get_for_user
 
 
 class OutboundMembershipView(GenericAPIView[Any]):

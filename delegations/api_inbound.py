@@ -11,23 +11,20 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
-from config.api import CursorPagination
 from config.errors import ValidationError
 from delegations import serializers as s
 from delegations import serializers_inbound as si
-from delegations.api import _action
+from delegations.api import RequestChecksView, RequestDetailView, RequestListView, _action
 from delegations.models import InboundVisit
-from delegations.presenters import inbound_detail, preview_dict
+from delegations.presenters import inbound_detail, visit_content
 from delegations.privacy import mask_passport
 from delegations.selectors import inbound_get_for_user, inbound_list_for_user
 from delegations.services.inbound import (
@@ -83,12 +80,7 @@ def _unmasked(visitors: list[VisitorInput], visit: InboundVisit | None) -> list[
 def _current_input(visit: InboundVisit) -> dict[str, Any]:
     """The visit's stored content in the input shape, so PATCH may send only changes."""
     return {
-        "organisation": visit.organisation,
-        "country": visit.country,
-        "purpose_category": visit.purpose_category,
-        "purpose": visit.purpose,
-        "arrival_date": visit.arrival_date.isoformat(),
-        "departure_date": visit.departure_date.isoformat(),
+        **visit_content(visit),
         "visitors": [
             {
                 k: (val.isoformat() if hasattr(val, "isoformat") else val)
@@ -96,64 +88,20 @@ def _current_input(visit: InboundVisit) -> dict[str, Any]:
             }
             for v in visitor_inputs(visit)
         ],
-        "programme": visit.programme,
-        "venues": visit.venues,
-        "interpreter": visit.interpreter,
-        "press_coverage": visit.press_coverage,
-        "sponsor": visit.sponsor,
-        "enterprise_involved": visit.enterprise_involved,
-        "involves_student_recruitment": visit.involves_student_recruitment,
-        "involves_advertising": visit.involves_advertising,
-        "is_conference": visit.is_conference,
-        "agreement": visit.agreement_id,
-        "senior_guest_level": visit.senior_guest_level,
-        "prime_minister_decides": visit.prime_minister_decides,
-        "accommodation": {
-            "kind": visit.accommodation_kind,
-            "address": visit.accommodation_address,
-        },
     }
 
 
-class InboundListView(GenericAPIView[Any]):
+@extend_schema_view(get=extend_schema(operation_id="inbound_list"))
+class InboundListView(RequestListView):
     """List the inbound visits you may see, or create a draft."""
 
     serializer_class = si.InboundInSerializer
+    list_for_user = inbound_list_for_user
+    summary = si.inbound_summary
 
-    def get_queryset(self) -> QuerySet[InboundVisit]:
-        params = self.request.query_params
-        # The page's position and size go into the selector: it reads each visibility clause
-        # with the page's limit (delegations.selectors._newest_visible).
-        paginator = self.paginator
-        assert isinstance(paginator, CursorPagination)
-        before, after, limit = paginator.window(self.request)
-        return inbound_list_for_user(
-            user=self.request.user,
-            status=params.get("status") or None,
-            unit_code=params.get("unit") or None,
-            q=(params.get("q") or "").replace("\x00", "") or None,
-            before=before,
-            after=after,
-            limit=limit,
-        )
+    present = inbound_detail
 
-    @extend_schema(
-        operation_id="inbound_list",
-        parameters=[
-            OpenApiParameter("status", str), OpenApiParameter("unit", str),
-            OpenApiParameter("q", str),
-        ],
-        responses={200: dict},
-    )  # fmt: skip
-    def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        assert page is not None
-        return self.get_paginated_response([si.inbound_summary(v) for v in page])
-
-    @extend_schema(responses={201: dict})
-    def post(self, request: Request) -> Response:
-        serializer = si.InboundInSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+    def create(self, actor: Any, serializer: Any) -> InboundVisit:
         unit = None
         code = serializer.validated_data.get("host_unit")
         if code:
@@ -164,41 +112,30 @@ class InboundListView(GenericAPIView[Any]):
                 )
         data = serializer.to_input()
         data.visitors = _unmasked(data.visitors, None)
-        created = inbound_create(actor=request.user, data=data, unit=unit)  # type: ignore[arg-type]
-        return Response(inbound_detail(created), status=status.HTTP_201_CREATED)
+        return inbound_create(actor=actor, data=data, unit=unit)
 
 
-class InboundDetailView(GenericAPIView[Any]):
+class InboundDetailView(RequestDetailView):
     """One visit; PATCH replaces its content while it is a draft or returned."""
 
     serializer_class = si.InboundInSerializer
+    get_for_user = inbound_get_for_user
+    present = inbound_detail
 
-    @extend_schema(responses={200: dict})
-    def get(self, request: Request, pk: int) -> Response:
-        return Response(inbound_detail(inbound_get_for_user(user=request.user, pk=pk)))
+    current_input = _current_input
 
-    @extend_schema(responses={200: dict})
-    def patch(self, request: Request, pk: int) -> Response:
-        current = inbound_get_for_user(user=request.user, pk=pk)
-        serializer = si.InboundInSerializer(data={**_current_input(current), **request.data})
-        serializer.is_valid(raise_exception=True)
+    def update(
+        self, actor: Any, current: InboundVisit, serializer: Any, version: int | None
+    ) -> InboundVisit:
         data = serializer.to_input()
         data.visitors = _unmasked(data.visitors, current)
-        updated = inbound_update(
-            actor=request.user,  # type: ignore[arg-type]
-            visit=current,
-            data=data,
-            version=serializer.validated_data.get("version"),
-        )
-        return Response(inbound_detail(updated))
+        return inbound_update(actor=actor, visit=current, data=data, version=version)
 
 
-class InboundChecksView(GenericAPIView[Any]):
+class InboundChecksView(RequestChecksView):
     """Preview: who will decide, in what order, and what the IN-* rules say. Changes nothing."""
 
-    @extend_schema(responses={200: dict})
-    def get(self, request: Request, pk: int) -> Response:
-        return Response(preview_dict(inbound_get_for_user(user=request.user, pk=pk)))
+    get_for_user = inbound_get_for_user
 
 
 class InboundVisitorImportView(GenericAPIView[Any]):

@@ -8,11 +8,13 @@ pack; these forms check types, lengths and choices, and turn the input into an
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
 from django import forms
+from django.db.models import Model
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -25,7 +27,7 @@ from delegations.models import AttachmentKind, MemberRole, OutboundRequest, Requ
 from delegations.models.dates import dates_outside_window
 from delegations.privacy import mask_passport
 from delegations.selectors import agreement_choices
-from delegations.services.outbound import MemberInput, OutboundInput, StopInput
+from delegations.services.outbound import OutboundInput, member_inputs, stop_inputs
 from org.models import Passport, Person
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -85,25 +87,64 @@ class CountryField(forms.ChoiceField):
         super().validate(value)
 
 
-def _model_field(name: str, **kwargs: Any) -> forms.Field:
+def model_field(model: type[Model], name: str, **kwargs: Any) -> forms.Field:
     """The form field Django derives from the model field (label, choices, lengths)."""
-    field = OutboundRequest._meta.get_field(name).formfield(**kwargs)  # type: ignore[union-attr]
+    field = model._meta.get_field(name).formfield(**kwargs)  # type: ignore[union-attr]
     assert field is not None
     field.label = capfirst(field.label)
     return field
 
 
-def _textarea(rows: int = 3) -> forms.Textarea:
+def textarea(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class OutboundForm(forms.Form):
+_model_field = functools.partial(model_field, OutboundRequest)
+
+
+class DossierForm(forms.Form):
+    """What the outbound and the inbound dossier forms share: the version the form was opened
+    on, the unit to file for when the user may file for several, and the two dates of the stay,
+    in order and inside the allowed window."""
+
+    unit_label: Any = ""
+    #: The first and the last date field, and what to say when the last comes first.
+    date_order: tuple[str, str, Any] = ("", "", "")
+
+    #: The version the form was opened on: saving over someone else's change is refused.
+    version = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, units: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if units and len(units) > 1:
+            self.fields["unit"] = forms.TypedChoiceField(
+                label=self.unit_label, choices=[(u.pk, u.name) for u in units], coerce=int
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first_name, last_name, out_of_order = self.date_order
+        first, last = data.get(first_name), data.get(last_name)
+        if first and last and last < first:
+            self.add_error(last_name, out_of_order)
+        dates = ((first_name, first), (last_name, last))
+        for name, messages in dates_outside_window(dates).items():
+            self.add_error(name, messages)
+        return data
+
+
+class OutboundForm(DossierForm):
     """The dossier's own fields (members and itinerary come in formsets)."""
+
+    unit_label = _("Lập hồ sơ cho đơn vị")
+    date_order = ("departure_date", "return_date", _("Ngày về phải sau hoặc trùng ngày đi."))
 
     kind = _model_field("kind")
     purpose_category = _model_field("purpose_category")
-    purpose = _model_field("purpose", widget=_textarea(4))
-    expected_results = _model_field("expected_results", widget=_textarea())
+    purpose = _model_field("purpose", widget=textarea(4))
+    expected_results = _model_field("expected_results", widget=textarea())
     departure_date = _model_field("departure_date", widget=DATE_WIDGET)
     return_date = _model_field("return_date", widget=DATE_WIDGET)
     inviter_name = _model_field("inviter_name")
@@ -117,39 +158,16 @@ class OutboundForm(forms.Form):
         label=_("Biên bản ghi nhớ"),
     )
     funding_source = _model_field("funding_source")
-    funding_details = _model_field("funding_details", widget=_textarea(2))
+    funding_details = _model_field("funding_details", widget=textarea(2))
     estimated_cost = forms.IntegerField(
         label=_("Dự toán (đồng)"), required=False, min_value=0, max_value=10**13
     )
     sponsored_by_enterprise = _model_field("sponsored_by_enterprise")
     tied_to_contract = _model_field("tied_to_contract")
-    work_programme = _model_field("work_programme", widget=_textarea(4))
+    work_programme = _model_field("work_programme", widget=textarea(4))
     presentation_abroad = _model_field("presentation_abroad")
-    presentation_text = _model_field("presentation_text", widget=_textarea(4))
-    head_appraisal = _model_field("head_appraisal", widget=_textarea())
-    #: The version the form was opened on: saving over someone else's change is refused.
-    version = forms.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
-    )
-
-    def __init__(self, *args: Any, units: list[Any] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if units and len(units) > 1:
-            self.fields["unit"] = forms.TypedChoiceField(
-                label=_("Lập hồ sơ cho đơn vị"),
-                choices=[(u.pk, u.name) for u in units],
-                coerce=int,
-            )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        departure, back = data.get("departure_date"), data.get("return_date")
-        if departure and back and back < departure:
-            self.add_error("return_date", _("Ngày về phải sau hoặc trùng ngày đi."))
-        dates = (("departure_date", departure), ("return_date", back))
-        for name, messages in dates_outside_window(dates).items():
-            self.add_error(name, messages)
-        return data
+    presentation_text = _model_field("presentation_text", widget=textarea(4))
+    head_appraisal = _model_field("head_appraisal", widget=textarea())
 
 
 class MemberForm(forms.Form):
@@ -309,24 +327,8 @@ def outbound_input(
         funding_source=data["funding_source"],
         funding_details=data.get("funding_details") or "",
         estimated_cost=data.get("estimated_cost") or 0,
-        members=[
-            MemberInput(
-                person_id=m["person"],
-                role=m["role"],
-                passport_id=m.get("passport"),
-                relative_of_id=m.get("relative_of"),
-            )
-            for m in _rows(members)
-        ],
-        itinerary=[
-            StopInput(
-                country=s["country"].upper(),
-                days=s["days"],
-                cities=s.get("cities") or "",
-                major_event=bool(s.get("major_event")),
-            )
-            for s in _rows(stops)
-        ],
+        members=member_inputs(_rows(members)),
+        itinerary=stop_inputs(_rows(stops)),
         inviter_name=data.get("inviter_name") or "",
         inviter_country=(data.get("inviter_country") or "").upper(),
         inviter_is_enterprise=bool(data.get("inviter_is_enterprise")),
@@ -366,23 +368,34 @@ def initial_from_request(
     return scalar, members, stops
 
 
-class OutboundFilterForm(forms.Form):
-    """Filters of "my requests"; ``before`` is the keyset cursor (the last id shown)."""
+class RequestFilterForm(forms.Form):
+    """Filters of a request list; ``before`` is the keyset cursor (the last id shown). A kind
+    names its statuses and what the text search looks in."""
 
-    status = forms.ChoiceField(
-        label=_("Trạng thái"),
-        required=False,
-        choices=[("", _("Tất cả")), *RequestStatus.choices],
-    )
-    q = forms.CharField(
-        label=_("Tìm theo số hồ sơ, nội dung, thành viên"), required=False, max_length=100
-    )
+    statuses: list[tuple[str, Any]] = []
+    search_label: Any = ""
+
     before = forms.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"] = forms.ChoiceField(
+            label=_("Trạng thái"), required=False, choices=[("", _("Tất cả")), *self.statuses]
+        )
+        self.fields["q"] = forms.CharField(label=self.search_label, required=False, max_length=100)
+        self.order_fields(["status", "q", "before"])
+
     def clean_q(self) -> str:
         return str(self.cleaned_data.get("q") or "").replace("\x00", "").strip()
+
+
+class OutboundFilterForm(RequestFilterForm):
+    """Filters of "my requests"."""
+
+    statuses = RequestStatus.choices
+    search_label = _("Tìm theo số hồ sơ, nội dung, thành viên")
 
 
 class JustificationForm(forms.Form):
@@ -396,7 +409,7 @@ class JustificationForm(forms.Form):
                 help_text=check.get("basis") or "",
                 required=False,
                 max_length=5000,
-                widget=_textarea(3),
+                widget=textarea(3),
             )
 
     def justifications(self) -> dict[str, str]:
@@ -410,7 +423,7 @@ class JustificationForm(forms.Form):
 class ReasonForm(forms.Form):
     """Withdrawal or cancellation."""
 
-    reason = forms.CharField(label=_("Lý do"), max_length=2000, widget=_textarea(2))
+    reason = forms.CharField(label=_("Lý do"), max_length=2000, widget=textarea(2))
 
 
 class DateForm(forms.Form):
@@ -428,12 +441,12 @@ class DepartureForm(forms.Form):
 
 class ExtensionForm(forms.Form):
     new_return_date = forms.DateField(label=_("Ngày về mới"), widget=DATE_WIDGET)
-    reason = forms.CharField(label=_("Lý do gia hạn"), max_length=2000, widget=_textarea(2))
+    reason = forms.CharField(label=_("Lý do gia hạn"), max_length=2000, widget=textarea(2))
 
 
 class ReportForm(forms.Form):
     text = forms.CharField(
-        label=_("Báo cáo kết quả chuyến đi"), max_length=50000, widget=_textarea(8)
+        label=_("Báo cáo kết quả chuyến đi"), max_length=50000, widget=textarea(8)
     )
 
 

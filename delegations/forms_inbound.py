@@ -9,16 +9,22 @@ each row read by the same reader as a sheet row.
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
 
 from django import forms
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from config.values import MAX_ID
-from delegations.forms import DATE_WIDGET, CountryField, add_delete_field
+from delegations.forms import (
+    DATE_WIDGET,
+    CountryField,
+    DossierForm,
+    RequestFilterForm,
+    add_delete_field,
+    model_field,
+    textarea,
+)
 from delegations.models import InboundStatus, InboundVisit
-from delegations.models.dates import dates_outside_window
 from delegations.selectors import agreement_choices
 from delegations.services.inbound import InboundInput, VisitorInput
 from delegations.services.visitor_import import MAX_ROWS, parse_visitor_rows
@@ -27,15 +33,7 @@ SHEET_ACCEPT = ".xlsx,.csv"
 MAX_SHEET_BYTES = 5 * 1024 * 1024
 
 
-def _model_field(name: str, **kwargs: Any) -> forms.Field:
-    field = InboundVisit._meta.get_field(name).formfield(**kwargs)  # type: ignore[union-attr]
-    assert field is not None
-    field.label = capfirst(field.label)
-    return field
-
-
-def _textarea(rows: int = 3) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows})
+_model_field = functools.partial(model_field, InboundVisit)
 
 
 def sheet_field(required: bool = False) -> forms.FileField:
@@ -51,17 +49,24 @@ def sheet_field(required: bool = False) -> forms.FileField:
     )
 
 
-class InboundForm(forms.Form):
+class InboundForm(DossierForm):
     """The visit's own fields, plus the visitor sheet (optional when editing)."""
+
+    unit_label = _("Đơn vị đón đoàn")
+    date_order = (
+        "arrival_date",
+        "departure_date",
+        _("Ngày đoàn về phải sau hoặc trùng ngày đoàn đến."),
+    )
 
     organisation = _model_field("organisation")
     country = CountryField(label=_("Quốc gia"))
     purpose_category = _model_field("purpose_category")
-    purpose = _model_field("purpose", widget=_textarea(4), max_length=5000)
+    purpose = _model_field("purpose", widget=textarea(4), max_length=5000)
     arrival_date = _model_field("arrival_date", widget=DATE_WIDGET)
     departure_date = _model_field("departure_date", widget=DATE_WIDGET)
-    programme = _model_field("programme", widget=_textarea(4), max_length=20000)
-    venues = _model_field("venues", widget=_textarea(2), max_length=5000)
+    programme = _model_field("programme", widget=textarea(4), max_length=20000)
+    venues = _model_field("venues", widget=textarea(2), max_length=5000)
     interpreter = _model_field("interpreter")
     press_coverage = _model_field("press_coverage")
     sponsor = _model_field("sponsor")
@@ -79,34 +84,12 @@ class InboundForm(forms.Form):
     accommodation_kind = _model_field("accommodation_kind", required=False)
     accommodation_address = _model_field("accommodation_address")
     visitor_file = sheet_field()
-    version = forms.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
-    )
-
-    def __init__(self, *args: Any, units: list[Any] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if units and len(units) > 1:
-            self.fields["unit"] = forms.TypedChoiceField(
-                label=_("Đơn vị đón đoàn"),
-                choices=[(u.pk, u.name) for u in units],
-                coerce=int,
-            )
 
     def clean_visitor_file(self) -> Any:
         upload = self.cleaned_data.get("visitor_file")
         if upload and upload.size > MAX_SHEET_BYTES:
             raise forms.ValidationError(_("Tệp lớn quá 5 MB."))
         return upload
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        arrival, departure = data.get("arrival_date"), data.get("departure_date")
-        if arrival and departure and departure < arrival:
-            self.add_error("departure_date", _("Ngày đoàn về phải sau hoặc trùng ngày đoàn đến."))
-        dates = (("arrival_date", arrival), ("departure_date", departure))
-        for name, messages in dates_outside_window(dates).items():
-            self.add_error(name, messages)
-        return data
 
     def to_input(self, visitors: list[VisitorInput]) -> InboundInput:
         data = self.cleaned_data
@@ -210,23 +193,11 @@ def visitor_initial(visitors: list[VisitorInput]) -> list[dict[str, Any]]:
     ]
 
 
-class InboundFilterForm(forms.Form):
-    """Filters of the visit list; ``before`` is the keyset cursor (the last id shown)."""
+class InboundFilterForm(RequestFilterForm):
+    """Filters of the visit list."""
 
-    status = forms.ChoiceField(
-        label=_("Trạng thái"),
-        required=False,
-        choices=[("", _("Tất cả")), *InboundStatus.choices],
-    )
-    q = forms.CharField(
-        label=_("Tìm theo số hồ sơ, tổ chức, nội dung, tên khách"), required=False, max_length=100
-    )
-    before = forms.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
-    )
-
-    def clean_q(self) -> str:
-        return str(self.cleaned_data.get("q") or "").replace("\x00", "").strip()
+    statuses = InboundStatus.choices
+    search_label = _("Tìm theo số hồ sơ, tổ chức, nội dung, tên khách")
 
 
 class ResidenceForm(forms.Form):
@@ -234,14 +205,14 @@ class ResidenceForm(forms.Form):
         label=_("Ghi chú (nơi khai báo, số biên nhận)"),
         required=False,
         max_length=2000,
-        widget=_textarea(2),
+        widget=textarea(2),
     )
 
 
 class AmendForm(forms.Form):
     """Change the dates or the roster (a new sheet) of an approved visit."""
 
-    reason = forms.CharField(label=_("Lý do điều chỉnh"), max_length=2000, widget=_textarea(2))
+    reason = forms.CharField(label=_("Lý do điều chỉnh"), max_length=2000, widget=textarea(2))
     arrival_date = forms.DateField(label=_("Ngày đoàn đến mới"), required=False, widget=DATE_WIDGET)
     departure_date = forms.DateField(
         label=_("Ngày đoàn về mới"), required=False, widget=DATE_WIDGET
@@ -259,5 +230,5 @@ class AmendForm(forms.Form):
 
 class VisitReportForm(forms.Form):
     text = forms.CharField(
-        label=_("Báo cáo kết quả đón đoàn"), max_length=50000, widget=_textarea(8)
+        label=_("Báo cáo kết quả đón đoàn"), max_length=50000, widget=textarea(8)
     )

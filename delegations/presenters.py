@@ -317,6 +317,26 @@ def _iso(day: Any) -> str | None:
     return day.isoformat() if day else None
 
 
+#: The visit's fields that the API shows and takes back as they are stored.
+VISIT_FIELDS = (
+    "organisation", "country", "purpose_category", "purpose", "programme", "venues",
+    "interpreter", "press_coverage", "sponsor", "enterprise_involved",
+    "involves_student_recruitment", "involves_advertising", "is_conference",
+    "senior_guest_level", "prime_minister_decides",
+)  # fmt: skip
+
+
+def visit_content(visit: InboundVisit) -> dict[str, Any]:
+    """The visit's own content in the API's shape (what its input takes too), without visitors."""
+    return {
+        **{name: getattr(visit, name) for name in VISIT_FIELDS},
+        "arrival_date": visit.arrival_date.isoformat(),
+        "departure_date": visit.departure_date.isoformat(),
+        "agreement": visit.agreement_id,
+        "accommodation": {"kind": visit.accommodation_kind, "address": visit.accommodation_address},
+    }
+
+
 def inbound_detail(
     visit: InboundVisit,
     *,
@@ -327,12 +347,7 @@ def inbound_detail(
     return {
         **record_detail(visit, tasks=tasks, attachments=attachments),
         "host_unit": {"code": visit.unit.code, "name": visit.unit.name},
-        "organisation": visit.organisation,
-        "country": visit.country,
-        "purpose_category": visit.purpose_category,
-        "purpose": visit.purpose,
-        "arrival_date": visit.arrival_date.isoformat(),
-        "departure_date": visit.departure_date.isoformat(),
+        **visit_content(visit),
         "actual_arrival": _iso(visit.actual_arrival),
         "actual_departure": _iso(visit.actual_departure),
         "visitors": [
@@ -348,19 +363,6 @@ def inbound_detail(
             }
             for v in visit.visitors.order_by("order", "pk")
         ],
-        "programme": visit.programme,
-        "venues": visit.venues,
-        "interpreter": visit.interpreter,
-        "press_coverage": visit.press_coverage,
-        "sponsor": visit.sponsor,
-        "enterprise_involved": visit.enterprise_involved,
-        "involves_student_recruitment": visit.involves_student_recruitment,
-        "involves_advertising": visit.involves_advertising,
-        "is_conference": visit.is_conference,
-        "agreement": visit.agreement_id,
-        "senior_guest_level": visit.senior_guest_level,
-        "prime_minister_decides": visit.prime_minister_decides,
-        "accommodation": {"kind": visit.accommodation_kind, "address": visit.accommodation_address},
         "residence_declared_at": _iso(visit.residence_declared_at),
     }
 

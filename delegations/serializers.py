@@ -19,7 +19,7 @@ from delegations.models import (
 )
 from delegations.models.dates import dates_outside_window
 from delegations.models.outbound import OUTBOUND_TEXT_LIMITS
-from delegations.services.outbound import MemberInput, OutboundInput, StopInput
+from delegations.services.outbound import OutboundInput, member_inputs, stop_inputs
 
 
 class CountryCodeField(serializers.ChoiceField):
@@ -128,24 +128,8 @@ class OutboundInSerializer(serializers.Serializer[Any]):
             funding_source=data["funding_source"],
             funding_details=data.get("funding_details", ""),
             estimated_cost=data.get("estimated_cost", 0),
-            members=[
-                MemberInput(
-                    person_id=m["person"],
-                    role=m["role"],
-                    passport_id=m.get("passport"),
-                    relative_of_id=m.get("relative_of"),
-                )
-                for m in data["members"]
-            ],
-            itinerary=[
-                StopInput(
-                    country=s["country"].upper(),
-                    days=s["days"],
-                    cities=s.get("cities", ""),
-                    major_event=s.get("major_event", False),
-                )
-                for s in data.get("itinerary", [])
-            ],
+            members=member_inputs(data["members"]),
+            itinerary=stop_inputs(data.get("itinerary", [])),
             inviter_name=inviter.get("name", ""),
             inviter_country=(inviter.get("country") or "").upper(),
             inviter_is_enterprise=inviter.get("is_enterprise", False),

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import optional_user_field, user_field
+
 
 class UnitKind(models.TextChoices):
     CITY = "city", _("Cơ quan cấp Thành phố")
@@ -279,12 +281,7 @@ class DatedQuerySet(models.QuerySet[_M]):
 class RoleAssignment(models.Model):
     """A user holds a role in a unit, optionally between two dates."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("tài khoản"),
-        on_delete=models.CASCADE,
-        related_name="role_assignments",
-    )
+    user = user_field(_("tài khoản"), on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices)
     unit = models.ForeignKey(
         Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="role_assignments"
@@ -322,19 +319,11 @@ class ActingAssignment(models.Model):
     assignment is always temporary.
     """
 
-    acting_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người được giao"),
-        on_delete=models.CASCADE,
-        related_name="acting_assignments",
+    acting_user = user_field(
+        _("người được giao"), on_delete=models.CASCADE, related_name="acting_assignments"
     )
-    holder = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người giữ vai trò"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="acted_for",
+    holder = optional_user_field(
+        _("người giữ vai trò"), on_delete=models.CASCADE, related_name="acted_for"
     )
     role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices)
     unit = models.ForeignKey(

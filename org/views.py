@@ -6,9 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import urlencode
 
 from approvals.record.access import is_administrator
+from config.paging import keyset_page
 from delegations.facts import unheld_steps
 from org import selectors
 from org.forms import DirectorySearchForm
@@ -31,14 +31,11 @@ def directory(request: HttpRequest) -> HttpResponse:
         queryset = selectors.unit_list_for_user(
             user=request.user, kind=data["kind"] or None, q=data["q"] or None
         )
-        if data["after"]:
-            queryset = queryset.filter(code__gt=data["after"])
-        units = list(queryset[: UNITS_PER_PAGE + 1])
-        if len(units) > UNITS_PER_PAGE:
-            units = units[:UNITS_PER_PAGE]
-            params = {key: data[key] for key in ("q", "kind") if data[key]}
-            params["after"] = units[-1].code
-            next_url = f"{request.path}?{urlencode(params)}"
+        filters = {key: data[key] for key in ("q", "kind")}
+        cursor = ("after", "code__gt", data["after"])
+        units, next_url = keyset_page(
+            request, queryset, UNITS_PER_PAGE, filters=filters, cursor=cursor
+        )
     return render(
         request, "org/unit_list.html", {"form": form, "units": units, "next_url": next_url}
     )

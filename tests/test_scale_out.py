@@ -10,7 +10,6 @@ rendered and the agencies' e-mails sent by the workers.
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -19,7 +18,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from approvals.models import Document, OutboxMessage
 from config import celery_app
@@ -27,6 +25,7 @@ from config.auth import token_issue
 from delegations.models import OutboundRequest
 from tests.factories import UnitFactory
 from tests.flows import draft
+from tests.workers import stop, worker_env
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -38,12 +37,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def call(port: int, token: str, method: str, path: str, body: dict | None = None) -> dict:
@@ -80,18 +73,9 @@ def test_a_request_goes_through_two_web_processes_and_two_workers(
 ):
     UnitFactory(code="CATP", name="Công an Thành phố", kind="agency", email="pa08@ca.test")
     UnitFactory(code="SNGV", name="Sở Ngoại vụ", kind="agency", email="songv@sngv.test")
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-        "LOG_LEVEL": "WARNING",
-        # The organisation's test certificate: agency e-mails carry signed PDFs (docs/record.md).
-        "DOCUMENT_SIGNING_P12": settings.DOCUMENT_SIGNING_P12,
-        "DOCUMENT_SIGNING_P12_PASSWORD": settings.DOCUMENT_SIGNING_P12_PASSWORD,
-        "DOCUMENT_SIGNING_TRUST_ROOTS": ",".join(settings.DOCUMENT_SIGNING_TRUST_ROOTS),
-    }
+    env = worker_env(
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend", LOG_LEVEL="WARNING"
+    )
     celery_app.control.purge()
     webs = [free_port(), free_port()]
     processes = [
@@ -136,12 +120,4 @@ def test_a_request_goes_through_two_web_processes_and_two_workers(
         )
         assert OutboundRequest.objects.get(pk=request.pk).status == "approved"
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        celery_app.control.purge()
+        stop(processes)

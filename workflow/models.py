@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import optional_user_field
 from workflow.rules.params import (
     JsonParams,
     as_param_set,
@@ -37,14 +38,7 @@ class RuleSetVersion(models.Model):
     effective_from = models.DateField(_("ngày hiệu lực"), unique=True)
     params = models.JSONField(_("tham số"), default=dict)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người tạo"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = optional_user_field(_("người tạo"), on_delete=models.SET_NULL)
     created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
 
     class Meta:

@@ -132,7 +132,6 @@ def request_decided(request: Any, outcome: str) -> list[int]:
     return notify(
         users=[request.created_by],
         text=text,
-        subject="[Đoàn ra – Đoàn vào] " + text,
         template="request_decided",
         context={**context, "decision_number": getattr(request, "decision_number", "")},
         url=request_path(request),

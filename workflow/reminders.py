@@ -94,42 +94,30 @@ def _alert(task: Task, request: Any, kind: str, due: datetime.date) -> bool:
         return False  # another run got there first
     context = _context(task, request, due)
     people = task_people(task, request)
+
+    def tell(users: list[User], text: str, template: str, url: str = "", **extra: Any) -> list[int]:
+        """Notify about this task (its page unless ``url``); each e-mail at most once per
+        template and task (``reminder:<task>``, ``overdue:…``, ``escalation:…``)."""
+        return notify(
+            users=users,
+            text=text,
+            template=template,
+            context={**context, **extra},
+            url=url or task_path(task),
+            request=request,
+            dedup_prefix=f"{template.removeprefix('deadline_')}:{task.pk}",
+        )
+
     if kind == AlertKind.REMINDER:
         text = _("Sắp đến hạn %(due_text)s: %(step)s – hồ sơ %(reference)s") % context
-        told = notify(
-            users=people,
-            text=text,
-            subject="[Đoàn ra – Đoàn vào] " + text,
-            template="deadline_reminder",
-            context=context,
-            url=task_path(task),
-            request=request,
-            dedup_prefix=f"reminder:{task.pk}",
-        )
+        told = tell(people, text, "deadline_reminder")
     else:
         chiefs = escalation_recipients(task, request, people)
         text = _("Quá hạn %(due_text)s: %(step)s – hồ sơ %(reference)s") % context
-        told = notify(
-            users=[user for user in people if user not in chiefs],
-            text=text,
-            subject="[Đoàn ra – Đoàn vào] " + text,
-            template="deadline_overdue",
-            context=context,
-            url=task_path(task),
-            request=request,
-            dedup_prefix=f"overdue:{task.pk}",
-        )
+        told = tell([user for user in people if user not in chiefs], text, "deadline_overdue")
         text = _("Đề nghị đôn đốc: %(step)s – hồ sơ %(reference)s quá hạn %(due_text)s") % context
-        escalated = notify(
-            users=chiefs,
-            text=text,
-            subject="[Đoàn ra – Đoàn vào] " + text,
-            template="deadline_escalation",
-            context={**context, "people": [display_name(p) for p in people]},
-            url=request_path(request),
-            request=request,
-            dedup_prefix=f"escalation:{task.pk}",
-        )
+        names = [display_name(p) for p in people]
+        escalated = tell(chiefs, text, "deadline_escalation", request_path(request), people=names)
         audit_record(
             actor=None,
             action="task.escalated",

@@ -21,11 +21,12 @@ import datetime
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from config.fields import optional_user_field, user_field
 
 
 class DocumentSeries(models.TextChoices):
@@ -173,23 +174,9 @@ class Document(models.Model):
     request_id = models.BigIntegerField(_("mã hồ sơ"))
     issued_on = models.DateField(_("ngày ban hành"))
     issued_at = models.DateTimeField(_("thời điểm cấp số"), default=timezone.now)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người ban hành"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    issued_by = optional_user_field(_("người ban hành"))
     reason = models.TextField(_("lý do ban hành lại"), blank=True)
-    number_entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người vào số"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    number_entered_by = optional_user_field(_("người vào số"))
     content = models.JSONField(_("nội dung"))
     pdf = models.FileField(_("bản PDF"), upload_to=document_pdf_path, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
@@ -277,23 +264,9 @@ class DocumentSignature(models.Model):
     kind = models.CharField(_("loại chữ ký"), max_length=16, choices=SignatureKind.choices)
     pdf = models.FileField(_("bản PDF đã ký"), upload_to=signed_pdf_path)
     pdf_sha256 = models.CharField(max_length=64)
-    signer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người ký"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    signer = optional_user_field(_("người ký"))
     #: Who applied the organisation's signature, or uploaded the personal one.
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người thực hiện"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    recorded_by = optional_user_field(_("người thực hiện"))
     certificate_subject = models.CharField(_("chứng thư số"), max_length=500)
     certificate_issuer = models.CharField(_("tổ chức cấp"), max_length=500)
     certificate_serial = models.CharField(_("số hiệu chứng thư"), max_length=100)
@@ -322,11 +295,8 @@ class SigningCertificate(models.Model):
     fingerprint is registered here on the user who decided.
     """
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người dùng"),
-        on_delete=models.CASCADE,
-        related_name="signing_certificates",
+    user = user_field(
+        _("người dùng"), on_delete=models.CASCADE, related_name="signing_certificates"
     )
     sha256 = models.CharField(_("dấu vân tay SHA-256"), max_length=64, unique=True)
     subject = models.CharField(_("chủ thể"), max_length=500, blank=True)

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import optional_user_field, user_field
+
 
 def new_message_id() -> str:
     """A Message-ID fixed when the row is written, so a repeated send carries the same one."""
@@ -39,14 +41,7 @@ class OutboxMessage(models.Model):
     channel = models.CharField(
         _("kênh"), max_length=16, choices=Channel.choices, default=Channel.EMAIL
     )
-    to_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người nhận"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    to_user = optional_user_field(_("người nhận"), on_delete=models.SET_NULL)
     #: One or more addresses separated by commas (an agency may have several recipients).
     to_address = models.CharField(_("địa chỉ nhận"), max_length=1000, blank=True)
     subject = models.CharField(_("tiêu đề"), max_length=255)
@@ -105,12 +100,7 @@ class OutboxMessage(models.Model):
 class Notice(models.Model):
     """An in-app notice (the bell): written with the change, visible as soon as it commits."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người nhận"),
-        on_delete=models.CASCADE,
-        related_name="notices",
-    )
+    user = user_field(_("người nhận"), on_delete=models.CASCADE, related_name="notices")
     text = models.CharField(_("nội dung"), max_length=500)
     url = models.CharField(_("liên kết"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)

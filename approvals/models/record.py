@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import optional_user_field, user_field
+
 
 class AuditChainHead(models.Model):
     """One row holding the last sequence number and hash; locked to append in order."""
@@ -85,20 +87,8 @@ class Decision(RequestRef):
 
     step = models.CharField(_("bước"), max_length=64)
     action = models.CharField(_("quyết định"), max_length=32)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người quyết định"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    acting_for = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("thay mặt"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = user_field(_("người quyết định"))
+    acting_for = optional_user_field(_("thay mặt"))
     comment = models.TextField(_("ý kiến"), blank=True)
     data = models.JSONField(_("thông tin thêm"), default=dict, blank=True)
     task_id = models.BigIntegerField(null=True, blank=True)
@@ -156,12 +146,7 @@ class Justification(RequestRef):
 
     rule = models.CharField(_("quy tắc"), max_length=32)
     text = models.TextField(_("giải trình"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người giải trình"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    author = user_field(_("người giải trình"))
     stamp = models.ForeignKey(
         RuleStamp, on_delete=models.PROTECT, null=True, blank=True, related_name="justifications"
     )
@@ -219,14 +204,7 @@ class AgencyNotification(RequestRef):
     due = models.DateField(_("hạn gửi"))
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(_("phát hành lúc"), null=True, blank=True)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người phát hành"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    sent_by = optional_user_field(_("người phát hành"))
     delivered_at = models.DateTimeField(_("đã gửi đến lúc"), null=True, blank=True)
     #: The day the agency acknowledged, as recorded (a paper receipt may arrive days later).
     acknowledged_on = models.DateField(_("ngày cơ quan xác nhận"), null=True, blank=True)
@@ -235,14 +213,7 @@ class AgencyNotification(RequestRef):
     acknowledged_via = models.CharField(
         _("hình thức xác nhận"), max_length=16, choices=AcknowledgementChannel.choices, blank=True
     )
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người ghi nhận"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    acknowledged_by = optional_user_field(_("người ghi nhận"))
     #: Set once, when the department reviewers were told nobody acknowledged in time.
     escalated_at = models.DateTimeField(_("đã báo quá hạn lúc"), null=True, blank=True)
 

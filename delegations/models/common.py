@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import user_field
 from org.models import Unit
 
 
@@ -118,12 +119,7 @@ class DelegationRequest(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người lập"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_field(_("người lập"))
     status = models.CharField(
         _("trạng thái"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.DRAFT
     )

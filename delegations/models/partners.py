@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import optional_user_field
 from org.models import Unit
 
 
@@ -76,14 +76,7 @@ class Agreement(models.Model):
         default=AgreementStatus.IN_FORCE,
         db_index=True,
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người đề xuất"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = optional_user_field(_("người đề xuất"))
     created_at = models.DateTimeField(_("ngày tạo"), default=timezone.now)
 
     class Meta:
@@ -154,10 +147,7 @@ class AgreementFile(models.Model):
     )  # fmt: skip
     file = models.FileField(_("tệp"), upload_to=agreement_file_path, max_length=255)
     name = models.CharField(_("tên tệp"), max_length=255)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
-    )  # fmt: skip
+    uploaded_by = optional_user_field(_("người tải lên"))  # fmt: skip
     uploaded_at = models.DateTimeField(_("thời điểm tải lên"), default=timezone.now)
 
     class Meta:
@@ -180,10 +170,7 @@ class AgreementActivity(models.Model):
     )  # fmt: skip
     held_on = models.DateField(_("ngày thực hiện"))
     description = models.CharField(_("nội dung hoạt động"), max_length=500)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người ghi"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
-    )  # fmt: skip
+    created_by = optional_user_field(_("người ghi"))  # fmt: skip
     created_at = models.DateTimeField(_("thời điểm ghi"), default=timezone.now)
 
     class Meta:

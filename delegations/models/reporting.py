@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import optional_user_field, user_field
 from org.models import Unit
 
 
@@ -25,10 +25,7 @@ class ReportingRound(models.Model):
     deadline = models.DateField(_("hạn nộp"))
     instructions = models.TextField(_("hướng dẫn"), blank=True)
     template = models.FileField(_("mẫu báo cáo"), upload_to="reporting/templates/", blank=True)
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người mở đợt"), on_delete=models.PROTECT,
-        related_name="+",
-    )  # fmt: skip
+    opened_by = user_field(_("người mở đợt"))  # fmt: skip
     opened_at = models.DateTimeField(_("thời điểm mở"), default=timezone.now)
 
     class Meta:
@@ -80,10 +77,7 @@ class UnitReport(models.Model):
     attachment = models.FileField(
         _("tệp đính kèm"), upload_to=unit_report_file_path, blank=True, max_length=255
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người nộp"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
-    )  # fmt: skip
+    created_by = optional_user_field(_("người nộp"))  # fmt: skip
     submitted_at = models.DateTimeField(_("thời điểm nộp"), null=True, blank=True)
     approved_at = models.DateTimeField(_("thời điểm duyệt"), null=True, blank=True)
 

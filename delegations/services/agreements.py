@@ -317,7 +317,6 @@ def _remind(agreement: Agreement, days: int, today: datetime.date) -> bool:
     told = notify(
         users=_responsible(agreement),
         text=text,
-        subject="[Đoàn ra – Đoàn vào] " + text,
         template="agreement_expiring",
         context=context,
         url=path_if_defined("agreement_detail", agreement.pk),

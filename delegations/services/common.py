@@ -8,16 +8,18 @@ Outbound requests and inbound visits carry the same fields for all of this (see
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
 from approvals import permissions
-from approvals.models import RuleStamp
+from approvals.audit import audit_record
+from approvals.models import NoticeReason, RuleStamp
 from approvals.notifications import agency_notifications_queue
 from config.errors import PermissionDenied, StateConflict, ValidationError
-from delegations.models.common import DelegationRequest
+from delegations.models.common import DelegationRequest, RequestStatus
 from org.models import Person, Unit
 from workflow.models import RuleSetVersion
 from workflow.rules.engine import Evaluation
@@ -136,6 +138,44 @@ def require_reason(reason: str) -> str:
     if not reason:
         raise ValidationError({"reason": [_("Vui lòng nêu lý do.")]})
     return reason
+
+
+def request_cancel(
+    *,
+    actor: User,
+    request: R,
+    reason: str,
+    action: str,
+    live: tuple[str, ...],
+    refused: str,
+    letters: Callable[[R, str], object] | None = None,
+) -> R:
+    """Cancel an approved request before it is over, whatever its kind: the row locked, the
+    actor checked, the status cancelled, the kind's cancellation ``letters`` issued, the agencies
+    told, and the event ``action`` audited with the reason.
+
+    ``live`` are the statuses it may be cancelled from; ``refused`` says so otherwise (409)."""
+    reason = require_reason(reason)
+    request = request_lock(request)
+    may_act_for_trip(actor, request)
+    if request.status not in live:
+        raise StateConflict(refused)
+    before = request.status
+    request.status = RequestStatus.CANCELLED
+    request.version += 1
+    request.save()
+    if letters is not None:
+        letters(request, reason)
+    sent = notify_agencies(request, NoticeReason.CANCELLATION)
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=request,
+        before={"status": before},
+        after={"status": request.status, "notifications": sent},
+        comment=reason,
+    )
+    return request
 
 
 def require_comment(action: str, comment: str) -> None:

@@ -7,6 +7,7 @@ Submission lives in :mod:`delegations.services.submission`, the decisions in
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -55,6 +56,33 @@ class StopInput:
     days: int
     cities: str = ""
     major_event: bool = False
+
+
+def member_inputs(rows: Iterable[Mapping[str, Any]]) -> list[MemberInput]:
+    """Members from the rows of the form or the API (``person``, ``role``, ``passport``,
+    ``relative_of``)."""
+    return [
+        MemberInput(
+            person_id=m["person"],
+            role=m["role"],
+            passport_id=m.get("passport"),
+            relative_of_id=m.get("relative_of"),
+        )
+        for m in rows
+    ]
+
+
+def stop_inputs(rows: Iterable[Mapping[str, Any]]) -> list[StopInput]:
+    """Itinerary stops from the rows of the form or the API (blank cities and flags allowed)."""
+    return [
+        StopInput(
+            country=s["country"].upper(),
+            days=s["days"],
+            cities=s.get("cities") or "",
+            major_event=bool(s.get("major_event")),
+        )
+        for s in rows
+    ]
 
 
 @dataclass

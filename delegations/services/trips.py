@@ -18,14 +18,12 @@ from django.utils.translation import gettext as _
 from approvals import permissions
 from approvals.audit import audit_record
 from approvals.documents.services import documents_issue_on_cancellation
-from approvals.models import NoticeReason
 from config.errors import PermissionDenied, StateConflict, ValidationError
 from delegations.models import OutboundMember, OutboundRequest, RequestStatus
 from delegations.services.common import (
     may_act_for_trip,
-    notify_agencies,
+    request_cancel,
     request_lock,
-    require_reason,
 )
 from org.calendar import add_working_days, current_calendar
 from org.models import PassportKind
@@ -37,26 +35,17 @@ LIVE_STATUSES = (RequestStatus.APPROVED, RequestStatus.TRAVELLING)
 
 def trip_cancel(*, actor: User, request: OutboundRequest, reason: str) -> OutboundRequest:
     """Cancel an approved trip before the return: the cancellation letter, the agencies told."""
-    reason = require_reason(reason)
-    request = request_lock(request)
-    may_act_for_trip(actor, request)
-    if request.status not in LIVE_STATUSES:
-        raise StateConflict(_("Chỉ hủy được chuyến đi đã phê duyệt và chưa về nước."))
-    before = request.status
-    request.status = RequestStatus.CANCELLED
-    request.version += 1
-    request.save()
-    documents_issue_on_cancellation(request=request, actor=actor, reason=reason)
-    sent = notify_agencies(request, NoticeReason.CANCELLATION)
-    audit_record(
+    return request_cancel(
         actor=actor,
+        request=request,
+        reason=reason,
         action="outbound.cancelled",
-        obj=request,
-        before={"status": before},
-        after={"status": request.status, "notifications": sent},
-        comment=reason,
+        live=LIVE_STATUSES,
+        refused=_("Chỉ hủy được chuyến đi đã phê duyệt và chưa về nước."),
+        letters=lambda cancelled, why: documents_issue_on_cancellation(
+            request=cancelled, actor=actor, reason=why
+        ),
     )
-    return request
 
 
 def departure_confirmable_from(request: OutboundRequest) -> datetime.date:

@@ -29,6 +29,7 @@ from delegations.models.dates import dates_outside_window
 from delegations.services.common import (
     may_act_for_trip,
     notify_agencies,
+    request_cancel,
     request_lock,
     require_reason,
     rule_stamp,
@@ -48,22 +49,14 @@ LIVE_STATUSES = (InboundStatus.APPROVED, InboundStatus.VISITING)
 
 def visit_cancel(*, actor: User, visit: InboundVisit, reason: str) -> InboundVisit:
     """Cancel an approved visit before it ends; the police and Foreign Affairs are told."""
-    reason = require_reason(reason)
-    visit = request_lock(visit)
-    may_act_for_trip(actor, visit)
-    if visit.status not in LIVE_STATUSES:
-        raise StateConflict(_("Chỉ hủy được đoàn vào đã phê duyệt và chưa kết thúc."))
-    before = visit.status
-    visit.status = InboundStatus.CANCELLED
-    visit.version += 1
-    visit.save()
-    sent = notify_agencies(visit, NoticeReason.CANCELLATION)
-    audit_record(
-        actor=actor, action="inbound.cancelled", obj=visit,
-        before={"status": before}, after={"status": visit.status, "notifications": sent},
-        comment=reason,
-    )  # fmt: skip
-    return visit
+    return request_cancel(
+        actor=actor,
+        request=visit,
+        reason=reason,
+        action="inbound.cancelled",
+        live=LIVE_STATUSES,
+        refused=_("Chỉ hủy được đoàn vào đã phê duyệt và chưa kết thúc."),
+    )
 
 
 def visit_confirm_residence(*, actor: User, visit: InboundVisit, note: str = "") -> InboundVisit:

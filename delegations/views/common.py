@@ -3,23 +3,80 @@ and the download of an attachment (outbound or inbound)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from config.errors import PermissionDenied, StateConflict, ValidationError
+from config.paging import keyset_page
 from delegations.kinds import AGREEMENT, INBOUND, UNIT_REPORT
 from delegations.models import OutboundRequest
 from delegations.selectors import attachment_get_for_user
 from delegations.services import trips
-from delegations.services.common import ensure_can_edit
+from delegations.services.common import ensure_can_edit, filing_units
 from delegations.services.common import may_act_for_trip as ensure_may_act_for_trip
+
+#: Rows per page of a request list (keyset: the next page starts below the last id shown).
+LIST_LIMIT = 50
+
+
+def request_list_view(
+    form_class: type[forms.Form],
+    list_for_user: Callable[..., QuerySet[Any]],
+    template: str,
+) -> Callable[[HttpRequest], HttpResponse]:
+    """The list page of one kind of request: the rows the user may open through the kind's
+    selector, newest first, filtered by the form's status and text, :data:`LIST_LIMIT` a page."""
+
+    @login_required
+    def list_page(request: HttpRequest) -> HttpResponse:
+        return _list_page(request, form_class(request.GET), list_for_user, template)
+
+    return list_page
+
+
+def _list_page(
+    request: HttpRequest,
+    form: forms.Form,
+    list_for_user: Callable[..., QuerySet[Any]],
+    template: str,
+) -> HttpResponse:
+    rows: list[Any] = []
+    next_url = None
+    if form.is_valid():
+        data = form.cleaned_data
+        # The selector starts below ``before`` and reads each visibility clause with the page's
+        # limit (delegations.selectors._newest_visible): one more row tells there is a next page.
+        queryset = list_for_user(
+            user=request.user,
+            status=data["status"] or None,
+            q=data["q"] or None,
+            before=data["before"] or None,
+            limit=LIST_LIMIT + 1,
+        )
+        filters = {key: data[key] for key in ("status", "q")}
+        cursor = ("before", "pk__lt", None)  # already applied by the selector
+        rows, next_url = keyset_page(request, queryset, LIST_LIMIT, filters=filters, cursor=cursor)
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "rows": rows,
+            "next_url": next_url,
+            "can_create": bool(filing_units(request.user)),  # type: ignore[arg-type]
+        },
+    )
 
 
 def conflict_page(
@@ -45,6 +102,51 @@ def conflict_page(
         },
         status=409,
     )
+
+
+def units_to_file_for(user: Any) -> list[Any]:
+    """The units the user may file a new dossier for; refused (403) when there are none."""
+    units = filing_units(user)
+    if not units:
+        raise DjangoPermissionDenied(_("Bạn không được lập hồ sơ cho đơn vị nào."))
+    return units
+
+
+def chosen_unit(units: list[Any], form: forms.Form) -> Any:
+    """The unit picked on the form among ``units`` (None: the service's default)."""
+    unit_pk = form.cleaned_data.get("unit")
+    return next((u for u in units if u.pk == unit_pk), None)
+
+
+def edit_refused(request: HttpRequest, target: Any, back: str) -> HttpResponse | None:
+    """The 409 page when the dossier may not be edited now; None when it may."""
+    try:
+        ensure_can_edit(actor=request.user, request=target)  # type: ignore[arg-type]
+    except StateConflict as error:
+        return conflict_page(request, error, back_url=back, back_label=_("Quay lại hồ sơ"))
+    return None
+
+
+def stale_save(
+    request: HttpRequest, error: StateConflict, target: Any, form: forms.Form, back: str
+) -> HttpResponse | dict[str, list[str]]:
+    """A save that met someone else's: the 409 page when the dossier is no longer editable;
+    otherwise the errors to show with what this user typed, the form now carrying the newer
+    version so that a second save wins."""
+    target.refresh_from_db()
+    if not target.is_editable:
+        return conflict_page(request, error, back_url=back, back_label=_("Quay lại hồ sơ"))
+    post = request.POST.copy()
+    post["version"] = str(target.version)
+    form.data = post
+    return {"__all__": [error.message]}
+
+
+def saved_redirect(request: HttpRequest, kind: str, pk: int, message: str) -> HttpResponse:
+    """After a draft is saved: its page ("Lưu và xem hồ sơ") or the form again."""
+    flash.success(request, message)
+    page = f"{kind}_detail" if "view" in request.POST else f"{kind}_edit"
+    return redirect(reverse(page, args=[pk]))
 
 
 def error_dict(error: ValidationError) -> dict[str, list[str]]:

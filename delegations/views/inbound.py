@@ -13,13 +13,10 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from config.errors import StateConflict, ValidationError
@@ -37,7 +34,6 @@ from delegations.selectors import (
     inbound_get_for_user,
     inbound_list_for_user,
 )
-from delegations.services.common import ensure_can_edit, filing_units
 from delegations.services.inbound import (
     VisitorInput,
     inbound_create,
@@ -50,45 +46,24 @@ from delegations.services.visitor_import import (
     parse_visitor_sheet,
     visitor_template_xlsx,
 )
-from delegations.views.common import add_service_errors, conflict_page
+from delegations.views.common import (
+    add_service_errors,
+    chosen_unit,
+    edit_refused,
+    request_list_view,
+    saved_redirect,
+    stale_save,
+    units_to_file_for,
+)
 from delegations.views.inbound_calendar import blackout_ranges, holidays_around
 
-LIST_LIMIT = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ADD_ROW = "add_visitor"
 
 
-@login_required
-def inbound_list(request: HttpRequest) -> HttpResponse:
-    """The visits the user may open, newest first, filtered by status and text."""
-    form = InboundFilterForm(request.GET)
-    rows: list[InboundVisit] = []
-    next_url = None
-    if form.is_valid():
-        data = form.cleaned_data
-        queryset = inbound_list_for_user(
-            user=request.user,
-            status=data["status"] or None,
-            q=data["q"] or None,
-            before=data["before"] or None,
-            limit=LIST_LIMIT + 1,
-        )
-        rows = list(queryset[: LIST_LIMIT + 1])
-        if len(rows) > LIST_LIMIT:
-            rows = rows[:LIST_LIMIT]
-            params = {key: data[key] for key in ("status", "q") if data[key]}
-            params["before"] = rows[-1].pk
-            next_url = f"{request.path}?{urlencode(params)}"
-    return render(
-        request,
-        "delegations/inbound_list.html",
-        {
-            "form": form,
-            "rows": rows,
-            "next_url": next_url,
-            "can_create": bool(filing_units(request.user)),  # type: ignore[arg-type]
-        },
-    )
+inbound_list = request_list_view(
+    InboundFilterForm, inbound_list_for_user, "delegations/inbound_list.html"
+)
 
 
 @login_required
@@ -174,22 +149,16 @@ def _sheet_visitors(form: InboundForm) -> list[VisitorInput] | None:
 
 def _after_save(request: HttpRequest, saved: InboundVisit, imported: int | None) -> HttpResponse:
     if imported is not None:
-        messages.success(
-            request, _("Đã lưu bản nháp với %(count)s khách từ tệp.") % {"count": imported}
-        )
+        message = _("Đã lưu bản nháp với %(count)s khách từ tệp.") % {"count": imported}
     else:
-        messages.success(request, _("Đã lưu bản nháp."))
-    if "view" in request.POST:
-        return redirect(reverse("inbound_detail", args=[saved.pk]))
-    return redirect(reverse("inbound_edit", args=[saved.pk]))
+        message = _("Đã lưu bản nháp.")
+    return saved_redirect(request, "inbound", saved.pk, message)
 
 
 @login_required
 def inbound_create_view(request: HttpRequest) -> HttpResponse:
     """A new visit; saving keeps it as a draft."""
-    units = filing_units(request.user)  # type: ignore[arg-type]
-    if not units:
-        raise PermissionDenied(_("Bạn không được lập hồ sơ cho đơn vị nào."))
+    units = units_to_file_for(request.user)
     data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     form = InboundForm(*data, units=units, initial={"country": ""})
     formset = _visitor_formset(request, None)
@@ -202,12 +171,10 @@ def inbound_create_view(request: HttpRequest) -> HttpResponse:
     if form_ok and (typed is not None or not formset.is_bound or "visitor_file" in request.FILES):
         try:
             visitors = _sheet_visitors(form)
-            unit_pk = form.cleaned_data.get("unit")
-            unit = next((u for u in units if u.pk == unit_pk), None)
             created = inbound_create(
                 actor=request.user,  # type: ignore[arg-type]
                 data=form.to_input(visitors if visitors is not None else (typed or [])),
-                unit=unit,
+                unit=chosen_unit(units, form),
             )
         except VisitorSheetError:
             pass
@@ -223,10 +190,8 @@ def inbound_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a draft or returned visit; a new sheet replaces the visitor list."""
     target = inbound_get_for_user(user=request.user, pk=pk)
     back = reverse("inbound_detail", args=[target.pk])
-    try:
-        ensure_can_edit(actor=request.user, request=target)  # type: ignore[arg-type]
-    except StateConflict as error:
-        return conflict_page(request, error, back_url=back, back_label=_("Quay lại hồ sơ"))
+    if (refused := edit_refused(request, target, back)) is not None:
+        return refused
     data: tuple[Any, Any] = (
         (request.POST, request.FILES) if request.method == "POST" else (None, None)
     )
@@ -259,15 +224,10 @@ def inbound_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             errors = add_service_errors(error, form)
         except StateConflict as error:
-            target.refresh_from_db()
-            if not target.is_editable:
-                return conflict_page(request, error, back_url=back, back_label=_("Quay lại hồ sơ"))
-            # Someone saved meanwhile: keep what this user typed, and let a second save win.
-            errors = {"__all__": [error.message]}
-            post = request.POST.copy()
-            post["version"] = str(target.version)
-            form.data = post
-            status = 409
+            stale = stale_save(request, error, target, form, back)
+            if isinstance(stale, HttpResponse):
+                return stale
+            errors, status = stale, 409
         else:
             return _after_save(request, saved, len(visitors) if visitors is not None else None)
     return _render_form(request, form, target=target, formset=formset, errors=errors, status=status)

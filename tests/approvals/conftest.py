@@ -1,8 +1,10 @@
-"""Fixtures of the approvals tests: agencies, the office head, a stopped Celery worker."""
+"""Fixtures of the approvals tests: agencies, the office head, a stopped Celery worker, an SMTP
+sink."""
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,6 +13,7 @@ from config import celery_app
 from org.models import Person, Role, Unit
 from tests.conftest import Org
 from tests.factories import UnitFactory, make_staff
+from tests.workers import SMTPSink, running_sink
 
 
 @pytest.fixture
@@ -45,3 +48,9 @@ def worker_stopped() -> Any:
         # Leave no stale message for a later real worker (the memory broker may refuse).
         with contextlib.suppress(Exception):
             celery_app.control.purge()
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SMTPSink]:
+    with running_sink() as sink:
+        yield sink

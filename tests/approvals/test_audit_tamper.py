@@ -101,6 +101,13 @@ def _fails(match: str) -> None:
         call_command("verify_audit")
 
 
+def _named(seq: int, reason: str) -> None:
+    """The check names row ``seq`` and says why, and ``verify_audit`` fails naming it too."""
+    problem = verify_log().problem
+    assert problem is not None and problem.seq == seq and reason in problem.reason
+    _fails(f"#{seq}")
+
+
 def test_intact_log_with_checkpoint_verifies(chain: list[AuditEvent]) -> None:
     result = verify_log()
     assert result.intact and result.events == 5 and result.checkpoints == 1
@@ -115,16 +122,12 @@ def test_events_are_keyed_with_the_current_key(chain: list[AuditEvent]) -> None:
 
 def test_rewritten_field_is_named(chain: list[AuditEvent]) -> None:
     _raw("UPDATE approvals_auditevent SET after = %s WHERE seq = 3", ['{"n": 99}'])
-    problem = verify_log().problem
-    assert problem is not None and problem.seq == 3 and "altered" in problem.reason
-    _fails("#3")
+    _named(3, "altered")
 
 
 def test_deleted_middle_row_is_named(chain: list[AuditEvent]) -> None:
     _raw("DELETE FROM approvals_auditevent WHERE seq = 3")
-    problem = verify_log().problem
-    assert problem is not None and problem.seq == 4 and "gap" in problem.reason
-    _fails("#4")
+    _named(4, "gap")
 
 
 def test_deleted_head_row_is_detected(chain: list[AuditEvent]) -> None:
@@ -157,9 +160,7 @@ def test_forged_row_appended_with_a_guessed_key_is_named(chain: list[AuditEvent]
         forged.hash = event_hash(forged.prev_hash, forged)
     forged.save(force_insert=True)
     _set_head(6, forged.hash)
-    problem = verify_log().problem
-    assert problem is not None and problem.seq == 6 and "altered" in problem.reason
-    _fails("#6")
+    _named(6, "altered")
 
 
 def test_forged_row_inserted_in_the_middle_is_named(chain: list[AuditEvent]) -> None:
@@ -186,9 +187,7 @@ def test_two_reordered_rows_are_named(chain: list[AuditEvent]) -> None:
 def test_rows_rehashed_with_a_guessed_key_are_named(chain: list[AuditEvent]) -> None:
     _raw("UPDATE approvals_auditevent SET after = %s WHERE seq = 3", ['{"n": 99}'])
     _rehash_from(3, keys=GUESSED, key_id=KEY_ID)
-    problem = verify_log().problem
-    assert problem is not None and problem.seq == 3 and "altered" in problem.reason
-    _fails("#3")
+    _named(3, "altered")
 
 
 def test_rows_rehashed_under_an_invented_key_id_are_named(chain: list[AuditEvent]) -> None:

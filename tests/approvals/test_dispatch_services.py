@@ -9,8 +9,6 @@ a paper acknowledgement recorded on the staff page closes the obligation.
 from __future__ import annotations
 
 import io
-import subprocess
-import threading
 import time
 
 import pytest
@@ -22,21 +20,11 @@ from pyhanko_certvalidator import ValidationContext
 from approvals.models import AgencyNotification, AuditEvent, Document, OutboxMessage
 from approvals.notifications import agency_notification_release
 from config import celery_app
-from tests.approvals.test_outbox_services import SMTPSink, _start_worker
 from tests.conftest import login
 from tests.flows import approve_all, submitted
+from tests.workers import start_worker, stop
 
 WANTED = {"pa08@ca.test", "songv@sngv.test"}
-
-
-@pytest.fixture
-def sink():
-    server = SMTPSink()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 def _wait(condition, worker, seconds: float = 90) -> None:
@@ -50,14 +38,14 @@ def _wait(condition, worker, seconds: float = 90) -> None:
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_agency_mail_carries_signed_pdfs_and_a_paper_acknowledgement_closes_it(
-    settings, org, agencies, teacher_a, head_a, dept_reviewer, director, sink, test_pki
+    settings, org, agencies, teacher_a, head_a, dept_reviewer, director, smtp_sink, test_pki
 ):
     settings.AGENCY_DISPATCH_AUTO = False  # the văn thư releases each notification
     conf = celery_app.conf
     eager = conf.task_always_eager
     conf.task_always_eager = False
     celery_app.control.purge()
-    worker = _start_worker(sink)
+    worker = start_worker(smtp_sink)
     try:
         request = approve_all(submitted(teacher_a), head_a, dept_reviewer, director)
         notifications = list(AgencyNotification.objects.filter(request_id=request.pk))
@@ -67,18 +55,18 @@ def test_agency_mail_carries_signed_pdfs_and_a_paper_acknowledgement_closes_it(
         _wait(lambda: not documents.filter(rendered_at__isnull=True).exists(), worker)
         rows = OutboxMessage.objects.filter(notification__request_id=request.pk)
         assert set(rows.values_list("status", flat=True)) == {"held"}  # nothing goes unreleased
-        assert not [r for r, _m in sink.received if set(r) & WANTED]
+        assert not [r for r, _m in smtp_sink.received if set(r) & WANTED]
 
         for notification in notifications:
             agency_notification_release(notification=notification, actor=dept_reviewer.user)
 
         _wait(
-            lambda: {to for r, _m in sink.received for to in r} >= WANTED
+            lambda: {to for r, _m in smtp_sink.received for to in r} >= WANTED
             and not rows.exclude(status="sent").exists(),
             worker,
         )
         context = ValidationContext(trust_roots=[test_pki.ca.asn1()], allow_fetching=False)
-        agency_mail = [m for r, m in sink.received if set(r) & WANTED]
+        agency_mail = [m for r, m in smtp_sink.received if set(r) & WANTED]
         assert len(agency_mail) == 2
         for message in agency_mail:
             files = {part.get_filename(): part.get_content() for part in message.iter_attachments()}
@@ -125,10 +113,4 @@ def test_agency_mail_carries_signed_pdfs_and_a_paper_acknowledgement_closes_it(
         assert f'data-notification="{police.pk}"' not in page
     finally:
         conf.task_always_eager = eager
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-        celery_app.control.purge()
+        stop([worker])

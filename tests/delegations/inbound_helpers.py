@@ -59,17 +59,24 @@ def visitor(name: str = "Tanaka Hiroshi", **overrides: object) -> dict[str, obje
     return body
 
 
-def payload(arrival: datetime.date | None = None, days: int = 3, **extra: object) -> dict:
+def visit_basics(arrival: datetime.date | None = None, days: int = 3) -> dict[str, object]:
+    """What the API and the form ask alike: who comes, from where, why, when, the programme."""
     arrival = arrival or far_arrival()
-    body = {
+    return {
         "organisation": "Osaka Board of Education",
         "country": "JP",
         "purpose_category": "visit",
         "purpose": "Trao đổi kinh nghiệm dạy học STEM",
         "arrival_date": arrival.isoformat(),
         "departure_date": (arrival + datetime.timedelta(days=days - 1)).isoformat(),
-        "visitors": [visitor()],
         "programme": "09:00 chào đón; 10:00 dự giờ lớp 11A1",
+    }
+
+
+def payload(arrival: datetime.date | None = None, days: int = 3, **extra: object) -> dict:
+    body = {
+        **visit_basics(arrival, days),
+        "visitors": [visitor()],
         "venues": "Hội trường A, phòng thí nghiệm",
         "interpreter": "Nguyễn Thị Thu (giáo viên tiếng Nhật)",
         "press_coverage": False,

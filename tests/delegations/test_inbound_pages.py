@@ -12,7 +12,7 @@ from django.test import Client
 from delegations.models import InboundStatus, InboundVisit
 from org.models import Person
 from tests.conftest import login
-from tests.delegations.inbound_helpers import exam_day, far_arrival
+from tests.delegations.inbound_helpers import exam_day, far_arrival, visit_basics
 from tests.delegations.page_helpers import decide
 from tests.flows import open_task
 from workflow.models import RuleSetVersion
@@ -36,15 +36,8 @@ def sheet(text: str = GOOD_SHEET, name: str = "khach.csv") -> SimpleUploadedFile
 
 
 def form_data(arrival: datetime.date | None = None, days: int = 3, **extra: object) -> dict:
-    arrival = arrival or far_arrival()
     data: dict[str, object] = {
-        "organisation": "Osaka Board of Education",
-        "country": "JP",
-        "purpose_category": "visit",
-        "purpose": "Trao đổi kinh nghiệm dạy học STEM",
-        "arrival_date": arrival.isoformat(),
-        "departure_date": (arrival + datetime.timedelta(days=days - 1)).isoformat(),
-        "programme": "09:00 chào đón; 10:00 dự giờ lớp 11A1",
+        **visit_basics(arrival, days),
         "venues": "Hội trường A",
         "interpreter": "Nguyễn Thị Thu",
         "accommodation_kind": "hotel",

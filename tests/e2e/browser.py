@@ -5,6 +5,7 @@ The fixtures (Chromium, the live server on the demo data) are in ``tests/e2e/con
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -52,3 +53,23 @@ def approve_from_inbox(browser: Any, base: str, username: str, reference: str, s
     page.wait_for_url(f"{base}/viec/")
     assert "Đã ghi nhận" in page.content()
     page.context.close()
+
+
+def submit_and_approve(
+    browser: Any, base: str, page: Any, justification: str, prefix: str
+) -> tuple[str, str]:
+    """Submit the dossier open in ``page`` (every justification asked for gets ``justification``),
+    then the principal, the office and the Director approve it from their inboxes; the dossier's
+    URL and reference. Screenshots are named ``{prefix}3-submitted`` to ``{prefix}6-director``."""
+    for area in page.locator("#submit-panel textarea").all():
+        area.fill(justification)
+    page.locator("#submit-panel button[type=submit]").click()
+    page.get_by_text("Đã trình hồ sơ số").wait_for()
+    found = re.search(r"Hồ sơ số ([A-Z0-9-]+/Đ[RV]/\d{4}/\d{4})", page.content())
+    assert found is not None
+    shot(page, f"{prefix}3-submitted")
+    url, reference = page.url, found.group(1)
+    page.context.close()
+    for username, stage in (("ht.thpt1", "4-head"), ("cv.vp", "5-office"), ("gd", "6-director")):
+        approve_from_inbox(browser, base, username, reference, f"{prefix}{stage}")
+    return url, reference

@@ -7,39 +7,18 @@ task come from the services on the demo data.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth import get_user_model
 
-from delegations.services.outbound import MemberInput, OutboundInput, StopInput, outbound_create
-from org.calendar import add_working_days
-from org.models import Person
 from tests.e2e.browser import log_in
+from tests.e2e.demo_requests import osaka_trip
 from tests.flows import open_task
-from workflow.services import outbound_submit
 
 pytestmark = pytest.mark.e2e
 
 BLOCKING = {"serious", "critical"}
-
-
-def submitted_demo_request() -> Any:
-    users = {u.username: u for u in get_user_model().objects.all()}
-    teacher = Person.objects.get(user__username="gv.thpt1")
-    departure = add_working_days(datetime.date.today(), 40)
-    data = OutboundInput(
-        kind="official", purpose_category="study", purpose="Khảo sát giáo dục STEM tại Osaka",
-        departure_date=departure, return_date=departure + datetime.timedelta(days=2),
-        funding_source="unit_revenue",
-        members=[MemberInput(person_id=teacher.pk, role="head")],
-        itinerary=[StopInput(country="JP", days=3, cities="Osaka")],
-    )  # fmt: skip
-    request = outbound_create(actor=users["gv.thpt1"], data=data)
-    outbound_submit(actor=users["gv.thpt1"], request=request)
-    return request
 
 
 def problems(axe: Axe, page: Any, name: str) -> list[str]:
@@ -56,7 +35,7 @@ def test_main_pages_of_every_persona_have_no_serious_accessibility_violation(
     demo_site: str, browser: Any
 ) -> None:
     base = demo_site
-    request = submitted_demo_request()
+    request = osaka_trip()
     task = open_task(request)
     axe = Axe()
     found: list[str] = []
@@ -126,7 +105,7 @@ def focused(page: Any) -> dict[str, str]:
 
 def test_the_decision_form_is_used_with_the_keyboard_alone(demo_site: str, browser: Any) -> None:
     base = demo_site
-    request = submitted_demo_request()
+    request = osaka_trip()
     task = open_task(request)
     page = log_in(browser, base, "ht.thpt1")
     page.goto(f"{base}/viec/{task.pk}/")

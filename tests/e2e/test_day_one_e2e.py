@@ -3,51 +3,32 @@ decision panel sits on a laptop and on a phone, and what the inspector finds in 
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from approvals.documents.services import document_file
 from approvals.models import Document
-from delegations.services.outbound import MemberInput, OutboundInput, StopInput, outbound_create
-from org.calendar import add_working_days
-from org.models import Person
 from tests.e2e.browser import DESKTOP, PHONE, log_in, shot
+from tests.e2e.demo_requests import osaka_trip
 from tests.flows import open_task
-from workflow.services import outbound_submit, task_complete
 
 pytestmark = pytest.mark.e2e
 
 
-def request_at_the_director() -> Any:
+def at_the_director() -> Any:
     """A teacher's trip to Japan, approved by her principal and the office: the Director's turn.
 
     Six days in Japan warn (the official cap is fewer): one rule fails, the others pass.
     """
-    users = {u.username: u for u in get_user_model().objects.all()}
-    teacher = Person.objects.get(user__username="gv.thpt1")
-    departure = add_working_days(datetime.date.today(), 40)
-    data = OutboundInput(
-        kind="official", purpose_category="study", purpose="Khảo sát giáo dục STEM tại Osaka",
-        departure_date=departure, return_date=departure + datetime.timedelta(days=5),
-        funding_source="unit_revenue", estimated_cost=90_000_000,
-        members=[MemberInput(person_id=teacher.pk, role="head")],
-        itinerary=[StopInput(country="JP", days=6, cities="Osaka")],
-    )  # fmt: skip
-    request = outbound_create(actor=users["gv.thpt1"], data=data)
-    outbound_submit(actor=users["gv.thpt1"], request=request)
-    for approver in ("ht.thpt1", "cv.vp"):
-        task_complete(task_id=open_task(request).pk, user=users[approver], action="approve")
-    return request
+    return osaka_trip("ht.thpt1", "cv.vp", days=6, estimated_cost=90_000_000)
 
 
 def test_director_sees_the_waiting_request_and_decides_from_the_top(
     demo_site: str, browser: Any
 ) -> None:
-    request = request_at_the_director()
+    request = at_the_director()
     task = open_task(request)
     base = demo_site
 
@@ -107,7 +88,7 @@ def test_director_approves_without_waiting_and_the_page_shows_the_documents_comi
     demo_site: str, browser: Any, settings: Any
 ) -> None:
     settings.DOCUMENT_RENDER_IN_THREAD = True  # as in the demo: no worker, no waiting
-    request = request_at_the_director()
+    request = at_the_director()
     base = demo_site
 
     page = log_in(browser, base, "gd")

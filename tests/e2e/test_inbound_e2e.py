@@ -8,14 +8,13 @@ screenshots go to ``tests/e2e/screenshots/inbound-*.png``.
 from __future__ import annotations
 
 import datetime
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from org.calendar import add_working_days
-from tests.e2e.browser import approve_from_inbox, log_in, shot
+from tests.e2e.browser import log_in, shot, submit_and_approve
 
 pytestmark = pytest.mark.e2e
 
@@ -56,18 +55,9 @@ def test_clerk_files_a_visit_from_a_visitor_sheet_and_it_is_approved(
     assert page.locator("#visitors").inner_text().count("Osaka Board of Education") == 2
     shot(page, "inbound-2-draft")
 
-    for area in page.locator("#submit-panel textarea").all():
-        area.fill("Đoàn theo chương trình hợp tác năm học đã được phê duyệt.")
-    page.locator("#submit-panel button[type=submit]").click()
-    page.get_by_text("Đã trình hồ sơ số").wait_for()
-    reference = re.search(r"Hồ sơ số ([A-Z0-9-]+/ĐV/\d{4}/\d{4})", page.content()).group(1)  # type: ignore[union-attr]
-    shot(page, "inbound-3-submitted")
-    visit_url = page.url
-    page.context.close()
-
-    approve_from_inbox(browser, base, "ht.thpt1", reference, "inbound-4-head")
-    approve_from_inbox(browser, base, "cv.vp", reference, "inbound-5-office")
-    approve_from_inbox(browser, base, "gd", reference, "inbound-6-director")
+    visit_url, reference = submit_and_approve(
+        browser, base, page, "Đoàn theo chương trình hợp tác năm học đã được phê duyệt.", "inbound-"
+    )
 
     page = log_in(browser, base, "vt.thpt1")
     page.goto(visit_url)

@@ -7,33 +7,20 @@ import datetime
 from typing import Any
 
 import pytest
-from django.conf import settings
 
 from org.calendar import add_working_days
-from tests.e2e.browser import shot
+from tests.e2e.browser import DESKTOP, log_in, shot
 
 pytestmark = pytest.mark.e2e
 
 TEACHER, COLLEAGUE = "Trần Thị Ngọc Hân", "Lê Minh Khoa"
 
 
-def log_in_1366(browser: Any, base: str, username: str) -> Any:
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", settings.DEMO_PASSWORD)
-    page.click("#main button[type=submit]")
-    page.wait_for_url(f"{base}/")
-    return page
-
-
 def test_teacher_names_a_colleague_who_confirms(demo_site: str, browser: Any) -> None:
     base = demo_site
     departure = add_working_days(datetime.date.today(), 40)
 
-    page = log_in_1366(browser, base, "gv.thpt1")
+    page = log_in(browser, base, "gv.thpt1", DESKTOP)
     page.goto(f"{base}/doan-ra/moi/")
     assert "Bạn có thể ghi tên đồng nghiệp cùng đơn vị" in page.locator("#member-rule").inner_text()
     page.select_option("#id_kind", "official")
@@ -56,7 +43,7 @@ def test_teacher_names_a_colleague_who_confirms(demo_site: str, browser: Any) ->
     request_url = page.url
     page.context.close()
 
-    colleague = log_in_1366(browser, base, "gv2.thpt1")
+    colleague = log_in(browser, base, "gv2.thpt1", DESKTOP)
     todo = colleague.locator("#membership-confirmations")
     assert "Cần bạn xác nhận tham gia đoàn" in todo.inner_text()
     todo.get_by_role("link").first.click()
@@ -66,7 +53,7 @@ def test_teacher_names_a_colleague_who_confirms(demo_site: str, browser: Any) ->
     colleague.get_by_text("Bạn đã xác nhận tham gia đoàn.").wait_for()
     colleague.context.close()
 
-    page = log_in_1366(browser, base, "gv.thpt1")
+    page = log_in(browser, base, "gv.thpt1", DESKTOP)
     page.goto(request_url)
     assert page.locator("#members-waiting").count() == 0
     for area in page.locator("#submit-panel textarea").all():

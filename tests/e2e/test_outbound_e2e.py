@@ -8,13 +8,12 @@ each stage go to ``tests/e2e/screenshots/``.
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 import pytest
 
 from org.calendar import add_working_days
-from tests.e2e.browser import approve_from_inbox, log_in, shot
+from tests.e2e.browser import log_in, shot, submit_and_approve
 
 pytestmark = pytest.mark.e2e
 
@@ -68,18 +67,9 @@ def test_clerk_files_a_delegation_of_three_and_it_is_approved(demo_site: str, br
     page.get_by_role("button", name="Tải lên").click()
     page.locator("#attachment-list", has_text="thu-moi.pdf").wait_for()
 
-    for area in page.locator("#submit-panel textarea").all():
-        area.fill("Chuyến đi theo kế hoạch hợp tác năm học đã được phê duyệt.")
-    page.locator("#submit-panel button[type=submit]").click()
-    page.get_by_text("Đã trình hồ sơ số").wait_for()
-    reference = re.search(r"Hồ sơ số ([A-Z0-9-]+/ĐR/\d{4}/\d{4})", page.content()).group(1)  # type: ignore[union-attr]
-    shot(page, "3-submitted")
-    request_url = page.url
-    page.context.close()
-
-    approve_from_inbox(browser, base, "ht.thpt1", reference, "4-head")
-    approve_from_inbox(browser, base, "cv.vp", reference, "5-office")
-    approve_from_inbox(browser, base, "gd", reference, "6-director")
+    request_url, _reference = submit_and_approve(
+        browser, base, page, "Chuyến đi theo kế hoạch hợp tác năm học đã được phê duyệt.", ""
+    )
 
     page = log_in(browser, base, "vt.thpt1")
     page.goto(request_url)

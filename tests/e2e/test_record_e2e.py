@@ -7,50 +7,25 @@ documents render after commit (Celery runs eagerly here), as they would for a re
 
 from __future__ import annotations
 
-import datetime
 import io
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from delegations.services.outbound import MemberInput, OutboundInput, StopInput, outbound_create
-from org.calendar import add_working_days
-from org.models import Person
 from tests.e2e.browser import log_in, shot
-from tests.flows import open_task
-from workflow.services import outbound_submit, task_complete
+from tests.e2e.demo_requests import osaka_trip
 
 pytestmark = pytest.mark.e2e
-
-
-def approved_demo_request() -> Any:
-    """A teacher of THPT1 goes to Osaka; her principal, the office and the director approve."""
-    users = {u.username: u for u in get_user_model().objects.all()}
-    teacher = Person.objects.get(user__username="gv.thpt1")
-    departure = add_working_days(datetime.date.today(), 40)
-    data = OutboundInput(
-        kind="official", purpose_category="study", purpose="Khảo sát giáo dục STEM tại Osaka",
-        departure_date=departure, return_date=departure + datetime.timedelta(days=2),
-        funding_source="unit_revenue", members=[MemberInput(person_id=teacher.pk, role="head")],
-        itinerary=[StopInput(country="JP", days=3, cities="Osaka")],
-    )  # fmt: skip
-    request = outbound_create(actor=users["gv.thpt1"], data=data)
-    outbound_submit(actor=users["gv.thpt1"], request=request)
-    for approver in ("ht.thpt1", "cv.vp", "gd"):
-        task_complete(task_id=open_task(request).pk, user=users[approver], action="approve")
-    request.refresh_from_db()
-    return request
 
 
 def test_inspector_downloads_a_decision_pdf_and_an_xlsx_export(
     demo_site: str, browser: Any
 ) -> None:
     # Rendered files go to the test's own media root (tests/conftest.py).
-    request = approved_demo_request()
+    request = osaka_trip("ht.thpt1", "cv.vp", "gd")
     assert request.status == "approved"
     base = demo_site
 

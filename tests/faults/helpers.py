@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from django.db import connection, connections
+from django.db import connections
 
 
 @contextmanager
@@ -36,25 +34,3 @@ def sqlite_file_database(path: Path) -> Iterator[None]:
         on_file.close()
         settings_dict["NAME"] = saved_name
         connections["default"] = memory
-
-
-def at_once(calls: list[Callable[[], Any]], timeout: float = 60) -> list[Any]:
-    """Run the calls in threads released together; each result, or ``repr`` of its exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # the test reports it
-            results[index] = repr(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=timeout)
-    return results

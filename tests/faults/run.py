@@ -150,10 +150,10 @@ from delegations.models import OutboundRequest, RequestStatus  # noqa: E402
 from delegations.services.outbound import outbound_create  # noqa: E402
 from tests import conftest  # noqa: E402
 from tests.approvals.record_helpers import approved, make_agencies  # noqa: E402
-from tests.approvals.test_outbox_services import SMTPSink  # noqa: E402
 from tests.delegations.outbound_helpers import outbound_input  # noqa: E402
-from tests.faults.helpers import at_once  # noqa: E402
 from tests.flows import open_task, process_for, submitted  # noqa: E402
+from tests.threads import at_once  # noqa: E402
+from tests.workers import SMTPSink  # noqa: E402
 from workflow.services import task_complete  # noqa: E402
 from workflow.steps import step_for  # noqa: E402
 

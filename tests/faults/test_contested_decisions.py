@@ -15,8 +15,9 @@ from django.test import Client
 from approvals.models import Decision
 from tests.api_helpers import open_task, post
 from tests.conftest import login
-from tests.faults.helpers import at_once, sqlite_file_database
+from tests.faults.helpers import sqlite_file_database
 from tests.flows import submitted
+from tests.threads import at_once
 
 PRESSES = 8
 

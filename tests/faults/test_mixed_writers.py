@@ -14,8 +14,8 @@ import pytest
 from approvals.models import Decision
 from delegations.models import OutboundRequest
 from tests.factories import PersonFactory
-from tests.faults.helpers import at_once
 from tests.flows import draft, open_task, submitted
+from tests.threads import at_once
 from workflow.services import task_complete
 
 ROUNDS = 4  # per thread: bounded to a few seconds on a shared machine

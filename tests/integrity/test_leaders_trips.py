@@ -5,12 +5,10 @@ officer's trip have a holder for every step and move all the way to approval; th
 from __future__ import annotations
 
 import datetime
-from io import StringIO
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from config.errors import PermissionDenied, StateConflict
 from delegations.services.outbound import outbound_create
@@ -22,15 +20,19 @@ from workflow.services import task_complete
 pytestmark = pytest.mark.usefixtures("step_holders_required")
 
 
-@pytest.fixture
-def demo(db: None, settings: Any) -> None:
-    settings.DEBUG = True
-    settings.DEMO_PASSWORD = "demo12345"
-    call_command("seed_demo", stdout=StringIO())
-
-
 def person(username: str) -> Person:
     return Person.objects.select_related("user").get(user__username=username)
+
+
+def own_trip(username: str) -> Any:
+    """``username``'s own trip, 120 days ahead, filed and submitted by them."""
+    traveller = person(username)
+    departure = datetime.date.today() + datetime.timedelta(days=120)
+    request = outbound_create(
+        actor=traveller.user, data=outbound_input(traveller, departure=departure)
+    )
+    submit(request, traveller)
+    return request
 
 
 def walk(request: Any, steps: list[tuple[str, str]]) -> None:
@@ -50,10 +52,7 @@ def walk(request: Any, steps: list[tuple[str, str]]) -> None:
 
 
 def test_deputy_directors_trip_goes_to_the_city_proposed_by_the_director(demo: None) -> None:
-    deputy = person("pgd")
-    departure = datetime.date.today() + datetime.timedelta(days=120)
-    request = outbound_create(actor=deputy.user, data=outbound_input(deputy, departure=departure))
-    submit(request, deputy)
+    request = own_trip("pgd")
     assert request.route == "CITY"
     walk(
         request,
@@ -66,9 +65,6 @@ def test_deputy_directors_trip_goes_to_the_city_proposed_by_the_director(demo: N
 
 
 def test_department_officers_trip_goes_to_the_office_head_then_the_director(demo: None) -> None:
-    officer = person("cv.vp")
-    departure = datetime.date.today() + datetime.timedelta(days=120)
-    request = outbound_create(actor=officer.user, data=outbound_input(officer, departure=departure))
-    submit(request, officer)
+    request = own_trip("cv.vp")
     assert request.route == "DEPT"
     walk(request, [("review_by_unit_head", "cvp.vp"), ("decide_by_director", "gd")])

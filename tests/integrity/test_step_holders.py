@@ -4,11 +4,9 @@ on "Bước chưa có người giữ" before a request gets stuck, and nobody el
 
 from __future__ import annotations
 
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,13 +27,6 @@ from workflow.rules.params import as_param_set
 from workflow.rules.timing import schedule
 
 URL = "/danh-ba/buoc-chua-co-nguoi/"
-
-
-@pytest.fixture
-def demo(db: None, settings: Any) -> None:
-    settings.DEBUG = True
-    settings.DEMO_PASSWORD = "demo12345"
-    call_command("seed_demo", stdout=StringIO())
 
 
 def test_every_route_of_the_matrix_has_a_holder_at_every_step_in_the_demo(demo: None) -> None:

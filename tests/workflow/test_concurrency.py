@@ -1,14 +1,14 @@
 """Real threads against PostgreSQL: one transition however many people click at once."""
 
-import threading
+import functools
 
 import pytest
-from django.db import connection
 
 from approvals.models import AuditEvent, Decision
 from config.errors import StateConflict
 from tests.factories import make_staff
 from tests.flows import draft
+from tests.threads import at_once
 from workflow.services import outbound_submit, process_for, task_complete
 
 
@@ -22,29 +22,15 @@ def test_ten_simultaneous_completions_make_exactly_one_transition(org, teacher_a
     heads = [head_a.user] + [
         make_staff(f"head_a_{i}", org.school_a, "unit_head").user for i in range(9)
     ]
-    barrier = threading.Barrier(len(heads))
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
-    def press(user) -> None:
+    def press(user) -> str:
         try:
-            barrier.wait()
             task_complete(task_id=task.pk, user=user, action="approve")
-            result = "ok"
         except StateConflict:
-            result = "409"
-        except Exception as exc:
-            result = f"error: {exc!r}"
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(result)
+            return "409"
+        return "ok"
 
-    threads = [threading.Thread(target=press, args=(user,)) for user in heads]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = at_once([functools.partial(press, user) for user in heads])
 
     assert sorted(outcomes) == ["409"] * 9 + ["ok"], outcomes
     assert Decision.objects.filter(task_id=task.pk).count() == 1

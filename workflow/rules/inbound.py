@@ -7,15 +7,14 @@ from workflow.rules.dates import first_overlapping
 from workflow.rules.facts import InboundFacts
 from workflow.rules.param_types import date_ranges_param, int_param
 from workflow.rules.registry import (
-    INBOUND,
     Confidence,
     Context,
     Outcome,
     Route,
     Severity,
     failed,
+    inbound_rule,
     passed,
-    rule,
 )
 from workflow.rules.texts import CV_130, CV_630, QD_4713, failed_listing, join_en, join_vi
 from workflow.rules.windows import freeze_outcome
@@ -27,14 +26,13 @@ def is_conference(facts: InboundFacts) -> bool:
     return facts.is_conference or facts.purpose_category == "conference"
 
 
-@rule(
+@inbound_rule(
     "IN-BLACKOUT",
     title_vi="Thời gian đón đoàn trùng kỳ thi, ngày nghỉ, nghỉ hè",
     title_en="Visit during exams, holidays or summer break",
     basis=SGD_LETTERS,
     confidence=Confidence.REPORTED,
     severity=Severity.BLOCK,
-    applies_to=INBOUND,
     params=(
         date_ranges_param(
             "calendar",
@@ -58,14 +56,13 @@ def blackout(facts: InboundFacts, ctx: Context) -> Outcome:
     )
 
 
-@rule(
+@inbound_rule(
     "IN-PURPOSE",
     title_vi="Tư vấn du học, quảng bá học bổng cho học sinh, quảng cáo thương mại",
     title_en="Study-abroad consulting, scholarship marketing or advertising",
     basis=SGD_LETTERS,
     confidence=Confidence.REPORTED,
     severity=Severity.BLOCK,
-    applies_to=INBOUND,
 )
 def purpose(facts: InboundFacts, ctx: Context) -> Outcome:
     """Block a visit that recruits students for study abroad or advertises."""
@@ -84,14 +81,13 @@ def purpose(facts: InboundFacts, ctx: Context) -> Outcome:
     )
 
 
-@rule(
+@inbound_rule(
     "IN-SPONSOR",
     title_vi="Có tài trợ hoặc doanh nghiệp tham gia",
     title_en="Sponsorship or enterprise involvement",
     basis=SGD_LETTERS,
     confidence=Confidence.REPORTED,
     severity=Severity.ROUTE,
-    applies_to=INBOUND,
 )
 def sponsor(facts: InboundFacts, ctx: Context) -> Outcome:
     """Send to the department (never the ward) a visit with a sponsor or an enterprise."""
@@ -105,14 +101,13 @@ def sponsor(facts: InboundFacts, ctx: Context) -> Outcome:
     )
 
 
-@rule(
+@inbound_rule(
     "IN-CONFERENCE",
     title_vi="Hội nghị, hội thảo quốc tế: thời hạn trình hồ sơ",
     title_en="International conference: dossier lead time",
     basis="Quyết định 06/2020/QĐ-TTg về tổ chức và quản lý hội nghị, hội thảo quốc tế",
     confidence=Confidence.CONFIRMED,
     severity=Severity.BLOCK,
-    applies_to=INBOUND,
     params=(
         int_param(
             "days", 30, "Số ngày (ngày lịch) tối thiểu trước khi khai mạc",
@@ -149,14 +144,13 @@ def conference(facts: InboundFacts, ctx: Context) -> Outcome:
     )
 
 
-@rule(
+@inbound_rule(
     "IN-NOTIFY-LEAD",
     title_vi="Phê duyệt sát ngày đoàn vào, không kịp thông báo cơ quan chức năng",
     title_en="Approval too late to notify the agencies",
     basis="Thực tiễn của các tỉnh, thành",
     confidence=Confidence.ASSUMED,
     severity=Severity.JUSTIFY,
-    applies_to=INBOUND,
     uses=("timing.notify_days",),
     needs_schedule=True,
 )
@@ -183,14 +177,13 @@ def notify_lead(facts: InboundFacts, ctx: Context) -> Outcome:
     )
 
 
-@rule(
+@inbound_rule(
     "IN-VISITOR-DATA",
     title_vi="Thông tin khách chưa đủ hoặc hộ chiếu hết hạn trong thời gian đón",
     title_en="Visitor data incomplete or passport expiring during the visit",
     basis="Luật Nhập cảnh, xuất cảnh, quá cảnh, cư trú của người nước ngoài (Luật 47/2014/QH13)",
     confidence=Confidence.CONFIRMED,
     severity=Severity.BLOCK,
-    applies_to=INBOUND,
 )
 def visitor_data(facts: InboundFacts, ctx: Context) -> Outcome:
     """Block until every visitor has a passport number, nationality and expiry date, and no
@@ -223,14 +216,13 @@ def visitor_data(facts: InboundFacts, ctx: Context) -> Outcome:
     return failed_listing(problems_vi, problems_en)
 
 
-@rule(
+@inbound_rule(
     "IN-FREEZE",
     title_vi="Ngày đoàn vào trong thời gian tạm dừng đón khách",
     title_en="Arrival inside an inbound freeze window",
     basis=CV_630,
     confidence=Confidence.CONFIRMED,
     severity=Severity.BLOCK,
-    applies_to=INBOUND,
     params=(
         date_ranges_param(
             "windows", "Các thời gian tạm dừng đón đoàn vào (tính cả ngày đầu và ngày cuối)",

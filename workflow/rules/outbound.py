@@ -11,15 +11,14 @@ from workflow.rules.dates import add_months
 from workflow.rules.facts import MemberFacts, OutboundFacts
 from workflow.rules.param_types import Param, ParamKind, int_param
 from workflow.rules.registry import (
-    OUTBOUND,
     Confidence,
     Context,
     Outcome,
     Route,
     Severity,
     failed,
+    outbound_rule,
     passed,
-    rule,
 )
 from workflow.rules.texts import (
     B2184,
@@ -36,14 +35,13 @@ from workflow.rules.texts import (
 )
 
 
-@rule(
+@outbound_rule(
     "OUT-BARRED",
     title_vi="Thành viên thuộc diện chưa được xuất cảnh hoặc chưa được cử đi",
     title_en="Member barred from travelling",
     basis=f"{LAW_49_2019}, Điều 21; {B2184}",
     confidence=Confidence.CONFIRMED_REPORTED,
     severity=Severity.BLOCK,
-    applies_to=OUTBOUND,
 )
 def barred(facts: OutboundFacts, ctx: Context) -> Outcome:
     """Block when a member is under an exit ban, discipline, inspection, criminal proceedings
@@ -60,14 +58,13 @@ def barred(facts: OutboundFacts, ctx: Context) -> Outcome:
     )
 
 
-@rule(
+@outbound_rule(
     "OUT-ENTERPRISE",
     title_vi="Chuyến đi do doanh nghiệp tài trợ hoặc mời đích danh",
     title_en="Trip sponsored or invited by an enterprise",
     basis=f"{DIRECTIVE_2025}; {B2184}",
     confidence=Confidence.REPORTED,
     severity=Severity.BLOCK,
-    applies_to=OUTBOUND,
 )
 def enterprise(facts: OutboundFacts, ctx: Context) -> Outcome:
     """Block a trip paid for by an enterprise or answering a foreign enterprise's named
@@ -90,14 +87,13 @@ def enterprise(facts: OutboundFacts, ctx: Context) -> Outcome:
     )
 
 
-@rule(
+@outbound_rule(
     "OUT-CONTRACT-FUNDING",
     title_vi="Chuyến đi gắn với hợp đồng, dự án: phải giải trình nguồn kinh phí",
     title_en="Trip tied to a contract or project: funding must be disclosed",
     basis=f"{DIRECTIVE_2025}; {B2184}",
     confidence=Confidence.REPORTED,
     severity=Severity.JUSTIFY,
-    applies_to=OUTBOUND,
 )
 def contract_funding(facts: OutboundFacts, ctx: Context) -> Outcome:
     """Ask for a written disclosure of who pays when the trip is tied to a contract or a
@@ -113,14 +109,13 @@ def contract_funding(facts: OutboundFacts, ctx: Context) -> Outcome:
     )
 
 
-@rule(
+@outbound_rule(
     "OUT-BUDGET-PERSONAL",
     title_vi="Dùng ngân sách nhà nước cho chuyến đi việc riêng",
     title_en="State budget for a personal trip",
     basis=B2184,
     confidence=Confidence.REPORTED,
     severity=Severity.BLOCK,
-    applies_to=OUTBOUND,
     kinds=("personal",),
 )
 def budget_personal(facts: OutboundFacts, ctx: Context) -> Outcome:
@@ -136,14 +131,13 @@ def budget_personal(facts: OutboundFacts, ctx: Context) -> Outcome:
     )
 
 
-@rule(
+@outbound_rule(
     "OUT-KEY-LEADERS",
     title_vi="Hai lãnh đạo chủ chốt của cùng đơn vị trong một đoàn",
     title_en="Two key leaders of the same unit in one delegation",
     basis=f"Chỉ thị 38-CT/TW; {B2184}",
     confidence=Confidence.REPORTED,
     severity=Severity.BLOCK,
-    applies_to=OUTBOUND,
 )
 def key_leaders(facts: OutboundFacts, ctx: Context) -> Outcome:
     """Block a delegation in which two or more key leaders of one unit travel together."""
@@ -164,14 +158,13 @@ def key_leaders(facts: OutboundFacts, ctx: Context) -> Outcome:
     )
 
 
-@rule(
+@outbound_rule(
     "OUT-ANNUAL-QUOTA",
     title_vi="Vượt số chuyến công tác nước ngoài trong năm",
     title_en="Annual quota of official trips exceeded",
     basis=B2184,
     confidence=Confidence.REPORTED,
     severity=Severity.JUSTIFY,
-    applies_to=OUTBOUND,
     kinds=("official",),
     raises_route=True,
     params=(
@@ -208,14 +201,13 @@ def annual_quota(facts: OutboundFacts, ctx: Context) -> Outcome:
     )
 
 
-@rule(
+@outbound_rule(
     "OUT-OVERLAP",
     title_vi="Thành viên đang có chuyến đi khác trùng thời gian",
     title_en="Member already on another trip on overlapping dates",
     basis=f"{Q14_2022} (xét duyệt từng người đi; một người không thể cùng lúc ở hai đoàn)",
     confidence=Confidence.ASSUMED,
     severity=Severity.BLOCK,
-    applies_to=OUTBOUND,
 )
 def overlap(facts: OutboundFacts, ctx: Context) -> Outcome:
     """Block when a member is in another approved or pending trip on overlapping dates."""
@@ -233,7 +225,7 @@ def overlap(facts: OutboundFacts, ctx: Context) -> Outcome:
     )
 
 
-@rule(
+@outbound_rule(
     "OUT-OPEN-DUTIES",
     title_vi="Chưa nộp báo cáo hoặc chưa nộp lại hộ chiếu của chuyến đi trước",
     title_en="Overdue report or unreturned passport from an earlier trip",
@@ -243,7 +235,6 @@ def overlap(facts: OutboundFacts, ctx: Context) -> Outcome:
     ),
     confidence=Confidence.ASSUMED,
     severity=Severity.BLOCK,
-    applies_to=OUTBOUND,
     params=(
         Param(
             "enabled", ParamKind.BOOL, True,
@@ -274,14 +265,13 @@ def open_duties(facts: OutboundFacts, ctx: Context) -> Outcome:
     return failed_listing(problems_vi, problems_en)
 
 
-@rule(
+@outbound_rule(
     "OUT-LEAD-TIME",
     title_vi="Nộp hồ sơ sát ngày xuất cảnh",
     title_en="Submitted too close to departure",
     basis="Thực tiễn (Bộ GDĐT áp dụng 20 ngày làm việc)",
     confidence=Confidence.ASSUMED,
     severity=Severity.JUSTIFY,
-    applies_to=OUTBOUND,
     params=(
         int_param(
             "working_days", 15, "Số ngày làm việc tối thiểu từ ngày nộp đến ngày xuất cảnh",
@@ -313,14 +303,13 @@ def lead_time(facts: OutboundFacts, ctx: Context) -> Outcome:
     )
 
 
-@rule(
+@outbound_rule(
     "OUT-LONG-STAY",
     title_vi="Chuyến đi việc riêng từ 3 tháng trở lên",
     title_en="Personal trip of three months or more",
     basis=f"{Q14_2022} (ngưỡng 3 tháng theo quy định trước đó, cấu hình được)",
     confidence=Confidence.REPORTED,
     severity=Severity.ROUTE,
-    applies_to=OUTBOUND,
     kinds=("personal",),
     params=(
         int_param(
@@ -349,14 +338,13 @@ def long_stay(facts: OutboundFacts, ctx: Context) -> Outcome:
     )
 
 
-@rule(
+@outbound_rule(
     "OUT-WARD-PERSONAL",
     title_vi="Trường do phường quản lý: việc riêng ngắn ngày, không có thư mời đích danh",
     title_en="Ward-managed school: short personal trip without a named invitation",
     basis=DIRECTIVE_2025,
     confidence=Confidence.REPORTED,
     severity=Severity.ROUTE,
-    applies_to=OUTBOUND,
     kinds=("personal",),
     uses=("OUT-LONG-STAY.months",),
 )
@@ -376,14 +364,13 @@ def ward_personal(facts: OutboundFacts, ctx: Context) -> Outcome:
     return passed("Không thuộc trường hợp do phường quyết định.", "Not a ward decision case.")
 
 
-@rule(
+@outbound_rule(
     "OUT-PARTY-MANAGED",
     title_vi="Thành viên thuộc diện Ban Thường vụ Thành ủy quản lý",
     title_en="Member managed by the City Party Standing Committee",
     basis=B2184,
     confidence=Confidence.REPORTED,
     severity=Severity.ROUTE,
-    applies_to=OUTBOUND,
 )
 def party_managed(facts: OutboundFacts, ctx: Context) -> Outcome:
     """Send to the City a delegation with a member managed by the City Party Standing

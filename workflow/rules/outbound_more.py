@@ -4,18 +4,19 @@ freeze windows (DOMAIN.md §6). Registered after :mod:`workflow.rules.outbound` 
 
 from __future__ import annotations
 
+import functools
+
 from workflow.rules.dates import add_months
 from workflow.rules.facts import MemberFacts, OutboundFacts
 from workflow.rules.param_types import Param, date_ranges_param, int_param
 from workflow.rules.registry import (
-    OUTBOUND,
     Confidence,
     Context,
     Outcome,
     Severity,
     failed,
+    outbound_rule,
     passed,
-    rule,
 )
 from workflow.rules.texts import (
     PAUSE_2025,
@@ -35,6 +36,16 @@ from workflow.rules.windows import freeze_outcome
 WORKING_DELEGATIONS = ("official",)
 
 
+#: The caps borrowed from Đà Nẵng: warnings, for working delegations only.
+_stand_in_cap = functools.partial(
+    outbound_rule,
+    basis=STAND_IN,
+    confidence=Confidence.ASSUMED,
+    severity=Severity.WARN,
+    kinds=WORKING_DELEGATIONS,
+)
+
+
 def _cap(name: str, default: int, help_vi: str, help_en: str) -> Param:
     return int_param(name, default, help_vi, help_en, minimum=1, maximum=200)
 
@@ -44,15 +55,10 @@ def _head(facts: OutboundFacts) -> MemberFacts | None:
     return heads[0] if heads else (facts.members[0] if facts.members else None)
 
 
-@rule(
+@_stand_in_cap(
     "OUT-SIZE",
     title_vi="Số thành viên vượt mức theo cấp của trưởng đoàn",
     title_en="Delegation larger than the cap for its head's rank",
-    basis=STAND_IN,
-    confidence=Confidence.ASSUMED,
-    severity=Severity.WARN,
-    applies_to=OUTBOUND,
-    kinds=WORKING_DELEGATIONS,
     params=(
         _cap("department_leader", 10, "Trưởng đoàn là lãnh đạo Sở", "Led by a department leader"),
         _cap("unit_head", 7, "Trưởng đoàn là thủ trưởng đơn vị", "Led by a unit head"),
@@ -80,15 +86,10 @@ def size(facts: OutboundFacts, ctx: Context) -> Outcome:
     )
 
 
-@rule(
+@_stand_in_cap(
     "OUT-DAYS-PER-COUNTRY",
     title_vi="Số ngày ở một nước vượt mức",
     title_en="Too many days in one country",
-    basis=STAND_IN,
-    confidence=Confidence.ASSUMED,
-    severity=Severity.WARN,
-    applies_to=OUTBOUND,
-    kinds=WORKING_DELEGATIONS,
     params=(
         _cap("days", 3, "Số ngày tối đa ở một nước", "Days per country"),
         _cap("days_major_event", 5, "Số ngày tối đa khi dự sự kiện lớn", "Days for a major event"),
@@ -116,15 +117,10 @@ def days_per_country(facts: OutboundFacts, ctx: Context) -> Outcome:
     )
 
 
-@rule(
+@_stand_in_cap(
     "OUT-COUNTRIES",
     title_vi="Số nước đến vượt mức",
     title_en="Too many countries",
-    basis=STAND_IN,
-    confidence=Confidence.ASSUMED,
-    severity=Severity.WARN,
-    applies_to=OUTBOUND,
-    kinds=WORKING_DELEGATIONS,
     params=(_cap("countries", 3, "Số nước tối đa trong một chuyến đi", "Countries per trip"),),
 )
 def countries(facts: OutboundFacts, ctx: Context) -> Outcome:
@@ -142,14 +138,13 @@ def countries(facts: OutboundFacts, ctx: Context) -> Outcome:
     )
 
 
-@rule(
+@outbound_rule(
     "OUT-PASSPORT",
     title_vi="Hộ chiếu thiếu hoặc sắp hết hạn",
     title_en="Passport missing or expiring soon",
     basis="Thực tiễn cấp thị thực",
     confidence=Confidence.ASSUMED,
     severity=Severity.WARN,
-    applies_to=OUTBOUND,
     params=(
         int_param(
             "months", 6, "Hộ chiếu phải còn hạn ít nhất bấy nhiêu tháng sau ngày về",
@@ -184,14 +179,13 @@ def passport(facts: OutboundFacts, ctx: Context) -> Outcome:
     return failed_listing(problems_vi, problems_en)
 
 
-@rule(
+@outbound_rule(
     "OUT-SPEECH",
     title_vi="Bài phát biểu, tham luận ở nước ngoài chưa có nội dung hoặc ý kiến thủ trưởng",
     title_en="Presentation abroad without its text or the head's appraisal",
     basis=f"{R272}; {Q14_2022}",
     confidence=Confidence.REPORTED,
     severity=Severity.BLOCK,
-    applies_to=OUTBOUND,
     kinds=("official",),
 )
 def speech(facts: OutboundFacts, ctx: Context) -> Outcome:
@@ -221,14 +215,13 @@ def speech(facts: OutboundFacts, ctx: Context) -> Outcome:
 INVITATION = "invitation"
 
 
-@rule(
+@outbound_rule(
     "OUT-INVITATION",
     title_vi="Chuyến công tác có bên mời nhưng chưa đính kèm thư mời",
     title_en="Official trip with an inviter but no invitation attached",
     basis=Q14_2022,
     confidence=Confidence.REPORTED,
     severity=Severity.BLOCK,
-    applies_to=OUTBOUND,
     kinds=("official",),
 )
 def invitation(facts: OutboundFacts, ctx: Context) -> Outcome:
@@ -249,14 +242,13 @@ def invitation(facts: OutboundFacts, ctx: Context) -> Outcome:
     )
 
 
-@rule(
+@outbound_rule(
     "OUT-RELATIVES",
     title_vi="Người thân của thành viên trong đoàn công tác",
     title_en="Relatives of members in an official delegation",
     basis="Chỉ thị 38-CT/TW",
     confidence=Confidence.REPORTED,
     severity=Severity.JUSTIFY,
-    applies_to=OUTBOUND,
     kinds=("official",),
 )
 def relatives(facts: OutboundFacts, ctx: Context) -> Outcome:
@@ -275,14 +267,13 @@ def relatives(facts: OutboundFacts, ctx: Context) -> Outcome:
     )
 
 
-@rule(
+@outbound_rule(
     "OUT-FREEZE",
     title_vi="Ngày xuất cảnh trong thời gian tạm dừng cử đoàn ra",
     title_en="Departure inside a freeze window",
     basis=PAUSE_2025,
     confidence=Confidence.REPORTED,
     severity=Severity.BLOCK,
-    applies_to=OUTBOUND,
     params=(
         date_ranges_param(
             "windows", "Các thời gian tạm dừng cử đoàn ra (tính cả ngày đầu và ngày cuối)",

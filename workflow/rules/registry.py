@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -274,3 +275,8 @@ def rule(
         return function
 
     return register
+
+
+#: :func:`rule` for the outbound and the inbound rule modules, each rule naming its direction once.
+outbound_rule = functools.partial(rule, applies_to=OUTBOUND)
+inbound_rule = functools.partial(rule, applies_to=INBOUND)

@@ -1,16 +1,17 @@
 """Real threads against PostgreSQL: documents issued at the same moment never share a number."""
 
-import threading
+import functools
 import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from approvals.documents.services import document_issue
 from approvals.models import Document, DocumentRegister
 from tests.approvals.record_helpers import approved, make_agencies
 from tests.delegations.outbound_helpers import far_departure
 from tests.factories import PersonFactory
+from tests.threads import at_once
 
 THREADS = 6
 
@@ -28,32 +29,17 @@ def test_documents_issued_at_once_get_consecutive_numbers(
         )
         for i in range(THREADS)
     ]  # fmt: skip
-    barrier = threading.Barrier(THREADS)
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
-    def issue(request) -> None:
-        try:
-            barrier.wait()
-            with transaction.atomic():
-                # A register nobody has opened yet (confidential): opening it races too.
-                document_issue(
-                    kind="outbound_cancellation", request=request, reason="Thử", confidential=True
-                )
-                time.sleep(0.05)  # hold the register's lock while the others queue behind it
-            result = "ok"
-        except Exception as exc:
-            result = f"error: {exc!r}"
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(result)
+    def issue(request) -> str:
+        with transaction.atomic():
+            # A register nobody has opened yet (confidential): opening it races too.
+            document_issue(
+                kind="outbound_cancellation", request=request, reason="Thử", confidential=True
+            )
+            time.sleep(0.05)  # hold the register's lock while the others queue behind it
+        return "ok"
 
-    threads = [threading.Thread(target=issue, args=(r,)) for r in requests]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = at_once([functools.partial(issue, r) for r in requests])
 
     assert outcomes == ["ok"] * THREADS, outcomes
     numbers = sorted(

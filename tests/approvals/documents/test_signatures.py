@@ -62,6 +62,14 @@ def _upload(person: Any, document: Document, data: bytes) -> Any:
     return login(person).post(f"/van-ban/{document.pk}/tai-len-ban-da-ky/", {"file": upload})
 
 
+def _refused(person: Any, document: Any, signed: bytes, message: str) -> None:
+    """The upload is answered 400 with ``message`` and no signature is recorded."""
+    response = _upload(person, document, signed)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not document.signatures.exists()
+
+
 def _prepared(person: Any, document: Document) -> bytes:
     response = login(person).get(f"/van-ban/{document.pk}/ban-ky/?ban=chuan-bi")
     assert response.status_code == 200
@@ -89,10 +97,7 @@ def test_a_signature_by_someone_else_is_refused(
     other = issue(test_pki.ca, "Chuyên Viên Khác")
     SigningCertificate.objects.create(user=dept_reviewer.user, sha256=other.sha256)
     signed = sign_external(_prepared(director, decision), other, tmp_path)
-    response = _upload(director, decision, signed)
-    assert response.status_code == 400
-    assert "Văn bản phải do chính người quyết định ký" in response.content.decode()
-    assert not decision.signatures.exists()
+    _refused(director, decision, signed, "Văn bản phải do chính người quyết định ký")
     assert AuditEvent.objects.filter(action="document.signature_refused").exists()
 
 
@@ -112,20 +117,14 @@ def test_a_signed_file_whose_content_changed_is_refused(
         writer.write(out)
         changed = out.getvalue()
     signed = sign_external(changed, director_token, tmp_path)
-    response = _upload(director, decision, signed)
-    assert response.status_code == 400
-    assert "nội dung đã bị thay đổi" in response.content.decode()
-    assert not decision.signatures.exists()
+    _refused(director, decision, signed, "nội dung đã bị thay đổi")
 
 
 def test_a_certificate_from_an_untrusted_authority_is_refused(decision, director, tmp_path):
     rogue = issue(make_ca("Rogue CA"), "Lê Văn Giám Đốc")
     SigningCertificate.objects.create(user=director.user, sha256=rogue.sha256)
     signed = sign_external(_prepared(director, decision), rogue, tmp_path)
-    response = _upload(director, decision, signed)
-    assert response.status_code == 400
-    assert "không được tin cậy" in response.content.decode()
-    assert not decision.signatures.exists()
+    _refused(director, decision, signed, "không được tin cậy")
 
 
 def test_not_a_pdf_and_the_refused_persona(decision, director, head_b, teacher_a):
