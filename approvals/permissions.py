@@ -26,6 +26,7 @@ from django.utils import timezone
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import get_objects_for_user
 
+from config.memo import in_memo_scope, memoized
 from delegations.models import RequestStatus, Route
 from org.models import ActingAssignment, Role, RoleAssignment, Unit, UnitKind
 
@@ -338,16 +339,28 @@ def holds_step_permission(user: AnyUser, qualified_perm: str, unit_pk: str | int
 
 
 def unit_grants(user: AnyUser, perms: Iterable[str]) -> dict[str, list[int]]:
-    """Unit ids per permission codename the user holds directly (one query)."""
+    """Unit ids per permission codename the user holds directly (one query).
+
+    Within a unit of work (:mod:`config.memo`) every grant of the user on units is read once
+    and each call picks its permissions from it: the visibility check and the step's guard
+    of one decision share one query.
+    """
     if not user.is_authenticated:
         return {}
+    wanted = list(perms)
+    if in_memo_scope():
+        every = memoized(("unit_grants", user.pk), lambda: _grants(user.pk, None))
+        return {c: list(every[c]) for c in wanted if c in every}
+    return _grants(user.pk, wanted)
+
+
+def _grants(user_id: int, codenames: list[str] | None) -> dict[str, list[int]]:
     rows = UserObjectPermission.objects.filter(
-        user_id=user.pk,
-        content_type__app_label="org",
-        content_type__model="unit",
-        permission__codename__in=list(perms),
-    ).values_list("permission__codename", "object_pk")
+        user_id=user_id, content_type__app_label="org", content_type__model="unit"
+    )
+    if codenames is not None:
+        rows = rows.filter(permission__codename__in=codenames)
     grants: dict[str, list[int]] = {}
-    for codename, object_pk in rows:
+    for codename, object_pk in rows.values_list("permission__codename", "object_pk"):
         grants.setdefault(codename, []).append(int(object_pk))
     return grants

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.memo import memoized
+
 
 class UnitKind(models.TextChoices):
     CITY = "city", _("Cơ quan cấp Thành phố")
@@ -100,7 +102,12 @@ class Unit(models.Model):
 
         The walk follows the managing authority first, then the parent. A unit outside the
         department's tree (a ward, a city agency) falls back to the first department by pk.
+        Walked once per unit of work (:mod:`config.memo`).
         """
+        department: Unit = memoized(("unit_department", self.pk), self._find_department)
+        return department
+
+    def _find_department(self) -> Unit:
         current: Unit | None = self
         while current is not None:
             if current.kind == UnitKind.DEPARTMENT:
