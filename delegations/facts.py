@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Decision
+from config.memo import memoized
 from delegations.models import Attachment, AttachmentKind
 from delegations.selectors import official_trip_counts, open_duties, overlapping_trips
 from org.calendar import WorkingCalendar, current_calendar
@@ -406,12 +407,22 @@ class HeadStep:
 
 
 def request_parties(request: Any) -> set[int]:
-    """User ids who may not decide: the applicant and every traveller with a log-in."""
+    """User ids who may not decide: the applicant and every traveller with a log-in.
+
+    Read once per unit of work (:mod:`config.memo`): the decision's guard and the notice to
+    the next step's holders share it.
+    """
+    return set(
+        memoized(("request_parties", request.request_kind, request.pk), lambda: _parties(request))
+    )
+
+
+def _parties(request: Any) -> frozenset[int]:
     parties = {request.created_by_id} if request.created_by_id else set()
     members = getattr(request, "members", None)
     if members is not None:
         parties |= {uid for uid in members.values_list("person__user_id", flat=True) if uid}
-    return parties
+    return frozenset(parties)
 
 
 def head_step_for(request: Any, on: datetime.date | None = None) -> HeadStep:
@@ -498,8 +509,10 @@ def _attachments_content(request: Any) -> list[list[str]]:
 
 def _outbound_content(request: Any) -> dict[str, Any]:
     members = sorted(
-        [m.person_id, m.role, m.passport_id, m.relative_of_id]
-        for m in request.members.only("person_id", "role", "passport_id", "relative_of_id")
+        [person_id, role, passport_id, relative_of_id]
+        for person_id, role, passport_id, relative_of_id in request.members.values_list(
+            "person_id", "role", "passport_id", "relative_of_id"
+        )
     )
     stops = [
         [s.country, s.days, s.cities, s.major_event]

@@ -11,15 +11,17 @@ import datetime
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals import permissions
 from approvals.models import RuleStamp
 from approvals.notifications import agency_notifications_queue
 from config.errors import PermissionDenied, StateConflict, ValidationError
+from delegations.facts import dossier_content, dossier_fingerprint, evaluate
 from delegations.models.common import DelegationRequest
 from org.models import Person, Unit
-from workflow.models import RuleSetVersion
+from workflow.models import RuleSetVersion, ruleset_params_in_force
 from workflow.rules.engine import Evaluation
 
 R = TypeVar("R", bound=DelegationRequest)
@@ -41,13 +43,24 @@ def request_ref(request: Any) -> dict[str, Any]:
     return {"request_kind": request.request_kind, "request_id": request.pk}
 
 
-def rule_stamp(request: Any, evaluation: Evaluation, stage: str) -> RuleStamp:
-    """Record the rule pack's outcome at a stage (submission, a decision, an amendment)."""
-    version = (
-        RuleSetVersion.objects.filter(pk=evaluation.ruleset_version).first()
-        if evaluation.ruleset_version
-        else None
-    )
+def rule_stamp(
+    request: Any, evaluation: Evaluation, stage: str, *, fingerprint: str | None = None
+) -> RuleStamp:
+    """Record the rule pack's outcome at a stage (submission, a decision, an amendment).
+
+    The stamp keeps the dossier's content fingerprint (computed here unless given), so that a
+    later decision on the same dossier, the same day, under the same rule-set version reuses
+    this evaluation (:func:`rule_stamp_for_decision`).
+    """
+    version, _params = ruleset_params_in_force(evaluation.on)
+    if version is None or version.pk != evaluation.ruleset_version:
+        version = (
+            RuleSetVersion.objects.filter(pk=evaluation.ruleset_version).first()
+            if evaluation.ruleset_version
+            else None
+        )
+    if fingerprint is None:
+        fingerprint = dossier_fingerprint(dossier_content(request))
     return RuleStamp.objects.create(
         **request_ref(request),
         stage=stage,
@@ -56,6 +69,43 @@ def rule_stamp(request: Any, evaluation: Evaluation, stage: str) -> RuleStamp:
         evaluated_on=evaluation.on,
         route=str(evaluation.route),
         checks=evaluation.to_json(),
+        fingerprint=fingerprint,
+    )
+
+
+def rule_stamp_for_decision(request: Any, stage: str, content: dict[str, str]) -> RuleStamp:
+    """The rule outcomes a decision is stamped with: evaluated, or reused when nothing changed.
+
+    An evaluation is reused when the dossier's fingerprint (its decision-relevant content, the
+    digests ``content`` holds), the day and the rule-set version in force are those of an
+    earlier stamp of the request: the outcomes are copied into a new stamp for this stage,
+    which names the stamp it repeats (``reused_from``). Otherwise the rule pack runs.
+    """
+    fingerprint = dossier_fingerprint(content)
+    day = timezone.localdate()
+    version, _params = ruleset_params_in_force(day)
+    earlier = (
+        RuleStamp.objects.filter(
+            **request_ref(request),
+            fingerprint=fingerprint,
+            evaluated_on=day,
+            ruleset_version=version.pk if version else None,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if earlier is None:
+        return rule_stamp(request, evaluate(request), stage, fingerprint=fingerprint)
+    return RuleStamp.objects.create(
+        **request_ref(request),
+        stage=stage,
+        ruleset_version=earlier.ruleset_version,
+        ruleset_effective_from=earlier.ruleset_effective_from,
+        evaluated_on=day,
+        route=earlier.route,
+        checks=earlier.checks,
+        fingerprint=fingerprint,
+        reused_from_id=earlier.reused_from_id or earlier.pk,
     )
 
 
