@@ -60,12 +60,16 @@ def _attach(person: Person, request: Any) -> None:
         )
 
 
-def realistic_trip(org: Any, teacher: Person) -> OutboundRequest:
-    """Four travellers of school A with passports, an inviter and four attachments."""
+def realistic_trip(org: Any, teacher: Person, tag: str = "") -> OutboundRequest:
+    """Four travellers of school A with passports, an inviter and four attachments.
+
+    ``tag`` names the three colleagues apart when a test files several such trips.
+    """
     colleagues = [
-        make_staff(f"colleague{i}", org.school_a, Role.APPLICANT, full_name=f"Đồng nghiệp {i}")
+        make_staff(f"colleague{tag}_{i}", org.school_a, Role.APPLICANT,
+                   full_name=f"Đồng nghiệp {tag} {i}")
         for i in range(3)
-    ]
+    ]  # fmt: skip
     request = draft(
         teacher,
         teacher,
