@@ -163,7 +163,7 @@ def dispatch_after_commit(message_id: int) -> None:
     )
     if batch is None or not registered:
         batch = _AfterCommitBatch()
-        connection.outbox_batch = batch  # type: ignore[attr-defined]
+        connection.outbox_batch = batch
         transaction.on_commit(batch.publish, robust=True)
     batch.ids.append(message_id)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
@@ -227,7 +227,7 @@ def request_locked_for(process: Process) -> Model:
     the process keeps it as its artifact, so the flow's gates read that same row."""
     model = ContentType.objects.get_for_id(process.artifact_content_type_id).model_class()
     assert model is not None
-    request = request_lock(model(pk=process.artifact_object_id))
+    request: Model = request_lock(cast(Any, model)(pk=process.artifact_object_id))
     process.artifact = request
     return request
 
