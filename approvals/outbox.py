@@ -28,6 +28,7 @@ import os
 import smtplib
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from celery import shared_task
@@ -138,11 +139,20 @@ def dispatch_many(message_ids: list[int]) -> None:
 class _AfterCommitBatch:
     """The rows a transaction wrote, published together once it commits."""
 
-    def __init__(self) -> None:
+    def __init__(self, block: Any) -> None:
+        self.block = block
         self.ids: list[int] = []
 
     def publish(self) -> None:
         dispatch_many(list(dict.fromkeys(self.ids)))
+
+
+def _own_outermost_block(connection: Any) -> Any:
+    """The outermost atomic block the code opened (the transaction); a test case's own block,
+    which never commits, does not count (as in :mod:`config.db`)."""
+    return next(
+        (b for b in connection.atomic_blocks if not getattr(b, "_from_testcase", False)), None
+    )
 
 
 def dispatch_after_commit(message_id: int) -> None:
@@ -151,18 +161,21 @@ def dispatch_after_commit(message_id: int) -> None:
     Every row a transaction writes joins one batch registered with ``on_commit``: an approval
     that writes five e-mails makes one call to the broker, not five. A batch registered inside
     a savepoint that rolled back is gone with it, and the next row starts a new one. Outside a
-    transaction the row is dispatched at once.
+    transaction the row is dispatched at once (or when the test's block would commit).
     """
     connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        dispatch(message_id)
+    block = _own_outermost_block(connection) if connection.in_atomic_block else None
+    if block is None:
+        transaction.on_commit(partial(dispatch, message_id), robust=True)
         return
     batch: _AfterCommitBatch | None = getattr(connection, "outbox_batch", None)
-    registered = batch is not None and any(
-        callback == batch.publish for _sids, callback, _robust in connection.run_on_commit
+    joins = (
+        batch is not None
+        and batch.block is block
+        and any(callback == batch.publish for _sids, callback, _robust in connection.run_on_commit)
     )
-    if batch is None or not registered:
-        batch = _AfterCommitBatch()
+    if batch is None or not joins:
+        batch = _AfterCommitBatch(block)
         connection.outbox_batch = batch
         transaction.on_commit(batch.publish, robust=True)
     batch.ids.append(message_id)
