@@ -593,6 +593,29 @@ def dossier_content(request: Any) -> dict[str, str]:
     return {section: _digest(value) for section, value in content.items()}
 
 
+def facts_digest(facts: Any, ruleset_version: int | None, calendar: WorkingCalendar) -> str:
+    """One SHA-256 over everything an evaluation depends on besides the day: the facts, the
+    rule-set version and the calendar's changes (the rule pack is pure over these)."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, set | frozenset):
+            return sorted(value, key=str)
+        return str(value)
+
+    text = json.dumps(
+        {
+            "facts": dataclasses.asdict(facts),
+            "version": ruleset_version,
+            "off": sorted(calendar.extra_days_off),
+            "working": sorted(calendar.extra_working_days),
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        default=plain,
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def dossier_fingerprint(content: dict[str, str]) -> str:
     """One SHA-256 over the section digests: what an approval records."""
     return _digest(content)

@@ -18,8 +18,9 @@ from approvals import permissions
 from approvals.models import RuleStamp
 from approvals.notifications import agency_notifications_queue
 from config.errors import PermissionDenied, StateConflict, ValidationError
-from delegations.facts import dossier_content, dossier_fingerprint, evaluate
+from delegations.facts import dossier_fingerprint, evaluate, facts_digest, facts_for
 from delegations.models.common import DelegationRequest
+from org.calendar import current_calendar
 from org.models import Person, Unit
 from workflow.models import RuleSetVersion, ruleset_params_in_force
 from workflow.rules.engine import Evaluation
@@ -44,13 +45,18 @@ def request_ref(request: Any) -> dict[str, Any]:
 
 
 def rule_stamp(
-    request: Any, evaluation: Evaluation, stage: str, *, fingerprint: str | None = None
+    request: Any,
+    evaluation: Evaluation,
+    stage: str,
+    *,
+    fingerprint: str = "",
+    facts_digest: str = "",
 ) -> RuleStamp:
     """Record the rule pack's outcome at a stage (submission, a decision, an amendment).
 
-    The stamp keeps the dossier's content fingerprint (computed here unless given), so that a
-    later decision on the same dossier, the same day, under the same rule-set version reuses
-    this evaluation (:func:`rule_stamp_for_decision`).
+    A decision's stamp also keeps the dossier's content fingerprint and the digest of the facts
+    it was evaluated on, so that a later decision on the same facts reuses the evaluation
+    (:func:`rule_stamp_for_decision`).
     """
     version, _params = ruleset_params_in_force(evaluation.on)
     if version is None or version.pk != evaluation.ruleset_version:
@@ -59,8 +65,6 @@ def rule_stamp(
             if evaluation.ruleset_version
             else None
         )
-    if fingerprint is None:
-        fingerprint = dossier_fingerprint(dossier_content(request))
     return RuleStamp.objects.create(
         **request_ref(request),
         stage=stage,
@@ -70,24 +74,30 @@ def rule_stamp(
         route=str(evaluation.route),
         checks=evaluation.to_json(),
         fingerprint=fingerprint,
+        facts_digest=facts_digest,
     )
 
 
 def rule_stamp_for_decision(request: Any, stage: str, content: dict[str, str]) -> RuleStamp:
     """The rule outcomes a decision is stamped with: evaluated, or reused when nothing changed.
 
-    An evaluation is reused when the dossier's fingerprint (its decision-relevant content, the
-    digests ``content`` holds), the day and the rule-set version in force are those of an
-    earlier stamp of the request: the outcomes are copied into a new stamp for this stage,
-    which names the stamp it repeats (``reused_from``). Otherwise the rule pack runs.
+    The facts are always read again (the dossier, and what lies outside it: a traveller's exit
+    ban, their other trips, roles, open duties). An evaluation is reused when the digest of
+    those facts, of the rule-set version in force and of the calendar, and the day, are those
+    of an earlier stamp of the request: the rule pack is pure, so the outcomes are the same;
+    they are copied into a new stamp for this stage, which names the stamp it repeats
+    (``reused_from``). Otherwise the rule pack runs. ``content``: the dossier's section digests
+    (its fingerprint is kept on the stamp).
     """
     fingerprint = dossier_fingerprint(content)
     day = timezone.localdate()
     version, _params = ruleset_params_in_force(day)
+    facts = facts_for(request, on=day)
+    digest = facts_digest(facts, version.pk if version else None, current_calendar())
     earlier = (
         RuleStamp.objects.filter(
             **request_ref(request),
-            fingerprint=fingerprint,
+            facts_digest=digest,
             evaluated_on=day,
             ruleset_version=version.pk if version else None,
         )
@@ -95,7 +105,8 @@ def rule_stamp_for_decision(request: Any, stage: str, content: dict[str, str]) -
         .first()
     )
     if earlier is None:
-        return rule_stamp(request, evaluate(request), stage, fingerprint=fingerprint)
+        evaluation = evaluate(facts, day)
+        return rule_stamp(request, evaluation, stage, fingerprint=fingerprint, facts_digest=digest)
     return RuleStamp.objects.create(
         **request_ref(request),
         stage=stage,
@@ -105,6 +116,7 @@ def rule_stamp_for_decision(request: Any, stage: str, content: dict[str, str]) -
         route=earlier.route,
         checks=earlier.checks,
         fingerprint=fingerprint,
+        facts_digest=digest,
         reused_from_id=earlier.reused_from_id or earlier.pk,
     )
 
