@@ -1,9 +1,10 @@
 """Remember the current HTTP request's origin so audit events can record it.
 
-A read-only request (GET, HEAD) also carries a small memo: facts that cannot change while a
-page is being read (the user's unit grants, the rule-set version in force) are looked up once
-per request instead of once per helper that asks. State-changing requests get no memo, so a
-POST always reads what it is about to change.
+A read-only request (GET, HEAD) also opens a memo (:mod:`config.memo`): facts that cannot change
+while a page is being read (the user's unit grants, the rule-set version in force) are looked up
+once per request instead of once per helper that asks. Other requests get none here, so a POST
+reads what it is about to change; a decision opens its own scope for the reads it does not
+change (workflow.services).
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from __future__ import annotations
 import contextvars
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 
-#: Methods that change nothing: their requests may memoise reads (:func:`request_memo`).
+from config.memo import memo_scope
+
+#: Methods that change nothing: their requests memoise reads (:func:`config.memo.memo_scope`).
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 
@@ -24,8 +26,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD"})
 class RequestOrigin:
     ip: str | None
     request_id: str
-    #: Reads memoised for the rest of a read-only request; ``None`` for other requests.
-    memo: dict[Any, Any] | None = field(default=None, compare=False)
 
 
 _current: contextvars.ContextVar[RequestOrigin | None] = contextvars.ContextVar(
@@ -37,12 +37,6 @@ def current_origin() -> RequestOrigin | None:
     return _current.get()
 
 
-def request_memo() -> dict[Any, Any] | None:
-    """The current read-only request's memo, or ``None`` (a POST, a Celery task, a shell)."""
-    origin = _current.get()
-    return origin.memo if origin is not None else None
-
-
 class RequestOriginMiddleware:
     """Tags each request with an id (``X-Request-ID`` when a proxy sets one) and the client IP."""
 
@@ -52,10 +46,13 @@ class RequestOriginMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
         ip = request.META.get("REMOTE_ADDR") or None
-        memo: dict[Any, Any] | None = {} if request.method in SAFE_METHODS else None
-        token = _current.set(RequestOrigin(ip=ip, request_id=request_id, memo=memo))
+        token = _current.set(RequestOrigin(ip=ip, request_id=request_id))
         try:
-            response = self.get_response(request)
+            if request.method in SAFE_METHODS:
+                with memo_scope():
+                    response = self.get_response(request)
+            else:
+                response = self.get_response(request)
         finally:
             _current.reset(token)
         response["X-Request-ID"] = request_id

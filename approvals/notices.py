@@ -142,7 +142,12 @@ def notify(
 
 
 def users_by_ids(ids: Iterable[int]) -> list[User]:
-    return list(get_user_model().objects.filter(pk__in=set(ids), is_active=True).order_by("pk"))
+    return list(
+        get_user_model()
+        .objects.filter(pk__in=set(ids), is_active=True)
+        .select_related("person")  # their names, for the e-mails
+        .order_by("pk")
+    )
 
 
 def role_holders(role: str, on: datetime.date | None = None) -> list[User]:

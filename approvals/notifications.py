@@ -203,7 +203,7 @@ def agency_notification_create(
         "reference": request,
         "unit": request.unit.name,
     }
-    message_enqueue(
+    message = message_enqueue(
         to_address=", ".join(agency_recipients(notification, request)),
         subject=subject,
         body_text=render_email(
@@ -223,7 +223,7 @@ def agency_notification_create(
         after={"notification": notification.pk, "agency": notification.agency_id, "reason": reason},
     )
     if dispatch_auto():
-        _release(notification, actor=None)
+        _release(notification, actor=None, message_ids=[message.pk] if message else None)
     return notification
 
 
@@ -247,16 +247,23 @@ def may_dispatch_for_unit(user: User, unit: Unit) -> bool:
     )
 
 
-def _release(notification: AgencyNotification, *, actor: User | None) -> None:
+def _release(
+    notification: AgencyNotification, *, actor: User | None, message_ids: list[int] | None = None
+) -> None:
+    """prepared → sent, and its e-mails held → pending (``message_ids`` when the caller just
+    wrote them, else every e-mail of the notification)."""
+    now = timezone.now()
     updated = AgencyNotification.objects.filter(
         pk=notification.pk, status=NoticeStatus.PENDING
-    ).update(status=NoticeStatus.SENT, sent_at=timezone.now(), sent_by=actor)
+    ).update(status=NoticeStatus.SENT, sent_at=now, sent_by=actor)
     if not updated:
         raise StateConflict(_("Thông báo này đã được phát hành trước đó."))
-    released = message_release(
-        list(OutboxMessage.objects.filter(notification=notification).values_list("pk", flat=True))
-    )
-    notification.refresh_from_db()
+    if message_ids is None:
+        message_ids = list(
+            OutboxMessage.objects.filter(notification=notification).values_list("pk", flat=True)
+        )
+    released = message_release(message_ids)
+    notification.status, notification.sent_at, notification.sent_by = NoticeStatus.SENT, now, actor
     audit_record(
         actor=actor,
         action="notification.sent",

@@ -169,6 +169,59 @@ def dispatch(message_id: int) -> None:
     broker_publish(send_message, message_id, what=f"outbox message {message_id}")
 
 
+def dispatch_many(message_ids: list[int]) -> None:
+    """Ask a worker to send several rows: one publish, whatever their number."""
+    if len(message_ids) == 1:
+        dispatch(message_ids[0])
+    elif message_ids:
+        broker_publish(send_messages, message_ids, what=f"{len(message_ids)} outbox messages")
+
+
+class _AfterCommitBatch:
+    """The rows a transaction wrote, published together once it commits."""
+
+    def __init__(self, block: Any) -> None:
+        self.block = block
+        self.ids: list[int] = []
+
+    def publish(self) -> None:
+        dispatch_many(list(dict.fromkeys(self.ids)))
+
+
+def _own_outermost_block(connection: Any) -> Any:
+    """The outermost atomic block the code opened (the transaction); a test case's own block,
+    which never commits, does not count (as in :mod:`config.db`)."""
+    return next(
+        (b for b in connection.atomic_blocks if not getattr(b, "_from_testcase", False)), None
+    )
+
+
+def dispatch_after_commit(message_id: int) -> None:
+    """Send the row once the caller's transaction commits, in one publish with the others.
+
+    Every row a transaction writes joins one batch registered with ``on_commit``: an approval
+    that writes five e-mails makes one call to the broker, not five. A batch registered inside
+    a savepoint that rolled back is gone with it, and the next row starts a new one. Outside a
+    transaction the row is dispatched at once (or when the test's block would commit).
+    """
+    connection = transaction.get_connection()
+    block = _own_outermost_block(connection) if connection.in_atomic_block else None
+    if block is None:
+        transaction.on_commit(partial(dispatch, message_id), robust=True)
+        return
+    batch: _AfterCommitBatch | None = getattr(connection, "outbox_batch", None)
+    joins = (
+        batch is not None
+        and batch.block is block
+        and any(callback == batch.publish for _sids, callback, _robust in connection.run_on_commit)
+    )
+    if batch is None or not joins:
+        batch = _AfterCommitBatch(block)
+        connection.outbox_batch = batch
+        transaction.on_commit(batch.publish, robust=True)
+    batch.ids.append(message_id)
+
+
 def message_enqueue(
     *,
     to_address: str,
@@ -211,9 +264,8 @@ def message_enqueue(
             return None  # written concurrently by another run
     else:
         row.save(force_insert=True)
-    message_id = row.pk
     if not held:  # a held row is dispatched by its release
-        transaction.on_commit(lambda: dispatch(message_id), robust=True)
+        dispatch_after_commit(row.pk)
     return row
 
 
@@ -250,7 +302,7 @@ def message_release(message_ids: list[int]) -> int:
         status=MessageStatus.PENDING, next_attempt_at=timezone.now()
     )
     for message_id in ids:
-        transaction.on_commit(partial(dispatch, message_id), robust=True)
+        dispatch_after_commit(message_id)
     return len(ids)
 
 
@@ -535,6 +587,13 @@ def send_message(message_id: int) -> str:
         # Its files are being rendered or signed: look again soon, not at the next sweep.
         broker_publish_later(send_message, message_id, countdown=wait_seconds())
     return result
+
+
+@shared_task(name="approvals.tasks.send_messages", ignore_result=True)
+def send_messages(message_ids: list[int]) -> list[str]:
+    """Send the rows one transaction wrote (one publish for all of them), each as
+    :func:`send_message` would."""
+    return [send_message(message_id) for message_id in message_ids]
 
 
 @shared_task(name="approvals.tasks.sweep_outbox", ignore_result=True)

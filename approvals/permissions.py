@@ -26,7 +26,7 @@ from django.utils import timezone
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import get_objects_for_user
 
-from approvals.middleware import request_memo
+from config.memo import in_memo_scope, memo_forget, memoized
 from delegations.models import RequestStatus, Route
 from org.models import ActingAssignment, Role, RoleAssignment, Unit, UnitKind
 
@@ -132,9 +132,7 @@ def sync_unit_permissions(user: User, on: datetime.date | None = None) -> None:
     """Make the user's guardian grants on units match the roles they hold on the day."""
 
     unit_type = ContentType.objects.get_for_model(Unit)
-    memo = request_memo()
-    if memo is not None:
-        memo.pop(("unit_grants", user.pk), None)
+    memo_forget(("unit_grants", user.pk))
     wanted = desired_grants(user, on)
     existing = UserObjectPermission.objects.filter(
         user=user, content_type=unit_type, permission__codename__in=MANAGED_PERMISSIONS
@@ -198,13 +196,14 @@ def expand_scope(unit_ids: Iterable[int]) -> set[int]:
     """The units and everything below them, following ``parent`` and ``managing_authority``.
 
     One query per level of the tree (the tree is four levels deep at most); once per read-only
-    request for the same units (:func:`approvals.middleware.request_memo`).
+    request for the same units (a memo of :mod:`config.memo`: read-only requests and decisions).
     """
-    memo = request_memo()
-    key = ("expand_scope", frozenset(unit_ids))
-    if memo is not None and key in memo:
-        return set(memo[key])
-    scope = set(key[1])
+    units = frozenset(unit_ids)
+    return set(memoized(("expand_scope", units), lambda: _expand(units)))
+
+
+def _expand(units: frozenset[int]) -> frozenset[int]:
+    scope = set(units)
     frontier = set(scope)
     while frontier:
         below = set(
@@ -214,9 +213,7 @@ def expand_scope(unit_ids: Iterable[int]) -> set[int]:
         )
         scope |= below
         frontier = below
-    if memo is not None:
-        memo[key] = frozenset(scope)
-    return scope
+    return frozenset(scope)
 
 
 def units_in_scope(user: AnyUser, perm: str = VIEW_UNIT_RECORDS) -> QuerySet[Unit]:
@@ -375,30 +372,25 @@ def holds_step_permission(user: AnyUser, qualified_perm: str, unit_pk: str | int
 def unit_grants(user: AnyUser, perms: Iterable[str]) -> dict[str, list[int]]:
     """Unit ids per permission codename the user holds directly (one query).
 
-    In a read-only request every grant of the user is read once and kept for the rest of the
-    request (:func:`approvals.middleware.request_memo`): a page asks this from the visibility
-    rule, the step checks and the menu.
+    Within a unit of work (:mod:`config.memo`) every grant of the user on units is read once
+    and each call picks its permissions from it: the visibility check and the step's guard
+    of one decision share one query.
     """
     if not user.is_authenticated:
         return {}
     wanted = list(perms)
-    memo = request_memo()
-    if memo is None:
-        return _unit_grant_rows(user.pk, wanted)
-    key = ("unit_grants", user.pk)
-    held: dict[str, list[int]] | None = memo.get(key)
-    if held is None:
-        held = memo[key] = _unit_grant_rows(user.pk, None)
-    return {codename: list(ids) for codename, ids in held.items() if codename in wanted}
+    if in_memo_scope():
+        every = memoized(("unit_grants", user.pk), lambda: _grants(user.pk, None))
+        return {c: list(every[c]) for c in wanted if c in every}
+    return _grants(user.pk, wanted)
 
 
-def _unit_grant_rows(user_id: int, perms: list[str] | None) -> dict[str, list[int]]:
-    """The user's grants on units, of ``perms`` (``None``: all of them)."""
+def _grants(user_id: int, codenames: list[str] | None) -> dict[str, list[int]]:
     rows = UserObjectPermission.objects.filter(
         user_id=user_id, content_type__app_label="org", content_type__model="unit"
     )
-    if perms is not None:
-        rows = rows.filter(permission__codename__in=perms)
+    if codenames is not None:
+        rows = rows.filter(permission__codename__in=codenames)
     grants: dict[str, list[int]] = {}
     for codename, object_pk in rows.values_list("permission__codename", "object_pk"):
         grants.setdefault(codename, []).append(int(object_pk))

@@ -23,6 +23,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 QUEUES = ("mail", "celery", "documents", "reports")
 ROUTES = {
     "approvals.tasks.send_message": "mail",
+    "approvals.tasks.send_messages": "mail",
     "approvals.tasks.sweep_outbox": "mail",
     "approvals.documents.render_document": "documents",
     "approvals.documents.sweep_renders": "documents",

@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Decision
+from config.memo import memoized
 from delegations.models import Attachment, AttachmentKind
 from delegations.selectors import official_trip_counts, open_duties, overlapping_trips
 from org.calendar import WorkingCalendar, current_calendar
@@ -427,12 +428,22 @@ class HeadStep:
 
 
 def request_parties(request: Any) -> set[int]:
-    """User ids who may not decide: the applicant and every traveller with a log-in."""
+    """User ids who may not decide: the applicant and every traveller with a log-in.
+
+    Read once per unit of work (:mod:`config.memo`): the decision's guard and the notice to
+    the next step's holders share it.
+    """
+    return set(
+        memoized(("request_parties", request.request_kind, request.pk), lambda: _parties(request))
+    )
+
+
+def _parties(request: Any) -> frozenset[int]:
     parties = {request.created_by_id} if request.created_by_id else set()
     members = getattr(request, "members", None)
     if members is not None:
         parties |= {uid for uid in members.values_list("person__user_id", flat=True) if uid}
-    return parties
+    return frozenset(parties)
 
 
 def head_step_for(request: Any, on: datetime.date | None = None) -> HeadStep:
@@ -519,8 +530,10 @@ def _attachments_content(request: Any) -> list[list[str]]:
 
 def _outbound_content(request: Any) -> dict[str, Any]:
     members = sorted(
-        [m.person_id, m.role, m.passport_id, m.relative_of_id]
-        for m in request.members.only("person_id", "role", "passport_id", "relative_of_id")
+        [person_id, role, passport_id, relative_of_id]
+        for person_id, role, passport_id, relative_of_id in request.members.values_list(
+            "person_id", "role", "passport_id", "relative_of_id"
+        )
     )
     stops = [
         [s.country, s.days, s.cities, s.major_event]
@@ -599,6 +612,29 @@ def dossier_content(request: Any) -> dict[str, str]:
     else:
         content = _inbound_content(request)
     return {section: _digest(value) for section, value in content.items()}
+
+
+def facts_digest(facts: Any, ruleset_version: int | None, calendar: WorkingCalendar) -> str:
+    """One SHA-256 over everything an evaluation depends on besides the day: the facts, the
+    rule-set version and the calendar's changes (the rule pack is pure over these)."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, set | frozenset):
+            return sorted(value, key=str)
+        return str(value)
+
+    text = json.dumps(
+        {
+            "facts": dataclasses.asdict(facts),
+            "version": ruleset_version,
+            "off": sorted(calendar.extra_days_off),
+            "working": sorted(calendar.extra_working_days),
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        default=plain,
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def dossier_fingerprint(content: dict[str, str]) -> str:

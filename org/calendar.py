@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import holidays
 
+from config.memo import memoized
 from org.models import CalendarDay, CalendarDayKind
 
 
@@ -84,7 +85,11 @@ def add_working_days(
 
 
 def current_calendar() -> WorkingCalendar:
-    """The calendar with every administrator's change (one query)."""
+    """The calendar with every administrator's change (one query, once per unit of work)."""
+    return memoized("current_calendar", _calendar_from_db)
+
+
+def _calendar_from_db() -> WorkingCalendar:
     rows = CalendarDay.objects.values_list("date", "kind")
     return WorkingCalendar(
         extra_days_off=frozenset(d for d, k in rows if k == CalendarDayKind.DAY_OFF),

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from config.fields import optional_user_field, user_field
+from config.memo import memoized
 
 
 class UnitKind(models.TextChoices):
@@ -102,7 +103,12 @@ class Unit(models.Model):
 
         The walk follows the managing authority first, then the parent. A unit outside the
         department's tree (a ward, a city agency) falls back to the first department by pk.
+        Walked once per unit of work (:mod:`config.memo`).
         """
+        department: Unit = memoized(("unit_department", self.pk), self._find_department)
+        return department
+
+    def _find_department(self) -> Unit:
         current: Unit | None = self
         while current is not None:
             if current.kind == UnitKind.DEPARTMENT:

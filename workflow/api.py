@@ -14,11 +14,18 @@ from rest_framework.response import Response
 from viewflow.workflow.models import Task
 
 from config.api import CursorPagination, IdField
+from config.memo import memo_scope
 from delegations.kinds import request_visible_to
 from delegations.serializers import TaskCompleteSerializer
 from workflow.flows.common import request_of
-from workflow.selectors import TaskFilters, TaskRow, task_list_for_user, task_rows
-from workflow.services import task_claim, task_complete, task_release, tasks_claim_many
+from workflow.selectors import TaskFilters, TaskRow, task_due, task_list_for_user, task_rows
+from workflow.services import (
+    task_claim,
+    task_complete,
+    task_read,
+    task_release,
+    tasks_claim_many,
+)
 from workflow.steps import step_for, step_title
 
 
@@ -91,7 +98,7 @@ class TaskListView(GenericAPIView[Any]):
 
 def _visible_task(request: Request, task_id: int) -> Task:
     """A task of a request the user may open; others are 404 (never revealed)."""
-    task = Task.objects.select_related("process").filter(pk=task_id).first()
+    task = task_read(task_id)
     if task is None or not request_visible_to(request.user, request_of(task.process)):
         raise Http404
     return task
@@ -124,13 +131,17 @@ class TaskCompleteView(GenericAPIView[Any]):
 
     @extend_schema(request=TaskCompleteSerializer, responses={200: dict})
     def post(self, request: Request, pk: int) -> Response:
-        _visible_task(request, pk)
+        with memo_scope():  # the task, its request and the user's grants are read once
+            return self._complete(request, pk)
+
+    def _complete(self, request: Request, pk: int) -> Response:
+        visible = _visible_task(request, pk)
         serializer = TaskCompleteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         action = data.pop("action")
         comment = data.pop("comment", "")
-        step = step_for(Task.objects.get(pk=pk).flow_task.name)
+        step = step_for(visible.flow_task.name)
         if step is not None and step.records_city_decision and "outcome" in data:
             # The city-decision step takes {"outcome": "approve|reject", ...} per the contract.
             action = data.pop("outcome")
@@ -141,8 +152,9 @@ class TaskCompleteView(GenericAPIView[Any]):
             comment=comment,
             fields=data,
         )
-        task.refresh_from_db()
-        return Response(task_dict(task_rows([task])[0]))
+        # The task as the step left it, with the request read under its lock.
+        row = TaskRow(task=task, request=request_of(task.process), due=task_due(task))
+        return Response(task_dict(row))
 
 
 class BulkClaimSerializer(serializers.Serializer[Any]):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
@@ -37,21 +38,36 @@ def step_due(step: str, created: datetime.datetime, request: Any = None) -> date
 
 
 def _applicant_name(request: Any) -> str:
-    person = getattr(request.created_by, "person", None)
-    name: str = person.full_name if person is not None else request.created_by.get_username()
-    return name
+    """The applicant's full name, else their user name (one query)."""
+    row = (
+        get_user_model()
+        .objects.filter(pk=request.created_by_id)
+        .values_list("person__full_name", "username")
+        .first()
+    )
+    if row is None:
+        return ""
+    full_name, username = row
+    return str(full_name or username)
 
 
-def inbox_entry_sync(instance: Task) -> None:
-    """Create the entry with the task, then copy status and owner on every later save."""
+def inbox_entry_sync(instance: Task, *, created: bool = False) -> None:
+    """Create the entry with the task, then copy status and owner on every later save.
+
+    ``created``: the task was created since the last sync, so it has no entry yet.
+    """
     if instance.flow_task_type != "HUMAN":
         return
-    updated = InboxEntry.objects.filter(task=instance).update(
-        status=instance.status,
-        owner=instance.owner_id,
-        owner_permission=instance.owner_permission or "",
-        permission_unit_id=_unit_pk(instance),
-        finished=instance.finished,
+    updated = (
+        0
+        if created
+        else InboxEntry.objects.filter(task=instance).update(
+            status=instance.status,
+            owner=instance.owner_id,
+            owner_permission=instance.owner_permission or "",
+            permission_unit_id=_unit_pk(instance),
+            finished=instance.finished,
+        )
     )
     if updated:
         return

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.fields import optional_user_field
+from config.memo import memoized
 from workflow.rules.params import (
     JsonParams,
     as_param_set,
@@ -79,9 +80,10 @@ def ruleset_version_in_force(on: datetime.date) -> RuleSetVersion | None:
 def ruleset_params_in_force(on: datetime.date) -> tuple[RuleSetVersion | None, JsonParams]:
     """The version in force on ``on`` and its parameters merged over the defaults.
 
-    Without any version in force, the code defaults.
+    Without any version in force, the code defaults. Read once per unit of work
+    (:mod:`config.memo`): a decision reads it for its stamp, due dates and notices.
     """
-    version = ruleset_version_in_force(on)
+    version = memoized(("ruleset_version_in_force", on), lambda: ruleset_version_in_force(on))
     params = merge_params(default_params(), version.params if version else {})
     return version, params
 

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from approvals import permissions
 from approvals.models import Decision
 from approvals.notices import in_site_language, notify, request_path, task_path, users_by_ids
+from config.values import plain_int
+from delegations.facts import request_parties
 from org.models import Unit
 from workflow.flows.common import request_of
 from workflow.inbox import step_due
-from workflow.services import is_party_to
 from workflow.steps import step_title
 
 
@@ -26,10 +27,8 @@ def permission_holders(task: Any) -> list[User]:
     """Holders of the task's permission on its unit (acting included), or nobody."""
     if not task.owner_permission or not task.owner_permission_obj_pk:
         return []
-    unit = Unit.objects.filter(pk=task.owner_permission_obj_pk).first()
-    if unit is None:
-        return []
     codename = task.owner_permission.split(".", 1)[-1]
+    unit = Unit(pk=plain_int(task.owner_permission_obj_pk))  # only its id is read
     return users_by_ids(permissions.unit_users_with(codename, unit))
 
 
@@ -38,10 +37,10 @@ def task_people(task: Any, request: Model | None) -> list[User]:
     if task.owner_id is not None:
         return [task.owner]
     people = permission_holders(task)
-    if request is None:
+    if request is None or not people:
         return people
-
-    return [user for user in people if not is_party_to(request, user)]
+    parties = request_parties(request)
+    return [user for user in people if user.pk not in parties]
 
 
 def _last_decision(request: Any, action: str) -> Decision | None:

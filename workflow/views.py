@@ -28,6 +28,7 @@ from viewflow.workflow.models import Task
 from approvals.models import Decision
 from approvals.navigation import display_name
 from config.errors import StateConflict, ValidationError
+from config.memo import memo_scope
 from config.values import plain_int
 from delegations.kinds import artifact_for_user, request_visible_to
 from delegations.labels import step_title
@@ -42,6 +43,7 @@ from workflow.services import (
     may_take,
     task_claim,
     task_complete,
+    task_read,
     task_release,
     tasks_claim_many,
 )
@@ -157,7 +159,7 @@ def task_claim_many_view(request: HttpRequest) -> HttpResponse:
 
 def _visible_task(request: HttpRequest, pk: int) -> tuple[Task, Model]:
     """The task and its request, read once (404 for either when the user may not see it)."""
-    task = Task.objects.select_related("process", "owner").filter(pk=pk).first()
+    task = task_read(pk)
     if task is None:
         raise Http404(_("Không tìm thấy công việc."))
     process = task.process
@@ -260,6 +262,13 @@ def _what_happened(task: Task) -> str:
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One task: the dossier, its checks and justifications, and the decision form."""
+    if request.method != "POST":
+        return _task_page(request, pk)
+    with memo_scope():  # the task, its request and the user's grants are read once
+        return _task_page(request, pk)
+
+
+def _task_page(request: HttpRequest, pk: int) -> HttpResponse:
     task, subject = _visible_task(request, pk)
     if request.method != "POST":
         return _render_task(request, task, subject)

@@ -116,8 +116,47 @@ def _ref(document: Document | None) -> dict[str, Any] | None:
     return {
         "number_text": document.number_text,
         "issued_on": document.issued_on,
-        "issuer_name": document.content["issuer"]["short_name"],
+        "issuer_name": document_content(document)["issuer"]["short_name"],
     }
+
+
+def _pending_content(
+    kind: str, request: Any, *, number_text: str, issued_on: Any, reason: str,
+    extra: dict[str, Any],
+) -> dict[str, Any]:  # fmt: skip
+    """What a document issued with its text to follow holds until the text is written."""
+    return {
+        "pending": True,
+        "kind": kind,
+        "number_text": number_text,
+        "issued_on": issued_on.isoformat(),
+        "request": {"kind": request.request_kind, "id": request.pk, "reference": request.reference},
+        "issue_reason": reason,
+        "extra": extra,
+    }
+
+
+def document_content(document: Document) -> dict[str, Any]:
+    """The document's text; written now from the request when it was issued to follow.
+
+    An approval numbers its documents in its transaction and leaves their text to be written
+    after commit (``text_later`` of :func:`document_issue`): by the render, or by whoever needs
+    it first (a later document naming it). The row, its number and its audit event exist from
+    the approval on, so a crash loses nothing: the render sweeper finds the row pending.
+    """
+    content: dict[str, Any] = document.content
+    if not content.get("pending"):
+        return content
+    request = request_of(document)
+    content = build_content(
+        document.kind, request, number_text=document.number_text, issued_on=document.issued_on,
+        reason=content.get("issue_reason", ""), extra=content.get("extra") or {},
+    )  # fmt: skip
+    # Writing the text of an issued document is part of its issue, like storing its files.
+    Document.objects.filter(pk=document.pk).update(content=content, title=content["summary"][:255])
+    document.content = content
+    document.title = content["summary"][:255]
+    return content
 
 
 def _decision_ref(request: Any) -> dict[str, Any] | None:
@@ -155,7 +194,8 @@ def build_content(
     extra = extra or {}
     issuer = content_common.issuer_for(content_common.issuing_unit(request))
     signature = content_common.signature_for(request, issuer)
-    decision = _decision_ref(request)
+    # Only the documents that name the decision read it (the decision itself must not).
+    decision = _decision_ref(request) if kind in REFERS_TO_DECISION else None
     if kind == DocumentKind.OUTBOUND_DECISION:
         specific = content_outbound.decision_content(
             request, issuer=issuer, number_text=number_text, issued_on=issued_on
@@ -292,11 +332,14 @@ def document_issue(
     reason: str = "",
     confidential: bool = False,
     extra: dict[str, Any] | None = None,
+    text_later: bool = False,
 ) -> Document:
     """Number and snapshot a document of the request (idempotent: one per kind and request).
 
     Call inside the transaction of the change that causes it; the files are rendered after
-    commit. ``reason`` is the cancellation's reason for the cancellation letter. Where the
+    commit. ``text_later``: only the number is taken now; the text is written from the request
+    after commit, with the files (:func:`document_content`), out of the decision's
+    transaction. ``reason`` is the cancellation's reason for the cancellation letter. Where the
     issuing unit keeps its own register (``NumberingMode.ENTERED``) the document waits for
     the văn thư's number (:func:`document_enter_number`) and reserves nothing.
     """
@@ -308,16 +351,25 @@ def document_issue(
     register, number, number_text = _number_for(
         kind=kind, unit=issuer_unit, year=issued_on.year, confidential=confidential
     )
-    content = build_content(
-        kind, request, number_text=number_text, issued_on=issued_on, reason=reason, extra=extra
-    )
+    later = text_later and number is not None  # an entered number writes the text then
+    content = (
+        _pending_content(
+            kind, request, number_text=number_text, issued_on=issued_on, reason=reason,
+            extra=extra or {},
+        )
+        if later
+        else build_content(
+            kind, request, number_text=number_text, issued_on=issued_on, reason=reason,
+            extra=extra,
+        )
+    )  # fmt: skip
     signer = content_common.signing_decision(request)
     document = Document(
         kind=kind,
         register=register,
         number=number,
         number_text=number_text,
-        title=content["summary"][:255],
+        title=content.get("summary", "")[:255],
         request_kind=request.request_kind,
         request_id=request.pk,
         issued_on=issued_on,
@@ -522,8 +574,9 @@ def document_render(document: Document) -> Document:
     if document.number is None:
         raise DocumentError(_("Văn bản chưa được văn thư vào số."))
 
-    pdf_bytes = render_pdf(document.content, created=document.issued_at)
-    docx_bytes = render_docx(document.content, created=document.issued_at)
+    content = document_content(document)
+    pdf_bytes = render_pdf(content, created=document.issued_at)
+    docx_bytes = render_docx(content, created=document.issued_at)
     storage = Document.pdf.field.storage
     pdf_name = storage.save(document_pdf_path(document, ""), ContentFile(pdf_bytes))
     docx_name = storage.save(document_docx_path(document, ""), ContentFile(docx_bytes))
@@ -754,7 +807,7 @@ def documents_issue_on_approval(*, request: Any) -> list[Document]:
         kinds = [DocumentKind.OUTBOUND_NOTICE]
         if request.route != "CITY":
             kinds.insert(0, DocumentKind.OUTBOUND_DECISION)
-    return [document_issue(kind=kind, request=request) for kind in kinds]
+    return [document_issue(kind=kind, request=request, text_later=True) for kind in kinds]
 
 
 def documents_issue_on_cancellation(*, request: Any, actor: User | None, reason: str) -> Document:
@@ -813,7 +866,7 @@ def documents_issue_on_proposal(*, request: Any) -> Document:
         if request.request_kind == "inbound"
         else DocumentKind.OUTBOUND_PROPOSAL
     )
-    return document_issue(kind=kind, request=request)
+    return document_issue(kind=kind, request=request, text_later=True)
 
 
 def document_file_for_user(document: Any, fmt: str, user: Any) -> tuple[str, bytes, str]:

@@ -124,6 +124,20 @@ class RuleStamp(RequestRef):
     evaluated_on = models.DateField(_("ngày đánh giá"))
     route = models.CharField(_("thẩm quyền"), max_length=4)
     checks = models.JSONField(_("kết quả kiểm tra"))
+    #: The dossier's content fingerprint when it was evaluated (``delegations.facts``).
+    fingerprint = models.CharField(_("dấu vân tay hồ sơ"), max_length=64, blank=True, default="")
+    #: A digest of every fact the rule pack read (dossier, travellers' records, other trips),
+    #: the rule-set version and the calendar: equal digests on one day give equal outcomes.
+    facts_digest = models.CharField(_("dấu các dữ kiện"), max_length=64, blank=True, default="")
+    #: The stamp whose evaluation this one repeats: the same facts, rule-set version and day.
+    reused_from = models.ForeignKey(
+        "self",
+        verbose_name=_("dùng lại kết quả của"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

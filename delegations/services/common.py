@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals import permissions
@@ -19,9 +20,11 @@ from approvals.audit import audit_record
 from approvals.models import NoticeReason, RuleStamp
 from approvals.notifications import agency_notifications_queue
 from config.errors import PermissionDenied, StateConflict, ValidationError
+from delegations.facts import dossier_fingerprint, evaluate, facts_digest, facts_for
 from delegations.models.common import DelegationRequest, RequestStatus
+from org.calendar import current_calendar
 from org.models import Person, Unit
-from workflow.models import RuleSetVersion
+from workflow.models import RuleSetVersion, ruleset_params_in_force
 from workflow.rules.engine import Evaluation
 
 R = TypeVar("R", bound=DelegationRequest)
@@ -43,13 +46,27 @@ def request_ref(request: Any) -> dict[str, Any]:
     return {"request_kind": request.request_kind, "request_id": request.pk}
 
 
-def rule_stamp(request: Any, evaluation: Evaluation, stage: str) -> RuleStamp:
-    """Record the rule pack's outcome at a stage (submission, a decision, an amendment)."""
-    version = (
-        RuleSetVersion.objects.filter(pk=evaluation.ruleset_version).first()
-        if evaluation.ruleset_version
-        else None
-    )
+def rule_stamp(
+    request: Any,
+    evaluation: Evaluation,
+    stage: str,
+    *,
+    fingerprint: str = "",
+    facts_digest: str = "",
+) -> RuleStamp:
+    """Record the rule pack's outcome at a stage (submission, a decision, an amendment).
+
+    A decision's stamp also keeps the dossier's content fingerprint and the digest of the facts
+    it was evaluated on, so that a later decision on the same facts reuses the evaluation
+    (:func:`rule_stamp_for_decision`).
+    """
+    version, _params = ruleset_params_in_force(evaluation.on)
+    if version is None or version.pk != evaluation.ruleset_version:
+        version = (
+            RuleSetVersion.objects.filter(pk=evaluation.ruleset_version).first()
+            if evaluation.ruleset_version
+            else None
+        )
     return RuleStamp.objects.create(
         **request_ref(request),
         stage=stage,
@@ -58,6 +75,51 @@ def rule_stamp(request: Any, evaluation: Evaluation, stage: str) -> RuleStamp:
         evaluated_on=evaluation.on,
         route=str(evaluation.route),
         checks=evaluation.to_json(),
+        fingerprint=fingerprint,
+        facts_digest=facts_digest,
+    )
+
+
+def rule_stamp_for_decision(request: Any, stage: str, content: dict[str, str]) -> RuleStamp:
+    """The rule outcomes a decision is stamped with: evaluated, or reused when nothing changed.
+
+    The facts are always read again (the dossier, and what lies outside it: a traveller's exit
+    ban, their other trips, roles, open duties). An evaluation is reused when the digest of
+    those facts, of the rule-set version in force and of the calendar, and the day, are those
+    of an earlier stamp of the request: the rule pack is pure, so the outcomes are the same;
+    they are copied into a new stamp for this stage, which names the stamp it repeats
+    (``reused_from``). Otherwise the rule pack runs. ``content``: the dossier's section digests
+    (its fingerprint is kept on the stamp).
+    """
+    fingerprint = dossier_fingerprint(content)
+    day = timezone.localdate()
+    version, _params = ruleset_params_in_force(day)
+    facts = facts_for(request, on=day)
+    digest = facts_digest(facts, version.pk if version else None, current_calendar())
+    earlier = (
+        RuleStamp.objects.filter(
+            **request_ref(request),
+            facts_digest=digest,
+            evaluated_on=day,
+            ruleset_version=version.pk if version else None,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if earlier is None:
+        evaluation = evaluate(facts, day)
+        return rule_stamp(request, evaluation, stage, fingerprint=fingerprint, facts_digest=digest)
+    return RuleStamp.objects.create(
+        **request_ref(request),
+        stage=stage,
+        ruleset_version=earlier.ruleset_version,
+        ruleset_effective_from=earlier.ruleset_effective_from,
+        evaluated_on=day,
+        route=earlier.route,
+        checks=earlier.checks,
+        fingerprint=fingerprint,
+        facts_digest=digest,
+        reused_from_id=earlier.reused_from_id or earlier.pk,
     )
 
 

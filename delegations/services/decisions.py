@@ -23,7 +23,7 @@ from approvals.documents.services import (
 )
 from approvals.models import Decision, NoticeReason
 from config.errors import ValidationError
-from delegations.facts import changed_sections, dossier_content, dossier_fingerprint, evaluate
+from delegations.facts import changed_sections, dossier_content, dossier_fingerprint
 from delegations.models import InboundStatus, InboundVisit, OutboundRequest, RequestStatus
 from delegations.services.common import (
     city_decision,
@@ -31,7 +31,7 @@ from delegations.services.common import (
     request_lock,
     request_ref,
     require_comment,
-    rule_stamp,
+    rule_stamp_for_decision,
 )
 from org.calendar import add_working_days, current_calendar
 from org.models import Unit
@@ -57,7 +57,12 @@ def _review_report(request: Any, action: str, comment: str) -> None:
 
 
 def _decide(
-    request: Any, step: Step, action: str, comment: str, fields: dict[str, Any]
+    request: Any,
+    step: Step,
+    action: str,
+    comment: str,
+    fields: dict[str, Any],
+    content: dict[str, str],
 ) -> dict[str, Any]:
     """A decision proper: stamped with the rule outcomes; returns the data it records."""
     require_comment(action, comment)
@@ -71,7 +76,7 @@ def _decide(
         data.update(city_decision(fields))
         request.decision_number = data["decision_number"]
         request.decision_date = datetime.date.fromisoformat(data["decision_date"])
-    rule_stamp(request, evaluate(request), step.name)
+    rule_stamp_for_decision(request, step.name, content)
     if action == "return":
         request.status = RequestStatus.RETURNED
     elif action == "reject":
@@ -137,9 +142,11 @@ def apply_decision(
     """The domain effect of a human step, inside the flow's lock (called by task_complete).
 
     The same for outbound requests and inbound visits: the steps share their names. Writes the
-    request, a :class:`Decision` row and the audit event ``<kind>.<step>.<action>``.
+    request, a :class:`Decision` row and the audit event ``<kind>.<step>.<action>``. ``request``
+    is the row :func:`workflow.services.task_complete` read under its lock (it locks the
+    request first, then the process).
     """
-    request = request_lock(request)
+    before_status = request.status
     data: dict[str, Any] = {}
     content = dossier_content(request) if step.effect == DECIDES else None
     if step.effect == RESUBMITS:
@@ -149,10 +156,8 @@ def apply_decision(
     elif step.effect == REVIEWS_REPORT:
         _review_report(request, action, comment)
     else:
-        data = _decide(request, step, action, comment, fields)
-    before_status = (
-        type(request)._default_manager.values_list("status", flat=True).get(pk=request.pk)
-    )
+        assert content is not None
+        data = _decide(request, step, action, comment, fields, content)
     request.version += 1
     request.save()
     _record_decision(

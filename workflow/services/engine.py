@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
@@ -25,6 +25,8 @@ from viewflow.workflow.status import STATUS
 from approvals.audit import audit_record
 from approvals.permissions import acting_holder_for, holds_step_permission, unit_grants
 from config.errors import PermissionDenied, StateConflict, ValidationError
+from config.memo import memo_scope, memoized
+from delegations.facts import request_parties
 from delegations.services.common import request_lock
 from workflow.flows.common import (
     DECISION,
@@ -37,6 +39,7 @@ from workflow.flows.common import (
 from workflow.flows.registry import DECISION_HANDLERS, main_flow_for
 from workflow.models import InboxEntry
 from workflow.selectors import STEP_PERMISSIONS
+from workflow.signals import task_effects_coalesced
 from workflow.steps import step_for
 
 OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED)
@@ -44,9 +47,13 @@ OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED)
 
 @contextmanager
 def process_lock(flow_class: Any, process_pk: int) -> Iterator[None]:
-    """The flow's lock; a lock that cannot be had in time is a 409, never a 500."""
+    """The flow's lock; a lock that cannot be had in time is a 409, never a 500.
+
+    Inside it the side effects of task saves are coalesced (:mod:`workflow.signals`): each
+    task touched gets one inbox write, and each new task one notice, once the flow settled.
+    """
     try:
-        with flow_class.lock(process_pk):
+        with flow_class.lock(process_pk), task_effects_coalesced():
             yield
     except FlowLockFailed as exc:
         raise StateConflict(
@@ -179,14 +186,14 @@ def acting_for(task: Task, user: User) -> User | None:
     return acting_holder_for(user, task.owner_permission, task.owner_permission_obj_pk)
 
 
-def _guard(task: Task, user: User) -> None:
+def _guard(task: Task, user: User, request: Model | None = None) -> None:
     if task.status not in OPEN_STATUSES:
         raise StateConflict(_("Công việc này đã được xử lý."))
     if task.owner_id is not None and task.owner_id != user.pk:
         raise StateConflict(_("Công việc này đang do người khác đảm nhận."))
     if not may_take(task, user):
         raise PermissionDenied(_("Bạn không có thẩm quyền xử lý công việc này."))
-    request = request_of(task.process)
+    request = request if request is not None else request_of(task.process)
     step = step_for(task.flow_task.name)
     if step is not None and step.is_decision and is_party_to(request, user):
         raise PermissionDenied(
@@ -198,12 +205,35 @@ def is_party_to(request: Model, user: User) -> bool:
     """The applicant and every traveller are parties: they never decide on the request."""
     if getattr(request, "created_by_id", None) == user.pk:
         return True
-    members = getattr(request, "members", None)
-    return bool(members is not None and members.filter(person__user=user).exists())
+    if getattr(request, "members", None) is None:
+        return False
+    return user.pk in request_parties(request)
+
+
+def task_read(task_id: int) -> Task | None:
+    """The task with its process and owner, read once per unit of work (:mod:`config.memo`).
+
+    The pages and the API read it to check visibility; the services read it again to find the
+    flow's lock, then once more under the lock (what they decide on).
+    """
+    return memoized(
+        ("task_read", task_id),
+        lambda: Task.objects.select_related("process", "owner").filter(pk=task_id).first(),
+    )
+
+
+def request_locked_for(process: Process) -> Model:
+    """The process's request (its artifact) read under its row lock, without reading it first;
+    the process keeps it as its artifact, so the flow's gates read that same row."""
+    model = ContentType.objects.get_for_id(process.artifact_content_type_id).model_class()
+    assert model is not None
+    request: Model = request_lock(cast(Any, model)(pk=process.artifact_object_id))
+    process.artifact = request
+    return request
 
 
 def _locked_task(task_id: int) -> tuple[Task, Any]:
-    task = Task.objects.select_related("process").filter(pk=task_id).first()
+    task = task_read(task_id)
     if task is None:
         raise StateConflict(_("Công việc không còn tồn tại."))
     return task, task.process.flow_class
@@ -251,20 +281,28 @@ def task_complete(
     for the gates (who returned it, the reviewer who keeps it), then the flow moves on.
     """
     fields = fields or {}
+    with memo_scope():
+        return _task_complete(task_id, user, action, comment, fields)
+
+
+def _task_complete(
+    task_id: int, user: User, action: str, comment: str, fields: dict[str, Any]
+) -> Task:
     task, flow_class = _locked_task(task_id)
     with transaction.atomic():
         # The one lock order (docs/production.md, "Row locks"): the request, then its process,
         # then (last, in audit_record) the audit chain's head. Verbs that move a flow from a
         # request (outbound.py, inbound.py) lock in the same order.
-        request_lock(request_of(task.process))
+        request = request_locked_for(task.process)
         with process_lock(flow_class, task.process_id):
             task = Task.objects.select_related("process").get(pk=task_id)
-            _guard(task, user)
+            # The row locked above is the request the step and the flow's gates read.
+            task.process.artifact = request
+            _guard(task, user, request)
             step = step_for(task.flow_task.name)
             if step is None or action not in step.actions:
                 raise ValidationError({"action": [_("Thao tác không hợp lệ ở bước này.")]})
             holder = acting_for(task, user)
-            request = request_of(task.process)
             handler = DECISION_HANDLERS[flow_class]
             handler(
                 request=request,
