@@ -83,7 +83,7 @@ class Database:
         """The same database, every connection switching to ``role`` (``SET ROLE``) once it has
         logged in: Django's ``assume_role`` option. PostgreSQL only; SQLite has no roles."""
         if not _ROLE_NAME.match(role):
-            raise ImproperlyConfigured(f"DATABASE_SET_ROLE must be a plain role name, not {role!r}.")
+            raise ImproperlyConfigured(f"DATABASE_SET_ROLE must be a plain role name: {role!r}.")
         if not self.is_postgresql:
             return self
         return replace(self, options={**(self.options or {}), "assume_role": role})

@@ -38,7 +38,7 @@ def app_role(alias: str = "default") -> str | None:
 
 
 def put_aside(alias: str = "default") -> None:
-    """Connect as the owner until :func:`assume`: it creates, migrates and drops the test database."""
+    """Connect as the owner until :func:`assume`: it creates, migrates, drops the test database."""
     connection = connections[alias]
     role = connection.settings_dict.get("OPTIONS", {}).pop(OPTION, None)
     if role:
