@@ -41,10 +41,15 @@ test: install
 
 # The same suite on PostgreSQL and Redis, e.g.
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/doanravao REDIS_URL=redis://127.0.0.1:6379/15
+# DATABASE_URL logs in as the owner (it creates and migrates the test database); the code under
+# test works as the restricted application role DATABASE_SET_ROLE, with production's grants
+# (tests/db_roles.py, docs/production.md). The tests create that NOLOGIN role when missing.
+TEST_APP_ROLE ?= doanravao_test_app
 test-services: install
 	@test -n "$$DATABASE_URL" || (echo "DATABASE_URL must point at PostgreSQL" && exit 2)
 	@test -n "$$REDIS_URL" || (echo "REDIS_URL must point at Redis" && exit 2)
-	CELERY_TASK_ALWAYS_EAGER=true $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --create-db $(PYTEST_ARGS)
+	CELERY_TASK_ALWAYS_EAGER=true DATABASE_SET_ROLE=$(TEST_APP_ROLE) \
+	  $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --create-db $(PYTEST_ARGS)
 
 # ruff (PLC0415 included: imports at module top), the floors contract (docs/architecture.md),
 # and mypy in strict mode on the application packages.

@@ -10,7 +10,8 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -59,6 +60,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+_ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
 @dataclass(frozen=True)
 class Database:
     """A parsed DATABASE_URL: ``sqlite:///path`` or ``postgres://user:pw@host:port/name``."""
@@ -74,6 +78,15 @@ class Database:
     @property
     def is_postgresql(self) -> bool:
         return self.engine == "django.db.backends.postgresql"
+
+    def working_as(self, role: str) -> Database:
+        """The same database, every connection switching to ``role`` (``SET ROLE``) once it has
+        logged in: Django's ``assume_role`` option. PostgreSQL only; SQLite has no roles."""
+        if not _ROLE_NAME.match(role):
+            raise ImproperlyConfigured(f"DATABASE_SET_ROLE must be a plain role name: {role!r}.")
+        if not self.is_postgresql:
+            return self
+        return replace(self, options={**(self.options or {}), "assume_role": role})
 
     def as_django(self) -> dict[str, object]:
         config: dict[str, object] = {

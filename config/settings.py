@@ -176,6 +176,13 @@ DATABASE = (
 # (DATABASE_MIGRATE_URL); everything else as the application role, which may only INSERT and
 # SELECT on the audit log and owns nothing, so it cannot alter or disable its triggers.
 _DATABASE_MIGRATE_URL = env_str("DATABASE_MIGRATE_URL", "")
+# DATABASE_SET_ROLE: the connections of DATABASE_URL log in as one role and work as another
+# (``SET ROLE``). The PostgreSQL test pass (``make test-services``) logs in as the owner, which
+# creates and migrates the test database, and works as the application role; production logs
+# in as the application role itself and leaves this unset.
+_DATABASE_SET_ROLE = env_str("DATABASE_SET_ROLE", "")
+if _DATABASE_SET_ROLE:
+    DATABASE = DATABASE.working_as(_DATABASE_SET_ROLE)
 if _DATABASE_MIGRATE_URL and sys.argv[1:2] == ["migrate"]:
     DATABASE = parse_database_url(_DATABASE_MIGRATE_URL, BASE_DIR)
 DATABASES = {"default": DATABASE.as_django()}

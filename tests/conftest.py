@@ -22,6 +22,7 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from org.models import Jurisdiction, Person, Role, SchoolLevel, Unit, UnitKind
+from tests import db_roles
 from tests.factories import DepartmentFactory, SchoolFactory, UnitFactory, make_staff
 from tests.signing import Issued, issue, make_ca, pkcs12_file
 
@@ -38,6 +39,24 @@ def pytest_configure(config: pytest.Config) -> None:
     caches = copy.deepcopy(settings.CACHES)
     caches["default"]["KEY_PREFIX"] = f"tests-{worker}"
     override_settings(CACHES=caches).enable()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings: None) -> None:
+    """On PostgreSQL the owner creates and migrates the test database (``tests/db_roles.py``)."""
+    db_roles.put_aside()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """…then the application works as its restricted role, as in production; the owner flushes
+    between transactional tests and drops the test database at the end."""
+    with django_db_blocker.unblock():
+        db_roles.assume()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        db_roles.flush_as_owner(monkeypatch)
+        yield
+    db_roles.put_aside()
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from config.env import parse_database_url
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / ".env.production.example"
 
@@ -54,3 +56,22 @@ def test_a_short_secret_key_refuses_to_start(tmp_path: Path) -> None:
     result = manage(example_environment(tmp_path, SECRET_KEY="abcdefghij" * 3), "check")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_a_malformed_set_role_refuses_to_start(tmp_path: Path) -> None:
+    env = example_environment(
+        tmp_path, SECRET_KEY=secrets.token_urlsafe(60), DATABASE_SET_ROLE="app; RESET ROLE"
+    )
+    result = manage(env, "check")
+    assert result.returncode != 0
+    assert "DATABASE_SET_ROLE must be a plain role name" in result.stderr
+
+
+def test_set_role_is_django_s_assume_role_on_postgresql_only(tmp_path: Path) -> None:
+    postgres = parse_database_url("postgres://owner@db:5432/doanravao?sslmode=require", ROOT)
+    assert postgres.working_as("doanravao_app").as_django()["OPTIONS"] == {
+        "sslmode": "require",
+        "assume_role": "doanravao_app",
+    }
+    sqlite = parse_database_url(f"sqlite:///{tmp_path / 'db.sqlite3'}", ROOT)
+    assert sqlite.working_as("doanravao_app") == sqlite

@@ -6,6 +6,7 @@ from django.db import DatabaseError, connection, transaction
 from approvals.audit import audit_record, event_hash, verify_chain
 from approvals.documents.services import document_file_for_user
 from approvals.models import AuditEvent, Document
+from tests.db_roles import as_owner
 from tests.factories import UserFactory, make_staff
 from tests.flows import approve_all, submitted
 
@@ -23,7 +24,7 @@ def chain() -> list[AuditEvent]:
 
 def _raw(sql: str, params: list) -> None:
     """Tamper as a database superuser would: on PostgreSQL, bypassing the append-only trigger."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    with as_owner(), transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(sql, params)
@@ -86,11 +87,13 @@ def test_reordered_rows_are_detected(chain) -> None:
 
 @pytest.mark.postgres
 def test_database_refuses_update_and_delete_of_audit_rows(chain) -> None:
+    """Even for the owner (the application role has no right to try: test_audit_roles.py)."""
     for sql in (
         "UPDATE approvals_auditevent SET action = 'x' WHERE seq = 1",
         "DELETE FROM approvals_auditevent WHERE seq = 1",
     ):
         with (
+            as_owner(),
             pytest.raises(DatabaseError, match="append-only"),
             transaction.atomic(),
             connection.cursor() as cursor,

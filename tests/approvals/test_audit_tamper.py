@@ -33,6 +33,7 @@ from approvals.audit import (
 from approvals.audit.chain import settle_head, walk_chain
 from approvals.checkpoint_mail import checkpoint_write_and_mail
 from approvals.models import AuditChainHead, AuditEvent, OutboxMessage
+from tests.db_roles import as_owner
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,7 @@ def chain() -> list[AuditEvent]:
 
 def _raw(sql: str, params: list[Any] | None = None) -> None:
     """Tamper as a database superuser would: on PostgreSQL, bypassing the triggers."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    with as_owner(), transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(sql, params or [])
@@ -309,16 +310,17 @@ def test_first_checkpoint_of_a_day_mails_the_previous_days_final(
 def test_database_refuses_truncate_of_the_audit_table(chain: list[AuditEvent]) -> None:
     """Even a role granted TRUNCATE (an owner's mistake) is refused by the trigger."""
     role = f"trunc_{uuid.uuid4().hex[:12]}"
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE ROLE {role} NOLOGIN")
-        cursor.execute(f"GRANT TRUNCATE, SELECT ON approvals_auditevent TO {role}")
-    with (
-        pytest.raises(DatabaseError, match="append-only"),
-        transaction.atomic(),
-        connection.cursor() as cursor,
-    ):
-        cursor.execute(f"SET LOCAL ROLE {role}")
-        cursor.execute("TRUNCATE approvals_auditevent")
+    with as_owner():  # the owner makes the mistake (rolled back with the test)
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE ROLE {role} NOLOGIN")
+            cursor.execute(f"GRANT TRUNCATE, SELECT ON approvals_auditevent TO {role}")
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(f"SET LOCAL ROLE {role}")
+            cursor.execute("TRUNCATE approvals_auditevent")
     assert AuditEvent.objects.count() == 5
     assert AuditChainHead.objects.get().seq == 5
 

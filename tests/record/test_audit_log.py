@@ -16,6 +16,7 @@ from approvals.models import AuditEvent
 from approvals.record import audit_log
 from org.models import Person, Role
 from tests.conftest import Org, login
+from tests.db_roles import as_owner
 from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def events(admin: Person, head_a: Person) -> None:
 
 def _raw_update(sql: str) -> None:
     """As a superuser would: on PostgreSQL, past the append-only trigger."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    with as_owner(), transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(sql)

@@ -1,8 +1,11 @@
 """``manage.py database_roles_sql``: print the SQL that gives the application role its rights.
 
-Run its output as the owner role (or a superuser) after every ``migrate``: the application role
-gets SELECT, INSERT, UPDATE and DELETE on every table and the sequences, then loses every write
-right but INSERT on the audit log. It never owns a table, so it cannot change or drop a trigger.
+Run its output as the owner role after every ``migrate``: the application role gets SELECT,
+INSERT, UPDATE and DELETE on every table and the sequences (and, by default privileges, on those
+the owner's later migrations create), then loses every write right but INSERT on the audit log.
+It never owns a table, so it cannot change or drop a trigger, and nobody but the schema's owner
+may create tables in it. The PostgreSQL test pass (``make test-services``) runs these same
+statements on its test database (``tests/db_roles.py``), so the documentation and CI cannot drift.
 """
 
 from __future__ import annotations
@@ -21,9 +24,14 @@ def app_role_grants(app_role: str) -> list[str]:
     if not _ROLE.match(app_role):
         raise ValueError(f"not a plain role name: {app_role!r}")
     return [
+        "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
         f"GRANT USAGE ON SCHEMA public TO {app_role}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {app_role}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {app_role}",
+        # Tables and sequences the owner creates later (run as the owner: "FOR ROLE" is it).
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public "
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {app_role}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {app_role}",
         f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {AUDIT_TABLE} FROM {app_role}",
     ]
 
