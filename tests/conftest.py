@@ -239,12 +239,15 @@ def login(person: Person) -> Client:
     return client
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked ``postgres`` or ``services`` run only under ``make test-services``.
 
     ``services`` tests start real Celery workers on the one Redis database and purge its queues:
     they run one after another on a single xdist worker (``--dist loadgroup``), or one test's
-    worker would take the other's tasks.
+    worker would take the other's tasks. ``tryfirst``: xdist names the group from the marker in
+    its own hook, which must see the marker added here (without it the group was ignored and
+    two real-worker tests could run at once, each worker sending the other's mail).
     """
 
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
