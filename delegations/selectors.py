@@ -53,40 +53,29 @@ def membership_confirmations_for_user(*, user: AnyUser) -> list[OutboundMember]:
     )
 
 
-def _outbound_filters(
-    status: str | None, unit_code: str | None, q: str | None
+#: The fields a list's text search looks in, per kind.
+_SEARCHED = {
+    OUTBOUND: ("reference", "purpose", "members__person__full_name"),
+    INBOUND: ("reference", "organisation", "purpose", "visitors__full_name"),
+}
+
+
+def _list_filters(
+    kind: str, status: str | None, unit_code: str | None, q: str | None
 ) -> Callable[[QuerySet[Any]], QuerySet[Any]]:
+    """The list's filters as one function, applied to each visibility clause alike: status,
+    unit and text (any of the kind's searched fields holds ``q``, case-insensitive)."""
+
     def narrow(qs: QuerySet[Any]) -> QuerySet[Any]:
         if status:
             qs = qs.filter(status=status)
         if unit_code:
             qs = qs.filter(unit__code=unit_code)
         if q:
-            qs = qs.filter(
-                Q(reference__icontains=q)
-                | Q(purpose__icontains=q)
-                | Q(members__person__full_name__icontains=q)
-            ).distinct()
-        return qs
-
-    return narrow
-
-
-def _inbound_filters(
-    status: str | None, unit_code: str | None, q: str | None
-) -> Callable[[QuerySet[Any]], QuerySet[Any]]:
-    def narrow(qs: QuerySet[Any]) -> QuerySet[Any]:
-        if status:
-            qs = qs.filter(status=status)
-        if unit_code:
-            qs = qs.filter(unit__code=unit_code)
-        if q:
-            qs = qs.filter(
-                Q(reference__icontains=q)
-                | Q(organisation__icontains=q)
-                | Q(purpose__icontains=q)
-                | Q(visitors__full_name__icontains=q)
-            ).distinct()
+            found = Q()
+            for name in _SEARCHED[kind]:
+                found |= Q(**{f"{name}__icontains": q})
+            qs = qs.filter(found).distinct()
         return qs
 
     return narrow
@@ -177,7 +166,7 @@ def outbound_list_for_user(
     oldest first), read as a merge of index range scans (:func:`_newest_visible`). Without it:
     the whole visible set as one filter (exports, counts, sub-queries).
     """
-    narrow = _outbound_filters(status, unit_code, q)
+    narrow = _list_filters(OUTBOUND, status, unit_code, q)
     if limit is not None:
         return _newest_visible(
             user=user, kind=OUTBOUND, narrow=narrow, before=before, after=after, limit=limit
@@ -206,7 +195,7 @@ def inbound_list_for_user(
     The host unit's author, clerks and heads; the deciding authority (ward, department); the
     department office for ward decisions it was informed of; auditors. Others see nothing.
     """
-    narrow = _inbound_filters(status, unit_code, q)
+    narrow = _list_filters(INBOUND, status, unit_code, q)
     if limit is not None:
         return _newest_visible(
             user=user, kind=INBOUND, narrow=narrow, before=before, after=after, limit=limit
