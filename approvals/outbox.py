@@ -39,7 +39,7 @@ from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from approvals.audit import audit_record
@@ -468,6 +468,13 @@ def message_send(message_id: int) -> str:
     """
     if not _claim(message_id, timezone.now()):
         return "skipped"
+    # The reasons stored on the row are part of the record: always in the site's language,
+    # whatever the caller (a request in English, a worker) had active.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _send_claimed(message_id)
+
+
+def _send_claimed(message_id: int) -> str:
     message = OutboxMessage.objects.get(pk=message_id)
     try:
         attachments = _attachments(message)

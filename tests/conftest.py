@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.test.utils import override_settings
+from django.utils import translation
 
 from org.models import Jurisdiction, Person, Role, SchoolLevel, Unit, UnitKind
 from tests import db_roles
@@ -77,6 +78,15 @@ def _no_cached_jurisdiction() -> Iterator[None]:
     cache.delete(Jurisdiction.CACHE_KEY)
     yield
     cache.delete(Jurisdiction.CACHE_KEY)
+
+
+@pytest.fixture(autouse=True)
+def _site_language() -> Iterator[None]:
+    """Each test starts in the site's default language: a request made in English by an earlier
+    test on the same worker leaves its language active in the thread otherwise."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -32,7 +32,7 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -670,13 +670,15 @@ def render_attempt(document_id: int) -> str:
     if not _claim_render(document_id, timezone.now()):
         return "skipped"
     document = Document.objects.get(pk=document_id)
-    try:
-        document_render(document)
-    except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"[:2000]
-        logger.warning("documents: render of %s attempt %s: %s", document_id,
-                       document.render_attempts, error)  # fmt: skip
-        return _render_failed(document, error)
+    # The stored reason is part of the record: in the site's language, whoever asked.
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            document_render(document)
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+            logger.warning("documents: render of %s attempt %s: %s", document_id,
+                           document.render_attempts, error)  # fmt: skip
+            return _render_failed(document, error)
     return "ready"
 
 
