@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
+from django.http import HttpRequest, HttpResponse
 from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable
+from health_check.views import HealthCheckView
 
 from approvals.heartbeat import heartbeat_read
 
@@ -33,3 +36,18 @@ class Beat(HealthCheck):  # type: ignore[misc]
 
     def run(self) -> None:
         _check("beat")
+
+
+class ReadinessView(HealthCheckView):  # type: ignore[misc]
+    """django-health-check's view, answering 503 (not ready) instead of 500 when a check fails.
+
+    A failing component is an outage to route around, not a bug of the site: load balancers
+    and monitoring read 503 as "not ready", and no "Internal Server Error" is logged for it.
+    """
+
+    async def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response: HttpResponse = await super().dispatch(request, *args, **kwargs)
+        if response.status_code == 500:
+            response.status_code = 503
+            response.reason_phrase = "Service Unavailable"
+        return response

@@ -30,7 +30,7 @@ def test_readiness_checks_the_database():
 @pytest.mark.urls("tests.faults.urls")
 def test_readiness_fails_and_names_redis_when_redis_is_down():
     response = Client().get("/health/ready-redis-down/?format=json")
-    assert response.status_code == 500
+    assert response.status_code == 503
     results = {name.split("(")[0]: outcome for name, outcome in response.json().items()}
     assert results["Database"] == "OK"
     assert results["Redis"] != "OK"
@@ -57,7 +57,7 @@ def _readiness() -> tuple[int, dict[str, str]]:
 
 def test_readiness_names_the_worker_and_beat_when_they_never_ran(background_expected):
     status, results = _readiness()
-    assert status == 500
+    assert status == 503
     assert results["Database"] == "OK"
     assert "no worker heartbeat" in results["Worker"]
     assert "no beat heartbeat" in results["Beat"]
@@ -76,7 +76,7 @@ def test_a_stale_worker_heartbeat_is_not_ready(background_expected, settings):
     heartbeat_mark("worker", now=time.time() - settings.HEARTBEAT_STALE_SECONDS - 5)
     heartbeat_mark("beat")
     status, results = _readiness()
-    assert status == 500
+    assert status == 503
     assert "last worker heartbeat" in results["Worker"]
     assert results["Beat"] == "OK"
 
