@@ -4,7 +4,7 @@ One "approval step" is what an approver's browser or client does: read the dossi
 (``GET /api/v1/outbound/{id}/``, which names the open task) and post the decision
 (``POST /api/v1/tasks/{task}/complete/``). It is reported as one Locust entry, ``approval step``,
 timed from the first byte sent to the last byte of the decision's answer. The users share one
-list of requests; each step hands the request to the next approver of its chain.
+list of requests; each step hands the request at once to the next approver of its chain.
 
 Settings by environment (``tests/load/run.py`` sets them): ``LOAD_WORK`` (the seed's JSON),
 ``LOAD_PASSWORD``, ``LOAD_RATE`` (steps per second, all users together), ``LOAD_USERS``.
@@ -82,4 +82,7 @@ class Approver(HttpUser):
             context={},
         )
         if error is None and index + 1 < len(chain):
-            QUEUE.append((request_id, chain, index + 1))
+            # Next in line: the request goes straight to its next approver, so the steps of a
+            # run are a third each of head, department and Director (who issues the documents
+            # and notifies the agencies), not all the heads' first.
+            QUEUE.appendleft((request_id, chain, index + 1))
