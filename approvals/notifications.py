@@ -68,27 +68,38 @@ def active_agencies() -> list[Unit]:
     )
 
 
-def agency_recipients(notification: AgencyNotification, request: Any = None) -> list[str]:
+def agency_recipients(
+    notification: AgencyNotification,
+    request: Any = None,
+    rows: list[tuple[str, str, str]] | None = None,
+) -> list[str]:
     """The addresses for this agency, request kind and route; the most specific rows win.
 
-    Without a matching :class:`AgencyRecipient`, the agency unit's own address.
+    Without a matching :class:`AgencyRecipient`, the agency unit's own address. ``rows``: the
+    agency's rows already read (:func:`_recipient_rows`, one query for every agency).
     """
-    route = getattr(request, "route", None) or ""
     if request is None:
         request = request_get(notification.request_kind, notification.request_id)
-        route = getattr(request, "route", None) or ""
-    rows = list(
-        AgencyRecipient.objects.filter(
-            agency_id=notification.agency_id,
-            request_kind__in=[notification.request_kind, ""],
-            route__in=[route, ""],
-        ).values_list("request_kind", "route", "email")
-    )
+    if rows is None:
+        rows = _recipient_rows(request, [notification.agency_id]).get(notification.agency_id, [])
     if rows:
         best = max((bool(kind), bool(r)) for kind, r, _email in rows)
         return sorted({email for kind, r, email in rows if (bool(kind), bool(r)) == best})
     email = notification.agency.email
     return [email] if email else []
+
+
+def _recipient_rows(request: Any, agency_ids: list[int]) -> dict[int, list[tuple[str, str, str]]]:
+    """The :class:`AgencyRecipient` rows that may apply to the request, by agency."""
+    route = getattr(request, "route", None) or ""
+    found: dict[int, list[tuple[str, str, str]]] = {}
+    for agency_id, kind, row_route, email in AgencyRecipient.objects.filter(
+        agency_id__in=agency_ids,
+        request_kind__in=[getattr(request, "request_kind", ""), ""],
+        route__in=[route, ""],
+    ).values_list("agency_id", "request_kind", "route", "email"):
+        found.setdefault(agency_id, []).append((kind, row_route, email))
+    return found
 
 
 def request_get(kind: str, pk: int) -> Any:
@@ -141,8 +152,38 @@ def ack_token_load(token: str) -> AgencyNotification:
 # --- creating -------------------------------------------------------------------------------
 
 
-def _letter_context(request: Any, notification: AgencyNotification) -> dict[str, Any]:
-    context: dict[str, Any] = {
+def _dossier_context(request: Any) -> dict[str, Any]:
+    """What every agency's letter says of the dossier: its travellers and itinerary, or its
+    visitors. Read once for all the agencies notified of one change."""
+    if request.request_kind == "outbound":
+        return {
+            "members": list(
+                request.members.select_related("person__unit", "passport").order_by("pk")
+            ),
+            "stops": [
+                {"country": country_name(stop.country), "cities": stop.cities}
+                for stop in request.itinerary.order_by("order", "pk")
+            ],
+        }
+    return {
+        "country": country_name(request.country),
+        "visitors": [
+            {
+                "full_name": v.full_name,
+                "nationality_name": country_name(v.nationality),
+                "passport_number": v.passport_number,
+                "title": v.title,
+                "organisation": v.organisation,
+            }
+            for v in request.visitors.order_by("order", "pk")
+        ],
+    }
+
+
+def _letter_context(
+    request: Any, notification: AgencyNotification, dossier: dict[str, Any]
+) -> dict[str, Any]:
+    return {
         "notification": notification,
         "agency": notification.agency,
         "reason": notification.get_reason_display(),
@@ -154,39 +195,29 @@ def _letter_context(request: Any, notification: AgencyNotification) -> dict[str,
         "ack_link": ack_url(notification),
         "ack_expires": timezone.localdate() + ack_max_age(),
         "due": notification.due,
+        **dossier,
     }
-    if request.request_kind == "outbound":
-        context["members"] = list(
-            request.members.select_related("person__unit", "passport").order_by("pk")
-        )
-        context["stops"] = [
-            {"country": country_name(stop.country), "cities": stop.cities}
-            for stop in request.itinerary.order_by("order", "pk")
-        ]
-    else:
-        context["country"] = country_name(request.country)
-        context["visitors"] = [
-            {
-                "full_name": v.full_name,
-                "nationality_name": country_name(v.nationality),
-                "passport_number": v.passport_number,
-                "title": v.title,
-                "organisation": v.organisation,
-            }
-            for v in request.visitors.order_by("order", "pk")
-        ]
-    return context
 
 
-@transaction.atomic
+# No savepoint of its own: every caller lets an error end its whole change (the approval, the
+# cancellation), so a partial notification is never kept; it saves two queries a notification.
+@transaction.atomic(savepoint=False)
 @in_site_language
 def agency_notification_create(
-    *, request: Any, agency: Unit, reason: str, due: datetime.date
+    *,
+    request: Any,
+    agency: Unit,
+    reason: str,
+    due: datetime.date,
+    dossier: dict[str, Any] | None = None,
+    recipients: list[tuple[str, str, str]] | None = None,
 ) -> AgencyNotification:
     """One agency notification and its e-mail, in the caller's transaction.
 
     The notification is *prepared* and its e-mail held; with ``AGENCY_DISPATCH_AUTO`` it is
     released at once, otherwise the văn thư releases it (:func:`agency_notification_release`).
+    ``dossier`` and ``recipients``: the letter's dossier part and the agency's address rows when
+    the caller read them for several agencies at once (:func:`agency_notifications_queue`).
     """
 
     notification = AgencyNotification.objects.create(
@@ -204,10 +235,14 @@ def agency_notification_create(
         "unit": request.unit.name,
     }
     message = message_enqueue(
-        to_address=", ".join(agency_recipients(notification, request)),
+        to_address=", ".join(agency_recipients(notification, request, recipients)),
         subject=subject,
         body_text=render_email(
-            f"agency_{reason}", {**_letter_context(request, notification), "kind": kind_label}
+            f"agency_{reason}",
+            {
+                **_letter_context(request, notification, dossier or _dossier_context(request)),
+                "kind": kind_label,
+            },
         ),
         notification=notification,
         request_kind=request.request_kind,
@@ -341,10 +376,18 @@ def agency_notifications_queue(
 ) -> list[AgencyNotification]:
     """One notification per active agency for the request, due the next working day by default."""
     due = due or add_working_days(timezone.localdate(), 1, current_calendar())
+    agencies = active_agencies()
+    if not agencies:
+        return []
+    dossier = _dossier_context(request)
+    recipients = _recipient_rows(request, [agency.pk for agency in agencies])
     return [
-        agency_notification_create(request=request, agency=agency, reason=reason, due=due)
-        for agency in active_agencies()
-    ]
+        agency_notification_create(
+            request=request, agency=agency, reason=reason, due=due, dossier=dossier,
+            recipients=recipients.get(agency.pk, []),
+        )
+        for agency in agencies
+    ]  # fmt: skip
 
 
 # --- acknowledging --------------------------------------------------------------------------

@@ -54,15 +54,18 @@ def default_symbol(unit: Unit, series: str, year: int, confidential: bool) -> st
 def register_lock(*, unit: Unit, series: str, year: int, confidential: bool) -> DocumentRegister:
     """The register of that unit, series, year and confidentiality, opened if need be, locked."""
     lookup = {"unit": unit, "year": year, "series": series, "confidential": confidential}
-    if not DocumentRegister.objects.filter(**lookup).exists():
-        try:
-            with transaction.atomic():
-                DocumentRegister.objects.create(
-                    **lookup, symbol=default_symbol(unit, series, year, confidential)
-                )
-        except IntegrityError:
-            pass  # opened at the same moment by another issue: lock it below
-    return DocumentRegister.objects.select_for_update(of=("self",)).get(**lookup)
+    locked = DocumentRegister.objects.select_for_update(of=("self",)).filter(**lookup)
+    register = locked.first()  # the register exists but for the year's first document
+    if register is not None:
+        return register
+    try:
+        with transaction.atomic():
+            DocumentRegister.objects.create(
+                **lookup, symbol=default_symbol(unit, series, year, confidential)
+            )
+    except IntegrityError:
+        pass  # opened at the same moment by another issue: lock it below
+    return locked.get()
 
 
 def next_number(

@@ -323,7 +323,9 @@ def _after_issue(document: Document) -> None:
         _after_commit_render(document)
 
 
-@transaction.atomic
+# No savepoint of its own: every caller lets an error end its whole change (the approval, the
+# cancellation, the extension), so a number is never kept for a document that was not written.
+@transaction.atomic(savepoint=False)
 def document_issue(
     *,
     kind: str,

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.fields import optional_user_field, user_field
+from config.memo import memoized
 
 
 class DocumentSeries(models.TextChoices):
@@ -88,9 +89,17 @@ class UnitNumbering(models.Model):
 
 
 def numbering_mode(unit: Any) -> str:
-    """The unit's numbering mode (``NumberingMode.HERE`` unless set otherwise)."""
-    mode = UnitNumbering.objects.filter(unit=unit).values_list("mode", flat=True).first()
-    return mode or NumberingMode.HERE
+    """The unit's numbering mode (``NumberingMode.HERE`` unless set otherwise).
+
+    Read once per unit of work (:mod:`config.memo`): an approval issues two documents of the
+    same unit, and only an administrator changes the mode.
+    """
+
+    def read() -> str:
+        mode = UnitNumbering.objects.filter(unit=unit).values_list("mode", flat=True).first()
+        return mode or NumberingMode.HERE
+
+    return memoized(("numbering_mode", getattr(unit, "pk", unit)), read)
 
 
 class DocumentRegister(models.Model):
