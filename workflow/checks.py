@@ -1,5 +1,6 @@
 """System checks (``manage.py check``, run at every start and in the test suite) that keep the
-flows consistent with the rest of the product. Ids ``workflow.E00x``; see docs/architecture.md.
+flows consistent with the rest of the product, and one that ``migrate`` runs on the database
+before it changes anything. Ids ``workflow.E00x``; see docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -8,7 +9,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.apps import AppConfig
-from django.core.checks import CheckMessage, Error, register
+from django.core.checks import CheckMessage, Error, Tags, register
+from django.db import connections
+from django.db.migrations.loader import MigrationLoader
 from viewflow.workflow import flow, lock
 
 from workflow.flows.registry import FLOWS
@@ -73,3 +76,38 @@ def flows_are_consistent(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[CheckMessage]:
     return lock_errors(FLOWS) + owner_errors(FLOWS) + step_table_errors(FLOWS)
+
+
+def squash_errors(loader: MigrationLoader) -> list[CheckMessage]:
+    """E004: a database that applied only some of the migrations a squash replaces, once they
+    are deleted. Django then quietly leaves the app out of ``migrate`` (no error, no step), and
+    the tables stay as the old release's middle left them."""
+    errors: list[CheckMessage] = []
+    for (app, name), migration in sorted(loader.disk_migrations.items()):
+        replaced = list(migration.replaces)
+        applied = [key for key in replaced if key in loader.applied_migrations]
+        deleted = [key for key in replaced if key not in loader.disk_migrations]
+        if applied and len(applied) < len(replaced) and deleted:
+            last = replaced[-1][1]
+            errors.append(
+                Error(
+                    f"This database applied {app} {applied[-1][1]} but not {last}: {name}, which "
+                    f"replaces both, can neither be applied nor taken as applied.",
+                    hint=f"Migrate the database to {app} {last} with the release before the squash "
+                    "first (docs/production.md, Upgrades).",
+                    id="workflow.E004",
+                )
+            )
+    return errors
+
+
+@register(Tags.database)
+def migration_history_fits_the_squashes(
+    app_configs: Sequence[AppConfig] | None = None,
+    databases: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    for alias in databases or []:
+        errors += squash_errors(MigrationLoader(connections[alias], ignore_no_migrations=True))
+    return errors

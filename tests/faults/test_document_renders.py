@@ -8,11 +8,9 @@ renders them once the broker is back.
 from __future__ import annotations
 
 import datetime
-import importlib
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from approvals.documents.services import render_attempt, render_sweep
@@ -108,18 +106,3 @@ def test_render_left_by_a_dead_worker_is_taken_over_after_its_lease(unrendered):
     # The sweeper takes back and renders in one pass what a dead worker held.
     assert render_sweep(now=timezone.now() + datetime.timedelta(minutes=3)) == 1
     assert _state(other).render_state == RenderState.READY
-
-
-def test_migration_marks_documents_ready_when_their_files_exist_else_pending(unrendered):
-    render_sweep(now=timezone.now() + LATER)
-    rendered = _state(unrendered)
-    lost = Document.objects.exclude(pk=unrendered.pk).get(request_id=unrendered.request_id)
-    lost.pdf.storage.delete(lost.pdf.name)
-    Document.objects.update(render_state=RenderState.PENDING)  # before the migration: no state
-
-    migration = importlib.import_module("approvals.migrations.0006_document_render_state")
-    migration.set_render_states(apps, None)
-
-    assert _state(rendered).render_state == RenderState.READY
-    lost = _state(lost)
-    assert lost.render_state == RenderState.PENDING and lost.rendered_at is None

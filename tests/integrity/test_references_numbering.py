@@ -1,17 +1,14 @@
 """References (issue #15, problem 7): unique across the system and readable, unit code, kind
-and year (``THPT-A/ĐR/2026/0001``), gapless per unit, kind and year, safe under concurrency;
-existing rows are migrated."""
+and year (``THPT-A/ĐR/2026/0001``), gapless per unit, kind and year, safe under concurrency."""
 
 import functools
-import importlib
 
 import pytest
-from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from config.errors import RulesBlocked
-from delegations.models import InboundVisit, OutboundRequest, ReferenceCounter
+from delegations.models import OutboundRequest, ReferenceCounter
 from org.models import Person
 from tests.api_helpers import approve_all, post
 from tests.conftest import login
@@ -21,7 +18,6 @@ from tests.threads import at_once
 from workflow.services import outbound_submit
 
 YEAR = timezone.localdate().year
-migration = importlib.import_module("delegations.migrations.0004_references")
 
 
 @pytest.mark.django_db
@@ -74,23 +70,6 @@ def test_the_same_reference_cannot_be_stored_twice(org, teacher_a):
     submit(first, teacher_a)
     with pytest.raises(IntegrityError), transaction.atomic():
         OutboundRequest.objects.filter(pk=second.pk).update(reference=first.reference)
-
-
-@pytest.mark.django_db
-def test_existing_references_are_rewritten_with_unit_and_kind(org, teacher_a, clerk_a):
-    request, other = draft(teacher_a), draft(teacher_a)
-    visit = draft_visit(clerk_a)
-    OutboundRequest.objects.filter(pk=request.pk).update(reference="2026/0001")
-    OutboundRequest.objects.filter(pk=other.pk).update(reference="2026/0002")
-    InboundVisit.objects.filter(pk=visit.pk).update(reference="2026/0001")
-    migration.rewrite(apps, None)
-    assert OutboundRequest.objects.get(pk=request.pk).reference == "THPT-A/ĐR/2026/0001"
-    assert OutboundRequest.objects.get(pk=other.pk).reference == "THPT-A/ĐR/2026/0002"
-    assert InboundVisit.objects.get(pk=visit.pk).reference == "THPT-A/ĐV/2026/0001"
-    migration.rewrite(apps, None)  # run twice: already migrated rows stay as they are
-    assert OutboundRequest.objects.get(pk=request.pk).reference == "THPT-A/ĐR/2026/0001"
-    migration.unwrite(apps, None)
-    assert OutboundRequest.objects.get(pk=request.pk).reference == "2026/0001"
 
 
 @pytest.mark.postgres
