@@ -22,12 +22,14 @@ from delegations.dossier_reads import (
     roles_in_force,
     unit_with_authorities,
 )
-from delegations.facts import outbound_facts
+from delegations.facts import outbound_facts, resolve_approvers
 from delegations.models import OutboundMember, OutboundRequest
 from delegations.presenters import outbound_detail
-from org.models import Person
+from org.models import ActingAssignment, Person, Role, Unit
 from tests.factories import make_staff
 from tests.flows import draft
+from tests.workflow.rules.builders import WARD_SCHOOL, outbound, personal, ward_teacher
+from tests.workflow.rules.helpers import run
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +156,43 @@ def test_a_page_hands_the_rule_pack_the_facts_it_would_read_itself(history, head
     assert outbound_facts(subject, today=TODAY, reads=reads) == outbound_facts(subject, today=TODAY)
     with pytest.raises(ValueError):
         outbound_facts(subject, today=TODAY + datetime.timedelta(days=1), reads=reads)
+
+
+@pytest.mark.parametrize(
+    ("unit_name", "facts"),
+    [
+        ("school_a", lambda: outbound()),
+        ("ward_school", lambda: personal(unit=WARD_SCHOOL, members=(ward_teacher(),))),
+        ("ward_school", lambda: outbound(unit=WARD_SCHOOL, named_invitation=True)),
+    ],
+    ids=["department-route", "ward-route", "city-via-ward"],
+)
+def test_approvers_picked_from_the_roles_read_with_the_facts_are_those_read_alone(
+    org, head_a, head_b, dept_reviewer, director, ward_chair, unit_name, facts
+):
+    on = TODAY
+    make_staff("pho_gd", org.department, Role.DEPUTY_DIRECTOR, full_name="Lê Hoài Nam")
+    make_staff("vp_sgd", org.office, Role.DEPT_OFFICE_HEAD, full_name="Trần Văn Phòng")
+    ward_head = make_staff("ward_head", org.ward_school, Role.UNIT_HEAD, full_name="Mai Văn Đức")
+    deputy = make_staff("deputy_a", org.school_a, None, full_name="Ngô Thị Thu")
+    ActingAssignment.objects.create(
+        acting_user=deputy.user,
+        holder=head_a.user,
+        role=Role.UNIT_HEAD,
+        unit=org.school_a,
+        starts_on=on,
+        ends_on=on,
+    )
+    unit = Unit.objects.select_related("managing_authority", "parent").get(
+        pk=getattr(org, unit_name).pk
+    )
+    steps = run(facts()).steps
+    # The dossier's people: a traveller who heads another school must not become an approver.
+    people = {head_b.user.pk, ward_head.user.pk}
+    roles = roles_in_force(on, user_ids=people, unit=unit)
+    alone = resolve_approvers(steps, unit=getattr(org, unit_name), on=on)
+    picked = resolve_approvers(steps, unit=unit, on=on, roles=roles)
+    assert [(s.step, s.unit, s.approvers) for s in picked] == [
+        (s.step, s.unit, s.approvers) for s in alone
+    ]
+    assert all(a.approvers for a in alone)
