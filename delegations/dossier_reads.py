@@ -174,7 +174,7 @@ def _membership(row: Any) -> Membership:
 
 @dataclass(frozen=True)
 class DossierMembers:
-    """The members of an outbound request (head first, as the dossier lists them) with their
+    """The members of an outbound request (in the dossier's order, ``-role`` then id) with their
     people, units, managing authorities and passports; and their trips, this one included."""
 
     members: tuple[OutboundMember, ...]
