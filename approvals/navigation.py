@@ -99,5 +99,10 @@ def display_name(user: User | AnonymousUser) -> str:
     person = getattr(user, "person", None)
     if person is not None and person.full_name:
         return str(person.full_name)
+    return account_name(user)
+
+
+def account_name(user: User | AnonymousUser) -> str:
+    """The account's own name: its full name, else its username."""
     full_name = getattr(user, "get_full_name", lambda: "")()
     return str(full_name or user.get_username())

@@ -3,9 +3,9 @@ set in force, and who is expected to act on each step.
 
 The rule pack (:mod:`workflow.rules`) is pure functions over facts; this module builds the facts
 from stored requests with a constant number of queries whatever the delegation size (members
-with their people, units and passports; the members' roles; trip counts; overlaps; open duties;
-the itinerary), and resolves the approvers of the steps from the directory. It reads, never
-writes.
+with their people, units, passports and other trips; the roles people hold; the itinerary; the
+attachments: :mod:`delegations.dossier_reads`, which a page hands over when it has read them),
+and resolves the approvers of the steps from the directory. It reads, never writes.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Decision
 from config.memo import memoized
+from delegations.dossier_reads import STEP_ROLES, DossierReads, complete
 from delegations.models import Attachment, AttachmentKind
-from delegations.selectors import official_trip_counts, open_duties, overlapping_trips
 from org.calendar import WorkingCalendar, current_calendar
 from org.models import (
     ActingAssignment,
@@ -118,12 +118,10 @@ def unit_facts(unit: Unit) -> UnitFacts:
     )
 
 
-def _created_by_unit_head(request: Any, today: datetime.date) -> bool:
-    """Whether the request's author heads its unit on ``today`` (one query)."""
-    return (
-        RoleAssignment.objects.effective_on(today)
-        .filter(user_id=request.created_by_id, role=Role.UNIT_HEAD, unit_id=request.unit_id)
-        .exists()
+def _heads_unit(roles: Iterable[RoleAssignment], user_id: int | None, unit_id: int) -> bool:
+    """Whether the user heads the unit, among role assignments in force (the facts' day)."""
+    return any(
+        r.user_id == user_id and r.role == Role.UNIT_HEAD and r.unit_id == unit_id for r in roles
     )
 
 
@@ -142,34 +140,36 @@ def _first_submitted_on(request: Any, today: datetime.date) -> datetime.date:
     return timezone.localtime(request.submitted_at).date() if request.submitted_at else today
 
 
-def outbound_facts(request: Any, *, today: datetime.date | None = None) -> OutboundFacts:
-    """The facts of an outbound request, its members' history included."""
+def _reads_for(request: Any, today: datetime.date, reads: DossierReads | None) -> DossierReads:
+    """What the facts read, as of ``today``: what the caller read (``reads``) and the rest."""
+    if reads is not None and reads.on != today:
+        raise ValueError(f"Reads of {reads.on} for the facts of {today}.")
+    return complete(request, reads or DossierReads(on=today))
+
+
+def outbound_facts(
+    request: Any, *, today: datetime.date | None = None, reads: DossierReads | None = None
+) -> OutboundFacts:
+    """The facts of an outbound request, its members' history included.
+
+    ``reads``: rows the caller already read on ``today`` (a page); the rest is read here, one
+    query each (:mod:`delegations.dossier_reads`).
+    """
     today = today or timezone.localdate()
-    members = list(
-        request.members.select_related("person__unit__managing_authority", "passport").order_by(
-            "-role", "pk"
-        )
-    )
-    person_ids = [m.person_id for m in members]
-    user_ids = [m.person.user_id for m in members if m.person.user_id]
-    roles = (
-        RoleAssignment.objects.effective_on(today)
-        .filter(user_id__in=user_ids)
-        .values_list("user_id", "role", "unit_id")
-    )
+    reads = _reads_for(request, today, reads)
+    assert reads.members is not None and reads.stops is not None and reads.roles is not None
+    members = reads.members.members
+    user_ids = {m.person.user_id for m in members if m.person.user_id}
+    roles = [(r.user_id, r.role, r.unit_id) for r in reads.roles if r.user_id in user_ids]
     leaders = {uid for uid, role, _unit in roles if role in (Role.DIRECTOR, Role.DEPUTY_DIRECTOR)}
     heads = {(uid, unit_id) for uid, role, unit_id in roles if role == Role.UNIT_HEAD}
     exclude = request.pk
-    trips = official_trip_counts(
-        person_ids=person_ids, year=request.departure_date.year, exclude_request=exclude
+    history = reads.members.trips
+    trips = history.official_counts(request.departure_date.year, exclude_request=exclude)
+    overlaps = history.overlapping(
+        request.departure_date, request.return_date, exclude_request=exclude
     )
-    overlaps = overlapping_trips(
-        person_ids=person_ids,
-        start=request.departure_date,
-        end=request.return_date,
-        exclude_request=exclude,
-    )
-    overdue, unreturned = open_duties(person_ids=person_ids, today=today, exclude_request=exclude)
+    overdue, unreturned = history.open_duties(today, exclude_request=exclude)
     member_facts = []
     for member in members:
         person: Person = member.person
@@ -195,55 +195,54 @@ def outbound_facts(request: Any, *, today: datetime.date | None = None) -> Outbo
         )
     stops = tuple(
         ItineraryStop(country=s.country, days=s.days, cities=s.cities, major_event=s.major_event)
-        for s in request.itinerary.all()
+        for s in reads.stops
     )
-    # Always one query, whether or not the caller's object has its unit cached.
-    request_unit = Unit.objects.select_related("managing_authority").get(pk=request.unit_id)
+    assert reads.unit is not None and reads.attachment_kinds is not None
     return OutboundFacts(
         **_as_stored(request, OUTBOUND_AS_STORED),
-        unit=unit_facts(request_unit),
+        unit=unit_facts(reads.unit),
         members=tuple(member_facts),
         itinerary=stops,
         submitted_on=_first_submitted_on(request, today),
         # The head's step is skipped only when the head files: never because the head travels.
-        applicant_is_unit_head=_created_by_unit_head(request, today),
-        attachment_kinds=frozenset(
-            Attachment.objects.filter(
-                request_kind=request.request_kind, request_id=request.pk
-            ).values_list("kind", flat=True)
-        ),
+        applicant_is_unit_head=_heads_unit(reads.roles, request.created_by_id, request.unit_id),
+        attachment_kinds=reads.attachment_kinds,
     )
 
 
-def inbound_facts(visit: Any, *, today: datetime.date | None = None) -> InboundFacts:
-    """The facts of an inbound visit and its visitors (two queries).
+def inbound_facts(
+    visit: Any, *, today: datetime.date | None = None, reads: DossierReads | None = None
+) -> InboundFacts:
+    """The facts of an inbound visit and its visitors.
 
     Lead times run from the first submission once there is one, so a decision or an amendment
-    later does not make a dossier filed in time look late.
+    later does not make a dossier filed in time look late. ``reads``: as for
+    :func:`outbound_facts`.
     """
     today = today or timezone.localdate()
-    visitors = tuple(
-        VisitorFacts(**_as_stored(v, VISITOR_AS_STORED))
-        for v in visit.visitors.order_by("order", "pk")
-    )
+    reads = _reads_for(visit, today, reads)
+    assert reads.visitors is not None and reads.unit is not None and reads.roles is not None
+    visitors = tuple(VisitorFacts(**_as_stored(v, VISITOR_AS_STORED)) for v in reads.visitors)
     submitted_on = _first_submitted_on(visit, today)
     return InboundFacts(
         **_as_stored(visit, INBOUND_AS_STORED),
-        host_unit=unit_facts(visit.unit),
+        host_unit=unit_facts(reads.unit),
         visitors=visitors,
         purpose_text=visit.purpose,
         submitted_on=submitted_on,
-        applicant_is_unit_head=_created_by_unit_head(visit, today),
+        applicant_is_unit_head=_heads_unit(reads.roles, visit.created_by_id, visit.unit_id),
     )
 
 
-def facts_for(request: Any, on: datetime.date | None = None) -> Any:
+def facts_for(
+    request: Any, on: datetime.date | None = None, *, reads: DossierReads | None = None
+) -> Any:
     """Facts for any request the rule pack knows, as of ``on`` (default today)."""
     kind = getattr(request, "request_kind", None)
     if kind == "outbound":
-        return outbound_facts(request, today=on)
+        return outbound_facts(request, today=on, reads=reads)
     if kind == "inbound":
-        return inbound_facts(request, today=on)
+        return inbound_facts(request, today=on, reads=reads)
     raise LookupError(f"No facts adapter for {type(request).__name__}")
 
 
@@ -344,15 +343,21 @@ def resolve_approvers(
     unit: Unit,
     on: datetime.date,
     exclude_user_ids: Collection[int] = (),
+    roles: Collection[RoleAssignment] | None = None,
 ) -> list[StepApprovers]:
     """For each step, the users holding its role on ``on`` in the step's unit.
 
     Acting holders come with ``acting_for``; a holder who is being acted for that day is left
     out (the task goes to whoever holds the role that day). ``exclude_user_ids`` removes people
     who may not decide (the applicant, the members: separation of duties).
+
+    ``roles``: the role assignments in force on ``on`` already read for ``unit``
+    (:class:`delegations.dossier_reads.DossierReads`: a superset, narrowed here), whose ``unit``
+    was read with its managing authority and parent; without them both are read here.
     """
     steps = list(steps)
-    unit = Unit.objects.select_related("managing_authority", "parent").get(pk=unit.pk)
+    if roles is None:
+        unit = Unit.objects.select_related("managing_authority", "parent").get(pk=unit.pk)
     ward = unit if unit.kind == UnitKind.WARD else unit.managing_authority
     targets: dict[str, Unit | None] = {
         OWN_UNIT: unit,
@@ -361,20 +366,24 @@ def resolve_approvers(
     }
     if any(s.unit == DEPARTMENT for s in steps):
         targets[DEPARTMENT] = _department_of(unit)
-    roles = {role for s in steps for role in s.roles}
+    step_roles = {role for s in steps for role in s.roles}
     found = [t for t in targets.values() if t is not None]
     unit_q = Q(unit__in=found)
     if targets[DEPARTMENT] is not None:
         unit_q |= Q(unit__parent=targets[DEPARTMENT], unit__kind=UnitKind.DEPARTMENT_OFFICE)
-    holders = list(
-        RoleAssignment.objects.effective_on(on)
-        .filter(unit_q, role__in=roles)
-        .select_related("user__person", "unit")
-        .order_by("user__username")
-    )
+    if roles is not None and set(step_roles) <= set(STEP_ROLES):
+        # The steps' units and roles are among those read; each step narrows them below.
+        holders = [r for r in roles if r.role in step_roles]
+    else:
+        holders = list(
+            RoleAssignment.objects.effective_on(on)
+            .filter(unit_q, role__in=step_roles)
+            .select_related("user__person", "unit")
+            .order_by("user__username")
+        )
     acting = list(
         ActingAssignment.objects.effective_on(on)
-        .filter(unit_q, role__in=roles)
+        .filter(unit_q, role__in=step_roles)
         .select_related("acting_user__person", "holder", "unit")
         .order_by("acting_user__username")
     )

@@ -23,7 +23,13 @@ from django.utils.translation import gettext_lazy as _
 
 from config.countries import country_choices, unknown_country_message
 from config.values import MAX_ID
-from delegations.models import AttachmentKind, MemberRole, OutboundRequest, RequestStatus
+from delegations.models import (
+    AttachmentKind,
+    MemberRole,
+    OutboundMember,
+    OutboundRequest,
+    RequestStatus,
+)
 from delegations.models.dates import dates_outside_window
 from delegations.privacy import mask_passport
 from delegations.selectors import agreement_choices
@@ -345,9 +351,10 @@ def outbound_input(
 
 
 def initial_from_request(
-    request: OutboundRequest,
+    request: OutboundRequest, member_rows: Iterable[OutboundMember] | None = None
 ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    """Initial data of the three forms from a saved request."""
+    """Initial data of the three forms from a saved request (``member_rows``: its members, when
+    the caller has read them)."""
     scalar = {name: getattr(request, name) for name in OutboundInput.SCALAR_FIELDS}
     scalar["partner"] = scalar.pop("partner_id")
     scalar["agreement"] = scalar.pop("agreement_id")
@@ -359,7 +366,7 @@ def initial_from_request(
             "passport": m.passport_id,
             "relative_of": m.relative_of_id,
         }
-        for m in request.members.all()
+        for m in (request.members.all() if member_rows is None else member_rows)
     ]
     stops = [
         {"country": s.country, "days": s.days, "cities": s.cities, "major_event": s.major_event}

@@ -130,8 +130,17 @@ def request_branches_for_user(*, user: AnyUser, kind: str) -> list[Q] | None:
 
 
 def request_get_for_user(*, user: AnyUser, kind: str, pk: int) -> AnyRequest:
-    """One request of ``kind``, or :class:`Http404` when it does not exist or is not visible."""
-    request: AnyRequest | None = request_list_for_user(user=user, kind=kind).filter(pk=pk).first()
+    """One request of ``kind``, or :class:`Http404` when it does not exist or is not visible.
+
+    With its unit's managing authority and parent: whoever decides for the unit, which the rule
+    facts and the preview's approvers need (:mod:`delegations.dossier_reads`).
+    """
+    request: AnyRequest | None = (
+        request_list_for_user(user=user, kind=kind)
+        .select_related("unit__managing_authority", "unit__parent")
+        .filter(pk=pk)
+        .first()
+    )
     if request is None:
         raise Http404(_("Không tìm thấy hồ sơ."))
     return request

@@ -12,7 +12,15 @@ from viewflow.workflow.models import Task
 
 from approvals.documents.selectors import documents_for_request
 from approvals.models import AgencyNotification, AuditEvent, Decision, Justification, RuleStamp
-from delegations.facts import approval_states, resolve_approvers
+from delegations.dossier_reads import (
+    DossierMembers,
+    DossierReads,
+    complete,
+    dossier_members,
+    request_stops,
+    request_visitors,
+)
+from delegations.facts import approval_states, evaluate, facts_for, resolve_approvers
 from delegations.labels import step_title as step_label
 from delegations.models import (
     Agreement,
@@ -20,11 +28,12 @@ from delegations.models import (
     InboundVisit,
     MemberConfirmation,
     OutboundRequest,
+    OutboundStop,
     UnitReport,
+    Visitor,
 )
 from delegations.privacy import mask_passport
-from delegations.selectors import attachment_list_for_request, official_trip_counts
-from delegations.services.submission import outbound_preview
+from delegations.selectors import attachment_list_for_request
 from workflow.rules.pack import rule_title
 from workflow.rules.registry import Check
 from workflow.selectors import TaskRow, task_due, tasks_for_request
@@ -167,27 +176,34 @@ def approval_dicts(request: Any, decisions: list[Decision] | None = None) -> lis
     ]
 
 
+def decision_list(request: Any) -> list[Decision]:
+    """Every decision on the request, oldest first, with who took it (and for whom)."""
+    return list(
+        Decision.objects.filter(
+            request_kind=request.request_kind, request_id=request.pk
+        ).select_related("actor__person", "acting_for")
+    )
+
+
 def record_detail(
     request: Any,
     *,
     tasks: list[Task] | None = None,
     attachments: list[Attachment] | None = None,
+    decisions: list[Decision] | None = None,
 ) -> dict[str, Any]:
     """What every request shows, outbound or inbound: identity, state, decisions, the record.
 
-    ``tasks`` (open ones) and ``attachments``: already read by the caller (the request page
-    shows them too); each table is read once.
+    ``tasks`` (open ones), ``attachments`` and ``decisions`` (:func:`decision_list`): already
+    read by the caller (the request page shows them too); each table is read once.
     """
     kind = request.request_kind
     checks, stamp = latest_checks(request, kind)
     justifications = Justification.objects.filter(
         request_kind=kind, request_id=request.pk
     ).select_related("author")
-    decisions = list(
-        Decision.objects.filter(request_kind=kind, request_id=request.pk).select_related(
-            "actor__person", "acting_for"
-        )
-    )
+    if decisions is None:
+        decisions = decision_list(request)
     return {
         "id": request.pk,
         "reference": request.reference,
@@ -242,16 +258,23 @@ def outbound_detail(
     *,
     tasks: list[Task] | None = None,
     attachments: list[Attachment] | None = None,
+    decisions: list[Decision] | None = None,
+    members: DossierMembers | None = None,
+    stops: tuple[OutboundStop, ...] | None = None,
 ) -> dict[str, Any]:
-    """Everything the request page and ``GET /api/v1/outbound/{id}/`` show."""
-    members = list(
-        request.members.select_related("person__unit", "passport").order_by("-role", "pk")
-    )
-    trips = official_trip_counts(
-        person_ids=[m.person_id for m in members], year=request.departure_date.year
-    )
+    """Everything the request page and ``GET /api/v1/outbound/{id}/`` show.
+
+    ``members`` (with their trips) and ``stops``: already read by the caller, as for
+    :func:`record_detail`.
+    """
+    if members is None:
+        members = dossier_members(request, today=timezone.localdate())
+    if stops is None:
+        stops = request_stops(request)
+    # The trips this year, this one included when it counts.
+    trips = members.trips.official_counts(request.departure_date.year)
     return {
-        **record_detail(request, tasks=tasks, attachments=attachments),
+        **record_detail(request, tasks=tasks, attachments=attachments, decisions=decisions),
         "kind": request.kind,
         "purpose": request.purpose,
         "purpose_category": request.purpose_category,
@@ -285,16 +308,14 @@ def outbound_detail(
                     m.passport_returned_on.isoformat() if m.passport_returned_on else None
                 ),
             }
-            for m in members
+            for m in members.members
         ],
         "members_waiting": [
-            m.person.full_name for m in members if m.confirmation == MemberConfirmation.PENDING
+            m.person.full_name
+            for m in members.members
+            if m.confirmation == MemberConfirmation.PENDING
         ],
-        "itinerary": [
-            {"country": s.country, "days": s.days, "cities": s.cities}
-            # Ordered on the stop's own columns: the model's ordering joins the request.
-            for s in request.itinerary.order_by("order", "id")
-        ],
+        "itinerary": [{"country": s.country, "days": s.days, "cities": s.cities} for s in stops],
         "inviter": {
             "name": request.inviter_name,
             "country": request.inviter_country,
@@ -342,10 +363,15 @@ def inbound_detail(
     *,
     tasks: list[Task] | None = None,
     attachments: list[Attachment] | None = None,
+    decisions: list[Decision] | None = None,
+    visitors: tuple[Visitor, ...] | None = None,
 ) -> dict[str, Any]:
-    """Everything the visit page and ``GET /api/v1/inbound/{id}/`` show."""
+    """Everything the visit page and ``GET /api/v1/inbound/{id}/`` show (``visitors``: already
+    read by the caller, as for :func:`record_detail`)."""
+    if visitors is None:
+        visitors = request_visitors(visit)
     return {
-        **record_detail(visit, tasks=tasks, attachments=attachments),
+        **record_detail(visit, tasks=tasks, attachments=attachments, decisions=decisions),
         "host_unit": {"code": visit.unit.code, "name": visit.unit.name},
         **visit_content(visit),
         "actual_arrival": _iso(visit.actual_arrival),
@@ -361,18 +387,22 @@ def inbound_detail(
                 "organisation": v.organisation,
                 "title": v.title,
             }
-            for v in visit.visitors.order_by("order", "pk")
+            for v in visitors
         ],
         "residence_declared_at": _iso(visit.residence_declared_at),
     }
 
 
-def preview_dict(request: Any) -> dict[str, Any]:
+def preview_dict(request: Any, *, reads: DossierReads | None = None) -> dict[str, Any]:
     """Route, approvers in order, every check and the earliest expected decision date.
 
-    For any request (outbound or inbound): the rule pack reads its facts by kind.
+    For any request (outbound or inbound): the rule pack reads its facts by kind. ``reads``:
+    what the page already read today (``request_page``); the facts and the approvers read the
+    rest once (the roles people hold and the holders of the steps are one query).
     """
-    evaluation = outbound_preview(request=request)
+    reads = complete(request, reads or DossierReads(on=timezone.localdate()))
+    assert reads.unit is not None  # complete() reads what is missing
+    evaluation = evaluate(facts_for(request, reads.on, reads=reads), reads.on)
     data = evaluation.as_dict((get_language() or "vi")[:2])
     language = (get_language() or "vi")[:2]
     data["approvers"] = [
@@ -391,7 +421,9 @@ def preview_dict(request: Any) -> dict[str, Any]:
                 for a in item.approvers
             ],
         }
-        for item in resolve_approvers(evaluation.steps, unit=request.unit, on=evaluation.on)
+        for item in resolve_approvers(
+            evaluation.steps, unit=reads.unit, on=evaluation.on, roles=reads.roles
+        )
     ]
     return data
 

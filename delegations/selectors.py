@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from typing import Any, cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -34,7 +33,6 @@ from delegations.models import (
     OutboundRequest,
     RequestStatus,
 )
-from delegations.models.common import ACTIVE_TRIP_STATUSES
 from org.models import Unit, UnitKind
 
 
@@ -207,83 +205,6 @@ def inbound_list_for_user(
 def inbound_get_for_user(*, user: AnyUser, pk: int) -> InboundVisit:
     """One visit, or 404 when it does not exist or the user may not see it."""
     return cast(InboundVisit, request_get_for_user(user=user, kind=INBOUND, pk=pk))
-
-
-def official_trip_counts(
-    *, person_ids: list[int], year: int, exclude_request: int | None = None
-) -> dict[int, int]:
-    """Official trips pending or approved in the calendar year, per person (one query)."""
-    rows = (
-        OutboundMember.objects.filter(
-            person_id__in=person_ids,
-            request__kind="official",
-            request__status__in=ACTIVE_TRIP_STATUSES,
-            request__departure_date__year=year,
-        )
-        .exclude(request_id=exclude_request)
-        .values("person_id")
-        .annotate(n=Count("request_id", distinct=True))
-    )
-    return {row["person_id"]: row["n"] for row in rows}
-
-
-def overlapping_trips(
-    *,
-    person_ids: list[int],
-    start: datetime.date,
-    end: datetime.date,
-    exclude_request: int | None = None,
-) -> dict[int, list[str]]:
-    """Other pending or approved trips whose dates overlap [start, end], per person."""
-    rows = (
-        OutboundMember.objects.filter(
-            person_id__in=person_ids,
-            request__status__in=ACTIVE_TRIP_STATUSES - {RequestStatus.CLOSED},
-            request__departure_date__lte=end,
-            request__return_date__gte=start,
-        )
-        .exclude(request_id=exclude_request)
-        .values_list("person_id", "request__reference", "request_id")
-    )
-    result: dict[int, list[str]] = {}
-    for person_id, reference, request_id in rows:
-        result.setdefault(person_id, []).append(reference or f"#{request_id}")
-    return result
-
-
-def open_duties(
-    *, person_ids: list[int], today: datetime.date, exclude_request: int | None = None
-) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
-    """(overdue post-trip reports, official passports not returned in time), per person."""
-    overdue: dict[int, list[str]] = {}
-    passports: dict[int, list[str]] = {}
-    rows = (
-        OutboundMember.objects.filter(person_id__in=person_ids)
-        .filter(
-            Q(
-                request__report_due__lt=today,
-                request__report_submitted_at__isnull=True,
-                request__status="returned_home",
-            )
-            | Q(passport_due_on__lt=today, passport_returned_on__isnull=True)
-        )
-        .exclude(request_id=exclude_request)
-        .values_list(
-            "person_id",
-            "request__reference",
-            "request__report_due",
-            "request__report_submitted_at",
-            "request__status",
-            "passport_due_on",
-            "passport_returned_on",
-        )
-    )
-    for person_id, ref, report_due, report_at, status, pp_due, pp_back in rows:
-        if report_due and report_due < today and report_at is None and status == "returned_home":
-            overdue.setdefault(person_id, []).append(ref or "")
-        if pp_due and pp_due < today and pp_back is None:
-            passports.setdefault(person_id, []).append(ref or "")
-    return overdue, passports
 
 
 def attachment_list_for_request(request: OutboundRequest | InboundVisit) -> QuerySet[Attachment]:

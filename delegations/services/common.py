@@ -8,7 +8,7 @@ Outbound requests and inbound visits carry the same fields for all of this (see
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
@@ -151,13 +151,20 @@ def filing_unit(actor: User, unit: Unit | None) -> Unit:
     return unit
 
 
+def _files_for(actor: User, unit_id: int) -> bool:
+    """Whether the actor holds the clerk's grant on the unit itself (a clerk or head of it).
+
+    Read from the grants (once per read-only request), not from the units they name.
+    """
+    filing = permissions.unit_grants(actor, [permissions.FILE_FOR_UNIT])
+    return unit_id in filing.get(permissions.FILE_FOR_UNIT, [])
+
+
 def ensure_can_edit(*, actor: User, request: DelegationRequest) -> None:
     """Only drafts and returned dossiers, by their author or a clerk or head of the unit."""
     if not request.is_editable:
         raise StateConflict(_("Hồ sơ chỉ được sửa khi là bản nháp hoặc bị trả lại."))
-    if request.created_by_id != actor.pk and request.unit_id not in {
-        u.pk for u in permissions.granted_units(actor, permissions.FILE_FOR_UNIT)
-    }:
+    if request.created_by_id != actor.pk and not _files_for(actor, request.unit_id):
         raise PermissionDenied(_("Chỉ người lập hoặc văn thư của đơn vị được sửa hồ sơ."))
 
 
@@ -167,17 +174,24 @@ def ensure_version(request: DelegationRequest, version: int | None) -> None:
         raise StateConflict(_("Hồ sơ vừa được người khác sửa; vui lòng tải lại trang."))
 
 
-def may_act_for_trip(actor: User | None, request: Any) -> None:
+def may_act_for_trip(
+    actor: User | None, request: Any, *, travellers: Collection[int] | None = None
+) -> None:
     """The applicant, a traveller, or the unit's clerk or head; ``None`` is the system.
 
     Also used for inbound visits, which have no travellers (their visitors never log in).
+    ``travellers``: the user ids of the members, when the caller has read them (a page).
     """
     if actor is None:
         return
     if request.created_by_id == actor.pk:
         return
-    members = getattr(request, "members", None)
-    if members is not None and members.filter(person__user=actor).exists():
+    if travellers is None:
+        members = getattr(request, "members", None)
+        travels = members is not None and members.filter(person__user=actor).exists()
+    else:
+        travels = actor.pk in travellers
+    if travels:
         return
     if permissions.has_unit_permission(actor, permissions.FILE_FOR_UNIT, request.unit):
         return

@@ -48,16 +48,6 @@ class Submission:
     first: bool
 
 
-def outbound_preview(*, request: OutboundRequest, on: datetime.date | None = None) -> Evaluation:
-    """The rule pack's answer now, without changing anything."""
-    return evaluate(request, on=on)
-
-
-def inbound_preview(*, visit: InboundVisit, on: datetime.date | None = None) -> Evaluation:
-    """The rule pack's answer now, without changing anything."""
-    return evaluate(visit, on=on)
-
-
 def outbound_submission_record(
     *,
     actor: User,

@@ -3,7 +3,7 @@ and the download of an attachment (outbound or inbound)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from django import forms
@@ -193,10 +193,13 @@ def may_edit(user: User, request: Any) -> bool:
     return True
 
 
-def may_act_for_trip(user: User, request: Any) -> bool:
-    """Whether the trip controls (withdraw, cancel, dates, extension) apply to this user."""
+def may_act_for_trip(
+    user: User, request: Any, *, travellers: Collection[int] | None = None
+) -> bool:
+    """Whether the trip controls (withdraw, cancel, dates, extension) apply to this user
+    (``travellers``: the members' user ids, when the page has read them)."""
     try:
-        ensure_may_act_for_trip(user, request)
+        ensure_may_act_for_trip(user, request, travellers=travellers)
     except PermissionDenied:
         return False
     return True

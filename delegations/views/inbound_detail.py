@@ -143,7 +143,7 @@ def _context(
     user = http_request.user
     page = request_page(visit, user)
     editable = may_edit(user, visit)  # type: ignore[arg-type]
-    preview = preview_dict(visit) if editable else None
+    preview = preview_dict(visit, reads=page["reads"]) if editable else None
     bound = bound or {}
     checks = justification_checks(preview)
     on_file = {j["rule"]: j["text"] for j in page["detail"]["justifications"]}
@@ -175,7 +175,11 @@ def _context(
         ],
         "blocked": blocked or [],
         "errors": errors or {},
-        "last_return": last_return(visit) if visit.status == InboundStatus.RETURNED else None,
+        "last_return": (
+            last_return(visit, page["decisions"])
+            if visit.status == InboundStatus.RETURNED
+            else None
+        ),
     }
 
 

@@ -139,8 +139,9 @@ def outbound_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("outbound_detail", args=[target.pk])
     if (refused := edit_refused(request, target, back)) is not None:
         return refused
-    forms = _forms(request, initial=initial_from_request(target))
-    confirmations = dict(target.members.values_list("person_id", "confirmation"))
+    saved_members = list(target.members.all())  # read once: the rows and their confirmations
+    forms = _forms(request, initial=initial_from_request(target, saved_members))
+    confirmations = {m.person_id: m.confirmation for m in saved_members}
     for row in forms[1].forms:
         row.confirmation = confirmations.get(row.person_id())
     if request.method != "POST":

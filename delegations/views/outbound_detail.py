@@ -21,6 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
 
 from approvals.models import Decision
+from delegations.dossier_reads import (
+    DossierMembers,
+    DossierReads,
+    dossier_members,
+    request_stops,
+    request_visitors,
+)
 from delegations.forms import (
     AttachmentForm,
     DateForm,
@@ -37,6 +44,7 @@ from delegations.models import OutboundRequest, RequestStatus
 from delegations.models.common import UNDECIDED_STATUSES
 from delegations.presenters import (
     agreement_page,
+    decision_list,
     inbound_detail,
     outbound_detail,
     preview_dict,
@@ -68,14 +76,34 @@ ACTION_META = {
 }
 
 
+def _no_reads(_request: Any, _today: datetime.date) -> dict[str, Any]:
+    return {}
+
+
+def _trip_reads(request: Any, today: datetime.date) -> dict[str, Any]:
+    return {
+        "decisions": decision_list(request),
+        "members": dossier_members(request, today=today),
+        "stops": request_stops(request),
+    }
+
+
+def _visit_reads(request: Any, _today: datetime.date) -> dict[str, Any]:
+    return {"decisions": decision_list(request), "visitors": request_visitors(request)}
+
+
 @dataclass(frozen=True)
 class KindPage:
     """What the request page shows differently for each kind: the dossier and its partials."""
 
-    #: The dossier's ``detail``; takes the open ``tasks`` and ``attachments`` already read.
+    #: The dossier's ``detail``; takes the open ``tasks`` and ``attachments`` already read, and
+    #: what ``reads`` read.
     detail: Callable[..., dict[str, Any]]
     header_template: str
     dossier_template: str
+    #: The rows the page reads once, as of a day, for the dossier (by the detail's keyword
+    #: names), the rule preview of an editable dossier and the notice of the last return.
+    reads: Callable[[Any, datetime.date], dict[str, Any]] = _no_reads
 
 
 KIND_PAGES: dict[str, KindPage] = {
@@ -83,11 +111,13 @@ KIND_PAGES: dict[str, KindPage] = {
         outbound_detail,
         "delegations/partials/dossier_header.html",
         "delegations/partials/outbound_dossier.html",
+        _trip_reads,
     ),
     INBOUND: KindPage(
         inbound_detail,
         "delegations/partials/inbound_header.html",
         "delegations/partials/inbound_dossier.html",
+        _visit_reads,
     ),
     AGREEMENT: KindPage(
         agreement_page,
@@ -164,10 +194,12 @@ def request_page(request: Any, user: Any) -> dict[str, Any]:
     For either kind: an inbound visit brings its own dossier and page address.
     """
     page = KIND_PAGES[request.request_kind]
-    # Read once, shown twice (the dossier's record and the page's own panels).
+    today = timezone.localdate()
+    # Read once, shown twice (the dossier's record and the page's own panels, the preview).
     tasks = tasks_for_request(request)
     attachments = list(attachment_list_for_request(request))
-    detail = page.detail(request, tasks=tasks, attachments=attachments)
+    rows = page.reads(request, today)
+    detail = page.detail(request, tasks=tasks, attachments=attachments, **rows)
     history = detail["history"]
     creator = request.created_by.get_username()
     names = full_names(
@@ -186,16 +218,29 @@ def request_page(request: Any, user: Any) -> dict[str, Any]:
         "detail_url": request_url(request),
         "header_template": page.header_template,
         "dossier_template": page.dossier_template,
+        "decisions": rows.get("decisions"),
+        # What the rule preview of an editable dossier needs and the page has read already.
+        "reads": DossierReads(
+            on=today,
+            members=rows.get("members"),
+            stops=rows.get("stops"),
+            visitors=rows.get("visitors"),
+            attachment_kinds=frozenset(a.kind for a in attachments),
+        ),
     }
 
 
-def last_return(request: Any) -> Decision | None:
-    """The latest "return for changes" decision, shown above a returned dossier."""
+def last_return(request: Any, decisions: list[Decision] | None = None) -> Decision | None:
+    """The latest "return for changes" decision, shown above a returned dossier (``decisions``:
+    every decision of the request, oldest first, already read)."""
+    if decisions is not None:
+        returns = [d for d in decisions if d.action == "return"]
+        return max(returns, key=lambda d: (d.created_at, d.pk), default=None)
     return (
         Decision.objects.filter(
             request_kind=request.request_kind, request_id=request.pk, action="return"
         )
-        .select_related("actor")
+        .select_related("actor__person")
         .order_by("-created_at", "-pk")
         .first()
     )
@@ -212,11 +257,16 @@ def _action_forms(
     user: Any,
     detail: dict[str, Any],
     steps: list[dict[str, Any]],
+    members: DossierMembers | None,
 ) -> dict[str, forms.Form]:
-    """The trip actions this user may use now, each with an unbound form."""
+    """The trip actions this user may use now, each with an unbound form (``members``: as the
+    page read them)."""
     status = request.status
     result: dict[str, forms.Form] = {}
-    if may_act_for_trip(user, request):
+    travellers = (
+        {m.person.user_id for m in members.members if m.person.user_id} if members else None
+    )
+    if may_act_for_trip(user, request, travellers=travellers):
         if status in UNDECIDED_STATUSES:
             result["withdraw"] = ReasonForm(prefix="withdraw")
         if status == RequestStatus.APPROVED:
@@ -258,7 +308,7 @@ def detail_context(
     page = request_page(request, user)
     detail, steps = page["detail"], page["steps"]
     editable = may_edit(user, request)  # type: ignore[arg-type]
-    preview = preview_dict(request) if editable else None
+    preview = preview_dict(request, reads=page["reads"]) if editable else None
     bound = bound or {}
     checks = justification_checks(preview)
     on_file = {j["rule"]: j["text"] for j in detail["justifications"]}
@@ -267,7 +317,7 @@ def detail_context(
         checks=checks,
         initial={f"j_{c['rule']}": on_file.get(c["rule"], "") for c in checks},
     )
-    actions = _action_forms(request, user, detail, steps)
+    actions = _action_forms(request, user, detail, steps, page["reads"].members)
     actions.update({k: v for k, v in bound.items() if k in ACTION_META})
     notes = _action_notes(request, actions)
     return {
@@ -291,7 +341,11 @@ def detail_context(
         ],
         "blocked": blocked or [],
         "errors": errors or {},
-        "last_return": last_return(request) if request.status == RequestStatus.RETURNED else None,
+        "last_return": (
+            last_return(request, page["decisions"])
+            if request.status == RequestStatus.RETURNED
+            else None
+        ),
     }
 
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import mail
 from django.db import transaction
 from django.test import RequestFactory
-from django.utils import translation
+from django.utils import timezone, translation
 
 from approvals.context_processors import shell
 from approvals.models import Notice, OutboxMessage
 from tests.conftest import login
 from tests.delegations.outbound_helpers import far_departure
-from tests.factories import make_staff
+from tests.factories import UserFactory, make_staff
 from tests.flows import approve_all, open_task, submitted
 from workflow.services import task_claim, task_complete
 
@@ -116,6 +117,30 @@ def test_unread_count_costs_one_query(org, teacher_a, head_a, django_assert_num_
     context = shell(request)
     with django_assert_num_queries(1):
         assert str(context["unread_notice_count"]) == "2"
+
+
+def test_header_name_and_bell_cost_one_query_and_the_page_knows_the_person(
+    org, teacher_a, head_a, django_assert_num_queries
+):
+    submitted(teacher_a)
+    request = RequestFactory().get("/")
+    request.user = User.objects.get(pk=head_a.user.pk)  # nothing of it read yet
+    context = shell(request)
+    with django_assert_num_queries(1):
+        assert str(context["user_display_name"]) == "Phạm Minh Hùng"
+        assert str(context["unread_notice_count"]) == "1"
+        assert request.user.person.pk == head_a.pk  # "is this member me?" reads nothing
+
+
+def test_account_outside_the_directory_shows_its_own_name_and_notices(db):
+    account = UserFactory(username="quantri", first_name="Quản", last_name="Trị")
+    Notice.objects.create(user=account, text="Sao lưu xong")
+    Notice.objects.create(user=account, text="Đã đọc", read_at=timezone.now())
+    request = RequestFactory().get("/")
+    request.user = account
+    context = shell(request)
+    assert str(context["user_display_name"]) == "Quản Trị"
+    assert str(context["unread_notice_count"]) == "1"
 
 
 def test_opening_a_notice_marks_it_read_and_follows_its_link(org, teacher_a, head_a, head_b):

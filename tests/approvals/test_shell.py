@@ -16,11 +16,11 @@ from org.models import Person, Role
 from tests.conftest import Org, login
 from tests.factories import TEST_PASSWORD, UserFactory, make_acting, make_staff
 
-# session, user, role assignments, acting assignments, names of holders, own name, unread notices,
-# the auditor grant (the menu's system log), delegations waiting for my confirmation, the units
-# above the roles' units and the waiting tasks grouped by step permission (the cards' counts).
-# The jurisdiction (the Sở's name in the header) comes from the cache.
-QUERIES_FOR_HOME = 11
+# session, user, role assignments, acting assignments, names of holders, own name with unread
+# notices (one query), the auditor grant (the menu's system log), delegations waiting for my
+# confirmation, the units above the roles' units and the waiting tasks grouped by step permission
+# (the cards' counts). The jurisdiction (the Sở's name in the header) comes from the cache.
+QUERIES_FOR_HOME = 10
 
 
 class _AssetCollector(HTMLParser):

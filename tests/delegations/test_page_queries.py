@@ -4,7 +4,9 @@ QUALITY.md P3 (issue 14): a page reads each table once, never once per member, a
 task or history row. Each page is opened once to warm the per-process caches (the
 jurisdiction row, content types), as on a running server, then counted; a small dossier and
 a large one (ten times the members, visitors, attachments and returns, so more tasks and a
-longer history) must cost the same.
+longer history) must cost the same. That holds for a draft or returned dossier too, whose page
+carries the rule pack's live preview (its facts and approvers), for its edit page and for the
+preview the edit form asks for.
 """
 
 from __future__ import annotations
@@ -134,6 +136,102 @@ def test_visit_page_costs_the_same_for_two_or_twenty_visitors_and_files(
             client = login(person)
             counts[size][f"visit page as {name}"] = _count(client, f"/doan-vao/{visit.pk}/")
             counts[size][f"task page as {name}"] = _count(client, f"/viec/{task.pk}/")
+    assert counts[LARGE] == counts[SMALL]
+    over = {page: n for page, n in counts[LARGE].items() if n > PAGE_BUDGET}
+    assert not over, counts[LARGE]
+
+
+def _colleagues(org: Org, size: int, tag: str) -> list[Person]:
+    return [
+        make_staff(f"{tag}{size}_{i}", org.school_a, full_name=f"Giáo viên {tag} {i}")
+        for i in range(size)
+    ]
+
+
+def _draft_trip(org: Org, size: int, teacher: Person) -> Any:
+    """A draft of ``size`` colleagues (still asked to confirm) and attachments."""
+    people = _colleagues(org, size, "nhap")
+    request = draft(teacher, teacher, *people, passports=True, departure=far_departure(40 + size))
+    _attach(teacher, request, size)
+    return request
+
+
+def _returned_trip(org: Org, size: int, teacher: Person, head: Person) -> Any:
+    """A trip of ``size`` travellers and attachments that the head returned ``size // 5 + 1``
+    times (tasks and history grow with it); the last return is waiting for the applicant."""
+    people = _colleagues(org, size, "tra")
+    request = draft(teacher, teacher, *people, passports=True, departure=far_departure(80 + size))
+    _attach(teacher, request, size)
+    confirm_members(request)
+    submit(request, teacher)
+    for round_ in range(size // 5 + 1):
+        if round_:
+            outbound_submit(actor=teacher.user, request=request)
+        task_complete(
+            task_id=open_task(request).pk, user=head.user, action="return", comment="Bổ sung"
+        )
+    return request
+
+
+def test_draft_and_returned_trip_pages_with_their_preview_cost_the_same_for_two_or_twenty(
+    org, teacher_a, clerk_a, head_a
+):
+    viewers = {"applicant": teacher_a, "clerk": clerk_a, "head": head_a}
+    counts: dict[int, dict[str, int]] = {}
+    for size in (SMALL, LARGE):
+        drafted = _draft_trip(org, size, teacher_a)
+        returned = _returned_trip(org, size, teacher_a, head_a)
+        counts[size] = {}
+        for name, person in viewers.items():
+            client = login(person)
+            for state, trip in {"draft": drafted, "returned": returned}.items():
+                page = client.get(f"/doan-ra/{trip.pk}/")
+                assert "preview-title" in page.content.decode()  # the live preview is shown
+                counts[size][f"{state} page as {name}"] = _count(client, f"/doan-ra/{trip.pk}/")
+                counts[size][f"{state} edit page as {name}"] = _count(
+                    client, f"/doan-ra/{trip.pk}/sua/"
+                )
+                counts[size][f"{state} preview as {name}"] = _count(
+                    client, f"/doan-ra/{trip.pk}/xem-truoc/"
+                )
+    assert counts[LARGE] == counts[SMALL]
+    over = {page: n for page, n in counts[LARGE].items() if n > PAGE_BUDGET}
+    assert not over, counts[LARGE]
+
+
+def _returned_visit(org: Org, size: int, clerk: Person, head: Person) -> Any:
+    visit = _visit(org, size, clerk, head, head)
+    task_complete(task_id=open_task(visit).pk, user=head.user, action="return", comment="Bổ sung")
+    return visit
+
+
+def test_draft_and_returned_visit_pages_with_their_preview_cost_the_same_for_two_or_twenty(
+    org, clerk_a, head_a
+):
+    counts: dict[int, dict[str, int]] = {}
+    for size in (SMALL, LARGE):
+        visitors = [
+            VisitorInput(
+                full_name=f"Kim {i}",
+                nationality="KR",
+                passport_number=f"KR{size:02d}{i:05d}",
+                passport_expiry=datetime.date(2035, 1, 1),
+            )
+            for i in range(size)
+        ]
+        drafted = draft_visit(clerk_a, visitors=visitors)
+        _attach(clerk_a, drafted, size)
+        returned = _returned_visit(org, size, clerk_a, head_a)
+        counts[size] = {}
+        for name, person in {"applicant": clerk_a, "head": head_a}.items():
+            client = login(person)
+            for state, visit in {"draft": drafted, "returned": returned}.items():
+                page = client.get(f"/doan-vao/{visit.pk}/")
+                assert "preview-title" in page.content.decode()
+                counts[size][f"{state} page as {name}"] = _count(client, f"/doan-vao/{visit.pk}/")
+                counts[size][f"{state} edit page as {name}"] = _count(
+                    client, f"/doan-vao/{visit.pk}/sua/"
+                )
     assert counts[LARGE] == counts[SMALL]
     over = {page: n for page, n in counts[LARGE].items() if n > PAGE_BUDGET}
     assert not over, counts[LARGE]
