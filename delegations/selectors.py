@@ -148,6 +148,28 @@ def _union_of_ids(parts: list[QuerySet[Any]], ascending: bool, limit: int) -> Ra
     return RawSQL(f"{union} ORDER BY 1 {direction} LIMIT {int(limit)}", tuple(params))  # noqa: S611
 
 
+def _visible_list(
+    *,
+    user: AnyUser,
+    kind: str,
+    status: str | None,
+    unit_code: str | None,
+    q: str | None,
+    before: int | None,
+    after: int | None,
+    limit: int | None,
+) -> QuerySet[Any]:
+    """The list of one kind that ``outbound_list_for_user`` and ``inbound_list_for_user``
+    answer: with ``limit``, one page read as a merge of index range scans
+    (:func:`_newest_visible`); without it, the whole visible set as one filter, newest first."""
+    narrow = _list_filters(kind, status, unit_code, q)
+    if limit is not None:
+        return _newest_visible(
+            user=user, kind=kind, narrow=narrow, before=before, after=after, limit=limit
+        )
+    return narrow(request_list_for_user(user=user, kind=kind)).order_by("-id")
+
+
 def outbound_list_for_user(
     *,
     user: AnyUser,
@@ -164,13 +186,10 @@ def outbound_list_for_user(
     oldest first), read as a merge of index range scans (:func:`_newest_visible`). Without it:
     the whole visible set as one filter (exports, counts, sub-queries).
     """
-    narrow = _list_filters(OUTBOUND, status, unit_code, q)
-    if limit is not None:
-        return _newest_visible(
-            user=user, kind=OUTBOUND, narrow=narrow, before=before, after=after, limit=limit
-        )
-    qs: QuerySet[OutboundRequest] = narrow(request_list_for_user(user=user, kind=OUTBOUND))
-    return qs.order_by("-id")
+    return _visible_list(
+        user=user, kind=OUTBOUND, status=status, unit_code=unit_code, q=q,
+        before=before, after=after, limit=limit,
+    )  # fmt: skip
 
 
 def outbound_get_for_user(*, user: AnyUser, pk: int) -> OutboundRequest:
@@ -193,13 +212,10 @@ def inbound_list_for_user(
     The host unit's author, clerks and heads; the deciding authority (ward, department); the
     department office for ward decisions it was informed of; auditors. Others see nothing.
     """
-    narrow = _list_filters(INBOUND, status, unit_code, q)
-    if limit is not None:
-        return _newest_visible(
-            user=user, kind=INBOUND, narrow=narrow, before=before, after=after, limit=limit
-        )
-    qs: QuerySet[InboundVisit] = narrow(request_list_for_user(user=user, kind=INBOUND))
-    return qs.order_by("-id")
+    return _visible_list(
+        user=user, kind=INBOUND, status=status, unit_code=unit_code, q=q,
+        before=before, after=after, limit=limit,
+    )  # fmt: skip
 
 
 def inbound_get_for_user(*, user: AnyUser, pk: int) -> InboundVisit:
