@@ -1,9 +1,9 @@
-"""What the request pages share: the 409 page, service errors onto forms, display helpers,
-and the download of an attachment (outbound or inbound)."""
+"""What the request pages share: the 409 page, service errors onto forms, the answer to a
+submission, display helpers, and the download of an attachment (outbound or inbound)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from django import forms
@@ -17,8 +17,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from config.errors import PermissionDenied, StateConflict, ValidationError
+from config.errors import PermissionDenied, RulesBlocked, StateConflict, ValidationError
 from config.paging import keyset_page
+from delegations.forms import JustificationForm
 from delegations.kinds import AGREEMENT, INBOUND, UNIT_REPORT
 from delegations.models import OutboundRequest
 from delegations.selectors import attachment_get_for_user
@@ -147,6 +148,58 @@ def saved_redirect(request: HttpRequest, kind: str, pk: int, message: str) -> Ht
     flash.success(request, message)
     page = f"{kind}_detail" if "view" in request.POST else f"{kind}_edit"
     return redirect(reverse(page, args=[pk]))
+
+
+def submit_and_answer(
+    request: HttpRequest,
+    target: Any,
+    *,
+    checks: list[dict[str, Any]],
+    typed: Sequence[dict[str, Any]] = (),
+    submit: Callable[[dict[str, str]], object],
+    page: Callable[..., HttpResponse],
+    back: str,
+) -> HttpResponse:
+    """The answer to "Trình hồ sơ" for either kind: ``submit`` (the kind's process verb, given
+    the justifications) runs once the form is valid; blocked checks and missing justifications
+    are shown inline on ``page`` (422), a lost race on the 409 page, and success goes ``back``
+    to the dossier with a message.
+
+    ``checks`` are what the rules ask now; ``typed`` adds the fields of justifications the user
+    sent for checks that no longer ask, so that what they typed is not lost.
+    """
+    form = JustificationForm(request.POST, prefix="submit", checks=[*checks, *typed])
+    if not form.is_valid():
+        return page(request, target, status=400, bound={"submit": form})
+    try:
+        submit(form.justifications())
+    except StateConflict as error:
+        return conflict_page(request, error, back_url=back, back_label=_("Quay lại hồ sơ"))
+    except RulesBlocked as error:
+        known = {c["rule"] for c in checks}
+        missing = [c for c in error.checks if c["severity"] == "justify"]
+        form = JustificationForm(
+            request.POST,
+            prefix="submit",
+            checks=[*checks, *(c for c in missing if c["rule"] not in known)],
+        )
+        form.is_valid()
+        for check in missing:
+            form.add_error(f"j_{check['rule']}", _("Vui lòng nhập giải trình cho nội dung này."))
+        return page(
+            request,
+            target,
+            status=422,
+            bound={"submit": form},
+            blocked=[c for c in error.checks if c["severity"] != "justify"],
+            errors={"__all__": [error.message]},
+        )
+    except ValidationError as error:
+        rest = add_service_errors(error, form)
+        return page(request, target, status=400, bound={"submit": form}, errors=rest)
+    target.refresh_from_db()
+    flash.success(request, _("Đã trình hồ sơ số %(reference)s.") % {"reference": target.reference})
+    return redirect(back)
 
 
 def error_dict(error: ValidationError) -> dict[str, list[str]]:

@@ -38,6 +38,7 @@ from delegations.views.common import (
     conflict_page,
     may_act_for_trip,
     may_edit,
+    submit_and_answer,
 )
 from delegations.views.outbound_detail import justification_checks, last_return, request_page
 from workflow.services import (
@@ -210,45 +211,18 @@ def _conflict(request: HttpRequest, visit: InboundVisit, error: StateConflict) -
 def inbound_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Submit or resubmit; blocked checks and missing justifications are shown inline (422)."""
     visit = inbound_get_for_user(user=request.user, pk=pk)
-    checks = justification_checks(preview_dict(visit)) if visit.is_editable else []
-    form = JustificationForm(request.POST, prefix="submit", checks=checks)
-    if not form.is_valid():
-        return render_visit(request, visit, status=400, bound={"submit": form})
-    try:
-        inbound_submit(
+    return submit_and_answer(
+        request,
+        visit,
+        checks=justification_checks(preview_dict(visit)) if visit.is_editable else [],
+        submit=lambda justifications: inbound_submit(
             actor=request.user,  # type: ignore[arg-type]
             visit=visit,
-            justifications=form.justifications(),
-        )
-    except StateConflict as error:
-        return _conflict(request, visit, error)
-    except RulesBlocked as error:
-        known = {c["rule"] for c in checks}
-        missing = [c for c in error.checks if c["severity"] == "justify"]
-        form = JustificationForm(
-            request.POST,
-            prefix="submit",
-            checks=[*checks, *(c for c in missing if c["rule"] not in known)],
-        )
-        form.is_valid()
-        for check in missing:
-            form.add_error(f"j_{check['rule']}", _("Vui lòng nhập giải trình cho nội dung này."))
-        return render_visit(
-            request,
-            visit,
-            status=422,
-            bound={"submit": form},
-            blocked=[c for c in error.checks if c["severity"] != "justify"],
-            errors={"__all__": [error.message]},
-        )
-    except ValidationError as error:
-        rest = add_service_errors(error, form)
-        return render_visit(request, visit, status=400, bound={"submit": form}, errors=rest)
-    visit.refresh_from_db()
-    messages.success(
-        request, _("Đã trình hồ sơ số %(reference)s.") % {"reference": visit.reference}
+            justifications=justifications,
+        ),
+        page=render_visit,
+        back=reverse("inbound_detail", args=[visit.pk]),
     )
-    return redirect(reverse("inbound_detail", args=[visit.pk]))
 
 
 @login_required

@@ -21,13 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from config.errors import RulesBlocked, StateConflict, ValidationError
+from config.errors import StateConflict, ValidationError
 from delegations.forms import (
     AttachmentForm,
     DateForm,
     DepartureForm,
     ExtensionForm,
-    JustificationForm,
     PassportReturnedForm,
     ReasonForm,
     ReportForm,
@@ -37,7 +36,7 @@ from delegations.presenters import preview_dict
 from delegations.selectors import outbound_get_for_user
 from delegations.services.attachments import attachment_add
 from delegations.services.trips import outbound_passport_returned
-from delegations.views.common import add_service_errors, conflict_page
+from delegations.views.common import add_service_errors, conflict_page, submit_and_answer
 from delegations.views.outbound_detail import justification_checks, render_detail
 from workflow.rules.pack import rule_title
 from workflow.services import (
@@ -76,45 +75,19 @@ def outbound_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
         for key in request.POST
         if key.startswith("submit-j_") and key[len("submit-j_") :] not in known
     ]
-    form = JustificationForm(request.POST, prefix="submit", checks=[*checks, *typed[:50]])
-    if not form.is_valid():
-        return render_detail(request, target, status=400, bound={"submit": form})
-    try:
-        outbound_submit(
+    return submit_and_answer(
+        request,
+        target,
+        checks=checks,
+        typed=typed[:50],
+        submit=lambda justifications: outbound_submit(
             actor=request.user,  # type: ignore[arg-type]
             request=target,
-            justifications=form.justifications(),
-        )
-    except StateConflict as error:
-        return _conflict(request, target, error)
-    except RulesBlocked as error:
-        missing = [c for c in error.checks if c["severity"] == "justify"]
-        form = JustificationForm(
-            request.POST,
-            prefix="submit",
-            checks=[*checks, *(c for c in missing if c["rule"] not in known)],
-        )
-        form.is_valid()
-        for check in missing:
-            form.add_error(f"j_{check['rule']}", _("Vui lòng nhập giải trình cho nội dung này."))
-        blocking = [c for c in error.checks if c["severity"] != "justify"]
-        return render_detail(
-            request,
-            target,
-            status=422,
-            bound={"submit": form},
-            blocked=blocking,
-            errors={"__all__": [error.message]},
-        )
-    except ValidationError as error:
-        rest = add_service_errors(error, form)
-        return render_detail(request, target, status=400, bound={"submit": form}, errors=rest)
-    target.refresh_from_db()
-    messages.success(
-        request,
-        _("Đã trình hồ sơ số %(reference)s.") % {"reference": target.reference},
+            justifications=justifications,
+        ),
+        page=render_detail,
+        back=_detail_url(target),
     )
-    return redirect(_detail_url(target))
 
 
 @dataclass(frozen=True)
