@@ -428,25 +428,24 @@ def preview_dict(request: Any, *, reads: DossierReads | None = None) -> dict[str
     return data
 
 
+def _artifact_page(kind: str, artifact: Agreement | UnitReport) -> dict[str, Any]:
+    """The page's ``detail`` of a flow artifact that is not a travel dossier: its reference,
+    status, unit and history (kind ``agreement`` or ``unit_report``)."""
+    return {
+        "id": artifact.pk,
+        "reference": artifact.reference,
+        "status": artifact.status,
+        "status_label": artifact.get_status_display(),
+        "unit": {"code": artifact.unit.code, "name": artifact.unit.name},
+        "history": history(kind, artifact.pk),
+    }
+
+
 def agreement_page(agreement: Agreement, **_preloaded: Any) -> dict[str, Any]:
     """What the task page shows of an MOU proposal (the page's ``detail``)."""
-    return {
-        "id": agreement.pk,
-        "reference": agreement.reference,
-        "status": agreement.status,
-        "status_label": agreement.get_status_display(),
-        "unit": {"code": agreement.unit.code, "name": agreement.unit.name},
-        "history": history("agreement", agreement.pk),
-    }
+    return _artifact_page("agreement", agreement)
 
 
 def unit_report_page(report: UnitReport, **_preloaded: Any) -> dict[str, Any]:
     """What the task page shows of a unit's report in a reporting round."""
-    return {
-        "id": report.pk,
-        "reference": report.reference,
-        "status": report.status,
-        "status_label": report.get_status_display(),
-        "unit": {"code": report.unit.code, "name": report.unit.name},
-        "history": history("unit_report", report.pk),
-    }
+    return _artifact_page("unit_report", report)
