@@ -104,17 +104,21 @@ def test_request_and_task_pages_cost_the_same_for_two_or_twenty_of_everything(
     assert not over, counts[LARGE]
 
 
-def _visit(org: Org, size: int, clerk: Person, head: Person, reviewer: Person) -> Any:
-    visitors = [
+def _visitors(size: int, family: str, nationality: str, passport: str) -> list[VisitorInput]:
+    """``size`` guests of one family and nationality, each with their own passport number."""
+    return [
         VisitorInput(
-            full_name=f"Tanaka {i}",
-            nationality="JP",
-            passport_number=f"TK{size:02d}{i:05d}",
+            full_name=f"{family} {i}",
+            nationality=nationality,
+            passport_number=f"{passport}{size:02d}{i:05d}",
             passport_expiry=datetime.date(2035, 1, 1),
         )
         for i in range(size)
     ]
-    visit = draft_visit(clerk, visitors=visitors)
+
+
+def _visit(org: Org, size: int, clerk: Person, head: Person, reviewer: Person) -> Any:
+    visit = draft_visit(clerk, visitors=_visitors(size, "Tanaka", "JP", "TK"))
     _attach(clerk, visit, size)
     submit(visit, clerk)
     for _ in range(size // 5):
@@ -210,16 +214,7 @@ def test_draft_and_returned_visit_pages_with_their_preview_cost_the_same_for_two
 ):
     counts: dict[int, dict[str, int]] = {}
     for size in (SMALL, LARGE):
-        visitors = [
-            VisitorInput(
-                full_name=f"Kim {i}",
-                nationality="KR",
-                passport_number=f"KR{size:02d}{i:05d}",
-                passport_expiry=datetime.date(2035, 1, 1),
-            )
-            for i in range(size)
-        ]
-        drafted = draft_visit(clerk_a, visitors=visitors)
+        drafted = draft_visit(clerk_a, visitors=_visitors(size, "Kim", "KR", "KR"))
         _attach(clerk_a, drafted, size)
         returned = _returned_visit(org, size, clerk_a, head_a)
         counts[size] = {}
