@@ -1,5 +1,6 @@
-"""What the request pages share: the 409 page, service errors onto forms, the answer to a
-submission, display helpers, and the download of an attachment (outbound or inbound)."""
+"""What the request pages share: the 409 page, service errors onto forms, the answers to a
+submission and to an upload, display helpers, and the download of an attachment (outbound or
+inbound)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,12 @@ from django.utils.translation import gettext as _
 
 from config.errors import PermissionDenied, RulesBlocked, StateConflict, ValidationError
 from config.paging import keyset_page
-from delegations.forms import JustificationForm
+from delegations.forms import AttachmentForm, JustificationForm
 from delegations.kinds import AGREEMENT, INBOUND, UNIT_REPORT
 from delegations.models import OutboundRequest
 from delegations.selectors import attachment_get_for_user
 from delegations.services import trips
+from delegations.services.attachments import attachment_add
 from delegations.services.common import ensure_can_edit, filing_units
 from delegations.services.common import may_act_for_trip as ensure_may_act_for_trip
 
@@ -261,6 +263,31 @@ def may_act_for_trip(
 def may_record_passports(user: User, request: OutboundRequest) -> bool:
     """The passport service's own check, to show its form only to those it accepts."""
     return trips.may_record_passports(user, request)
+
+
+def attachment_add_answer(
+    request: HttpRequest, target: Any, *, page: Callable[..., HttpResponse], back: str
+) -> HttpResponse:
+    """The answer to an upload onto a dossier of either kind: the file is attached and the user
+    goes ``back`` with a message; the errors show on ``page`` (400), a dossier that may no longer
+    change answers with the 409 page."""
+    form = AttachmentForm(request.POST, request.FILES, prefix="attachment")
+    if not form.is_valid():
+        return page(request, target, status=400, bound={"attachment": form})
+    try:
+        attachment_add(
+            actor=request.user,  # type: ignore[arg-type]
+            request=target,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+        )
+    except StateConflict as error:
+        return conflict_page(request, error, back_url=back, back_label=_("Quay lại hồ sơ"))
+    except ValidationError as error:
+        rest = add_service_errors(error, form)
+        return page(request, target, status=400, bound={"attachment": form}, errors=rest)
+    flash.success(request, _("Đã đính kèm tài liệu."))
+    return redirect(back)
 
 
 @login_required

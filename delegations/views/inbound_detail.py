@@ -30,11 +30,11 @@ from delegations.models import InboundStatus, InboundVisit
 from delegations.models.common import UNDECIDED_STATUSES
 from delegations.presenters import preview_dict
 from delegations.selectors import inbound_get_for_user
-from delegations.services.attachments import attachment_add
 from delegations.services.visitor_import import VisitorSheetError, parse_visitor_sheet
 from delegations.services.visits import LIVE_STATUSES, inbound_amend
 from delegations.views.common import (
     add_service_errors,
+    attachment_add_answer,
     conflict_page,
     may_act_for_trip,
     may_edit,
@@ -263,20 +263,6 @@ def inbound_visit_action(request: HttpRequest, pk: int, action: str) -> HttpResp
 def inbound_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a file of a declared type to a draft or returned visit."""
     visit = inbound_get_for_user(user=request.user, pk=pk)
-    form = AttachmentForm(request.POST, request.FILES, prefix="attachment")
-    if not form.is_valid():
-        return render_visit(request, visit, status=400, bound={"attachment": form})
-    try:
-        attachment_add(
-            actor=request.user,  # type: ignore[arg-type]
-            request=visit,
-            kind=form.cleaned_data["kind"],
-            upload=form.cleaned_data["file"],
-        )
-    except StateConflict as error:
-        return _conflict(request, visit, error)
-    except ValidationError as error:
-        rest = add_service_errors(error, form)
-        return render_visit(request, visit, status=400, bound={"attachment": form}, errors=rest)
-    messages.success(request, _("Đã đính kèm tài liệu."))
-    return redirect(reverse("inbound_detail", args=[visit.pk]))
+    return attachment_add_answer(
+        request, visit, page=render_visit, back=reverse("inbound_detail", args=[visit.pk])
+    )

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_POST
 
 from config.errors import StateConflict, ValidationError
 from delegations.forms import (
-    AttachmentForm,
     DateForm,
     DepartureForm,
     ExtensionForm,
@@ -34,9 +33,13 @@ from delegations.forms import (
 from delegations.models import OutboundRequest
 from delegations.presenters import preview_dict
 from delegations.selectors import outbound_get_for_user
-from delegations.services.attachments import attachment_add
 from delegations.services.trips import outbound_passport_returned
-from delegations.views.common import add_service_errors, conflict_page, submit_and_answer
+from delegations.views.common import (
+    add_service_errors,
+    attachment_add_answer,
+    conflict_page,
+    submit_and_answer,
+)
 from delegations.views.outbound_detail import justification_checks, render_detail
 from workflow.rules.pack import rule_title
 from workflow.services import (
@@ -177,22 +180,4 @@ def outbound_trip_action(request: HttpRequest, pk: int, action: str) -> HttpResp
 def outbound_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a file of a declared type to a draft or returned request."""
     target = outbound_get_for_user(user=request.user, pk=pk)
-    form = AttachmentForm(request.POST, request.FILES, prefix="attachment")
-    if form.is_valid():
-        try:
-            attachment_add(
-                actor=request.user,  # type: ignore[arg-type]
-                request=target,
-                kind=form.cleaned_data["kind"],
-                upload=form.cleaned_data["file"],
-            )
-        except StateConflict as error:
-            return _conflict(request, target, error)
-        except ValidationError as error:
-            rest = add_service_errors(error, form)
-            return render_detail(
-                request, target, status=400, bound={"attachment": form}, errors=rest
-            )
-        messages.success(request, _("Đã đính kèm tài liệu."))
-        return redirect(_detail_url(target))
-    return render_detail(request, target, status=400, bound={"attachment": form})
+    return attachment_add_answer(request, target, page=render_detail, back=_detail_url(target))
