@@ -45,6 +45,14 @@ def _count(client: Client, url: str) -> int:
     return len(queries)
 
 
+def _assert_flat_and_within_budget(counts: dict[int, dict[str, int]]) -> None:
+    """Each page costs as many queries with twenty of everything as with two, and no page
+    passes the budget."""
+    assert counts[LARGE] == counts[SMALL]
+    over = {page: n for page, n in counts[LARGE].items() if n > PAGE_BUDGET}
+    assert not over, counts[LARGE]
+
+
 def _attach(actor: Person, request: Any, count: int) -> None:
     for i in range(count):
         attachment_add(
@@ -99,9 +107,7 @@ def test_request_and_task_pages_cost_the_same_for_two_or_twenty_of_everything(
             client = login(person)
             counts[size][f"request page as {name}"] = _count(client, f"/doan-ra/{trip.pk}/")
             counts[size][f"task page as {name}"] = _count(client, f"/viec/{task.pk}/")
-    assert counts[LARGE] == counts[SMALL]
-    over = {page: n for page, n in counts[LARGE].items() if n > PAGE_BUDGET}
-    assert not over, counts[LARGE]
+    _assert_flat_and_within_budget(counts)
 
 
 def _visitors(size: int, family: str, nationality: str, passport: str) -> list[VisitorInput]:
@@ -140,9 +146,7 @@ def test_visit_page_costs_the_same_for_two_or_twenty_visitors_and_files(
             client = login(person)
             counts[size][f"visit page as {name}"] = _count(client, f"/doan-vao/{visit.pk}/")
             counts[size][f"task page as {name}"] = _count(client, f"/viec/{task.pk}/")
-    assert counts[LARGE] == counts[SMALL]
-    over = {page: n for page, n in counts[LARGE].items() if n > PAGE_BUDGET}
-    assert not over, counts[LARGE]
+    _assert_flat_and_within_budget(counts)
 
 
 def _colleagues(org: Org, size: int, tag: str) -> list[Person]:
@@ -198,9 +202,7 @@ def test_draft_and_returned_trip_pages_with_their_preview_cost_the_same_for_two_
                 counts[size][f"{state} preview as {name}"] = _count(
                     client, f"/doan-ra/{trip.pk}/xem-truoc/"
                 )
-    assert counts[LARGE] == counts[SMALL]
-    over = {page: n for page, n in counts[LARGE].items() if n > PAGE_BUDGET}
-    assert not over, counts[LARGE]
+    _assert_flat_and_within_budget(counts)
 
 
 def _returned_visit(org: Org, size: int, clerk: Person, head: Person) -> Any:
@@ -227,6 +229,4 @@ def test_draft_and_returned_visit_pages_with_their_preview_cost_the_same_for_two
                 counts[size][f"{state} edit page as {name}"] = _count(
                     client, f"/doan-vao/{visit.pk}/sua/"
                 )
-    assert counts[LARGE] == counts[SMALL]
-    over = {page: n for page, n in counts[LARGE].items() if n > PAGE_BUDGET}
-    assert not over, counts[LARGE]
+    _assert_flat_and_within_budget(counts)
