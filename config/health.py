@@ -38,8 +38,9 @@ class Beat(HealthCheck):  # type: ignore[misc]
         _check("beat")
 
 
-class ReadinessView(HealthCheckView):  # type: ignore[misc]
-    """django-health-check's view, answering 503 (not ready) instead of 500 when a check fails.
+class HealthView(HealthCheckView):  # type: ignore[misc]
+    """django-health-check's view (liveness and readiness), answering 503 instead of 500 when a
+    check fails.
 
     A failing component is an outage to route around, not a bug of the site: load balancers
     and monitoring read 503 as "not ready", and no "Internal Server Error" is logged for it.

@@ -10,7 +10,7 @@ from health_check.checks import Database
 from health_check.contrib.redis import Redis
 from redis.asyncio import Redis as RedisClient
 
-from config.health import Beat, ReadinessView, Worker
+from config.health import Beat, HealthView, Worker
 from delegations.urls import agreement_urlpatterns, inbound_urlpatterns
 
 
@@ -36,10 +36,10 @@ urlpatterns = [
     # Health (django-health-check; docs/production.md): liveness answers while the process
     # runs; readiness checks the database, Redis, the worker's heartbeat and beat's last run.
     # ``?format=json`` names a failing component.
-    path("health/live/", ReadinessView.as_view(checks=[]), name="health_live"),
+    path("health/live/", HealthView.as_view(checks=[]), name="health_live"),
     path(
         "health/ready/",
-        ReadinessView.as_view(checks=readiness_checks(settings.REDIS_URL)),
+        HealthView.as_view(checks=readiness_checks(settings.REDIS_URL)),
         name="health_ready",
     ),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from config.health import ReadinessView
+from config.health import HealthView
 from config.urls import handler404, handler500, readiness_checks
 from config.urls import urlpatterns as site_urlpatterns
 from tests.faults.conftest import _closed_port
@@ -19,7 +19,7 @@ urlpatterns = [
     # Readiness as configured with a REDIS_URL on which nothing listens (Redis is down).
     path(
         "health/ready-redis-down/",
-        ReadinessView.as_view(checks=readiness_checks(f"redis://127.0.0.1:{_closed_port()}/0")),
+        HealthView.as_view(checks=readiness_checks(f"redis://127.0.0.1:{_closed_port()}/0")),
     ),
     *site_urlpatterns,
 ]
