@@ -214,18 +214,21 @@ def agency_notification_create(
 ) -> AgencyNotification:
     """One agency notification and its e-mail, in the caller's transaction.
 
-    The notification is *prepared* and its e-mail held; with ``AGENCY_DISPATCH_AUTO`` it is
-    released at once, otherwise the văn thư releases it (:func:`agency_notification_release`).
+    The notification is *prepared* and its e-mail held, and the văn thư releases it
+    (:func:`agency_notification_release`); with ``AGENCY_DISPATCH_AUTO`` it is written already
+    sent and its e-mail pending (both events audited, as a release records them).
     ``dossier`` and ``recipients``: the letter's dossier part and the agency's address rows when
     the caller read them for several agencies at once (:func:`agency_notifications_queue`).
     """
 
+    auto = dispatch_auto()
     notification = AgencyNotification.objects.create(
         request_kind=request.request_kind,
         request_id=request.pk,
         agency=agency,
         reason=reason,
         due=due,
+        **({"status": NoticeStatus.SENT, "sent_at": timezone.now()} if auto else {}),
     )
     kind_label = _("Đoàn ra") if request.request_kind == "outbound" else _("Đoàn vào")
     subject = _("%(kind)s – %(reason)s: hồ sơ %(reference)s, %(unit)s") % {
@@ -248,7 +251,8 @@ def agency_notification_create(
         request_kind=request.request_kind,
         request_id=request.pk,
         dedup_key=f"agency-notice:{notification.pk}",
-        held=True,
+        key_is_new=True,
+        held=not auto,
     )
     audit_record(
         actor=None,
@@ -257,8 +261,8 @@ def agency_notification_create(
         object_id=notification.request_id,
         after={"notification": notification.pk, "agency": notification.agency_id, "reason": reason},
     )
-    if dispatch_auto():
-        _release(notification, actor=None, message_ids=[message.pk] if message else None)
+    if auto:
+        _audit_sent(notification, actor=None, released=1 if message else 0)
     return notification
 
 
@@ -282,23 +286,24 @@ def may_dispatch_for_unit(user: User, unit: Unit) -> bool:
     )
 
 
-def _release(
-    notification: AgencyNotification, *, actor: User | None, message_ids: list[int] | None = None
-) -> None:
-    """prepared → sent, and its e-mails held → pending (``message_ids`` when the caller just
-    wrote them, else every e-mail of the notification)."""
+def _release(notification: AgencyNotification, *, actor: User | None) -> None:
+    """prepared → sent, and its e-mails held → pending."""
     now = timezone.now()
     updated = AgencyNotification.objects.filter(
         pk=notification.pk, status=NoticeStatus.PENDING
     ).update(status=NoticeStatus.SENT, sent_at=now, sent_by=actor)
     if not updated:
         raise StateConflict(_("Thông báo này đã được phát hành trước đó."))
-    if message_ids is None:
-        message_ids = list(
-            OutboxMessage.objects.filter(notification=notification).values_list("pk", flat=True)
-        )
+    message_ids = list(
+        OutboxMessage.objects.filter(notification=notification).values_list("pk", flat=True)
+    )
     released = message_release(message_ids)
     notification.status, notification.sent_at, notification.sent_by = NoticeStatus.SENT, now, actor
+    _audit_sent(notification, actor=actor, released=released)
+
+
+def _audit_sent(notification: AgencyNotification, *, actor: User | None, released: int) -> None:
+    """The event of prepared → sent: by the văn thư's release, or at once (``actor`` None)."""
     audit_record(
         actor=actor,
         action="notification.sent",

@@ -235,11 +235,15 @@ def message_enqueue(
     dedup_key: str | None = None,
     attachment: str = "",
     held: bool = False,
+    key_is_new: bool = False,
 ) -> OutboxMessage | None:
     """Write one e-mail in the caller's transaction; it is sent once that transaction commits.
 
     With ``dedup_key``, a second message with the same key is not written (returns None).
-    ``held``: written "held", sent only once :func:`message_release` lets it go.
+    ``key_is_new``: the key names a row the caller's transaction just wrote (an agency
+    notification's id), so no other message can hold it: no lookup and no savepoint (the
+    unique constraint still stands behind it). ``held``: written "held", sent only once
+    :func:`message_release` lets it go.
     """
     row = OutboxMessage(
         status=MessageStatus.HELD if held else MessageStatus.PENDING,
@@ -254,7 +258,7 @@ def message_enqueue(
         dedup_key=dedup_key,
         attachment=attachment,
     )
-    if dedup_key is not None:
+    if dedup_key is not None and not key_is_new:
         if OutboxMessage.objects.filter(dedup_key=dedup_key).exists():
             return None
         try:

@@ -262,6 +262,39 @@ class DossierReads:
     attachment_kinds: frozenset[str] | None = None
     unit: Unit | None = None
     roles: tuple[RoleAssignment, ...] | None = None
+    #: ``(kind, sha256)`` of every attachment: what a decision's content fingerprint covers
+    #: (the kinds are taken from it when the caller read it).
+    attachments: tuple[tuple[str, str], ...] | None = None
+
+
+def request_attachments(request: Any) -> tuple[tuple[str, str], ...]:
+    """``(kind, sha256)`` of the request's or visit's attachments, in one query."""
+    return tuple(
+        Attachment.objects.filter(
+            request_kind=request.request_kind, request_id=request.pk
+        ).values_list("kind", "sha256")
+    )
+
+
+def content_reads(request: Any, *, on: datetime.date) -> DossierReads:
+    """Only what a dossier's content fingerprint covers: the members, itinerary or visitors,
+    and the attachments' digests (a resubmission comparing the dossier with its approvals)."""
+    if request.request_kind == "outbound":
+        return DossierReads(
+            on=on,
+            members=dossier_members(request, today=on),
+            stops=request_stops(request),
+            attachments=request_attachments(request),
+        )
+    return DossierReads(
+        on=on, visitors=request_visitors(request), attachments=request_attachments(request)
+    )
+
+
+def decision_reads(request: Any, *, on: datetime.date) -> DossierReads:
+    """Everything a decision reads of the dossier, once: the facts' rows and the attachments'
+    digests that its content fingerprint covers (:func:`delegations.facts.dossier_content`)."""
+    return complete(request, DossierReads(on=on, attachments=request_attachments(request)))
 
 
 def request_stops(request: Any) -> tuple[OutboundStop, ...]:
@@ -287,9 +320,7 @@ def complete(request: Any, reads: DossierReads) -> DossierReads:
         filled["stops"] = request_stops(request)
     if outbound and reads.attachment_kinds is None:
         filled["attachment_kinds"] = frozenset(
-            Attachment.objects.filter(
-                request_kind=request.request_kind, request_id=request.pk
-            ).values_list("kind", flat=True)
+            kind for kind, _sha in reads.attachments or request_attachments(request)
         )
     if not outbound and reads.visitors is None:
         filled["visitors"] = request_visitors(request)

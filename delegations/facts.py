@@ -25,8 +25,8 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Decision
 from config.memo import memoized
-from delegations.dossier_reads import STEP_ROLES, DossierReads, complete
-from delegations.models import Attachment, AttachmentKind
+from delegations.dossier_reads import STEP_ROLES, DossierReads, complete, content_reads
+from delegations.models import AttachmentKind
 from org.calendar import WorkingCalendar, current_calendar
 from org.models import (
     ActingAssignment,
@@ -526,28 +526,17 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _attachments_content(request: Any) -> list[list[str]]:
-    return sorted(
-        [kind, sha]
-        for kind, sha in Attachment.objects.filter(
-            request_kind=request.request_kind,
-            request_id=request.pk,
-            kind__in=[str(k) for k in COVERED_ATTACHMENTS],
-        ).values_list("kind", "sha256")
-    )
+def _attachments_content(rows: Iterable[tuple[str, str]]) -> list[list[str]]:
+    covered = {str(k) for k in COVERED_ATTACHMENTS}
+    return sorted([kind, sha] for kind, sha in rows if kind in covered)
 
 
-def _outbound_content(request: Any) -> dict[str, Any]:
+def _outbound_content(request: Any, reads: DossierReads) -> dict[str, Any]:
+    assert reads.members is not None and reads.stops is not None
     members = sorted(
-        [person_id, role, passport_id, relative_of_id]
-        for person_id, role, passport_id, relative_of_id in request.members.values_list(
-            "person_id", "role", "passport_id", "relative_of_id"
-        )
+        [m.person_id, m.role, m.passport_id, m.relative_of_id] for m in reads.members.members
     )
-    stops = [
-        [s.country, s.days, s.cities, s.major_event]
-        for s in request.itinerary.order_by("order", "pk")
-    ]
+    stops = [[s.country, s.days, s.cities, s.major_event] for s in reads.stops]
     return {
         "kind": [request.kind],
         "members": members,
@@ -569,11 +558,12 @@ def _outbound_content(request: Any) -> dict[str, Any]:
             request.sponsored_by_enterprise,
             request.tied_to_contract,
         ],
-        "attachments": _attachments_content(request),
+        "attachments": _attachments_content(reads.attachments or ()),
     }
 
 
-def _inbound_content(visit: Any) -> dict[str, Any]:
+def _inbound_content(visit: Any, reads: DossierReads) -> dict[str, Any]:
+    assert reads.visitors is not None
     visitors = [
         [
             v.full_name,
@@ -584,7 +574,7 @@ def _inbound_content(visit: Any) -> dict[str, Any]:
             v.organisation,
             v.title,
         ]
-        for v in visit.visitors.order_by("order", "pk")
+        for v in reads.visitors
     ]
     return {
         "host": [visit.unit_id, visit.organisation, visit.country],
@@ -605,21 +595,25 @@ def _inbound_content(visit: Any) -> dict[str, Any]:
             visit.senior_guest_level,
             visit.prime_minister_decides,
         ],
-        "attachments": _attachments_content(visit),
+        "attachments": _attachments_content(reads.attachments or ()),
     }
 
 
-def dossier_content(request: Any) -> dict[str, str]:
+def dossier_content(request: Any, reads: DossierReads | None = None) -> dict[str, str]:
     """A SHA-256 digest per section of the decision-relevant content of a request or visit.
 
     Stable: the same dossier gives the same digests whatever the order rows were added in
     (members and attachments are sorted; the itinerary and visitors keep their order, which
     the dossier states). What changed between two dossiers is the sections whose digests differ.
+    ``reads``: the rows a decision read for its facts too
+    (:func:`delegations.dossier_reads.decision_reads`); by default only what the content needs.
     """
+    if reads is None:
+        reads = content_reads(request, on=timezone.localdate())
     if request.request_kind == "outbound":
-        content = _outbound_content(request)
+        content = _outbound_content(request, reads)
     else:
-        content = _inbound_content(request)
+        content = _inbound_content(request, reads)
     return {section: _digest(value) for section, value in content.items()}
 
 

@@ -129,7 +129,7 @@ def request_decided(request: Any, outcome: str) -> list[int]:
     context["comment"] = decision.comment if decision else ""
     text = texts[outcome] % context
     return notify(
-        users=[request.created_by],
+        users=users_by_ids([request.created_by_id]),  # with their name, in one query
         text=text,
         template="request_decided",
         context={**context, "decision_number": getattr(request, "decision_number", "")},

@@ -41,7 +41,7 @@ from approvals.documents import content_common, content_inbound, content_outboun
 from approvals.documents.registers import next_number, register_lock
 from approvals.documents.render_docx import render_docx
 from approvals.documents.render_pdf import render_pdf
-from approvals.models import AgencyNotification, NoticeReason
+from approvals.models import AgencyNotification, Decision, NoticeReason
 from approvals.models.documents import (
     KIND_SERIES,
     Document,
@@ -335,6 +335,7 @@ def document_issue(
     confidential: bool = False,
     extra: dict[str, Any] | None = None,
     text_later: bool = False,
+    signer: Decision | None = None,
 ) -> Document:
     """Number and snapshot a document of the request (idempotent: one per kind and request).
 
@@ -343,7 +344,9 @@ def document_issue(
     after commit, with the files (:func:`document_content`), out of the decision's
     transaction. ``reason`` is the cancellation's reason for the cancellation letter. Where the
     issuing unit keeps its own register (``NumberingMode.ENTERED``) the document waits for
-    the văn thư's number (:func:`document_enter_number`) and reserves nothing.
+    the văn thư's number (:func:`document_enter_number`) and reserves nothing. ``signer``: the
+    approval whose author signs (:func:`content_common.signing_decision`), when the caller read
+    it for several documents.
     """
     existing = current_document(request.request_kind, request.pk, kind)
     if existing is not None:
@@ -365,7 +368,8 @@ def document_issue(
             extra=extra,
         )
     )  # fmt: skip
-    signer = content_common.signing_decision(request)
+    if actor is None and signer is None:
+        signer = content_common.signing_decision(request)
     document = Document(
         kind=kind,
         register=register,
@@ -811,7 +815,10 @@ def documents_issue_on_approval(*, request: Any) -> list[Document]:
         kinds = [DocumentKind.OUTBOUND_NOTICE]
         if request.route != "CITY":
             kinds.insert(0, DocumentKind.OUTBOUND_DECISION)
-    return [document_issue(kind=kind, request=request, text_later=True) for kind in kinds]
+    signer = content_common.signing_decision(request)
+    return [
+        document_issue(kind=kind, request=request, text_later=True, signer=signer) for kind in kinds
+    ]
 
 
 def documents_issue_on_cancellation(*, request: Any, actor: User | None, reason: str) -> Document:

@@ -20,6 +20,7 @@ from approvals.audit import audit_record
 from approvals.models import NoticeReason, RuleStamp
 from approvals.notifications import agency_notifications_queue
 from config.errors import PermissionDenied, StateConflict, ValidationError
+from delegations.dossier_reads import DossierReads
 from delegations.facts import dossier_fingerprint, evaluate, facts_digest, facts_for
 from delegations.models.common import DelegationRequest, RequestStatus
 from org.calendar import current_calendar
@@ -80,7 +81,9 @@ def rule_stamp(
     )
 
 
-def rule_stamp_for_decision(request: Any, stage: str, content: dict[str, str]) -> RuleStamp:
+def rule_stamp_for_decision(
+    request: Any, stage: str, content: dict[str, str], *, reads: DossierReads | None = None
+) -> RuleStamp:
     """The rule outcomes a decision is stamped with: evaluated, or reused when nothing changed.
 
     The facts are always read again (the dossier, and what lies outside it: a traveller's exit
@@ -89,12 +92,13 @@ def rule_stamp_for_decision(request: Any, stage: str, content: dict[str, str]) -
     of an earlier stamp of the request: the rule pack is pure, so the outcomes are the same;
     they are copied into a new stamp for this stage, which names the stamp it repeats
     (``reused_from``). Otherwise the rule pack runs. ``content``: the dossier's section digests
-    (its fingerprint is kept on the stamp).
+    (its fingerprint is kept on the stamp). ``reads``: the rows the decision read today for
+    its content (:func:`delegations.dossier_reads.decision_reads`), which the facts reuse.
     """
     fingerprint = dossier_fingerprint(content)
-    day = timezone.localdate()
+    day = reads.on if reads is not None else timezone.localdate()
     version, _params = ruleset_params_in_force(day)
-    facts = facts_for(request, on=day)
+    facts = facts_for(request, on=day, reads=reads)
     digest = facts_digest(facts, version.pk if version else None, current_calendar())
     earlier = (
         RuleStamp.objects.filter(

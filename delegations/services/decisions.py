@@ -23,6 +23,7 @@ from approvals.documents.services import (
 )
 from approvals.models import Decision, NoticeReason
 from config.errors import ValidationError
+from delegations.dossier_reads import DossierReads, decision_reads
 from delegations.facts import changed_sections, dossier_content, dossier_fingerprint
 from delegations.models import InboundStatus, InboundVisit, OutboundRequest, RequestStatus
 from delegations.services.common import (
@@ -63,6 +64,7 @@ def _decide(
     comment: str,
     fields: dict[str, Any],
     content: dict[str, str],
+    reads: DossierReads,
 ) -> dict[str, Any]:
     """A decision proper: stamped with the rule outcomes; returns the data it records."""
     require_comment(action, comment)
@@ -76,7 +78,7 @@ def _decide(
         data.update(city_decision(fields))
         request.decision_number = data["decision_number"]
         request.decision_date = datetime.date.fromisoformat(data["decision_date"])
-    rule_stamp_for_decision(request, step.name, content)
+    rule_stamp_for_decision(request, step.name, content, reads=reads)
     if action == "return":
         request.status = RequestStatus.RETURNED
     elif action == "reject":
@@ -148,7 +150,9 @@ def apply_decision(
     """
     before_status = request.status
     data: dict[str, Any] = {}
-    content = dossier_content(request) if step.effect == DECIDES else None
+    # A decision proper reads the dossier once: for its content fingerprint and its facts.
+    reads = decision_reads(request, on=timezone.localdate()) if step.effect == DECIDES else None
+    content = dossier_content(request, reads) if reads is not None else None
     if step.effect == RESUBMITS:
         pass  # the submission service already re-evaluated and stamped
     elif step.effect == HANDS_IN_REPORT:
@@ -156,8 +160,8 @@ def apply_decision(
     elif step.effect == REVIEWS_REPORT:
         _review_report(request, action, comment)
     else:
-        assert content is not None
-        data = _decide(request, step, action, comment, fields, content)
+        assert content is not None and reads is not None
+        data = _decide(request, step, action, comment, fields, content, reads)
     request.version += 1
     request.save()
     _record_decision(
