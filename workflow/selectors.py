@@ -139,6 +139,12 @@ def task_rows(tasks: list[Task]) -> list[TaskRow]:
     ]
 
 
+def inbox_rows(tasks: list[Task]) -> list[TaskRow]:
+    """Rows of the HTML inbox: what they show (reference, kind, unit, applicant, step, due) is
+    on each task's inbox entry, copied when the task was created, so no request is read."""
+    return [TaskRow(task=task, request=None, due=task_due(task)) for task in tasks]
+
+
 def tasks_for_request(request: Model, *, open_only: bool = True) -> list[Task]:
     """Every task of every process about this request (main flow and extensions)."""
     qs = Task.objects.select_related("process", "owner", "inbox_entry").filter(

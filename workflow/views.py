@@ -36,7 +36,7 @@ from delegations.selectors import membership_confirmations_for_user
 from delegations.views.common import add_service_errors, conflict_page, request_url
 from delegations.views.outbound_detail import request_page
 from workflow.flows.common import head_step_note, request_of
-from workflow.selectors import TaskFilters, task_list_for_user, task_rows
+from workflow.selectors import TaskFilters, inbox_rows, task_list_for_user
 from workflow.services import (
     OPEN_STATUSES,
     is_party_to,
@@ -103,8 +103,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         queryset = queryset.filter(
             Q(inbox_entry__due__gt=day) | Q(inbox_entry__due=day, inbox_entry__task_id__gt=task_id)
         )
-    tasks = list(queryset[: TAB_LIMIT + 1])
-    rows = task_rows(tasks[:TAB_LIMIT])
+    # A row shows only its inbox entry's copy of the request (inbox_rows): no process either.
+    tasks = list(queryset.select_related(None).select_related("inbox_entry__unit")[: TAB_LIMIT + 1])
+    rows = inbox_rows(tasks[:TAB_LIMIT])
     next_query = None
     if len(tasks) > TAB_LIMIT and rows:
         last = rows[-1].task

@@ -1,6 +1,8 @@
 """The inbox page: filters, search, keyset pages and "assign to me" for several tasks."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from viewflow.workflow.models import Task
 
 from tests.conftest import login
@@ -79,3 +81,22 @@ def test_bulk_assign_to_me_through_the_api(org, teacher_a, dept_reviewer, head_b
     assert sorted(response.json()["claimed"]) == sorted(ids)
     inbox = login(dept_reviewer).get("/api/v1/tasks/?scope=inbox").json()["results"]
     assert len(inbox) == 3
+
+
+def test_each_row_shows_its_inbox_entry_and_the_page_reads_no_request(
+    org, teacher_a, dept_reviewer
+):
+    """The list shows reference, kind, unit and applicant from the task's inbox entry (copied
+    when the task was created): the requests and processes are not read, whatever the rows."""
+    seed_tasks(6, department=org.department, creator=teacher_a.user, units=2)
+    client = login(dept_reviewer)
+    client.get("/viec/?tab=queue")  # warm per-process caches
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/viec/?tab=queue")
+    html = response.content.decode()
+    assert len(references(response)) == 6
+    assert html.count("Nguyễn Văn A") == 6 and "Trường 0" in html and "Trường 1" in html
+    assert html.count(">Đoàn ra</td>") == 6
+    tables = " ".join(query["sql"] for query in ctx.captured_queries)
+    assert 'FROM "delegations_outboundrequest"' not in tables
+    assert 'FROM "viewflow_process"' not in tables
