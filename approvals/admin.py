@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -26,6 +28,19 @@ from approvals.notifications import agency_recipients
 from approvals.outbox import message_retry
 from config.errors import StateConflict
 
+_M = TypeVar("_M", bound=Model)
+
+
+class _KeptAdmin(admin.ModelAdmin[_M]):
+    """Rows the services write and the record keeps: an administrator never adds or deletes one."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 _STATUS_COLOURS = {
     MessageStatus.FAILED: "#b71c1c",
     MessageStatus.PENDING: "#8a6d00",
@@ -35,7 +50,7 @@ _STATUS_COLOURS = {
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
+class OutboxMessageAdmin(_KeptAdmin[OutboxMessage]):
     """The outbox, read-only: failed rows stand out and can be sent again ("Gửi lại")."""
 
     list_display = (
@@ -104,15 +119,9 @@ class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
                 messages.WARNING,
             )
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
 
 @admin.register(AgencyNotification)
-class AgencyNotificationAdmin(admin.ModelAdmin[AgencyNotification]):
+class AgencyNotificationAdmin(_KeptAdmin[AgencyNotification]):
     """The obligations to notify agencies; acknowledgements are recorded in the pages or API."""
 
     list_display = (
@@ -132,12 +141,6 @@ class AgencyNotificationAdmin(admin.ModelAdmin[AgencyNotification]):
     search_fields = ("=request_id",)
     list_select_related = ("agency",)
     readonly_fields = [f.name for f in AgencyNotification._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(AgencyRecipient)
@@ -171,35 +174,26 @@ class UnitNumberingAdmin(admin.ModelAdmin[UnitNumbering]):
 
 
 @admin.register(DocumentRegister)
-class DocumentRegisterAdmin(admin.ModelAdmin[DocumentRegister]):
-    """Registers: an administrator may change a symbol; the last number is never edited."""
+class DocumentRegisterAdmin(_KeptAdmin[DocumentRegister]):
+    """Registers: an administrator may change a symbol; the last number is never edited.
+
+    A register is opened by the first issue of the year, under the numbering lock.
+    """
 
     list_display = ("year", "unit", "series", "confidential", "symbol", "last_number")
     list_filter = ("year", "series", "confidential")
     readonly_fields = ("unit", "year", "series", "confidential", "last_number")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # opened by the first issue of the year, under the numbering lock
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin[Document]):
+class DocumentAdmin(_KeptAdmin[Document]):
     """Issued documents, read-only: a correction is a re-issue (a new version)."""
 
     list_display = ("number_text", "version", "kind", "issued_on", "request_kind", "request_id")
     list_filter = ("kind", "issued_on")
     search_fields = ("number_text", "title")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 
@@ -214,16 +208,10 @@ class SigningCertificateAdmin(admin.ModelAdmin[SigningCertificate]):
 
 
 @admin.register(DocumentSignature)
-class DocumentSignatureAdmin(admin.ModelAdmin[DocumentSignature]):
+class DocumentSignatureAdmin(_KeptAdmin[DocumentSignature]):
     """Signatures on documents: read only (signed in the document page)."""
 
     list_display = ("document", "kind", "certificate_subject", "signer", "signed_at")
     list_filter = ("kind",)
     list_select_related = ("document", "signer")
     readonly_fields = [f.name for f in DocumentSignature._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

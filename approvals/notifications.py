@@ -400,14 +400,10 @@ def agency_notifications_queue(
 
 def may_record_acknowledgement(user: User, request: Any) -> bool:
     """The unit's clerk or head, or the department's or ward's reviewers."""
-    unit = request.unit
-    return any(
-        permissions.has_unit_permission(user, perm, unit)
-        for perm in (
-            permissions.FILE_FOR_UNIT,
-            permissions.REVIEW_FOR_DEPARTMENT,
-            permissions.REVIEW_FOR_WARD,
-        )
+    return permissions.has_any_unit_permission(
+        user,
+        (permissions.FILE_FOR_UNIT, permissions.REVIEW_FOR_DEPARTMENT, permissions.REVIEW_FOR_WARD),
+        request.unit,
     )
 
 

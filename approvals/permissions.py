@@ -248,6 +248,11 @@ def has_unit_permission(user: AnyUser, perm: str, unit: Unit) -> bool:
     return unit.pk in direct or (bool(direct) and unit.pk in expand_scope(direct))
 
 
+def has_any_unit_permission(user: AnyUser, perms: Iterable[str], unit: Unit) -> bool:
+    """Whether the user holds one of ``perms`` on the unit (see :func:`has_unit_permission`)."""
+    return any(has_unit_permission(user, perm, unit) for perm in perms)
+
+
 def is_auditor(user: AnyUser) -> bool:
     return bool(unit_grants(user, [AUDIT_UNIT]))
 

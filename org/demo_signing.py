@@ -56,56 +56,49 @@ def _name(common_name: str) -> x509.Name:
     )
 
 
-def make_ca(common_name: str = "Test Root CA") -> Issued:
-    key = _key()
+def _certificate(
+    key: Any, common_name: str, issuer: x509.Name, *, days: int, ca: bool
+) -> x509.CertificateBuilder:
+    """What a root and a signing certificate share: names, key, serial, validity from yesterday,
+    and the key usage of a CA (signs certificates) or of a signer (signs documents)."""
     now = datetime.datetime.now(datetime.UTC)
-    cert = (
+    return (
         x509.CertificateBuilder()
         .subject_name(_name(common_name))
-        .issuer_name(_name(common_name))
+        .issuer_name(issuer)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .not_valid_after(now + datetime.timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
-                digital_signature=True, content_commitment=False, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                crl_sign=True, encipher_only=False, decipher_only=False,
+                digital_signature=True, content_commitment=not ca, key_encipherment=False,
+                data_encipherment=False, key_agreement=False, key_cert_sign=ca,
+                crl_sign=ca, encipher_only=False, decipher_only=False,
             ),
             critical=True,
         )
-        .sign(key, hashes.SHA256())
     )  # fmt: skip
+
+
+def make_ca(common_name: str = "Test Root CA") -> Issued:
+    key = _key()
+    cert = _certificate(key, common_name, _name(common_name), days=3650, ca=True).sign(
+        key, hashes.SHA256()
+    )
     return Issued(key, cert, [])
 
 
 def issue(ca: Issued, common_name: str) -> Issued:
     key = _key()
-    now = datetime.datetime.now(datetime.UTC)
     cert = (
-        x509.CertificateBuilder()
-        .subject_name(_name(common_name))
-        .issuer_name(ca.cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True, content_commitment=True, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                crl_sign=False, encipher_only=False, decipher_only=False,
-            ),
-            critical=True,
-        )
+        _certificate(key, common_name, ca.cert.subject, days=365, ca=False)
         .add_extension(
             x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
         )
         .sign(ca.key, hashes.SHA256())
-    )  # fmt: skip
+    )
     return Issued(key, cert, [ca.cert])
 
 

@@ -104,24 +104,29 @@ def _visible_task(request: Request, task_id: int) -> Task:
     return task
 
 
-class TaskClaimView(GenericAPIView[Any]):
+class _TaskHandOverView(GenericAPIView[Any]):
+    """Claim or release a task the user may see; the answer is the task as the list shows it."""
+
+    #: :func:`task_claim` or :func:`task_release`.
+    hand_over: staticmethod[..., Task]
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        _visible_task(request, pk)
+        task = self.hand_over(task_id=pk, user=request.user)
+        return Response(task_dict(task_rows([task])[0]))
+
+
+class TaskClaimView(_TaskHandOverView):
     """Take a queued task (409 when someone else was faster)."""
 
-    @extend_schema(request=None, responses={200: dict})
-    def post(self, request: Request, pk: int) -> Response:
-        _visible_task(request, pk)
-        task = task_claim(task_id=pk, user=request.user)  # type: ignore[arg-type]
-        return Response(task_dict(task_rows([task])[0]))
+    hand_over = staticmethod(task_claim)
 
 
-class TaskReleaseView(GenericAPIView[Any]):
+class TaskReleaseView(_TaskHandOverView):
     """Give a task back to its role's queue."""
 
-    @extend_schema(request=None, responses={200: dict})
-    def post(self, request: Request, pk: int) -> Response:
-        _visible_task(request, pk)
-        task = task_release(task_id=pk, user=request.user)  # type: ignore[arg-type]
-        return Response(task_dict(task_rows([task])[0]))
+    hand_over = staticmethod(task_release)
 
 
 class TaskCompleteView(GenericAPIView[Any]):

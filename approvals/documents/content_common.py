@@ -322,6 +322,21 @@ def filing_line(issuer: Issuer) -> str:
     return "Lưu: VT." if issuer.is_ward else f"Lưu: VT, {issuer.office_code}."
 
 
+def city_proposal(issuer: Issuer, *, summary: str, body: list[dict[str, Any]]) -> dict[str, Any]:
+    """A Tờ trình of the Director to the City People's Committee: ``body``, then the closing
+    request to decide."""
+    closing = f"{issuer.short_name} kính trình {city_committee_short()} xem xét, quyết định./."
+    return {
+        "title": "TỜ TRÌNH",
+        "summary": summary,
+        "kinh_gui": [city_committee()],
+        "bases": [],
+        "body": [*body, para(closing)],
+        "recipients": ["Như trên;", filing_line(issuer)],
+        "annex": None,
+    }
+
+
 def replacement_note(content: dict[str, Any], replaced: str) -> None:
     """Say in the text which document this one replaces (NĐ 30, Art. 15(1) and 18(3)).
 

@@ -10,8 +10,8 @@ from typing import Any
 from approvals.documents.content_common import (
     Issuer,
     agency_names,
-    city_committee,
     city_committee_short,
+    city_proposal,
     filing_line,
     para,
     short_date,
@@ -124,12 +124,10 @@ def notice_content(visit: Any, *, issuer: Issuer) -> dict[str, Any]:
 def proposal_content(visit: Any, *, issuer: Issuer) -> dict[str, Any]:
     """Tờ trình: the Director proposes to the City People's Committee (route CITY)."""
     purpose = visit.purpose.strip().rstrip(".")
-    return {
-        "title": "TỜ TRÌNH",
-        "summary": "Về việc đón đoàn khách nước ngoài",
-        "kinh_gui": [city_committee()],
-        "bases": [],
-        "body": [
+    return city_proposal(
+        issuer,
+        summary="Về việc đón đoàn khách nước ngoài",
+        body=[
             para(
                 f"Xét đề nghị của {visit.unit.name} (hồ sơ số {visit.reference or visit.pk}), "
                 f"{issuer.short_name} kính trình {city_committee_short()} xem xét, cho phép "
@@ -137,8 +135,5 @@ def proposal_content(visit: Any, *, issuer: Issuer) -> dict[str, Any]:
             ),
             para(f"Nội dung làm việc: {purpose}."),
             table(VISITOR_COLUMNS, VISITOR_WIDTHS, visitor_rows(visit)),
-            para(f"{issuer.short_name} kính trình {city_committee_short()} xem xét, quyết định./."),
         ],
-        "recipients": ["Như trên;", filing_line(issuer)],
-        "annex": None,
-    }
+    )

@@ -15,8 +15,8 @@ from django.utils import translation
 from approvals.documents.content_common import (
     Issuer,
     agency_names,
-    city_committee,
     city_committee_short,
+    city_proposal,
     filing_line,
     heading,
     jurisdiction,
@@ -396,12 +396,10 @@ def proposal_content(request: Any, *, issuer: Issuer) -> dict[str, Any]:
     funding = _label(FundingSource.choices, request.funding_source).lower()
     inviter = f", theo lời mời của {request.inviter_name}" if request.inviter_name else ""
     trip = f"công tác tại {_trip(request)}" if official else f"{_trip(request)} về việc riêng"
-    return {
-        "title": "TỜ TRÌNH",
-        "summary": f"Về việc {what} {travellers_word(request)} đi nước ngoài",
-        "kinh_gui": [city_committee()],
-        "bases": [],
-        "body": [
+    return city_proposal(
+        issuer,
+        summary=f"Về việc {what} {travellers_word(request)} đi nước ngoài",
+        body=[
             para(city_basis()),
             para(
                 f"Xét đề nghị của {request.unit.name} (hồ sơ số "
@@ -410,8 +408,5 @@ def proposal_content(request: Any, *, issuer: Issuer) -> dict[str, Any]:
             ),
             para(f"Mục đích chuyến đi: {purpose}. Nguồn kinh phí: {funding}."),
             table(MEMBER_COLUMNS, MEMBER_WIDTHS, member_rows(request)),
-            para(f"{issuer.short_name} kính trình {city_committee_short()} xem xét, quyết định./."),
         ],
-        "recipients": ["Như trên;", filing_line(issuer)],
-        "annex": None,
-    }
+    )

@@ -15,6 +15,7 @@ from approvals.permissions import (
     REVIEW_FOR_DEPARTMENT,
     REVIEW_FOR_WARD,
     AnyUser,
+    has_any_unit_permission,
     has_unit_permission,
 )
 from delegations.kinds import KINDS, request_list_for_user
@@ -44,7 +45,7 @@ def document_may_manage(user: AnyUser, document: Document) -> bool:
         if unit.kind == UnitKind.WARD
         else (REVIEW_FOR_DEPARTMENT, DECIDE_FOR_DEPARTMENT)
     )
-    return any(has_unit_permission(user, perm, unit) for perm in perms)
+    return has_any_unit_permission(user, perms, unit)
 
 
 def document_may_classify(user: AnyUser, document: Document) -> bool:

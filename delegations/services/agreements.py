@@ -73,13 +73,14 @@ def _lock(agreement: Agreement) -> Agreement:
 
 def _may_manage(actor: User, unit: Unit) -> bool:
     """The unit's clerks and heads, or the department (which manages every unit)."""
-    return any(
-        permissions.has_unit_permission(actor, perm, unit)
-        for perm in (
+    return permissions.has_any_unit_permission(
+        actor,
+        (
             permissions.FILE_FOR_UNIT,
             permissions.APPROVE_AS_UNIT_HEAD,
             permissions.REVIEW_FOR_DEPARTMENT,
-        )
+        ),
+        unit,
     )
 
 

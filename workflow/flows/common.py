@@ -59,6 +59,17 @@ def decided(action: str) -> Any:
     return condition
 
 
+def decision_gate(approved: Any, returned: Any) -> Any:
+    """The gate after a decision step: approval goes on to ``approved``, a return to
+    ``returned``, and a rejection ends the flow (``rejected``)."""
+    return (
+        flow.Switch()
+        .Case(approved, decided(APPROVE))
+        .Case(returned, decided(RETURN))
+        .Default(this.rejected)
+    )
+
+
 def returned_from(node_name: str) -> Any:
     def condition(activation: Any) -> bool:
         return bool(activation.process.data.get(RETURNED_FROM) == node_name)
@@ -269,12 +280,7 @@ class DecisionSteps(DelegationGates):
         .Assign(this.unit_head_assignee)
         .Next(this.check_unit_head_decision)
     )
-    check_unit_head_decision = (
-        flow.Switch()
-        .Case(this.check_route, decided(APPROVE))
-        .Case(this.resubmit_by_applicant, decided(RETURN))
-        .Default(this.rejected)
-    )
+    check_unit_head_decision = decision_gate(this.check_route, this.resubmit_by_applicant)
 
     check_route = (
         flow.Switch()
@@ -293,12 +299,7 @@ class DecisionSteps(DelegationGates):
         .Assign(this.same_person_again)
         .Next(this.check_ward_decision)
     )
-    check_ward_decision = (
-        flow.Switch()
-        .Case(this.approve, decided(APPROVE))
-        .Case(this.resubmit_by_applicant, decided(RETURN))
-        .Default(this.rejected)
-    )
+    check_ward_decision = decision_gate(this.approve, this.resubmit_by_applicant)
 
     # "CITY via ward": the ward chair proposes before the department reviews
     propose_by_ward_chair = (
@@ -308,12 +309,7 @@ class DecisionSteps(DelegationGates):
         .Assign(this.same_person_again)
         .Next(this.check_ward_proposal)
     )
-    check_ward_proposal = (
-        flow.Switch()
-        .Case(this.review_by_department, decided(APPROVE))
-        .Case(this.resubmit_by_applicant, decided(RETURN))
-        .Default(this.rejected)
-    )
+    check_ward_proposal = decision_gate(this.review_by_department, this.resubmit_by_applicant)
 
     # Department office (Văn phòng Sở) and the Director
     review_by_department = (
@@ -336,24 +332,14 @@ class DecisionSteps(DelegationGates):
         .Permission("org.decide_for_department", obj=department_of_process)
         .Next(this.check_director_decision)
     )
-    check_director_decision = (
-        flow.Switch()
-        .Case(this.approve, decided(APPROVE))
-        .Case(this.review_by_department, decided(RETURN))
-        .Default(this.rejected)
-    )
+    check_director_decision = decision_gate(this.approve, this.review_by_department)
     propose_by_director = (
         flow.View(no_stock_view)
         .Annotation(title=_("Lãnh đạo Sở trình UBND Thành phố"))
         .Permission("org.decide_for_department", obj=department_of_process)
         .Next(this.check_director_proposal)
     )
-    check_director_proposal = (
-        flow.Switch()
-        .Case(this.record_city_decision, decided(APPROVE))
-        .Case(this.review_by_department, decided(RETURN))
-        .Default(this.rejected)
-    )
+    check_director_proposal = decision_gate(this.record_city_decision, this.review_by_department)
     record_city_decision = (
         flow.View(no_stock_view)
         .Annotation(title=_("Ghi nhận quyết định của UBND Thành phố"))

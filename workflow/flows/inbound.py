@@ -20,10 +20,8 @@ from viewflow.workflow import flow, lock
 from delegations.models import InboundVisit
 from delegations.services.decisions import inbound_inform_department, inbound_mark_approved
 from workflow.flows.common import (
-    APPROVE,
-    RETURN,
     DecisionSteps,
-    decided,
+    decision_gate,
     no_stock_view,
     request_of,
 )
@@ -40,12 +38,7 @@ class InboundFlow(DecisionSteps, flow.Flow):  # type: ignore[misc,unused-ignore]
     lock_impl = lock.select_for_update_lock
 
     # Ward People's Committee (UBND phường): decides for its schools, the department is informed
-    check_ward_decision = (
-        flow.Switch()
-        .Case(this.inform_department, decided(APPROVE))
-        .Case(this.resubmit_by_applicant, decided(RETURN))
-        .Default(this.rejected)
-    )
+    check_ward_decision = decision_gate(this.inform_department, this.resubmit_by_applicant)
     inform_department = (
         flow.Function(this.on_ward_approved)
         .Annotation(title=_("Thông báo Văn phòng Sở"))
