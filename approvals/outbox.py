@@ -295,6 +295,31 @@ def _claim(message_id: int, now: datetime.datetime) -> bool:
     return claimed == 1
 
 
+def messages_wake(*, request_kind: str, request_id: int) -> int:
+    """The request's agency e-mails waiting for their files: due now, and sent after commit.
+
+    A render that stores a document of the request calls it, so that an e-mail goes as soon as
+    its last file is there rather than when the sweeper next looks (``OUTBOX_WAIT_SECONDS``
+    later, at its next pass): mail before paperwork. One still missing a file waits again; the
+    sweeper stays the safety net. Returns how many were woken.
+    """
+    ids = list(
+        OutboxMessage.objects.filter(
+            request_kind=request_kind,
+            request_id=request_id,
+            notification__isnull=False,
+            status=MessageStatus.PENDING,
+        ).values_list("pk", flat=True)
+    )
+    if ids:
+        OutboxMessage.objects.filter(pk__in=ids, status=MessageStatus.PENDING).update(
+            next_attempt_at=timezone.now()
+        )
+        for message_id in ids:
+            dispatch_after_commit(message_id)
+    return len(ids)
+
+
 def message_release(message_ids: list[int]) -> int:
     """held → pending, sent after the caller's transaction commits; returns how many."""
     ids = list(

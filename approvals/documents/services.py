@@ -53,7 +53,7 @@ from approvals.models.documents import (
     document_pdf_path,
     numbering_mode,
 )
-from approvals.outbox import broker_publish, sweeper_lease_end, sweeper_publish
+from approvals.outbox import broker_publish, messages_wake, sweeper_lease_end, sweeper_publish
 from config.errors import StateConflict, ValidationError
 from delegations.models import InboundVisit, OutboundRequest
 
@@ -604,6 +604,8 @@ def document_render(document: Document) -> Document:
                 object_id=document.pk,
                 after={"pdf_sha256": _sha256(pdf_bytes), "docx_sha256": _sha256(docx_bytes)},
             )
+            # The agencies' e-mails waiting for this file go now (each checks all its files).
+            messages_wake(request_kind=document.request_kind, request_id=document.request_id)
     if not claimed:
         # Rendered concurrently by someone else: theirs is the stored copy, drop ours.
         storage.delete(pdf_name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from collections.abc import Iterator
 
@@ -24,8 +25,8 @@ def _reset_pools() -> None:
     celery_app.amqp._producer_pool = None
 
 
-@pytest.fixture
-def broker_unreachable() -> Iterator[None]:
+@contextlib.contextmanager
+def broker_down() -> Iterator[None]:
     """Celery is not eager and its broker URL points at a closed port (Redis is down)."""
     conf = celery_app.conf
     saved = conf.task_always_eager, conf.broker_url
@@ -38,3 +39,10 @@ def broker_unreachable() -> Iterator[None]:
         conf.task_always_eager, conf.broker_url = saved
         _reset_pools()
         outbox._broker_down_until = 0.0
+
+
+@pytest.fixture
+def broker_unreachable() -> Iterator[None]:
+    """The broker is down for the whole test (:func:`broker_down`)."""
+    with broker_down():
+        yield

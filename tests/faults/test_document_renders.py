@@ -14,10 +14,13 @@ import pytest
 from django.utils import timezone
 
 from approvals.documents.services import render_attempt, render_sweep
-from approvals.models import AuditEvent, Document
+from approvals.models import AuditEvent, Document, OutboxMessage
 from approvals.models.documents import RenderState
-from tests.approvals.record_helpers import approved, make_agencies
+from approvals.outbox import message_send
+from tests.approvals.record_helpers import AGENCY_NAMES, approved, make_agencies
 from tests.conftest import login
+from tests.factories import UnitFactory
+from tests.faults.conftest import broker_down
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +109,30 @@ def test_render_left_by_a_dead_worker_is_taken_over_after_its_lease(unrendered):
     # The sweeper takes back and renders in one pass what a dead worker held.
     assert render_sweep(now=timezone.now() + datetime.timedelta(minutes=3)) == 1
     assert _state(other).render_state == RenderState.READY
+
+
+def test_agency_mail_waiting_for_its_files_goes_once_a_render_stores_them(
+    org, teacher_a, head_a, dept_reviewer, director, django_capture_on_commit_callbacks,
+    mailoutbox,
+):  # fmt: skip
+    """Mail before paperwork: an agency e-mail that found its documents unrendered does not wait
+    for the sweeper's next pass; the render that stores a file sends it (or, when another file
+    is still missing, renders that one on the way in development's eager mode)."""
+    UnitFactory(code="CATP-PA08", name=AGENCY_NAMES[0], kind="agency", email="pa08@ca.test")
+    UnitFactory(code="SNGV", name=AGENCY_NAMES[1], kind="agency", email="songv@sngv.test")
+    request = approved(teacher_a, head_a, dept_reviewer, director)  # its renders never ran
+    messages = OutboxMessage.objects.filter(request_id=request.pk, notification__isnull=False)
+    ids = list(messages.values_list("pk", flat=True))
+    assert len(ids) == 2
+    with broker_down():  # no render can be queued: each e-mail waits for its files
+        assert [message_send(pk) for pk in ids] == ["waiting", "waiting"]
+    assert set(messages.values_list("status", flat=True)) == {"pending"}
+    assert all(due > timezone.now() for due in messages.values_list("next_attempt_at", flat=True))
+
+    letter = Document.objects.get(request_id=request.pk, kind="outbound_notice")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert render_attempt(letter.pk) == "ready"  # a documents worker, later
+
+    assert set(messages.values_list("status", flat=True)) == {"sent"}
+    addresses = sorted(to for sent in mailoutbox for to in sent.to)
+    assert addresses == ["pa08@ca.test", "songv@sngv.test"]
