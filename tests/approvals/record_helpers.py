@@ -8,6 +8,7 @@ from typing import Any
 import docx
 from pypdf import PdfReader
 
+from approvals.documents.services import document_file
 from approvals.models import Document
 from org.models import Person, Unit
 from tests import flows
@@ -58,3 +59,11 @@ def docx_text(data: bytes) -> str:
         for row in table.rows:
             parts.extend(cell.text for cell in row.cells)
     return " ".join(" ".join(parts).split())
+
+
+def document_texts(document: Document) -> tuple[str, str]:
+    """The text of the document's PDF and of its DOCX, in that order."""
+    return (
+        pdf_text(document_file(document, "pdf")[1]),
+        docx_text(document_file(document, "docx")[1]),
+    )
