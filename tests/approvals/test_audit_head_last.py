@@ -11,6 +11,7 @@ from django.db import connection, transaction
 
 from approvals.audit import audit_record, verify_chain
 from approvals.models import AuditChainHead, AuditEvent
+from tests.threads import run_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -95,11 +96,7 @@ def test_a_writer_holding_an_open_transaction_does_not_stop_another_from_auditin
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    run_threads([first, second], timeout=60)
     assert errors == []
     assert actions() == ["second", "first"]
     assert verify_chain() is None
