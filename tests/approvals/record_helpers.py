@@ -1,4 +1,5 @@
-"""Building approved requests and reading documents back, for the record's tests."""
+"""Building approved requests and reading documents and the audit log back, for the record's
+tests."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import docx
 from pypdf import PdfReader
 
 from approvals.documents.services import document_file
-from approvals.models import Document
+from approvals.models import AuditEvent, Document
 from org.models import Person, Unit
 from tests import flows
 from tests.factories import UnitFactory
@@ -43,6 +44,13 @@ def documents_of(request: Any) -> dict[str, Document]:
     ).order_by("version"):
         found[document.kind] = document
     return found
+
+
+def audit_actions(**filters: Any) -> list[str]:
+    """The actions of the audit events matching ``filters``, in the chain's order."""
+    return list(
+        AuditEvent.objects.filter(**filters).order_by("seq").values_list("action", flat=True)
+    )
 
 
 def pdf_text(data: bytes) -> str:
