@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from approvals.documents.content_common import number_text, staff_words, ward_place
 from delegations.services.outbound import StopInput
-from org.models import ActingAssignment, Gender, Role, StaffCategory
+from org.models import Gender, Role, StaffCategory
 from tests.approvals.record_helpers import approved, document_texts, documents_of, make_agencies
 from tests.factories import make_acting, make_staff
 
@@ -80,10 +80,9 @@ def test_ward_decision_has_the_wards_place_name_and_local_government_basis(
 def test_acting_director_on_a_vacant_post_signs_q(org, media, teacher_a, head_a, dept_reviewer):
     acting = make_staff("qgd", org.department, None, full_name="Phan Văn Quyền")
     today = timezone.localdate()
-    ActingAssignment.objects.create(
-        acting_user=acting.user, holder=None, role=Role.DIRECTOR, unit=org.department,
-        starts_on=today, ends_on=today + datetime.timedelta(days=30),
-    )  # fmt: skip
+    make_acting(
+        acting.user, None, org.department, Role.DIRECTOR, until=today + datetime.timedelta(days=30)
+    )
     make_agencies()
     request = approved(teacher_a, head_a, dept_reviewer, acting)
     pdf, docx = document_texts(documents_of(request)["outbound_decision"])
