@@ -28,7 +28,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from approvals.middleware import current_origin
-from config.errors import RulesBlocked, StateConflict
+from config.errors import RulesBlocked, StateConflict, messages_by_field
 from config.values import MAX_ID
 
 logger = logging.getLogger(__name__)
@@ -109,19 +109,11 @@ class Conflict(exceptions.APIException):
         super().__init__(detail or _("Hồ sơ đang ở trạng thái không cho phép thao tác này."))
 
 
-def _errors_from_django(exc: DjangoValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {
-            field: [str(m) for e in errs for m in e.messages]
-            for field, errs in exc.error_dict.items()
-        }
-    return {"non_field_errors": [str(m) for m in exc.messages]}
-
-
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Map every error to the contract's shapes; 400s carry ``errors`` keyed by field."""
     if isinstance(exc, DjangoValidationError):
-        return Response({"errors": _errors_from_django(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        errors = messages_by_field(exc, rest="non_field_errors")
+        return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, StateConflict):
         return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, RulesBlocked):

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -26,6 +27,8 @@ UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, Timeout
 LOG_EVERY_SECONDS = 60.0
 _last_logged = 0.0
 
+T = TypeVar("T")
+
 
 def _unreachable(operation: str, exc: BaseException) -> None:
     global _last_logged
@@ -33,6 +36,15 @@ def _unreachable(operation: str, exc: BaseException) -> None:
     if now - _last_logged >= LOG_EVERY_SECONDS:
         _last_logged = now
         logger.warning("cache unreachable (%s: %s); carrying on without it", operation, exc)
+
+
+def _tolerant(method: Callable[..., T], *args: Any, fallback: T) -> T:
+    """``method(*args)``, or ``fallback`` when Redis cannot be reached (the fault logged)."""
+    try:
+        return method(*args)
+    except UNREACHABLE as exc:
+        _unreachable(method.__name__, exc)
+        return fallback
 
 
 class TolerantRedisCache(RedisCache):
@@ -43,81 +55,40 @@ class TolerantRedisCache(RedisCache):
     """
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
-        try:
-            return super().get(key, default, version)
-        except UNREACHABLE as exc:
-            _unreachable("get", exc)
-            return default
+        return _tolerant(super().get, key, default, version, fallback=default)
 
     def get_many(self, keys: Any, version: int | None = None) -> dict[str, Any]:
-        try:
-            return super().get_many(keys, version)
-        except UNREACHABLE as exc:
-            _unreachable("get_many", exc)
-            return {}
+        return _tolerant(super().get_many, keys, version, fallback={})
 
     def has_key(self, key: Any, version: int | None = None) -> bool:
-        try:
-            return super().has_key(key, version)
-        except UNREACHABLE as exc:
-            _unreachable("has_key", exc)
-            return False
+        return _tolerant(super().has_key, key, version, fallback=False)
 
     def set(
         self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
     ) -> None:
-        try:
-            super().set(key, value, timeout, version)
-        except UNREACHABLE as exc:
-            _unreachable("set", exc)
+        _tolerant(super().set, key, value, timeout, version, fallback=None)
 
     def set_many(
         self, data: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
     ) -> list[Any]:
-        try:
-            return super().set_many(data, timeout, version)
-        except UNREACHABLE as exc:
-            _unreachable("set_many", exc)
-            return list(data)
+        return _tolerant(super().set_many, data, timeout, version, fallback=list(data))
 
     def add(
         self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
     ) -> bool:
-        try:
-            return super().add(key, value, timeout, version)
-        except UNREACHABLE as exc:
-            _unreachable("add", exc)
-            return True
+        return _tolerant(super().add, key, value, timeout, version, fallback=True)
 
     def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
-        try:
-            return super().touch(key, timeout, version)
-        except UNREACHABLE as exc:
-            _unreachable("touch", exc)
-            return False
+        return _tolerant(super().touch, key, timeout, version, fallback=False)
 
     def delete(self, key: Any, version: int | None = None) -> bool:
-        try:
-            return super().delete(key, version)
-        except UNREACHABLE as exc:
-            _unreachable("delete", exc)
-            return False
+        return _tolerant(super().delete, key, version, fallback=False)
 
     def delete_many(self, keys: Any, version: int | None = None) -> None:
-        try:
-            super().delete_many(keys, version)
-        except UNREACHABLE as exc:
-            _unreachable("delete_many", exc)
+        _tolerant(super().delete_many, keys, version, fallback=None)
 
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
-        try:
-            return super().incr(key, delta, version)
-        except UNREACHABLE as exc:
-            _unreachable("incr", exc)
-            return delta
+        return _tolerant(super().incr, key, delta, version, fallback=delta)
 
     def clear(self) -> None:
-        try:
-            super().clear()
-        except UNREACHABLE as exc:
-            _unreachable("clear", exc)
+        _tolerant(super().clear, fallback=None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 import os
 import re
 from dataclasses import dataclass, replace
@@ -51,6 +52,16 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}.") from exc
+
+
+def env_month_day(name: str, default: str) -> str:
+    """Return the variable as a day of the year, "MM-DD" (checked against a leap year)."""
+    value = env_str(name, default)
+    try:
+        datetime.date.fromisoformat(f"2000-{value}")
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be MM-DD, not {value!r}.") from exc
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

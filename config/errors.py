@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
 
 class StateConflict(Exception):
@@ -24,4 +24,22 @@ class RulesBlocked(Exception):
         self.checks = checks
 
 
-__all__ = ["PermissionDenied", "RulesBlocked", "StateConflict", "ValidationError"]
+def messages_by_field(
+    error: ValidationError, *, rest: str = NON_FIELD_ERRORS
+) -> dict[str, list[str]]:
+    """The error's messages as ``{field: [messages]}``; those of no field under ``rest``."""
+    if hasattr(error, "error_dict"):
+        return {
+            field: [str(m) for e in errors for m in e.messages]
+            for field, errors in error.error_dict.items()
+        }
+    return {rest: [str(m) for m in error.messages]}
+
+
+__all__ = [
+    "PermissionDenied",
+    "RulesBlocked",
+    "StateConflict",
+    "ValidationError",
+    "messages_by_field",
+]

@@ -23,6 +23,7 @@ from config.env import (
     env_bool,
     env_int,
     env_list,
+    env_month_day,
     env_str,
     parse_audit_keys,
     parse_database_url,
@@ -410,23 +411,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Units send the annual foreign-affairs report to the Sở by this day, "MM-DD" (Hải Phòng: 12-10).
-ANNUAL_REPORT_DEADLINE = env_str("ANNUAL_REPORT_DEADLINE", "10-15")
-try:
-    datetime.date.fromisoformat(f"2000-{ANNUAL_REPORT_DEADLINE}")
-except ValueError as _exc:
-    raise ImproperlyConfigured(
-        f"ANNUAL_REPORT_DEADLINE must be MM-DD, not {ANNUAL_REPORT_DEADLINE!r}."
-    ) from _exc
+ANNUAL_REPORT_DEADLINE = env_month_day("ANNUAL_REPORT_DEADLINE", "10-15")
 
 # The annual report covers the year that begins on this day, "MM-DD": 10-16 gives 16/10 of the
 # year before → 15/10 (the day units report); 01-01 gives the calendar year.
-ANNUAL_REPORT_PERIOD_START = env_str("ANNUAL_REPORT_PERIOD_START", "10-16")
-try:
-    datetime.date.fromisoformat(f"2000-{ANNUAL_REPORT_PERIOD_START}")
-except ValueError as _exc:
-    raise ImproperlyConfigured(
-        f"ANNUAL_REPORT_PERIOD_START must be MM-DD, not {ANNUAL_REPORT_PERIOD_START!r}."
-    ) from _exc
+ANNUAL_REPORT_PERIOD_START = env_month_day("ANNUAL_REPORT_PERIOD_START", "10-16")
 
 # Demo log-ins share one password; production never runs seed_demo.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo12345")

@@ -109,10 +109,17 @@ def make_acting(
     role: str = Role.UNIT_HEAD,
     *,
     on: datetime.date | None = None,
+    until: datetime.date | None = None,
 ) -> ActingAssignment:
-    """``acting_user`` holds ``holder``'s ``role`` in ``unit`` for the one day ``on`` (today)."""
+    """``acting_user`` holds ``holder``'s ``role`` in ``unit`` (a vacant post without ``holder``)
+    from the day ``on`` (today) to ``until`` (that same day)."""
     day = on or timezone.localdate()
-    assert isinstance(acting_user, User) and isinstance(holder, User)
+    assert isinstance(acting_user, User) and (holder is None or isinstance(holder, User))
     return ActingAssignment.objects.create(
-        acting_user=acting_user, holder=holder, role=role, unit=unit, starts_on=day, ends_on=day
+        acting_user=acting_user,
+        holder=holder,
+        role=role,
+        unit=unit,
+        starts_on=day,
+        ends_on=until or day,
     )

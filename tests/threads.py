@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -23,9 +24,14 @@ def at_once(calls: list[Callable[[], Any]], timeout: float = 60) -> list[Any]:
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    run_threads([functools.partial(run, i, c) for i, c in enumerate(calls)], timeout=timeout)
+    return results
+
+
+def run_threads(targets: list[Callable[[], Any]], *, timeout: float) -> None:
+    """Run each target in a thread of its own, all started, then wait ``timeout`` for each."""
+    threads = [threading.Thread(target=target) for target in targets]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=timeout)
-    return results

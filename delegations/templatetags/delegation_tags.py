@@ -1,11 +1,12 @@
-"""Template filters of the request and task pages: dates from ISO strings, labels."""
+"""Template filters and tags of the request and task pages: dates from ISO strings, labels,
+the fields of a form."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
-from django import template
+from django import forms, template
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import NoticeReason, NoticeStatus
@@ -97,3 +98,9 @@ def passed_checks(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def country(code: str) -> str:
     """A country's name in the reader's language, from its ISO code (unknown codes as given)."""
     return country_label(code)
+
+
+@register.inclusion_tag("partials/fields.html")
+def form_fields(form: forms.BaseForm, *names: str) -> dict[str, list[forms.BoundField]]:
+    """The fields ``names`` of ``form``, in that order, each shown by ``partials/field.html``."""
+    return {"fields": [form[name] for name in names]}

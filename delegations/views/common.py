@@ -18,7 +18,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from config.errors import PermissionDenied, RulesBlocked, StateConflict, ValidationError
+from config.errors import (
+    PermissionDenied,
+    RulesBlocked,
+    StateConflict,
+    ValidationError,
+    messages_by_field,
+)
 from config.paging import keyset_page
 from delegations.forms import AttachmentForm, JustificationForm
 from delegations.kinds import AGREEMENT, INBOUND, UNIT_REPORT
@@ -204,22 +210,12 @@ def submit_and_answer(
     return redirect(back)
 
 
-def error_dict(error: ValidationError) -> dict[str, list[str]]:
-    """A service's ValidationError as ``{field: [messages]}`` (``__all__`` for the rest)."""
-    if hasattr(error, "error_dict"):
-        return {
-            field: [str(m) for e in errors for m in e.messages]
-            for field, errors in error.error_dict.items()
-        }
-    return {"__all__": [str(m) for m in error.messages]}
-
-
 def add_service_errors(
     error: ValidationError, *candidates: forms.Form | None
 ) -> dict[str, list[str]]:
     """Put each message on the first form that has that field; return those that fit none."""
     rest: dict[str, list[str]] = {}
-    for field, messages in error_dict(error).items():
+    for field, messages in messages_by_field(error).items():
         form = next((f for f in candidates if f is not None and field in f.fields), None)
         for message in messages:
             if form is not None:

@@ -1,4 +1,5 @@
-"""Building approved requests and reading documents back, for the record's tests."""
+"""Building approved requests and reading documents and the audit log back, for the record's
+tests."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Any
 import docx
 from pypdf import PdfReader
 
-from approvals.models import Document
+from approvals.documents.services import document_file
+from approvals.models import AuditEvent, Document
 from org.models import Person, Unit
 from tests import flows
 from tests.factories import UnitFactory
@@ -44,6 +46,13 @@ def documents_of(request: Any) -> dict[str, Document]:
     return found
 
 
+def audit_actions(**filters: Any) -> list[str]:
+    """The actions of the audit events matching ``filters``, in the chain's order."""
+    return list(
+        AuditEvent.objects.filter(**filters).order_by("seq").values_list("action", flat=True)
+    )
+
+
 def pdf_text(data: bytes) -> str:
     """The PDF's text with whitespace collapsed (justified lines widen the spaces)."""
     reader = PdfReader(io.BytesIO(data))
@@ -58,3 +67,11 @@ def docx_text(data: bytes) -> str:
         for row in table.rows:
             parts.extend(cell.text for cell in row.cells)
     return " ".join(" ".join(parts).split())
+
+
+def document_texts(document: Document) -> tuple[str, str]:
+    """The text of the document's PDF and of its DOCX, in that order."""
+    return (
+        pdf_text(document_file(document, "pdf")[1]),
+        docx_text(document_file(document, "docx")[1]),
+    )

@@ -22,6 +22,7 @@ from approvals.notifications import (
 from approvals.outbox import message_send
 from org.calendar import add_working_days, current_calendar
 from org.models import Unit
+from tests.approvals.record_helpers import audit_actions
 from tests.conftest import login
 from tests.delegations.inbound_helpers import create, post, visit
 from tests.factories import UnitFactory
@@ -76,13 +77,11 @@ def test_sending_delivers_the_signed_pdfs_and_audits_prepared_sent_delivered(app
     for _name, data, content_type in sent.attachments:
         assert content_type == "application/pdf"
         assert b"/ByteRange" in data and b"/ETSI.CAdES.detached" in data
-    actions = list(
-        AuditEvent.objects.filter(
-            action__startswith="notification.", object_id=str(approved.pk), object_type="outbound"
-        )
-        .filter(after__notification=police.pk)
-        .order_by("seq")
-        .values_list("action", flat=True)
+    actions = audit_actions(
+        action__startswith="notification.",
+        object_id=str(approved.pk),
+        object_type="outbound",
+        after__notification=police.pk,
     )
     assert actions == ["notification.prepared", "notification.sent", "notification.delivered"]
 

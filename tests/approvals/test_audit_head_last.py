@@ -11,6 +11,8 @@ from django.db import connection, transaction
 
 from approvals.audit import audit_record, verify_chain
 from approvals.models import AuditChainHead, AuditEvent
+from tests.approvals.record_helpers import audit_actions
+from tests.threads import run_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -19,20 +21,16 @@ def record(action: str, n: int = 0) -> AuditEvent:
     return audit_record(actor=None, action=action, object_type="t", object_id=n)
 
 
-def actions() -> list[str]:
-    return list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))
-
-
 def test_events_of_a_transaction_are_chained_together_when_it_ends() -> None:
     record("before")
     with transaction.atomic():
         record("one", 1)
         # Written at the end: nothing is in the log, the head has not moved (nor been locked).
-        assert actions() == ["before"]
+        assert audit_actions() == ["before"]
         assert AuditChainHead.objects.get().seq == 1
         record("two", 2)
         record("three", 3)
-    assert actions() == ["before", "one", "two", "three"]
+    assert audit_actions() == ["before", "one", "two", "three"]
     assert list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True)) == [1, 2, 3, 4]
     assert AuditChainHead.objects.get().seq == 4
     assert verify_chain() is None
@@ -48,7 +46,7 @@ def test_a_rolled_back_savepoint_takes_its_events_with_it() -> None:
         except RuntimeError:
             pass
         record("kept too", 3)
-    assert actions() == ["kept", "kept too"]
+    assert audit_actions() == ["kept", "kept too"]
     assert verify_chain() is None
 
 
@@ -57,7 +55,7 @@ def test_a_failed_transaction_leaves_no_event_and_no_gap() -> None:
         record("lost", 1)
         raise RuntimeError("boom")
     record("next", 2)
-    assert actions() == ["next"]
+    assert audit_actions() == ["next"]
     assert AuditEvent.objects.get().seq == 1
     assert verify_chain() is None
 
@@ -95,11 +93,7 @@ def test_a_writer_holding_an_open_transaction_does_not_stop_another_from_auditin
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    run_threads([first, second], timeout=60)
     assert errors == []
-    assert actions() == ["second", "first"]
+    assert audit_actions() == ["second", "first"]
     assert verify_chain() is None

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from approvals.audit import (
     GENESIS,
+    ChainProblem,
     audit_record,
     checkpoint_write,
     event_hash,
@@ -109,6 +110,23 @@ def _named(seq: int, reason: str) -> None:
     _fails(f"#{seq}")
 
 
+def _detected(reason: str) -> None:
+    """The check finds a problem and says ``reason``, and ``verify_audit`` fails saying it too."""
+    problem = verify_log().problem
+    assert problem is not None and reason in problem.reason
+    _fails(reason)
+
+
+def _caught_by_the_checkpoint(reason: str) -> ChainProblem:
+    """The check blames line 1 of the checkpoint file and says why, and ``verify_audit`` fails
+    naming that line too; the problem, for more."""
+    result = verify_log()
+    assert result.problem is not None and result.checkpoint_line == 1
+    assert reason in result.problem.reason
+    _fails("điểm kiểm tra dòng 1")
+    return result.problem
+
+
 def test_intact_log_with_checkpoint_verifies(chain: list[AuditEvent]) -> None:
     result = verify_log()
     assert result.intact and result.events == 5 and result.checkpoints == 1
@@ -134,9 +152,7 @@ def test_deleted_middle_row_is_named(chain: list[AuditEvent]) -> None:
 def test_deleted_head_row_is_detected(chain: list[AuditEvent]) -> None:
     _raw("DELETE FROM approvals_auditevent WHERE seq = 5")
     _raw("DELETE FROM approvals_auditchainhead")
-    problem = verify_log().problem
-    assert problem is not None and "head" in problem.reason
-    _fails("head")
+    _detected("head")
 
 
 def test_cut_tail_with_head_moved_back_is_caught_by_the_checkpoint(
@@ -145,10 +161,8 @@ def test_cut_tail_with_head_moved_back_is_caught_by_the_checkpoint(
     _raw("DELETE FROM approvals_auditevent WHERE seq >= 4")
     _set_head(3, chain[2].hash)
     assert verify_chain() is None  # the chain alone is fooled…
-    result = verify_log()  # …the checkpoint outside the database is not
-    assert result.problem is not None and result.checkpoint_line == 1
-    assert "cut off" in result.problem.reason and result.problem.seq == 5
-    _fails("điểm kiểm tra dòng 1")
+    problem = _caught_by_the_checkpoint("cut off")  # …the checkpoint outside the database is not
+    assert problem.seq == 5
 
 
 def test_forged_row_appended_with_a_guessed_key_is_named(chain: list[AuditEvent]) -> None:
@@ -203,17 +217,12 @@ def test_whole_log_rehashed_as_legacy_plain_chain_is_caught_by_the_checkpoint(
     _raw("UPDATE approvals_auditevent SET after = %s WHERE seq = 3", ['{"n": 99}'])
     _rehash_from(1, keys=GUESSED, key_id="")
     assert verify_chain() is None  # a keyless chain is consistent in itself
-    result = verify_log()
-    assert result.problem is not None and result.checkpoint_line == 1
-    assert "no longer matches" in result.problem.reason
-    _fails("điểm kiểm tra dòng 1")
+    _caught_by_the_checkpoint("no longer matches")
 
 
 def test_truncated_table_is_detected(chain: list[AuditEvent]) -> None:
     _truncate()
-    problem = verify_log().problem
-    assert problem is not None and "log ends at 0" in problem.reason
-    _fails("log ends at 0")
+    _detected("log ends at 0")
 
 
 def test_truncated_table_with_head_reset_is_caught_by_the_checkpoint(
@@ -222,10 +231,7 @@ def test_truncated_table_with_head_reset_is_caught_by_the_checkpoint(
     _truncate()
     _set_head(0, GENESIS)
     assert verify_chain() is None  # "intact: 0 events" before checkpoints existed
-    result = verify_log()
-    assert result.problem is not None and result.checkpoint_line == 1
-    assert "recorded 5 events" in result.problem.reason
-    _fails("điểm kiểm tra dòng 1")
+    _caught_by_the_checkpoint("recorded 5 events")
 
 
 def test_altered_checkpoint_line_is_named(
@@ -235,9 +241,7 @@ def test_altered_checkpoint_line_is_named(
     line = json.loads(path.read_text())
     line["last_seq"] = 3
     path.write_text(json.dumps(line) + "\n")
-    result = verify_log()
-    assert result.problem is not None and result.checkpoint_line == 1
-    assert "signature" in result.problem.reason
+    _caught_by_the_checkpoint("signature")
 
 
 def test_no_checkpoint_is_signed_over_a_tampered_log(chain: list[AuditEvent]) -> None:

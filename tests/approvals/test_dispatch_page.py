@@ -9,6 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from approvals.models import AgencyNotification, AuditEvent, OutboxMessage
+from tests.approvals.dispatch_helpers import acknowledge
 from tests.conftest import login
 from tests.flows import approve_all, submitted
 
@@ -79,15 +80,7 @@ def test_paper_acknowledgement_records_channel_day_and_who(held, dept_reviewer):
     police.refresh_from_db()
     assert police.status == "pending"
 
-    response = office.post(
-        f"/cong-van-di/{police.pk}/xac-nhan/",
-        {"via": "phone", "on": timezone.localdate().isoformat(), "note": "Đ/c Hùng, PA08"},
-    )
-    assert response.status_code == 302
-    police.refresh_from_db()
-    assert police.status == "acknowledged"
-    assert (police.acknowledged_via, police.acknowledged_by) == ("phone", dept_reviewer.user)
-    assert police.acknowledged_on == timezone.localdate()
+    acknowledge(office, police, via="phone", note="Đ/c Hùng, PA08", by=dept_reviewer)
     event = AuditEvent.objects.get(action="notification.acknowledged")
     assert event.after["via"] == "phone" and event.comment == "Đ/c Hùng, PA08"
 

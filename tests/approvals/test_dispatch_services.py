@@ -12,14 +12,15 @@ import io
 import time
 
 import pytest
-from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from approvals.models import AgencyNotification, AuditEvent, Document, OutboxMessage
+from approvals.models import AgencyNotification, Document, OutboxMessage
 from approvals.notifications import agency_notification_release
 from config import celery_app
+from tests.approvals.dispatch_helpers import acknowledge
+from tests.approvals.record_helpers import audit_actions
 from tests.conftest import login
 from tests.flows import approve_all, submitted
 from tests.workers import start_worker, stop
@@ -82,12 +83,8 @@ def test_agency_mail_carries_signed_pdfs_and_a_paper_acknowledgement_closes_it(
         for notification in notifications:
             notification.refresh_from_db()
             assert notification.status == "delivered"
-            actions = list(
-                AuditEvent.objects.filter(
-                    action__startswith="notification.", after__notification=notification.pk
-                )
-                .order_by("seq")
-                .values_list("action", flat=True)
+            actions = audit_actions(
+                action__startswith="notification.", after__notification=notification.pk
             )
             assert actions == [
                 "notification.prepared",
@@ -99,16 +96,7 @@ def test_agency_mail_carries_signed_pdfs_and_a_paper_acknowledgement_closes_it(
         office = login(dept_reviewer)
         page = office.get("/cong-van-di/").content.decode()
         assert f'data-notification="{police.pk}"' in page
-        response = office.post(
-            f"/cong-van-di/{police.pk}/xac-nhan/",
-            {"via": "paper", "on": timezone.localdate().isoformat(), "note": "CV số 12/PA08"},
-        )
-        assert response.status_code == 302
-        police.refresh_from_db()
-        assert police.status == "acknowledged"
-        assert police.acknowledged_via == "paper"
-        assert police.acknowledged_by == dept_reviewer.user
-        assert police.acknowledged_on == timezone.localdate()
+        acknowledge(office, police, via="paper", note="CV số 12/PA08", by=dept_reviewer)
         page = office.get("/cong-van-di/").content.decode()
         assert f'data-notification="{police.pk}"' not in page
     finally:

@@ -17,6 +17,7 @@ from approvals.outbox import message_enqueue, message_send, outbox_sweep
 from approvals.tasks import send_message
 from config import celery_app
 from tests.flows import approve_all, open_task, submitted
+from tests.threads import run_threads
 from workflow.services import task_complete
 
 pytestmark = pytest.mark.django_db
@@ -245,10 +246,6 @@ def test_two_workers_sending_the_same_row_at_once_send_one_mail(worker_stopped):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run) for _ in range(5)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_threads([run] * 5, timeout=30)
     assert sorted(results) == ["sent"] + ["skipped"] * 4
     assert [m.subject for m in mail.outbox] == ["Một lần"]

@@ -22,6 +22,7 @@ from delegations.services.agreements import (
 )
 from delegations.services.inbound import inbound_create
 from delegations.services.outbound import outbound_create
+from tests.approvals.record_helpers import audit_actions
 from tests.conftest import login
 from tests.delegations.inbound_helpers import visit_input
 from tests.delegations.outbound_helpers import outbound_input
@@ -69,12 +70,7 @@ def test_a_schools_proposal_goes_through_head_department_and_director(
     assert open_task(agreement).flow_task.name == "decide_agreement_by_director"
     approve_all(agreement, director)
     assert agreement.status == AgreementStatus.APPROVED
-    actions = list(
-        AuditEvent.objects.filter(object_type="delegations.agreement", object_id=str(agreement.pk))
-        .order_by("seq")
-        .values_list("action", flat=True)
-    )
-    assert actions == [
+    assert audit_actions(object_type="delegations.agreement", object_id=str(agreement.pk)) == [
         "agreement.proposed",
         "agreement.review_agreement_by_unit_head.approve",
         "agreement.review_agreement_by_department.approve",

@@ -25,8 +25,8 @@ from delegations.dossier_reads import (
 from delegations.facts import outbound_facts, resolve_approvers
 from delegations.models import OutboundMember, OutboundRequest
 from delegations.presenters import outbound_detail
-from org.models import ActingAssignment, Person, Role, Unit
-from tests.factories import make_staff
+from org.models import Person, Role, Unit
+from tests.factories import make_acting, make_staff
 from tests.flows import draft
 from tests.workflow.rules.builders import WARD_SCHOOL, outbound, personal, ward_teacher
 from tests.workflow.rules.helpers import run
@@ -175,14 +175,7 @@ def test_approvers_picked_from_the_roles_read_with_the_facts_are_those_read_alon
     make_staff("vp_sgd", org.office, Role.DEPT_OFFICE_HEAD, full_name="Trần Văn Phòng")
     ward_head = make_staff("ward_head", org.ward_school, Role.UNIT_HEAD, full_name="Mai Văn Đức")
     deputy = make_staff("deputy_a", org.school_a, None, full_name="Ngô Thị Thu")
-    ActingAssignment.objects.create(
-        acting_user=deputy.user,
-        holder=head_a.user,
-        role=Role.UNIT_HEAD,
-        unit=org.school_a,
-        starts_on=on,
-        ends_on=on,
-    )
+    make_acting(deputy.user, head_a.user, org.school_a, on=on)
     unit = Unit.objects.select_related("managing_authority", "parent").get(
         pk=getattr(org, unit_name).pk
     )

@@ -1,10 +1,12 @@
-"""What the browser tests do in a page: log in, take a screenshot, approve from the inbox.
+"""What the browser tests do in a page: log in, take a screenshot, fill the first section of a
+dossier's form, approve from the inbox.
 
 The fixtures (Chromium, the live server on the demo data) are in ``tests/e2e/conftest.py``.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,27 @@ def log_in(browser: Any, base: str, username: str, viewport: dict[str, int] | No
     page.click("#main button[type=submit]")
     page.wait_for_url(f"{base}/")
     return page
+
+
+def fill_visit(page: Any, arrival: datetime.date) -> None:
+    """The inbound form's first section: Osaka's board of education comes to exchange on STEM
+    teaching, from ``arrival`` for three days."""
+    page.fill("#id_organisation", "Osaka Board of Education")
+    page.select_option("#id_country", label="Nhật Bản")
+    page.select_option("#id_purpose_category", "visit")
+    page.fill("#id_purpose", "Trao đổi kinh nghiệm dạy học STEM")
+    page.fill("#id_arrival_date", arrival.isoformat())
+    page.fill("#id_departure_date", (arrival + datetime.timedelta(days=2)).isoformat())
+
+
+def fill_trip(page: Any, departure: datetime.date, purpose: str, *, days: int) -> None:
+    """The outbound form's first section: an official study trip for ``purpose``, leaving on
+    ``departure`` and back ``days`` later."""
+    page.select_option("#id_kind", "official")
+    page.select_option("#id_purpose_category", "study")
+    page.fill("#id_purpose", purpose)
+    page.fill("#id_departure_date", departure.isoformat())
+    page.fill("#id_return_date", (departure + datetime.timedelta(days=days)).isoformat())
 
 
 def approve_from_inbox(browser: Any, base: str, username: str, reference: str, stage: str) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from org.calendar import add_working_days
-from tests.e2e.browser import log_in, shot, submit_and_approve
+from tests.e2e.browser import fill_visit, log_in, shot, submit_and_approve
 
 pytestmark = pytest.mark.e2e
 
@@ -37,12 +37,7 @@ def test_clerk_files_a_visit_from_a_visitor_sheet_and_it_is_approved(
     page.goto(f"{base}/doan-vao/")
     page.get_by_role("link", name="Lập hồ sơ mới").click()
     page.locator("#blackout-calendar").wait_for()
-    page.fill("#id_organisation", "Osaka Board of Education")
-    page.select_option("#id_country", label="Nhật Bản")
-    page.select_option("#id_purpose_category", "visit")
-    page.fill("#id_purpose", "Trao đổi kinh nghiệm dạy học STEM")
-    page.fill("#id_arrival_date", arrival.isoformat())
-    page.fill("#id_departure_date", (arrival + datetime.timedelta(days=2)).isoformat())
+    fill_visit(page, arrival)
     page.fill("#id_programme", "09:00 chào đón; 10:00 dự giờ lớp 11A1")
     page.fill("#id_interpreter", "Nguyễn Thị Thu (giáo viên tiếng Nhật)")
     page.select_option("#id_accommodation_kind", "hotel")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from org.calendar import add_working_days
-from tests.e2e.browser import DESKTOP, log_in, shot
+from tests.e2e.browser import DESKTOP, fill_trip, log_in, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -23,11 +23,7 @@ def test_teacher_names_a_colleague_who_confirms(demo_site: str, browser: Any) ->
     page = log_in(browser, base, "gv.thpt1", DESKTOP)
     page.goto(f"{base}/doan-ra/moi/")
     assert "Bạn có thể ghi tên đồng nghiệp cùng đơn vị" in page.locator("#member-rule").inner_text()
-    page.select_option("#id_kind", "official")
-    page.select_option("#id_purpose_category", "study")
-    page.fill("#id_purpose", "Trao đổi chuyên môn dạy tiếng Anh tại Singapore")
-    page.fill("#id_departure_date", departure.isoformat())
-    page.fill("#id_return_date", (departure + datetime.timedelta(days=3)).isoformat())
+    fill_trip(page, departure, "Trao đổi chuyên môn dạy tiếng Anh tại Singapore", days=3)
     page.select_option("#id_stops-0-country", "SG")
     page.fill("#id_stops-0-days", "3")
     page.select_option("#id_funding_source", "unit_revenue")

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from org.calendar import add_working_days
-from tests.e2e.browser import log_in, shot, submit_and_approve
+from tests.e2e.browser import fill_trip, log_in, shot, submit_and_approve
 
 pytestmark = pytest.mark.e2e
 
@@ -38,11 +38,7 @@ def test_clerk_files_a_delegation_of_three_and_it_is_approved(demo_site: str, br
     page = log_in(browser, base, "vt.thpt1")
     page.goto(f"{base}/doan-ra/")
     page.get_by_role("link", name="Lập hồ sơ mới").click()
-    page.select_option("#id_kind", "official")
-    page.select_option("#id_purpose_category", "study")
-    page.fill("#id_purpose", "Khảo sát mô hình giáo dục STEM tại Osaka")
-    page.fill("#id_departure_date", departure.isoformat())
-    page.fill("#id_return_date", (departure + datetime.timedelta(days=4)).isoformat())
+    fill_trip(page, departure, "Khảo sát mô hình giáo dục STEM tại Osaka", days=4)
     page.select_option("#id_stops-0-country", label="Nhật Bản")
     page.fill("#id_stops-0-days", "3")
     page.fill("#id_stops-0-cities", "Osaka")

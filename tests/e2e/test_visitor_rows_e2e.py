@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from delegations.services.visitor_import import VISITOR_COLUMNS
 from org.calendar import add_working_days
-from tests.e2e.browser import log_in, shot
+from tests.e2e.browser import fill_visit, log_in, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -40,12 +40,7 @@ def test_clerk_types_visitors_adds_a_row_and_removes_one(demo_site: str, browser
     header = [c.value for c in next(workbook.worksheets[0].iter_rows(max_row=1))]
     assert header == [str(c.label) for c in VISITOR_COLUMNS]
 
-    page.fill("#id_organisation", "Osaka Board of Education")
-    page.select_option("#id_country", "JP")
-    page.select_option("#id_purpose_category", "visit")
-    page.fill("#id_purpose", "Trao đổi kinh nghiệm dạy học STEM")
-    page.fill("#id_arrival_date", arrival.isoformat())
-    page.fill("#id_departure_date", (arrival + datetime.timedelta(days=2)).isoformat())
+    fill_visit(page, arrival)
     type_visitor(page, 0, "Tanaka Hiroshi", "TK1234567")
     page.get_by_role("button", name="Thêm dòng").click()
     page.locator("#visitors-1-row").wait_for()

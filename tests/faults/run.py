@@ -152,7 +152,7 @@ from tests import conftest  # noqa: E402
 from tests.approvals.record_helpers import approved, make_agencies  # noqa: E402
 from tests.delegations.outbound_helpers import outbound_input  # noqa: E402
 from tests.flows import open_task, process_for, submitted  # noqa: E402
-from tests.threads import at_once  # noqa: E402
+from tests.threads import at_once, run_threads  # noqa: E402
 from tests.workers import SMTPSink  # noqa: E402
 from workflow.services import task_complete  # noqa: E402
 from workflow.steps import step_for  # noqa: E402
@@ -577,11 +577,7 @@ def scenario_mixed_writers(people: People, figures: Figures) -> None:
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=drafts), threading.Thread(target=approvals)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=SCALE["mixed_seconds"] + 60)
+    run_threads([drafts, approvals], timeout=SCALE["mixed_seconds"] + 60)
     figures.add("e mixed writers", "drafts created", outcomes["drafts"], ok=outcomes["drafts"] > 0)
     figures.add("e mixed writers", "head approvals", outcomes["approvals"],
                 ok=outcomes["approvals"] > 0)  # fmt: skip

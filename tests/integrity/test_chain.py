@@ -14,11 +14,11 @@ from approvals.models import Decision
 from approvals.permissions import sync_unit_permissions
 from delegations.models import OutboundRequest
 from delegations.services.outbound import outbound_update
-from org.models import ActingAssignment, Person, RoleAssignment
+from org.models import Person, RoleAssignment
 from tests.api_helpers import detail, post
 from tests.conftest import login
 from tests.delegations.outbound_helpers import outbound_input
-from tests.factories import make_staff
+from tests.factories import make_acting, make_staff
 from tests.flows import confirm_members, draft, open_task, submit
 from workflow.services import task_complete
 
@@ -169,13 +169,8 @@ def test_head_travelling_goes_to_the_person_acting_for_the_head(
 ):
     deputy = make_staff("deputy_a", org.school_a, full_name="Phó Hiệu trưởng")
     today = datetime.date.today()
-    ActingAssignment.objects.create(
-        acting_user=deputy.user,
-        holder=head_a.user,
-        role="unit_head",
-        unit=org.school_a,
-        starts_on=today,
-        ends_on=today + datetime.timedelta(days=30),
+    make_acting(
+        deputy.user, head_a.user, org.school_a, on=today, until=today + datetime.timedelta(days=30)
     )
     assert deputy.user is not None
     sync_unit_permissions(deputy.user)

@@ -26,14 +26,19 @@ def _extensions() -> int:
     return Process.objects.filter(flow_class__endswith="OutboundExtensionFlow").count()
 
 
+def _ask_extension(client, trip, new_return_date: datetime.date | str, reason: str):
+    """The API's answer to ``client`` asking to extend ``trip`` to ``new_return_date``."""
+    return post(
+        client,
+        f"/api/v1/outbound/{trip.pk}/extension/",
+        {"new_return_date": str(new_return_date), "reason": reason},
+    )
+
+
 @pytest.mark.parametrize("day", ["9999-12-31", "2200-01-01"])
 def test_api_refuses_a_new_return_date_years_ahead_with_a_clear_message(trip, teacher_a, day):
     client = login(teacher_a)
-    response = post(
-        client,
-        f"/api/v1/outbound/{trip.pk}/extension/",
-        {"new_return_date": day, "reason": "Hội thảo kéo dài"},
-    )
+    response = _ask_extension(client, trip, day, "Hội thảo kéo dài")
     assert response.status_code == 400, response.json()
     message = response.json()["errors"]["new_return_date"][0]
     first, last = date_window()
@@ -44,32 +49,20 @@ def test_api_refuses_a_new_return_date_years_ahead_with_a_clear_message(trip, te
 
 def test_the_last_day_of_the_window_is_accepted(trip, teacher_a):
     _first, last = date_window()
-    response = post(
-        login(teacher_a),
-        f"/api/v1/outbound/{trip.pk}/extension/",
-        {"new_return_date": last.isoformat(), "reason": "Học tiếp"},
-    )
+    response = _ask_extension(login(teacher_a), trip, last, "Học tiếp")
     assert response.status_code == 200, response.json()
     assert _extensions() == 1
 
 
 def test_the_day_after_the_window_is_refused(trip, teacher_a):
     _first, last = date_window()
-    response = post(
-        login(teacher_a),
-        f"/api/v1/outbound/{trip.pk}/extension/",
-        {"new_return_date": (last + datetime.timedelta(days=1)).isoformat(), "reason": "Học"},
-    )
+    response = _ask_extension(login(teacher_a), trip, last + datetime.timedelta(days=1), "Học")
     assert response.status_code == 400
     assert OUTSIDE in response.json()["errors"]["new_return_date"][0]
 
 
 def test_a_date_before_the_current_return_is_still_refused(trip, teacher_a):
-    response = post(
-        login(teacher_a),
-        f"/api/v1/outbound/{trip.pk}/extension/",
-        {"new_return_date": trip.return_date.isoformat(), "reason": "Hội thảo"},
-    )
+    response = _ask_extension(login(teacher_a), trip, trip.return_date, "Hội thảo")
     assert response.status_code == 400
     assert "phải sau ngày về hiện tại" in response.json()["errors"]["new_return_date"][0]
 

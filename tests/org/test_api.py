@@ -8,7 +8,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from org.models import ActingAssignment, Role
 from tests.conftest import Org, login
 from tests.factories import (
     TEST_PASSWORD,
@@ -16,6 +15,7 @@ from tests.factories import (
     PersonFactory,
     SchoolFactory,
     UserFactory,
+    make_acting,
 )
 
 pytestmark = pytest.mark.django_db
@@ -88,13 +88,8 @@ def test_bad_token_gets_401(db) -> None:
 
 def test_me_lists_own_roles_and_whom_the_user_is_acting_for(org: Org, head_a, clerk_a) -> None:
     today = timezone.localdate()
-    ActingAssignment.objects.create(
-        acting_user=clerk_a.user,
-        holder=head_a.user,
-        role=Role.UNIT_HEAD,
-        unit=org.school_a,
-        starts_on=today,
-        ends_on=today + datetime.timedelta(days=2),
+    make_acting(
+        clerk_a.user, head_a.user, org.school_a, on=today, until=today + datetime.timedelta(days=2)
     )
     response = login(clerk_a).get("/api/v1/me/")
     assert response.status_code == 200

@@ -10,18 +10,11 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
 
-from approvals.documents.services import document_file
 from approvals.models import OutboxMessage, RuleStamp
 from delegations.facts import evaluate
 from org.admin import JurisdictionForm
 from org.models import Jurisdiction, Person
-from tests.approvals.record_helpers import (
-    approved,
-    documents_of,
-    docx_text,
-    make_agencies,
-    pdf_text,
-)
+from tests.approvals.record_helpers import approved, document_texts, documents_of, make_agencies
 from workflow.rules.texts import Q14_2022, local_basis
 
 pytestmark = pytest.mark.django_db
@@ -45,8 +38,7 @@ def texts_of(request):
     documents = documents_of(request)
     texts = {}
     for kind, document in documents.items():
-        texts[f"{kind}.pdf"] = pdf_text(document_file(document, "pdf")[1])
-        texts[f"{kind}.docx"] = docx_text(document_file(document, "docx")[1])
+        texts[f"{kind}.pdf"], texts[f"{kind}.docx"] = document_texts(document)
     agency_rows = OutboxMessage.objects.exclude(notification=None).order_by("pk")
     for row in agency_rows:
         texts[f"outbox {row.pk}"] = f"{row.subject}\n{row.body_text}"

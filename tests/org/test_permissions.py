@@ -5,9 +5,9 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from approvals import permissions
-from org.models import ActingAssignment, Person, Role, RoleAssignment
+from org.models import Person, Role, RoleAssignment
 from tests.conftest import Org
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_acting
 
 pytestmark = pytest.mark.django_db
 
@@ -51,14 +51,7 @@ def _deputy_acting_as_head_a(
 ) -> User:
     """A new account acting as head of school A from ``starts_on`` to ``ends_on``."""
     deputy = UserFactory(username="deputy_a")
-    ActingAssignment.objects.create(
-        acting_user=deputy,
-        holder=head_a.user,
-        role=Role.UNIT_HEAD,
-        unit=org.school_a,
-        starts_on=starts_on,
-        ends_on=ends_on,
-    )
+    make_acting(deputy, head_a.user, org.school_a, on=starts_on, until=ends_on)
     return deputy
 
 

@@ -5,25 +5,13 @@ import datetime
 import pytest
 
 from approvals.documents.content_common import long_date
-from approvals.documents.services import document_file, notification_documents
+from approvals.documents.services import notification_documents
 from approvals.models import AgencyNotification, AuditEvent
-from tests.approvals.record_helpers import (
-    documents_of,
-    docx_text,
-    make_agencies,
-    pdf_text,
-)
+from tests.approvals.record_helpers import document_texts, documents_of, make_agencies
 from tests.flows import approve_all, draft_visit, submit, submitted
 from workflow.services import outbound_cancel, outbound_request_extension, task_complete
 
 pytestmark = pytest.mark.django_db
-
-
-def _texts(document):
-    return (
-        pdf_text(document_file(document, "pdf")[1]),
-        docx_text(document_file(document, "docx")[1]),
-    )
 
 
 def test_approved_extension_issues_an_amending_decision_with_the_new_return_date(
@@ -41,7 +29,7 @@ def test_approved_extension_issues_an_amending_decision_with_the_new_return_date
     amendment = documents_of(trip)["outbound_amendment"]
     assert amendment.number_text == "02/QĐ-SGDĐT"  # the decisions' register continues
     reference = f"Quyết định số 01/QĐ-SGDĐT {long_date(decision.issued_on)}"
-    for text in _texts(amendment):
+    for text in document_texts(amendment):
         assert "Số: 02/QĐ-SGDĐT" in text
         assert "Về việc điều chỉnh thời gian đi nước ngoài của viên chức" in text
         assert (
@@ -67,14 +55,14 @@ def test_cancellation_after_approval_issues_the_authoritys_revocation_and_the_ag
     assert revocation.number_text == "02/QĐ-SGDĐT"
     assert letter.number_text == "02/GDĐT-VP"
     reference = f"Quyết định số 01/QĐ-SGDĐT {long_date(decision.issued_on)}"
-    for text in _texts(revocation):
+    for text in document_texts(revocation):
         assert f"Về việc hủy bỏ {reference}" in text
         assert f"Hủy bỏ {reference} của Giám đốc Sở Giáo dục và Đào tạo" in text
         assert "Lý do: Đối tác hoãn hội thảo." in text
         # Signed by the head of the authority, never by the traveller who cancelled.
         assert "GIÁM ĐỐC Nguyễn Văn Hiếu" in text
         assert "Trần Thị Lan" not in text.split("Nơi nhận:")[-1]
-    pdf, _docx = _texts(letter)
+    pdf, _docx = document_texts(letter)
     assert f"Quyết định số 02/QĐ-SGDĐT {long_date(revocation.issued_on)} hủy bỏ" in pdf
     notice = AgencyNotification.objects.filter(request_id=trip.pk, reason="cancellation").first()
     assert [d.kind for d in notification_documents(notice)] == [
@@ -98,7 +86,7 @@ def test_city_route_produces_the_directors_proposal_to_ubnd_tp(
     assert set(documents) == {"outbound_proposal"}  # the City decides: no decision of the Sở
     proposal = documents["outbound_proposal"]
     assert proposal.number_text == "01/TTr-SGDĐT"
-    for text in _texts(proposal):
+    for text in document_texts(proposal):
         assert "Số: 01/TTr-SGDĐT" in text
         assert "TỜ TRÌNH" in text
         assert "Về việc cho phép viên chức đi nước ngoài" in text
@@ -117,7 +105,7 @@ def test_inbound_city_route_produces_the_proposal_too(
     assert visit.route == "CITY"
     proposal = documents_of(visit)["inbound_proposal"]
     assert proposal.number_text == "01/TTr-SGDĐT"
-    pdf, docx = _texts(proposal)
+    pdf, docx = document_texts(proposal)
     for text in (pdf, docx):
         assert "TỜ TRÌNH" in text and "Về việc đón đoàn khách nước ngoài" in text
         assert "Busan Metropolitan Office of Education (Hàn Quốc)" in text
@@ -126,5 +114,5 @@ def test_inbound_city_route_produces_the_proposal_too(
 
 def test_document_numbers_read_back_the_same_from_pdf_and_docx(trip):
     for document in documents_of(trip).values():
-        pdf, docx = _texts(document)
+        pdf, docx = document_texts(document)
         assert f"Số: {document.number_text}" in pdf and f"Số: {document.number_text}" in docx

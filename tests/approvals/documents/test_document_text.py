@@ -6,16 +6,9 @@ import pytest
 from django.utils import timezone
 
 from approvals.documents.content_common import number_text, staff_words, ward_place
-from approvals.documents.services import document_file
 from delegations.services.outbound import StopInput
-from org.models import ActingAssignment, Gender, Role, StaffCategory
-from tests.approvals.record_helpers import (
-    approved,
-    documents_of,
-    docx_text,
-    make_agencies,
-    pdf_text,
-)
+from org.models import Gender, Role, StaffCategory
+from tests.approvals.record_helpers import approved, document_texts, documents_of, make_agencies
 from tests.factories import make_acting, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -27,15 +20,8 @@ CITATION_14 = (
 )
 
 
-def _texts(document):
-    return (
-        pdf_text(document_file(document, "pdf")[1]),
-        docx_text(document_file(document, "docx")[1]),
-    )
-
-
 def test_decision_cites_14_2022_with_date_and_title_and_the_exit_law(trip):
-    for text in _texts(documents_of(trip)["outbound_decision"]):
+    for text in document_texts(documents_of(trip)["outbound_decision"]):
         assert CITATION_14 in text
         assert (
             "Căn cứ Luật Xuất cảnh, nhập cảnh của công dân Việt Nam ngày 22 tháng 11 năm 2019;"
@@ -51,7 +37,7 @@ def test_gender_from_the_directory_gives_ong_or_ba(org, media, teacher_a, head_a
     teacher_a.save()
     make_agencies()
     request = approved(teacher_a, head_a, dept_reviewer, director, kind="personal")
-    for text in _texts(documents_of(request)["outbound_decision"]):
+    for text in document_texts(documents_of(request)["outbound_decision"]):
         assert "Cho phép bà Trần Thị Lan" in text
         assert "Bà Trần Thị Lan có trách nhiệm báo cáo" in text
         assert "ông (bà)" not in text.lower()
@@ -67,13 +53,13 @@ def test_teachers_are_vien_chuc_and_a_mixed_group_is_named_by_its_categories(
     make_agencies()
     request = approved(teacher_a, head_a, dept_reviewer, director, members=(teacher_a, worker))
     decision, notice = (documents_of(request)[k] for k in ("outbound_decision", "outbound_notice"))
-    pdf, docx = _texts(decision)
+    pdf, docx = document_texts(decision)
     for text in (pdf, docx):
         assert "Về việc cử viên chức và người lao động đi công tác nước ngoài" in text
         assert "đoàn gồm 2 viên chức và người lao động có tên trong danh sách kèm theo" in text
         assert "cán bộ có tên" not in text
     assert "DANH SÁCH VIÊN CHỨC VÀ NGƯỜI LAO ĐỘNG ĐI NƯỚC NGOÀI" in pdf
-    assert "cử 2 viên chức và người lao động của Trường THPT A" in _texts(notice)[0]
+    assert "cử 2 viên chức và người lao động của Trường THPT A" in document_texts(notice)[0]
 
 
 def test_ward_decision_has_the_wards_place_name_and_local_government_basis(
@@ -84,7 +70,7 @@ def test_ward_decision_has_the_wards_place_name_and_local_government_basis(
     request = approved(ward_teacher, ward_head, ward_chair, kind="personal")
     decision = documents_of(request)["outbound_decision"]
     day = decision.issued_on
-    for text in _texts(decision):
+    for text in document_texts(decision):
         assert f"Phường 1, ngày {day:%d} tháng" in text
         assert "Thành phố Hồ Chí Minh, ngày" not in text
         assert "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;" in text
@@ -94,13 +80,12 @@ def test_ward_decision_has_the_wards_place_name_and_local_government_basis(
 def test_acting_director_on_a_vacant_post_signs_q(org, media, teacher_a, head_a, dept_reviewer):
     acting = make_staff("qgd", org.department, None, full_name="Phan Văn Quyền")
     today = timezone.localdate()
-    ActingAssignment.objects.create(
-        acting_user=acting.user, holder=None, role=Role.DIRECTOR, unit=org.department,
-        starts_on=today, ends_on=today + datetime.timedelta(days=30),
-    )  # fmt: skip
+    make_acting(
+        acting.user, None, org.department, Role.DIRECTOR, until=today + datetime.timedelta(days=30)
+    )
     make_agencies()
     request = approved(teacher_a, head_a, dept_reviewer, acting)
-    pdf, docx = _texts(documents_of(request)["outbound_decision"])
+    pdf, docx = document_texts(documents_of(request)["outbound_decision"])
     assert "Q. GIÁM ĐỐC Phan Văn Quyền" in pdf
     assert "Q. GIÁM ĐỐC" in docx and "KT. GIÁM ĐỐC" not in docx and "TM." not in docx
 
@@ -118,7 +103,7 @@ def test_office_head_authorised_for_the_director_signs_tuq_with_own_title(
     make_acting(office_head.user, director.user, org.department, Role.DIRECTOR)
     make_agencies()
     request = approved(teacher_a, head_a, dept_reviewer, office_head)
-    pdf, _docx = _texts(documents_of(request)["outbound_decision"])
+    pdf, _docx = document_texts(documents_of(request)["outbound_decision"])
     assert "TUQ. GIÁM ĐỐC CHÁNH VĂN PHÒNG Hồ Văn Phúc" in pdf
 
 
@@ -140,7 +125,7 @@ def test_countries_and_money_are_written_the_vietnamese_way(org, media, teacher_
     request = approved(
         teacher_a, head_a, dept_reviewer, director, estimated_cost=125500000, itinerary=stops
     )
-    for text in _texts(documents_of(request)["outbound_decision"]):
+    for text in document_texts(documents_of(request)["outbound_decision"]):
         assert "đi công tác tại Hàn Quốc và Nhật Bản từ ngày" in text
         assert "Dự toán: 125.500.000 đồng." in text
         assert " KR " not in f" {text} "

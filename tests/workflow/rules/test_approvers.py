@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from delegations.facts import resolve_approvers
-from org.models import ActingAssignment, Role, RoleAssignment
-from tests.factories import make_staff
+from org.models import Role, RoleAssignment
+from tests.factories import make_acting, make_staff
 from tests.workflow.rules.builders import WARD_SCHOOL, outbound, personal, ward_teacher
 from tests.workflow.rules.helpers import run
 
@@ -38,14 +38,7 @@ def test_ward_route_resolves_the_chair_of_the_managing_ward(org, ward_chair, dir
 
 def test_an_acting_holder_replaces_the_head_for_the_dates_of_the_assignment(org, head_a) -> None:
     deputy = make_staff("deputy_a", org.school_a, None, full_name="Ngô Thị Thu")
-    ActingAssignment.objects.create(
-        acting_user=deputy.user,
-        holder=head_a.user,
-        role=Role.UNIT_HEAD,
-        unit=org.school_a,
-        starts_on=D(2027, 3, 1),
-        ends_on=D(2027, 3, 5),
-    )
+    make_acting(deputy.user, head_a.user, org.school_a, on=D(2027, 3, 1), until=D(2027, 3, 5))
     steps = run(outbound()).steps[:1]
     during = resolve_approvers(steps, unit=org.school_a, on=D(2027, 3, 5))[0].approvers
     assert [(a.full_name, a.acting_for) for a in during] == [("Ngô Thị Thu", head_a.user)]
