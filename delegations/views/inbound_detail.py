@@ -17,16 +17,16 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from config.errors import RulesBlocked, StateConflict, ValidationError
-from delegations.forms import AttachmentForm, JustificationForm, ReasonForm
+from delegations.forms import ReasonForm
 from delegations.forms_inbound import AmendForm, ResidenceForm, VisitReportForm
-from delegations.models import InboundStatus, InboundVisit
+from delegations.models import InboundVisit
 from delegations.models.common import UNDECIDED_STATUSES
 from delegations.presenters import preview_dict
 from delegations.selectors import inbound_get_for_user
@@ -37,10 +37,12 @@ from delegations.views.common import (
     attachment_add_answer,
     conflict_page,
     may_act_for_trip,
-    may_edit,
     submit_and_answer,
 )
-from delegations.views.outbound_detail import justification_checks, last_return, request_page
+from delegations.views.outbound_detail import (
+    dossier_renderer,
+    justification_checks,
+)
 from workflow.services import (
     inbound_cancel,
     inbound_confirm_residence,
@@ -133,33 +135,16 @@ def _available(visit: InboundVisit, user: Any, steps: list[dict[str, Any]]) -> s
     return result
 
 
-def _context(
+def _visit_extras(
     http_request: HttpRequest,
     visit: InboundVisit,
-    *,
-    bound: dict[str, forms.Form] | None = None,
-    blocked: list[dict[str, Any]] | None = None,
-    errors: dict[str, list[str]] | None = None,
+    context: dict[str, Any],
+    bound: dict[str, forms.Form],
 ) -> dict[str, Any]:
-    user = http_request.user
-    page = request_page(visit, user)
-    editable = may_edit(user, visit)  # type: ignore[arg-type]
-    preview = preview_dict(visit, reads=page["reads"]) if editable else None
-    bound = bound or {}
-    checks = justification_checks(preview)
-    on_file = {j["rule"]: j["text"] for j in page["detail"]["justifications"]}
-    submit_form = bound.get("submit") or JustificationForm(
-        prefix="submit",
-        checks=checks,
-        initial={f"j_{c['rule']}": on_file.get(c["rule"], "") for c in checks},
-    )
-    available = _available(visit, user, page["steps"]) | set(bound) - {"submit", "attachment"}
+    """The visit page's links and actions, each with its form (``bound`` after a POST)."""
+    rebound = set(bound) - {"submit", "attachment"}
+    available = _available(visit, http_request.user, context["steps"]) | rebound
     return {
-        **page,
-        "editable": editable,
-        "preview": preview,
-        "submit_form": submit_form if editable else None,
-        "attachment_form": bound.get("attachment") or AttachmentForm(prefix="attachment"),
         "edit_url": reverse("inbound_edit", args=[visit.pk]),
         "submit_url": reverse("inbound_submit", args=[visit.pk]),
         "actions": [
@@ -174,25 +159,10 @@ def _context(
             for key, spec in VISIT_ACTIONS.items()
             if key in available
         ],
-        "blocked": blocked or [],
-        "errors": errors or {},
-        "last_return": (
-            last_return(visit, page["decisions"])
-            if visit.status == InboundStatus.RETURNED
-            else None
-        ),
     }
 
 
-def render_visit(
-    http_request: HttpRequest, visit: InboundVisit, *, status: int = 200, **kwargs: Any
-) -> HttpResponse:
-    return render(
-        http_request,
-        "delegations/inbound_detail.html",
-        _context(http_request, visit, **kwargs),
-        status=status,
-    )
+render_visit = dossier_renderer("delegations/inbound_detail.html", _visit_extras)
 
 
 @login_required
