@@ -31,7 +31,7 @@ from delegations.models.common import UNDECIDED_STATUSES
 from delegations.presenters import preview_dict
 from delegations.selectors import inbound_get_for_user
 from delegations.services.visitor_import import VisitorSheetError, parse_visitor_sheet
-from delegations.services.visits import LIVE_STATUSES, inbound_amend
+from delegations.services.visits import LIVE_STATUSES
 from delegations.views.common import (
     add_service_errors,
     attachment_add_answer,
@@ -39,30 +39,14 @@ from delegations.views.common import (
     may_act_for_trip,
     submit_and_answer,
 )
-from delegations.views.outbound_detail import (
-    dossier_renderer,
-    justification_checks,
-)
-from workflow.services import (
-    inbound_cancel,
-    inbound_confirm_residence,
-    inbound_submit,
-    inbound_submit_report,
-    inbound_withdraw,
-)
+from delegations.views.outbound_detail import dossier_renderer, justification_checks
+from workflow.services import INBOUND_VERBS, inbound_submit
 
 
 def _amend(user: Any, visit: InboundVisit, data: dict[str, Any]) -> Any:
     upload = data.get("visitor_file")
     visitors = parse_visitor_sheet(upload.read(), upload.name or "") if upload else None
-    return inbound_amend(
-        actor=user,
-        visit=visit,
-        reason=data["reason"],
-        visitors=visitors,
-        arrival_date=data.get("arrival_date"),
-        departure_date=data.get("departure_date"),
-    )
+    return INBOUND_VERBS["amendment"](user, visit, {**data, "visitors": visitors})
 
 
 @dataclass(frozen=True)
@@ -82,7 +66,7 @@ VISIT_ACTIONS: dict[str, VisitAction] = {
         gettext_lazy("Xác nhận đã khai báo tạm trú"),
         gettext_lazy("Xác nhận"),
         ResidenceForm,
-        lambda u, v, d: inbound_confirm_residence(actor=u, visit=v, note=d.get("note", "")),
+        INBOUND_VERBS["residence"],
         gettext_lazy("Đã xác nhận khai báo tạm trú cho khách."),
     ),
     "amendment": VisitAction(
@@ -98,7 +82,7 @@ VISIT_ACTIONS: dict[str, VisitAction] = {
         gettext_lazy("Nộp báo cáo kết quả đón đoàn"),
         gettext_lazy("Nộp báo cáo"),
         VisitReportForm,
-        lambda u, v, d: inbound_submit_report(actor=u, visit=v, text=d["text"]),
+        INBOUND_VERBS["report"],
         gettext_lazy("Đã nộp báo cáo kết quả đón đoàn."),
     ),
     "withdraw": VisitAction(
@@ -106,7 +90,7 @@ VISIT_ACTIONS: dict[str, VisitAction] = {
         gettext_lazy("Rút hồ sơ"),
         gettext_lazy("Rút hồ sơ"),
         ReasonForm,
-        lambda u, v, d: inbound_withdraw(actor=u, visit=v, reason=d["reason"]),
+        INBOUND_VERBS["withdraw"],
         gettext_lazy("Đã rút hồ sơ."),
     ),
     "cancel": VisitAction(
@@ -114,7 +98,7 @@ VISIT_ACTIONS: dict[str, VisitAction] = {
         gettext_lazy("Hủy đón đoàn"),
         gettext_lazy("Hủy đón đoàn"),
         ReasonForm,
-        lambda u, v, d: inbound_cancel(actor=u, visit=v, reason=d["reason"]),
+        INBOUND_VERBS["cancel"],
         gettext_lazy("Đã hủy đón đoàn; các cơ quan chức năng sẽ được thông báo."),
     ),
 }
