@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delegations.models import InboundStatus, InboundVisit
-from delegations.services.submission import inbound_submission_record, request_withdraw
+from delegations.services.submission import request_withdraw, submission_record
 from delegations.services.visits import (
     inbound_amend,
     visit_cancel,
@@ -50,9 +50,7 @@ def inbound_submit(
     status and route set, the outcome stamped and the event audited; then the flow starts (first
     time) or the host's ``resubmit_by_applicant`` step is completed.
     """
-    submission = inbound_submission_record(
-        actor=actor, visit=visit, justifications=justifications, on=on
-    )
+    submission = submission_record(actor=actor, request=visit, justifications=justifications, on=on)
     submission_advance(submission, actor=actor)
     return submission.evaluation
 

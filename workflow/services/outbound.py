@@ -20,7 +20,7 @@ from config.errors import StateConflict
 from delegations.models import OutboundRequest, RequestStatus
 from delegations.services.common import may_act_for_trip, request_lock
 from delegations.services.extensions import extension_check, extension_requested
-from delegations.services.submission import outbound_submission_record, request_withdraw
+from delegations.services.submission import request_withdraw, submission_record
 from delegations.services.trips import (
     outbound_passport_returned,
     trip_cancel,
@@ -54,7 +54,7 @@ def outbound_submit(
     route set, the outcome stamped and the event audited; then the flow starts (first time) or
     the applicant's ``resubmit_by_applicant`` step is completed.
     """
-    submission = outbound_submission_record(
+    submission = submission_record(
         actor=actor, request=request, justifications=justifications, on=on
     )
     submission_advance(submission, actor=actor)
