@@ -39,7 +39,11 @@ from delegations.views.common import (
     may_act_for_trip,
     submit_and_answer,
 )
-from delegations.views.outbound_detail import dossier_renderer, justification_checks
+from delegations.views.outbound_detail import (
+    DossierPage,
+    dossier_renderer,
+    justification_checks,
+)
 from workflow.services import INBOUND_VERBS, inbound_submit
 
 
@@ -119,15 +123,11 @@ def _available(visit: InboundVisit, user: Any, steps: list[dict[str, Any]]) -> s
     return result
 
 
-def _visit_extras(
-    http_request: HttpRequest,
-    visit: InboundVisit,
-    context: dict[str, Any],
-    bound: dict[str, forms.Form],
-) -> dict[str, Any]:
-    """The visit page's links and actions, each with its form (``bound`` after a POST)."""
+def _visit_extras(page: DossierPage) -> dict[str, Any]:
+    """The visit page's links and actions, each with its form (bound after a POST)."""
+    visit, bound = page.target, page.bound
     rebound = set(bound) - {"submit", "attachment"}
-    available = _available(visit, http_request.user, context["steps"]) | rebound
+    available = _available(visit, page.http_request.user, page.context["steps"]) | rebound
     return {
         "edit_url": reverse("inbound_edit", args=[visit.pk]),
         "submit_url": reverse("inbound_submit", args=[visit.pk]),

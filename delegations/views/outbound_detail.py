@@ -335,12 +335,20 @@ def _dossier_context(
     }
 
 
-#: What a kind's page adds to :func:`_dossier_context`: ``(http_request, target, context,
-#: bound) -> {"actions": …, …}``.
-PageExtras = Callable[[HttpRequest, Any, dict[str, Any], dict[str, forms.Form]], dict[str, Any]]
+@dataclass(frozen=True)
+class DossierPage:
+    """What a kind's page builds its own part from: the HTTP request, the request or visit,
+    the shared context (:func:`_dossier_context`) and the forms bound after a POST."""
+
+    http_request: HttpRequest
+    target: Any
+    context: dict[str, Any]
+    bound: dict[str, forms.Form]
 
 
-def dossier_renderer(template: str, extras: PageExtras) -> Callable[..., HttpResponse]:
+def dossier_renderer(
+    template: str, extras: Callable[[DossierPage], dict[str, Any]]
+) -> Callable[..., HttpResponse]:
     """The page of one kind: ``render_page(http_request, target, status=400, bound=…,
     blocked=…, errors=…)``, where ``bound`` replaces a form after a POST."""
 
@@ -357,24 +365,24 @@ def dossier_renderer(template: str, extras: PageExtras) -> Callable[..., HttpRes
         context = _dossier_context(
             http_request, target, bound=bound, blocked=blocked, errors=errors
         )
-        context.update(extras(http_request, target, context, bound))
+        context.update(extras(DossierPage(http_request, target, context, bound)))
         return render(http_request, template, context, status=status)
 
     return render_page
 
 
-def _request_extras(
-    http_request: HttpRequest,
-    request: OutboundRequest,
-    context: dict[str, Any],
-    bound: dict[str, forms.Form],
-) -> dict[str, Any]:
-    """The request page's actions, each with its form (``bound`` after a POST) and a note
-    while it is not yet possible."""
+def _request_extras(page: DossierPage) -> dict[str, Any]:
+    """The request page's actions, each with its form (bound after a POST) and a note while it
+    is not yet possible."""
+    request, context = page.target, page.context
     actions = _action_forms(
-        request, http_request.user, context["detail"], context["steps"], context["reads"].members
+        request,
+        page.http_request.user,
+        context["detail"],
+        context["steps"],
+        context["reads"].members,
     )
-    actions.update({k: v for k, v in bound.items() if k in ACTION_META})
+    actions.update({k: v for k, v in page.bound.items() if k in ACTION_META})
     notes = _action_notes(request, actions)
     return {
         "actions": [
