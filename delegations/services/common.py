@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals import permissions
-from approvals.audit import audit_record, bounded_snapshot, changes
+from approvals.audit import audit_record, bounded_snapshot
 from approvals.models import NoticeReason, RuleStamp
 from approvals.notifications import agency_notifications_queue
 from config.errors import PermissionDenied, StateConflict, ValidationError
@@ -186,14 +186,6 @@ def request_lock_for_edit(*, actor: User, request: R, version: int | None) -> R:
 def audit_created(*, actor: User, action: str, obj: Any, snapshot: dict[str, Any]) -> None:
     """The creation event of a dossier with its whole content (long texts bounded)."""
     audit_record(actor=actor, action=action, obj=obj, after=bounded_snapshot(snapshot))
-
-
-def audit_changed(
-    *, actor: User, action: str, obj: Any, before: dict[str, Any], after: dict[str, Any]
-) -> None:
-    """The change event of a dossier with only the fields that differ between two snapshots."""
-    changed_from, changed_to = changes(before, after)
-    audit_record(actor=actor, action=action, obj=obj, before=changed_from, after=changed_to)
 
 
 def may_act_for_trip(

@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from approvals.audit import audit_record
+from approvals.audit import audit_record, changes
 from config.countries import is_country, unknown_country_message
 from config.errors import ValidationError
 from delegations.models import (
@@ -29,7 +29,6 @@ from delegations.models.dates import dates_outside_window
 from delegations.privacy import mask_passport
 from delegations.selectors import agreement_link_error
 from delegations.services.common import (
-    audit_changed,
     audit_created,
     ensure_can_edit,
     filing_unit,
@@ -256,12 +255,9 @@ def inbound_update(
     visit.version += 1
     visit.save()
     write_visitors(visit, data.visitors)
-    audit_changed(
-        actor=actor,
-        action="inbound.updated",
-        obj=visit,
-        before=before,
-        after=inbound_snapshot(visit),
+    changed_from, changed_to = changes(before, inbound_snapshot(visit))
+    audit_record(
+        actor=actor, action="inbound.updated", obj=visit, before=changed_from, after=changed_to
     )
     return visit
 

@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from approvals.audit import audit_record, changes
 from config.countries import is_country, unknown_country_message
 from config.errors import ValidationError
 from delegations.models import (
@@ -30,7 +31,6 @@ from delegations.models import (
 from delegations.models.dates import dates_outside_window
 from delegations.selectors import agreement_link_error
 from delegations.services.common import (
-    audit_changed,
     audit_created,
     filing_unit,
     filing_units,
@@ -280,11 +280,12 @@ def outbound_update(
     request.save()
     asked = _write_children(request, data, actor=actor, before=terms)
     confirmations_ask(request, asked)
-    audit_changed(
+    changed_from, changed_to = changes(before, outbound_snapshot(request))
+    audit_record(
         actor=actor,
         action="outbound.updated",
         obj=request,
-        before=before,
-        after=outbound_snapshot(request),
+        before=changed_from,
+        after=changed_to,
     )
     return request
