@@ -209,9 +209,13 @@ def _action(
     getter: Callable[..., Any] = outbound_get_for_user,
     present: Callable[[Any], dict[str, Any]] = outbound_detail,
     prefix: str = "Outbound",
+    operation_id: str | None = None,
+    created: bool = False,
 ) -> type[GenericAPIView[Any]]:
     """A POST endpoint that validates its body and calls one service (any kind of request:
-    ``getter`` finds it for the user or 404s, ``present`` answers with its detail)."""
+    ``getter`` finds it for the user or 404s, ``present`` answers with its detail, 201 when
+    the call ``created`` something)."""
+    answer_status = status.HTTP_201_CREATED if created else status.HTTP_200_OK
 
     class ActionView(GenericAPIView[Any]):
         __doc__ = doc
@@ -219,7 +223,9 @@ def _action(
         def get_serializer_class(self) -> type[Serializer[Any]]:
             return serializer_class
 
-        @extend_schema(request=serializer_class, responses={200: dict})
+        @extend_schema(
+            request=serializer_class, responses={answer_status: dict}, operation_id=operation_id
+        )
         def post(self, request: Request, pk: int) -> Response:
             target = getter(user=request.user, pk=pk)
             serializer = serializer_class(data=request.data)
@@ -229,7 +235,7 @@ def _action(
             body = present(target)
             if isinstance(extra, dict):
                 body.update(extra)
-            return Response(body)
+            return Response(body, status=answer_status)
 
     ActionView.__name__ = f"{prefix}{serializer_class.__name__}View"
     return ActionView
