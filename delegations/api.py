@@ -20,16 +20,7 @@ from delegations.presenters import outbound_detail, preview_dict
 from delegations.selectors import outbound_get_for_user, outbound_list_for_user
 from delegations.services.members import outbound_membership_answer
 from delegations.services.outbound import outbound_create, outbound_update
-from delegations.services.trips import outbound_passport_returned
-from workflow.services import (
-    outbound_cancel,
-    outbound_confirm_departure,
-    outbound_confirm_return,
-    outbound_request_extension,
-    outbound_submit,
-    outbound_submit_report,
-    outbound_withdraw,
-)
+from workflow.services import OUTBOUND_VERBS, outbound_submit
 
 
 class RequestListView(GenericAPIView[Any]):
@@ -218,9 +209,13 @@ def _action(
     getter: Callable[..., Any] = outbound_get_for_user,
     present: Callable[[Any], dict[str, Any]] = outbound_detail,
     prefix: str = "Outbound",
+    operation_id: str | None = None,
+    created: bool = False,
 ) -> type[GenericAPIView[Any]]:
     """A POST endpoint that validates its body and calls one service (any kind of request:
-    ``getter`` finds it for the user or 404s, ``present`` answers with its detail)."""
+    ``getter`` finds it for the user or 404s, ``present`` answers with its detail, 201 when
+    the call ``created`` something)."""
+    answer_status = status.HTTP_201_CREATED if created else status.HTTP_200_OK
 
     class ActionView(GenericAPIView[Any]):
         __doc__ = doc
@@ -228,7 +223,9 @@ def _action(
         def get_serializer_class(self) -> type[Serializer[Any]]:
             return serializer_class
 
-        @extend_schema(request=serializer_class, responses={200: dict})
+        @extend_schema(
+            request=serializer_class, responses={answer_status: dict}, operation_id=operation_id
+        )
         def post(self, request: Request, pk: int) -> Response:
             target = getter(user=request.user, pk=pk)
             serializer = serializer_class(data=request.data)
@@ -238,7 +235,7 @@ def _action(
             body = present(target)
             if isinstance(extra, dict):
                 body.update(extra)
-            return Response(body)
+            return Response(body, status=answer_status)
 
     ActionView.__name__ = f"{prefix}{serializer_class.__name__}View"
     return ActionView
@@ -251,44 +248,31 @@ def _submit(user: Any, request: OutboundRequest, data: dict[str, Any]) -> dict[s
 
 OutboundSubmitView = _action(s.SubmitSerializer, _submit, "Submit or resubmit (422 when blocked).")
 OutboundWithdrawView = _action(
-    s.ReasonSerializer,
-    lambda u, r, d: outbound_withdraw(actor=u, request=r, reason=d["reason"]),
-    "Withdraw before the decision.",
+    s.ReasonSerializer, OUTBOUND_VERBS["withdraw"], "Withdraw before the decision."
 )
 OutboundCancelView = _action(
     s.ReasonSerializer,
-    lambda u, r, d: outbound_cancel(actor=u, request=r, reason=d["reason"]),
+    OUTBOUND_VERBS["cancel"],
     "Cancel after approval, before the return; agencies are told.",
 )
 OutboundExtensionView = _action(
     s.ExtensionSerializer,
-    lambda u, r, d: outbound_request_extension(
-        actor=u, request=r, new_return_date=d["new_return_date"], reason=d["reason"]
-    )
-    and None,
+    OUTBOUND_VERBS["extension"],
     "Ask the same authority for a later return date.",
 )
 OutboundDepartureView = _action(
-    s.DateSerializer,
-    lambda u, r, d: outbound_confirm_departure(actor=u, request=r, date=d["date"]),
-    "Confirm the departure.",
+    s.DateSerializer, OUTBOUND_VERBS["departure"], "Confirm the departure."
 )
 OutboundReturnView = _action(
     s.DateSerializer,
-    lambda u, r, d: outbound_confirm_return(actor=u, request=r, date=d["date"]),
+    OUTBOUND_VERBS["return"],
     "Confirm the return; the report and passports fall due.",
 )
 OutboundReportView = _action(
-    s.ReportSerializer,
-    lambda u, r, d: outbound_submit_report(actor=u, request=r, text=d["text"]),
-    "Hand in the post-trip report.",
+    s.ReportSerializer, OUTBOUND_VERBS["report"], "Hand in the post-trip report."
 )
 OutboundPassportReturnedView = _action(
     s.PassportReturnedSerializer,
-    lambda u, r, d: {
-        "late": outbound_passport_returned(
-            actor=u, request=r, person_id=d["person"], date=d["date"]
-        )
-    },
+    lambda u, r, d: {"late": OUTBOUND_VERBS["passport"](u, r, d)},
     "Record an official passport handed back (answers whether it was late).",
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpResponse
@@ -19,8 +20,10 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 
 from approvals.notices import path_if_defined
+from delegations.api import _action
 from delegations.models import Agreement, AgreementStatus
 from delegations.selectors import (
     agreement_activities,
@@ -212,68 +215,62 @@ class AgreementDetailView(GenericAPIView[Any]):
         return Response(agreement_detail(agreement_get_for_user(user=request.user, pk=pk)))
 
 
-class AgreementSignedView(GenericAPIView[Any]):
-    """The approved MOU was signed: its dates."""
-
-    serializer_class = SigningSerializer
-
-    @extend_schema(operation_id="agreement_signed", responses={200: dict})
-    def post(self, request: Request, pk: int) -> Response:
-        agreement = agreement_get_for_user(user=request.user, pk=pk)
-        serializer = SigningSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        signed = agreement_record_signing(
-            actor=request.user,  # type: ignore[arg-type]
-            agreement=agreement,
-            signed_on=data["signed_on"],
-            effective_on=data.get("effective_on"),
-            expires_on=data.get("expires_on"),
-        )
-        return Response(agreement_detail(signed))
-
-
-class AgreementActivityView(GenericAPIView[Any]):
-    """Record an activity carried out under the MOU (not a trip or visit: those are linked)."""
-
-    serializer_class = ActivitySerializer
-
-    @extend_schema(operation_id="agreement_activity_add", responses={201: dict})
-    def post(self, request: Request, pk: int) -> Response:
-        agreement = agreement_get_for_user(user=request.user, pk=pk)
-        serializer = ActivitySerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        agreement_activity_add(
-            actor=request.user,  # type: ignore[arg-type]
-            agreement=agreement,
-            held_on=serializer.validated_data["held_on"],
-            description=serializer.validated_data["description"],
-        )
-        return Response(agreement_detail(agreement), status=status.HTTP_201_CREATED)
-
-
 class TerminationSerializer(serializers.Serializer[Any]):
     terminated_on = serializers.DateField()
     reason = serializers.CharField(max_length=2000)
 
 
-class AgreementTerminateView(GenericAPIView[Any]):
-    """End an MOU before its expiry (with the date and the reason)."""
+def _agreement_action(
+    serializer_class: type[Serializer[Any]],
+    call: Callable[[Any, Agreement, dict[str, Any]], Any],
+    doc: str,
+    *,
+    operation_id: str,
+    created: bool = False,
+) -> type[GenericAPIView[Any]]:
+    """A POST endpoint on one MOU (:func:`delegations.api._action`): 404 when it is not yours
+    to see, its detail in the answer."""
+    return _action(
+        serializer_class,
+        call,
+        doc,
+        getter=agreement_get_for_user,
+        present=agreement_detail,
+        prefix="Agreement",
+        operation_id=operation_id,
+        created=created,
+    )
 
-    serializer_class = TerminationSerializer
 
-    @extend_schema(operation_id="agreement_terminate", responses={200: dict})
-    def post(self, request: Request, pk: int) -> Response:
-        agreement = agreement_get_for_user(user=request.user, pk=pk)
-        serializer = TerminationSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        ended = agreement_terminate(
-            actor=request.user,  # type: ignore[arg-type]
-            agreement=agreement,
-            on=serializer.validated_data["terminated_on"],
-            reason=serializer.validated_data["reason"],
-        )
-        return Response(agreement_detail(ended))
+AgreementSignedView = _agreement_action(
+    SigningSerializer,
+    lambda u, a, d: agreement_record_signing(
+        actor=u,
+        agreement=a,
+        signed_on=d["signed_on"],
+        effective_on=d.get("effective_on"),
+        expires_on=d.get("expires_on"),
+    ),
+    "The approved MOU was signed: its dates.",
+    operation_id="agreement_signed",
+)
+AgreementActivityView = _agreement_action(
+    ActivitySerializer,
+    lambda u, a, d: agreement_activity_add(
+        actor=u, agreement=a, held_on=d["held_on"], description=d["description"]
+    ),
+    "Record an activity carried out under the MOU (not a trip or visit: those are linked).",
+    operation_id="agreement_activity_add",
+    created=True,
+)
+AgreementTerminateView = _agreement_action(
+    TerminationSerializer,
+    lambda u, a, d: agreement_terminate(
+        actor=u, agreement=a, on=d["terminated_on"], reason=d["reason"]
+    ),
+    "End an MOU before its expiry (with the date and the reason).",
+    operation_id="agreement_terminate",
+)
 
 
 class FileSerializer(serializers.Serializer[Any]):

@@ -34,15 +34,8 @@ from delegations.services.inbound import (
     visitor_inputs,
 )
 from delegations.services.visitor_import import inbound_import_visitors
-from delegations.services.visits import inbound_amend
 from org.models import Unit
-from workflow.services import (
-    inbound_cancel,
-    inbound_confirm_residence,
-    inbound_submit,
-    inbound_submit_report,
-    inbound_withdraw,
-)
+from workflow.services import INBOUND_VERBS, inbound_submit
 
 MAX_SHEET_BYTES = 5 * 1024 * 1024
 
@@ -176,14 +169,7 @@ def _amend(user: Any, visit: InboundVisit, data: dict[str, Any]) -> dict[str, An
     visitors = None
     if "visitors" in data:
         visitors = _unmasked([si.visitor_input(v) for v in data["visitors"]], visit)
-    sent = inbound_amend(
-        actor=user,
-        visit=visit,
-        reason=data["reason"],
-        visitors=visitors,
-        arrival_date=data.get("arrival_date"),
-        departure_date=data.get("departure_date"),
-    )
+    sent = INBOUND_VERBS["amendment"](user, visit, {**data, "visitors": visitors})
     return {"notifications_sent": sent}
 
 
@@ -202,18 +188,16 @@ InboundSubmitView = _inbound_action(
     s.SubmitSerializer, _submit, "Submit or resubmit (422 when an IN-* rule blocks)."
 )
 InboundWithdrawView = _inbound_action(
-    s.ReasonSerializer,
-    lambda u, v, d: inbound_withdraw(actor=u, visit=v, reason=d["reason"]),
-    "Withdraw before the decision.",
+    s.ReasonSerializer, INBOUND_VERBS["withdraw"], "Withdraw before the decision."
 )
 InboundCancelView = _inbound_action(
     s.ReasonSerializer,
-    lambda u, v, d: inbound_cancel(actor=u, visit=v, reason=d["reason"]),
+    INBOUND_VERBS["cancel"],
     "Cancel after approval, before the visit ends; the agencies are told.",
 )
 InboundResidenceView = _inbound_action(
     si.ResidenceSerializer,
-    lambda u, v, d: inbound_confirm_residence(actor=u, visit=v, note=d.get("note", "")),
+    INBOUND_VERBS["residence"],
     "Confirm that the guests' residence was declared (hotel or host).",
 )
 InboundAmendView = _inbound_action(
@@ -222,7 +206,5 @@ InboundAmendView = _inbound_action(
     "Change the roster or the dates of an approved visit; the agencies are notified again.",
 )
 InboundReportView = _inbound_action(
-    s.ReportSerializer,
-    lambda u, v, d: inbound_submit_report(actor=u, visit=v, text=d["text"]),
-    "Hand in the post-visit report.",
+    s.ReportSerializer, INBOUND_VERBS["report"], "Hand in the post-visit report."
 )

@@ -11,7 +11,7 @@ import datetime
 import functools
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import Model
@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from config.countries import country_choices, unknown_country_message
 from config.values import MAX_ID
@@ -225,10 +226,38 @@ def add_delete_field(form: forms.Form, label: Any) -> None:
     )
 
 
-class BaseMemberFormSet(forms.BaseFormSet):  # type: ignore[type-arg,unused-ignore]
+class RowFormSet(forms.BaseFormSet):  # type: ignore[type-arg,unused-ignore]
+    """Rows the user adds and removes: each carries the "remove" box, labelled
+    ``delete_label``."""
+
+    delete_label: ClassVar[StrOrPromise]
+
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
-        add_delete_field(form, _("Bỏ khỏi đoàn"))
+        add_delete_field(form, self.delete_label)
+
+
+def row_formset(
+    form: type[forms.Form], formset: type[RowFormSet], *, extra: int, most: int
+) -> type[forms.BaseFormSet[Any]]:
+    """A formset of removable ``form`` rows, at most ``most`` of them.
+
+    Django builds up to ``absolute_max`` forms whatever TOTAL_FORMS claims (default max +
+    1,000): with ``most`` as that bound too, a forged "10000" costs no more than a full list.
+    """
+    return forms.formset_factory(
+        form,
+        formset=formset,
+        extra=extra,
+        can_delete=True,
+        max_num=most,
+        absolute_max=most,
+        validate_max=True,
+    )
+
+
+class BaseMemberFormSet(RowFormSet):
+    delete_label = _("Bỏ khỏi đoàn")
 
     def clean(self) -> None:
         if any(self.errors):
@@ -245,17 +274,7 @@ class BaseMemberFormSet(forms.BaseFormSet):  # type: ignore[type-arg,unused-igno
                 form.add_error("relative_of", _("Chọn một thành viên khác của đoàn."))
 
 
-MemberFormSet = forms.formset_factory(
-    MemberForm,
-    formset=BaseMemberFormSet,
-    extra=0,
-    can_delete=True,
-    max_num=200,
-    # Django builds up to absolute_max forms whatever TOTAL_FORMS claims (default max + 1,000):
-    # a forged "10000" must not cost more than a full delegation.
-    absolute_max=200,
-    validate_max=True,
-)
+MemberFormSet = row_formset(MemberForm, BaseMemberFormSet, extra=0, most=200)
 
 
 def prepare_members(
@@ -297,21 +316,11 @@ class StopForm(forms.Form):
     major_event = forms.BooleanField(label=_("Sự kiện lớn"), required=False)
 
 
-class BaseStopFormSet(forms.BaseFormSet):  # type: ignore[type-arg,unused-ignore]
-    def add_fields(self, form: forms.Form, index: int | None) -> None:
-        super().add_fields(form, index)
-        add_delete_field(form, _("Bỏ dòng này"))
+class BaseStopFormSet(RowFormSet):
+    delete_label = _("Bỏ dòng này")
 
 
-StopFormSet = forms.formset_factory(
-    StopForm,
-    formset=BaseStopFormSet,
-    extra=1,
-    can_delete=True,
-    max_num=50,
-    absolute_max=50,
-    validate_max=True,
-)
+StopFormSet = row_formset(StopForm, BaseStopFormSet, extra=1, most=50)
 
 
 def _rows(formset: forms.BaseFormSet[Any]) -> list[dict[str, Any]]:

@@ -20,8 +20,9 @@ from delegations.forms import (
     CountryField,
     DossierForm,
     RequestFilterForm,
-    add_delete_field,
+    RowFormSet,
     model_field,
+    row_formset,
     textarea,
 )
 from delegations.models import InboundStatus, InboundVisit
@@ -139,12 +140,10 @@ class VisitorRowForm(forms.Form):
     title = _visitor_text(_("Chức danh"))
 
 
-class BaseVisitorFormSet(forms.BaseFormSet):  # type: ignore[type-arg,unused-ignore]
+class BaseVisitorFormSet(RowFormSet):
     """The typed visitors; :meth:`visitors` is the list once the formset is valid."""
 
-    def add_fields(self, form: forms.Form, index: int | None) -> None:
-        super().add_fields(form, index)
-        add_delete_field(form, _("Xóa dòng này"))
+    delete_label = _("Xóa dòng này")
 
     def clean(self) -> None:
         if any(self.errors):
@@ -164,16 +163,8 @@ class BaseVisitorFormSet(forms.BaseFormSet):  # type: ignore[type-arg,unused-ign
         return list(getattr(self, "_visitors", []))
 
 
-VisitorFormSet = forms.formset_factory(
-    VisitorRowForm,
-    formset=BaseVisitorFormSet,
-    extra=1,
-    can_delete=True,
-    max_num=MAX_ROWS,
-    # As for the sheet: at most MAX_ROWS rows, whatever TOTAL_FORMS claims.
-    absolute_max=MAX_ROWS,
-    validate_max=True,
-)
+#: As for the sheet: at most MAX_ROWS rows, whatever TOTAL_FORMS claims.
+VisitorFormSet = row_formset(VisitorRowForm, BaseVisitorFormSet, extra=1, most=MAX_ROWS)
 VISITOR_PREFIX = "visitors"
 
 

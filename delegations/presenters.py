@@ -185,6 +185,17 @@ def decision_list(request: Any) -> list[Decision]:
     )
 
 
+def _identity(obj: Any) -> dict[str, Any]:
+    """Which dossier it is and where it stands: id, reference, status (and its label), unit."""
+    return {
+        "id": obj.pk,
+        "reference": obj.reference,
+        "status": obj.status,
+        "status_label": obj.get_status_display(),
+        "unit": {"code": obj.unit.code, "name": obj.unit.name},
+    }
+
+
 def record_detail(
     request: Any,
     *,
@@ -205,11 +216,7 @@ def record_detail(
     if decisions is None:
         decisions = decision_list(request)
     return {
-        "id": request.pk,
-        "reference": request.reference,
-        "status": request.status,
-        "status_label": request.get_status_display(),
-        "unit": {"code": request.unit.code, "name": request.unit.name},
+        **_identity(request),
         "route": request.route,
         "decision_number": request.decision_number,
         "decision_date": request.decision_date.isoformat() if request.decision_date else None,
@@ -431,14 +438,7 @@ def preview_dict(request: Any, *, reads: DossierReads | None = None) -> dict[str
 def _artifact_page(kind: str, artifact: Agreement | UnitReport) -> dict[str, Any]:
     """The page's ``detail`` of a flow artifact that is not a travel dossier: its reference,
     status, unit and history (kind ``agreement`` or ``unit_report``)."""
-    return {
-        "id": artifact.pk,
-        "reference": artifact.reference,
-        "status": artifact.status,
-        "status_label": artifact.get_status_display(),
-        "unit": {"code": artifact.unit.code, "name": artifact.unit.name},
-        "history": history(kind, artifact.pk),
-    }
+    return {**_identity(artifact), "history": history(kind, artifact.pk)}
 
 
 def agreement_page(agreement: Agreement, **_preloaded: Any) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any, TypedDict, Unpack, cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -148,37 +148,38 @@ def _union_of_ids(parts: list[QuerySet[Any]], ascending: bool, limit: int) -> Ra
     return RawSQL(f"{union} ORDER BY 1 {direction} LIMIT {int(limit)}", tuple(params))  # noqa: S611
 
 
-def _visible_list(
-    *,
-    user: AnyUser,
-    kind: str,
-    status: str | None,
-    unit_code: str | None,
-    q: str | None,
-    before: int | None,
-    after: int | None,
-    limit: int | None,
-) -> QuerySet[Any]:
+class ListQuery(TypedDict, total=False):
+    """What a request list page asks for, all optional: a status, a unit's code and a text to
+    narrow it; at most ``limit`` rows below id ``before`` (or above ``after``)."""
+
+    status: str | None
+    unit_code: str | None
+    q: str | None
+    before: int | None
+    after: int | None
+    limit: int | None
+
+
+def _visible_list(*, user: AnyUser, kind: str, **query: Unpack[ListQuery]) -> QuerySet[Any]:
     """The list of one kind that ``outbound_list_for_user`` and ``inbound_list_for_user``
     answer: with ``limit``, one page read as a merge of index range scans
     (:func:`_newest_visible`); without it, the whole visible set as one filter, newest first."""
-    narrow = _list_filters(kind, status, unit_code, q)
+    narrow = _list_filters(kind, query.get("status"), query.get("unit_code"), query.get("q"))
+    limit = query.get("limit")
     if limit is not None:
         return _newest_visible(
-            user=user, kind=kind, narrow=narrow, before=before, after=after, limit=limit
+            user=user,
+            kind=kind,
+            narrow=narrow,
+            before=query.get("before"),
+            after=query.get("after"),
+            limit=limit,
         )
     return narrow(request_list_for_user(user=user, kind=kind)).order_by("-id")
 
 
 def outbound_list_for_user(
-    *,
-    user: AnyUser,
-    status: str | None = None,
-    unit_code: str | None = None,
-    q: str | None = None,
-    before: int | None = None,
-    after: int | None = None,
-    limit: int | None = None,
+    *, user: AnyUser, **query: Unpack[ListQuery]
 ) -> QuerySet[OutboundRequest]:
     """Outbound requests the user may open, newest first, with what list pages show.
 
@@ -186,10 +187,7 @@ def outbound_list_for_user(
     oldest first), read as a merge of index range scans (:func:`_newest_visible`). Without it:
     the whole visible set as one filter (exports, counts, sub-queries).
     """
-    return _visible_list(
-        user=user, kind=OUTBOUND, status=status, unit_code=unit_code, q=q,
-        before=before, after=after, limit=limit,
-    )  # fmt: skip
+    return _visible_list(user=user, kind=OUTBOUND, **query)
 
 
 def outbound_get_for_user(*, user: AnyUser, pk: int) -> OutboundRequest:
@@ -197,25 +195,13 @@ def outbound_get_for_user(*, user: AnyUser, pk: int) -> OutboundRequest:
     return cast(OutboundRequest, request_get_for_user(user=user, kind=OUTBOUND, pk=pk))
 
 
-def inbound_list_for_user(
-    *,
-    user: AnyUser,
-    status: str | None = None,
-    unit_code: str | None = None,
-    q: str | None = None,
-    before: int | None = None,
-    after: int | None = None,
-    limit: int | None = None,
-) -> QuerySet[InboundVisit]:
+def inbound_list_for_user(*, user: AnyUser, **query: Unpack[ListQuery]) -> QuerySet[InboundVisit]:
     """Inbound visits the user may open, newest first (``limit``: one page, as for outbound).
 
     The host unit's author, clerks and heads; the deciding authority (ward, department); the
     department office for ward decisions it was informed of; auditors. Others see nothing.
     """
-    return _visible_list(
-        user=user, kind=INBOUND, status=status, unit_code=unit_code, q=q,
-        before=before, after=after, limit=limit,
-    )  # fmt: skip
+    return _visible_list(user=user, kind=INBOUND, **query)
 
 
 def inbound_get_for_user(*, user: AnyUser, pk: int) -> InboundVisit:

@@ -1,6 +1,9 @@
 """Pages of outbound requests (đoàn ra) under ``doan-ra/``; inbound visits under ``doan-vao/``."""
 
-from django.urls import path
+from collections.abc import Callable
+from typing import Any
+
+from django.urls import URLPattern, path
 
 from delegations.views import (
     agreements,
@@ -15,36 +18,35 @@ from delegations.views import (
     outbound_membership,
 )
 
-urlpatterns = [
-    path("", outbound.outbound_list, name="outbound_list"),
-    path("moi/", outbound.outbound_create_view, name="outbound_create"),
-    path("<int:pk>/", outbound_detail.outbound_detail_view, name="outbound_detail"),
-    path("<int:pk>/sua/", outbound.outbound_edit_view, name="outbound_edit"),
-    path("<int:pk>/trinh/", outbound_actions.outbound_submit_view, name="outbound_submit"),
-    path(
-        "<int:pk>/xem-truoc/",
-        outbound_htmx.outbound_preview_partial,
-        name="outbound_preview_partial",
-    ),
-    path(
-        "<int:pk>/tai-lieu/",
-        outbound_actions.outbound_attachment_add,
-        name="outbound_attachment_add",
-    ),
-    path(
-        "tai-lieu/<int:pk>/",
-        common.attachment_download,
-        name="outbound_attachment_download",
-    ),
-    path(
-        "<int:pk>/xac-nhan-tham-gia/",
-        outbound_membership.outbound_membership_view,
-        name="outbound_membership",
-    ),
-    path("tim-thanh-vien/", outbound_htmx.outbound_member_search, name="outbound_member_search"),
-    path("dong-thanh-vien/", outbound_htmx.outbound_member_row, name="outbound_member_row"),
-    path("dong-lich-trinh/", outbound_htmx.outbound_stop_row, name="outbound_stop_row"),
-]
+#: The pages every kind of dossier has, by the end of their name (``<kind>_<page>``).
+DOSSIER_ROUTES = {
+    "list": "",
+    "create": "moi/",
+    "detail": "<int:pk>/",
+    "edit": "<int:pk>/sua/",
+    "submit": "<int:pk>/trinh/",
+    "attachment_add": "<int:pk>/tai-lieu/",
+    "attachment_download": "tai-lieu/<int:pk>/",
+}
+
+
+def _dossier_pages(kind: str, views: dict[str, Callable[..., Any]]) -> list[URLPattern]:
+    """A kind's pages at the addresses of :data:`DOSSIER_ROUTES`, named ``<kind>_<page>``.
+
+    Attachments download through the same kind-aware view for both kinds; the address only
+    says where the file belongs.
+    """
+    views = {**views, "attachment_download": common.attachment_download}
+    return [path(DOSSIER_ROUTES[page], view, name=f"{kind}_{page}") for page, view in views.items()]
+
+
+def _action_pages(view: Callable[..., Any], routes: dict[str, tuple[str, str]]) -> list[URLPattern]:
+    """One named route per action (``action → (slug, name)``), all served by ``view``."""
+    return [
+        path(f"<int:pk>/{slug}/", view, {"action": action}, name=name)
+        for action, (slug, name) in routes.items()
+    ]
+
 
 #: One named route per trip action, all served by the same view.
 TRIP_ROUTES = {
@@ -57,14 +59,32 @@ TRIP_ROUTES = {
     "passport": ("nop-ho-chieu", "outbound_passport_returned"),
 }
 
-urlpatterns += [
+urlpatterns = [
+    *_dossier_pages(
+        "outbound",
+        {
+            "list": outbound.outbound_list,
+            "create": outbound.outbound_create_view,
+            "detail": outbound_detail.outbound_detail_view,
+            "edit": outbound.outbound_edit_view,
+            "submit": outbound_actions.outbound_submit_view,
+            "attachment_add": outbound_actions.outbound_attachment_add,
+        },
+    ),
     path(
-        f"<int:pk>/{slug}/",
-        outbound_actions.outbound_trip_action,
-        {"action": action},
-        name=name,
-    )
-    for action, (slug, name) in TRIP_ROUTES.items()
+        "<int:pk>/xem-truoc/",
+        outbound_htmx.outbound_preview_partial,
+        name="outbound_preview_partial",
+    ),
+    path(
+        "<int:pk>/xac-nhan-tham-gia/",
+        outbound_membership.outbound_membership_view,
+        name="outbound_membership",
+    ),
+    path("tim-thanh-vien/", outbound_htmx.outbound_member_search, name="outbound_member_search"),
+    path("dong-thanh-vien/", outbound_htmx.outbound_member_row, name="outbound_member_row"),
+    path("dong-lich-trinh/", outbound_htmx.outbound_stop_row, name="outbound_stop_row"),
+    *_action_pages(outbound_actions.outbound_trip_action, TRIP_ROUTES),
 ]
 
 #: Pages of inbound visits (đoàn vào), mounted under ``doan-vao/`` by config/urls.py.
@@ -77,32 +97,24 @@ INBOUND_ACTION_ROUTES = {
 }
 
 inbound_urlpatterns = [
-    path("", inbound.inbound_list, name="inbound_list"),
-    path("moi/", inbound.inbound_create_view, name="inbound_create"),
+    *_dossier_pages(
+        "inbound",
+        {
+            "list": inbound.inbound_list,
+            "create": inbound.inbound_create_view,
+            "detail": inbound_detail.inbound_detail_view,
+            "edit": inbound.inbound_edit_view,
+            "submit": inbound_detail.inbound_submit_view,
+            "attachment_add": inbound_detail.inbound_attachment_add,
+        },
+    ),
     path(
         "mau-danh-sach-khach.xlsx",
         inbound.inbound_visitor_template,
         name="inbound_visitor_template",
     ),
     path("lich/", inbound_calendar.inbound_calendar, name="inbound_calendar"),
-    path("<int:pk>/", inbound_detail.inbound_detail_view, name="inbound_detail"),
-    path("<int:pk>/sua/", inbound.inbound_edit_view, name="inbound_edit"),
-    path("<int:pk>/trinh/", inbound_detail.inbound_submit_view, name="inbound_submit"),
-    path(
-        "<int:pk>/tai-lieu/",
-        inbound_detail.inbound_attachment_add,
-        name="inbound_attachment_add",
-    ),
-    # The same kind-aware download as outbound files; the address only says where it belongs.
-    path("tai-lieu/<int:pk>/", common.attachment_download, name="inbound_attachment_download"),
-] + [
-    path(
-        f"<int:pk>/{slug}/",
-        inbound_detail.inbound_visit_action,
-        {"action": action},
-        name=name,
-    )
-    for action, (slug, name) in INBOUND_ACTION_ROUTES.items()
+    *_action_pages(inbound_detail.inbound_visit_action, INBOUND_ACTION_ROUTES),
 ]
 
 #: Pages of the MOU register, mounted under ``bien-ban-ghi-nho/`` by config/urls.py.

@@ -48,6 +48,21 @@ class Step:
     budget_param: str | None = None
 
 
+@dataclass(frozen=True)
+class StepDecision:
+    """A completed human step as its flow's decision service receives it
+    (``workflow.flows.registry.DECISION_HANDLERS``): the step and its task, who acts
+    (``actor.user``, and ``actor.acting_for`` when acting), the action taken, the comment and
+    the task form's other fields."""
+
+    step: Step
+    task: Any
+    actor: Any
+    action: str
+    comment: str
+    fields: dict[str, Any]
+
+
 STEPS: dict[str, Step] = {
     step.name: step
     for step in (

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from config.fields import user_field
 from org.models import Unit
@@ -109,6 +111,36 @@ class ReferenceCounter(models.Model):
         return format_reference(unit_code=unit.code, kind=kind, year=year, number=counter.last)
 
 
+def request_indexes(prefix: str, *, starts: str) -> list[models.Index]:
+    """The indexes of a kind's table (``prefix``: ``outbound`` or ``inbound``): by unit and
+    status, by status and the first day (``starts``), and one per visibility clause the request
+    lists read newest first with a limit (delegations.selectors._newest_visible): by author,
+    unit and route."""
+    return [
+        models.Index(fields=["unit", "status"]),
+        models.Index(fields=["status", starts]),
+        models.Index(fields=["created_by", "id"], name=f"{prefix}_author_newest"),
+        models.Index(fields=["unit", "id"], name=f"{prefix}_unit_newest"),
+        models.Index(fields=["route", "id"], name=f"{prefix}_route_newest"),
+    ]
+
+
+def request_constraints(prefix: str, *, starts: str, ends: str) -> list[models.BaseConstraint]:
+    """The constraints of a kind's table: the last day (``ends``) is not before the first
+    (``starts``), and a reference, once given, is unique."""
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{ends}__gte": models.F(starts)}),
+            name=f"{prefix}_{ends.removesuffix('_date')}_after_{starts.removesuffix('_date')}",
+        ),
+        models.UniqueConstraint(
+            fields=["reference"],
+            condition=Q(reference__isnull=False),
+            name=f"{prefix}_reference_unique",
+        ),
+    ]
+
+
 class DelegationRequest(models.Model):
     """Fields every request has, outbound or inbound."""
 
@@ -139,8 +171,16 @@ class DelegationRequest(models.Model):
     #: Bumped on every change; PATCH may send it to refuse a stale overwrite.
     version = models.PositiveIntegerField(default=1)
 
+    #: ``outbound`` or ``inbound``: how flows, tasks, notices and the audit log name the kind.
+    request_kind: ClassVar[str]
+    #: How a draft is named before it has a reference (with its ``id``).
+    draft_name: ClassVar[StrOrPromise]
+
     class Meta:
         abstract = True
+
+    def __str__(self) -> str:
+        return self.reference or self.draft_name % {"id": self.pk}
 
     @property
     def is_editable(self) -> bool:

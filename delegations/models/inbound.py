@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from delegations.models.common import DelegationRequest
+from config.fields import optional_link
+from delegations.models.common import (
+    DelegationRequest,
+    request_constraints,
+    request_indexes,
+)
 from delegations.models.partners import Agreement
 
 
@@ -52,6 +56,9 @@ class AccommodationKind(models.TextChoices):
 class InboundVisit(DelegationRequest):
     """A request to receive foreign visitors; ``unit`` is the host unit."""
 
+    request_kind = "inbound"
+    draft_name = _("Đoàn vào (nháp #%(id)s)")
+
     status = models.CharField(
         _("trạng thái"), max_length=16, choices=InboundStatus.choices, default=InboundStatus.DRAFT
     )
@@ -74,14 +81,7 @@ class InboundVisit(DelegationRequest):
     )
     involves_advertising = models.BooleanField(_("có quảng cáo thương mại"), default=False)
     is_conference = models.BooleanField(_("hội nghị, hội thảo quốc tế"), default=False)
-    agreement = models.ForeignKey(
-        Agreement,
-        verbose_name=_("biên bản ghi nhớ"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    agreement = optional_link(Agreement, _("biên bản ghi nhớ"))
     senior_guest_level = models.CharField(
         _("cấp khách cao nhất"), max_length=16, choices=GuestLevel.choices, blank=True
     )
@@ -102,33 +102,8 @@ class InboundVisit(DelegationRequest):
         verbose_name = _("hồ sơ đoàn vào")
         verbose_name_plural = _("hồ sơ đoàn vào")
         ordering = ["-created_at"]
-        indexes = [
-            models.Index(fields=["unit", "status"]),
-            models.Index(fields=["status", "arrival_date"]),
-            # The visit lists read each visibility clause newest first with a limit
-            # (delegations.selectors._newest_visible): by author, host unit and route.
-            models.Index(fields=["created_by", "id"], name="inbound_author_newest"),
-            models.Index(fields=["unit", "id"], name="inbound_unit_newest"),
-            models.Index(fields=["route", "id"], name="inbound_route_newest"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(departure_date__gte=models.F("arrival_date")),
-                name="inbound_departure_after_arrival",
-            ),
-            models.UniqueConstraint(
-                fields=["reference"],
-                condition=Q(reference__isnull=False),
-                name="inbound_reference_unique",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.reference or _("Đoàn vào (nháp #%(id)s)") % {"id": self.pk}
-
-    @property
-    def request_kind(self) -> str:
-        return "inbound"
+        indexes = request_indexes("inbound", starts="arrival_date")
+        constraints = request_constraints("inbound", starts="arrival_date", ends="departure_date")
 
 
 class Visitor(models.Model):

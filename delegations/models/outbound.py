@@ -10,7 +10,12 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from delegations.models.common import DelegationRequest
+from config.fields import optional_link
+from delegations.models.common import (
+    DelegationRequest,
+    request_constraints,
+    request_indexes,
+)
 from delegations.models.partners import Agreement, Partner
 from org.models import Passport, Person
 
@@ -80,6 +85,9 @@ class MemberConfirmation(models.TextChoices):
 class OutboundRequest(DelegationRequest):
     """A request to travel abroad, for one person or a whole delegation."""
 
+    request_kind = "outbound"
+    draft_name = _("Đoàn ra (nháp #%(id)s)")
+
     kind = models.CharField(_("loại chuyến đi"), max_length=16, choices=TripKind.choices)
     purpose_category = models.CharField(
         _("mục đích"), max_length=16, choices=PurposeCategory.choices
@@ -92,22 +100,8 @@ class OutboundRequest(DelegationRequest):
     inviter_country = models.CharField(_("quốc gia của bên mời"), max_length=2, blank=True)
     inviter_is_enterprise = models.BooleanField(_("bên mời là doanh nghiệp"), default=False)
     named_invitation = models.BooleanField(_("thư mời đích danh"), default=False)
-    partner = models.ForeignKey(
-        Partner,
-        verbose_name=_("đối tác"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    agreement = models.ForeignKey(
-        Agreement,
-        verbose_name=_("biên bản ghi nhớ"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    partner = optional_link(Partner, _("đối tác"))
+    agreement = optional_link(Agreement, _("biên bản ghi nhớ"))
     sponsored_by_enterprise = models.BooleanField(
         _("doanh nghiệp tài trợ chuyến đi"), default=False
     )
@@ -134,25 +128,9 @@ class OutboundRequest(DelegationRequest):
         verbose_name = _("hồ sơ đoàn ra")
         verbose_name_plural = _("hồ sơ đoàn ra")
         ordering = ["-created_at"]
-        indexes = [
-            models.Index(fields=["unit", "status"]),
-            models.Index(fields=["status", "departure_date"]),
-            # The request lists read each visibility clause newest first with a limit
-            # (delegations.selectors._newest_visible): by author, unit and route.
-            models.Index(fields=["created_by", "id"], name="outbound_author_newest"),
-            models.Index(fields=["unit", "id"], name="outbound_unit_newest"),
-            models.Index(fields=["route", "id"], name="outbound_route_newest"),
-        ]
+        indexes = request_indexes("outbound", starts="departure_date")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(return_date__gte=models.F("departure_date")),
-                name="outbound_return_after_departure",
-            ),
-            models.UniqueConstraint(
-                fields=["reference"],
-                condition=Q(reference__isnull=False),
-                name="outbound_reference_unique",
-            ),
+            *request_constraints("outbound", starts="departure_date", ends="return_date"),
             *(
                 models.CheckConstraint(
                     condition=LessThanOrEqual(Length(field), limit),
@@ -161,13 +139,6 @@ class OutboundRequest(DelegationRequest):
                 for field, limit in OUTBOUND_TEXT_LIMITS.items()
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.reference or _("Đoàn ra (nháp #%(id)s)") % {"id": self.pk}
-
-    @property
-    def request_kind(self) -> str:
-        return "outbound"
 
 
 class OutboundMember(models.Model):
@@ -178,22 +149,8 @@ class OutboundMember(models.Model):
     role = models.CharField(
         _("vai trò trong đoàn"), max_length=8, choices=MemberRole.choices, default=MemberRole.MEMBER
     )
-    passport = models.ForeignKey(
-        Passport,
-        verbose_name=_("hộ chiếu sử dụng"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    relative_of = models.ForeignKey(
-        Person,
-        verbose_name=_("là người thân của"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    passport = optional_link(Passport, _("hộ chiếu sử dụng"))
+    relative_of = optional_link(Person, _("là người thân của"))
     confirmation = models.CharField(
         _("xác nhận tham gia"),
         max_length=16,

@@ -36,6 +36,7 @@ from delegations.models import (
 from delegations.services.attachments import _validate as validate_upload
 from delegations.services.attachments import clean_file_name
 from org.models import Role, Unit, UnitKind
+from workflow.steps import StepDecision
 
 #: Statuses whose dates drive them (refreshed daily).
 DATED = (
@@ -153,19 +154,14 @@ def agreement_decision(
     )
 
 
-def agreement_flow_decision(
-    *,
-    request: Agreement,
-    step: Any,
-    task: Any,
-    actor: Any,
-    action: str,
-    comment: str,
-    fields: dict[str, Any],
-) -> None:
+def agreement_flow_decision(*, request: Agreement, decision: StepDecision) -> None:
     """``DECISION_HANDLERS`` entry of the MOU flow (the engine holds the locks)."""
     agreement_decision(
-        agreement=request, actor=actor.user, step=step.name, action=action, comment=comment
+        agreement=request,
+        actor=decision.actor.user,
+        step=decision.step.name,
+        action=decision.action,
+        comment=decision.comment,
     )
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals import permissions
-from approvals.audit import audit_record
+from approvals.audit import audit_record, bounded_snapshot
 from approvals.models import NoticeReason, RuleStamp
 from approvals.notifications import agency_notifications_queue
 from config.errors import PermissionDenied, StateConflict, ValidationError
@@ -176,6 +176,20 @@ def ensure_version(request: DelegationRequest, version: int | None) -> None:
     """A form sent from an older version of the dossier loses (HTTP 409)."""
     if version is not None and version != request.version:
         raise StateConflict(_("Hồ sơ vừa được người khác sửa; vui lòng tải lại trang."))
+
+
+def request_lock_for_edit(*, actor: User, request: R, version: int | None) -> R:
+    """The request locked (:func:`request_lock`), once the actor may edit it
+    (:func:`ensure_can_edit`) and ``version``, when sent, is the current one."""
+    request = request_lock(request)
+    ensure_can_edit(actor=actor, request=request)
+    ensure_version(request, version)
+    return request
+
+
+def audit_created(*, actor: User, action: str, obj: Any, snapshot: dict[str, Any]) -> None:
+    """The creation event of a dossier with its whole content (long texts bounded)."""
+    audit_record(actor=actor, action=action, obj=obj, after=bounded_snapshot(snapshot))
 
 
 def may_act_for_trip(

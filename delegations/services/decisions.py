@@ -37,7 +37,7 @@ from delegations.services.common import (
 from org.calendar import add_working_days, current_calendar
 from org.models import Unit
 from workflow.models import timing_params
-from workflow.steps import DECIDES, HANDS_IN_REPORT, RESUBMITS, REVIEWS_REPORT, Step
+from workflow.steps import DECIDES, HANDS_IN_REPORT, RESUBMITS, REVIEWS_REPORT, StepDecision
 
 
 def _hand_in_report(request: Any, comment: str, fields: dict[str, Any]) -> None:
@@ -58,16 +58,11 @@ def _review_report(request: Any, action: str, comment: str) -> None:
 
 
 def _decide(
-    request: Any,
-    step: Step,
-    action: str,
-    comment: str,
-    fields: dict[str, Any],
-    content: dict[str, str],
-    reads: DossierReads,
+    request: Any, decision: StepDecision, content: dict[str, str], reads: DossierReads
 ) -> dict[str, Any]:
     """A decision proper: stamped with the rule outcomes; returns the data it records."""
-    require_comment(action, comment)
+    step, action, fields = decision.step, decision.action, decision.fields
+    require_comment(action, decision.comment)
     data: dict[str, Any] = {}
     if step.lists_missing_items and action == "return":
         items = [str(i).strip() for i in fields.get("missing_items") or [] if str(i).strip()]
@@ -89,11 +84,7 @@ def _decide(
 
 def _record_decision(
     request: Any,
-    step: Step,
-    task: Any,
-    actor: Any,
-    action: str,
-    comment: str,
+    decision: StepDecision,
     data: dict[str, Any],
     *,
     before: dict[str, Any] | None,
@@ -108,39 +99,31 @@ def _record_decision(
     fingerprint = dossier_fingerprint(content) if content is not None else ""
     if fingerprint:
         after = {**after, "fingerprint": fingerprint}
+    actor = decision.actor
     Decision.objects.create(
         **request_ref(request),
-        step=step.name,
-        action=action,
+        step=decision.step.name,
+        action=decision.action,
         actor=actor.user,
         acting_for=actor.acting_for,
-        comment=comment,
+        comment=decision.comment,
         data=data,
-        task_id=task.pk,
+        task_id=decision.task.pk,
         fingerprint=fingerprint,
         content=content or {},
     )
     audit_record(
         actor=actor.user,
-        action=f"{request.request_kind}.{step.name}.{action}",
+        action=f"{request.request_kind}.{decision.step.name}.{decision.action}",
         obj=request,
         before=before,
         after=after,
-        comment=comment,
+        comment=decision.comment,
         acting_for=actor.acting_for.get_username() if actor.acting_for else "",
     )
 
 
-def apply_decision(
-    *,
-    request: Any,
-    step: Step,
-    task: Any,
-    actor: Any,
-    action: str,
-    comment: str,
-    fields: dict[str, Any],
-) -> None:
+def apply_decision(*, request: Any, decision: StepDecision) -> None:
     """The domain effect of a human step, inside the flow's lock (called by task_complete).
 
     The same for outbound requests and inbound visits: the steps share their names. Writes the
@@ -150,26 +133,30 @@ def apply_decision(
     """
     before_status = request.status
     data: dict[str, Any] = {}
+    effect = decision.step.effect
     # A decision proper reads the dossier once: for its content fingerprint and its facts.
-    reads = decision_reads(request, on=timezone.localdate()) if step.effect == DECIDES else None
+    reads = decision_reads(request, on=timezone.localdate()) if effect == DECIDES else None
     content = dossier_content(request, reads) if reads is not None else None
-    if step.effect == RESUBMITS:
+    if effect == RESUBMITS:
         pass  # the submission service already re-evaluated and stamped
-    elif step.effect == HANDS_IN_REPORT:
-        _hand_in_report(request, comment, fields)
-    elif step.effect == REVIEWS_REPORT:
-        _review_report(request, action, comment)
+    elif effect == HANDS_IN_REPORT:
+        _hand_in_report(request, decision.comment, decision.fields)
+    elif effect == REVIEWS_REPORT:
+        _review_report(request, decision.action, decision.comment)
     else:
         assert content is not None and reads is not None
-        data = _decide(request, step, action, comment, fields, content, reads)
+        data = _decide(request, decision, content, reads)
     request.version += 1
     request.save()
     _record_decision(
-        request, step, task, actor, action, comment, data,
-        before={"status": before_status}, after={"status": request.status, **data},
+        request,
+        decision,
+        data,
+        before={"status": before_status},
+        after={"status": request.status, **data},
         content=content,
-    )  # fmt: skip
-    if step.name == "propose_by_director" and action == "approve":
+    )
+    if decision.step.name == "propose_by_director" and decision.action == "approve":
         # Route CITY: the Director's tờ trình to UBND TP, signed by whoever proposed.
         documents_issue_on_proposal(request=request)
 
@@ -270,22 +257,13 @@ def inbound_inform_department(*, visit: InboundVisit, department: Unit) -> None:
     )  # fmt: skip
 
 
-def outbound_extension_decision(
-    *,
-    request: Model,
-    step: Step,
-    task: Any,
-    actor: Any,
-    action: str,
-    comment: str,
-    fields: dict[str, Any],
-) -> None:
+def outbound_extension_decision(*, request: Model, decision: StepDecision) -> None:
     """Record the authority's decision on an extension (inside the flow's lock)."""
-    require_comment(action, comment)
-    data: dict[str, Any] = {"new_return_date": task.process.data.get("new_return_date")}
-    if step.records_city_decision:
-        data.update(city_decision(fields))
-    _record_decision(request, step, task, actor, action, comment, data, before=None, after=data)
+    require_comment(decision.action, decision.comment)
+    data: dict[str, Any] = {"new_return_date": decision.task.process.data.get("new_return_date")}
+    if decision.step.records_city_decision:
+        data.update(city_decision(decision.fields))
+    _record_decision(request, decision, data, before=None, after=data)
 
 
 def outbound_apply_extension(*, request: OutboundRequest, new_return_date: str) -> None:

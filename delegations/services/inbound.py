@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from approvals.audit import audit_record, bounded_snapshot, changes
+from approvals.audit import audit_record, changes
 from config.countries import is_country, unknown_country_message
 from config.errors import ValidationError
 from delegations.models import (
@@ -28,7 +28,13 @@ from delegations.models import (
 from delegations.models.dates import dates_outside_window
 from delegations.privacy import mask_passport
 from delegations.selectors import agreement_link_error
-from delegations.services.common import ensure_can_edit, ensure_version, filing_unit, request_lock
+from delegations.services.common import (
+    audit_created,
+    ensure_can_edit,
+    filing_unit,
+    request_lock,
+    request_lock_for_edit,
+)
 from org.models import Unit
 
 
@@ -227,11 +233,8 @@ def inbound_create(*, actor: User, data: InboundInput, unit: Unit | None = None)
     _apply(visit, data)
     visit.save()
     write_visitors(visit, data.visitors)
-    audit_record(
-        actor=actor,
-        action="inbound.created",
-        obj=visit,
-        after=bounded_snapshot(inbound_snapshot(visit)),
+    audit_created(
+        actor=actor, action="inbound.created", obj=visit, snapshot=inbound_snapshot(visit)
     )
     return visit
 
@@ -245,9 +248,7 @@ def inbound_update(
     version: int | None = None,
 ) -> InboundVisit:
     """Replace the dossier's content while it is a draft or returned."""
-    visit = request_lock(visit)
-    ensure_can_edit(actor=actor, request=visit)
-    ensure_version(visit, version)
+    visit = request_lock_for_edit(actor=actor, request=visit, version=version)
     _validate(data, visit.unit)
     before = inbound_snapshot(visit)
     _apply(visit, data)

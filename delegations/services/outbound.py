@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from approvals.audit import audit_record, bounded_snapshot, changes
+from approvals.audit import audit_record, changes
 from config.countries import is_country, unknown_country_message
 from config.errors import ValidationError
 from delegations.models import (
@@ -31,12 +31,11 @@ from delegations.models import (
 from delegations.models.dates import dates_outside_window
 from delegations.selectors import agreement_link_error
 from delegations.services.common import (
-    ensure_can_edit,
-    ensure_version,
+    audit_created,
     filing_unit,
     filing_units,
     person_of,
-    request_lock,
+    request_lock_for_edit,
 )
 from delegations.services.members import confirmations_ask, members_sync, trip_terms
 from org.models import Passport, Person, Unit
@@ -256,11 +255,8 @@ def outbound_create(
     request.save()
     asked = _write_children(request, data, actor=actor)
     confirmations_ask(request, asked)
-    audit_record(
-        actor=actor,
-        action="outbound.created",
-        obj=request,
-        after=bounded_snapshot(outbound_snapshot(request)),
+    audit_created(
+        actor=actor, action="outbound.created", obj=request, snapshot=outbound_snapshot(request)
     )
     return request
 
@@ -274,9 +270,7 @@ def outbound_update(
     version: int | None = None,
 ) -> OutboundRequest:
     """Replace the dossier's content while it is a draft or returned."""
-    request = request_lock(request)
-    ensure_can_edit(actor=actor, request=request)
-    ensure_version(request, version)
+    request = request_lock_for_edit(actor=actor, request=request, version=version)
     _validate(data, actor=actor, unit=request.unit)
     before = outbound_snapshot(request)
     terms = trip_terms(request)

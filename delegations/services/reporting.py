@@ -23,6 +23,7 @@ from delegations.models import ReportingRound, UnitReport, UnitReportStatus
 from delegations.services.attachments import _validate as validate_upload
 from delegations.services.attachments import clean_file_name
 from org.models import Unit, UnitKind
+from workflow.steps import StepDecision
 
 MAX_NARRATIVE = 20000
 NARRATIVES = ("results", "difficulties", "recommendations")
@@ -115,27 +116,19 @@ def _submit(report: UnitReport, actor: User, fields: dict[str, Any]) -> None:
     report.created_by = actor
 
 
-def unit_report_step(
-    *,
-    request: UnitReport,
-    step: Any,
-    task: Any,
-    actor: Any,
-    action: str,
-    comment: str,
-    fields: dict[str, Any],
-) -> None:
+def unit_report_step(*, request: UnitReport, decision: StepDecision) -> None:
     """``DECISION_HANDLERS`` entry of the unit-report flow (the engine holds the locks)."""
+    actor, comment = decision.actor, decision.comment
     report = (
         UnitReport.objects.select_for_update().select_related("round", "unit").get(pk=request.pk)
     )
     before = {"status": report.status}
-    if step.name == "submit_unit_report":
+    if decision.step.name == "submit_unit_report":
         if report.status not in (UnitReportStatus.PENDING, UnitReportStatus.RETURNED):
             raise StateConflict(_("Báo cáo này đã được nộp."))
-        _submit(report, actor.user, fields)
+        _submit(report, actor.user, decision.fields)
         event = "unit_report.submitted"
-    elif action == "approve":
+    elif decision.action == "approve":
         report.status, report.approved_at = UnitReportStatus.APPROVED, timezone.now()
         event = "unit_report.approved"
     else:

@@ -9,6 +9,7 @@ stamped and the event audited. Starting or resuming the flow is the caller's par
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,8 @@ from approvals.audit import audit_record
 from approvals.models import Justification
 from config.errors import RulesBlocked, StateConflict, ValidationError
 from delegations.facts import evaluate, steps_without_holder
-from delegations.models import InboundVisit, OutboundRequest, ReferenceCounter, RequestStatus
+from delegations.kinds import OUTBOUND
+from delegations.models import OutboundRequest, ReferenceCounter, RequestStatus
 from delegations.models.common import UNDECIDED_STATUSES
 from delegations.models.dates import ensure_submittable_dates
 from delegations.services.common import (
@@ -48,33 +50,15 @@ class Submission:
     first: bool
 
 
-def outbound_submission_record(
-    *,
-    actor: User,
-    request: OutboundRequest,
-    justifications: dict[str, str] | None = None,
-    on: datetime.date | None = None,
-) -> Submission:
-    """An outbound dossier is submitted (or resubmitted): it needs at least one traveller."""
-    request = request_lock(request)
-    ensure_can_edit(actor=actor, request=request)
+def _ensure_travellers(request: OutboundRequest) -> None:
+    """An outbound dossier needs at least one traveller, and every named person's consent."""
     if not request.members.exists():
         raise ValidationError({"members": [_("Đoàn phải có ít nhất một thành viên.")]})
     ensure_members_confirmed(request)
-    return submission_record(actor=actor, request=request, justifications=justifications, on=on)
 
 
-def inbound_submission_record(
-    *,
-    actor: User,
-    visit: InboundVisit,
-    justifications: dict[str, str] | None = None,
-    on: datetime.date | None = None,
-) -> Submission:
-    """An inbound visit is submitted (or resubmitted)."""
-    visit = request_lock(visit)
-    ensure_can_edit(actor=actor, request=visit)
-    return submission_record(actor=actor, request=visit, justifications=justifications, on=on)
+#: What a kind checks of its own before the shared checks of a submission.
+_KIND_CHECKS: dict[str, Callable[[Any], None]] = {OUTBOUND: _ensure_travellers}
 
 
 def _justifications_on_file(request: Any) -> dict[str, str]:
@@ -91,12 +75,18 @@ def submission_record(
     justifications: dict[str, str] | None = None,
     on: datetime.date | None = None,
 ) -> Submission:
-    """Evaluate, number, stamp and audit the submission of a locked, editable request.
+    """A dossier of either kind is submitted (or resubmitted): lock it, check that the actor may
+    edit it and the kind's own conditions (an outbound dossier's travellers), then evaluate,
+    number, stamp and audit the submission.
 
     Blocking checks stop it (:class:`RulesBlocked`, HTTP 422); every failed "justify" check
     needs a written justification, given now or on an earlier submission of the same request.
     """
+    request = request_lock(request)
+    ensure_can_edit(actor=actor, request=request)
     kind = request.request_kind
+    if kind in _KIND_CHECKS:
+        _KIND_CHECKS[kind](request)
     ensure_submittable_dates(request, on)
     evaluation = evaluate(request, on=on or timezone.localdate())
     if evaluation.blocking:

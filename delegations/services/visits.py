@@ -79,12 +79,17 @@ def visit_confirm_residence(*, actor: User, visit: InboundVisit, note: str = "")
     return visit
 
 
+def _locked_in(visit: InboundVisit, status: str, refused: str) -> InboundVisit:
+    """The visit locked, if it is in ``status``; otherwise the conflict ``refused`` (409)."""
+    visit = request_lock(visit)
+    if visit.status != status:
+        raise StateConflict(refused)
+    return visit
+
+
 def visit_check_start(*, visit: InboundVisit) -> InboundVisit:
     """The visit may start (it is approved); returns it locked."""
-    visit = request_lock(visit)
-    if visit.status != InboundStatus.APPROVED:
-        raise StateConflict(_("Chỉ bắt đầu được đoàn vào đã phê duyệt."))
-    return visit
+    return _locked_in(visit, InboundStatus.APPROVED, _("Chỉ bắt đầu được đoàn vào đã phê duyệt."))
 
 
 def visit_residence_missed(*, visit: InboundVisit) -> None:
@@ -115,9 +120,7 @@ def visit_start(*, visit: InboundVisit) -> InboundVisit:
 
 def visit_end(*, visit: InboundVisit) -> InboundVisit:
     """The departure date has passed: the visit is over and the report falls due."""
-    visit = request_lock(visit)
-    if visit.status != InboundStatus.VISITING:
-        raise StateConflict(_("Chỉ kết thúc được đoàn đang làm việc."))
+    visit = _locked_in(visit, InboundStatus.VISITING, _("Chỉ kết thúc được đoàn đang làm việc."))
     visit.actual_departure = visit.departure_date
     visit.status = InboundStatus.VISIT_ENDED
     report_days = timing_params(visit.departure_date)["report_days"]

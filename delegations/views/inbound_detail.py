@@ -17,50 +17,40 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from config.errors import RulesBlocked, StateConflict, ValidationError
-from delegations.forms import AttachmentForm, JustificationForm, ReasonForm
+from delegations.forms import ReasonForm
 from delegations.forms_inbound import AmendForm, ResidenceForm, VisitReportForm
-from delegations.models import InboundStatus, InboundVisit
+from delegations.models import InboundVisit
 from delegations.models.common import UNDECIDED_STATUSES
 from delegations.presenters import preview_dict
 from delegations.selectors import inbound_get_for_user
 from delegations.services.visitor_import import VisitorSheetError, parse_visitor_sheet
-from delegations.services.visits import LIVE_STATUSES, inbound_amend
+from delegations.services.visits import LIVE_STATUSES
 from delegations.views.common import (
     add_service_errors,
     attachment_add_answer,
     conflict_page,
     may_act_for_trip,
-    may_edit,
     submit_and_answer,
 )
-from delegations.views.outbound_detail import justification_checks, last_return, request_page
-from workflow.services import (
-    inbound_cancel,
-    inbound_confirm_residence,
-    inbound_submit,
-    inbound_submit_report,
-    inbound_withdraw,
+from delegations.views.outbound_detail import (
+    DossierPage,
+    dossier_renderer,
+    justification_checks,
 )
+from workflow.services import INBOUND_VERBS, inbound_submit
 
 
 def _amend(user: Any, visit: InboundVisit, data: dict[str, Any]) -> Any:
     upload = data.get("visitor_file")
     visitors = parse_visitor_sheet(upload.read(), upload.name or "") if upload else None
-    return inbound_amend(
-        actor=user,
-        visit=visit,
-        reason=data["reason"],
-        visitors=visitors,
-        arrival_date=data.get("arrival_date"),
-        departure_date=data.get("departure_date"),
-    )
+    return INBOUND_VERBS["amendment"](user, visit, {**data, "visitors": visitors})
 
 
 @dataclass(frozen=True)
@@ -80,7 +70,7 @@ VISIT_ACTIONS: dict[str, VisitAction] = {
         gettext_lazy("Xác nhận đã khai báo tạm trú"),
         gettext_lazy("Xác nhận"),
         ResidenceForm,
-        lambda u, v, d: inbound_confirm_residence(actor=u, visit=v, note=d.get("note", "")),
+        INBOUND_VERBS["residence"],
         gettext_lazy("Đã xác nhận khai báo tạm trú cho khách."),
     ),
     "amendment": VisitAction(
@@ -96,7 +86,7 @@ VISIT_ACTIONS: dict[str, VisitAction] = {
         gettext_lazy("Nộp báo cáo kết quả đón đoàn"),
         gettext_lazy("Nộp báo cáo"),
         VisitReportForm,
-        lambda u, v, d: inbound_submit_report(actor=u, visit=v, text=d["text"]),
+        INBOUND_VERBS["report"],
         gettext_lazy("Đã nộp báo cáo kết quả đón đoàn."),
     ),
     "withdraw": VisitAction(
@@ -104,7 +94,7 @@ VISIT_ACTIONS: dict[str, VisitAction] = {
         gettext_lazy("Rút hồ sơ"),
         gettext_lazy("Rút hồ sơ"),
         ReasonForm,
-        lambda u, v, d: inbound_withdraw(actor=u, visit=v, reason=d["reason"]),
+        INBOUND_VERBS["withdraw"],
         gettext_lazy("Đã rút hồ sơ."),
     ),
     "cancel": VisitAction(
@@ -112,7 +102,7 @@ VISIT_ACTIONS: dict[str, VisitAction] = {
         gettext_lazy("Hủy đón đoàn"),
         gettext_lazy("Hủy đón đoàn"),
         ReasonForm,
-        lambda u, v, d: inbound_cancel(actor=u, visit=v, reason=d["reason"]),
+        INBOUND_VERBS["cancel"],
         gettext_lazy("Đã hủy đón đoàn; các cơ quan chức năng sẽ được thông báo."),
     ),
 }
@@ -133,33 +123,12 @@ def _available(visit: InboundVisit, user: Any, steps: list[dict[str, Any]]) -> s
     return result
 
 
-def _context(
-    http_request: HttpRequest,
-    visit: InboundVisit,
-    *,
-    bound: dict[str, forms.Form] | None = None,
-    blocked: list[dict[str, Any]] | None = None,
-    errors: dict[str, list[str]] | None = None,
-) -> dict[str, Any]:
-    user = http_request.user
-    page = request_page(visit, user)
-    editable = may_edit(user, visit)  # type: ignore[arg-type]
-    preview = preview_dict(visit, reads=page["reads"]) if editable else None
-    bound = bound or {}
-    checks = justification_checks(preview)
-    on_file = {j["rule"]: j["text"] for j in page["detail"]["justifications"]}
-    submit_form = bound.get("submit") or JustificationForm(
-        prefix="submit",
-        checks=checks,
-        initial={f"j_{c['rule']}": on_file.get(c["rule"], "") for c in checks},
-    )
-    available = _available(visit, user, page["steps"]) | set(bound) - {"submit", "attachment"}
+def _visit_extras(page: DossierPage) -> dict[str, Any]:
+    """The visit page's links and actions, each with its form (bound after a POST)."""
+    visit, bound = page.target, page.bound
+    rebound = set(bound) - {"submit", "attachment"}
+    available = _available(visit, page.http_request.user, page.context["steps"]) | rebound
     return {
-        **page,
-        "editable": editable,
-        "preview": preview,
-        "submit_form": submit_form if editable else None,
-        "attachment_form": bound.get("attachment") or AttachmentForm(prefix="attachment"),
         "edit_url": reverse("inbound_edit", args=[visit.pk]),
         "submit_url": reverse("inbound_submit", args=[visit.pk]),
         "actions": [
@@ -174,25 +143,10 @@ def _context(
             for key, spec in VISIT_ACTIONS.items()
             if key in available
         ],
-        "blocked": blocked or [],
-        "errors": errors or {},
-        "last_return": (
-            last_return(visit, page["decisions"])
-            if visit.status == InboundStatus.RETURNED
-            else None
-        ),
     }
 
 
-def render_visit(
-    http_request: HttpRequest, visit: InboundVisit, *, status: int = 200, **kwargs: Any
-) -> HttpResponse:
-    return render(
-        http_request,
-        "delegations/inbound_detail.html",
-        _context(http_request, visit, **kwargs),
-        status=status,
-    )
+render_visit = dossier_renderer("delegations/inbound_detail.html", _visit_extras)
 
 
 @login_required

@@ -7,7 +7,6 @@ input re-renders the page with the form bound (nothing typed is lost); a state c
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +32,6 @@ from delegations.forms import (
 from delegations.models import OutboundRequest
 from delegations.presenters import preview_dict
 from delegations.selectors import outbound_get_for_user
-from delegations.services.trips import outbound_passport_returned
 from delegations.views.common import (
     add_service_errors,
     attachment_add_answer,
@@ -42,15 +40,7 @@ from delegations.views.common import (
 )
 from delegations.views.outbound_detail import justification_checks, render_detail
 from workflow.rules.pack import rule_title
-from workflow.services import (
-    outbound_cancel,
-    outbound_confirm_departure,
-    outbound_confirm_return,
-    outbound_request_extension,
-    outbound_submit,
-    outbound_submit_report,
-    outbound_withdraw,
-)
+from workflow.services import OUTBOUND_VERBS, outbound_submit
 
 
 def _detail_url(request: OutboundRequest) -> str:
@@ -96,52 +86,20 @@ def outbound_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @dataclass(frozen=True)
 class TripAction:
     form: type[forms.Form]
-    call: Callable[[Any, OutboundRequest, dict[str, Any]], Any]
     done: Any  # lazy message
 
 
-def _passport(user: Any, request: OutboundRequest, data: dict[str, Any]) -> Any:
-    return outbound_passport_returned(
-        actor=user, request=request, person_id=data["person"], date=data["date"]
-    )
-
-
+#: action → its form and the message once done; the verb is ``OUTBOUND_VERBS[action]``.
 TRIP_ACTIONS: dict[str, TripAction] = {
-    "withdraw": TripAction(
-        ReasonForm,
-        lambda u, r, d: outbound_withdraw(actor=u, request=r, reason=d["reason"]),
-        gettext_lazy("Đã rút hồ sơ."),
-    ),
+    "withdraw": TripAction(ReasonForm, gettext_lazy("Đã rút hồ sơ.")),
     "cancel": TripAction(
-        ReasonForm,
-        lambda u, r, d: outbound_cancel(actor=u, request=r, reason=d["reason"]),
-        gettext_lazy("Đã hủy chuyến đi; các cơ quan chức năng sẽ được thông báo."),
+        ReasonForm, gettext_lazy("Đã hủy chuyến đi; các cơ quan chức năng sẽ được thông báo.")
     ),
-    "departure": TripAction(
-        DepartureForm,
-        lambda u, r, d: outbound_confirm_departure(actor=u, request=r, date=d["date"]),
-        gettext_lazy("Đã xác nhận xuất cảnh."),
-    ),
-    "return": TripAction(
-        DateForm,
-        lambda u, r, d: outbound_confirm_return(actor=u, request=r, date=d["date"]),
-        gettext_lazy("Đã xác nhận về nước."),
-    ),
-    "extension": TripAction(
-        ExtensionForm,
-        lambda u, r, d: outbound_request_extension(
-            actor=u, request=r, new_return_date=d["new_return_date"], reason=d["reason"]
-        ),
-        gettext_lazy("Đã gửi đề nghị gia hạn."),
-    ),
-    "report": TripAction(
-        ReportForm,
-        lambda u, r, d: outbound_submit_report(actor=u, request=r, text=d["text"]),
-        gettext_lazy("Đã nộp báo cáo kết quả chuyến đi."),
-    ),
-    "passport": TripAction(
-        PassportReturnedForm, _passport, gettext_lazy("Đã ghi nhận nộp lại hộ chiếu.")
-    ),
+    "departure": TripAction(DepartureForm, gettext_lazy("Đã xác nhận xuất cảnh.")),
+    "return": TripAction(DateForm, gettext_lazy("Đã xác nhận về nước.")),
+    "extension": TripAction(ExtensionForm, gettext_lazy("Đã gửi đề nghị gia hạn.")),
+    "report": TripAction(ReportForm, gettext_lazy("Đã nộp báo cáo kết quả chuyến đi.")),
+    "passport": TripAction(PassportReturnedForm, gettext_lazy("Đã ghi nhận nộp lại hộ chiếu.")),
 }
 
 
@@ -163,7 +121,7 @@ def outbound_trip_action(request: HttpRequest, pk: int, action: str) -> HttpResp
     form = _bind(action, request, target)
     if form.is_valid():
         try:
-            TRIP_ACTIONS[action].call(request.user, target, form.cleaned_data)
+            OUTBOUND_VERBS[action](request.user, target, form.cleaned_data)
         except StateConflict as error:
             return _conflict(request, target, error)
         except ValidationError as error:

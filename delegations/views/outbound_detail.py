@@ -1,7 +1,8 @@
 """The request page: dossier, checks, current steps, timeline, documents and the user's actions.
 
-:func:`detail_context` is shared by the page itself and by the action endpoints, which
-re-render it with their bound form (and its errors) when the input is not accepted.
+:func:`render_detail` is shared by the page itself and by the action endpoints, which
+re-render it with their bound form (and its errors) when the input is not accepted; the visit
+page is built the same way (:func:`dossier_renderer`).
 """
 
 from __future__ import annotations
@@ -295,37 +296,95 @@ def _action_notes(request: OutboundRequest, actions: dict[str, forms.Form]) -> d
     return notes
 
 
-def detail_context(
+def _dossier_context(
     http_request: HttpRequest,
-    request: OutboundRequest,
+    request: Any,
     *,
-    bound: dict[str, forms.Form] | None = None,
-    blocked: list[dict[str, Any]] | None = None,
-    errors: dict[str, list[str]] | None = None,
+    bound: dict[str, forms.Form],
+    blocked: list[dict[str, Any]] | None,
+    errors: dict[str, list[str]] | None,
 ) -> dict[str, Any]:
-    """Everything the request page shows; ``bound`` replaces an action's form after a POST."""
+    """What the page of a request or visit shows besides its kind's own: :func:`request_page`,
+    the rule preview and the submit form while the user may edit it, the upload form, a refused
+    submission's checks and errors, and the last return while it is returned. ``bound``
+    replaces the submit or upload form after a POST."""
     user = http_request.user
     page = request_page(request, user)
-    detail, steps = page["detail"], page["steps"]
     editable = may_edit(user, request)  # type: ignore[arg-type]
     preview = preview_dict(request, reads=page["reads"]) if editable else None
-    bound = bound or {}
     checks = justification_checks(preview)
-    on_file = {j["rule"]: j["text"] for j in detail["justifications"]}
+    on_file = {j["rule"]: j["text"] for j in page["detail"]["justifications"]}
     submit_form = bound.get("submit") or JustificationForm(
         prefix="submit",
         checks=checks,
         initial={f"j_{c['rule']}": on_file.get(c["rule"], "") for c in checks},
     )
-    actions = _action_forms(request, user, detail, steps, page["reads"].members)
-    actions.update({k: v for k, v in bound.items() if k in ACTION_META})
-    notes = _action_notes(request, actions)
     return {
         **page,
         "editable": editable,
         "preview": preview,
         "submit_form": submit_form if editable else None,
         "attachment_form": bound.get("attachment") or AttachmentForm(prefix="attachment"),
+        "blocked": blocked or [],
+        "errors": errors or {},
+        "last_return": (
+            last_return(request, page["decisions"])
+            if request.status == RequestStatus.RETURNED
+            else None
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class DossierPage:
+    """What a kind's page builds its own part from: the HTTP request, the request or visit,
+    the shared context (:func:`_dossier_context`) and the forms bound after a POST."""
+
+    http_request: HttpRequest
+    target: Any
+    context: dict[str, Any]
+    bound: dict[str, forms.Form]
+
+
+def dossier_renderer(
+    template: str, extras: Callable[[DossierPage], dict[str, Any]]
+) -> Callable[..., HttpResponse]:
+    """The page of one kind: ``render_page(http_request, target, status=400, bound=…,
+    blocked=…, errors=…)``, where ``bound`` replaces a form after a POST."""
+
+    def render_page(
+        http_request: HttpRequest,
+        target: Any,
+        *,
+        status: int = 200,
+        bound: dict[str, forms.Form] | None = None,
+        blocked: list[dict[str, Any]] | None = None,
+        errors: dict[str, list[str]] | None = None,
+    ) -> HttpResponse:
+        bound = bound or {}
+        context = _dossier_context(
+            http_request, target, bound=bound, blocked=blocked, errors=errors
+        )
+        context.update(extras(DossierPage(http_request, target, context, bound)))
+        return render(http_request, template, context, status=status)
+
+    return render_page
+
+
+def _request_extras(page: DossierPage) -> dict[str, Any]:
+    """The request page's actions, each with its form (bound after a POST) and a note while it
+    is not yet possible."""
+    request, context = page.target, page.context
+    actions = _action_forms(
+        request,
+        page.http_request.user,
+        context["detail"],
+        context["steps"],
+        context["reads"].members,
+    )
+    actions.update({k: v for k, v in page.bound.items() if k in ACTION_META})
+    notes = _action_notes(request, actions)
+    return {
         "actions": [
             {
                 "key": key,
@@ -339,25 +398,10 @@ def detail_context(
             for key, (route, title, button) in ACTION_META.items()
             if key in actions
         ],
-        "blocked": blocked or [],
-        "errors": errors or {},
-        "last_return": (
-            last_return(request, page["decisions"])
-            if request.status == RequestStatus.RETURNED
-            else None
-        ),
     }
 
 
-def render_detail(
-    http_request: HttpRequest, request: OutboundRequest, *, status: int = 200, **kwargs: Any
-) -> HttpResponse:
-    return render(
-        http_request,
-        "delegations/outbound_detail.html",
-        detail_context(http_request, request, **kwargs),
-        status=status,
-    )
+render_detail = dossier_renderer("delegations/outbound_detail.html", _request_extras)
 
 
 @login_required

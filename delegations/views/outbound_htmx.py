@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -48,6 +49,19 @@ def _index(request: HttpRequest, prefix: str, limit: int) -> int | None:
     except ValueError:
         return None
     return index if 0 <= index < limit else None
+
+
+def _row(
+    request: HttpRequest, template: str, form: Form, index: int, delete_label: str
+) -> HttpResponse:
+    """A new formset row at ``index`` with its delete box; the formset then counts index + 1."""
+    add_delete_field(form, delete_label)
+    return render(request, template, {"form": form, "total": index + 1, "message": ""})
+
+
+def _no_row(request: HttpRequest, template: str, message: str) -> HttpResponse:
+    """Why no row was added, in the row's place."""
+    return render(request, template, {"form": None, "message": message})
 
 
 @login_required
@@ -99,21 +113,14 @@ def outbound_member_row(request: HttpRequest) -> HttpResponse:
     elif person_id in present:
         message = _("%(name)s đã có tên trong đoàn.") % {"name": people[person_id].full_name}
     if message:
-        return render(
-            request, "delegations/partials/member_row.html", {"form": None, "message": message}
-        )
+        return _no_row(request, "delegations/partials/member_row.html", message)
     assert index is not None
     form = MemberForm(
         prefix=f"members-{index}",
         initial={"person": person_id, "role": "member" if present else "head"},
     )
     prepare_members([form], people.values(), member_ids=[*present, person_id])
-    add_delete_field(form, _("Bỏ khỏi đoàn"))
-    return render(
-        request,
-        "delegations/partials/member_row.html",
-        {"form": form, "total": index + 1, "message": ""},
-    )
+    return _row(request, "delegations/partials/member_row.html", form, index, _("Bỏ khỏi đoàn"))
 
 
 @login_required
@@ -121,18 +128,11 @@ def outbound_stop_row(request: HttpRequest) -> HttpResponse:
     """A new, empty itinerary row at the formset's next index."""
     index = _index(request, "stops", MAX_STOPS)
     if index is None:
-        return render(
-            request,
-            "delegations/partials/stop_row.html",
-            {"form": None, "message": _("Không thêm được dòng lịch trình.")},
+        return _no_row(
+            request, "delegations/partials/stop_row.html", _("Không thêm được dòng lịch trình.")
         )
     form = StopForm(prefix=f"stops-{index}")
-    add_delete_field(form, _("Bỏ dòng này"))
-    return render(
-        request,
-        "delegations/partials/stop_row.html",
-        {"form": form, "total": index + 1, "message": ""},
-    )
+    return _row(request, "delegations/partials/stop_row.html", form, index, _("Bỏ dòng này"))
 
 
 @login_required

@@ -31,6 +31,7 @@ from workflow.services.engine import (
     tasks_release_lost_roles,
 )
 from workflow.services.inbound import (
+    INBOUND_VERBS,
     inbound_advance_by_dates,
     inbound_cancel,
     inbound_confirm_residence,
@@ -41,6 +42,7 @@ from workflow.services.inbound import (
     inbound_withdraw,
 )
 from workflow.services.outbound import (
+    OUTBOUND_VERBS,
     outbound_advance_by_dates,
     outbound_cancel,
     outbound_confirm_departure,
@@ -53,7 +55,9 @@ from workflow.services.outbound import (
 from workflow.services.reporting import reporting_round_open, unit_report_submit
 
 __all__ = [
+    "INBOUND_VERBS",
     "OPEN_STATUSES",
+    "OUTBOUND_VERBS",
     "Actor",
     "acting_for",
     "agreement_submit",

@@ -40,7 +40,7 @@ from workflow.flows.registry import DECISION_HANDLERS, main_flow_for
 from workflow.models import InboxEntry
 from workflow.selectors import STEP_PERMISSIONS
 from workflow.signals import task_effects_coalesced
-from workflow.steps import step_for
+from workflow.steps import StepDecision, step_for
 
 OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED)
 
@@ -306,12 +306,14 @@ def _task_complete(
             handler = DECISION_HANDLERS[flow_class]
             handler(
                 request=request,
-                step=step,
-                task=task,
-                actor=Actor(user=user, acting_for=holder),
-                action=action,
-                comment=comment.strip(),
-                fields=fields,
+                decision=StepDecision(
+                    step=step,
+                    task=task,
+                    actor=Actor(user=user, acting_for=holder),
+                    action=action,
+                    comment=comment.strip(),
+                    fields=fields,
+                ),
             )
             activation = task.flow_task.activation_class(task)
             if task.status == STATUS.NEW:

@@ -5,6 +5,8 @@ the domain service of :mod:`delegations.services`, then the flow.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -12,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delegations.models import InboundStatus, InboundVisit
-from delegations.services.submission import inbound_submission_record, request_withdraw
+from delegations.services.submission import request_withdraw, submission_record
 from delegations.services.visits import (
+    inbound_amend,
     visit_cancel,
     visit_check_start,
     visit_confirm_residence,
@@ -47,9 +50,7 @@ def inbound_submit(
     status and route set, the outcome stamped and the event audited; then the flow starts (first
     time) or the host's ``resubmit_by_applicant`` step is completed.
     """
-    submission = inbound_submission_record(
-        actor=actor, visit=visit, justifications=justifications, on=on
-    )
+    submission = submission_record(actor=actor, request=visit, justifications=justifications, on=on)
     submission_advance(submission, actor=actor)
     return submission.evaluation
 
@@ -150,3 +151,27 @@ def inbound_advance_by_dates(*, today: datetime.date | None = None) -> int:
         inbound_end_visit(visit=visit)
         moved += 1
     return moved
+
+
+#: One of the visit's verbs as the visit page and the API call it: who acts, the visit and the
+#: validated input of the action's form or serializer (the same field names in both).
+VisitVerb = Callable[[Any, InboundVisit, dict[str, Any]], Any]
+
+#: The visit's actions after submission, by the key the page names them. ``amendment`` takes
+#: the new roster already read (``visitors``: a sheet on the page, JSON rows in the API).
+INBOUND_VERBS: dict[str, VisitVerb] = {
+    "residence": lambda u, v, d: inbound_confirm_residence(
+        actor=u, visit=v, note=d.get("note", "")
+    ),
+    "amendment": lambda u, v, d: inbound_amend(
+        actor=u,
+        visit=v,
+        reason=d["reason"],
+        visitors=d.get("visitors"),
+        arrival_date=d.get("arrival_date"),
+        departure_date=d.get("departure_date"),
+    ),
+    "report": lambda u, v, d: inbound_submit_report(actor=u, visit=v, text=d["text"]),
+    "withdraw": lambda u, v, d: inbound_withdraw(actor=u, visit=v, reason=d["reason"]),
+    "cancel": lambda u, v, d: inbound_cancel(actor=u, visit=v, reason=d["reason"]),
+}

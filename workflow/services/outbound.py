@@ -5,6 +5,8 @@ the domain service of :mod:`delegations.services`, then the flow.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
@@ -18,8 +20,13 @@ from config.errors import StateConflict
 from delegations.models import OutboundRequest, RequestStatus
 from delegations.services.common import may_act_for_trip, request_lock
 from delegations.services.extensions import extension_check, extension_requested
-from delegations.services.submission import outbound_submission_record, request_withdraw
-from delegations.services.trips import trip_cancel, trip_depart, trip_return
+from delegations.services.submission import request_withdraw, submission_record
+from delegations.services.trips import (
+    outbound_passport_returned,
+    trip_cancel,
+    trip_depart,
+    trip_return,
+)
 from workflow.flows.extension import OutboundExtensionFlow
 from workflow.flows.outbound import OutboundFlow
 from workflow.rules.engine import Evaluation
@@ -47,7 +54,7 @@ def outbound_submit(
     route set, the outcome stamped and the event audited; then the flow starts (first time) or
     the applicant's ``resubmit_by_applicant`` step is completed.
     """
-    submission = outbound_submission_record(
+    submission = submission_record(
         actor=actor, request=request, justifications=justifications, on=on
     )
     submission_advance(submission, actor=actor)
@@ -189,3 +196,23 @@ def outbound_advance_by_dates(*, today: datetime.date | None = None) -> int:
         outbound_confirm_return(actor=None, request=request, date=request.return_date, today=today)
         moved += 1
     return moved
+
+
+#: One of the trip's verbs as the request page and the API call it: who acts, the request and
+#: the validated input of the action's form or serializer (the same field names in both).
+TripVerb = Callable[[Any, OutboundRequest, dict[str, Any]], Any]
+
+#: The trip's actions after submission, by the key the page and the API name them.
+OUTBOUND_VERBS: dict[str, TripVerb] = {
+    "withdraw": lambda u, r, d: outbound_withdraw(actor=u, request=r, reason=d["reason"]),
+    "cancel": lambda u, r, d: outbound_cancel(actor=u, request=r, reason=d["reason"]),
+    "departure": lambda u, r, d: outbound_confirm_departure(actor=u, request=r, date=d["date"]),
+    "return": lambda u, r, d: outbound_confirm_return(actor=u, request=r, date=d["date"]),
+    "extension": lambda u, r, d: outbound_request_extension(
+        actor=u, request=r, new_return_date=d["new_return_date"], reason=d["reason"]
+    ),
+    "report": lambda u, r, d: outbound_submit_report(actor=u, request=r, text=d["text"]),
+    "passport": lambda u, r, d: outbound_passport_returned(
+        actor=u, request=r, person_id=d["person"], date=d["date"]
+    ),
+}
