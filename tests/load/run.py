@@ -164,7 +164,7 @@ def main() -> int:
         ))  # fmt: skip
         # The workers of docs/production.md, one per queue group, so that renders never hold
         # a mail slot (P5); beat's sweepers run as a task on the default queue.
-        for queues, concurrency in (("mail", 2), ("documents", 1), ("celery,reports", 1)):
+        for queues, concurrency in (("mail", 2), ("documents", 2), ("celery,reports", 1)):
             processes.append(subprocess.Popen(
                 [str(BIN / "celery"), "-A", "config", "worker", "-Q", queues,
                  "--loglevel=WARNING", f"--concurrency={concurrency}", "-n", f"{queues}@%h",
