@@ -24,6 +24,7 @@ import hashlib
 import logging
 import threading
 import time
+from functools import partial
 from typing import Any
 
 from celery import shared_task
@@ -604,13 +605,33 @@ def document_render(document: Document) -> Document:
                 object_id=document.pk,
                 after={"pdf_sha256": _sha256(pdf_bytes), "docx_sha256": _sha256(docx_bytes)},
             )
-            # The agencies' e-mails waiting for this file go now (each checks all its files).
-            messages_wake(request_kind=document.request_kind, request_id=document.request_id)
+            # Mail before paperwork: once committed, the last of the request's renders sends
+            # the agencies' e-mails that wait for their files.
+            transaction.on_commit(
+                partial(_mail_when_rendered, document.request_kind, document.request_id),
+                robust=True,
+            )
     if not claimed:
         # Rendered concurrently by someone else: theirs is the stored copy, drop ours.
         storage.delete(pdf_name)
         storage.delete(docx_name)
     return Document.objects.get(pk=document.pk)
+
+
+def _mail_when_rendered(request_kind: str, request_id: int) -> None:
+    """Wake the request's waiting agency e-mails once none of its documents is still to render.
+
+    Checked after the render's commit, so of two renders finishing together at least the later
+    one sees both stored; an e-mail woken twice is claimed once. While another document is
+    pending, its own render will do it (an e-mail woken too early would only wait again).
+    """
+    to_render = Document.objects.filter(
+        request_kind=request_kind,
+        request_id=request_id,
+        render_state__in=(RenderState.PENDING, RenderState.RENDERING),
+    )
+    if not to_render.exists():
+        messages_wake(request_kind=request_kind, request_id=request_id)
 
 
 # --- the render's state: claim, backoff, sweep ---------------------------------------------

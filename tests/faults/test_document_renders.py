@@ -116,8 +116,7 @@ def test_agency_mail_waiting_for_its_files_goes_once_a_render_stores_them(
     mailoutbox,
 ):  # fmt: skip
     """Mail before paperwork: an agency e-mail that found its documents unrendered does not wait
-    for the sweeper's next pass; the render that stores a file sends it (or, when another file
-    is still missing, renders that one on the way in development's eager mode)."""
+    for the sweeper's next pass; the last render of the request's documents sends it."""
     UnitFactory(code="CATP-PA08", name=AGENCY_NAMES[0], kind="agency", email="pa08@ca.test")
     UnitFactory(code="SNGV", name=AGENCY_NAMES[1], kind="agency", email="songv@sngv.test")
     request = approved(teacher_a, head_a, dept_reviewer, director)  # its renders never ran
@@ -128,10 +127,15 @@ def test_agency_mail_waiting_for_its_files_goes_once_a_render_stores_them(
         assert [message_send(pk) for pk in ids] == ["waiting", "waiting"]
     assert set(messages.values_list("status", flat=True)) == {"pending"}
     assert all(due > timezone.now() for due in messages.values_list("next_attempt_at", flat=True))
-
     letter = Document.objects.get(request_id=request.pk, kind="outbound_notice")
+    decision = Document.objects.get(request_id=request.pk, kind="outbound_decision")
+
+    with django_capture_on_commit_callbacks(execute=True):  # a documents worker, later
+        assert render_attempt(letter.pk) == "ready"
+    assert set(messages.values_list("status", flat=True)) == {"pending"}  # the decision is due
+    assert mailoutbox == []
     with django_capture_on_commit_callbacks(execute=True):
-        assert render_attempt(letter.pk) == "ready"  # a documents worker, later
+        assert render_attempt(decision.pk) == "ready"
 
     assert set(messages.values_list("status", flat=True)) == {"sent"}
     addresses = sorted(to for sent in mailoutbox for to in sent.to)
