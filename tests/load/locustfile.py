@@ -27,7 +27,7 @@ RATE = float(os.environ.get("LOAD_RATE", "60"))
 USERS = int(os.environ.get("LOAD_USERS", "30"))
 #: (request id, index of the next approver in its chain)
 QUEUE: collections.deque[tuple[int, list[str], int]] = collections.deque(
-    (item["id"], item["chain"], 0) for item in SEED["work"]
+    (item["id"], item["chain"], item.get("start", 0)) for item in SEED["work"]
 )
 TOKENS: dict[str, str] = {}
 

@@ -176,7 +176,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="doanravao-load-"))
     env = load_environment(load_url, redis_url, work)
     password = secrets.token_urlsafe(12)
-    requests = int(RATE * SECONDS / 3) + USERS
+    # Each request has two steps left on average (a third wait at each step: tests/load/seed.py).
+    requests = int(RATE * SECONDS / 2) + USERS
     processes: list[subprocess.Popen[bytes]] = []
     try:
         subprocess.run(["dropdb", *pg, "--if-exists", "doanravao_load"], check=False)

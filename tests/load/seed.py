@@ -3,7 +3,8 @@
 Run by ``tests/load/run.py`` through ``manage.py shell`` against the load database. Every request
 is a real one (drafted and submitted through the services, rule checks and all), on the DEPT
 route: unit head → department review → Director, who issues the documents and notifies the
-agencies. Writes the work list the Locust users share.
+agencies; a third of them already wait at the department, a third at the Director. Writes the
+work list the Locust users share.
 """
 
 from __future__ import annotations
@@ -11,10 +12,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from approvals.models import MessageStatus, OutboxMessage
 from org.models import Role, UnitKind
 from tests.conftest import PERSONAS
 from tests.factories import DepartmentFactory, SchoolFactory, UnitFactory, make_staff
-from tests.flows import submitted
+from tests.flows import open_task, submitted
+from workflow.services import task_complete
+
+#: The DEPT route's decisions, in the order of each request's chain of approvers.
+STEPS = ("review_by_unit_head", "review_by_department", "decide_by_director")
 
 
 def seed(requests: int, schools: int, password: str, out: Path) -> None:
@@ -38,7 +44,19 @@ def seed(requests: int, schools: int, password: str, out: Path) -> None:
             # One traveller per request: a person cannot be on two trips at once (OUT-OVERLAP).
             teacher = make_staff(f"load_teacher{s}_{t}", school, Role.APPLICANT)
             request = submitted(teacher)
-            work.append({"id": request.pk, "chain": [f"head{s}", "reviewer", "director"]})
+            chain = [f"head{s}", "reviewer", "director"]
+            # A third of the requests wait at each step, so that every stretch of the run mixes
+            # the three (the Director's approvals spread over it, not in one wave at the end).
+            start = len(work) % len(chain)
+            for key, step in zip(chain[:start], STEPS, strict=False):
+                task_complete(task_id=open_task(request, step).pk, user=people[key].user,
+                              action="approve")  # fmt: skip
+            work.append({"id": request.pk, "chain": chain, "start": start})
+    # The seed's own notices (new tasks for the heads and the reviewer) are not the run's: left
+    # pending, the first outbox sweep would hand them to the mail worker during the run.
+    OutboxMessage.objects.filter(status=MessageStatus.PENDING).update(
+        status=MessageStatus.FAILED, last_error="seeded before the load run: not sent"
+    )
     for person in people.values():
         person.user.set_password(password)
         person.user.save(update_fields=["password"])
