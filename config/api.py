@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -22,7 +23,9 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, pagination, serializers, status
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -32,6 +35,8 @@ from config.errors import RulesBlocked, StateConflict, messages_by_field
 from config.values import MAX_ID
 
 logger = logging.getLogger(__name__)
+
+_View = TypeVar("_View", bound=Callable[..., Any])
 
 
 class IdField(serializers.IntegerField):
@@ -107,6 +112,31 @@ class Conflict(exceptions.APIException):
 
     def __init__(self, detail: str | None = None) -> None:
         super().__init__(detail or _("Hồ sơ đang ở trạng thái không cho phép thao tác này."))
+
+
+class OwnFormatParameter(DefaultContentNegotiation):
+    """JSON always; ``?format=`` belongs to the view (file format), not to DRF's renderers."""
+
+    def select_renderer(self, request: Any, renderers: Any, format_suffix: Any = None) -> Any:
+        return renderers[0], renderers[0].media_type
+
+
+def export_schema(*parameters: OpenApiParameter, **kwargs: Any) -> Callable[[_View], _View]:
+    """The schema of a GET that answers JSON or, with ``?format=xlsx``, a workbook (see
+    :func:`json_or_xlsx`); ``parameters`` are its other query parameters."""
+    return extend_schema(
+        parameters=[*parameters, OpenApiParameter("format", str, enum=["json", "xlsx"])],
+        responses={200: dict},
+        **kwargs,
+    )
+
+
+def json_or_xlsx(request: Request) -> str:
+    """The ``?format=`` asked for: "json" (the default) or "xlsx"; anything else is a 400."""
+    fmt = (request.query_params.get("format") or "json").lower()
+    if fmt not in ("json", "xlsx"):
+        raise exceptions.ValidationError({"format": [_("Định dạng phải là json hoặc xlsx.")]})
+    return fmt
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -1,4 +1,5 @@
-"""Keyset pagination for list pages: a page of rows and the address of the next one.
+"""Keyset pagination for list pages: a page of rows and the address of the next one; and the
+filters the lists share (:func:`narrowed`, :func:`matching`).
 
 A deep OFFSET costs as much as the rows it skips; the next page instead
 starts after the last row shown (``?before=<id>`` or ``?after=<code>``), with the same filters.
@@ -6,11 +7,31 @@ starts after the last row shown (``?before=<id>`` or ``?after=<code>``), with th
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.http import urlencode
+
+M = TypeVar("M", bound=Model)
+
+
+def narrowed(queryset: QuerySet[M], **given: Any) -> QuerySet[M]:
+    """``queryset`` filtered by each lookup of ``given`` in turn; one without a value (``None``
+    or empty) filters nothing."""
+    for lookup, value in given.items():
+        if value:
+            queryset = queryset.filter(**{lookup: value})
+    return queryset
+
+
+def matching(q: str, fields: Iterable[str]) -> Q:
+    """The rows where any of ``fields`` contains ``q`` (case-insensitive)."""
+    found = Q()
+    for name in fields:
+        found |= Q(**{f"{name}__icontains": q})
+    return found
 
 
 def keyset_page(

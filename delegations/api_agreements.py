@@ -16,13 +16,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from rest_framework import exceptions, serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
 from approvals.notices import path_if_defined
+from config.api import OwnFormatParameter, export_schema, json_or_xlsx
 from delegations.api import _action
 from delegations.models import Agreement, AgreementStatus
 from delegations.selectors import (
@@ -40,13 +40,6 @@ from delegations.services.agreements import (
 from delegations.services.common import filing_unit
 from org.models import Unit
 from workflow.services import agreement_submit
-
-
-class _FormatIsOurs(DefaultContentNegotiation):
-    """JSON always; ``?format=xlsx`` is the export, not a renderer."""
-
-    def select_renderer(self, request: Any, renderers: Any, format_suffix: Any = None) -> Any:
-        return renderers[0], renderers[0].media_type
 
 
 def _date(value: datetime.date | None) -> str | None:
@@ -138,7 +131,7 @@ class ActivitySerializer(serializers.Serializer[Any]):
 class AgreementListView(GenericAPIView[Any]):
     """The MOUs you may see (``?format=xlsx``: the register as a workbook), or a proposal."""
 
-    content_negotiation_class = _FormatIsOurs
+    content_negotiation_class = OwnFormatParameter
     serializer_class = AgreementInSerializer
 
     def get_queryset(self) -> Any:
@@ -153,20 +146,14 @@ class AgreementListView(GenericAPIView[Any]):
             q=(params.get("q") or "").replace("\x00", "").strip()[:200] or None,
         )
 
-    @extend_schema(
+    @export_schema(
+        OpenApiParameter("status", str, enum=list(AgreementStatus.values)),
+        OpenApiParameter("unit", str),
+        OpenApiParameter("q", str),
         operation_id="agreement_list",
-        parameters=[
-            OpenApiParameter("status", str, enum=list(AgreementStatus.values)),
-            OpenApiParameter("unit", str),
-            OpenApiParameter("q", str),
-            OpenApiParameter("format", str, enum=["json", "xlsx"]),
-        ],
-        responses={200: dict},
     )
     def get(self, request: Request) -> HttpResponse:
-        fmt = (request.query_params.get("format") or "json").lower()
-        if fmt not in ("json", "xlsx"):
-            raise exceptions.ValidationError({"format": [_("Định dạng phải là json hoặc xlsx.")]})
+        fmt = json_or_xlsx(request)
         if fmt == "xlsx":
             rows = list(self.get_queryset()[:5000])
             day = timezone.localdate().isoformat()

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from approvals.permissions import units_in_scope
+from config.paging import matching, narrowed
 from delegations.kinds import (
     INBOUND,
     KINDS,
@@ -65,15 +66,9 @@ def _list_filters(
     unit and text (any of the kind's searched fields holds ``q``, case-insensitive)."""
 
     def narrow(qs: QuerySet[Any]) -> QuerySet[Any]:
-        if status:
-            qs = qs.filter(status=status)
-        if unit_code:
-            qs = qs.filter(unit__code=unit_code)
+        qs = narrowed(qs, status=status, unit__code=unit_code)
         if q:
-            found = Q()
-            for name in _SEARCHED[kind]:
-                found |= Q(**{f"{name}__icontains": q})
-            qs = qs.filter(found).distinct()
+            qs = qs.filter(matching(q, _SEARCHED[kind])).distinct()
         return qs
 
     return narrow
@@ -237,14 +232,9 @@ def agreement_list_for_user(
     """MOUs of the units whose records the user may read: a unit its own, the department (and
     auditors) all of them."""
     qs = Agreement.objects.filter(unit__in=units_in_scope(user)).select_related("partner", "unit")
-    if status:
-        qs = qs.filter(status=status)
-    if unit_code:
-        qs = qs.filter(unit__code=unit_code)
+    qs = narrowed(qs, status=status, unit__code=unit_code)
     if q:
-        qs = qs.filter(
-            Q(title__icontains=q) | Q(partner__name__icontains=q) | Q(partner__name_en__icontains=q)
-        )
+        qs = qs.filter(matching(q, ("title", "partner__name", "partner__name_en")))
     return qs.order_by("-id")
 
 

@@ -20,9 +20,13 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from approvals.permissions import AnyUser, units_in_scope
+from config.paging import matching, narrowed
 from org.models import Person, Unit
 
 logger = logging.getLogger(__name__)
+
+#: What a search for a person looks in: the full name, the staff code, the log-in name.
+PERSON_SEARCH = ("full_name", "staff_code", "user__username")
 
 
 class _Scope:
@@ -76,11 +80,9 @@ def unit_list_for_user(
     *, user: AnyUser, kind: str | None = None, q: str | None = None
 ) -> QuerySet[Unit]:
     """Units the user may see, optionally of one ``kind`` and matching ``q`` (name or code)."""
-    units = _units(user)
-    if kind:
-        units = units.filter(kind=kind)
+    units = narrowed(_units(user), kind=kind)
     if q:
-        units = units.filter(Q(name__icontains=q) | Q(name_en__icontains=q) | Q(code__icontains=q))
+        units = units.filter(matching(q, ("name", "name_en", "code")))
     return units.order_by("code")
 
 
@@ -105,15 +107,9 @@ def person_list_for_user(
     ``q`` matches the full name, the staff code or the log-in name. A unit the user may not
     see simply yields nothing.
     """
-    people = _people(user)
-    if unit_code:
-        people = people.filter(unit__code=unit_code)
-    if username:
-        people = people.filter(user__username=username)
+    people = narrowed(_people(user), unit__code=unit_code, user__username=username)
     if q:
-        people = people.filter(
-            Q(full_name__icontains=q) | Q(staff_code__icontains=q) | Q(user__username__icontains=q)
-        )
+        people = people.filter(matching(q, PERSON_SEARCH))
     return people.order_by("full_name", "pk")
 
 

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -47,19 +46,18 @@ from approvals.record.access import audit_log_scope, may_read_everything
 from approvals.record.audit_log import audit_events, start_verification, verification_status
 from approvals.record.report_xlsx import report_workbook
 from approvals.record.reports import annual_report, report_scope
-from config.api import Conflict, CursorPagination
+from config.api import (
+    Conflict,
+    CursorPagination,
+    OwnFormatParameter,
+    export_schema,
+    json_or_xlsx,
+)
 from config.values import plain_int
 from delegations.models import FundingSource, InboundPurpose, PurposeCategory
 from org.api import TextField
 
 R = TypeVar("R", HttpResponse, StreamingHttpResponse, FileResponse)
-
-
-class OwnFormatParameter(DefaultContentNegotiation):
-    """JSON always; ``?format=`` belongs to the view (file format), not to DRF's renderers."""
-
-    def select_renderer(self, request: Any, renderers: Any, format_suffix: Any = None) -> Any:
-        return renderers[0], renderers[0].media_type
 
 
 def _bad(field: str, message: str) -> exceptions.ValidationError:
@@ -356,18 +354,9 @@ def report_for(user: Any, params: Any) -> Any:
 class AnnualReportView(APIView):
     content_negotiation_class = OwnFormatParameter
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("year", int),
-            OpenApiParameter("unit", str),
-            OpenApiParameter("format", str, enum=["json", "xlsx"]),
-        ],
-        responses={200: dict},
-    )
+    @export_schema(OpenApiParameter("year", int), OpenApiParameter("unit", str))
     def get(self, request: Request) -> HttpResponse:
-        fmt = (request.query_params.get("format") or "json").lower()
-        if fmt not in ("json", "xlsx"):
-            raise _bad("format", _("Định dạng phải là json hoặc xlsx."))
+        fmt = json_or_xlsx(request)
         report = report_for(request.user, request.query_params)
         if fmt == "json":
             return Response(report.as_json())

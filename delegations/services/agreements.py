@@ -68,6 +68,12 @@ def _snapshot(agreement: Agreement) -> dict[str, Any]:
     }
 
 
+def _audit_change(agreement: Agreement, before: dict[str, Any], **event: Any) -> None:
+    """The event of a change to the MOU's status or dates: its ``before`` and its state now
+    (``event``: the actor, the action and any comment, as :func:`audit_record` takes them)."""
+    audit_record(obj=agreement, before=before, after=_snapshot(agreement), **event)
+
+
 def _lock(agreement: Agreement) -> Agreement:
     return Agreement.objects.select_for_update().get(pk=agreement.pk)
 
@@ -144,14 +150,7 @@ def agreement_decision(
         locked.status = AgreementStatus.APPROVED
     locked.save(update_fields=["status"])
     agreement.status = locked.status
-    audit_record(
-        actor=actor,
-        action=f"agreement.{step}.{action}",
-        obj=locked,
-        before=before,
-        after=_snapshot(locked),
-        comment=comment,
-    )
+    _audit_change(locked, before, actor=actor, action=f"agreement.{step}.{action}", comment=comment)
 
 
 def agreement_flow_decision(*, request: Agreement, decision: StepDecision) -> None:
@@ -191,9 +190,7 @@ def agreement_record_signing(
     locked.signed_on, locked.effective_on, locked.expires_on = signed_on, effective_on, expires_on
     locked.status = locked.status_on(today)
     locked.save(update_fields=["signed_on", "effective_on", "expires_on", "status"])
-    audit_record(
-        actor=actor, action="agreement.signed", obj=locked, before=before, after=_snapshot(locked)
-    )
+    _audit_change(locked, before, actor=actor, action="agreement.signed")
     return locked
 
 
@@ -215,14 +212,7 @@ def agreement_terminate(
     before = _snapshot(locked)
     locked.status, locked.terminated_on = AgreementStatus.TERMINATED, on
     locked.save(update_fields=["status", "terminated_on"])
-    audit_record(
-        actor=actor,
-        action="agreement.terminated",
-        obj=locked,
-        before=before,
-        after=_snapshot(locked),
-        comment=reason,
-    )
+    _audit_change(locked, before, actor=actor, action="agreement.terminated", comment=reason)
     return locked
 
 
@@ -344,13 +334,7 @@ def agreements_refresh(*, today: datetime.date | None = None) -> dict[str, int]:
                 before = _snapshot(agreement)
                 Agreement.objects.filter(pk=agreement.pk).update(status=new)
                 agreement.status = new
-                audit_record(
-                    actor=None,
-                    action="agreement.status_changed",
-                    obj=agreement,
-                    before=before,
-                    after=_snapshot(agreement),
-                )
+                _audit_change(agreement, before, actor=None, action="agreement.status_changed")
                 counts["status_changes"] += 1
             if agreement.expires_on and new in (AgreementStatus.IN_FORCE, AgreementStatus.EXPIRING):
                 days = reminder_threshold(agreement.expires_on, today)

@@ -5,7 +5,7 @@ inbound)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages as flash
@@ -34,6 +34,8 @@ from delegations.services import trips
 from delegations.services.attachments import attachment_add
 from delegations.services.common import ensure_can_edit, filing_units
 from delegations.services.common import may_act_for_trip as ensure_may_act_for_trip
+
+Saved = TypeVar("Saved")
 
 #: Rows per page of a request list (keyset: the next page starts below the last id shown).
 LIST_LIMIT = 50
@@ -149,6 +151,34 @@ def stale_save(
     post["version"] = str(target.version)
     form.data = post
     return {"__all__": [error.message]}
+
+
+def save_and_answer(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[[], Saved],
+    *,
+    saved: Callable[[Saved], HttpResponse],
+    again: Callable[[dict[str, list[str]], int], HttpResponse],
+    target: Any = None,
+    back: str = "",
+) -> HttpResponse:
+    """The answer to saving a draft of either kind: ``save`` (the kind's create or update
+    service) runs; its result goes to ``saved``; the form is shown ``again`` with the service's
+    errors (400), or after a save that met someone else's (409, see :func:`stale_save`: the
+    dossier ``target`` edited, ``back`` its page)."""
+    try:
+        result = save()
+    except ValidationError as error:
+        return again(add_service_errors(error, form), 400)
+    except StateConflict as error:
+        if target is None:  # a new draft meets no one else's save
+            raise
+        stale = stale_save(request, error, target, form, back)
+        if isinstance(stale, HttpResponse):
+            return stale
+        return again(stale, 409)
+    return saved(result)
 
 
 def saved_redirect(request: HttpRequest, kind: str, pk: int, message: str) -> HttpResponse:

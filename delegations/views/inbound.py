@@ -11,15 +11,17 @@ The visit page and its actions are in :mod:`delegations.views.inbound_detail`, t
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from config.errors import StateConflict, ValidationError
+from config.errors import ValidationError
 from delegations.forms_inbound import (
     VISITOR_PREFIX,
     InboundFilterForm,
@@ -47,12 +49,11 @@ from delegations.services.visitor_import import (
     visitor_template_xlsx,
 )
 from delegations.views.common import (
-    add_service_errors,
     chosen_unit,
     edit_refused,
     request_list_view,
+    save_and_answer,
     saved_redirect,
-    stale_save,
     units_to_file_for,
 )
 from delegations.views.inbound_calendar import blackout_ranges, holidays_around
@@ -155,34 +156,60 @@ def _after_save(request: HttpRequest, saved: InboundVisit, imported: int | None)
     return saved_redirect(request, "inbound", saved.pk, message)
 
 
+def _form_page(
+    request: HttpRequest,
+    form: InboundForm,
+    save: Callable[[User, list[VisitorInput]], InboundVisit],
+    *,
+    target: InboundVisit | None = None,
+    back: str = "",
+) -> HttpResponse:
+    """The form of a new or a stored visit: shown on GET and on "Thêm dòng"; on saving,
+    ``save`` gets the user and the visitors of the uploaded sheet, else the typed rows, else
+    those stored (the answer: :func:`save_and_answer`)."""
+    formset = _visitor_formset(request, target)
+    if request.method != "POST" or ADD_ROW in request.POST:
+        return _render_form(request, form, target=target, formset=formset)
+    form_ok = form.is_valid()
+    typed = _typed_visitors(formset)
+    # A sheet replaces the list whatever the typed rows say.
+    if form_ok and (typed is not None or not formset.is_bound or "visitor_file" in request.FILES):
+        with contextlib.suppress(VisitorSheetError):
+            visitors = _sheet_visitors(form)
+            if visitors is not None:
+                roster = visitors
+            elif typed is not None:
+                roster = typed
+            else:
+                roster = visitor_inputs(target) if target else []
+            imported = len(visitors) if visitors is not None else None
+            return save_and_answer(
+                request,
+                form,
+                lambda: save(request.user, roster),  # type: ignore[arg-type]
+                saved=lambda saved: _after_save(request, saved, imported),
+                again=lambda errors, status: _render_form(
+                    request, form, target=target, formset=formset, errors=errors, status=status
+                ),
+                target=target,
+                back=back,
+            )
+    return _render_form(request, form, target=target, formset=formset, status=400)
+
+
 @login_required
 def inbound_create_view(request: HttpRequest) -> HttpResponse:
     """A new visit; saving keeps it as a draft."""
     units = units_to_file_for(request.user)
     data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     form = InboundForm(*data, units=units, initial={"country": ""})
-    formset = _visitor_formset(request, None)
-    if request.method != "POST" or ADD_ROW in request.POST:
-        return _render_form(request, form, target=None, formset=formset)
-    errors: dict[str, list[str]] = {}
-    form_ok = form.is_valid()
-    typed = _typed_visitors(formset)
-    # A sheet replaces the list whatever the typed rows say.
-    if form_ok and (typed is not None or not formset.is_bound or "visitor_file" in request.FILES):
-        try:
-            visitors = _sheet_visitors(form)
-            created = inbound_create(
-                actor=request.user,  # type: ignore[arg-type]
-                data=form.to_input(visitors if visitors is not None else (typed or [])),
-                unit=chosen_unit(units, form),
-            )
-        except VisitorSheetError:
-            pass
-        except ValidationError as error:
-            errors = add_service_errors(error, form)
-        else:
-            return _after_save(request, created, len(visitors) if visitors is not None else None)
-    return _render_form(request, form, target=None, formset=formset, errors=errors, status=400)
+    return _form_page(
+        request,
+        form,
+        lambda actor, roster: inbound_create(
+            actor=actor, data=form.to_input(roster), unit=chosen_unit(units, form)
+        ),
+    )
 
 
 @login_required
@@ -196,38 +223,15 @@ def inbound_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         (request.POST, request.FILES) if request.method == "POST" else (None, None)
     )
     form = InboundForm(*data, initial=initial_from_visit(target))
-    formset = _visitor_formset(request, target)
-    if request.method != "POST" or ADD_ROW in request.POST:
-        return _render_form(request, form, target=target, formset=formset)
-    errors: dict[str, list[str]] = {}
-    status = 400
-    form_ok = form.is_valid()
-    typed = _typed_visitors(formset)
-    # A sheet replaces the list whatever the typed rows say.
-    if form_ok and (typed is not None or not formset.is_bound or "visitor_file" in request.FILES):
-        try:
-            visitors = _sheet_visitors(form)
-            if visitors is not None:
-                roster = visitors
-            elif typed is not None and formset.is_valid():
-                roster = typed
-            else:
-                roster = visitor_inputs(target)
-            saved = inbound_update(
-                actor=request.user,  # type: ignore[arg-type]
-                visit=target,
-                data=form.to_input(roster),
-                version=form.cleaned_data.get("version"),
-            )
-        except VisitorSheetError:
-            pass
-        except ValidationError as error:
-            errors = add_service_errors(error, form)
-        except StateConflict as error:
-            stale = stale_save(request, error, target, form, back)
-            if isinstance(stale, HttpResponse):
-                return stale
-            errors, status = stale, 409
-        else:
-            return _after_save(request, saved, len(visitors) if visitors is not None else None)
-    return _render_form(request, form, target=target, formset=formset, errors=errors, status=status)
+    return _form_page(
+        request,
+        form,
+        lambda actor, roster: inbound_update(
+            actor=actor,
+            visit=target,
+            data=form.to_input(roster),
+            version=form.cleaned_data.get("version"),
+        ),
+        target=target,
+        back=back,
+    )

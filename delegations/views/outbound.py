@@ -7,16 +7,17 @@ preview) in :mod:`delegations.views.outbound_htmx`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from approvals import permissions
-from config.errors import StateConflict, ValidationError
 from delegations.forms import (
     MemberFormSet,
     OutboundFilterForm,
@@ -28,14 +29,13 @@ from delegations.forms import (
 )
 from delegations.models import OutboundRequest
 from delegations.selectors import outbound_get_for_user, outbound_list_for_user
-from delegations.services.outbound import outbound_create, outbound_update
+from delegations.services.outbound import OutboundInput, outbound_create, outbound_update
 from delegations.views.common import (
-    add_service_errors,
     chosen_unit,
     edit_refused,
     request_list_view,
+    save_and_answer,
     saved_redirect,
-    stale_save,
     units_to_file_for,
 )
 from delegations.views.outbound_htmx import addable_people
@@ -102,6 +102,36 @@ def _render_form(
     )
 
 
+def _form_page(
+    request: HttpRequest,
+    forms: tuple[OutboundForm, Any, Any],
+    save: Callable[[User, OutboundInput], OutboundRequest],
+    *,
+    target: OutboundRequest | None = None,
+    back: str = "",
+) -> HttpResponse:
+    """The form of a new or a stored request: shown on GET; on POST, once the form and its two
+    formsets are valid, ``save`` gets the user and what they say (the answer:
+    :func:`save_and_answer`)."""
+    if request.method != "POST":
+        return _render_form(request, forms, target=target)
+    form, members, stops = forms
+    valid = [form.is_valid(), members.is_valid(), stops.is_valid()]
+    if not all(valid):
+        return _render_form(request, forms, target=target, status=400)
+    return save_and_answer(
+        request,
+        form,
+        lambda: save(request.user, outbound_input(form, members, stops)),  # type: ignore[arg-type]
+        saved=lambda saved: saved_redirect(request, "outbound", saved.pk, _("Đã lưu bản nháp.")),
+        again=lambda errors, status: _render_form(
+            request, forms, target=target, errors=errors, status=status
+        ),
+        target=target,
+        back=back,
+    )
+
+
 @login_required
 def outbound_create_view(request: HttpRequest) -> HttpResponse:
     """A new request for a whole delegation; saving keeps it as a draft."""
@@ -113,23 +143,13 @@ def outbound_create_view(request: HttpRequest) -> HttpResponse:
         # An applicant usually files for themself: start with them as head of delegation.
         initial = ({}, [{"person": own.pk, "role": "head"}], [])
     forms = _forms(request, units=units, initial=initial)
-    if request.method != "POST":
-        return _render_form(request, forms, target=None)
-    form, members, stops = forms
-    valid = [form.is_valid(), members.is_valid(), stops.is_valid()]
-    errors: dict[str, list[str]] = {}
-    if all(valid):
-        try:
-            created = outbound_create(
-                actor=request.user,  # type: ignore[arg-type]
-                data=outbound_input(form, members, stops),
-                unit=chosen_unit(units, form),
-            )
-        except ValidationError as error:
-            errors = add_service_errors(error, form)
-        else:
-            return saved_redirect(request, "outbound", created.pk, _("Đã lưu bản nháp."))
-    return _render_form(request, forms, target=None, errors=errors, status=400)
+    return _form_page(
+        request,
+        forms,
+        lambda actor, data: outbound_create(
+            actor=actor, data=data, unit=chosen_unit(units, forms[0])
+        ),
+    )
 
 
 @login_required
@@ -144,27 +164,12 @@ def outbound_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     confirmations = {m.person_id: m.confirmation for m in saved_members}
     for row in forms[1].forms:
         row.confirmation = confirmations.get(row.person_id())
-    if request.method != "POST":
-        return _render_form(request, forms, target=target)
-    form, members, stops = forms
-    valid = [form.is_valid(), members.is_valid(), stops.is_valid()]
-    errors: dict[str, list[str]] = {}
-    status = 400
-    if all(valid):
-        try:
-            saved = outbound_update(
-                actor=request.user,  # type: ignore[arg-type]
-                request=target,
-                data=outbound_input(form, members, stops),
-                version=form.cleaned_data.get("version"),
-            )
-        except ValidationError as error:
-            errors = add_service_errors(error, form)
-        except StateConflict as error:
-            stale = stale_save(request, error, target, form, back)
-            if isinstance(stale, HttpResponse):
-                return stale
-            errors, status = stale, 409
-        else:
-            return saved_redirect(request, "outbound", saved.pk, _("Đã lưu bản nháp."))
-    return _render_form(request, forms, target=target, errors=errors, status=status)
+    return _form_page(
+        request,
+        forms,
+        lambda actor, data: outbound_update(
+            actor=actor, request=target, data=data, version=forms[0].cleaned_data.get("version")
+        ),
+        target=target,
+        back=back,
+    )

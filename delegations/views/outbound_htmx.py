@@ -13,12 +13,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from approvals import permissions
+from config.paging import matching
 from config.values import plain_int
 from delegations.forms import MemberForm, StopForm, add_delete_field, prepare_members
 from delegations.presenters import preview_dict
 from delegations.selectors import outbound_get_for_user
 from delegations.services.common import filing_units
 from org.models import Person
+from org.selectors import PERSON_SEARCH
 
 #: Most people one search shows: the search narrows, it does not browse.
 SEARCH_LIMIT = 20
@@ -72,11 +74,7 @@ def outbound_member_search(request: HttpRequest) -> HttpResponse:
     if query:
         people = list(
             addable_people(request.user)
-            .filter(
-                Q(full_name__icontains=query)
-                | Q(staff_code__icontains=query)
-                | Q(user__username__icontains=query)
-            )
+            .filter(matching(query, PERSON_SEARCH))
             .order_by("full_name", "pk")[:SEARCH_LIMIT]
         )
     clerk_of = set(
