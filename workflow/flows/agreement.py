@@ -15,7 +15,7 @@ from workflow.flows.common import (
     APPROVE,
     decided,
     department_of_process,
-    no_stock_view,
+    person_step,
     request_of,
     unit_of_process,
 )
@@ -38,34 +38,25 @@ class AgreementFlow(flow.Flow):  # type: ignore[misc,unused-ignore]
         .Then(this.review_agreement_by_unit_head)
         .Else(this.review_agreement_by_department)
     )
-    review_agreement_by_unit_head = (
-        flow.View(no_stock_view)
-        .Annotation(title=_("Thủ trưởng đơn vị xem xét đề xuất ký kết"))
-        .Permission("org.approve_as_unit_head", obj=unit_of_process)
-        .Next(this.check_agreement_head_decision)
-    )
+    review_agreement_by_unit_head = person_step(
+        _("Thủ trưởng đơn vị xem xét đề xuất ký kết"), "org.approve_as_unit_head", unit_of_process
+    ).Next(this.check_agreement_head_decision)
     check_agreement_head_decision = (
         flow.If(decided(APPROVE))
         .Then(this.review_agreement_by_department)
         .Else(this.agreement_rejected)
     )
-    review_agreement_by_department = (
-        flow.View(no_stock_view)
-        .Annotation(title=_("Sở thẩm định đề xuất ký kết"))
-        .Permission("org.review_for_department", obj=department_of_process)
-        .Next(this.check_agreement_review)
-    )
+    review_agreement_by_department = person_step(
+        _("Sở thẩm định đề xuất ký kết"), "org.review_for_department", department_of_process
+    ).Next(this.check_agreement_review)
     check_agreement_review = (
         flow.If(decided(APPROVE))
         .Then(this.decide_agreement_by_director)
         .Else(this.agreement_rejected)
     )
-    decide_agreement_by_director = (
-        flow.View(no_stock_view)
-        .Annotation(title=_("Lãnh đạo Sở quyết định việc ký kết"))
-        .Permission("org.decide_for_department", obj=department_of_process)
-        .Next(this.check_agreement_decision)
-    )
+    decide_agreement_by_director = person_step(
+        _("Lãnh đạo Sở quyết định việc ký kết"), "org.decide_for_department", department_of_process
+    ).Next(this.check_agreement_decision)
     check_agreement_decision = (
         flow.If(decided(APPROVE)).Then(this.agreement_approved).Else(this.agreement_rejected)
     )
