@@ -70,6 +70,12 @@ def decided(action: str) -> Any:
     return condition
 
 
+def if_approved(then: Any, otherwise: Any) -> Any:
+    """The gate after a yes-or-no step: approval goes on to ``then``, anything else to
+    ``otherwise``."""
+    return flow.If(decided(APPROVE)).Then(then).Else(otherwise)
+
+
 def decision_gate(approved: Any, returned: Any) -> Any:
     """The gate after a decision step: approval goes on to ``approved``, a return to
     ``returned``, and a rejection ends the flow (``rejected``)."""
@@ -346,7 +352,7 @@ class DecisionSteps(DelegationGates):
         .Assign(this.last_reviewer)
         .Next(this.check_city_decision)
     )
-    check_city_decision = flow.If(decided(APPROVE)).Then(this.approve).Else(this.rejected)
+    check_city_decision = if_approved(this.approve, this.rejected)
 
     # Applicant: complete what was asked for and resubmit to the step that returned it
     resubmit_by_applicant = applicant_step(_("Bổ sung hồ sơ và trình lại")).Next(

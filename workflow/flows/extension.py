@@ -12,9 +12,8 @@ from delegations.models import OutboundRequest, Route
 from delegations.services.decisions import outbound_apply_extension
 from workflow.flows import common
 from workflow.flows.common import (
-    APPROVE,
-    decided,
     department_of_process,
+    if_approved,
     person_step,
     ward_of_process,
 )
@@ -49,7 +48,7 @@ class OutboundExtensionFlow(flow.Flow):  # type: ignore[misc,unused-ignore]
         "org.review_for_department",
         department_of_process,
     ).Next(this.check_decision)
-    check_decision = flow.If(decided(APPROVE)).Then(this.extend).Else(this.refused)
+    check_decision = if_approved(this.extend, this.refused)
     extend = flow.Function(this.on_extended).Next(this.extended)
     extended = flow.End().Annotation(title=_("Đã gia hạn"))
     refused = flow.End().Annotation(title=_("Không gia hạn"))
