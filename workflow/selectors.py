@@ -14,6 +14,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from approvals import permissions
+from config.query import filter_given
 
 AnyUser = User | AnonymousUser
 
@@ -73,12 +74,12 @@ def task_list_for_user(
     else:
         qs = qs.filter(inbox_entry__owner=user, inbox_entry__status=STATUS.ASSIGNED)
     f = filters or TaskFilters()
-    if f.kind:
-        qs = qs.filter(inbox_entry__request_kind=f.kind)
-    if f.unit:
-        qs = qs.filter(inbox_entry__unit__code=f.unit)
-    if f.step:
-        qs = qs.filter(inbox_entry__step=f.step)
+    qs = filter_given(
+        qs,
+        inbox_entry__request_kind=f.kind,
+        inbox_entry__unit__code=f.unit,
+        inbox_entry__step=f.step,
+    )
     if f.overdue is not None:
         today = timezone.localdate()
         qs = (

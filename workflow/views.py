@@ -8,6 +8,7 @@ clicks: the loser gets the 409 page.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -306,23 +307,40 @@ def _task_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_claim_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Take a queued task into my inbox."""
-    task, subject = _visible_task(request, pk)
-    try:
-        task_claim(task_id=task.pk, user=request.user)  # type: ignore[arg-type]
-    except StateConflict as error:
-        return _conflict(request, subject, error, task)
-    messages.success(request, _("Đã nhận công việc vào hộp việc của bạn."))
-    return redirect(reverse("task_detail", args=[task.pk]))
+    return _move_task(
+        request,
+        pk,
+        task_claim,
+        done=_("Đã nhận công việc vào hộp việc của bạn."),
+        then=reverse("task_detail", args=[pk]),
+        explain_conflict=True,
+    )
 
 
 @login_required
 @require_POST
 def task_release_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Give a task back to the queue of its role."""
+    return _move_task(
+        request, pk, task_release, done=_("Đã trả công việc về hàng chờ."), then=reverse("inbox")
+    )
+
+
+def _move_task(
+    request: HttpRequest,
+    pk: int,
+    move: Callable[..., Task],
+    *,
+    done: str,
+    then: str,
+    explain_conflict: bool = False,
+) -> HttpResponse:
+    """Claim or release a visible task, say so and go on to ``then``; a conflict is the 409
+    page (naming who decided or holds the task when ``explain_conflict``)."""
     task, subject = _visible_task(request, pk)
     try:
-        task_release(task_id=task.pk, user=request.user)  # type: ignore[arg-type]
+        move(task_id=task.pk, user=request.user)
     except StateConflict as error:
-        return _conflict(request, subject, error)
-    messages.success(request, _("Đã trả công việc về hàng chờ."))
-    return redirect(reverse("inbox"))
+        return _conflict(request, subject, error, task if explain_conflict else None)
+    messages.success(request, done)
+    return redirect(then)

@@ -45,20 +45,12 @@ def _run(
     run.font.size = Pt(size)
 
 
-def _line(
-    container: Any,
-    text: str,
-    *,
-    align: Any = CENTER,
-    bold: bool = False,
-    italic: bool = False,
-    size: float = BODY_SIZE,
-    underline: bool = False,
-) -> Paragraph:
+def _line(container: Any, text: str, *, align: Any = CENTER, **style: Any) -> Paragraph:
+    """A paragraph of one run, no space after; ``style`` is the run's (see :func:`_run`)."""
     paragraph: Paragraph = container.add_paragraph()
     paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(0)
-    _run(paragraph, text, bold=bold, italic=italic, size=size, underline=underline)
+    _run(paragraph, text, **style)
     return paragraph
 
 

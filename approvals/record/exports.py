@@ -32,6 +32,7 @@ from approvals.models import AuditEvent, Decision
 from approvals.permissions import expand_scope
 from approvals.record import export_rows
 from approvals.record.xlsx_stream import xlsx_stream
+from config.query import filter_given
 from delegations.models import InboundVisit, OutboundMember, OutboundRequest
 from org.models import Unit
 
@@ -181,11 +182,7 @@ def _inbound(f: ExportFilters) -> QuerySet[Any]:
     qs = _between(InboundVisit.objects.all(), "arrival_date", f)
     if f.unit:
         qs = qs.filter(unit_id__in=f.unit_ids)
-    if f.kind:
-        qs = qs.filter(purpose_category=f.kind)
-    if f.status:
-        qs = qs.filter(status=f.status)
-    return qs
+    return filter_given(qs, purpose_category=f.kind, status=f.status)
 
 
 def _requests_of_units(f: ExportFilters) -> Q:
@@ -200,11 +197,7 @@ def _decisions(f: ExportFilters) -> QuerySet[Any]:
     qs = _between(Decision.objects.all(), "created_at__date", f)
     if f.unit:
         qs = qs.filter(_requests_of_units(f))
-    if f.kind:
-        qs = qs.filter(request_kind=f.kind)
-    if f.status:
-        qs = qs.filter(action=f.status)
-    return qs
+    return filter_given(qs, request_kind=f.kind, action=f.status)
 
 
 AUDIT_TYPES = {
@@ -225,10 +218,7 @@ def audit_filter(qs: QuerySet[Any], f: ExportFilters) -> QuerySet[Any]:
     """The audit log's own filters: who, which action, which object, and the caller's scope."""
     if f.only_actor_id is not None:
         qs = qs.filter(actor_id=f.only_actor_id)
-    if f.actor:
-        qs = qs.filter(actor_username=f.actor)
-    if f.action:
-        qs = qs.filter(action__startswith=f.action)
+    qs = filter_given(qs, actor_username=f.actor, action__startswith=f.action)
     if f.object:
         qs = _audit_object(qs, f.object)
     return qs

@@ -234,6 +234,19 @@ def _scoped(qs: Any, unit_ids: Iterable[int] | None, name: str = "unit_id") -> A
     return qs if unit_ids is None else qs.filter(**{f"{name}__in": list(unit_ids)})
 
 
+def _submitted_in(
+    manager: Any,
+    unit_ids: Iterable[int] | None,
+    field: str,
+    period: tuple[datetime.date, datetime.date],
+    *values: str,
+) -> list[dict[str, Any]]:
+    """The ``values`` of the units' submitted (not draft) rows whose ``field`` falls in the
+    period."""
+    rows = _scoped(manager, unit_ids).filter(**{f"{field}__range": period})
+    return list(rows.exclude(status="draft").values(*values))
+
+
 def _overridden_blocks(kind: str, request_ids: list[int]) -> dict[int, list[str]]:
     """Per approved request, the titles of the blocking rules that failed in any of its stamps
     (each rule once per request)."""
@@ -280,14 +293,11 @@ def annual_report(
         return acc(unit_id), total
 
     by_month = [0] * 12
-    trips = list(
-        _scoped(OutboundRequest.objects, scope)
-        .filter(departure_date__range=(start, end))
-        .exclude(status="draft")
-        .values("pk", "unit_id", "kind", "status", "purpose_category", "funding_source",
-                "estimated_cost", "departure_date", "return_date", "actual_departure",
-                "actual_return", "report_due", "report_submitted_at", "agreement_id",
-                "reference")
+    trips = _submitted_in(
+        OutboundRequest.objects, scope, "departure_date", (start, end),
+        "pk", "unit_id", "kind", "status", "purpose_category", "funding_source", "estimated_cost",
+        "departure_date", "return_date", "actual_departure", "actual_return", "report_due",
+        "report_submitted_at", "agreement_id", "reference",
     )  # fmt: skip
     counted = {t["pk"]: t for t in trips if t["status"] in OUTBOUND_COUNTED}
     members: dict[int, list[Any]] = defaultdict(list)
@@ -339,13 +349,11 @@ def annual_report(
             source["delegations"] += 1
             source["cost"] += t["estimated_cost"] or 0
 
-    visits = list(
-        _scoped(InboundVisit.objects, scope)
-        .filter(arrival_date__range=(start, end))
-        .exclude(status="draft")
-        .values("pk", "unit_id", "status", "country", "is_conference", "report_due",
-                "report_submitted_at", "purpose_category", "agreement_id", "reference",
-                "arrival_date", "organisation")
+    visits = _submitted_in(
+        InboundVisit.objects, scope, "arrival_date", (start, end),
+        "pk", "unit_id", "status", "country", "is_conference", "report_due",
+        "report_submitted_at", "purpose_category", "agreement_id", "reference", "arrival_date",
+        "organisation",
     )  # fmt: skip
     approved_visits = {v["pk"]: v for v in visits if v["status"] in INBOUND_COUNTED}
     guests = Counter(

@@ -12,10 +12,9 @@ from viewflow.workflow import flow, lock
 
 from approvals import permissions
 from workflow.flows.common import (
-    APPROVE,
-    decided,
     department_of_process,
-    no_stock_view,
+    if_approved,
+    person_step,
     request_of,
     unit_of_process,
 )
@@ -38,37 +37,20 @@ class AgreementFlow(flow.Flow):  # type: ignore[misc,unused-ignore]
         .Then(this.review_agreement_by_unit_head)
         .Else(this.review_agreement_by_department)
     )
-    review_agreement_by_unit_head = (
-        flow.View(no_stock_view)
-        .Annotation(title=_("Thủ trưởng đơn vị xem xét đề xuất ký kết"))
-        .Permission("org.approve_as_unit_head", obj=unit_of_process)
-        .Next(this.check_agreement_head_decision)
+    review_agreement_by_unit_head = person_step(
+        _("Thủ trưởng đơn vị xem xét đề xuất ký kết"), "org.approve_as_unit_head", unit_of_process
+    ).Next(this.check_agreement_head_decision)
+    check_agreement_head_decision = if_approved(
+        this.review_agreement_by_department, this.agreement_rejected
     )
-    check_agreement_head_decision = (
-        flow.If(decided(APPROVE))
-        .Then(this.review_agreement_by_department)
-        .Else(this.agreement_rejected)
-    )
-    review_agreement_by_department = (
-        flow.View(no_stock_view)
-        .Annotation(title=_("Sở thẩm định đề xuất ký kết"))
-        .Permission("org.review_for_department", obj=department_of_process)
-        .Next(this.check_agreement_review)
-    )
-    check_agreement_review = (
-        flow.If(decided(APPROVE))
-        .Then(this.decide_agreement_by_director)
-        .Else(this.agreement_rejected)
-    )
-    decide_agreement_by_director = (
-        flow.View(no_stock_view)
-        .Annotation(title=_("Lãnh đạo Sở quyết định việc ký kết"))
-        .Permission("org.decide_for_department", obj=department_of_process)
-        .Next(this.check_agreement_decision)
-    )
-    check_agreement_decision = (
-        flow.If(decided(APPROVE)).Then(this.agreement_approved).Else(this.agreement_rejected)
-    )
+    review_agreement_by_department = person_step(
+        _("Sở thẩm định đề xuất ký kết"), "org.review_for_department", department_of_process
+    ).Next(this.check_agreement_review)
+    check_agreement_review = if_approved(this.decide_agreement_by_director, this.agreement_rejected)
+    decide_agreement_by_director = person_step(
+        _("Lãnh đạo Sở quyết định việc ký kết"), "org.decide_for_department", department_of_process
+    ).Next(this.check_agreement_decision)
+    check_agreement_decision = if_approved(this.agreement_approved, this.agreement_rejected)
     agreement_approved = flow.End().Annotation(title=_("Được phép ký kết"))
     agreement_rejected = flow.End().Annotation(title=_("Không được phép ký kết"))
 

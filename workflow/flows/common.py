@@ -38,6 +38,17 @@ class NoStockView(DjangoView):
 no_stock_view = NoStockView.as_view()
 
 
+def applicant_step(title: Any) -> Any:
+    """A step the applicant takes on the task page (no stock view), titled ``title``."""
+    return flow.View(no_stock_view).Annotation(title=title).Assign(this.applicant_user)
+
+
+def person_step(title: Any, permission: Any, obj: Any) -> Any:
+    """A step a person takes on the task page (no stock view), titled ``title`` and open to
+    the holders of ``permission`` on ``obj`` (the unit a function of the process)."""
+    return flow.View(no_stock_view).Annotation(title=title).Permission(permission, obj=obj)
+
+
 def request_of(process: Any) -> AnyRequest:
     """The request (outbound or inbound) a process is about: its artifact."""
     return cast(AnyRequest, process.artifact)
@@ -57,6 +68,12 @@ def decided(action: str) -> Any:
 
     condition.__name__ = f"decided_{action}"
     return condition
+
+
+def if_approved(then: Any, otherwise: Any) -> Any:
+    """The gate after a yes-or-no step: approval goes on to ``then``, anything else to
+    ``otherwise``."""
+    return flow.If(decided(APPROVE)).Then(then).Else(otherwise)
 
 
 def decision_gate(approved: Any, returned: Any) -> Any:
@@ -274,9 +291,7 @@ class DecisionSteps(DelegationGates):
 
     # Unit head (thủ trưởng đơn vị)
     review_by_unit_head = (
-        flow.View(no_stock_view)
-        .Annotation(title=_("Thủ trưởng đơn vị cho ý kiến"))
-        .Permission(unit_head_permission, obj=unit_head_unit)
+        person_step(_("Thủ trưởng đơn vị cho ý kiến"), unit_head_permission, unit_head_unit)
         .Assign(this.unit_head_assignee)
         .Next(this.check_unit_head_decision)
     )
@@ -293,9 +308,7 @@ class DecisionSteps(DelegationGates):
 
     # Ward People's Committee (UBND phường)
     decide_by_ward_chair = (
-        flow.View(no_stock_view)
-        .Annotation(title=_("Chủ tịch UBND phường quyết định"))
-        .Permission("org.decide_for_ward", obj=ward_of_process)
+        person_step(_("Chủ tịch UBND phường quyết định"), "org.decide_for_ward", ward_of_process)
         .Assign(this.same_person_again)
         .Next(this.check_ward_decision)
     )
@@ -303,9 +316,7 @@ class DecisionSteps(DelegationGates):
 
     # "CITY via ward": the ward chair proposes before the department reviews
     propose_by_ward_chair = (
-        flow.View(no_stock_view)
-        .Annotation(title=_("Chủ tịch UBND phường đề xuất"))
-        .Permission("org.decide_for_ward", obj=ward_of_process)
+        person_step(_("Chủ tịch UBND phường đề xuất"), "org.decide_for_ward", ward_of_process)
         .Assign(this.same_person_again)
         .Next(this.check_ward_proposal)
     )
@@ -313,9 +324,7 @@ class DecisionSteps(DelegationGates):
 
     # Department office (Văn phòng Sở) and the Director
     review_by_department = (
-        flow.View(no_stock_view)
-        .Annotation(title=_("Văn phòng Sở thẩm định"))
-        .Permission("org.review_for_department", obj=department_of_process)
+        person_step(_("Văn phòng Sở thẩm định"), "org.review_for_department", department_of_process)
         .Assign(this.last_reviewer)
         .Next(this.check_department_review)
     )
@@ -326,35 +335,28 @@ class DecisionSteps(DelegationGates):
         .Case(this.propose_by_director, this.is_city_route)
         .Default(this.decide_by_director)
     )
-    decide_by_director = (
-        flow.View(no_stock_view)
-        .Annotation(title=_("Lãnh đạo Sở quyết định"))
-        .Permission("org.decide_for_department", obj=department_of_process)
-        .Next(this.check_director_decision)
-    )
+    decide_by_director = person_step(
+        _("Lãnh đạo Sở quyết định"), "org.decide_for_department", department_of_process
+    ).Next(this.check_director_decision)
     check_director_decision = decision_gate(this.approve, this.review_by_department)
-    propose_by_director = (
-        flow.View(no_stock_view)
-        .Annotation(title=_("Lãnh đạo Sở trình UBND Thành phố"))
-        .Permission("org.decide_for_department", obj=department_of_process)
-        .Next(this.check_director_proposal)
-    )
+    propose_by_director = person_step(
+        _("Lãnh đạo Sở trình UBND Thành phố"), "org.decide_for_department", department_of_process
+    ).Next(this.check_director_proposal)
     check_director_proposal = decision_gate(this.record_city_decision, this.review_by_department)
     record_city_decision = (
-        flow.View(no_stock_view)
-        .Annotation(title=_("Ghi nhận quyết định của UBND Thành phố"))
-        .Permission("org.review_for_department", obj=department_of_process)
+        person_step(
+            _("Ghi nhận quyết định của UBND Thành phố"),
+            "org.review_for_department",
+            department_of_process,
+        )
         .Assign(this.last_reviewer)
         .Next(this.check_city_decision)
     )
-    check_city_decision = flow.If(decided(APPROVE)).Then(this.approve).Else(this.rejected)
+    check_city_decision = if_approved(this.approve, this.rejected)
 
     # Applicant: complete what was asked for and resubmit to the step that returned it
-    resubmit_by_applicant = (
-        flow.View(no_stock_view)
-        .Annotation(title=_("Bổ sung hồ sơ và trình lại"))
-        .Assign(this.applicant_user)
-        .Next(this.check_resubmission)
+    resubmit_by_applicant = applicant_step(_("Bổ sung hồ sơ và trình lại")).Next(
+        this.check_resubmission
     )
     check_resubmission = (
         flow.Switch()
@@ -369,12 +371,9 @@ class DecisionSteps(DelegationGates):
     )
 
     # The report handed in after the trip or visit, and its review
-    review_report = (
-        flow.View(no_stock_view)
-        .Annotation(title=_("Xem xét báo cáo kết quả"))
-        .Permission(report_reviewer_permission, obj=report_reviewer_unit)
-        .Next(this.check_report)
-    )
+    review_report = person_step(
+        _("Xem xét báo cáo kết quả"), report_reviewer_permission, report_reviewer_unit
+    ).Next(this.check_report)
     check_report = flow.If(decided(ACCEPT)).Then(this.closed).Else(this.submit_report)
 
     closed = flow.End().Annotation(title=_("Kết thúc"))

@@ -12,10 +12,9 @@ from delegations.models import OutboundRequest, Route
 from delegations.services.decisions import outbound_apply_extension
 from workflow.flows import common
 from workflow.flows.common import (
-    APPROVE,
-    decided,
     department_of_process,
-    no_stock_view,
+    if_approved,
+    person_step,
     ward_of_process,
 )
 
@@ -38,25 +37,18 @@ class OutboundExtensionFlow(flow.Flow):  # type: ignore[misc,unused-ignore]
         .Case(this.record_city_extension, this.is_city_route)
         .Default(this.decide_extension_by_director)
     )
-    decide_extension_by_ward = (
-        flow.View(no_stock_view)
-        .Annotation(title=_("Chủ tịch UBND phường quyết định gia hạn"))
-        .Permission("org.decide_for_ward", obj=ward_of_process)
-        .Next(this.check_decision)
-    )
-    decide_extension_by_director = (
-        flow.View(no_stock_view)
-        .Annotation(title=_("Lãnh đạo Sở quyết định gia hạn"))
-        .Permission("org.decide_for_department", obj=department_of_process)
-        .Next(this.check_decision)
-    )
-    record_city_extension = (
-        flow.View(no_stock_view)
-        .Annotation(title=_("Ghi nhận quyết định gia hạn của UBND Thành phố"))
-        .Permission("org.review_for_department", obj=department_of_process)
-        .Next(this.check_decision)
-    )
-    check_decision = flow.If(decided(APPROVE)).Then(this.extend).Else(this.refused)
+    decide_extension_by_ward = person_step(
+        _("Chủ tịch UBND phường quyết định gia hạn"), "org.decide_for_ward", ward_of_process
+    ).Next(this.check_decision)
+    decide_extension_by_director = person_step(
+        _("Lãnh đạo Sở quyết định gia hạn"), "org.decide_for_department", department_of_process
+    ).Next(this.check_decision)
+    record_city_extension = person_step(
+        _("Ghi nhận quyết định gia hạn của UBND Thành phố"),
+        "org.review_for_department",
+        department_of_process,
+    ).Next(this.check_decision)
+    check_decision = if_approved(this.extend, this.refused)
     extend = flow.Function(this.on_extended).Next(this.extended)
     extended = flow.End().Annotation(title=_("Đã gia hạn"))
     refused = flow.End().Annotation(title=_("Không gia hạn"))

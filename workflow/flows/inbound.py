@@ -21,8 +21,8 @@ from delegations.models import InboundVisit
 from delegations.services.decisions import inbound_inform_department, inbound_mark_approved
 from workflow.flows.common import (
     DecisionSteps,
+    applicant_step,
     decision_gate,
-    no_stock_view,
     request_of,
 )
 
@@ -54,12 +54,7 @@ class InboundFlow(DecisionSteps, flow.Flow):  # type: ignore[misc,unused-ignore]
     await_departure = (
         flow.Handle().Annotation(title=_("Đoàn đang làm việc")).Next(this.submit_report)
     )
-    submit_report = (
-        flow.View(no_stock_view)
-        .Annotation(title=_("Nộp báo cáo kết quả đón đoàn"))
-        .Assign(this.applicant_user)
-        .Next(this.review_report)
-    )
+    submit_report = applicant_step(_("Nộp báo cáo kết quả đón đoàn")).Next(this.review_report)
 
     def on_ward_approved(self, activation: Any) -> None:
         """Ward approval: :func:`delegations.services.decisions.inbound_inform_department`."""

@@ -20,7 +20,7 @@ from viewflow.workflow import flow, lock
 
 from delegations.models import OutboundRequest
 from delegations.services.decisions import outbound_mark_approved
-from workflow.flows.common import DecisionSteps, no_stock_view, request_of
+from workflow.flows.common import DecisionSteps, applicant_step, request_of
 
 
 class OutboundFlow(DecisionSteps, flow.Flow):  # type: ignore[misc,unused-ignore]
@@ -37,12 +37,7 @@ class OutboundFlow(DecisionSteps, flow.Flow):  # type: ignore[misc,unused-ignore
     approve = flow.Function(this.on_approved).Next(this.await_departure)
     await_departure = flow.Handle().Annotation(title=_("Chờ xuất cảnh")).Next(this.await_return)
     await_return = flow.Handle().Annotation(title=_("Đang ở nước ngoài")).Next(this.submit_report)
-    submit_report = (
-        flow.View(no_stock_view)
-        .Annotation(title=_("Nộp báo cáo kết quả chuyến đi"))
-        .Assign(this.applicant_user)
-        .Next(this.review_report)
-    )
+    submit_report = applicant_step(_("Nộp báo cáo kết quả chuyến đi")).Next(this.review_report)
 
     def on_approved(self, activation: Any) -> None:
         """Approval: :func:`delegations.services.decisions.outbound_mark_approved`."""

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from workflow.flows.common import APPROVE, decided, no_stock_view, unit_of_process
+from workflow.flows.common import if_approved, person_step, unit_of_process
 
 
 class UnitReportFlow(flow.Flow):  # type: ignore[misc,unused-ignore]
@@ -27,21 +27,13 @@ class UnitReportFlow(flow.Flow):  # type: ignore[misc,unused-ignore]
     lock_impl = lock.select_for_update_lock
 
     start = flow.StartHandle(this.start_process).Next(this.submit_unit_report)
-    submit_unit_report = (
-        flow.View(no_stock_view)
-        .Annotation(title=_("Đơn vị lập và nộp báo cáo"))
-        .Permission("org.file_for_unit", obj=unit_of_process)
-        .Next(this.approve_unit_report)
-    )
-    approve_unit_report = (
-        flow.View(no_stock_view)
-        .Annotation(title=_("Thủ trưởng đơn vị duyệt báo cáo"))
-        .Permission("org.approve_as_unit_head", obj=unit_of_process)
-        .Next(this.check_unit_report)
-    )
-    check_unit_report = (
-        flow.If(decided(APPROVE)).Then(this.unit_report_approved).Else(this.submit_unit_report)
-    )
+    submit_unit_report = person_step(
+        _("Đơn vị lập và nộp báo cáo"), "org.file_for_unit", unit_of_process
+    ).Next(this.approve_unit_report)
+    approve_unit_report = person_step(
+        _("Thủ trưởng đơn vị duyệt báo cáo"), "org.approve_as_unit_head", unit_of_process
+    ).Next(this.check_unit_report)
+    check_unit_report = if_approved(this.unit_report_approved, this.submit_unit_report)
     unit_report_approved = flow.End().Annotation(title=_("Báo cáo đã duyệt"))
 
     def start_process(self, activation: Any, request: Any) -> Any:
