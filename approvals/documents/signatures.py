@@ -18,6 +18,7 @@ fetching; revocation is "soft-fail").
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import io
 from dataclasses import dataclass
@@ -74,12 +75,24 @@ def organisation_configured() -> bool:
 
 
 def _organisation_signer() -> signers.SimpleSigner:
+    """The organisation's signer, opened once per process and file version: opening a PKCS#12
+    derives its key from the password (tens of milliseconds), and every agency e-mail signs.
+    A replaced file (another modification time or size) is opened again."""
     path = settings.DOCUMENT_SIGNING_P12
     password = settings.DOCUMENT_SIGNING_P12_PASSWORD or ""
     if not path:
         raise SignatureRefused(_("Chưa cấu hình chứng thư số của cơ quan (DOCUMENT_SIGNING_P12)."))
-    if not Path(path).is_file():
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        stat = None
+    if stat is None or not Path(path).is_file():
         raise SignatureRefused(_("Không đọc được tệp chứng thư số của cơ quan."))
+    return _signer_from(str(path), password, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _signer_from(path: str, password: str, _mtime_ns: int, _size: int) -> signers.SimpleSigner:
     signer: signers.SimpleSigner | None = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
         path, passphrase=password.encode() or None
     )
@@ -88,6 +101,32 @@ def _organisation_signer() -> signers.SimpleSigner:
             _("Không mở được chứng thư số của cơ quan: sai mật khẩu hoặc tệp hỏng.")
         )
     return signer
+
+
+#: Room for the signature container that fitted each signing certificate (by its SHA-256), in
+#: this process: without it pyHanko signs a dummy document first to measure it (a second RSA
+#: signature and CMS build per document). A container that no longer fits is measured again.
+_RESERVED: dict[str, int] = {}
+
+
+def _sign(pdf: bytes, meta: Any, signer: signers.SimpleSigner) -> io.BytesIO:
+    """``pdf`` with one more signature (incremental update), by ``signer``."""
+    key = _fingerprint(signer.signing_cert)
+    reserved = _RESERVED.get(key)
+    if reserved is not None:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        try:
+            signed: io.BytesIO = signers.sign_pdf(
+                writer, meta, signer=signer, bytes_reserved=reserved
+            )
+            return signed
+        except SigningError:
+            _RESERVED.pop(key, None)  # it grew (a longer chain?): measure again
+    signed = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), meta, signer=signer)
+    contents = PdfFileReader(signed).embedded_signatures[-1].sig_object.raw_get("/Contents")
+    _RESERVED[key] = 2 * len(contents.original_bytes)
+    signed.seek(0)
+    return signed
 
 
 def trust_roots() -> list[asn1_x509.Certificate]:
@@ -219,8 +258,7 @@ def organisation_sign(document: Document, *, actor: User | None) -> DocumentSign
         location=str(issuer.get("place", "")),
     )
     try:
-        writer = IncrementalPdfFileWriter(io.BytesIO(prepared_pdf(document)))
-        output = signers.sign_pdf(writer, meta, signer=signer)
+        output = _sign(prepared_pdf(document), meta, signer)
     except (PdfError, SigningError, ValueError) as exc:
         raise SignatureRefused(
             _("Không ký được văn bản bằng chứng thư số của cơ quan: %(error)s") % {"error": exc}

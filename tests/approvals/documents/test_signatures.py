@@ -172,3 +172,33 @@ def test_the_agency_email_names_the_country_and_the_passport_once(held_trip):
     assert "hộ chiếu phổ thông số" in body
     assert "hộ chiếu hộ chiếu" not in body
     assert "Nơi đến: JP" not in body
+
+
+def _organisation_signature_valid(document: Document, test_pki: PKI) -> bool:
+    data = signatures.signed_pdf(Document.objects.get(pk=document.pk))
+    assert data is not None
+    [embedded] = PdfFileReader(io.BytesIO(data)).embedded_signatures
+    context = ValidationContext(trust_roots=[test_pki.ca.asn1()], allow_fetching=False)
+    status = validate_pdf_signature(embedded, signer_validation_context=context)
+    return bool(status.intact and status.valid and status.trusted)
+
+
+def test_organisation_signatures_stay_valid_when_the_room_measured_before_is_too_small(
+    held_trip, test_pki, monkeypatch
+):
+    """The room for the signature is measured once per certificate and reused; when a
+    container no longer fits (another certificate chain behind the same fingerprint cannot, but
+    a longer one for the same key could), the signature is measured again, not refused."""
+    letter, decision = (
+        Document.objects.get(request_id=held_trip.pk, kind=kind)
+        for kind in (DocumentKind.OUTBOUND_NOTICE, DocumentKind.OUTBOUND_DECISION)
+    )
+    monkeypatch.setattr(signatures, "_RESERVED", {})
+    signatures.organisation_sign(letter, actor=None)
+    assert _organisation_signature_valid(letter, test_pki)
+    [(fingerprint, measured)] = signatures._RESERVED.items()
+    signatures._RESERVED[fingerprint] = 64  # far too small: pyHanko refuses to write it
+
+    signatures.organisation_sign(decision, actor=None)
+    assert _organisation_signature_valid(decision, test_pki)
+    assert signatures._RESERVED[fingerprint] == measured
