@@ -202,14 +202,36 @@ class Redis:
 
 
 class Worker:
-    """A real ``celery worker`` (prefork, two processes) in its own process group."""
+    """A real ``celery worker`` (prefork, two processes) in its own process group, restarted
+    when it exits on its own, as systemd's ``Restart=always`` does in production
+    (docs/production.md): Celery 5.7.0's worker may die while its Redis connection is lost
+    ("Unrecoverable error" in kombu's Redis transport) instead of reconnecting. Each restart is
+    counted and printed with the figures."""
 
     def __init__(self) -> None:
         self.process: subprocess.Popen[bytes] | None = None
         self.kills = 0
+        self.restarts = 0
         self.log = open(ROOT / "var" / "faults-worker.log", "ab")  # noqa: SIM115
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        threading.Thread(target=self._supervise, daemon=True).start()
+
+    def _supervise(self) -> None:
+        while not self._stop.wait(0.2):
+            with self._lock:
+                if self.process is not None and self.process.poll() is not None:
+                    self.restarts += 1
+                    self._spawn()
 
     def start(self) -> None:
+        with self._lock:
+            self._spawn()
+
+    def stop_supervising(self) -> None:
+        self._stop.set()
+
+    def _spawn(self) -> None:
         celery = Path(sys.executable).with_name("celery")
         self.process = subprocess.Popen(
             [str(celery), "-A", "config", "worker", "--concurrency=2",
@@ -221,11 +243,12 @@ class Worker:
 
     def kill(self) -> None:
         """``kill -9`` of the worker and its pool processes, whatever they were doing."""
-        if self.process is not None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-            self.process = None
-            self.kills += 1
+        with self._lock:
+            if self.process is not None:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+                self.process = None
+                self.kills += 1
 
 
 class Beat:
@@ -599,6 +622,7 @@ def services() -> Iterator[tuple[Redis, SMTPSink, Worker, Beat]]:
         yield redis, sink, worker, beat
     finally:
         beat.stop()
+        worker.stop_supervising()
         worker.kill()
         sink.shutdown()
         sink.server_close()
@@ -648,6 +672,8 @@ def main() -> int:
         now = timezone.now()
         left = stuck_mail(now).count + stuck_documents(now).count + len(stuck_tasks())
         figures.add("end", "operations view after recovery (items)", left, ok=left == 0)
+        # Informational: how often the worker died on its own and was restarted (Restart=always).
+        figures.add("end", "worker restarts by the supervisor", worker.restarts)
         check_invariants(figures, sink)
     print()
     print(figures.table())
