@@ -298,10 +298,12 @@ def _claim(message_id: int, now: datetime.datetime) -> bool:
 def messages_wake(*, request_kind: str, request_id: int) -> int:
     """The request's agency e-mails waiting for their files: due now, and sent after commit.
 
-    A render that stores a document of the request calls it, so that an e-mail goes as soon as
-    its last file is there rather than when the sweeper next looks (``OUTBOX_WAIT_SECONDS``
-    later, at its next pass): mail before paperwork. One still missing a file waits again; the
-    sweeper stays the safety net. Returns how many were woken.
+    Called after the last of the request's renders committed
+    (``approvals.documents.services._mail_when_rendered``), so that an e-mail goes as soon as its
+    files are there rather than when the sweeper next looks (``OUTBOX_WAIT_SECONDS`` later, at its
+    next pass): mail before paperwork. One still missing a file waits again; the sweeper stays
+    the safety net. An agency e-mail in a retry's backoff (SMTP refused it) is tried again too:
+    at most once more per render of its request. Returns how many were woken.
     """
     ids = list(
         OutboxMessage.objects.filter(

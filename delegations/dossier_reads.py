@@ -319,9 +319,8 @@ def complete(request: Any, reads: DossierReads) -> DossierReads:
     if outbound and reads.stops is None:
         filled["stops"] = request_stops(request)
     if outbound and reads.attachment_kinds is None:
-        filled["attachment_kinds"] = frozenset(
-            kind for kind, _sha in reads.attachments or request_attachments(request)
-        )
+        rows = reads.attachments if reads.attachments is not None else request_attachments(request)
+        filled["attachment_kinds"] = frozenset(kind for kind, _sha in rows)
     if not outbound and reads.visitors is None:
         filled["visitors"] = request_visitors(request)
     unit = reads.unit

@@ -23,6 +23,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from asn1crypto import pem
@@ -86,7 +87,7 @@ def _organisation_signer() -> signers.SimpleSigner:
         stat = Path(path).stat()
     except OSError:
         stat = None
-    if stat is None or not Path(path).is_file():
+    if stat is None or not S_ISREG(stat.st_mode):
         raise SignatureRefused(_("Không đọc được tệp chứng thư số của cơ quan."))
     return _signer_from(str(path), password, stat.st_mtime_ns, stat.st_size)
 

@@ -201,6 +201,11 @@ class Redis:
             self.process = None
 
 
+#: Restarts the supervisor may make in one run: the Redis outage of scenario c may end the
+#: worker once (Celery 5.7.0); a worker dying more often is a fault of its own.
+MAX_WORKER_RESTARTS = 2
+
+
 class Worker:
     """A real ``celery worker`` (prefork, two processes) in its own process group, restarted
     when it exits on its own, as systemd's ``Restart=always`` does in production
@@ -672,8 +677,14 @@ def main() -> int:
         now = timezone.now()
         left = stuck_mail(now).count + stuck_documents(now).count + len(stuck_tasks())
         figures.add("end", "operations view after recovery (items)", left, ok=left == 0)
-        # Informational: how often the worker died on its own and was restarted (Restart=always).
-        figures.add("end", "worker restarts by the supervisor", worker.restarts)
+        # How often the worker died on its own and was restarted (Restart=always): once per
+        # Redis outage is Celery 5.7's reconnect bug; more would be a worker that cannot live.
+        figures.add(
+            "end",
+            "worker restarts by the supervisor",
+            worker.restarts,
+            ok=worker.restarts <= MAX_WORKER_RESTARTS,
+        )
         check_invariants(figures, sink)
     print()
     print(figures.table())
