@@ -23,6 +23,7 @@ SMTP and marking it sent, the repeat carries the same Message-ID and mail client
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 import os
 import smtplib
@@ -451,6 +452,9 @@ def _mark_sent(message: OutboxMessage, attachments: list[Attachment] | None = No
         "notification.delivered",
         message_id=message.message_id,
         attachments=[name for name, _data, _type in attachments or []],
+        # Which bytes the agency received: each file's SHA-256, to match against the document's
+        # signed file (``DocumentSignature.pdf_sha256``) years later.
+        attachments_sha256=[hashlib.sha256(data).hexdigest() for _n, data, _t in attachments or []],
     )
 
 

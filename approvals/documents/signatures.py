@@ -199,7 +199,16 @@ def _fingerprint(cert: asn1_x509.Certificate) -> str:
     return _sha256(cert.dump())
 
 
-@transaction.atomic
+def _lock(document: Document) -> None:
+    """Lock the document's row for the rest of the transaction: signers queue on it, so each
+    builds on the file the previous one stored (see :func:`_store`)."""
+    Document.objects.select_for_update(of=("self",)).get(pk=document.pk)
+
+
+def _organisation_signature(document: Document) -> DocumentSignature | None:
+    return document.signatures.filter(kind=SignatureKind.ORGANISATION).order_by("-id").first()
+
+
 def _store(
     document: Document,
     *,
@@ -210,8 +219,8 @@ def _store(
     signer: User | None,
     actor: User | None,
 ) -> DocumentSignature:
-    # Lock the document: two signers at once would both build on the same prepared file.
-    Document.objects.select_for_update(of=("self",)).get(pk=document.pk)
+    """Record a signed file; the caller holds the document's lock (:func:`_lock`) and checked,
+    under it, that ``data`` builds on the latest file."""
     row = DocumentSignature(
         document=document,
         kind=kind,
@@ -245,8 +254,13 @@ def _store(
 
 
 def organisation_sign(document: Document, *, actor: User | None) -> DocumentSignature:
-    """Add the organisation's signature on top of the latest PDF (once per document)."""
-    existing = document.signatures.filter(kind=SignatureKind.ORGANISATION).order_by("-id").first()
+    """Add the organisation's signature on top of the latest PDF (once per document).
+
+    Callers at once (the two agencies' e-mails of one approval, sent by two mail processes)
+    queue on the document's row lock; the later ones find the first one's signature and return
+    it, so every agency receives the same signed file and the record holds one signature.
+    """
+    existing = _organisation_signature(document)
     if existing is not None:
         return existing
     signer = _organisation_signer()
@@ -258,21 +272,26 @@ def organisation_sign(document: Document, *, actor: User | None) -> DocumentSign
         reason=f"{document.number_text} – {issuer.get('name', '')}"[:200],
         location=str(issuer.get("place", "")),
     )
-    try:
-        output = _sign(prepared_pdf(document), meta, signer)
-    except (PdfError, SigningError, ValueError) as exc:
-        raise SignatureRefused(
-            _("Không ký được văn bản bằng chứng thư số của cơ quan: %(error)s") % {"error": exc}
-        ) from exc
-    return _store(
-        document,
-        kind=SignatureKind.ORGANISATION,
-        data=output.getvalue(),
-        cert=signer.signing_cert,
-        signed_at=timezone.now(),
-        signer=None,
-        actor=actor,
-    )
+    with transaction.atomic():
+        _lock(document)
+        existing = _organisation_signature(document)
+        if existing is not None:
+            return existing
+        try:
+            output = _sign(prepared_pdf(document), meta, signer)
+        except (PdfError, SigningError, ValueError) as exc:
+            raise SignatureRefused(
+                _("Không ký được văn bản bằng chứng thư số của cơ quan: %(error)s") % {"error": exc}
+            ) from exc
+        return _store(
+            document,
+            kind=SignatureKind.ORGANISATION,
+            data=output.getvalue(),
+            cert=signer.signing_cert,
+            signed_at=timezone.now(),
+            signer=None,
+            actor=actor,
+        )
 
 
 # --- the leader's own signature (USB token), uploaded ---------------------------------------
@@ -327,12 +346,7 @@ def personal_signature_accept(document: Document, *, data: bytes, actor: User) -
         raise SignatureRefused(_("Tệp quá lớn (tối đa 20 MB)."))
     if not data.startswith(b"%PDF-"):
         raise SignatureRefused(_("Tệp tải lên không phải là tệp PDF."))
-    if document.signatures.filter(kind=SignatureKind.PERSONAL).exists():
-        raise SignatureRefused(_("Văn bản này đã có chữ ký của người ký."))
-    if document.signatures.filter(kind=SignatureKind.ORGANISATION).exists():
-        raise SignatureRefused(
-            _("Văn bản đã được ký số của cơ quan; người ký phải ký trước văn thư.")
-        )
+    _ensure_unsigned_by_others(document)
     prepared = prepared_pdf(document)
     if len(data) <= len(prepared) or not data.startswith(prepared):
         raise SignatureRefused(
@@ -394,15 +408,30 @@ def personal_signature_accept(document: Document, *, data: bytes, actor: User) -
                 "subject": _name(checked.cert),
             }
         )
-    return _store(
-        document,
-        kind=SignatureKind.PERSONAL,
-        data=data,
-        cert=checked.cert,
-        signed_at=checked.signed_at or timezone.now(),
-        signer=person,
-        actor=actor,
-    )
+    with transaction.atomic():
+        # Checked again under the lock: the organisation (a mail worker) or another upload may
+        # have signed since the checks above, and this file would then hide their signature.
+        _lock(document)
+        _ensure_unsigned_by_others(document)
+        return _store(
+            document,
+            kind=SignatureKind.PERSONAL,
+            data=data,
+            cert=checked.cert,
+            signed_at=checked.signed_at or timezone.now(),
+            signer=person,
+            actor=actor,
+        )
+
+
+def _ensure_unsigned_by_others(document: Document) -> None:
+    """The leader signs first and once: refused after their own or the organisation's."""
+    if document.signatures.filter(kind=SignatureKind.PERSONAL).exists():
+        raise SignatureRefused(_("Văn bản này đã có chữ ký của người ký."))
+    if _organisation_signature(document) is not None:
+        raise SignatureRefused(
+            _("Văn bản đã được ký số của cơ quan; người ký phải ký trước văn thư.")
+        )
 
 
 # --- verifying ------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from approvals.models import (
     AuditEvent,
     Document,
     DocumentKind,
+    DocumentSignature,
     OutboxMessage,
     SigningCertificate,
 )
@@ -28,6 +29,7 @@ from approvals.notifications import agency_notification_release
 from approvals.outbox import message_send
 from tests.conftest import PKI, login
 from tests.signing import issue, make_ca, sign_external
+from tests.threads import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +166,10 @@ def test_the_office_releases_and_the_mail_carries_both_signatures(
     assert AuditEvent.objects.filter(
         action="document.signed", actor=dept_reviewer.user, object_id=str(decision.pk)
     ).exists()
+    # The record says which bytes the police received: the decision's latest signed file.
+    delivered = AuditEvent.objects.get(action="notification.delivered", object_id=str(held_trip.pk))
+    assert signatures.latest_signature(decision).pdf_sha256 in delivered.after["attachments_sha256"]
+    assert len(delivered.after["attachments_sha256"]) == len(delivered.after["attachments"]) == 2
 
 
 def test_the_agency_email_names_the_country_and_the_passport_once(held_trip):
@@ -202,3 +208,53 @@ def test_organisation_signatures_stay_valid_when_the_room_measured_before_is_too
     signatures.organisation_sign(decision, actor=None)
     assert _organisation_signature_valid(decision, test_pki)
     assert signatures._RESERVED[fingerprint] == measured
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_mail_workers_signing_one_document_at_once_sign_it_once(held_trip, decision):
+    """The two agencies' e-mails of one approval go out from two mail processes at once; each
+    signs the decision before attaching it. Both must attach the same signed file, and the
+    record must hold one organisation signature (it held two, each on the unsigned PDF)."""
+
+    def sign() -> Any:
+        return signatures.organisation_sign(Document.objects.get(pk=decision.pk), actor=None)
+
+    first, second = at_once([sign, sign])
+
+    assert isinstance(first, DocumentSignature), first
+    assert isinstance(second, DocumentSignature), second
+    assert first.pk == second.pk
+    assert decision.signatures.count() == 1
+    assert (
+        AuditEvent.objects.filter(action="document.signed", object_id=str(decision.pk)).count() == 1
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_leader_upload_racing_the_organisation_signature_is_refused_not_stored_beneath(
+    held_trip, decision, director, director_token, tmp_path
+):
+    """The leader signed the prepared (unsigned) PDF; the organisation signs the document while
+    the upload is being checked. Stored, the upload would hide the organisation's signature:
+    it is refused and the leader is told why."""
+    signed = sign_external(_prepared(director, decision), director_token, tmp_path)
+
+    def upload() -> Any:
+        return signatures.personal_signature_accept(
+            Document.objects.get(pk=decision.pk), data=signed, actor=director.user
+        )
+
+    def organisation() -> Any:
+        return signatures.organisation_sign(Document.objects.get(pk=decision.pk), actor=None)
+
+    outcomes = at_once([upload, organisation])
+
+    kinds = list(decision.signatures.values_list("kind", flat=True))
+    if kinds == ["organisation"]:  # the organisation went first: the upload was refused
+        assert "người ký phải ký trước văn thư" in outcomes[0], outcomes
+    else:  # the leader went first: the organisation signed on top of the leader's file
+        assert kinds == ["personal", "organisation"], kinds
+        data = signatures.signed_pdf(Document.objects.get(pk=decision.pk))
+        assert data is not None and data.startswith(signed)
