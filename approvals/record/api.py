@@ -8,14 +8,14 @@ these views.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from django.contrib.auth.models import User
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -136,37 +136,48 @@ class ReissueSerializer(serializers.Serializer[dict[str, Any]]):
     )
 
 
-def _may_change(request: Request, document: Any, confidential: bool | None) -> None:
-    if not document_may_manage(request.user, document):
-        raise exceptions.PermissionDenied(
-            _("Chỉ Văn phòng, lãnh đạo cơ quan ban hành được vào số hoặc ban hành lại văn bản.")
-        )
-    if confidential and not document_may_classify(request.user, document):
-        raise exceptions.PermissionDenied(
-            _("Chỉ lãnh đạo cơ quan ban hành được đưa văn bản vào sổ văn bản mật.")
-        )
+class _DocumentChangeView(APIView):
+    """A change to an issued document: by those who manage it, into the secret register only by
+    the issuing body's leaders; a change that lost a race or no longer fits answers 409."""
 
+    serializer_class: ClassVar[type[serializers.Serializer[dict[str, Any]]]]
+    answer_status = 200
 
-class DocumentReissueView(APIView):
-    """A correction or replacement: a new document with a new number naming the one replaced."""
-
-    @extend_schema(request=ReissueSerializer, responses={201: dict})
     def post(self, request: Request, pk: int) -> Response:
         document = document_get_for_user(user=request.user, pk=pk)
-        serializer = ReissueSerializer(data=request.data)
+        serializer = self.serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
-        confidential = serializer.validated_data.get("confidential")
-        _may_change(request, document, confidential)
-        try:
-            new = document_reissue(
-                document=document,
-                actor=_signed_in(request),
-                reason=serializer.validated_data["reason"],
-                confidential=confidential,
+        data = serializer.validated_data
+        if not document_may_manage(request.user, document):
+            raise exceptions.PermissionDenied(
+                _("Chỉ Văn phòng, lãnh đạo cơ quan ban hành được vào số hoặc ban hành lại văn bản.")
             )
+        if data["confidential"] and not document_may_classify(request.user, document):
+            raise exceptions.PermissionDenied(
+                _("Chỉ lãnh đạo cơ quan ban hành được đưa văn bản vào sổ văn bản mật.")
+            )
+        try:
+            changed = self.change(document, _signed_in(request), data)
         except DocumentError as exc:
             raise Conflict(exc.message) from exc
-        return Response(document_dict(new), status=201)
+        return Response(document_dict(changed), status=self.answer_status)
+
+    def change(self, document: Any, actor: User, data: dict[str, Any]) -> Any:
+        """The service of this change on the validated input; the document as it now stands."""
+        raise NotImplementedError
+
+
+@extend_schema_view(post=extend_schema(request=ReissueSerializer, responses={201: dict}))
+class DocumentReissueView(_DocumentChangeView):
+    """A correction or replacement: a new document with a new number naming the one replaced."""
+
+    serializer_class = ReissueSerializer
+    answer_status = 201
+
+    def change(self, document: Any, actor: User, data: dict[str, Any]) -> Any:
+        return document_reissue(
+            document=document, actor=actor, reason=data["reason"], confidential=data["confidential"]
+        )
 
 
 class EnterNumberSerializer(serializers.Serializer[dict[str, Any]]):
@@ -179,27 +190,20 @@ class EnterNumberSerializer(serializers.Serializer[dict[str, Any]]):
     )
 
 
-class DocumentNumberView(APIView):
+@extend_schema_view(post=extend_schema(request=EnterNumberSerializer, responses={200: dict}))
+class DocumentNumberView(_DocumentChangeView):
     """The văn thư enters the number and date from the unit's own register."""
 
-    @extend_schema(request=EnterNumberSerializer, responses={200: dict})
-    def post(self, request: Request, pk: int) -> Response:
-        document = document_get_for_user(user=request.user, pk=pk)
-        serializer = EnterNumberSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        _may_change(request, document, data["confidential"])
-        try:
-            entered = document_enter_number(
-                document=document,
-                actor=_signed_in(request),
-                number=data["number"],
-                issued_on=data["issued_on"],
-                confidential=data["confidential"],
-            )
-        except DocumentError as exc:
-            raise Conflict(exc.message) from exc
-        return Response(document_dict(entered))
+    serializer_class = EnterNumberSerializer
+
+    def change(self, document: Any, actor: User, data: dict[str, Any]) -> Any:
+        return document_enter_number(
+            document=document,
+            actor=actor,
+            number=data["number"],
+            issued_on=data["issued_on"],
+            confidential=data["confidential"],
+        )
 
 
 # --- Audit log -------------------------------------------------------------------------------
