@@ -2,33 +2,28 @@
 
 A4 portrait; margins top 20 mm, bottom 20 mm, left 30 mm, right 15 mm; Liberation Serif
 (metric-compatible with Times New Roman, with every Vietnamese glyph; shipped in
-``approvals/fonts`` under the SIL Open Font License), embedded as a subset. The header has two
-columns (issuing body and number on the left, national title, motto, place and date on the
-right); page numbers are centred at the top from page 2.
+``approvals/fonts`` under the SIL Open Font License), embedded as a subset (narrowed once per
+process first: ``approvals/documents/fonts.py``). The header has two columns (issuing body and
+number on the left, national title, motto, place and date on the right); page numbers are
+centred at the top from page 2.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
-from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from approvals.documents.fonts import FONT_FILES, FULL, FontSet, fonts_for, strings
+
 # fontTools logs every subsetting step at INFO: noise in the worker's log, one line per glyph.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FONT = "LiberationSerif"
-FONT_FILES = {
-    "": "LiberationSerif-Regular.ttf",
-    "B": "LiberationSerif-Bold.ttf",
-    "I": "LiberationSerif-Italic.ttf",
-    "BI": "LiberationSerif-BoldItalic.ttf",
-}
 
 LEFT, TOP, RIGHT, BOTTOM = 30.0, 20.0, 15.0, 20.0
 PAGE_WIDTH = 210.0
@@ -45,12 +40,12 @@ SIGNATURE_ROOM = 55.0
 class OfficialPDF(FPDF):
     """FPDF with the document font and a page number at the top from page 2."""
 
-    def __init__(self) -> None:
+    def __init__(self, fonts: FontSet = FULL) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.set_margins(LEFT, TOP, RIGHT)
         self.set_auto_page_break(True, margin=BOTTOM)
         for style, name in FONT_FILES.items():
-            self.add_font(FONT, style, str(FONT_DIR / name))
+            self.add_font(FONT, style, str(fonts.folder / name))
 
     def header(self) -> None:
         if self.page_no() > 1:
@@ -228,7 +223,7 @@ def _annex(pdf: OfficialPDF, annex: dict[str, Any]) -> None:
 
 def render_pdf(content: dict[str, Any], *, created: datetime.datetime) -> bytes:
     """The PDF of a content snapshot; ``created`` fixes the metadata date (issue time)."""
-    pdf = OfficialPDF()
+    pdf = OfficialPDF(fonts_for(strings(content)))
     pdf.set_creation_date(created)
     pdf.set_title(f"{content['number_text']} {content.get('summary', '')}".strip())
     pdf.set_author(content["issuer"]["short_name"])

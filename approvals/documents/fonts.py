@@ -1,0 +1,125 @@
+"""The fonts a PDF embeds: Liberation Serif, narrowed once per process to the characters of
+Vietnamese and the Latin-script languages.
+
+fpdf2 parses each font it is given for every PDF (its widths and glyph table) and subsets it
+on output. With the full fonts (about 2,600 glyphs each: Latin, Greek, Cyrillic, symbols) that
+was 40 % of a documents worker's time under ``LOAD_PROFILE=1 make load``. Each process narrows
+the four fonts once (about 1.5 s) to the ranges below, about 1,000 glyphs each, in a private
+temporary folder; a PDF whose text stays within them is laid out with those: the same glyphs
+and metrics, rendered about 40 % faster. A document with any other character (a visitor's name
+in Cyrillic or Greek) is laid out with the full fonts, as before.
+
+Licence: the narrowed files live only in the process's temporary folder and are removed when it
+exits; what leaves the server is the PDF with a subset embedded, as fpdf2 embeds one from the
+full fonts (the SIL Open Font License allows embedding subsets in documents; no modified font
+is distributed, so the Reserved Font Name "Liberation" is not concerned).
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
+logger = logging.getLogger(__name__)
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FONT_FILES = {
+    "": "LiberationSerif-Regular.ttf",
+    "B": "LiberationSerif-Bold.ttf",
+    "I": "LiberationSerif-Italic.ttf",
+    "BI": "LiberationSerif-BoldItalic.ttf",
+}
+
+#: What the narrowed fonts keep: ASCII, Latin-1 and Latin Extended-A/B (Ơ, Ư, Đ and the other
+#: Latin-script languages' letters), combining marks, Latin Extended Additional (Vietnamese
+#: letters with their tones), punctuation, currency, letter-like symbols and arrows.
+RANGES = (
+    (0x20, 0x7E),
+    (0xA0, 0x24F),
+    (0x300, 0x36F),
+    (0x1E00, 0x1EFF),
+    (0x2000, 0x206F),
+    (0x20A0, 0x20BF),
+    (0x2100, 0x214F),
+    (0x2190, 0x21FF),
+    (0x2212, 0x2212),
+)
+#: Layout characters a text may hold that no font draws.
+CONTROL = frozenset(map(ord, "\n\r\t"))
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """A folder holding the four styles of :data:`FONT_FILES`, and what they can draw
+    (``None``: everything the full fonts draw)."""
+
+    folder: Path
+    covers: frozenset[int] | None = None
+
+    def draws(self, texts: Iterable[str]) -> bool:
+        if self.covers is None:
+            return True
+        return all(ord(char) in self.covers or ord(char) in CONTROL for t in texts for char in t)
+
+
+FULL = FontSet(FONT_DIR)
+
+
+def _narrowed(source: Path, target: Path) -> frozenset[int]:
+    font = TTFont(str(source))
+    options = subset.Options()
+    options.notdef_outline = True
+    options.recommended_glyphs = True
+    options.glyph_names = True
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.drop_tables += ["FFTM"]  # FontForge's timestamps: fontTools cannot subset them
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[code for low, high in RANGES for code in range(low, high + 1)])
+    subsetter.subset(font)
+    font.save(str(target))
+    return frozenset(font.getBestCmap())
+
+
+@functools.cache
+def _compact(pid: int) -> FontSet:
+    """The narrowed fonts of process ``pid`` (a forked process makes its own: the folder is
+    removed when the process that made it exits)."""
+    folder = Path(tempfile.mkdtemp(prefix="doanravao-fonts-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    try:
+        covers = [_narrowed(FONT_DIR / name, folder / name) for name in FONT_FILES.values()]
+    except Exception:  # any failure: the full fonts, as before (logged once per process)
+        logger.exception("documents: fonts could not be narrowed; PDFs use the full fonts")
+        return FULL
+    return FontSet(folder, frozenset.intersection(*covers))
+
+
+def fonts_for(texts: Iterable[str]) -> FontSet:
+    """The narrowed fonts when they draw every character of ``texts``, else the full fonts."""
+    compact = _compact(os.getpid())
+    return compact if compact.draws(texts) else FULL
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every string inside a document's content (dicts, lists and tuples walked)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from strings(item)
