@@ -38,6 +38,16 @@ def test_date_jump_opens_the_week_and_the_month_of_a_visit_six_weeks_away(far_vi
     )
 
 
+def test_week_and_month_list_the_visit_under_its_days_for_a_phone(far_visit, head_a):
+    client = login(head_a)
+    day = far_visit.arrival_date.isoformat()
+    for query in (f"?date={day}", f"?view=month&date={day}"):
+        page = client.get(f"/doan-vao/lich/{query}").content.decode()
+        agenda = page[page.index('id="visit-agenda"') :]
+        assert f"{far_visit.arrival_date:%d/%m/%Y}</h3>" in agenda, query
+        assert f"{far_visit.reference}</a> – {far_visit.unit.name}" in agenda, query
+
+
 def test_month_view_hides_visits_of_another_school(far_visit, head_b):
     day = far_visit.arrival_date.isoformat()
     page = login(head_b).get(f"/doan-vao/lich/?view=month&date={day}").content.decode()
