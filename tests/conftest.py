@@ -190,6 +190,12 @@ PERSONAS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
         {"position": "Hiệu trưởng", "is_key_leader": True},
     ),
     "dept_reviewer": ("office", Role.DEPT_REVIEWER, "Đặng Quốc Bảo", {"position": "Chuyên viên"}),
+    "office_head": (
+        "office",
+        Role.DEPT_OFFICE_HEAD,
+        "Trương Công Minh",
+        {"position": "Chánh Văn phòng"},
+    ),
     "director": (
         "department",
         Role.DIRECTOR,
@@ -203,6 +209,8 @@ PERSONAS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
         {"position": "Chủ tịch UBND phường"},
     ),
     "ward_teacher": ("ward_school", Role.APPLICANT, "Lý Thị Mai", {}),
+    # The principal of the ward-managed primary school.
+    "ward_head": ("ward_school", Role.UNIT_HEAD, "Đỗ Thị Hạnh", {"position": "Hiệu trưởng"}),
     "auditor": ("department", Role.AUDITOR, "Bùi Thanh Tra", {"position": "Thanh tra"}),
 }
 
@@ -235,9 +243,11 @@ clerk_a = persona_fixture("clerk_a")
 head_a = persona_fixture("head_a")
 head_b = persona_fixture("head_b")
 dept_reviewer = persona_fixture("dept_reviewer")
+office_head = persona_fixture("office_head")
 director = persona_fixture("director")
 ward_chair = persona_fixture("ward_chair")
 ward_teacher = persona_fixture("ward_teacher")
+ward_head = persona_fixture("ward_head")
 auditor = persona_fixture("auditor")
 
 

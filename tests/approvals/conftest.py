@@ -1,5 +1,4 @@
-"""Fixtures of the approvals tests: agencies, the office head, a stopped Celery worker, an SMTP
-sink."""
+"""Fixtures of the approvals tests: agencies, a stopped Celery worker, an SMTP sink."""
 
 from __future__ import annotations
 
@@ -10,9 +9,8 @@ from typing import Any
 import pytest
 
 from config import celery_app
-from org.models import Person, Role, Unit
-from tests.conftest import Org
-from tests.factories import UnitFactory, make_staff
+from org.models import Unit
+from tests.factories import UnitFactory
 from tests.workers import SMTPSink, running_sink
 
 
@@ -22,17 +20,6 @@ def agencies(db: None) -> list[Unit]:
         UnitFactory(code="CATP", name="Công an Thành phố", kind="agency", email="pa08@ca.test"),
         UnitFactory(code="SNGV", name="Sở Ngoại vụ", kind="agency", email="songv@sngv.test"),
     ]
-
-
-@pytest.fixture
-def office_head(org: Org) -> Person:
-    return make_staff(
-        "office_head",
-        org.office,
-        Role.DEPT_OFFICE_HEAD,
-        full_name="Trương Công Minh",
-        position="Chánh Văn phòng",
-    )
 
 
 @pytest.fixture
