@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
@@ -39,9 +40,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 from org.demo_signing import write_demo_certificate
 from tests.bench.report import Table, pgbench_tps
+from tests.load.profile import profiled, summary
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+PROFILE = os.environ.get("LOAD_PROFILE", "") not in ("", "0", "false")
 RATE = float(os.environ.get("LOAD_RATE", "60"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 USERS = int(os.environ.get("LOAD_USERS", "30"))
@@ -79,6 +82,22 @@ SELECT coalesce(percentile_cont(0.5) WITHIN GROUP
         FROM approvals_outboxmessage WHERE notification_id IS NULL AND sent_at IS NOT NULL)
 FROM mail JOIN docs USING (request_id)
 """
+
+
+#: What must never happen however busy the workers are: a document with two organisation
+#: signatures (each agency would hold a different file), an agency notification sent twice.
+INTEGRITY_SQL = """
+SELECT (SELECT count(*) FROM (SELECT document_id FROM approvals_documentsignature
+                              WHERE kind = 'organisation' GROUP BY 1 HAVING count(*) > 1) AS d)
+     + (SELECT count(*) FROM (SELECT notification_id FROM approvals_outboxmessage
+                              WHERE notification_id IS NOT NULL AND status = 'sent'
+                              GROUP BY 1 HAVING count(*) > 1) AS m)
+"""
+
+
+def spied(command: list[str], name: str, work: Path) -> list[str]:
+    """The command as is, or under py-spy with ``LOAD_PROFILE=1`` (tests/load/profile.py)."""
+    return profiled(command, work / f"profile-{name}.txt") if PROFILE else command
 
 
 def load_environment(database_url: str, redis_url: str, work: Path) -> dict[str, str]:
@@ -132,23 +151,31 @@ def step_row(stats_csv: Path) -> dict[str, str]:
     return {}
 
 
-def agency_mail(pg: list[str]) -> tuple[int, int, float, float]:
-    """(e-mails, sent, lag p50 s, lag p95 s) of the agencies' e-mails in the load database."""
+def psql(pg: list[str], sql: str) -> str:
+    """One query's answer from the load database, fields separated by commas."""
     answer = subprocess.run(
-        ["psql", *pg, "-d", "doanravao_load", "-AtF,", "-c", LAG_SQL],
+        ["psql", *pg, "-d", "doanravao_load", "-AtF,", "-c", sql],
         check=True, capture_output=True, text=True,
     )  # fmt: skip
-    total, sent, p50, p95 = answer.stdout.strip().split(",")
+    return answer.stdout.strip()
+
+
+def integrity(pg: list[str]) -> int:
+    """:data:`INTEGRITY_SQL`: how many documents or notifications broke it (0 expected)."""
+    return int(psql(pg, INTEGRITY_SQL))
+
+
+def agency_mail(pg: list[str]) -> tuple[int, int, float, float]:
+    """(e-mails, sent, lag p50 s, lag p95 s) of the agencies' e-mails in the load database."""
+    total, sent, p50, p95 = psql(pg, LAG_SQL).split(",")
     return int(total), int(sent), float(p50), float(p95)
 
 
 def mail_breakdown(pg: list[str]) -> str:
     """:data:`BREAKDOWN_SQL`, as one line of the report."""
-    answer = subprocess.run(
-        ["psql", *pg, "-d", "doanravao_load", "-AtF,", "-c", BREAKDOWN_SQL],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    queued, rendering, sending, notices = (float(v or 0) for v in answer.stdout.split(","))
+    queued, rendering, sending, notices = (
+        float(v or 0) for v in psql(pg, BREAKDOWN_SQL).split(",")
+    )
     return (
         f"to a render {queued:.1f} s, rendering {rendering:.1f} s, then sent {sending:.1f} s "
         f"(notices: {notices:.1f} s)"
@@ -192,26 +219,24 @@ def main() -> int:
         run([str(BIN / "python"), "manage.py", "shell", "-c", seed], env)
         print(f"seeded {requests} submitted requests in {time.perf_counter() - started:.0f} s")
         run([str(BIN / "celery"), "-A", "config", "purge", "-f"], env)
-        processes.append(subprocess.Popen(
-            [str(BIN / "gunicorn"), "config.wsgi", "--workers", str(WEB_WORKERS),
-             "--bind", f"127.0.0.1:{PORT}", "--access-logfile", "/dev/null"],
-            cwd=ROOT, env=env,
-        ))  # fmt: skip
+        web = [str(BIN / "gunicorn"), "config.wsgi", "--workers", str(WEB_WORKERS),
+               "--bind", f"127.0.0.1:{PORT}", "--access-logfile", "/dev/null"]  # fmt: skip
+        groups = ["web"]
+        processes.append(subprocess.Popen(spied(web, "web", work), cwd=ROOT, env=env))
         # The workers of docs/production.md, one per queue group, so that renders never hold
         # a mail slot (P5); beat's sweepers run as a task on the default queue.
         for queues, concurrency in (("mail", 2), ("documents", 2), ("celery,reports", 1)):
-            processes.append(subprocess.Popen(
-                [str(BIN / "celery"), "-A", "config", "worker", "-Q", queues,
-                 "--loglevel=WARNING", f"--concurrency={concurrency}", "-n", f"{queues}@%h",
-                 "--without-gossip", "--without-mingle"],
-                cwd=ROOT, env=env,
-            ))  # fmt: skip
+            worker = [str(BIN / "celery"), "-A", "config", "worker", "-Q", queues,
+                      "--loglevel=WARNING", f"--concurrency={concurrency}", "-n", f"{queues}@%h",
+                      "--without-gossip", "--without-mingle"]  # fmt: skip
+            groups.append(queues)
+            processes.append(subprocess.Popen(spied(worker, queues, work), cwd=ROOT, env=env))
         processes.append(subprocess.Popen(
             [str(BIN / "celery"), "-A", "config", "beat", "--loglevel=WARNING",
              "--schedule", str(work / "beat-schedule")],
             cwd=ROOT, env=env,
         ))  # fmt: skip
-        wait_until_up(f"http://127.0.0.1:{PORT}/health/live/")
+        wait_until_up(f"http://127.0.0.1:{PORT}/health/live/", 180 if PROFILE else 60)
         tps = pgbench_tps(pg)
         locust_env = {**env, "LOAD_WORK": str(work / "work.json"), "LOAD_PASSWORD": password,
                       "LOAD_RATE": str(RATE), "LOAD_USERS": str(USERS)}  # fmt: skip
@@ -224,9 +249,11 @@ def main() -> int:
         )  # fmt: skip
         mail = drain(pg)
         breakdown = mail_breakdown(pg)
+        doubles = integrity(pg)
     finally:
         for process in processes:
-            process.terminate()
+            # py-spy writes its samples when interrupted, and passes the signal on.
+            process.send_signal(signal.SIGINT) if PROFILE else process.terminate()
         for process in processes:
             process.wait(timeout=30)
 
@@ -256,7 +283,13 @@ def main() -> int:
     table.add("agency mail lag, approval → sent", f"p50 {lag50:.1f} s  p95 {lag95:.1f} s",
               f"p95 ≤ {LAG_TARGET_S:.0f} s", total > 0 and lag95 <= LAG_TARGET_S)  # fmt: skip
     table.add("  where it goes (medians)", breakdown)
+    table.add("documents signed twice, e-mails sent twice", str(doubles), "0", doubles == 0)
     print(table.render())
+    if PROFILE:
+        for name in groups:
+            print(f"\n  CPU of {name} under load (py-spy; % of its samples: own, inclusive)")
+            for own, inclusive, function in summary(work / f"profile-{name}.txt"):
+                print(f"    {own:5.1f} % {inclusive:5.1f} %  {function}")
     print(f"  (Locust's CSV files and the load settings are in {work})")
     return 1 if table.misses else 0
 
