@@ -93,13 +93,36 @@ def _narrowed(source: Path, target: Path) -> frozenset[int]:
     return frozenset(font.getBestCmap())
 
 
+PREFIX = "doanravao-fonts-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def sweep_left_behind(parent: Path) -> None:
+    """Remove the folders of this user's processes that exited without their ``atexit``
+    (a Celery pool process ends with ``os._exit``)."""
+    for folder in parent.glob(f"{PREFIX}*-*"):
+        pid = folder.name.removeprefix(PREFIX).split("-")[0]
+        if pid.isdigit() and folder.stat().st_uid == os.getuid() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 @functools.cache
 def _compact(pid: int) -> FontSet:
     """The narrowed fonts of process ``pid`` (a forked process makes its own: the folder is
-    removed when the process that made it exits)."""
-    folder = Path(tempfile.mkdtemp(prefix="doanravao-fonts-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    removed when the process that made it exits, or by the next process that finds it left)."""
     try:
+        sweep_left_behind(Path(tempfile.gettempdir()))
+        folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{pid}-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
         covers = [_narrowed(FONT_DIR / name, folder / name) for name in FONT_FILES.values()]
     except Exception:  # any failure: the full fonts, as before (logged once per process)
         logger.exception("documents: fonts could not be narrowed; PDFs use the full fonts")

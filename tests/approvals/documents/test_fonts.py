@@ -7,11 +7,14 @@ Cyrillic or Greek) from the full fonts, never as empty boxes.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
 import pytest
 
-from approvals.documents.fonts import FULL, fonts_for, strings
+from approvals.documents.fonts import FULL, PREFIX, fonts_for, strings, sweep_left_behind
 from approvals.documents.render_pdf import render_pdf
 from approvals.documents.services import document_content
 from approvals.models import Document
@@ -50,3 +53,21 @@ def test_a_name_in_another_script_is_drawn_with_the_full_fonts(trip):
     assert not narrowed
     assert "Иванов Иван" in text
     assert "Παπαδόπουλος Νίκος" in text
+
+
+def test_folders_of_processes_that_exited_without_cleaning_up_are_removed(tmp_path):
+    """A Celery pool process exits with ``os._exit``, skipping its ``atexit``: the next
+    process to narrow the fonts removes the folders of processes no longer running."""
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           check=True, capture_output=True, text=True)  # fmt: skip
+    left = tmp_path / f"{PREFIX}{ended.stdout.strip()}-abc123"
+    mine = tmp_path / f"{PREFIX}{os.getpid()}-def456"
+    other = tmp_path / "someone-elses-folder"
+    for folder in (left, mine, other):
+        folder.mkdir()
+        (folder / "LiberationSerif-Regular.ttf").write_bytes(b"x")
+
+    sweep_left_behind(tmp_path)
+
+    assert not left.exists()
+    assert mine.exists() and other.exists()
