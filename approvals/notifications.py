@@ -364,8 +364,12 @@ def notification_attachments(message: OutboxMessage) -> list[Attachment]:
             )
         try:
             if signatures.organisation_configured():
-                signatures.organisation_sign(document, actor=None)  # once: kept if done
-            data = signatures.signed_pdf(document)
+                # Once: kept if done. The organisation's is the last signature: its file is
+                # the one to send.
+                signature = signatures.organisation_sign(document, actor=None)
+                data: bytes | None = signatures.signature_file(signature)
+            else:
+                data = signatures.signed_pdf(document)
         except signatures.SignatureRefused as exc:
             raise AttachmentsNotReady(exc.message) from exc
         if data is None:

@@ -822,8 +822,12 @@ NOTIFICATION_DOCUMENTS: dict[tuple[str, str], tuple[str, ...]] = {
 def notification_documents(notification: AgencyNotification) -> list[Document]:
     """The current documents an agency notification carries (letter first)."""
     kinds = NOTIFICATION_DOCUMENTS.get((notification.request_kind, notification.reason), ())
-    found = [current_document(notification.request_kind, notification.request_id, k) for k in kinds]
-    return [d for d in found if d is not None]
+    latest: dict[str, Document] = {}
+    for document in Document.objects.filter(
+        request_kind=notification.request_kind, request_id=notification.request_id, kind__in=kinds
+    ).order_by("version"):  # every version, in one query; the last of each kind wins
+        latest[document.kind] = document
+    return [latest[kind] for kind in kinds if kind in latest]
 
 
 def documents_issue_on_approval(*, request: Any) -> list[Document]:

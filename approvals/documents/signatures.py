@@ -163,14 +163,19 @@ def _read(field: Any) -> bytes:
     return data
 
 
+def signature_file(signature: DocumentSignature) -> bytes:
+    """The file a signature stored, checked against the SHA-256 recorded with it."""
+    data = _read(signature.pdf)
+    if _sha256(data) != signature.pdf_sha256:
+        raise SignatureRefused(_("Tệp đã ký không khớp mã băm đã lưu."))
+    return data
+
+
 def prepared_pdf(document: Document) -> bytes:
     """The PDF the next signer signs: the latest signed file, else the rendered one."""
     signature = latest_signature(document)
     if signature is not None:
-        data = _read(signature.pdf)
-        if _sha256(data) != signature.pdf_sha256:
-            raise SignatureRefused(_("Tệp đã ký không khớp mã băm đã lưu."))
-        return data
+        return signature_file(signature)
     if document.rendered_at is None:
         raise SignatureRefused(_("Văn bản chưa tạo xong tệp PDF; vui lòng thử lại sau ít phút."))
     data = _read(document.pdf)
@@ -254,7 +259,8 @@ def _store(
 
 
 def organisation_sign(document: Document, *, actor: User | None) -> DocumentSignature:
-    """Add the organisation's signature on top of the latest PDF (once per document).
+    """Add the organisation's signature on top of the latest PDF (once per document); it is
+    the document's last signature (no other is accepted after it).
 
     Callers at once (the two agencies' e-mails of one approval, sent by two mail processes)
     queue on the document's row lock; the later ones find the first one's signature and return

@@ -5,6 +5,7 @@ import io
 
 import docx
 import pytest
+from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 from docx.shared import Mm
@@ -17,9 +18,19 @@ from approvals.documents.services import (
     document_file,
     document_issue,
     document_reissue,
+    file_name,
+    notification_documents,
 )
-from approvals.models import AgencyNotification, AuditEvent, Document, DocumentRegister
+from approvals.documents.signatures import latest_signature, signature_file
+from approvals.models import (
+    AgencyNotification,
+    AuditEvent,
+    Document,
+    DocumentRegister,
+    OutboxMessage,
+)
 from approvals.notifications import notification_attachments
+from approvals.outbox import message_send
 from delegations.services.inbound import InboundInput, VisitorInput, inbound_create
 from org.models import Role
 from tests.approvals.record_helpers import (
@@ -262,6 +273,25 @@ def test_agency_notification_carries_the_letter_and_the_decision_as_pdf(trip):
     names = [name for name, _data, _type in attachments]
     assert names == ["cong-van-thong-bao-01-gddt-vp.pdf", "quyet-dinh-01-qd-sgddt.pdf"]
     assert all(data.startswith(b"%PDF") for _name, data, _type in attachments)
+
+
+def test_an_agency_email_reads_its_documents_once_and_attaches_their_signed_files(
+    trip, django_assert_max_num_queries
+):
+    """The mail worker sends one e-mail per agency per approval: its documents are read in one
+    query and each document's signature once (it read them three times: 19 queries)."""
+    notification = AgencyNotification.objects.filter(request_id=trip.pk).first()
+    message = notification.messages.get()
+    OutboxMessage.objects.filter(pk=message.pk).update(status="pending", to_address="pa08@ca.test")
+
+    with django_assert_max_num_queries(14):
+        assert message_send(message.pk) == "sent"
+
+    sent = {name: data for name, data, _type in mail.outbox[-1].attachments}
+    for document in notification_documents(notification):
+        signature = latest_signature(document)
+        assert signature is not None and signature.kind == "organisation"
+        assert sent[file_name(document, "pdf")] == signature_file(signature)
 
 
 def test_files_render_on_demand_when_the_task_has_not_run(org, media, teacher_a, head_a,
