@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_a_visit_six_weeks_away_is_one_date_jump_away_in_week_and_month_view(
-    demo_site: str, browser: Any
+    demo_site: str, request: pytest.FixtureRequest
 ) -> None:
     base = demo_site
     arrival = datetime.date.today() + datetime.timedelta(weeks=6)
@@ -30,6 +30,10 @@ def test_a_visit_six_weeks_away_is_one_date_jump_away_in_week_and_month_view(
     submit(visit, people["vt.thpt1"])
     approve_all(visit, people["ht.thpt1"], people["cv.vp"], people["gd"])
     assert visit.status == "approved", visit.status
+    # The browser only now: Playwright's sync API keeps an event loop running in this thread,
+    # and the approval's agency e-mails (signed by pyHanko through asyncio.run) could not be
+    # signed under it.
+    browser: Any = request.getfixturevalue("browser")
 
     page = log_in(browser, base, "ht.thpt1")
     page.goto(f"{base}/doan-vao/lich/")

@@ -22,15 +22,18 @@ pytestmark = pytest.mark.e2e
 
 
 def test_inspector_downloads_a_decision_pdf_and_an_xlsx_export(
-    demo_site: str, browser: Any
+    demo_site: str, request: pytest.FixtureRequest
 ) -> None:
     # Rendered files go to the test's own media root (tests/conftest.py).
-    request = osaka_trip("ht.thpt1", "cv.vp", "gd")
-    assert request.status == "approved"
+    trip = osaka_trip("ht.thpt1", "cv.vp", "gd")
+    assert trip.status == "approved"
     base = demo_site
+    # The browser only after the approval: Playwright's sync API keeps an event loop running
+    # in this thread, under which pyHanko (asyncio.run) could not sign the agencies' e-mails.
+    browser: Any = request.getfixturevalue("browser")
 
     page = log_in(browser, base, "thanhtra")
-    page.goto(f"{base}/doan-ra/{request.pk}/")
+    page.goto(f"{base}/doan-ra/{trip.pk}/")
     decision = page.locator("#document-list li", has_text="Quyết định")
     decision.wait_for()
     with page.expect_download() as pdf_download:
@@ -52,6 +55,6 @@ def test_inspector_downloads_a_decision_pdf_and_an_xlsx_export(
     assert rows[0][:2] == ["Mã", "Số hồ sơ"]
     # The demo's past year is exported too.
     exported = [r[1] for r in rows[1:]]
-    assert request.reference in exported and len(exported) > 1
+    assert trip.reference in exported and len(exported) > 1
     shot(page, "record-2-exports")
     page.context.close()
