@@ -67,6 +67,9 @@ class FontSet:
     folder: Path
     covers: frozenset[int] | None = None
 
+    def present(self) -> bool:
+        return all((self.folder / name).is_file() for name in FONT_FILES.values())
+
     def draws(self, texts: Iterable[str]) -> bool:
         if self.covers is None:
             return True
@@ -111,8 +114,11 @@ def sweep_left_behind(parent: Path) -> None:
     (a Celery pool process ends with ``os._exit``)."""
     for folder in parent.glob(f"{PREFIX}*-*"):
         pid = folder.name.removeprefix(PREFIX).split("-")[0]
-        if pid.isdigit() and folder.stat().st_uid == os.getuid() and not _alive(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
+        try:  # another process may be sweeping the same folder at this moment
+            if pid.isdigit() and folder.stat().st_uid == os.getuid() and not _alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 @functools.cache
@@ -131,8 +137,15 @@ def _compact(pid: int) -> FontSet:
 
 
 def fonts_for(texts: Iterable[str]) -> FontSet:
-    """The narrowed fonts when they draw every character of ``texts``, else the full fonts."""
+    """The narrowed fonts when they draw every character of ``texts``, else the full fonts.
+
+    Narrowed again when the files went away under a long-running process (a temporary-files
+    cleaner removes what nobody read for ten days: a quiet holiday): four ``stat`` calls a PDF.
+    """
     compact = _compact(os.getpid())
+    if not compact.present():
+        _compact.cache_clear()
+        compact = _compact(os.getpid())
     return compact if compact.draws(texts) else FULL
 
 

@@ -8,6 +8,7 @@ Cyrillic or Greek) from the full fonts, never as empty boxes.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from typing import Any
@@ -71,3 +72,17 @@ def test_folders_of_processes_that_exited_without_cleaning_up_are_removed(tmp_pa
 
     assert not left.exists()
     assert mine.exists() and other.exists()
+
+
+def test_fonts_removed_under_a_running_process_are_narrowed_again(trip):
+    """A temporary-files cleaner removed the narrowed fonts of a worker that rendered nothing
+    for ten days: its next PDF is laid out all the same, with fonts narrowed again."""
+    before = fonts_for(["Quyết định"])
+    assert before is not FULL
+    shutil.rmtree(before.folder)
+
+    text, narrowed = _pdf_of(trip, "Quyết định cử đi công tác")
+
+    assert narrowed
+    assert "Quyết định cử đi công tác" in text
+    assert fonts_for(["Quyết định"]).folder != before.folder
