@@ -18,6 +18,7 @@ from pathlib import Path
 #: Frames worth naming in the summary: the project's own code, and the libraries it waits on.
 WATCHED = ("approvals/", "delegations/", "workflow/", "org/", "config/", "fpdf/", "docx/",
            "pyhanko/sign/", "fontTools/subset/", "django/db/backends/utils.py")  # fmt: skip
+ROOT = Path(__file__).resolve().parents[2]
 _FRAME = re.compile(r"^(?P<function>.+?) \((?P<file>.+?)(?::\d+)?\)$")
 
 
@@ -39,9 +40,7 @@ def _short(frame: str) -> str | None:
     match = _FRAME.match(frame)
     if match is None:
         return None
-    path = match["file"].split("site-packages/")[-1]
-    for prefix in (str(Path(__file__).resolve().parents[2]) + "/",):
-        path = path.removeprefix(prefix)
+    path = match["file"].split("site-packages/")[-1].removeprefix(f"{ROOT}/")
     if match["function"] == "<module>" or not path.startswith(WATCHED):
         return None
     return f"{match['function']} ({path})"

@@ -252,8 +252,10 @@ def main() -> int:
         doubles = integrity(pg)
     finally:
         for process in processes:
-            # py-spy writes its samples when interrupted, and passes the signal on.
-            process.send_signal(signal.SIGINT) if PROFILE else process.terminate()
+            if PROFILE:  # py-spy writes its samples when interrupted, and passes it on
+                process.send_signal(signal.SIGINT)
+            else:
+                process.terminate()
         for process in processes:
             process.wait(timeout=30)
 
