@@ -12,11 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from celery import shared_task
-from celery.signals import before_task_publish
+from celery.signals import before_task_publish, celeryd_after_setup
 
 from approvals import permissions
 from approvals.audit import verification_run
 from approvals.checkpoint_mail import checkpoint_write_and_mail
+from approvals.documents import fonts
 from approvals.documents.services import render_document
 from approvals.heartbeat import TASK_NAME as HEARTBEAT_TASK
 from approvals.heartbeat import heartbeat_mark
@@ -58,6 +59,14 @@ def _beat_sent_heartbeat(sender: str | None = None, **kwargs: Any) -> None:
     """Beat is alive: it just sent the heartbeat (whoever sends it counts)."""
     if sender == HEARTBEAT_TASK:
         heartbeat_mark("beat")
+
+
+@celeryd_after_setup.connect
+def _fonts_narrowed_before_the_pool(sender: str, instance: Any, **kwargs: Any) -> None:
+    """A worker that renders documents narrows the PDF fonts as it starts, before it forks its
+    pool processes, which share them: the first document of a burst is not 1.5 s late."""
+    if "documents" in instance.app.amqp.queues.consume_from:
+        fonts.warm()
 
 
 @shared_task(ignore_result=True)

@@ -104,8 +104,9 @@ def worker_env(**extra_env: str) -> dict[str, str]:
     }
 
 
-def start_worker(sink: SMTPSink, **extra_env: str) -> subprocess.Popen[bytes]:
-    """A Celery worker (all queues) sending mail to ``sink``; its output is kept for errors."""
+def start_worker(sink: SMTPSink, *options: str, **extra_env: str) -> subprocess.Popen[bytes]:
+    """A Celery worker (all queues, one process: ``--pool=solo``, unless ``options`` say
+    otherwise) sending mail to ``sink``; its output is kept for errors."""
     env = worker_env(
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         EMAIL_HOST="127.0.0.1",
@@ -118,7 +119,7 @@ def start_worker(sink: SMTPSink, **extra_env: str) -> subprocess.Popen[bytes]:
     celery = Path(sys.executable).with_name("celery")
     return subprocess.Popen(
         [str(celery), "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+         "--without-gossip", "--without-mingle", "--without-heartbeat", *options],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
 

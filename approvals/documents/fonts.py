@@ -6,7 +6,9 @@ on output. With the full fonts (about 2,600 glyphs each: Latin, Greek, Cyrillic,
 was 40 % of a documents worker's time under ``LOAD_PROFILE=1 make load``. Each process narrows
 the four fonts once (about 1.5 s) to the ranges below, about 1,000 glyphs each, in a private
 temporary folder; a PDF whose text stays within them is laid out with those: the same glyphs
-and metrics, rendered about 40 % faster. A document with any other character (a visitor's name
+and metrics, rendered about 40 % faster. A documents worker narrows them when it starts, before
+it forks its pool (:func:`warm`, called from :mod:`approvals.tasks`): its pool processes share
+that folder, so no render pays the 1.5 s. A document with any other character (a visitor's name
 in Cyrillic or Greek) is laid out with the full fonts, as before.
 
 Licence: the narrowed files live only in the process's temporary folder and are removed when it
@@ -121,19 +123,45 @@ def sweep_left_behind(parent: Path) -> None:
             continue
 
 
+#: Folder → the process that made it. Only that process removes it at exit: a process forked
+#: from it inherits the exit handler, and its siblings may still be rendering with the folder.
+_OWNED: dict[Path, int] = {}
+#: The fonts narrowed by :func:`warm` in this process or in the process it was forked from.
+_WARMED: dict[str, FontSet] = {}
+
+
+def remove_owned() -> None:
+    """At exit: remove the folders this process made (none of those it inherited)."""
+    for folder, owner in list(_OWNED.items()):
+        if owner == os.getpid():
+            shutil.rmtree(folder, ignore_errors=True)
+            del _OWNED[folder]
+
+
+atexit.register(remove_owned)
+
+
 @functools.cache
 def _compact(pid: int) -> FontSet:
-    """The narrowed fonts of process ``pid`` (a forked process makes its own: the folder is
-    removed when the process that made it exits, or by the next process that finds it left)."""
+    """The narrowed fonts of process ``pid`` (a process forked without :func:`warm` makes its
+    own: the folder is removed when the process that made it exits, or by the next process that
+    finds it left)."""
     try:
         sweep_left_behind(Path(tempfile.gettempdir()))
         folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{pid}-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _OWNED[folder] = pid
         covers = [_narrowed(FONT_DIR / name, folder / name) for name in FONT_FILES.values()]
     except Exception:  # any failure: the full fonts, as before (logged once per process)
         logger.exception("documents: fonts could not be narrowed; PDFs use the full fonts")
         return FULL
     return FontSet(folder, frozenset.intersection(*covers))
+
+
+def warm() -> FontSet:
+    """Narrow the fonts now, in a worker's main process before it forks its pool: the pool
+    processes use that folder (the worker outlives them, so it stays while they render)."""
+    _WARMED["fonts"] = _compact(os.getpid())
+    return _WARMED["fonts"]
 
 
 def fonts_for(texts: Iterable[str]) -> FontSet:
@@ -142,6 +170,9 @@ def fonts_for(texts: Iterable[str]) -> FontSet:
     Narrowed again when the files went away under a long-running process (a temporary-files
     cleaner removes what nobody read for ten days: a quiet holiday): four ``stat`` calls a PDF.
     """
+    warmed = _WARMED.get("fonts")
+    if warmed is not None and warmed.present():
+        return warmed if warmed.draws(texts) else FULL
     compact = _compact(os.getpid())
     if not compact.present():
         _compact.cache_clear()
