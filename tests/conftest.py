@@ -58,6 +58,8 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
         db_roles.flush_as_owner(monkeypatch)
         yield
     db_roles.put_aside()
+    with django_db_blocker.unblock():
+        db_roles.end_other_sessions()
 
 
 @pytest.fixture
