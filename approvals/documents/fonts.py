@@ -124,10 +124,8 @@ def sweep_left_behind(parent: Path) -> None:
 
 
 #: Folder → the process that made it. Only that process removes it at exit: a process forked
-#: from it inherits the exit handler, and its siblings may still be rendering with the folder.
+#: from it inherits the exit handler, and may still be rendering with the folder.
 _OWNED: dict[Path, int] = {}
-#: The fonts narrowed by :func:`warm` in this process or in the process it was forked from.
-_WARMED: dict[str, FontSet] = {}
 
 
 def remove_owned() -> None:
@@ -142,14 +140,15 @@ atexit.register(remove_owned)
 
 
 @functools.cache
-def _compact(pid: int) -> FontSet:
-    """The narrowed fonts of process ``pid`` (a process forked without :func:`warm` makes its
-    own: the folder is removed when the process that made it exits, or by the next process that
-    finds it left)."""
+def _compact() -> FontSet:
+    """The narrowed fonts of this process, or of the process it was forked from if that one
+    had narrowed them (a documents worker before it forks its pool: :func:`warm`). The folder
+    is named after the process that made it, removed when that process exits, or by the next
+    process that finds it left behind."""
     try:
         sweep_left_behind(Path(tempfile.gettempdir()))
-        folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{pid}-"))
-        _OWNED[folder] = pid
+        folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
+        _OWNED[folder] = os.getpid()
         covers = [_narrowed(FONT_DIR / name, folder / name) for name in FONT_FILES.values()]
     except Exception:  # any failure: the full fonts, as before (logged once per process)
         logger.exception("documents: fonts could not be narrowed; PDFs use the full fonts")
@@ -159,24 +158,21 @@ def _compact(pid: int) -> FontSet:
 
 def warm() -> FontSet:
     """Narrow the fonts now, in a worker's main process before it forks its pool: the pool
-    processes use that folder (the worker outlives them, so it stays while they render)."""
-    _WARMED["fonts"] = _compact(os.getpid())
-    return _WARMED["fonts"]
+    processes inherit them (the worker outlives them, so the folder stays while they render)."""
+    return _compact()
 
 
 def fonts_for(texts: Iterable[str]) -> FontSet:
     """The narrowed fonts when they draw every character of ``texts``, else the full fonts.
 
     Narrowed again when the files went away under a long-running process (a temporary-files
-    cleaner removes what nobody read for ten days: a quiet holiday): four ``stat`` calls a PDF.
+    cleaner removes what nobody read for ten days: a quiet holiday; or the process that made
+    them ended): four ``stat`` calls a PDF.
     """
-    warmed = _WARMED.get("fonts")
-    if warmed is not None and warmed.present():
-        return warmed if warmed.draws(texts) else FULL
-    compact = _compact(os.getpid())
+    compact = _compact()
     if not compact.present():
         _compact.cache_clear()
-        compact = _compact(os.getpid())
+        compact = _compact()
     return compact if compact.draws(texts) else FULL
 
 

@@ -96,11 +96,10 @@ def test_fonts_removed_under_a_running_process_are_narrowed_again(trip):
     assert fonts_for(["Quyết định"]).folder != before.folder
 
 
-def test_pool_processes_forked_after_warm_use_its_fonts_and_leave_them(monkeypatch):
+def test_pool_processes_forked_after_warm_use_its_fonts_and_leave_them():
     """A documents worker narrows the fonts before it forks its pool: a pool process lays its
     PDFs out with that folder instead of narrowing its own, and its exit handler (inherited
     from the worker) does not remove the folder its siblings are rendering with."""
-    monkeypatch.setattr(fonts, "_WARMED", {})
     warmed = fonts.warm()
     read_end, write_end = os.pipe()
     child = os.fork()
