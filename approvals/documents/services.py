@@ -24,6 +24,7 @@ import hashlib
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -109,6 +110,16 @@ def current_document(request_kind: str, request_id: int, kind: str) -> Document 
         .order_by("-version")
         .first()
     )
+
+
+def current_documents(request_kind: str, request_id: int, kinds: Sequence[str]) -> list[Document]:
+    """:func:`current_document` of each of ``kinds`` that exists, in that order, in one query."""
+    latest: dict[str, Document] = {}
+    for document in Document.objects.filter(
+        request_kind=request_kind, request_id=request_id, kind__in=kinds
+    ).order_by("version"):  # every version; the last of each kind wins
+        latest[document.kind] = document
+    return [latest[kind] for kind in kinds if kind in latest]
 
 
 def _ref(document: Document | None) -> dict[str, Any] | None:
@@ -822,12 +833,7 @@ NOTIFICATION_DOCUMENTS: dict[tuple[str, str], tuple[str, ...]] = {
 def notification_documents(notification: AgencyNotification) -> list[Document]:
     """The current documents an agency notification carries (letter first)."""
     kinds = NOTIFICATION_DOCUMENTS.get((notification.request_kind, notification.reason), ())
-    latest: dict[str, Document] = {}
-    for document in Document.objects.filter(
-        request_kind=notification.request_kind, request_id=notification.request_id, kind__in=kinds
-    ).order_by("version"):  # every version, in one query; the last of each kind wins
-        latest[document.kind] = document
-    return [latest[kind] for kind in kinds if kind in latest]
+    return current_documents(notification.request_kind, notification.request_id, kinds)
 
 
 def documents_issue_on_approval(*, request: Any) -> list[Document]:
