@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
@@ -32,6 +34,15 @@ from delegations.models import (
 from org.models import PassportKind
 
 Rows = list[list[Any]]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A dataset's sheet: its headings, the fields read per row, how a chunk becomes rows."""
+
+    columns: tuple[Promise, ...]
+    fields: tuple[str, ...]
+    to_rows: Callable[[list[tuple[Any, ...]]], Rows]
 
 
 def _labels(choices: Any) -> dict[str, str]:
@@ -224,3 +235,13 @@ def audit_rows(chunk: list[tuple[Any, ...]]) -> Rows:
         for (pk, seq, at, actor, acting, action, otype, oid, orepr, before, after, comment, ip,
              request_id, digest) in chunk
     ]  # fmt: skip
+
+
+#: Each export's sheet, by dataset name (``exports.DATASETS`` adds the title and the rows read).
+SHEETS = {
+    "outbound": Sheet(OUTBOUND_COLUMNS, OUTBOUND_FIELDS, outbound_rows),
+    "members": Sheet(MEMBER_COLUMNS, MEMBER_FIELDS, member_rows),
+    "inbound": Sheet(INBOUND_COLUMNS, INBOUND_FIELDS, inbound_rows),
+    "decisions": Sheet(DECISION_COLUMNS, DECISION_FIELDS, decision_rows),
+    "audit": Sheet(AUDIT_COLUMNS, AUDIT_FIELDS, audit_rows),
+}

@@ -124,13 +124,11 @@ class Dataset:
 
     name: str
     title: Promise
-    columns: tuple[Promise, ...]
     queryset: Callable[[ExportFilters], QuerySet[Any]]
-    fields: tuple[str, ...]
-    to_rows: Callable[[list[tuple[Any, ...]]], list[list[Any]]]
+    sheet: export_rows.Sheet
 
     def headers(self) -> list[str]:
-        return [str(c) for c in self.columns]
+        return [str(c) for c in self.sheet.columns]
 
     def count(self, filters: ExportFilters) -> int:
         return self.queryset(filters).count()
@@ -140,10 +138,10 @@ class Dataset:
         base = self.queryset(filters).order_by("pk")
         last = 0
         while True:
-            chunk = list(base.filter(pk__gt=last).values_list("pk", *self.fields)[:CHUNK])
+            chunk = list(base.filter(pk__gt=last).values_list("pk", *self.sheet.fields)[:CHUNK])
             if not chunk:
                 return
-            yield from self.to_rows(chunk)
+            yield from self.sheet.to_rows(chunk)
             last = chunk[-1][0]
 
 
@@ -241,30 +239,15 @@ def _audit(f: ExportFilters) -> QuerySet[Any]:
 
 L = gettext_lazy
 DATASETS: dict[str, Dataset] = {
-    d.name: d
-    for d in (
-        Dataset(
-            "outbound", L("Đoàn ra"), export_rows.OUTBOUND_COLUMNS, _outbound,
-            export_rows.OUTBOUND_FIELDS, export_rows.outbound_rows,
-        ),
-        Dataset(
-            "members", L("Thành viên đoàn ra"), export_rows.MEMBER_COLUMNS, _members,
-            export_rows.MEMBER_FIELDS, export_rows.member_rows,
-        ),
-        Dataset(
-            "inbound", L("Đoàn vào"), export_rows.INBOUND_COLUMNS, _inbound,
-            export_rows.INBOUND_FIELDS, export_rows.inbound_rows,
-        ),
-        Dataset(
-            "decisions", L("Quyết định"), export_rows.DECISION_COLUMNS, _decisions,
-            export_rows.DECISION_FIELDS, export_rows.decision_rows,
-        ),
-        Dataset(
-            "audit", L("Nhật ký hệ thống"), export_rows.AUDIT_COLUMNS, _audit,
-            export_rows.AUDIT_FIELDS, export_rows.audit_rows,
-        ),
+    name: Dataset(name, title, queryset, export_rows.SHEETS[name])
+    for name, title, queryset in (
+        ("outbound", L("Đoàn ra"), _outbound),
+        ("members", L("Thành viên đoàn ra"), _members),
+        ("inbound", L("Đoàn vào"), _inbound),
+        ("decisions", L("Quyết định"), _decisions),
+        ("audit", L("Nhật ký hệ thống"), _audit),
     )
-}  # fmt: skip
+}
 
 
 def _text(value: Any, tz: datetime.tzinfo | None = None) -> Any:

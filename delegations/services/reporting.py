@@ -8,7 +8,7 @@ report sums exactly what each head approved.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.files.uploadedfile import UploadedFile
@@ -36,6 +36,18 @@ def may_open_rounds(user: User | AnonymousUser) -> bool:
         permissions.has_unit_permission(user, perm, department)
         for perm in (permissions.REVIEW_FOR_DEPARTMENT, permissions.DECIDE_FOR_DEPARTMENT)
     )
+
+
+class RoundFields(TypedDict):
+    """A round as the department opens it: ``reporting_round_create``'s fields."""
+
+    title: str
+    period_from: datetime.date
+    period_to: datetime.date
+    deadline: datetime.date
+    units: list[Unit]
+    instructions: NotRequired[str]
+    template: NotRequired[UploadedFile | None]
 
 
 @transaction.atomic

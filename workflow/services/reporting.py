@@ -4,7 +4,7 @@ submission completes its task."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, Unpack
 
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
@@ -13,31 +13,21 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
 from delegations.models import ReportingRound, UnitReport
-from delegations.services.reporting import reporting_round_create
-from org.models import Unit
+from delegations.services.reporting import RoundFields, reporting_round_create
 from workflow.flows.unit_report import UnitReportFlow
 from workflow.services.engine import flow_start, request_task_complete
 
 
 @transaction.atomic
 def reporting_round_open(
-    *,
-    actor: User,
-    title: str,
-    period_from: datetime.date,
-    period_to: datetime.date,
-    deadline: datetime.date,
-    units: list[Unit],
-    instructions: str = "",
-    template: UploadedFile | None = None,
-    today: datetime.date | None = None,
+    *, actor: User, today: datetime.date | None = None, **fields: Unpack[RoundFields]
 ) -> ReportingRound:
-    """Open the round: each unit gets its task to submit its report by the deadline."""
-    round_ = reporting_round_create(
-        actor=actor, title=title, period_from=period_from, period_to=period_to,
-        deadline=deadline, units=units, instructions=instructions, template=template,
-        today=today,
-    )  # fmt: skip
+    """Open the round: each unit gets its task to submit its report by the deadline.
+
+    ``fields``: the round as ``reporting_round_create`` takes it (title, period, deadline,
+    units, optional instructions and template).
+    """
+    round_ = reporting_round_create(actor=actor, today=today, **fields)
     for report in round_.reports.select_related("unit", "round"):
         flow_start(UnitReportFlow, report)
     return round_
