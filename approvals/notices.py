@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -141,10 +141,11 @@ def notify(
 # --- who --------------------------------------------------------------------------------------
 
 
-def users_by_ids(ids: Iterable[int]) -> list[User]:
+def users_by_ids(ids: Iterable[int] | QuerySet[Any, int]) -> list[User]:
+    """Active users by id; ``ids`` may be a query, read as a subquery (one query in all)."""
     return list(
         get_user_model()
-        .objects.filter(pk__in=set(ids), is_active=True)
+        .objects.filter(pk__in=ids if isinstance(ids, QuerySet) else set(ids), is_active=True)
         .select_related("person")  # their names, for the e-mails
         .order_by("pk")
     )

@@ -316,17 +316,20 @@ def request_visibility_branches(user: AnyUser) -> list[Q] | None:
     return branches
 
 
+def unit_holder_ids(perm: str, unit: Unit) -> QuerySet[UserObjectPermission, int]:
+    """The ids of users holding ``perm`` directly on the unit, as a query (a subquery when
+    another query filters on it)."""
+    return UserObjectPermission.objects.filter(
+        permission__in=Permission.objects.filter(content_type__app_label="org", codename=perm),
+        object_pk=str(unit.pk),
+        content_type__app_label="org",
+        content_type__model="unit",
+    ).values_list("user_id", flat=True)
+
+
 def unit_users_with(perm: str, unit: Unit) -> list[int]:
     """Ids of users holding ``perm`` directly on the unit (e.g. its heads, acting included)."""
-
-    return list(
-        UserObjectPermission.objects.filter(
-            permission__in=Permission.objects.filter(content_type__app_label="org", codename=perm),
-            object_pk=str(unit.pk),
-            content_type__app_label="org",
-            content_type__model="unit",
-        ).values_list("user_id", flat=True)
-    )
+    return list(unit_holder_ids(perm, unit))
 
 
 def acting_holder_for(user: User, qualified_perm: str, unit_pk: str | int | None) -> User | None:

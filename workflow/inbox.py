@@ -7,6 +7,7 @@ import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
@@ -37,8 +38,23 @@ def step_due(step: str, created: datetime.datetime, request: Any = None) -> date
     return add_working_days(day, timing[param], current_calendar())
 
 
+def applicant_read_with(request: Any) -> User | None:
+    """The applicant when the request was read with them and their person (``request_lock``
+    joins both), else None: the caller reads them itself."""
+    if not type(request)._meta.get_field("created_by").is_cached(request):
+        return None
+    user: User | None = request.created_by
+    if user is None or not get_user_model()._meta.get_field("person").is_cached(user):
+        return None
+    return user
+
+
 def _applicant_name(request: Any) -> str:
-    """The applicant's full name, else their user name (one query)."""
+    """The applicant's full name, else their user name (no query when read with the request)."""
+    user = applicant_read_with(request)
+    if user is not None:
+        person = getattr(user, "person", None)  # read with the user: None when they have none
+        return str((person.full_name if person else "") or user.username)
     row = (
         get_user_model()
         .objects.filter(pk=request.created_by_id)

@@ -19,7 +19,7 @@ from config.values import plain_int
 from delegations.facts import request_parties
 from org.models import Unit
 from workflow.flows.common import request_of
-from workflow.inbox import step_due
+from workflow.inbox import applicant_read_with, step_due
 from workflow.steps import step_title
 
 
@@ -29,7 +29,7 @@ def permission_holders(task: Any) -> list[User]:
         return []
     codename = task.owner_permission.split(".", 1)[-1]
     unit = Unit(pk=plain_int(task.owner_permission_obj_pk))  # only its id is read
-    return users_by_ids(permissions.unit_users_with(codename, unit))
+    return users_by_ids(permissions.unit_holder_ids(codename, unit))
 
 
 def task_people(task: Any, request: Model | None) -> list[User]:
@@ -41,6 +41,14 @@ def task_people(task: Any, request: Model | None) -> list[User]:
         return people
     parties = request_parties(request)
     return [user for user in people if user.pk not in parties]
+
+
+def _applicant(request: Any) -> list[User]:
+    """The applicant, if active, with their name (read with the request, else one query)."""
+    user = applicant_read_with(request)
+    if user is None:
+        return users_by_ids([request.created_by_id])
+    return [user] if user.is_active else []
 
 
 def _last_decision(request: Any, action: str) -> Decision | None:
@@ -129,7 +137,7 @@ def request_decided(request: Any, outcome: str) -> list[int]:
     context["comment"] = decision.comment if decision else ""
     text = texts[outcome] % context
     return notify(
-        users=users_by_ids([request.created_by_id]),  # with their name, in one query
+        users=_applicant(request),
         text=text,
         template="request_decided",
         context={**context, "decision_number": getattr(request, "decision_number", "")},

@@ -8,10 +8,14 @@ Outbound requests and inbound visits carry the same fields for all of this (see
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Collection
-from typing import Any, TypeVar
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,15 +35,44 @@ from workflow.rules.engine import Evaluation
 R = TypeVar("R", bound=DelegationRequest)
 
 
+_HELD: ContextVar[Model | None] = ContextVar("held_request", default=None)
+
+
+@contextmanager
+def request_held(request: Model) -> Iterator[None]:
+    """Within the block, ``request_lock`` of this same row returns this instance.
+
+    For a caller that locked the request (``request_lock``) inside its transaction and runs
+    code that locks it again (a step's flow reaching approval): the lock is held until the
+    transaction ends, after this block, and every save in the step goes through one instance.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("request_held needs the transaction that holds the lock")
+    token = _HELD.set(request)
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
+
+
 def request_lock(request: R) -> R:
     """The request (outbound or inbound) re-read under a row lock: its own row only.
 
-    ``of=("self",)``: the unit joined for reading is not locked. Locking it too made an approval
-    and a draft created in the same school deadlock (the draft's foreign-key check waits on the
-    unit row while holding the audit chain's head). Lock order: docs/production.md, "Row locks".
+    ``of=("self",)``: the unit and the applicant joined for reading are not locked. Locking the
+    unit too made an approval and a draft created in the same school deadlock (the draft's
+    foreign-key check waits on the unit row while holding the audit chain's head). Lock order:
+    docs/production.md, "Row locks". The applicant and their person come along for the inbox
+    entry of the next step (its applicant's name).
     """
+    held = _HELD.get()
+    if type(held) is type(request) and held is not None and held.pk == request.pk:
+        return cast(R, held)
     manager = type(request)._default_manager
-    return manager.select_for_update(of=("self",)).select_related("unit").get(pk=request.pk)
+    return (
+        manager.select_for_update(of=("self",))
+        .select_related("unit", "created_by__person")
+        .get(pk=request.pk)
+    )
 
 
 def request_ref(request: Any) -> dict[str, Any]:

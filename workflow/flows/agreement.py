@@ -18,6 +18,7 @@ from workflow.flows.common import (
     request_of,
     unit_of_process,
 )
+from workflow.flows.nodes import If
 
 
 class AgreementFlow(flow.Flow):  # type: ignore[misc,unused-ignore]
@@ -33,7 +34,7 @@ class AgreementFlow(flow.Flow):  # type: ignore[misc,unused-ignore]
 
     start = flow.StartHandle(this.start_process).Next(this.check_agreement_head_needed)
     check_agreement_head_needed = (
-        flow.If(this.needs_unit_head)
+        If(this.needs_unit_head)
         .Then(this.review_agreement_by_unit_head)
         .Else(this.review_agreement_by_department)
     )

@@ -15,6 +15,7 @@ from delegations.facts import HEAD_AUTHORITY, HEAD_SKIPPED, head_step_for, lapse
 from delegations.kinds import AnyRequest
 from delegations.models import Route
 from org.models import Unit, UnitKind
+from workflow.flows.nodes import If, Switch
 
 #: Keys in ``process.data`` (viewflow's JSON field) that the gates read.
 DECISION = "decision"
@@ -73,14 +74,14 @@ def decided(action: str) -> Any:
 def if_approved(then: Any, otherwise: Any) -> Any:
     """The gate after a yes-or-no step: approval goes on to ``then``, anything else to
     ``otherwise``."""
-    return flow.If(decided(APPROVE)).Then(then).Else(otherwise)
+    return If(decided(APPROVE)).Then(then).Else(otherwise)
 
 
 def decision_gate(approved: Any, returned: Any) -> Any:
     """The gate after a decision step: approval goes on to ``approved``, a return to
     ``returned``, and a rejection ends the flow (``rejected``)."""
     return (
-        flow.Switch()
+        Switch()
         .Case(approved, decided(APPROVE))
         .Case(returned, decided(RETURN))
         .Default(this.rejected)
@@ -286,7 +287,7 @@ class DecisionSteps(DelegationGates):
     start = flow.StartHandle(this.start_process).Next(this.check_unit_head_needed)
 
     check_unit_head_needed = (
-        flow.If(this.needs_unit_head).Then(this.review_by_unit_head).Else(this.check_route)
+        If(this.needs_unit_head).Then(this.review_by_unit_head).Else(this.check_route)
     )
 
     # Unit head (thủ trưởng đơn vị)
@@ -298,7 +299,7 @@ class DecisionSteps(DelegationGates):
     check_unit_head_decision = decision_gate(this.check_route, this.resubmit_by_applicant)
 
     check_route = (
-        flow.Switch()
+        Switch()
         .Case(this.decide_by_ward_chair, this.is_ward_route)
         .Case(this.propose_by_ward_chair, this.is_city_route_via_ward)
         .Case(this.decide_by_director, this.office_to_director)
@@ -329,7 +330,7 @@ class DecisionSteps(DelegationGates):
         .Next(this.check_department_review)
     )
     check_department_review = (
-        flow.Switch()
+        Switch()
         .Case(this.resubmit_by_applicant, decided(RETURN))
         .Case(this.rejected, decided(REJECT))
         .Case(this.propose_by_director, this.is_city_route)
@@ -359,7 +360,7 @@ class DecisionSteps(DelegationGates):
         this.check_resubmission
     )
     check_resubmission = (
-        flow.Switch()
+        Switch()
         # An approval whose content changed lapsed: back to the first step that lost it
         .Case(this.review_by_unit_head, this.head_approval_lapsed)
         .Case(this.propose_by_ward_chair, this.ward_proposal_lapsed)
@@ -374,7 +375,7 @@ class DecisionSteps(DelegationGates):
     review_report = person_step(
         _("Xem xét báo cáo kết quả"), report_reviewer_permission, report_reviewer_unit
     ).Next(this.check_report)
-    check_report = flow.If(decided(ACCEPT)).Then(this.closed).Else(this.submit_report)
+    check_report = If(decided(ACCEPT)).Then(this.closed).Else(this.submit_report)
 
     closed = flow.End().Annotation(title=_("Kết thúc"))
     rejected = flow.End().Annotation(title=_("Không phê duyệt"))

@@ -17,6 +17,7 @@ from workflow.flows.common import (
     person_step,
     ward_of_process,
 )
+from workflow.flows.nodes import Function, Switch
 
 
 class OutboundExtensionFlow(flow.Flow):  # type: ignore[misc,unused-ignore]
@@ -32,7 +33,7 @@ class OutboundExtensionFlow(flow.Flow):  # type: ignore[misc,unused-ignore]
 
     start = flow.StartHandle(this.start_process).Next(this.check_route)
     check_route = (
-        flow.Switch()
+        Switch()
         .Case(this.decide_extension_by_ward, this.is_ward_route)
         .Case(this.record_city_extension, this.is_city_route)
         .Default(this.decide_extension_by_director)
@@ -49,7 +50,7 @@ class OutboundExtensionFlow(flow.Flow):  # type: ignore[misc,unused-ignore]
         department_of_process,
     ).Next(this.check_decision)
     check_decision = if_approved(this.extend, this.refused)
-    extend = flow.Function(this.on_extended).Next(this.extended)
+    extend = Function(this.on_extended).Next(this.extended)
     extended = flow.End().Annotation(title=_("Đã gia hạn"))
     refused = flow.End().Annotation(title=_("Không gia hạn"))
 

@@ -25,6 +25,7 @@ from workflow.flows.common import (
     decision_gate,
     request_of,
 )
+from workflow.flows.nodes import Function
 
 
 class InboundFlow(DecisionSteps, flow.Flow):  # type: ignore[misc,unused-ignore]
@@ -40,13 +41,13 @@ class InboundFlow(DecisionSteps, flow.Flow):  # type: ignore[misc,unused-ignore]
     # Ward People's Committee (UBND phường): decides for its schools, the department is informed
     check_ward_decision = decision_gate(this.inform_department, this.resubmit_by_applicant)
     inform_department = (
-        flow.Function(this.on_ward_approved)
+        Function(this.on_ward_approved)
         .Annotation(title=_("Thông báo Văn phòng Sở"))
         .Next(this.approve)
     )
 
     # After approval: agencies notified, residence declared, the visit, then the report
-    approve = flow.Function(this.on_approved).Next(this.await_residence_declaration)
+    approve = Function(this.on_approved).Next(this.await_residence_declaration)
     await_residence_declaration = (
         flow.Handle().Annotation(title=_("Chờ xác nhận khai báo tạm trú")).Next(this.await_arrival)
     )

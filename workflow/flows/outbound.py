@@ -21,6 +21,7 @@ from viewflow.workflow import flow, lock
 from delegations.models import OutboundRequest
 from delegations.services.decisions import outbound_mark_approved
 from workflow.flows.common import DecisionSteps, applicant_step, request_of
+from workflow.flows.nodes import Function
 
 
 class OutboundFlow(DecisionSteps, flow.Flow):  # type: ignore[misc,unused-ignore]
@@ -34,7 +35,7 @@ class OutboundFlow(DecisionSteps, flow.Flow):  # type: ignore[misc,unused-ignore
     lock_impl = lock.select_for_update_lock
 
     # After approval: the trip, then the report (reviewed by DecisionSteps.review_report)
-    approve = flow.Function(this.on_approved).Next(this.await_departure)
+    approve = Function(this.on_approved).Next(this.await_departure)
     await_departure = flow.Handle().Annotation(title=_("Chờ xuất cảnh")).Next(this.await_return)
     await_return = flow.Handle().Annotation(title=_("Đang ở nước ngoài")).Next(this.submit_report)
     submit_report = applicant_step(_("Nộp báo cáo kết quả chuyến đi")).Next(this.review_report)

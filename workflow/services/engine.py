@@ -27,7 +27,7 @@ from approvals.permissions import acting_holder_for, holds_step_permission, unit
 from config.errors import PermissionDenied, StateConflict, ValidationError
 from config.memo import memo_scope, memoized
 from delegations.facts import request_parties
-from delegations.services.common import request_lock
+from delegations.services.common import request_held, request_lock
 from workflow.flows.common import (
     DECISION,
     RETURN,
@@ -294,8 +294,9 @@ def _task_complete(
         # then (last, in audit_record) the audit chain's head. Verbs that move a flow from a
         # request (outbound.py, inbound.py) lock in the same order.
         request = request_locked_for(task.process)
-        with process_lock(flow_class, task.process_id):
-            task = Task.objects.select_related("process").get(pk=task_id)
+        with request_held(request), process_lock(flow_class, task.process_id):
+            # With its inbox entry: the API answers with the step's due date.
+            task = Task.objects.select_related("process", "inbox_entry").get(pk=task_id)
             # The row locked above is the request the step and the flow's gates read.
             task.process.artifact = request
             _guard(task, user, request)
@@ -315,9 +316,12 @@ def _task_complete(
                     fields=fields,
                 ),
             )
-            activation = task.flow_task.activation_class(task)
             if task.status == STATUS.NEW:
-                activation.assign(user)
+                # Taken from the queue and completed in one write: viewflow's assign() would
+                # save the task once more. Who may take it was checked above (_guard).
+                task.owner = user
+                task.status = STATUS.ASSIGNED
+            activation = task.flow_task.activation_class(task)
             activation.start(None)
             process = task.process
             process.data[DECISION] = action
