@@ -61,8 +61,9 @@ def request_lock(request: R) -> R:
     ``of=("self",)``: the unit and the applicant joined for reading are not locked. Locking the
     unit too made an approval and a draft created in the same school deadlock (the draft's
     foreign-key check waits on the unit row while holding the audit chain's head). Lock order:
-    docs/production.md, "Row locks". The applicant and their person come along for the inbox
-    entry of the next step (its applicant's name).
+    docs/production.md, "Row locks". What a step reads of them comes along: the unit's managing
+    authority and parent (who decides, the department above it), the applicant and their
+    person (the name on the next step's inbox entry).
     """
     held = _HELD.get()
     if type(held) is type(request) and held is not None and held.pk == request.pk:
@@ -70,7 +71,7 @@ def request_lock(request: R) -> R:
     manager = type(request)._default_manager
     return (
         manager.select_for_update(of=("self",))
-        .select_related("unit", "created_by__person")
+        .select_related("unit__managing_authority", "unit__parent", "created_by__person")
         .get(pk=request.pk)
     )
 
