@@ -44,11 +44,13 @@ test: install
 # DATABASE_URL logs in as the owner (it creates and migrates the test database); the code under
 # test works as the restricted application role DATABASE_SET_ROLE, with production's grants
 # (tests/db_roles.py, docs/production.md). The tests create that NOLOGIN role when missing.
+# The read replica (config/db/replica.py) is the test database itself, through a second connection.
 TEST_APP_ROLE ?= doanravao_test_app
 test-services: install
 	@test -n "$$DATABASE_URL" || (echo "DATABASE_URL must point at PostgreSQL" && exit 2)
 	@test -n "$$REDIS_URL" || (echo "REDIS_URL must point at Redis" && exit 2)
 	CELERY_TASK_ALWAYS_EAGER=true DATABASE_SET_ROLE=$(TEST_APP_ROLE) \
+	  DATABASE_REPLICA_URL="$${DATABASE_REPLICA_URL:-$$DATABASE_URL}" \
 	  $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --create-db $(PYTEST_ARGS)
 
 # ruff (PLC0415 included: imports at module top), the floors contract (docs/architecture.md),

@@ -187,6 +187,18 @@ if _DATABASE_SET_ROLE:
 if _DATABASE_MIGRATE_URL and sys.argv[1:2] == ["migrate"]:
     DATABASE = parse_database_url(_DATABASE_MIGRATE_URL, BASE_DIR)
 DATABASES = {"default": DATABASE.as_django()}
+# A read replica for lists, exports and reports (config/db/replica.py, docs/production.md):
+# a streaming replica of the primary; its lag shows only in those pages, never in a decision.
+_DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if _DATABASE_REPLICA_URL:
+    _replica = parse_database_url(_DATABASE_REPLICA_URL, BASE_DIR)
+    if _DATABASE_SET_ROLE:
+        _replica = _replica.working_as(_DATABASE_SET_ROLE)
+    # Under tests the replica is the test database itself, seen through a second connection.
+    DATABASES["replica"] = {**_replica.as_django(), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["config.db.replica.ReplicaRouter"]
+#: Whether replica_reads() blocks read the replica when one is configured.
+DATABASE_REPLICA_READS = env_bool("DATABASE_REPLICA_READS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
 from config.api import CursorPagination
+from config.db.replica import replica_reads
 from delegations import serializers as s
 from delegations.models import OutboundRequest
 from delegations.presenters import outbound_detail, preview_dict
@@ -58,9 +59,10 @@ class RequestListView(GenericAPIView[Any]):
         responses={200: dict},
     )
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        assert page is not None
-        return self.get_paginated_response([type(self).summary(r) for r in page])
+        with replica_reads():  # a list: from the read replica when there is one
+            page = self.paginate_queryset(self.get_queryset())
+            assert page is not None
+            return self.get_paginated_response([type(self).summary(r) for r in page])
 
     @extend_schema(responses={201: dict})
     def post(self, request: Request) -> Response:

@@ -83,6 +83,16 @@ def _no_cached_jurisdiction() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _replica_only_where_written_for(request: pytest.FixtureRequest, settings: Any) -> None:
+    """Lists, exports and reports read the read replica when one is configured (the PostgreSQL
+    pass configures the test database itself as one, seen through a second connection). A test
+    runs inside a transaction that no second connection sees, so only the tests marked
+    ``replica`` (transactional: they commit what they read) read from it."""
+    if request.node.get_closest_marker("replica") is None:
+        settings.DATABASE_REPLICA_READS = False
+
+
+@pytest.fixture(autouse=True)
 def _site_language() -> Iterator[None]:
     """Each test starts in the site's default language: a request made in English by an earlier
     test on the same worker leaves its language active in the thread otherwise."""
@@ -277,6 +287,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (make test-services)"))
+        if "replica" in item.keywords and "replica" not in settings.DATABASES:
+            item.add_marker(pytest.mark.skip(reason="needs DATABASE_REPLICA_URL"))
         if "services" in item.keywords and not (on_postgres and has_redis):
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL and Redis"))
         if "services" in item.keywords:

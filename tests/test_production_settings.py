@@ -75,3 +75,33 @@ def test_set_role_is_django_s_assume_role_on_postgresql_only(tmp_path: Path) -> 
     }
     sqlite = parse_database_url(f"sqlite:///{tmp_path / 'db.sqlite3'}", ROOT)
     assert sqlite.working_as("doanravao_app") == sqlite
+
+
+def test_a_replica_url_adds_a_read_only_alias_that_never_migrates(tmp_path: Path) -> None:
+    env = example_environment(
+        tmp_path,
+        SECRET_KEY=secrets.token_urlsafe(60),
+        DATABASE_URL="postgres://doanravao_app:pw@primary.example:5432/doanravao",
+        DATABASE_REPLICA_URL="postgres://doanravao_app:pw@standby.example:5432/doanravao",
+        DATABASE_SET_ROLE="doanravao_app",
+    )
+    script = (
+        "import json; from django.conf import settings; from django.db import router; "
+        "r = settings.DATABASES['replica']; "
+        "print(json.dumps([r['HOST'], r['OPTIONS'].get('assume_role'), "
+        "router.allow_migrate('replica', 'delegations'), "
+        "router.allow_migrate('default', 'delegations')]))"
+    )
+    result = manage(env, "shell", "-c", script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == (
+        '["standby.example", "doanravao_app", false, true]'
+    )
+
+
+def test_without_a_replica_url_there_is_no_replica(tmp_path: Path) -> None:
+    env = example_environment(tmp_path, SECRET_KEY=secrets.token_urlsafe(60))
+    script = "from django.conf import settings; print(sorted(settings.DATABASES))"
+    result = manage(env, "shell", "-c", script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "['default']"

@@ -95,6 +95,8 @@ def worker_env(**extra_env: str) -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": database_url(),
+        # The read replica, when the pass has one, is the test database too (not the server's).
+        "DATABASE_REPLICA_URL": database_url() if "replica" in settings.DATABASES else "",
         "REDIS_URL": settings.REDIS_URL,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "DOCUMENT_SIGNING_P12": settings.DOCUMENT_SIGNING_P12,

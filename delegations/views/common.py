@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from config.db.replica import replica_reads
 from config.errors import (
     PermissionDenied,
     RulesBlocked,
@@ -77,7 +78,10 @@ def _list_page(
         )
         filters = {key: data[key] for key in ("status", "q")}
         cursor = ("before", "pk__lt", None)  # already applied by the selector
-        rows, next_url = keyset_page(request, queryset, LIST_LIMIT, filters=filters, cursor=cursor)
+        with replica_reads():  # a list: from the read replica when there is one
+            rows, next_url = keyset_page(
+                request, queryset, LIST_LIMIT, filters=filters, cursor=cursor
+            )
     return render(
         request,
         template,

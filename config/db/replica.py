@@ -1,0 +1,65 @@
+"""Reads that may come from a read replica: lists, exports and reports.
+
+With ``DATABASE_REPLICA_URL`` set, the settings add the database alias ``replica`` (a streaming
+replica of the primary, read-only). Code that only reads and can live with the replica's lag
+runs its queries inside :func:`replica_reads`; there :class:`ReplicaRouter` sends every read to
+the replica. Everything else (every write, every read outside such a block, every row lock, a
+decision, the request and task pages, the inbox, the audit log's verification) goes to the
+primary, ``default``: a person who has just acted reads the primary and sees what they did.
+
+Without a replica the block changes nothing. Under the test suite, whose tests run inside a
+transaction no other connection can see, the replica is read only by tests written for it
+(``DATABASE_REPLICA_READS``, see ``tests/conftest.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
+
+#: The alias of the read replica in ``DATABASES`` when one is configured.
+REPLICA = "replica"
+
+_reading = ContextVar("replica_reads", default=False)
+
+
+def replica_configured() -> bool:
+    """Whether reads in :func:`replica_reads` blocks go to the replica now."""
+    return REPLICA in settings.DATABASES and bool(getattr(settings, "DATABASE_REPLICA_READS", True))
+
+
+@contextmanager
+def replica_reads() -> Iterator[None]:
+    """Inside the block, reads go to the replica when one is configured (the primary else).
+
+    For code that only reads: a row lock taken inside would go to a read-only replica too.
+    """
+    token = _reading.set(True)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
+class ReplicaRouter:
+    """Reads in :func:`replica_reads` blocks to the replica; every write and migration to the
+    primary, also for rows that were read from the replica."""
+
+    def db_for_read(self, model: Any, **hints: Any) -> str | None:
+        if _reading.get() and replica_configured():
+            return REPLICA
+        return None  # Django's default: the instance's own database, else the primary
+
+    def db_for_write(self, model: Any, **hints: Any) -> str:
+        return DEFAULT_DB_ALIAS
+
+    def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool:
+        return True  # one database, seen through two connections
+
+    def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool:
+        return db == DEFAULT_DB_ALIAS

@@ -1,0 +1,146 @@
+"""Lists, exports and reports read from the read replica; everything else from the primary.
+
+``config.db.replica``: with ``DATABASE_REPLICA_URL`` the settings add the alias ``replica``, and
+the code that only reads and can live with the replica's lag (request lists, exports, the
+annual report) runs its queries in ``replica_reads()``. Every write, every row lock and every
+other read (a decision, the request page, the inbox) goes to the primary. The PostgreSQL pass
+(``make test-services``) configures the test database itself as the replica, seen through a
+second connection, so that which connection ran a query shows where it was sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
+
+from config.db.replica import REPLICA, ReplicaRouter, replica_reads
+from delegations.models import OutboundRequest
+from tests.api_helpers import post
+from tests.conftest import login
+from tests.flows import draft, open_task, submit
+from workflow.services import task_complete
+
+ROUTER = ReplicaRouter()
+
+
+def test_writes_and_migrations_go_to_the_primary_whatever_was_read_where():
+    assert ROUTER.db_for_write(OutboundRequest) == "default"
+    assert ROUTER.db_for_write(OutboundRequest, instance=OutboundRequest()) == "default"
+    assert ROUTER.allow_migrate("default", "delegations") is True
+    assert ROUTER.allow_migrate(REPLICA, "delegations") is False
+
+
+def test_outside_a_replica_block_reads_are_not_routed(settings):
+    settings.DATABASE_REPLICA_READS = True
+    assert ROUTER.db_for_read(OutboundRequest) is None
+
+
+@pytest.mark.django_db
+def test_without_a_replica_a_replica_block_reads_the_primary(org, teacher_a, settings):
+    settings.DATABASE_REPLICA_READS = True
+    if REPLICA in settings.DATABASES:
+        pytest.skip("a replica is configured in this pass")
+    request = draft(teacher_a)
+    with replica_reads():
+        assert ROUTER.db_for_read(OutboundRequest) is None
+        assert OutboundRequest.objects.get(pk=request.pk)._state.db == "default"
+
+
+def _tables(ctx: CaptureQueriesContext, table: str, verb: str = "SELECT") -> list[str]:
+    return [
+        q["sql"] for q in ctx.captured_queries if q["sql"].startswith(verb) and table in q["sql"]
+    ]
+
+
+def _on_both() -> tuple[CaptureQueriesContext, CaptureQueriesContext]:
+    return CaptureQueriesContext(connections["default"]), CaptureQueriesContext(
+        connections[REPLICA]
+    )
+
+
+def replica_test(func: Any) -> Any:
+    """A test that reads the replica: on PostgreSQL, transactional (the replica's connection
+    sees only what was committed)."""
+    db = pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
+    return pytest.mark.replica(pytest.mark.postgres(db(func)))
+
+
+@replica_test
+def test_the_request_list_page_and_api_read_the_replica(org, teacher_a, head_a):
+    request = draft(teacher_a)
+    submit(request, teacher_a)
+    client = login(head_a)
+    primary, replica = _on_both()
+    with primary, replica:
+        page = client.get("/doan-ra/")
+        api = client.get("/api/v1/outbound/")
+    assert page.status_code == 200 and request.reference in page.content.decode()
+    assert api.status_code == 200 and api.json()["results"][0]["id"] == request.pk
+    assert _tables(replica, '"delegations_outboundrequest"')
+    assert not _tables(primary, '"delegations_outboundrequest"')
+
+
+@replica_test
+def test_an_export_and_the_annual_report_read_the_replica_and_audit_on_the_primary(
+    org, teacher_a, auditor
+):
+    request = draft(teacher_a)
+    submit(request, teacher_a)
+    client = login(auditor)
+    primary, replica = _on_both()
+    with primary, replica:
+        response = client.get("/api/v1/exports/outbound.csv")
+        body = b"".join(response.streaming_content).decode()
+        report = client.get("/api/v1/reports/annual/")
+    assert response.status_code == 200 and request.reference in body
+    assert report.status_code == 200
+    assert _tables(replica, '"delegations_outboundrequest"')
+    assert not _tables(primary, '"delegations_outboundrequest"')
+    # The export is itself an audit event: written on the primary, none on the replica.
+    assert _tables(primary, '"approvals_auditevent"', "INSERT")
+    assert not [q for q in replica.captured_queries if not q["sql"].startswith("SELECT")]
+
+
+@replica_test
+def test_a_decision_reads_and_writes_the_primary_only(org, teacher_a, head_a):
+    request = draft(teacher_a)
+    submit(request, teacher_a)
+    task = open_task(request, "review_by_unit_head")
+    primary, replica = _on_both()
+    with primary, replica:
+        response = post(login(head_a), f"/api/v1/tasks/{task.pk}/complete/", {"action": "approve"})
+    assert response.status_code == 200, response.content.decode()[:500]
+    assert replica.captured_queries == []
+    assert _tables(primary, '"approvals_decision"', "INSERT")
+
+
+@replica_test
+def test_a_row_read_from_the_replica_is_saved_to_the_primary(org, teacher_a):
+    request = draft(teacher_a)
+    with replica_reads():
+        read = OutboundRequest.objects.get(pk=request.pk)
+    assert read._state.db == REPLICA
+    read.purpose = "Đổi nội dung sau khi đọc từ bản sao"
+    primary, replica = _on_both()
+    with primary, replica:
+        read.save(update_fields=["purpose"])
+    assert _tables(primary, '"delegations_outboundrequest"', "UPDATE")
+    assert replica.captured_queries == []
+    assert OutboundRequest.objects.get(pk=request.pk).purpose.startswith("Đổi nội dung")
+
+
+@replica_test
+def test_a_task_completed_after_a_list_still_locks_on_the_primary(org, teacher_a, head_a):
+    """A person opens the list (replica), then decides (primary): the decision sees the row."""
+    request = draft(teacher_a)
+    submit(request, teacher_a)
+    client = login(head_a)
+    assert client.get("/api/v1/outbound/").status_code == 200
+    task = open_task(request, "review_by_unit_head")
+    assert head_a.user is not None
+    task_complete(task_id=task.pk, user=head_a.user, action="approve")
+    request.refresh_from_db()
+    assert open_task(request, "review_by_department") is not None
