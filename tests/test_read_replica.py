@@ -10,12 +10,15 @@ second connection, so that which connection ran a query shows where it was sent.
 
 from __future__ import annotations
 
+import logging
+import socket
 from typing import Any
 
 import pytest
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
+from config.db import replica as replica_module
 from config.db.replica import REPLICA, ReplicaRouter, replica_reads
 from delegations.models import OutboundRequest
 from tests.api_helpers import post
@@ -144,3 +147,33 @@ def test_a_task_completed_after_a_list_still_locks_on_the_primary(org, teacher_a
     task_complete(task_id=task.pk, user=head_a.user, action="approve")
     request.refresh_from_db()
     assert open_task(request, "review_by_department") is not None
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@replica_test
+def test_an_unreachable_replica_leaves_the_lists_to_the_primary_for_a_while(
+    org, teacher_a, head_a, caplog, monkeypatch
+):
+    request = draft(teacher_a)
+    submit(request, teacher_a)
+    client = login(head_a)
+    standby = connections[REPLICA]
+    standby.close()
+    monkeypatch.setitem(standby.settings_dict, "HOST", "127.0.0.1")
+    monkeypatch.setitem(standby.settings_dict, "PORT", _closed_port())
+    monkeypatch.setattr(replica_module, "_down_until", 0.0)
+    primary = CaptureQueriesContext(connections["default"])
+    with primary, caplog.at_level(logging.WARNING, logger="config.db.replica"):
+        first = client.get("/api/v1/outbound/")
+        second = client.get("/doan-ra/")
+    assert first.status_code == 200 and first.json()["results"][0]["id"] == request.pk
+    assert second.status_code == 200 and request.reference in second.content.decode()
+    assert len(_tables(primary, '"delegations_outboundrequest"')) >= 2
+    # Tried once, then left alone: one warning for both pages.
+    assert caplog.text.count("Read replica unreachable") == 1
+    standby.close()

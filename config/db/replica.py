@@ -7,25 +7,35 @@ the replica. Everything else (every write, every read outside such a block, ever
 decision, the request and task pages, the inbox, the audit log's verification) goes to the
 primary, ``default``: a person who has just acted reads the primary and sees what they did.
 
-Without a replica the block changes nothing. Under the test suite, whose tests run inside a
-transaction no other connection can see, the replica is read only by tests written for it
-(``DATABASE_REPLICA_READS``, see ``tests/conftest.py``).
+A replica that cannot be reached is left alone for ``REPLICA_RETRY_SECONDS`` (the reads go to
+the primary meanwhile, with a warning in the log): a lost standby slows the lists, it does not
+break them. Without a replica the block changes nothing. Under the test suite, whose tests run
+inside a transaction no other connection can see, the replica is read only by tests written for
+it (``DATABASE_REPLICA_READS``, see ``tests/conftest.py``).
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+
+logger = logging.getLogger(__name__)
 
 #: The alias of the read replica in ``DATABASES`` when one is configured.
 REPLICA = "replica"
 
+#: How long a replica that could not be reached is left alone before it is tried again.
+REPLICA_RETRY_SECONDS = 30.0
+
 _reading = ContextVar("replica_reads", default=False)
+_down_until = 0.0  # monotonic time; per process
 
 
 def replica_configured() -> bool:
@@ -46,12 +56,31 @@ def replica_reads() -> Iterator[None]:
         _reading.reset(token)
 
 
+def replica_reachable() -> bool:
+    """Whether the replica's connection is open or can be opened now; a failure keeps the
+    replica out of use for :data:`REPLICA_RETRY_SECONDS`."""
+    global _down_until
+    if time.monotonic() < _down_until:
+        return False
+    try:
+        connections[REPLICA].ensure_connection()
+    except DatabaseError:
+        _down_until = time.monotonic() + REPLICA_RETRY_SECONDS
+        logger.warning(
+            "Read replica unreachable: lists, exports and reports read the primary for %.0f s",
+            REPLICA_RETRY_SECONDS,
+            exc_info=True,
+        )
+        return False
+    return True
+
+
 class ReplicaRouter:
     """Reads in :func:`replica_reads` blocks to the replica; every write and migration to the
     primary, also for rows that were read from the replica."""
 
     def db_for_read(self, model: Any, **hints: Any) -> str | None:
-        if _reading.get() and replica_configured():
+        if _reading.get() and replica_configured() and replica_reachable():
             return REPLICA
         return None  # Django's default: the instance's own database, else the primary
 
