@@ -71,10 +71,17 @@ def replica_test(func: Any) -> Any:
     return pytest.mark.replica(pytest.mark.postgres(db(func)))
 
 
-@replica_test
-def test_the_request_list_page_and_api_read_the_replica(org, teacher_a, head_a):
+@pytest.fixture
+def submitted(org: Any, teacher_a: Any) -> OutboundRequest:
+    """A trip the teacher submitted, waiting for the head's decision."""
     request = draft(teacher_a)
     submit(request, teacher_a)
+    return request
+
+
+@replica_test
+def test_the_request_list_page_and_api_read_the_replica(submitted, head_a):
+    request = submitted
     client = login(head_a)
     primary, replica = _on_both()
     with primary, replica:
@@ -88,10 +95,9 @@ def test_the_request_list_page_and_api_read_the_replica(org, teacher_a, head_a):
 
 @replica_test
 def test_an_export_and_the_annual_report_read_the_replica_and_audit_on_the_primary(
-    org, teacher_a, auditor
+    submitted, auditor
 ):
-    request = draft(teacher_a)
-    submit(request, teacher_a)
+    request = submitted
     client = login(auditor)
     primary, replica = _on_both()
     with primary, replica:
@@ -108,9 +114,8 @@ def test_an_export_and_the_annual_report_read_the_replica_and_audit_on_the_prima
 
 
 @replica_test
-def test_a_decision_reads_and_writes_the_primary_only(org, teacher_a, head_a):
-    request = draft(teacher_a)
-    submit(request, teacher_a)
+def test_a_decision_reads_and_writes_the_primary_only(submitted, head_a):
+    request = submitted
     task = open_task(request, "review_by_unit_head")
     primary, replica = _on_both()
     with primary, replica:
@@ -136,10 +141,9 @@ def test_a_row_read_from_the_replica_is_saved_to_the_primary(org, teacher_a):
 
 
 @replica_test
-def test_a_task_completed_after_a_list_still_locks_on_the_primary(org, teacher_a, head_a):
+def test_a_task_completed_after_a_list_still_locks_on_the_primary(submitted, head_a):
     """A person opens the list (replica), then decides (primary): the decision sees the row."""
-    request = draft(teacher_a)
-    submit(request, teacher_a)
+    request = submitted
     client = login(head_a)
     assert client.get("/api/v1/outbound/").status_code == 200
     task = open_task(request, "review_by_unit_head")
@@ -157,10 +161,9 @@ def _closed_port() -> int:
 
 @replica_test
 def test_an_unreachable_replica_leaves_the_lists_to_the_primary_for_a_while(
-    org, teacher_a, head_a, caplog, monkeypatch
+    submitted, head_a, caplog, monkeypatch
 ):
-    request = draft(teacher_a)
-    submit(request, teacher_a)
+    request = submitted
     client = login(head_a)
     standby = connections[REPLICA]
     standby.close()
