@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
+import importlib.util
 import os
 import re
 from dataclasses import dataclass, replace
@@ -200,3 +201,42 @@ def parse_audit_keys(raw: str) -> list[tuple[str, bytes]]:
     if not keys:
         raise ImproperlyConfigured("AUDIT_KEYS names no key.")
     return keys
+
+
+#: Django's storage of files on this host's disk (``MEDIA_ROOT``).
+LOCAL_MEDIA_STORAGE: dict[str, object] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+
+def s3_media_storage(
+    bucket: str,
+    *,
+    endpoint_url: str = "",
+    region: str = "",
+    access_key: str = "",
+    secret_key: str = "",
+    prefix: str = "",
+) -> dict[str, object]:
+    """The ``STORAGES["default"]`` of files kept in an S3-compatible bucket (django-storages).
+
+    Objects are private and never overwritten: every file is served by the application after
+    the user's rights are checked, never by a public URL; a name already taken gets a suffix.
+    Empty values are left to boto3's own configuration (its environment, an instance role).
+    """
+    if importlib.util.find_spec("storages") is None:  # an optional extra
+        raise ImproperlyConfigured(
+            "MEDIA_S3_BUCKET needs django-storages: pip install '.[s3]' (docs/production.md)."
+        )
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            "location": prefix.strip("/"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }

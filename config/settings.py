@@ -19,6 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import (
+    LOCAL_MEDIA_STORAGE,
     Database,
     env_bool,
     env_int,
@@ -27,6 +28,7 @@ from config.env import (
     env_str,
     parse_audit_keys,
     parse_database_url,
+    s3_media_storage,
 )
 
 # ``ModelAdmin[Unit]``, ``QuerySet[Unit]``…: the generic forms django-stubs checks, at run time too.
@@ -258,6 +260,25 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Files (attachments, documents and their signed PDFs, report templates): MEDIA_ROOT on this
+# host, or with MEDIA_S3_BUCKET an S3-compatible bucket every host shares (docs/production.md,
+# "Files"; pip install '.[s3]').
+_MEDIA_S3_BUCKET = env_str("MEDIA_S3_BUCKET", "")
+STORAGES = {
+    "default": (
+        s3_media_storage(
+            _MEDIA_S3_BUCKET,
+            endpoint_url=env_str("MEDIA_S3_ENDPOINT_URL", ""),
+            region=env_str("MEDIA_S3_REGION", ""),
+            access_key=env_str("MEDIA_S3_ACCESS_KEY_ID", ""),
+            secret_key=env_str("MEDIA_S3_SECRET_ACCESS_KEY", ""),
+            prefix=env_str("MEDIA_S3_PREFIX", ""),
+        )
+        if _MEDIA_S3_BUCKET
+        else LOCAL_MEDIA_STORAGE
+    ),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

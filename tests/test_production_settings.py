@@ -105,3 +105,25 @@ def test_without_a_replica_url_there_is_no_replica(tmp_path: Path) -> None:
     result = manage(env, "shell", "-c", script)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "['default']"
+
+
+def test_a_bucket_name_keeps_the_files_in_s3_privately(tmp_path: Path) -> None:
+    env = example_environment(
+        tmp_path,
+        SECRET_KEY=secrets.token_urlsafe(60),
+        MEDIA_S3_BUCKET="doanravao-files",
+        MEDIA_S3_ENDPOINT_URL="https://s3.example.gov.vn",
+        MEDIA_S3_PREFIX="media",
+    )
+    script = (
+        "import json; from django.conf import settings; "
+        "d = settings.STORAGES['default']; o = d['OPTIONS']; "
+        "print(json.dumps([d['BACKEND'], o['bucket_name'], o['endpoint_url'], o['location'], "
+        "o['querystring_auth'], o['file_overwrite'], o['default_acl']]))"
+    )
+    result = manage(env, "shell", "-c", script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == (
+        '["storages.backends.s3.S3Storage", "doanravao-files", "https://s3.example.gov.vn", '
+        '"media", true, false, null]'
+    )
