@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from config.env import parse_database_url
 
@@ -77,53 +79,58 @@ def test_set_role_is_django_s_assume_role_on_postgresql_only(tmp_path: Path) -> 
     assert sqlite.working_as("doanravao_app") == sqlite
 
 
+def settings_of(tmp_path: Path, expression: str, **env: str) -> Any:
+    """``expression`` (over ``settings`` and ``router``) evaluated by the production settings
+    with the example environment and ``env``, in a process of its own."""
+    script = (
+        "import json; from django.conf import settings; from django.db import router; "
+        f"print(json.dumps({expression}))"
+    )
+    environment = example_environment(tmp_path, SECRET_KEY=secrets.token_urlsafe(60), **env)
+    result = manage(environment, "shell", "-c", script)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def test_a_replica_url_adds_a_read_only_alias_that_never_migrates(tmp_path: Path) -> None:
-    env = example_environment(
+    replica = settings_of(
         tmp_path,
-        SECRET_KEY=secrets.token_urlsafe(60),
+        "[settings.DATABASES['replica'][k] for k in ('HOST', 'OPTIONS')]"
+        " + [router.allow_migrate(db, 'delegations') for db in ('replica', 'default')]",
         DATABASE_URL="postgres://doanravao_app:pw@primary.example:5432/doanravao",
         DATABASE_REPLICA_URL="postgres://doanravao_app:pw@standby.example:5432/doanravao",
         DATABASE_SET_ROLE="doanravao_app",
     )
-    script = (
-        "import json; from django.conf import settings; from django.db import router; "
-        "r = settings.DATABASES['replica']; "
-        "print(json.dumps([r['HOST'], r['OPTIONS'].get('assume_role'), "
-        "router.allow_migrate('replica', 'delegations'), "
-        "router.allow_migrate('default', 'delegations')]))"
-    )
-    result = manage(env, "shell", "-c", script)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == (
-        '["standby.example", "doanravao_app", false, true]'
-    )
+    assert replica == ["standby.example", {"assume_role": "doanravao_app"}, False, True]
 
 
 def test_without_a_replica_url_there_is_no_replica(tmp_path: Path) -> None:
-    env = example_environment(tmp_path, SECRET_KEY=secrets.token_urlsafe(60))
-    script = "from django.conf import settings; print(sorted(settings.DATABASES))"
-    result = manage(env, "shell", "-c", script)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "['default']"
+    assert settings_of(tmp_path, "sorted(settings.DATABASES)") == ["default"]
 
 
 def test_a_bucket_name_keeps_the_files_in_s3_privately(tmp_path: Path) -> None:
-    env = example_environment(
+    storage = settings_of(
         tmp_path,
-        SECRET_KEY=secrets.token_urlsafe(60),
+        "settings.STORAGES['default']",
         MEDIA_S3_BUCKET="doanravao-files",
         MEDIA_S3_ENDPOINT_URL="https://s3.example.gov.vn",
-        MEDIA_S3_PREFIX="media",
+        MEDIA_S3_PREFIX="/media/",
     )
-    script = (
-        "import json; from django.conf import settings; "
-        "d = settings.STORAGES['default']; o = d['OPTIONS']; "
-        "print(json.dumps([d['BACKEND'], o['bucket_name'], o['endpoint_url'], o['location'], "
-        "o['querystring_auth'], o['file_overwrite'], o['default_acl']]))"
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = storage["OPTIONS"]
+    assert (options["bucket_name"], options["endpoint_url"], options["location"]) == (
+        "doanravao-files",
+        "https://s3.example.gov.vn",
+        "media",
     )
-    result = manage(env, "shell", "-c", script)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == (
-        '["storages.backends.s3.S3Storage", "doanravao-files", "https://s3.example.gov.vn", '
-        '"media", true, false, null]'
+    # Private and never overwritten: served only through the application's checked views.
+    assert (options["default_acl"], options["querystring_auth"], options["file_overwrite"]) == (
+        None,
+        True,
+        False,
     )
+
+
+def test_without_a_bucket_the_files_stay_under_media_root(tmp_path: Path) -> None:
+    storage = settings_of(tmp_path, "settings.STORAGES['default']")
+    assert storage == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
