@@ -7,7 +7,7 @@ of this product the exception propagates and the step's one transaction rolls ba
 there the savepoint is two queries for nothing; it is opened only where viewflow needs it.
 
 Same task types and node names as viewflow's classes: the flows' stored references do not
-change (``tests/test_layout_guard.py``).
+change (``tests/guard/test_public_names.py``).
 """
 
 from __future__ import annotations
