@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db.models import F, Q
 
+from config.query import loaded_with
 from delegations.models import Attachment, OutboundMember, OutboundStop, RequestStatus, Visitor
 from delegations.models.common import ACTIVE_TRIP_STATUSES
 from org.models import RoleAssignment, Unit, UnitKind
@@ -207,18 +208,13 @@ def dossier_members(request: Any, *, today: datetime.date) -> DossierMembers:
     )
 
 
-def _cached(obj: Any, name: str) -> bool:
-    """Whether the relation ``name`` of ``obj`` was loaded with it (no query to follow it)."""
-    return bool(obj._meta.get_field(name).is_cached(obj))
-
-
 def unit_with_authorities(request: Any) -> Unit:
     """The request's unit with its managing authority and parent (who decides for it): the
     request's own when it was read with them (as :func:`delegations.kinds.request_get_for_user`
     reads it), else one query."""
-    if _cached(request, "unit"):
+    if loaded_with(request, "unit"):
         unit: Unit = request.unit
-        if _cached(unit, "managing_authority") and _cached(unit, "parent"):
+        if loaded_with(unit, "managing_authority") and loaded_with(unit, "parent"):
             return unit
     return Unit.objects.select_related("managing_authority", "parent").get(pk=request.unit_id)
 

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
+from config.query import loaded_with
 from config.values import plain_int
 from org.calendar import add_working_days, current_calendar
 from workflow.models import InboxEntry, timing_params
@@ -41,10 +42,10 @@ def step_due(step: str, created: datetime.datetime, request: Any = None) -> date
 def applicant_read_with(request: Any) -> User | None:
     """The applicant when the request was read with them and their person (``request_lock``
     joins both), else None: the caller reads them itself."""
-    if not type(request)._meta.get_field("created_by").is_cached(request):
+    if not loaded_with(request, "created_by"):
         return None
     user: User | None = request.created_by
-    if user is None or not get_user_model()._meta.get_field("person").is_cached(user):
+    if user is None or not loaded_with(user, "person"):
         return None
     return user
 
