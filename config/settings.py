@@ -8,6 +8,7 @@ mode. Production sets ``DATABASE_URL`` (PostgreSQL), ``REDIS_URL``, ``SECRET_KEY
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime
 import secrets
 import sys
@@ -196,6 +197,11 @@ if _DATABASE_REPLICA_URL:
     _replica = parse_database_url(_DATABASE_REPLICA_URL, BASE_DIR)
     if _DATABASE_SET_ROLE:
         _replica = _replica.working_as(_DATABASE_SET_ROLE)
+    # A standby that does not answer is given up after a few seconds (config.db.replica), not
+    # after the operating system's TCP timeout; ?connect_timeout= in the URL overrides it.
+    _replica = dataclasses.replace(
+        _replica, options={"connect_timeout": "3", **(_replica.options or {})}
+    )
     # Under tests the replica is the test database itself, seen through a second connection.
     DATABASES["replica"] = {**_replica.as_django(), "TEST": {"MIRROR": "default"}}
 DATABASE_ROUTERS = ["config.db.replica.ReplicaRouter"]

@@ -101,7 +101,9 @@ def test_a_replica_url_adds_a_read_only_alias_that_never_migrates(tmp_path: Path
         DATABASE_REPLICA_URL="postgres://doanravao_app:pw@standby.example:5432/doanravao",
         DATABASE_SET_ROLE="doanravao_app",
     )
-    assert replica == ["standby.example", {"assume_role": "doanravao_app"}, False, True]
+    # A standby that does not answer is given up after 3 s, not the TCP timeout.
+    options = {"connect_timeout": "3", "assume_role": "doanravao_app"}
+    assert replica == ["standby.example", options, False, True]
 
 
 def test_without_a_replica_url_there_is_no_replica(tmp_path: Path) -> None:

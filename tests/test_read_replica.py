@@ -180,3 +180,26 @@ def test_an_unreachable_replica_leaves_the_lists_to_the_primary_for_a_while(
     # Tried once, then left alone: one warning for both pages.
     assert caplog.text.count("Read replica unreachable") == 1
     standby.close()
+
+
+@replica_test
+def test_a_replica_lost_between_requests_is_found_before_the_list_reads_it(
+    submitted, head_a, caplog, monkeypatch
+):
+    """The standby's connection, kept from the last request, died meanwhile; the next list is
+    answered from the primary rather than failing on the dead connection."""
+    client = login(head_a)
+    assert client.get("/api/v1/outbound/").status_code == 200
+    standby = connections[REPLICA]
+    assert standby.connection is not None  # kept for the next request (CONN_MAX_AGE)
+    standby.connection.close()  # the standby went away: the socket under Django is dead
+    monkeypatch.setitem(standby.settings_dict, "HOST", "127.0.0.1")
+    monkeypatch.setitem(standby.settings_dict, "PORT", _closed_port())
+    monkeypatch.setattr(replica_module, "_down_until", 0.0)
+    standby.health_check_done = False  # a new request, as Django marks it when one starts
+    with caplog.at_level(logging.WARNING, logger="config.db.replica"):
+        response = client.get("/api/v1/outbound/")
+    assert response.status_code == 200
+    assert response.json()["results"][0]["id"] == submitted.pk
+    assert "Read replica unreachable" in caplog.text
+    standby.close()

@@ -40,7 +40,7 @@ _down_until = 0.0  # monotonic time; per process
 
 def replica_configured() -> bool:
     """Whether reads in :func:`replica_reads` blocks go to the replica now."""
-    return REPLICA in settings.DATABASES and bool(getattr(settings, "DATABASE_REPLICA_READS", True))
+    return REPLICA in settings.DATABASES and settings.DATABASE_REPLICA_READS
 
 
 @contextmanager
@@ -57,13 +57,20 @@ def replica_reads() -> Iterator[None]:
 
 
 def replica_reachable() -> bool:
-    """Whether the replica's connection is open or can be opened now; a failure keeps the
-    replica out of use for :data:`REPLICA_RETRY_SECONDS`."""
+    """Whether the replica's connection works or can be opened now; a failure keeps the
+    replica out of use for :data:`REPLICA_RETRY_SECONDS`.
+
+    A connection kept from an earlier request (``CONN_MAX_AGE``) is checked first, once per
+    request, as Django checks it before its first query (``CONN_HEALTH_CHECKS``): a standby
+    that went away since is found here, not by the list's query.
+    """
     global _down_until
     if time.monotonic() < _down_until:
         return False
+    standby = connections[REPLICA]
     try:
-        connections[REPLICA].ensure_connection()
+        standby.close_if_health_check_failed()
+        standby.ensure_connection()
     except DatabaseError:
         _down_until = time.monotonic() + REPLICA_RETRY_SECONDS
         logger.warning(
