@@ -143,9 +143,9 @@ class Dataset:
         while True:
             with replica_reads():
                 chunk = list(base.filter(pk__gt=last).values_list("pk", *self.sheet.fields)[:CHUNK])
-                rows = self.sheet.to_rows(chunk) if chunk else []
-            if not chunk:
-                return
+                if not chunk:
+                    return
+                rows = self.sheet.to_rows(chunk)
             yield from rows
             last = chunk[-1][0]
 

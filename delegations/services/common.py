@@ -66,7 +66,7 @@ def request_lock(request: R) -> R:
     person (the name on the next step's inbox entry).
     """
     held = _HELD.get()
-    if type(held) is type(request) and held is not None and held.pk == request.pk:
+    if held is not None and type(held) is type(request) and held.pk == request.pk:
         return cast(R, held)
     manager = type(request)._default_manager
     return (
