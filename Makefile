@@ -15,7 +15,7 @@ DEMO_SIGNING := DOCUMENT_SIGNING_P12=$(CURDIR)/var/demo-signing/organisation.p12
 	DOCUMENT_SIGNING_P12_PASSWORD=demo-signing \
 	DOCUMENT_SIGNING_TRUST_ROOTS=$(CURDIR)/var/demo-signing/root.pem
 
-.PHONY: install demo run test test-services test-e2e lint format worker beat bench load faults faults-quick messages clean
+.PHONY: install demo run test test-services test-e2e lint format worker beat bench load soak faults faults-quick messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +90,13 @@ bench: install
 load: install
 	$(PY) -m pip install --quiet -e '.[dev,load]'
 	$(PY) -m tests.load.run
+
+# QUALITY.md P6: approval steps and list reads mixed for 30 minutes (tests/load/soak.py); the
+# p95 drift and each process group's memory growth, first window against last. Needs
+# DATABASE_URL and REDIS_URL. SOAK_MINUTES, LOAD_RATE, SOAK_READ_RATE tune it.
+soak: install
+	$(PY) -m pip install --quiet -e '.[dev,load]'
+	$(PY) -m tests.load.soak
 
 messages: install
 	cd $(CURDIR) && $(PY) manage.py makemessages -l vi -l en --ignore='.venv/*' --ignore='var/*'

@@ -35,11 +35,15 @@ import tempfile
 import time
 import urllib.request
 from base64 import b64encode
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from org.demo_signing import write_demo_certificate
 from tests.bench.report import Table, pgbench_tps
+from tests.load.names import STEP_NAME
 from tests.load.profile import profiled, summary
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -146,7 +150,7 @@ def wait_until_up(url: str, deadline_s: float = 60) -> None:
 def step_row(stats_csv: Path) -> dict[str, str]:
     with stats_csv.open(newline="") as handle:
         for row in csv.DictReader(handle):
-            if row["Name"] == "approval step":
+            if row["Name"] == STEP_NAME:
                 return row
     return {}
 
@@ -192,11 +196,27 @@ def drain(pg: list[str]) -> tuple[int, int, float, float]:
     return mail
 
 
-def main() -> int:
+@dataclass
+class LoadDatabase:
+    """The load database, seeded, with what the processes and Locust need to use it."""
+
+    env: dict[str, str]
+    pg: list[str]
+    work: Path
+    password: str
+
+
+def servers() -> tuple[str, str] | None:
+    """``DATABASE_URL`` and ``REDIS_URL`` when both are set (PostgreSQL and Redis), else None."""
     database_url, redis_url = os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL", "")
     if not database_url.startswith("postgres") or not redis_url:
-        print("make load needs DATABASE_URL (PostgreSQL) and REDIS_URL (Redis)")
-        return 2
+        return None
+    return database_url, redis_url
+
+
+def load_database(database_url: str, redis_url: str, requests: int) -> LoadDatabase:
+    """A fresh ``doanravao_load`` beside ``database_url``: migrated, then ``requests``
+    submitted requests seeded (``tests/load/seed.py``); the broker's queues purged."""
     server = urlsplit(database_url)
     load_url = urlunsplit(server._replace(path="/doanravao_load"))
     pg = ["-h", server.hostname or "127.0.0.1", "-p", str(server.port or 5432),
@@ -204,63 +224,91 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="doanravao-load-"))
     env = load_environment(load_url, redis_url, work)
     password = secrets.token_urlsafe(12)
-    # Each request has two steps left on average (a third wait at each step: tests/load/seed.py).
-    requests = int(RATE * SECONDS / 2) + USERS
-    processes: list[subprocess.Popen[bytes]] = []
+    subprocess.run(["dropdb", *pg, "--if-exists", "doanravao_load"], check=False)
+    run(["createdb", *pg, "doanravao_load"], env)
+    run([str(BIN / "python"), "manage.py", "migrate", "--no-input", "-v0"], env)
+    started = time.perf_counter()
+    seed = (
+        "from pathlib import Path; from tests.load.seed import seed; "
+        f"seed({requests}, {SCHOOLS}, {password!r}, Path({str(work / 'work.json')!r}))"
+    )
+    run([str(BIN / "python"), "manage.py", "shell", "-c", seed], env)
+    print(f"seeded {requests} submitted requests in {time.perf_counter() - started:.0f} s")
+    run([str(BIN / "celery"), "-A", "config", "purge", "-f"], env)
+    return LoadDatabase(env, pg, work, password)
+
+
+@contextmanager
+def serving(db: LoadDatabase) -> Iterator[dict[str, subprocess.Popen[bytes]]]:
+    """gunicorn, the Celery workers of docs/production.md (one per queue group, so that renders
+    never hold a mail slot: P5) and beat, up and answering; stopped on the way out. Yields the
+    processes by group (``web``, ``mail``, ``documents``, ``celery,reports``, ``beat``)."""
+    env, work = db.env, db.work
+    processes: dict[str, subprocess.Popen[bytes]] = {}
     try:
-        subprocess.run(["dropdb", *pg, "--if-exists", "doanravao_load"], check=False)
-        run(["createdb", *pg, "doanravao_load"], env)
-        run([str(BIN / "python"), "manage.py", "migrate", "--no-input", "-v0"], env)
-        started = time.perf_counter()
-        seed = (
-            "from pathlib import Path; from tests.load.seed import seed; "
-            f"seed({requests}, {SCHOOLS}, {password!r}, Path({str(work / 'work.json')!r}))"
-        )
-        run([str(BIN / "python"), "manage.py", "shell", "-c", seed], env)
-        print(f"seeded {requests} submitted requests in {time.perf_counter() - started:.0f} s")
-        run([str(BIN / "celery"), "-A", "config", "purge", "-f"], env)
         web = [str(BIN / "gunicorn"), "config.wsgi", "--workers", str(WEB_WORKERS),
                "--bind", f"127.0.0.1:{PORT}", "--access-logfile", "/dev/null"]  # fmt: skip
-        groups = ["web"]
-        processes.append(subprocess.Popen(spied(web, "web", work), cwd=ROOT, env=env))
-        # The workers of docs/production.md, one per queue group, so that renders never hold
-        # a mail slot (P5); beat's sweepers run as a task on the default queue.
+        processes["web"] = subprocess.Popen(spied(web, "web", work), cwd=ROOT, env=env)
         for queues, concurrency in (("mail", 2), ("documents", 2), ("celery,reports", 1)):
             worker = [str(BIN / "celery"), "-A", "config", "worker", "-Q", queues,
                       "--loglevel=WARNING", f"--concurrency={concurrency}", "-n", f"{queues}@%h",
                       "--without-gossip", "--without-mingle"]  # fmt: skip
-            groups.append(queues)
-            processes.append(subprocess.Popen(spied(worker, queues, work), cwd=ROOT, env=env))
-        processes.append(subprocess.Popen(
+            processes[queues] = subprocess.Popen(spied(worker, queues, work), cwd=ROOT, env=env)
+        # beat's sweepers run as a task on the default queue.
+        processes["beat"] = subprocess.Popen(
             [str(BIN / "celery"), "-A", "config", "beat", "--loglevel=WARNING",
              "--schedule", str(work / "beat-schedule")],
             cwd=ROOT, env=env,
-        ))  # fmt: skip
-        wait_until_up(f"http://127.0.0.1:{PORT}/health/live/", 180 if PROFILE else 60)
-        tps = pgbench_tps(pg)
-        locust_env = {**env, "LOAD_WORK": str(work / "work.json"), "LOAD_PASSWORD": password,
-                      "LOAD_RATE": str(RATE), "LOAD_USERS": str(USERS)}  # fmt: skip
-        # Users start one arrival apart (spawn rate = LOAD_RATE) and each then keeps its own
-        # period (LOAD_USERS / LOAD_RATE): the steps arrive evenly, at any rate. Spawned all at
-        # once, the users stayed in step and the "rate" came as bursts of LOAD_USERS steps.
-        run(
-            [str(BIN / "locust"), "-f", str(ROOT / "tests/load/locustfile.py"), "--headless",
-             "-u", str(USERS), "-r", str(RATE), "-t", f"{SECONDS}s",
-             "--host", f"http://127.0.0.1:{PORT}", "--csv", str(work / "load"), "--only-summary",
-             "--stop-timeout", "10"],
-            locust_env,
         )  # fmt: skip
-        mail = drain(pg)
-        breakdown = mail_breakdown(pg)
-        doubles = integrity(pg)
+        wait_until_up(f"http://127.0.0.1:{PORT}/health/live/", 180 if PROFILE else 60)
+        yield processes
     finally:
-        for process in processes:
-            if PROFILE:  # py-spy writes its samples when interrupted, and passes it on
+        for name, process in processes.items():
+            if PROFILE and name != "beat":  # py-spy writes its samples when interrupted
                 process.send_signal(signal.SIGINT)
             else:
                 process.terminate()
-        for process in processes:
+        for process in processes.values():
             process.wait(timeout=30)
+
+
+def locust(db: LoadDatabase, classes: list[str], users: int, rate: float, seconds: int,
+           **settings: str) -> Path:  # fmt: skip
+    """Run Locust headless with the given user classes for ``seconds``; the CSV prefix.
+
+    ``rate`` is the approval steps per second of all ``USERS`` approvers together. Users start
+    one arrival apart (spawn rate = ``rate``) and each then keeps its own period
+    (``USERS / rate``): the steps arrive evenly, at any rate. Spawned all at once, the users
+    stayed in step and the "rate" came as bursts of ``USERS`` steps.
+    """
+    env = {**db.env, "LOAD_WORK": str(db.work / "work.json"), "LOAD_PASSWORD": db.password,
+           "LOAD_RATE": str(rate), "LOAD_USERS": str(USERS),
+           # Locust puts the locustfile's folder on the path; its imports name the project's.
+           "PYTHONPATH": str(ROOT), **settings}  # fmt: skip
+    run(
+        [str(BIN / "locust"), "-f", str(ROOT / "tests/load/locustfile.py"), "--headless",
+         "-u", str(users), "-r", str(rate), "-t", f"{seconds}s",
+         "--host", f"http://127.0.0.1:{PORT}", "--csv", str(db.work / "load"),
+         "--only-summary", "--stop-timeout", "10", *classes],
+        env,
+    )  # fmt: skip
+    return db.work / "load"
+
+
+def main() -> int:
+    found = servers()
+    if found is None:
+        print("make load needs DATABASE_URL (PostgreSQL) and REDIS_URL (Redis)")
+        return 2
+    # Each request has two steps left on average (a third wait at each step: tests/load/seed.py).
+    db = load_database(*found, requests=int(RATE * SECONDS / 2) + USERS)
+    pg, work = db.pg, db.work
+    with serving(db) as processes:
+        tps = pgbench_tps(pg)
+        locust(db, ["Approver"], USERS, RATE, SECONDS)
+        mail = drain(pg)
+        breakdown = mail_breakdown(pg)
+        doubles = integrity(pg)
 
     row = step_row(work / "load_stats.csv")
     count, failures = int(row.get("Request Count", 0)), int(row.get("Failure Count", 0))
@@ -291,7 +339,9 @@ def main() -> int:
     table.add("documents signed twice, e-mails sent twice", str(doubles), "0", doubles == 0)
     print(table.render())
     if PROFILE:
-        for name in groups:
+        for name in processes:
+            if name == "beat":
+                continue
             print(f"\n  CPU of {name} under load (py-spy; % of its samples: own, inclusive)")
             for own, inclusive, function in summary(work / f"profile-{name}.txt"):
                 print(f"    {own:5.1f} % {inclusive:5.1f} %  {function}")

@@ -1,0 +1,161 @@
+"""``make soak``: approval steps and list reads mixed for 30 minutes (QUALITY.md P6).
+
+The stack of ``make load`` (``tests/load/run.py``: gunicorn, the Celery workers per queue group,
+beat, PostgreSQL and Redis, production settings), driven for ``SOAK_MINUTES`` (default 30) by
+two kinds of Locust users (``tests/load/locustfile.py``):
+
+- approvers taking approval steps (GET the dossier, POST the decision; head, department and the
+  Director, who issues the documents and notifies the agencies) at ``LOAD_RATE`` steps/s
+  (default 3: QUALITY.md's design peak is 1 a second and 5 in a deadline burst);
+- readers opening the inbox, the queue and the request list (as the department's reviewer and
+  as a school head) at ``SOAK_READ_RATE`` lists/s (default 6).
+
+Meanwhile the resident memory of every process group (gunicorn and its workers, each Celery
+worker with its pool, beat) is sampled every ``SOAK_MEMORY_EVERY`` seconds (default 15).
+
+At the end it compares the first window after a warm-up (``SOAK_WARMUP_MINUTES``, default 3)
+with the last (``SOAK_WINDOW_MINUTES`` each, default 5; see ``tests/load/windows.py``) and
+prints a table; exit status 1 when a target is missed:
+
+- p95 drift ≤ 10 % for the approval step and each list;
+- memory growth ≤ 10 % for each process group;
+- no error at all; every agency e-mail sent; nothing signed or sent twice.
+
+Needs PostgreSQL and Redis (``DATABASE_URL``, ``REDIS_URL``); installs Locust (``.[load]``).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+from tests.bench.report import Table
+from tests.load.names import READ_NAMES, STEP_NAME
+from tests.load.run import (
+    USERS,
+    drain,
+    integrity,
+    load_database,
+    locust,
+    servers,
+    serving,
+)
+from tests.load.windows import (
+    Sample,
+    Windows,
+    failures,
+    latency_drift,
+    memory_growth,
+)
+
+MINUTES = float(os.environ.get("SOAK_MINUTES", "30"))
+RATE = float(os.environ.get("LOAD_RATE", "3"))
+READ_RATE = float(os.environ.get("SOAK_READ_RATE", "6"))
+READERS = int(os.environ.get("SOAK_READERS", "10"))
+WARMUP_MINUTES = float(os.environ.get("SOAK_WARMUP_MINUTES", "3"))
+WINDOW_MINUTES = float(os.environ.get("SOAK_WINDOW_MINUTES", "5"))
+MEMORY_EVERY = float(os.environ.get("SOAK_MEMORY_EVERY", "15"))
+DRIFT_TARGET = GROWTH_TARGET = 0.10
+
+
+def resident_mb(process: psutil.Process) -> float:
+    """Resident memory of a process and all its children (a pool's workers), in MB."""
+    total = 0
+    for each in [process, *process.children(recursive=True)]:
+        try:
+            total += each.memory_info().rss
+        except psutil.NoSuchProcess:  # a pool child replaced between the listing and the read
+            continue
+    return total / 2**20
+
+
+class MemorySampler(threading.Thread):
+    """Samples each group's resident memory every ``MEMORY_EVERY`` seconds until stopped."""
+
+    def __init__(self, pids: dict[str, int]) -> None:
+        super().__init__(daemon=True)
+        self.processes = {group: psutil.Process(pid) for group, pid in pids.items()}
+        self.samples: list[Sample] = []
+        self.started = time.monotonic()
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(MEMORY_EVERY):
+            at = time.monotonic() - self.started
+            for group, process in self.processes.items():
+                self.samples.append(Sample(at, group, resident_mb(process)))
+
+
+def read_samples(path: Path) -> list[Sample]:
+    """The latencies Locust's users wrote (``LOAD_SAMPLES``: seconds, name, ms, failed)."""
+    with path.open(newline="") as handle:
+        return [Sample(float(at), name, float(ms), failed == "1")
+                for at, name, ms, failed in csv.reader(handle)]  # fmt: skip
+
+
+def _percent(ratio: float | None) -> str:
+    return "n/a" if ratio is None else f"{ratio * 100:+.0f} %"
+
+
+def main() -> int:
+    found = servers()
+    if found is None:
+        print("make soak needs DATABASE_URL (PostgreSQL) and REDIS_URL (Redis)")
+        return 2
+    seconds = int(MINUTES * 60)
+    windows = Windows.of(seconds, WARMUP_MINUTES * 60, WINDOW_MINUTES * 60)
+    # Enough requests that the approvers never run dry (two steps left each, on average).
+    db = load_database(*found, requests=int(RATE * seconds / 2) + USERS)
+    samples_csv = db.work / "samples.csv"
+    with serving(db) as processes:
+        sampler = MemorySampler({group: p.pid for group, p in processes.items()})
+        sampler.start()
+        locust(db, ["Approver", "Reader"], USERS + READERS, RATE, seconds,
+               LOAD_READ_RATE=str(READ_RATE), LOAD_READERS=str(READERS),
+               LOAD_SAMPLES=str(samples_csv))  # fmt: skip
+        # The memory clock started a moment before Locust's (its users sign in first): the
+        # windows are cut from the same run, a second or two apart at most.
+        sampler.stopped.set()
+        sampler.join()
+        mail = drain(db.pg)
+        doubles = integrity(db.pg)
+
+    latencies = read_samples(samples_csv)
+    table = Table(
+        f"P6 soak: {MINUTES:.0f} min, {RATE:g} approval steps/s and {READ_RATE:g} list reads/s; "
+        f"windows {windows.first[0] / 60:.0f}–{windows.first[1] / 60:.0f} min and "
+        f"{windows.last[0] / 60:.0f}–{windows.last[1] / 60:.0f} min"
+    )
+    for name in (STEP_NAME, *READ_NAMES):
+        change = latency_drift(latencies, name, windows)
+        count = sum(1 for s in latencies if s.name == name)
+        measured = (
+            f"p95 {change.first or 0:.0f} → {change.last or 0:.0f} ms "
+            f"({_percent(change.ratio)}; {count} requests)"
+        )
+        table.add(f"{name}: p95 drift", measured, f"≤ +{DRIFT_TARGET:.0%}",
+                  change.within(DRIFT_TARGET))  # fmt: skip
+    for group in processes:
+        change = memory_growth(sampler.samples, group, windows)
+        measured = f"{change.first or 0:.0f} → {change.last or 0:.0f} MB ({_percent(change.ratio)})"
+        table.add(f"memory of {group}", measured, f"≤ +{GROWTH_TARGET:.0%}",
+                  change.within(GROWTH_TARGET))  # fmt: skip
+    errors = failures(latencies)
+    table.add("errors", ", ".join(f"{n}: {c}" for n, c in errors.items()) or "0", "0",
+              not errors and bool(latencies))  # fmt: skip
+    total, sent, _lag50, lag95 = mail
+    table.add("agency e-mails sent", f"{sent} of {total} (lag p95 {lag95:.1f} s)", "all",
+              total > 0 and sent == total)  # fmt: skip
+    table.add("documents signed twice, e-mails sent twice", str(doubles), "0", doubles == 0)
+    print(table.render())
+    print(f"  (the samples and Locust's CSV files are in {db.work})")
+    return 1 if table.misses else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
