@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 from approvals.permissions import effective_roles
 from config.api import CursorPagination
 from config.auth import token_expires_at, token_issue
+from config.db.replica import replica_view
 from org import selectors
 from org.models import Person, Role, Unit, UnitKind
 
@@ -245,6 +246,10 @@ class UnitListView(generics.ListAPIView[Unit]):
     serializer_class = UnitSerializer
     pagination_class = UnitPagination
 
+    @replica_view
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
     def get_queryset(self) -> QuerySet[Unit]:
         filters = _query(self.request, UnitFilterSerializer)
         return selectors.unit_list_for_user(user=self.request.user, **filters)
@@ -307,6 +312,10 @@ class PersonListView(generics.ListAPIView[Person]):
 
     serializer_class = PersonSerializer
     pagination_class = PersonPagination
+
+    @replica_view
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Person]:
         data = _query(self.request, PersonFilterSerializer)

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from approvals.record.access import is_administrator
+from config.db.replica import replica_view
 from config.paging import keyset_page
 from delegations.facts import unheld_steps
 from org import selectors
@@ -20,6 +21,7 @@ PEOPLE_PER_UNIT = 200
 
 
 @login_required
+@replica_view
 def directory(request: HttpRequest) -> HttpResponse:
     """Units the user may see, searchable, in pages keyed by unit code."""
     form = DirectorySearchForm(request.GET)

@@ -203,3 +203,32 @@ def test_a_replica_lost_between_requests_is_found_before_the_list_reads_it(
     assert response.json()["results"][0]["id"] == submitted.pk
     assert "Read replica unreachable" in caplog.text
     standby.close()
+
+
+#: The other lists, each with the table of its rows: (who, path, table).
+OTHER_LISTS = (
+    ("head_a", "/danh-ba/", '"org_unit"'),
+    ("head_a", "/api/v1/units/", '"org_unit"'),
+    ("head_a", "/api/v1/people/", '"org_person"'),
+    ("auditor", "/nhat-ky/", '"approvals_auditevent"'),
+    ("auditor", "/api/v1/audit/", '"approvals_auditevent"'),
+    ("auditor", "/dang-o-nuoc-ngoai/", '"delegations_outboundmember"'),
+    ("auditor", "/api/v1/abroad-now/", '"delegations_outboundmember"'),
+    ("head_a", "/doan-vao/lich/", '"delegations_inboundvisit"'),
+    ("head_a", "/doan-vao/lich/?view=month", '"delegations_inboundvisit"'),
+)
+
+
+@replica_test
+def test_the_directory_audit_log_abroad_and_calendar_lists_read_the_replica(
+    submitted, head_a, auditor
+):
+    clients = {"head_a": login(head_a), "auditor": login(auditor)}
+    for who, path, table in OTHER_LISTS:
+        primary, replica = _on_both()
+        with primary, replica:
+            response = clients[who].get(path)
+        assert response.status_code == 200, path
+        assert _tables(replica, table), path
+        assert not _tables(primary, table), path
+        assert not [q for q in replica.captured_queries if not q["sql"].startswith("SELECT")]

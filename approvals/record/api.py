@@ -258,8 +258,9 @@ class AuditListView(APIView):
         except Http404 as exc:
             raise exceptions.NotFound() from exc
         paginator = CursorPagination()
-        page = paginator.paginate_queryset(events, request, view=self)
-        return paginator.get_paginated_response(AuditEventSerializer(page, many=True).data)
+        with replica_reads():  # a list: from the read replica when there is one
+            page = paginator.paginate_queryset(events, request, view=self)
+            return paginator.get_paginated_response(AuditEventSerializer(page, many=True).data)
 
 
 class AuditVerificationView(APIView):
@@ -388,4 +389,5 @@ class AbroadNowView(APIView):
     @extend_schema(parameters=[OpenApiParameter("unit", str)], responses={200: dict})
     def get(self, request: Request) -> Response:
         unit = (request.query_params.get("unit") or "").strip() or None
-        return Response(abroad_now(user=request.user, unit_code=unit))
+        with replica_reads():  # a list: from the read replica when there is one
+            return Response(abroad_now(user=request.user, unit_code=unit))

@@ -16,12 +16,13 @@ it (``DATABASE_REPLICA_READS``, see ``tests/conftest.py``).
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
@@ -35,6 +36,8 @@ REPLICA = "replica"
 REPLICA_RETRY_SECONDS = 30.0
 
 _reading = ContextVar("replica_reads", default=False)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 _down_until = 0.0  # monotonic time; per process
 
 
@@ -54,6 +57,21 @@ def replica_reads() -> Iterator[None]:
         yield
     finally:
         _reading.reset(token)
+
+
+def replica_view(view: Callable[_P, _R]) -> Callable[_P, _R]:
+    """A page or API list that only reads: the whole view in :func:`replica_reads`.
+
+    Only for views that neither write nor show what the same person has just written (a job
+    they started, a row they saved): the replica may be a moment behind.
+    """
+
+    @functools.wraps(view)
+    def reading(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with replica_reads():
+            return view(*args, **kwargs)
+
+    return reading
 
 
 def replica_reachable() -> bool:

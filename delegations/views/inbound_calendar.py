@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.db.replica import replica_reads
 from delegations.models import InboundStatus, InboundVisit
 from delegations.selectors import inbound_list_for_user
 from org.calendar import _public_holidays
@@ -116,16 +117,19 @@ def _month_code(first: datetime.date) -> str:
 def _visits_between(
     request: HttpRequest, first: datetime.date, last: datetime.date
 ) -> list[InboundVisit]:
-    return list(
-        inbound_list_for_user(user=request.user)
-        .filter(
-            status__in=CALENDAR_STATUSES,
-            arrival_date__lte=last,
-            departure_date__gte=first,
+    """The visits the user may see that overlap the days shown (from the read replica when
+    there is one)."""
+    with replica_reads():
+        return list(
+            inbound_list_for_user(user=request.user)
+            .filter(
+                status__in=CALENDAR_STATUSES,
+                arrival_date__lte=last,
+                departure_date__gte=first,
+            )
+            .select_related("unit")
+            .order_by("arrival_date", "pk")
         )
-        .select_related("unit")
-        .order_by("arrival_date", "pk")
-    )
 
 
 def _present(visits: list[InboundVisit], day: datetime.date) -> list[InboundVisit]:
