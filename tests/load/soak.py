@@ -42,6 +42,7 @@ from tests.load.run import (
     integrity,
     load_database,
     locust,
+    psql,
     servers,
     serving,
 )
@@ -51,6 +52,8 @@ from tests.load.windows import (
     failures,
     latency_drift,
     memory_growth,
+    memory_timeline,
+    timeline,
 )
 
 MINUTES = float(os.environ.get("SOAK_MINUTES", "30"))
@@ -61,6 +64,13 @@ WARMUP_MINUTES = float(os.environ.get("SOAK_WARMUP_MINUTES", "3"))
 WINDOW_MINUTES = float(os.environ.get("SOAK_WINDOW_MINUTES", "5"))
 MEMORY_EVERY = float(os.environ.get("SOAK_MEMORY_EVERY", "15"))
 DRIFT_TARGET = GROWTH_TARGET = 0.10
+#: The tables autovacuum would vacuum and analyse now, by its default thresholds (50 rows and
+#: a fifth of the table dead, or a tenth changed since the last analysis).
+DUE_FOR_AUTOVACUUM = """
+SELECT s.relname FROM pg_stat_user_tables AS s JOIN pg_class AS c ON c.oid = s.relid
+WHERE s.n_dead_tup > 50 + 0.2 * greatest(c.reltuples, 0)
+   OR s.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0)
+"""
 
 
 def resident_mb(process: psutil.Process) -> float:
@@ -91,6 +101,30 @@ class MemorySampler(threading.Thread):
                 self.samples.append(Sample(at, group, resident_mb(process)))
 
 
+class Autovacuum(threading.Thread):
+    """What PostgreSQL's autovacuum does, where the server has it off (as on the project's
+    machines): every minute, VACUUM ANALYZE the tables past its default thresholds. Without it
+    the soak would measure dead rows piling up and plans made on the seed's statistics, which
+    no production server has."""
+
+    def __init__(self, pg: list[str]) -> None:
+        super().__init__(daemon=True)
+        self.pg = pg
+        self.runs = 0
+        self.stopped = threading.Event()
+
+    @staticmethod
+    def needed(pg: list[str]) -> bool:
+        return psql(pg, "SHOW autovacuum") != "on"
+
+    def run(self) -> None:
+        while not self.stopped.wait(60):
+            due = psql(self.pg, DUE_FOR_AUTOVACUUM).split()
+            for table in due:
+                psql(self.pg, f'VACUUM (ANALYZE) "{table}"')
+            self.runs += bool(due)
+
+
 def read_samples(path: Path) -> list[Sample]:
     """The latencies Locust's users wrote (``LOAD_SAMPLES``: seconds, name, ms, failed)."""
     with path.open(newline="") as handle:
@@ -100,6 +134,23 @@ def read_samples(path: Path) -> list[Sample]:
 
 def _percent(ratio: float | None) -> str:
     return "n/a" if ratio is None else f"{ratio * 100:+.0f} %"
+
+
+def timeline_table(latencies: list[Sample], memory: list[Sample], seconds: int) -> str:
+    """p95 (ms) and memory (MB, median) by stretch of ``WINDOW_MINUTES``: a step and a
+    climb read differently."""
+    every = WINDOW_MINUTES * 60
+    names = (STEP_NAME, *READ_NAMES)
+    groups = sorted({s.name for s in memory})
+    columns = [timeline(latencies, n, every, seconds) for n in names]
+    rams = [memory_timeline(memory, g, every, seconds) for g in groups]
+    lines = ["\n  by stretch: p95 ms of " + ", ".join(names) + "; MB of " + ", ".join(groups)]
+    for i in range(len(columns[0])):
+        figures = [f"{c[i]:6.0f}" if c[i] is not None else "     -" for c in columns]
+        sizes = [f"{r[i]:6.0f}" if r[i] is not None else "     -" for r in rams]
+        start = i * every / 60
+        lines.append(f"  {start:5g} min  " + " ".join(figures) + "  |" + " ".join(sizes))
+    return "\n".join(lines)
 
 
 def main() -> int:
@@ -112,9 +163,12 @@ def main() -> int:
     # Enough requests that the approvers never run dry (two steps left each, on average).
     db = load_database(*found, requests=int(RATE * seconds / 2) + USERS)
     samples_csv = db.work / "samples.csv"
+    autovacuum = Autovacuum(db.pg) if Autovacuum.needed(db.pg) else None
     with serving(db) as processes:
         sampler = MemorySampler({group: p.pid for group, p in processes.items()})
         sampler.start()
+        if autovacuum is not None:
+            autovacuum.start()
         locust(db, ["Approver", "Reader"], USERS + READERS, RATE, seconds,
                LOAD_READ_RATE=str(READ_RATE), LOAD_READERS=str(READERS),
                LOAD_SAMPLES=str(samples_csv))  # fmt: skip
@@ -122,6 +176,9 @@ def main() -> int:
         # windows are cut from the same run, a second or two apart at most.
         sampler.stopped.set()
         sampler.join()
+        if autovacuum is not None:
+            autovacuum.stopped.set()
+            autovacuum.join()
         mail = drain(db.pg)
         doubles = integrity(db.pg)
 
@@ -152,7 +209,10 @@ def main() -> int:
     table.add("agency e-mails sent", f"{sent} of {total} (lag p95 {lag95:.1f} s)", "all",
               total > 0 and sent == total)  # fmt: skip
     table.add("documents signed twice, e-mails sent twice", str(doubles), "0", doubles == 0)
+    if autovacuum is not None:
+        table.add("autovacuum (off on this server)", f"done by the soak: {autovacuum.runs} rounds")
     print(table.render())
+    print(timeline_table(latencies, sampler.samples, seconds))
     print(f"  (the samples and Locust's CSV files are in {db.work})")
     return 1 if table.misses else 0
 

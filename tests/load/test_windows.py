@@ -6,7 +6,15 @@ arithmetic, checked here on runs whose answer is known.
 
 from __future__ import annotations
 
-from tests.load.windows import Sample, Windows, failures, latency_drift, memory_growth
+from tests.load.windows import (
+    Sample,
+    Windows,
+    failures,
+    latency_drift,
+    memory_growth,
+    memory_timeline,
+    timeline,
+)
 
 #: A 30-minute run judged on its 3rd–8th and 25th–30th minutes.
 HALF_HOUR = Windows.of(1800, warmup=180, window=300)
@@ -79,3 +87,15 @@ def test_a_worker_that_keeps_growing_is_a_miss():
     assert growth.first is not None and growth.last is not None
     assert growth.last - growth.first > 100
     assert not growth.within(0.10)
+
+
+def test_the_timeline_shows_where_a_drift_came_from():
+    samples = [
+        *steady("step", [100.0] * 10, 0, 300),
+        *steady("step", [150.0] * 10, 300, 600),
+        Sample(650, "step", 9000.0, failed=True),
+        *steady("other", [1.0] * 10, 600, 900),
+    ]
+    assert timeline(samples, "step", 300, 900) == [100.0, 150.0, None]
+    memory = [Sample(t, "web", 500 + (t >= 300) * 100) for t in range(0, 600, 15)]
+    assert memory_timeline(memory, "web", 300, 900) == [500, 600, None]

@@ -86,6 +86,27 @@ def memory_growth(samples: list[Sample], group: str, windows: Windows) -> Change
     )
 
 
+def _stretches(samples: list[Sample], name: str, every: float, length: float) -> list[list[float]]:
+    stretches: list[list[float]] = [[] for _ in range(max(1, int(-(-length // every))))]
+    for sample in samples:
+        if sample.name == name and not sample.failed and 0 <= sample.at < length:
+            stretches[int(sample.at // every)].append(sample.value)
+    return stretches
+
+
+def timeline(samples: list[Sample], name: str, every: float, length: float) -> list[float | None]:
+    """p95 of ``name``'s successful samples in each stretch of ``every`` seconds (None where
+    there was none): a drift that comes as one step reads differently from a steady climb."""
+    return [quantile(v, 0.95) if v else None for v in _stretches(samples, name, every, length)]
+
+
+def memory_timeline(
+    samples: list[Sample], group: str, every: float, length: float
+) -> list[float | None]:
+    """The median memory of ``group`` in each stretch of ``every`` seconds."""
+    return [statistics.median(v) if v else None for v in _stretches(samples, group, every, length)]
+
+
 def failures(samples: list[Sample]) -> dict[str, int]:
     """Failed requests by name (after the run's warm-up as before it: an error is an error)."""
     counts: dict[str, int] = {}
