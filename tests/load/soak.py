@@ -73,32 +73,41 @@ WHERE s.n_dead_tup > 50 + 0.2 * greatest(c.reltuples, 0)
 """
 
 
-def resident_mb(process: psutil.Process) -> float:
-    """Resident memory of a process and all its children (a pool's workers), in MB."""
-    total = 0
+def resident_mb(process: psutil.Process) -> dict[int, float]:
+    """Resident memory (MB) of a process and of each of its children (a pool's workers)."""
+    found: dict[int, float] = {}
     for each in [process, *process.children(recursive=True)]:
         try:
-            total += each.memory_info().rss
+            found[each.pid] = each.memory_info().rss / 2**20
         except psutil.NoSuchProcess:  # a pool child replaced between the listing and the read
             continue
-    return total / 2**20
+    return found
 
 
 class MemorySampler(threading.Thread):
-    """Samples each group's resident memory every ``MEMORY_EVERY`` seconds until stopped."""
+    """Samples each group's resident memory every ``MEMORY_EVERY`` seconds until stopped; the
+    group's total is judged, each process's figure goes to ``memory.csv`` (seconds, group,
+    pid, MB) to tell a growing pool worker from a growing main process."""
 
-    def __init__(self, pids: dict[str, int]) -> None:
+    def __init__(self, pids: dict[str, int], log: Path) -> None:
         super().__init__(daemon=True)
         self.processes = {group: psutil.Process(pid) for group, pid in pids.items()}
         self.samples: list[Sample] = []
+        self.log = log
         self.started = time.monotonic()
         self.stopped = threading.Event()
 
     def run(self) -> None:
-        while not self.stopped.wait(MEMORY_EVERY):
-            at = time.monotonic() - self.started
-            for group, process in self.processes.items():
-                self.samples.append(Sample(at, group, resident_mb(process)))
+        with self.log.open("w", newline="") as handle:
+            rows = csv.writer(handle)
+            while not self.stopped.wait(MEMORY_EVERY):
+                at = time.monotonic() - self.started
+                for group, process in self.processes.items():
+                    each = resident_mb(process)
+                    self.samples.append(Sample(at, group, sum(each.values())))
+                    rows.writerows(
+                        (f"{at:.0f}", group, pid, f"{mb:.1f}") for pid, mb in each.items()
+                    )
 
 
 class Autovacuum(threading.Thread):
@@ -165,7 +174,8 @@ def main() -> int:
     samples_csv = db.work / "samples.csv"
     autovacuum = Autovacuum(db.pg) if Autovacuum.needed(db.pg) else None
     with serving(db) as processes:
-        sampler = MemorySampler({group: p.pid for group, p in processes.items()})
+        pids = {group: p.pid for group, p in processes.items()}
+        sampler = MemorySampler(pids, db.work / "memory.csv")
         sampler.start()
         if autovacuum is not None:
             autovacuum.start()
