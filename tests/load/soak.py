@@ -74,9 +74,15 @@ WHERE s.n_dead_tup > 50 + 0.2 * greatest(c.reltuples, 0)
 
 
 def resident_mb(process: psutil.Process) -> dict[int, float]:
-    """Resident memory (MB) of a process and of each of its children (a pool's workers)."""
+    """Resident memory (MB) of a process and of each of its children (a pool's workers); none
+    when the process itself is gone (its group then has no sample, and its window no verdict
+    but a miss)."""
     found: dict[int, float] = {}
-    for each in [process, *process.children(recursive=True)]:
+    try:
+        family = [process, *process.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return found
+    for each in family:
         try:
             found[each.pid] = each.memory_info().rss / 2**20
         except psutil.NoSuchProcess:  # a pool child replaced between the listing and the read
@@ -104,7 +110,8 @@ class MemorySampler(threading.Thread):
                 at = time.monotonic() - self.started
                 for group, process in self.processes.items():
                     each = resident_mb(process)
-                    self.samples.append(Sample(at, group, sum(each.values())))
+                    if each:
+                        self.samples.append(Sample(at, group, sum(each.values())))
                     rows.writerows(
                         (f"{at:.0f}", group, pid, f"{mb:.1f}") for pid, mb in each.items()
                     )
