@@ -16,7 +16,7 @@ the suite checks it: what "drift" and "growth" mean decides whether a soak passe
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from tests.bench.report import quantile
@@ -72,39 +72,52 @@ class Change:
         return ratio is not None and ratio <= limit
 
 
+def _p95(values: list[float]) -> float:
+    return quantile(values, 0.95)
+
+
+def _change(
+    samples: list[Sample], name: str, windows: Windows, statistic: Callable[[list[float]], float]
+) -> Change:
+    first, last = _within(samples, name, windows.first), _within(samples, name, windows.last)
+    return Change(statistic(first) if first else None, statistic(last) if last else None)
+
+
 def latency_drift(samples: list[Sample], name: str, windows: Windows) -> Change:
     """p95 of ``name``'s successful requests in the first and in the last window."""
-    first, last = _within(samples, name, windows.first), _within(samples, name, windows.last)
-    return Change(quantile(first, 0.95) if first else None, quantile(last, 0.95) if last else None)
+    return _change(samples, name, windows, _p95)
 
 
 def memory_growth(samples: list[Sample], group: str, windows: Windows) -> Change:
     """Median resident memory of ``group`` in the first and in the last window."""
-    first, last = _within(samples, group, windows.first), _within(samples, group, windows.last)
-    return Change(
-        statistics.median(first) if first else None, statistics.median(last) if last else None
-    )
+    return _change(samples, group, windows, statistics.median)
 
 
-def _stretches(samples: list[Sample], name: str, every: float, length: float) -> list[list[float]]:
+def _by_stretch(
+    samples: list[Sample],
+    name: str,
+    every: float,
+    length: float,
+    statistic: Callable[[list[float]], float],
+) -> list[float | None]:
     stretches: list[list[float]] = [[] for _ in range(max(1, int(-(-length // every))))]
     for sample in samples:
         if sample.name == name and not sample.failed and 0 <= sample.at < length:
             stretches[int(sample.at // every)].append(sample.value)
-    return stretches
+    return [statistic(values) if values else None for values in stretches]
 
 
 def timeline(samples: list[Sample], name: str, every: float, length: float) -> list[float | None]:
     """p95 of ``name``'s successful samples in each stretch of ``every`` seconds (None where
     there was none): a drift that comes as one step reads differently from a steady climb."""
-    return [quantile(v, 0.95) if v else None for v in _stretches(samples, name, every, length)]
+    return _by_stretch(samples, name, every, length, _p95)
 
 
 def memory_timeline(
     samples: list[Sample], group: str, every: float, length: float
 ) -> list[float | None]:
     """The median memory of ``group`` in each stretch of ``every`` seconds."""
-    return [statistics.median(v) if v else None for v in _stretches(samples, group, every, length)]
+    return _by_stretch(samples, group, every, length, statistics.median)
 
 
 def failures(samples: list[Sample]) -> dict[str, int]:
