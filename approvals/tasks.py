@@ -22,6 +22,7 @@ from approvals.documents.services import render_document
 from approvals.heartbeat import TASK_NAME as HEARTBEAT_TASK
 from approvals.heartbeat import heartbeat_mark
 from approvals.notifications import agency_notices_escalate
+from approvals.orphan_files import sweep_orphan_files as orphan_files_sweep
 from approvals.outbox import send_message, sweep_outbox
 from workflow.services import tasks_release_lost_roles
 
@@ -30,6 +31,7 @@ __all__ = [
     "heartbeat",
     "render_document",
     "send_message",
+    "sweep_orphan_files",
     "sweep_outbox",
     "sync_all_unit_permissions",
     "verify_audit_log",
@@ -90,3 +92,10 @@ def write_audit_checkpoint() -> int:
 def verify_audit_log(job_id: str) -> bool:
     """On demand ("verify now" on ``/nhat-ky/``): verify the whole audit log and checkpoints."""
     return bool(verification_run(job_id)["intact"])
+
+
+@shared_task(ignore_result=True)
+def sweep_orphan_files() -> int:
+    """Nightly: set aside the stored files no row names, delete those set aside long ago
+    (approvals/orphan_files.py). Returns how many files were set aside."""
+    return len(orphan_files_sweep().quarantined)

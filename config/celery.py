@@ -4,7 +4,8 @@ Queues keep agency mail ahead of paperwork (QUALITY.md P5: mail lag ≤ 5 s in a
 
 - ``mail``: sending outbox e-mails and the outbox sweep (seconds each);
 - ``documents``: rendering DOCX/PDF and the render sweep (0.4–5 s each);
-- ``reports``: long reads over the record (audit verification and checkpoints);
+- ``reports``: long reads over the record (audit verification and checkpoints) and the sweep of
+  stored files no row names;
 - ``celery``: everything else (the nightly moves, reminders, permission sync).
 
 A worker started without ``-Q`` consumes all four, each in turn (``queue_order_strategy`` in
@@ -29,6 +30,7 @@ ROUTES = {
     "approvals.documents.sweep_renders": "documents",
     "approvals.tasks.verify_audit_log": "reports",
     "approvals.tasks.write_audit_checkpoint": "reports",
+    "approvals.tasks.sweep_orphan_files": "reports",
 }
 
 app = Celery("doanravao")

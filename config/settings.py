@@ -354,6 +354,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "approvals.tasks.escalate_agency_notices",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Files left by rolled-back uploads and renders (approvals/orphan_files.py).
+    "sweep-orphan-files-daily": {
+        "task": "approvals.tasks.sweep_orphan_files",
+        "schedule": crontab(hour=3, minute=40),
+    },
 }
 
 if REDIS_URL:
@@ -398,6 +403,10 @@ OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 30)
 # An agency e-mail whose documents are not rendered or signed yet is looked at again after this.
 OUTBOX_WAIT_SECONDS = env_int("OUTBOX_WAIT_SECONDS", 10)
 AGENCY_ACK_MAX_AGE_DAYS = env_int("AGENCY_ACK_MAX_AGE_DAYS", 30)
+# Files no row names (an upload whose transaction rolled back): set aside once older than the
+# grace period, deleted once set aside for the retention (approvals/orphan_files.py).
+ORPHAN_FILE_GRACE_HOURS = env_int("ORPHAN_FILE_GRACE_HOURS", 24)
+ORPHAN_FILE_RETENTION_DAYS = env_int("ORPHAN_FILE_RETENTION_DAYS", 30)
 # Dispatch of agency notifications (docs/notifications.md): released as soon as they are
 # prepared (true), or held until the văn thư releases them from /cong-van-di/ (false).
 AGENCY_DISPATCH_AUTO = env_bool("AGENCY_DISPATCH_AUTO", True)

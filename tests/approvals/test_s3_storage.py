@@ -10,6 +10,7 @@ is not reachable from here.
 
 from __future__ import annotations
 
+import datetime
 import socket
 import uuid
 from collections.abc import Iterator
@@ -20,11 +21,14 @@ import boto3
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from moto.server import ThreadedMotoServer
 
 from approvals.models import AgencyNotification, Document, DocumentSignature, OutboxMessage
+from approvals.orphan_files import sweep_orphan_files
 from config.env import s3_media_storage
 from delegations.models import Attachment
+from delegations.services.attachments import attachment_add
 from tests.conftest import login
 from tests.flows import approve_all, draft, submit
 
@@ -122,4 +126,35 @@ def test_an_approval_renders_signs_and_mails_its_documents_through_the_bucket(
     signed = DocumentSignature.objects.filter(document__request_id=request.pk)
     assert signed.exists()
     assert all(f"media/{s.pdf.name}" in keys(bucket) for s in signed)
+    assert files_on_disk(settings) == []
+
+
+def test_the_sweep_sets_aside_a_bucket_object_no_row_names(bucket, org, teacher_a, settings):
+    """``sweep_orphan_files`` lists, copies and deletes through the storage API: in the bucket
+    as on a disk (approvals/orphan_files.py)."""
+    request = draft(teacher_a)
+    kept = attachment_add(
+        actor=teacher_a.user,
+        request=request,
+        kind="invitation",
+        upload=SimpleUploadedFile("thu.pdf", PDF_BYTES),
+    )
+    client, name = bucket
+    client.put_object(Bucket=name, Key="media/attachments/2026/01/left-by-a-rollback", Body=b"x")
+    now = timezone.now() + datetime.timedelta(hours=25)
+
+    result = sweep_orphan_files(now=now)
+
+    day = timezone.localdate(now).isoformat()
+    assert result.quarantined == ["attachments/2026/01/left-by-a-rollback"]
+    assert keys(bucket) == sorted(
+        [
+            f"media/{kept.file.name}",
+            f"media/quarantine/{day}/attachments/2026/01/left-by-a-rollback",
+        ]
+    )
+    assert sweep_orphan_files(now=now + datetime.timedelta(days=30)).purged == [
+        f"quarantine/{day}/attachments/2026/01/left-by-a-rollback"
+    ]
+    assert keys(bucket) == [f"media/{kept.file.name}"]
     assert files_on_disk(settings) == []
