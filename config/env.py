@@ -216,7 +216,8 @@ def s3_media_storage(
     secret_key: str = "",
     prefix: str = "",
 ) -> dict[str, object]:
-    """The ``STORAGES["default"]`` of files kept in an S3-compatible bucket (django-storages).
+    """A ``STORAGES`` entry of files kept in an S3-compatible bucket (django-storages): the
+    files' (``default``) or the audit checkpoints'.
 
     Objects are private and never overwritten: every file is served by the application after
     the user's rights are checked, never by a public URL; a name already taken gets a suffix.
@@ -224,7 +225,8 @@ def s3_media_storage(
     """
     if importlib.util.find_spec("storages") is None:  # an optional extra
         raise ImproperlyConfigured(
-            "MEDIA_S3_BUCKET needs django-storages: pip install '.[s3]' (docs/production.md)."
+            "MEDIA_S3_BUCKET and AUDIT_CHECKPOINT_S3_BUCKET need django-storages: "
+            "pip install '.[s3]' (docs/production.md)."
         )
     return {
         "BACKEND": "storages.backends.s3.S3Storage",

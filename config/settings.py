@@ -92,7 +92,8 @@ if not _AUDIT_KEYS_RAW:
         raise ImproperlyConfigured("AUDIT_KEYS must be set when DEBUG is off.")
     _AUDIT_KEYS_RAW = _development_audit_key()
 AUDIT_KEYS = parse_audit_keys(_AUDIT_KEYS_RAW)
-# Signed checkpoints of the chain, outside the database: an append-only directory.
+# Signed checkpoints of the chain, outside the database: an append-only directory (or a bucket:
+# AUDIT_CHECKPOINT_S3_BUCKET below).
 AUDIT_CHECKPOINT_DIR = Path(env_str("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
 # Where the day's final checkpoint is e-mailed (the auditors' mailbox); empty: not sent.
 AUDIT_CHECKPOINT_EMAIL = env_str("AUDIT_CHECKPOINT_EMAIL", "")
@@ -285,6 +286,25 @@ STORAGES = {
     ),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The audit checkpoints in a bucket of their own (one object each; with Object Lock, none can be
+# deleted or overwritten) instead of AUDIT_CHECKPOINT_DIR: docs/production.md, "The audit key
+# and the checkpoints". The store's address and keys default to the files' bucket's.
+_AUDIT_CHECKPOINT_S3_BUCKET = env_str("AUDIT_CHECKPOINT_S3_BUCKET", "")
+if _AUDIT_CHECKPOINT_S3_BUCKET:
+    STORAGES["audit_checkpoints"] = s3_media_storage(
+        _AUDIT_CHECKPOINT_S3_BUCKET,
+        endpoint_url=env_str(
+            "AUDIT_CHECKPOINT_S3_ENDPOINT_URL", env_str("MEDIA_S3_ENDPOINT_URL", "")
+        ),
+        region=env_str("AUDIT_CHECKPOINT_S3_REGION", env_str("MEDIA_S3_REGION", "")),
+        access_key=env_str(
+            "AUDIT_CHECKPOINT_S3_ACCESS_KEY_ID", env_str("MEDIA_S3_ACCESS_KEY_ID", "")
+        ),
+        secret_key=env_str(
+            "AUDIT_CHECKPOINT_S3_SECRET_ACCESS_KEY", env_str("MEDIA_S3_SECRET_ACCESS_KEY", "")
+        ),
+        prefix=env_str("AUDIT_CHECKPOINT_S3_PREFIX", "audit-checkpoints"),
+    )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -136,3 +136,34 @@ def test_a_bucket_name_keeps_the_files_in_s3_privately(tmp_path: Path) -> None:
 def test_without_a_bucket_the_files_stay_under_media_root(tmp_path: Path) -> None:
     storage = settings_of(tmp_path, "settings.STORAGES['default']")
     assert storage == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+
+def test_a_checkpoint_bucket_keeps_the_audit_checkpoints_in_s3_with_the_files_keys(
+    tmp_path: Path,
+) -> None:
+    storage = settings_of(
+        tmp_path,
+        "settings.STORAGES['audit_checkpoints']",
+        MEDIA_S3_BUCKET="doanravao-files",
+        MEDIA_S3_ENDPOINT_URL="https://s3.example.gov.vn",
+        MEDIA_S3_ACCESS_KEY_ID="files-key",
+        AUDIT_CHECKPOINT_S3_BUCKET="doanravao-audit-worm",
+        AUDIT_CHECKPOINT_S3_ACCESS_KEY_ID="append-only-key",
+    )
+    options = storage["OPTIONS"]
+    assert (options["bucket_name"], options["location"], options["file_overwrite"]) == (
+        "doanravao-audit-worm",
+        "audit-checkpoints",
+        False,
+    )
+    # The address comes from the files' bucket; the keys its own, when it names them.
+    assert (options["endpoint_url"], options["access_key"]) == (
+        "https://s3.example.gov.vn",
+        "append-only-key",
+    )
+
+
+def test_without_a_checkpoint_bucket_the_checkpoints_stay_in_their_directory(
+    tmp_path: Path,
+) -> None:
+    assert "audit_checkpoints" not in settings_of(tmp_path, "sorted(settings.STORAGES)")

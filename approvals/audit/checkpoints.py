@@ -1,7 +1,11 @@
 """Signed checkpoints of the audit chain, kept outside the database, and the full verification.
 
 A checkpoint (count, last id, last sequence number, last hash, time, key id) is signed with the
-current audit key and appended as one JSON line to ``AUDIT_CHECKPOINT_DIR/checkpoints.jsonl``.
+current audit key and appended as one JSON line to ``AUDIT_CHECKPOINT_DIR/checkpoints.jsonl``,
+or, with ``AUDIT_CHECKPOINT_S3_BUCKET``, written as one object of its own,
+``<day>/<last seq>-<time>.json``, in that bucket (``STORAGES["audit_checkpoints"]``): every web
+and worker host then reads and writes the same checkpoints, and a bucket with Object Lock keeps
+them from being deleted or overwritten, whoever holds the server.
 Someone who cuts rows off the end of the log and moves the chain head back, or empties the
 table, leaves a chain that is intact in itself: only a record kept elsewhere shows that it once
 went further. The first checkpoint of a day e-mails the previous day's final one to
@@ -22,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, storages
 from django.utils import timezone
 
 from approvals.audit.chain import (
@@ -38,6 +44,8 @@ from approvals.models import AuditEvent
 logger = logging.getLogger(__name__)
 
 FILE_NAME = "checkpoints.jsonl"
+#: The storage of one object per checkpoint, when ``AUDIT_CHECKPOINT_S3_BUCKET`` configures it.
+STORAGE_ALIAS = "audit_checkpoints"
 
 
 @dataclass(frozen=True)
@@ -123,8 +131,71 @@ def checkpoint_path() -> Path:
     return Path(settings.AUDIT_CHECKPOINT_DIR) / FILE_NAME
 
 
-def checkpoint_last() -> Checkpoint | None:
-    """The newest checkpoint if its signature holds (the file's last line; for the screen)."""
+def checkpoint_bucket() -> Storage | None:
+    """The bucket that keeps one object per checkpoint, or None: the file."""
+    return storages[STORAGE_ALIAS] if STORAGE_ALIAS in settings.STORAGES else None
+
+
+def _parsed(number: int, raw: str) -> Checkpoint:
+    """The checkpoint of record ``number``; :class:`CheckpointFileError` when it is unreadable or
+    its signature does not hold."""
+    try:
+        checkpoint = Checkpoint(**json.loads(raw))
+    except (ValueError, TypeError) as exc:
+        raise CheckpointFileError(number, "unreadable") from exc
+    if not checkpoint.signature_valid():
+        raise CheckpointFileError(number, "signature does not match (forged or altered)")
+    return checkpoint
+
+
+def _object_name(checkpoint: Checkpoint) -> str:
+    """Day first, then the sequence number: the names sort in the order they were written."""
+    at = checkpoint.moment.astimezone(datetime.UTC)
+    return f"{at:%Y-%m-%d}/{checkpoint.last_seq:012d}-{at:%H%M%S%f}.json"
+
+
+def _days(bucket: Storage) -> list[str]:
+    try:
+        days, _files = bucket.listdir("")
+    except FileNotFoundError:
+        return []
+    return sorted(days)
+
+
+def _day_objects(bucket: Storage, day: str) -> list[str]:
+    _dirs, files = bucket.listdir(day)
+    return [f"{day}/{name}" for name in sorted(files)]
+
+
+def _object_text(bucket: Storage, name: str) -> str:
+    with bucket.open(name, "rb") as handle:
+        data: bytes = handle.read()
+    return data.decode("utf-8", "replace")
+
+
+def _records() -> list[tuple[int, str]]:
+    """Every checkpoint as stored, numbered from 1 in the order written: the file's lines, or
+    the bucket's objects."""
+    bucket = checkpoint_bucket()
+    if bucket is not None:
+        names = [name for day in _days(bucket) for name in _day_objects(bucket, day)]
+        return [(number, _object_text(bucket, name)) for number, name in enumerate(names, 1)]
+    path = checkpoint_path()
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as handle:
+        return [(number, raw) for number, raw in enumerate(handle, start=1) if raw.strip()]
+
+
+def _last_record() -> str | None:
+    """The newest checkpoint as stored (without reading the others), or None."""
+    bucket = checkpoint_bucket()
+    if bucket is not None:
+        for day in reversed(_days(bucket)):
+            names = _day_objects(bucket, day)
+            if names:
+                return _object_text(bucket, names[-1])
+        return None
     path = checkpoint_path()
     if not path.exists():
         return None
@@ -132,36 +203,45 @@ def checkpoint_last() -> Checkpoint | None:
         handle.seek(0, os.SEEK_END)
         handle.seek(max(0, handle.tell() - 4096))
         lines = handle.read().decode("utf-8", "replace").strip().splitlines()
+    return lines[-1] if lines else None
+
+
+def checkpoint_last() -> Checkpoint | None:
+    """The newest checkpoint if its signature holds (for the screen)."""
+    raw = _last_record()
     try:
-        checkpoint = Checkpoint(**json.loads(lines[-1])) if lines else None
-    except (ValueError, TypeError):
+        return _parsed(0, raw) if raw is not None else None
+    except CheckpointFileError:
         return None
-    return checkpoint if checkpoint is not None and checkpoint.signature_valid() else None
 
 
 def checkpoints_read() -> list[Checkpoint]:
-    """Every checkpoint in file order; raise :class:`CheckpointFileError` at the first bad one."""
-    path = checkpoint_path()
-    if not path.exists():
-        return []
+    """Every checkpoint in order; raise :class:`CheckpointFileError` at the first bad one."""
     result: list[Checkpoint] = []
-    with path.open(encoding="utf-8") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                checkpoint = Checkpoint(**json.loads(raw))
-            except (ValueError, TypeError) as exc:
-                raise CheckpointFileError(number, "unreadable") from exc
-            if not checkpoint.signature_valid():
-                raise CheckpointFileError(number, "signature does not match (forged or altered)")
-            if result and checkpoint.last_seq < result[-1].last_seq:
-                raise CheckpointFileError(number, "goes back before the previous checkpoint")
-            result.append(checkpoint)
+    for number, raw in _records():
+        checkpoint = _parsed(number, raw)
+        if result and checkpoint.last_seq < result[-1].last_seq:
+            raise CheckpointFileError(number, "goes back before the previous checkpoint")
+        result.append(checkpoint)
     return result
 
 
+def _previous_for_write() -> Checkpoint | None:
+    """The checkpoint the next one continues from. The file is read whole (a bad line anywhere
+    refuses the write); in the bucket only the newest object is read, so that the hourly write
+    does not read a year of objects: :func:`verify_log` checks them all."""
+    if checkpoint_bucket() is None:
+        checkpoints = checkpoints_read()
+        return checkpoints[-1] if checkpoints else None
+    raw = _last_record()
+    return _parsed(0, raw) if raw is not None else None
+
+
 def _append(checkpoint: Checkpoint) -> None:
+    bucket = checkpoint_bucket()
+    if bucket is not None:
+        bucket.save(_object_name(checkpoint), ContentFile(checkpoint.as_line().encode()))
+        return
     path = checkpoint_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     # One write of one short line with O_APPEND: two writers never interleave within a line.
@@ -227,11 +307,10 @@ def checkpoint_write(*, now: datetime.datetime | None = None) -> CheckpointResul
     """
     now = now or timezone.now()
     try:
-        checkpoints = checkpoints_read()
+        previous = _previous_for_write()
     except CheckpointFileError as exc:
         logger.error("audit checkpoint refused: %s", exc)
         return CheckpointResult(None, ChainProblem(None, None, str(exc)))
-    previous = checkpoints[-1] if checkpoints else None
     start = None
     if previous is not None and previous.last_seq:
         at_previous = AuditEvent.objects.filter(seq=previous.last_seq).first()

@@ -1,12 +1,16 @@
-"""Fixtures of the approvals tests: agencies, a stopped Celery worker, an SMTP sink."""
+"""Fixtures of the approvals tests: agencies, a stopped Celery worker, an SMTP and an S3 server."""
 
 from __future__ import annotations
 
 import contextlib
+import socket
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
+from moto.server import ThreadedMotoServer
 
 from config import celery_app
 from org.models import Unit
@@ -41,3 +45,33 @@ def worker_stopped() -> Any:
 def smtp_sink() -> Iterator[SMTPSink]:
     with running_sink() as sink:
         yield sink
+
+
+#: moto's S3 accepts any keys; the region boto3 is told.
+S3_KEYS = {"access_key": "testing", "secret_key": "testing", "region": "us-east-1"}
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint() -> Iterator[str]:
+    """An S3-compatible server (moto's, in this process): S3 itself is not reachable from here."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+def new_bucket(endpoint: str) -> tuple[Any, str]:
+    """A fresh, empty bucket on ``endpoint``: a boto3 client and the bucket's name."""
+    name = f"doanravao-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name=S3_KEYS["region"],
+        aws_access_key_id=S3_KEYS["access_key"],
+        aws_secret_access_key=S3_KEYS["secret_key"],
+    )
+    client.create_bucket(Bucket=name)
+    return client, name

@@ -5,65 +5,41 @@ approval's documents rendered and stored, the organisation's signed PDFs, the ag
 attachments read back. With the bucket configured, all of them land in the bucket and none on
 the host's disk, which is what lets several web and worker hosts share them
 (docs/production.md, "Files"). The bucket is moto's S3 server, run in this process: S3 itself
-is not reachable from here.
+is not reachable from here (``s3_endpoint`` in tests/approvals/conftest.py).
 """
 
 from __future__ import annotations
 
 import datetime
-import socket
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from moto.server import ThreadedMotoServer
 
 from approvals.models import AgencyNotification, Document, DocumentSignature, OutboxMessage
 from approvals.orphan_files import sweep_orphan_files
 from config.env import s3_media_storage
 from delegations.models import Attachment
 from delegations.services.attachments import attachment_add
+from tests.approvals.conftest import S3_KEYS, new_bucket
 from tests.conftest import login
 from tests.flows import approve_all, draft, submit
 
 pytestmark = pytest.mark.django_db
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-KEYS = {"access_key": "testing", "secret_key": "testing", "region": "us-east-1"}
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 @pytest.fixture
 def bucket(s3_endpoint: str, settings: Any) -> tuple[Any, str]:
     """A fresh bucket, configured as the default storage as MEDIA_S3_BUCKET configures it."""
-    name = f"doanravao-{uuid.uuid4().hex[:12]}"
-    client = boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        region_name=KEYS["region"],
-        aws_access_key_id=KEYS["access_key"],
-        aws_secret_access_key=KEYS["secret_key"],
-    )
-    client.create_bucket(Bucket=name)
+    client, name = new_bucket(s3_endpoint)
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": s3_media_storage(name, endpoint_url=s3_endpoint, prefix="media/", **KEYS),
+        "default": s3_media_storage(name, endpoint_url=s3_endpoint, prefix="media/", **S3_KEYS),
     }
     return client, name
 
