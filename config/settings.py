@@ -208,6 +208,9 @@ if _DATABASE_REPLICA_URL:
 DATABASE_ROUTERS = ["config.db.replica.ReplicaRouter"]
 #: Whether replica_reads() blocks read the replica when one is configured.
 DATABASE_REPLICA_READS = env_bool("DATABASE_REPLICA_READS", True)
+#: A replica further behind the primary than this reads nothing until it catches up: the lists,
+#: exports and reports read the primary meanwhile (an export never misses minutes of the record).
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

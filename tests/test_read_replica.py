@@ -205,6 +205,41 @@ def test_a_replica_lost_between_requests_is_found_before_the_list_reads_it(
     standby.close()
 
 
+@replica_test
+def test_a_replica_too_far_behind_leaves_the_lists_to_the_primary_until_it_catches_up(
+    submitted, auditor, settings, caplog, monkeypatch
+):
+    """An export read from a standby whose replication stopped would miss the last minutes of
+    the record without a word: past ``REPLICA_MAX_LAG_SECONDS`` the primary answers instead."""
+    client = login(auditor)
+    monkeypatch.setattr(replica_module, "_lag_checked_at", float("-inf"))
+    monkeypatch.setattr(replica_module, "_behind", False)
+    # The test database is no standby: its lag is 0, "too far" for a limit below it.
+    assert replica_module.replica_lag_seconds() == 0
+    settings.REPLICA_MAX_LAG_SECONDS = -1
+    primary, replica = _on_both()
+    with primary, replica, caplog.at_level(logging.INFO, logger="config.db.replica"):
+        audit = client.get("/api/v1/audit/")
+        export = client.get("/api/v1/exports/outbound.csv")
+        body = b"".join(export.streaming_content).decode()
+    assert audit.status_code == 200 and export.status_code == 200
+    assert submitted.reference in body
+    assert _tables(primary, '"approvals_auditevent"')
+    assert _tables(primary, '"delegations_outboundrequest"')
+    assert not _tables(replica, '"delegations_outboundrequest"')
+    # Measured once for both (every 5 s at most), said once.
+    assert len([q for q in replica.captured_queries if "pg_is_in_recovery" in q["sql"]]) == 1
+    assert caplog.text.count("Read replica 0 s behind the primary (limit -1 s)") == 1
+
+    settings.REPLICA_MAX_LAG_SECONDS = 30
+    monkeypatch.setattr(replica_module, "_lag_checked_at", float("-inf"))  # 5 s later
+    primary, replica = _on_both()
+    with primary, replica, caplog.at_level(logging.INFO, logger="config.db.replica"):
+        assert client.get("/api/v1/outbound/").status_code == 200
+    assert _tables(replica, '"delegations_outboundrequest"')
+    assert "Read replica caught up" in caplog.text
+
+
 #: The other lists, each with the table of its rows: (who, path, table).
 OTHER_LISTS = (
     ("head_a", "/danh-ba/", '"org_unit"'),

@@ -9,8 +9,13 @@ primary, ``default``: a person who has just acted reads the primary and sees wha
 
 A replica that cannot be reached is left alone for ``REPLICA_RETRY_SECONDS`` (the reads go to
 the primary meanwhile, with a warning in the log): a lost standby slows the lists, it does not
-break them. Without a replica the block changes nothing. Under the test suite, whose tests run
-inside a transaction no other connection can see, the replica is read only by tests written for
+break them. A replica more than ``REPLICA_MAX_LAG_SECONDS`` behind the primary (replication
+stopped, a long replay) is left alone the same way until it has caught up, so that an export
+or the audit log never silently misses the last minutes of the record; its lag is measured at
+most every ``REPLICA_LAG_CHECK_SECONDS`` per process (:func:`replica_lag_seconds`).
+
+Without a replica the block changes nothing. Under the test suite, whose tests run inside a
+transaction no other connection can see, the replica is read only by tests written for
 it (``DATABASE_REPLICA_READS``, see ``tests/conftest.py``).
 """
 
@@ -35,10 +40,30 @@ REPLICA = "replica"
 #: How long a replica that could not be reached is left alone before it is tried again.
 REPLICA_RETRY_SECONDS = 30.0
 
+#: How often a process measures the replica's lag; in between it goes by the last figure.
+REPLICA_LAG_CHECK_SECONDS = 5.0
+
+#: How far the standby is behind, in seconds. Caught up (0): it is not a standby, or it has
+#: replayed all the WAL it received and its receiver is streaming (an application role that
+#: may not read the receiver's status, without ``pg_monitor``, is taken at the WAL positions'
+#: word). Else the age of the last transaction it replayed (a standby whose primary is idle
+#: and whose receiver stopped is counted as behind: nothing says it is current).
+LAG_SQL = """
+SELECT CASE
+  WHEN NOT pg_is_in_recovery() THEN 0
+  WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn()
+       AND (SELECT coalesce(status, 'streaming') FROM pg_stat_wal_receiver) = 'streaming'
+    THEN 0
+  ELSE coalesce(extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()), 1e9)
+END
+""".strip()
+
 _reading = ContextVar("replica_reads", default=False)
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 _down_until = 0.0  # monotonic time; per process
+_lag_checked_at = float("-inf")  # monotonic time of the last measure; per process
+_behind = False  # whether that measure found the replica too far behind
 
 
 def replica_configured() -> bool:
@@ -100,12 +125,49 @@ def replica_reachable() -> bool:
     return True
 
 
+def replica_lag_seconds() -> float:
+    """How far the replica is behind the primary now, in seconds (:data:`LAG_SQL`)."""
+    with connections[REPLICA].cursor() as cursor:
+        cursor.execute(LAG_SQL)
+        row = cursor.fetchone()
+    return float(row[0])
+
+
+def replica_current() -> bool:
+    """Whether the replica is within ``REPLICA_MAX_LAG_SECONDS`` of the primary, by a measure at
+    most :data:`REPLICA_LAG_CHECK_SECONDS` old. Falling behind and catching up are logged once
+    each; a measure that fails counts as an unreachable replica."""
+    global _lag_checked_at, _behind, _down_until
+    now = time.monotonic()
+    if now - _lag_checked_at < REPLICA_LAG_CHECK_SECONDS:
+        return not _behind
+    _lag_checked_at = now
+    try:
+        lag = replica_lag_seconds()
+    except DatabaseError:
+        _down_until = now + REPLICA_RETRY_SECONDS
+        logger.warning("Read replica's lag unreadable: reads go to the primary", exc_info=True)
+        return False
+    limit = settings.REPLICA_MAX_LAG_SECONDS
+    was_behind, _behind = _behind, lag > limit
+    if _behind and not was_behind:
+        logger.warning(
+            "Read replica %.0f s behind the primary (limit %s s): lists, exports and reports "
+            "read the primary until it catches up",
+            lag,
+            limit,
+        )
+    elif was_behind and not _behind:
+        logger.info("Read replica caught up (%.1f s behind): lists read it again", lag)
+    return not _behind
+
+
 class ReplicaRouter:
     """Reads in :func:`replica_reads` blocks to the replica; every write and migration to the
     primary, also for rows that were read from the replica."""
 
     def db_for_read(self, model: Any, **hints: Any) -> str | None:
-        if _reading.get() and replica_configured() and replica_reachable():
+        if _reading.get() and replica_configured() and replica_reachable() and replica_current():
             return REPLICA
         return None  # Django's default: the instance's own database, else the primary
 
