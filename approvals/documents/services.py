@@ -165,10 +165,38 @@ def document_content(document: Document) -> dict[str, Any]:
         reason=content.get("issue_reason", ""), extra=content.get("extra") or {},
     )  # fmt: skip
     # Writing the text of an issued document is part of its issue, like storing its files.
-    Document.objects.filter(pk=document.pk).update(content=content, title=content["summary"][:255])
+    # Only over the pending marker: a text written meanwhile (by a change to the dossier that
+    # settled it first, :func:`documents_text_settle`) was written from the dossier as decided
+    # and stays; this one may have read the dossier after that change.
+    written = Document.objects.filter(pk=document.pk, content__pending=True).update(
+        content=content, title=content["summary"][:255]
+    )
+    if not written:
+        document.refresh_from_db(fields=["content", "title"])
+        settled: dict[str, Any] = document.content
+        return settled
     document.content = content
     document.title = content["summary"][:255]
     return content
+
+
+def documents_text_settle(request: Any) -> int:
+    """Write now the text of the request's documents still waiting for it, from the dossier as
+    it stands; returns how many.
+
+    A change to the dossier after documents were issued with their text to follow (an
+    amendment of an approved visit, an extension, an edit after a return) calls this under the
+    request's row lock before it changes anything: otherwise a render that comes late (an
+    outage) would write the changed roster or dates into a document issued before the change.
+    """
+    waiting = Document.objects.filter(
+        request_kind=request.request_kind, request_id=request.pk, content__pending=True
+    )
+    settled = 0
+    for document in waiting:
+        document_content(document)
+        settled += 1
+    return settled
 
 
 def _decision_ref(request: Any) -> dict[str, Any] | None:

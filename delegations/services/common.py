@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from approvals import permissions
 from approvals.audit import audit_record, bounded_snapshot
+from approvals.documents.services import documents_text_settle
 from approvals.models import NoticeReason, RuleStamp
 from approvals.notifications import agency_notifications_queue
 from config.errors import PermissionDenied, StateConflict, ValidationError
@@ -218,6 +219,9 @@ def request_lock_for_edit(*, actor: User, request: R, version: int | None) -> R:
     request = request_lock(request)
     ensure_can_edit(actor=actor, request=request)
     ensure_version(request, version)
+    if request.status != RequestStatus.DRAFT:
+        # Returned after a document was issued (the Director's proposal): it keeps its text.
+        documents_text_settle(request)
     return request
 
 

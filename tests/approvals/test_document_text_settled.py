@@ -1,0 +1,113 @@
+"""A document issued with its text to follow says what was decided, whatever changes after.
+
+An approval numbers its documents in its transaction and leaves their text (the roster, the
+dates) to be written after commit, by the render or by whoever needs it first
+(docs/performance.md, P1). The render usually comes seconds later; in an outage (Redis or the
+documents worker down) it may come hours later. A change to the dossier in between (an
+amendment of the visit's roster or dates, an extension of the trip, an edit after a return)
+must not end up in the text of a document issued before it: the change first writes the text
+of every document of the request still waiting for it, from the dossier as it was decided.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+
+from approvals.documents.services import current_document, document_content
+from approvals.models import Document
+from approvals.models.documents import DocumentKind
+from delegations.services.decisions import outbound_apply_extension
+from delegations.services.inbound import VisitorInput
+from delegations.services.visits import inbound_amend
+from tests.flows import approve_all, draft, draft_visit, submit
+
+pytestmark = pytest.mark.django_db
+
+NEWCOMER = VisitorInput(
+    full_name="Kim Ji-woo",
+    nationality="KR",
+    passport_number="M1112223",
+    passport_expiry=datetime.date(2034, 5, 1),
+)
+
+
+def pending(request: Any) -> list[Document]:
+    """The request's documents whose text is still to be written (no render has run here:
+    after-commit work is not executed in these tests, as in an outage)."""
+    return [
+        d
+        for d in Document.objects.filter(request_kind=request.request_kind, request_id=request.pk)
+        if d.content.get("pending")
+    ]
+
+
+def text(document: Document) -> str:
+    return repr(document_content(Document.objects.get(pk=document.pk)))
+
+
+def test_an_amendment_before_the_render_leaves_the_approval_letter_as_approved(
+    org, clerk_a, head_a, dept_reviewer, director, agencies
+):
+    visit = draft_visit(clerk_a)
+    submit(visit, clerk_a)
+    approve_all(visit, head_a, dept_reviewer, director)
+    letter = current_document("inbound", visit.pk, DocumentKind.INBOUND_APPROVAL)
+    assert letter in pending(visit)
+    approved_departure = visit.departure_date
+
+    inbound_amend(
+        actor=clerk_a.user, visit=visit, reason="Thêm một khách, ở thêm hai ngày",
+        visitors=[*[VisitorInput(full_name="Choi Min-ho", nationality="KR",
+                                 passport_number="M7654321",
+                                 passport_expiry=datetime.date(2034, 5, 1))], NEWCOMER],
+        departure_date=approved_departure + datetime.timedelta(days=2),
+    )  # fmt: skip
+
+    assert pending(visit) == []  # written by the amendment, before it changed anything
+    for kind in (DocumentKind.INBOUND_APPROVAL, DocumentKind.INBOUND_NOTICE):
+        written = text(current_document("inbound", visit.pk, kind))
+        assert "Choi Min-ho" in written
+        assert "Kim Ji-woo" not in written
+        assert f"{approved_departure:%d/%m/%Y}" in written
+
+
+def test_an_extension_before_the_render_leaves_the_decision_with_the_approved_return(
+    org, teacher_a, head_a, dept_reviewer, director, agencies
+):
+    request = draft(teacher_a)
+    submit(request, teacher_a)
+    approve_all(request, head_a, dept_reviewer, director)
+    decision = current_document("outbound", request.pk, DocumentKind.OUTBOUND_DECISION)
+    assert decision in pending(request)
+    approved_return = request.return_date
+    later = approved_return + datetime.timedelta(days=5)
+
+    outbound_apply_extension(request=request, new_return_date=later.isoformat())
+
+    written = text(decision)
+    assert f"{approved_return:%d/%m/%Y}" in written
+    assert f"{later:%d/%m/%Y}" not in written
+
+
+def test_a_render_that_read_the_document_before_the_text_was_written_keeps_that_text(
+    org, clerk_a, head_a, dept_reviewer, director, agencies
+):
+    """The render took the row while it was pending; the amendment wrote the text and changed
+    the roster meanwhile. The render's text (built after the change) must not replace it."""
+    visit = draft_visit(clerk_a)
+    submit(visit, clerk_a)
+    approve_all(visit, head_a, dept_reviewer, director)
+    letter = current_document("inbound", visit.pk, DocumentKind.INBOUND_APPROVAL)
+    stale = Document.objects.get(pk=letter.pk)  # the render's copy, still pending
+    inbound_amend(
+        actor=clerk_a.user, visit=visit, reason="Đổi khách",
+        visitors=[NEWCOMER],
+    )  # fmt: skip
+
+    written = repr(document_content(stale))
+
+    assert "Choi Min-ho" in written and "Kim Ji-woo" not in written
+    assert Document.objects.get(pk=letter.pk).content == stale.content
