@@ -48,14 +48,20 @@ def text(document: Document) -> str:
     return repr(document_content(Document.objects.get(pk=document.pk)))
 
 
+def approved_with_text_pending(request: Any, applicant: Any, *approvers: Any) -> Any:
+    """``request`` submitted and approved; its documents numbered, their text still to come."""
+    submit(request, applicant)
+    approve_all(request, *approvers)
+    assert len(pending(request)) == 2
+    return request
+
+
 def test_an_amendment_before_the_render_leaves_the_approval_letter_as_approved(
     org, clerk_a, head_a, dept_reviewer, director, agencies
 ):
-    visit = draft_visit(clerk_a)
-    submit(visit, clerk_a)
-    approve_all(visit, head_a, dept_reviewer, director)
-    letter = current_document("inbound", visit.pk, DocumentKind.INBOUND_APPROVAL)
-    assert letter in pending(visit)
+    visit = approved_with_text_pending(
+        draft_visit(clerk_a), clerk_a, head_a, dept_reviewer, director
+    )
     approved_departure = visit.departure_date
 
     inbound_amend(
@@ -77,11 +83,10 @@ def test_an_amendment_before_the_render_leaves_the_approval_letter_as_approved(
 def test_an_extension_before_the_render_leaves_the_decision_with_the_approved_return(
     org, teacher_a, head_a, dept_reviewer, director, agencies
 ):
-    request = draft(teacher_a)
-    submit(request, teacher_a)
-    approve_all(request, head_a, dept_reviewer, director)
+    request = approved_with_text_pending(
+        draft(teacher_a), teacher_a, head_a, dept_reviewer, director
+    )
     decision = current_document("outbound", request.pk, DocumentKind.OUTBOUND_DECISION)
-    assert decision in pending(request)
     approved_return = request.return_date
     later = approved_return + datetime.timedelta(days=5)
 
@@ -97,9 +102,9 @@ def test_a_render_that_read_the_document_before_the_text_was_written_keeps_that_
 ):
     """The render took the row while it was pending; the amendment wrote the text and changed
     the roster meanwhile. The render's text (built after the change) must not replace it."""
-    visit = draft_visit(clerk_a)
-    submit(visit, clerk_a)
-    approve_all(visit, head_a, dept_reviewer, director)
+    visit = approved_with_text_pending(
+        draft_visit(clerk_a), clerk_a, head_a, dept_reviewer, director
+    )
     letter = current_document("inbound", visit.pk, DocumentKind.INBOUND_APPROVAL)
     stale = Document.objects.get(pk=letter.pk)  # the render's copy, still pending
     inbound_amend(

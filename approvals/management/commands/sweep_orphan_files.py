@@ -17,11 +17,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--dry-run",
-            action="store_true",
-            help="Chỉ liệt kê, không chuyển hay xóa tệp nào.",
-        )
+        listing_only = "Chỉ liệt kê, không chuyển hay xóa tệp nào."
+        parser.add_argument("--dry-run", action="store_true", help=listing_only)
 
     def handle(self, *args: Any, **options: Any) -> None:
         dry_run = options["dry_run"]
