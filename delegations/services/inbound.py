@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.audit import audit_record, changes
@@ -127,7 +128,7 @@ def visitor_errors(visitors: list[VisitorInput]) -> list[str]:
             seen[number] = i
         if v.date_of_birth and v.passport_expiry and v.passport_expiry <= v.date_of_birth:
             add(_("ngày hết hạn hộ chiếu phải sau ngày sinh."))
-        if v.date_of_birth and v.date_of_birth > datetime.date.today():
+        if v.date_of_birth and v.date_of_birth > timezone.localdate():
             add(_("ngày sinh không thể sau hôm nay."))
     return problems
 

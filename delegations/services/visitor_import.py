@@ -17,6 +17,7 @@ import io
 
 import openpyxl
 from django.contrib.auth.models import User
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from openpyxl.styles import Font
@@ -106,7 +107,7 @@ def parse_visitor_sheet(data: bytes, filename: str) -> list[VisitorInput]:
         raise VisitorSheetError(errors)
     labels = {c.key: c.label for c in VISITOR_COLUMNS}
     seen: dict[str, int] = {}
-    today = datetime.date.today()
+    today = timezone.localdate()  # the department's day, not the server's
     visitors = [
         _read_row(RowReader(table, number, cells, mapping, labels, errors), seen, today)
         for number, cells in table.rows
@@ -149,7 +150,7 @@ def parse_visitor_rows(
     errors: list[RowError] = []
     mapping = {key: i for i, key in enumerate(keys)}
     seen: dict[str, int] = {}
-    today = datetime.date.today()
+    today = timezone.localdate()  # the department's day, not the server's
     visitors = [
         _read_row(RowReader(table, number, cells, mapping, labels, errors), seen, today)
         for number, cells in table.rows
