@@ -2,8 +2,9 @@
 
 Like an incident list: e-mails queued too long, stuck in "sending" or failed; documents whose
 files are not made; open tasks nobody may take or held by a disabled account; the worker's and
-beat's signs of life. Failed e-mails and renders have a retry button (audited). Anyone who is
-not an administrator gets a 404 (docs/production.md).
+beat's signs of life; the read replica's lag, where there is one. Failed e-mails and renders
+have a retry button (audited). Anyone who is not an administrator gets a 404
+(docs/production.md).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from approvals.models import MessageStatus, OutboxMessage
 from approvals.models.documents import Document, RenderState
 from approvals.outbox import message_retry
 from approvals.record.access import is_administrator
+from config.db.replica import replica_state
 from config.errors import StateConflict
 from workflow.notify import permission_holders
 
@@ -224,12 +226,15 @@ def operations(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     pulses = [heartbeat_read(part) for part in PARTS]
     mail, documents, tasks = stuck_mail(now), stuck_documents(now), stuck_tasks()
+    replica = replica_state()
     context = {
         "background_expected": background_expected(),
         "pulses": pulses,
+        "replica": replica,
         "tables": [mail_table(mail), document_table(documents), task_table(tasks)],
         "tasks": tasks,
         "clean": all(p.alive for p in pulses)
+        and (replica is None or replica.usable)
         and not mail.count
         and not documents.count
         and not tasks,

@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
@@ -160,6 +161,29 @@ def replica_current() -> bool:
     elif was_behind and not _behind:
         logger.info("Read replica caught up (%.1f s behind): lists read it again", lag)
     return not _behind
+
+
+@dataclass(frozen=True)
+class ReplicaState:
+    """The replica as the operations page shows it: its lag now (None: it did not answer)."""
+
+    lag: float | None
+    limit: int
+
+    @property
+    def usable(self) -> bool:
+        return self.lag is not None and self.lag <= self.limit
+
+
+def replica_state() -> ReplicaState | None:
+    """The replica's lag measured now, for the administrators; None when none is configured."""
+    if not replica_configured():
+        return None
+    try:
+        lag: float | None = replica_lag_seconds()
+    except DatabaseError:
+        lag = None
+    return ReplicaState(lag=lag, limit=settings.REPLICA_MAX_LAG_SECONDS)
 
 
 class ReplicaRouter:

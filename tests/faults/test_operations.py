@@ -163,3 +163,26 @@ def test_the_menu_shows_it_to_administrators_only(admin, teacher_a, auditor):
     assert login(admin).get("/van-hanh/").status_code == 200
     assert 'href="/van-hanh/"' not in login(teacher_a).get("/").content.decode()
     assert 'href="/van-hanh/"' not in login(auditor).get("/").content.decode()
+
+
+def test_without_a_replica_no_replica_is_shown(admin, settings):
+    if "replica" in settings.DATABASES:
+        pytest.skip("a replica is configured in this pass")
+    assert 'id="replica"' not in _page(admin)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(databases=["default", "replica"])
+def test_the_replica_s_lag_is_shown_and_one_too_far_behind_is_flagged(admin, settings):
+    """The PostgreSQL pass reads the test database as its replica: no standby, lag 0."""
+    settings.DATABASE_REPLICA_READS = True
+    html = _page(admin)
+    assert 'data-replica-usable="yes"' in html
+    assert "Chậm 0 giây so với máy chủ chính (giới hạn 30 giây)." in html
+    assert "Không có việc nào bị tồn đọng." in html
+
+    settings.REPLICA_MAX_LAG_SECONDS = -1
+    html = _page(admin)
+    assert 'data-replica-usable="no"' in html
+    assert "Danh sách, trích xuất và báo cáo đang đọc máy chủ chính." in html
+    assert "Không có việc nào bị tồn đọng." not in html
