@@ -11,7 +11,8 @@ two kinds of Locust users (``tests/load/locustfile.py``):
   as a school head) at ``SOAK_READ_RATE`` lists/s (default 6).
 
 Meanwhile the resident memory of every process group (gunicorn and its workers, each Celery
-worker with its pool, beat) is sampled every ``SOAK_MEMORY_EVERY`` seconds (default 15).
+worker with its pool, beat) is sampled every ``SOAK_MEMORY_EVERY`` seconds (default 15), and a
+fixed piece of CPU work is timed beside it: the machine's yardstick, printed next to each drift.
 
 At the end it compares the first window after a warm-up (``SOAK_WARMUP_MINUTES``, default 3)
 with the last (``SOAK_WINDOW_MINUTES`` each, default 5; see ``tests/load/windows.py``) and
@@ -47,10 +48,12 @@ from tests.load.run import (
     serving,
 )
 from tests.load.windows import (
+    YARDSTICK,
     Sample,
     Windows,
     failures,
     latency_drift,
+    machine_slowdown,
     memory_growth,
     memory_timeline,
     timeline,
@@ -90,6 +93,16 @@ def resident_mb(process: psutil.Process) -> dict[int, float]:
     return found
 
 
+def yardstick_ms() -> float:
+    """A fixed piece of pure-Python work, timed: it takes as long as the machine lets it (about
+    12 ms on an idle core here), so it slows when another job takes the cores."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(200_000):
+        total += i * i % 7
+    return (time.perf_counter() - started) * 1000
+
+
 class MemorySampler(threading.Thread):
     """Samples each group's resident memory every ``MEMORY_EVERY`` seconds until stopped; the
     group's total is judged, each process's figure goes to ``memory.csv`` (seconds, group,
@@ -115,6 +128,7 @@ class MemorySampler(threading.Thread):
                     rows.writerows(
                         (f"{at:.0f}", group, pid, f"{mb:.1f}") for pid, mb in each.items()
                     )
+                self.samples.append(Sample(at, YARDSTICK, yardstick_ms()))
 
 
 class Autovacuum(threading.Thread):
@@ -153,14 +167,20 @@ def _percent(ratio: float | None) -> str:
 
 
 def timeline_table(latencies: list[Sample], memory: list[Sample], seconds: int) -> str:
-    """p95 (ms) and memory (MB, median) by stretch of ``WINDOW_MINUTES``: a step and a
-    climb read differently."""
+    """p95 (ms), memory (MB, median) and the yardstick (ms, median) by stretch of
+    ``WINDOW_MINUTES``: a step and a climb read differently, and so does a slower machine."""
     every = WINDOW_MINUTES * 60
     names = (STEP_NAME, *READ_NAMES)
-    groups = sorted({s.name for s in memory})
+    groups = sorted({s.name for s in memory} - {YARDSTICK})
     columns = [timeline(latencies, n, every, seconds) for n in names]
-    rams = [memory_timeline(memory, g, every, seconds) for g in groups]
-    lines = ["\n  by stretch: p95 ms of " + ", ".join(names) + "; MB of " + ", ".join(groups)]
+    rams = [memory_timeline(memory, g, every, seconds) for g in (*groups, YARDSTICK)]
+    lines = [
+        "\n  by stretch: p95 ms of "
+        + ", ".join(names)
+        + "; MB of "
+        + ", ".join(groups)
+        + "; ms of the machine's yardstick (median)"
+    ]
     for i in range(len(columns[0])):
         figures = [f"{c[i]:6.0f}" if c[i] is not None else "     -" for c in columns]
         sizes = [f"{r[i]:6.0f}" if r[i] is not None else "     -" for r in rams]
@@ -205,12 +225,13 @@ def main() -> int:
         f"windows {windows.first[0] / 60:.0f}–{windows.first[1] / 60:.0f} min and "
         f"{windows.last[0] / 60:.0f}–{windows.last[1] / 60:.0f} min"
     )
+    machine = machine_slowdown(sampler.samples, windows)
     for name in (STEP_NAME, *READ_NAMES):
         change = latency_drift(latencies, name, windows)
         count = sum(1 for s in latencies if s.name == name)
         measured = (
             f"p95 {change.first or 0:.0f} → {change.last or 0:.0f} ms "
-            f"({_percent(change.ratio)}; {count} requests)"
+            f"({_percent(change.ratio)}; {count} requests; machine {_percent(machine.ratio)})"
         )
         table.add(f"{name}: p95 drift", measured, f"≤ +{DRIFT_TARGET:.0%}",
                   change.within(DRIFT_TARGET))  # fmt: skip
@@ -219,6 +240,10 @@ def main() -> int:
         measured = f"{change.first or 0:.0f} → {change.last or 0:.0f} MB ({_percent(change.ratio)})"
         table.add(f"memory of {group}", measured, f"≤ +{GROWTH_TARGET:.0%}",
                   change.within(GROWTH_TARGET))  # fmt: skip
+    table.add(
+        "machine's yardstick (a fixed CPU task, median)",
+        f"{machine.first or 0:.0f} → {machine.last or 0:.0f} ms ({_percent(machine.ratio)})",
+    )
     errors = failures(latencies)
     table.add("errors", ", ".join(f"{n}: {c}" for n, c in errors.items()) or "0", "0",
               not errors and bool(latencies))  # fmt: skip

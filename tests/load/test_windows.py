@@ -7,10 +7,12 @@ arithmetic, checked here on runs whose answer is known.
 from __future__ import annotations
 
 from tests.load.windows import (
+    YARDSTICK,
     Sample,
     Windows,
     failures,
     latency_drift,
+    machine_slowdown,
     memory_growth,
     memory_timeline,
     timeline,
@@ -99,3 +101,14 @@ def test_the_timeline_shows_where_a_drift_came_from():
     assert timeline(samples, "step", 300, 900) == [100.0, 150.0, None]
     memory = [Sample(t, "web", 500 + (t >= 300) * 100) for t in range(0, 600, 15)]
     assert memory_timeline(memory, "web", 300, 900) == [500, 600, None]
+
+
+def test_the_machine_s_yardstick_tells_a_slower_machine_from_a_slower_product():
+    """Both runs' requests got a fifth slower; only the first machine did too."""
+    requests = steady("step", [300.0] * 20, 180, 480) + steady("step", [360.0] * 20, 1500, 1800)
+    busy = steady(YARDSTICK, [20.0] * 20, 180, 480) + steady(YARDSTICK, [24.0] * 20, 1500, 1800)
+    idle = steady(YARDSTICK, [20.0] * 20, 180, 480) + steady(YARDSTICK, [20.0] * 20, 1500, 1800)
+    drift = latency_drift(requests, "step", HALF_HOUR)
+    assert round(drift.ratio or 0, 2) == 0.20
+    assert round(machine_slowdown(busy, HALF_HOUR).ratio or 0, 2) == 0.20
+    assert machine_slowdown(idle, HALF_HOUR).ratio == 0

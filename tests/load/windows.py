@@ -11,6 +11,9 @@ the suite checks it: what "drift" and "growth" mean decides whether a soak passe
 - **Growth** of a process group's memory: the median of its resident memory sampled in the
   last window over the median in the first, minus one. Medians, so that one sample taken
   while a document renders does not count as growth.
+- The **machine's yardstick**: a fixed piece of CPU work timed in the driver beside the memory
+  samples. It is no target; printed beside the drift, it tells a machine that got slower
+  (another job started) from a product that did (the yardstick stayed level).
 """
 
 from __future__ import annotations
@@ -91,6 +94,15 @@ def latency_drift(samples: list[Sample], name: str, windows: Windows) -> Change:
 def memory_growth(samples: list[Sample], group: str, windows: Windows) -> Change:
     """Median resident memory of ``group`` in the first and in the last window."""
     return _change(samples, group, windows, statistics.median)
+
+
+#: The name of the yardstick's samples (ms of a fixed piece of CPU work).
+YARDSTICK = "machine"
+
+
+def machine_slowdown(samples: list[Sample], windows: Windows) -> Change:
+    """Median time of the yardstick in the first and in the last window."""
+    return _change(samples, YARDSTICK, windows, statistics.median)
 
 
 def _by_stretch(
