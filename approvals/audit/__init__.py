@@ -13,6 +13,7 @@ from approvals.audit.changes import bounded_snapshot, changes
 from approvals.audit.checkpoints import (
     Checkpoint,
     CheckpointResult,
+    CheckpointStoreError,
     Verification,
     checkpoint_last,
     checkpoint_write,
@@ -31,6 +32,7 @@ __all__ = [
     "ChainProblem",
     "Checkpoint",
     "CheckpointResult",
+    "CheckpointStoreError",
     "UnknownAuditKey",
     "Verification",
     "audit_record",

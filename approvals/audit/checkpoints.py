@@ -20,7 +20,8 @@ import hmac
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -118,6 +119,11 @@ class Verification:
         }
 
 
+class CheckpointStoreError(Exception):
+    """The checkpoints could not be read or written: the bucket or the directory did not answer
+    (an outage, not a sign of tampering; nothing is signed meanwhile)."""
+
+
 class CheckpointFileError(ValueError):
     """A line of the checkpoint file is unreadable or its signature does not match."""
 
@@ -173,9 +179,24 @@ def _object_text(bucket: Storage, name: str) -> str:
     return data.decode("utf-8", "replace")
 
 
+@contextmanager
+def _store_answering() -> Iterator[None]:
+    """Whatever the bucket's client or the file system raises, as :class:`CheckpointStoreError`."""
+    try:
+        yield
+    except Exception as exc:  # boto3's errors share no base with OSError
+        logger.warning("audit checkpoints unreachable: %s", exc)
+        raise CheckpointStoreError(f"{type(exc).__name__}: {exc}") from exc
+
+
 def _records() -> list[tuple[int, str]]:
     """Every checkpoint as stored, numbered from 1 in the order written: the file's lines, or
     the bucket's objects."""
+    with _store_answering():
+        return _stored_records()
+
+
+def _stored_records() -> list[tuple[int, str]]:
     bucket = checkpoint_bucket()
     if bucket is not None:
         names = [name for day in _days(bucket) for name in _day_objects(bucket, day)]
@@ -189,6 +210,11 @@ def _records() -> list[tuple[int, str]]:
 
 def _last_record() -> str | None:
     """The newest checkpoint as stored (without reading the others), or None."""
+    with _store_answering():
+        return _stored_last_record()
+
+
+def _stored_last_record() -> str | None:
     bucket = checkpoint_bucket()
     if bucket is not None:
         for day in reversed(_days(bucket)):
@@ -207,7 +233,8 @@ def _last_record() -> str | None:
 
 
 def checkpoint_last() -> Checkpoint | None:
-    """The newest checkpoint if its signature holds (for the screen)."""
+    """The newest checkpoint if its signature holds (for the screen); :class:`CheckpointStoreError`
+    when the store does not answer."""
     raw = _last_record()
     try:
         return _parsed(0, raw) if raw is not None else None
@@ -238,6 +265,11 @@ def _previous_for_write() -> Checkpoint | None:
 
 
 def _append(checkpoint: Checkpoint) -> None:
+    with _store_answering():
+        _store(checkpoint)
+
+
+def _store(checkpoint: Checkpoint) -> None:
     bucket = checkpoint_bucket()
     if bucket is not None:
         bucket.save(_object_name(checkpoint), ContentFile(checkpoint.as_line().encode()))
@@ -263,6 +295,9 @@ def verify_log(progress: Callable[[int], None] | None = None) -> Verification:
         checkpoints = checkpoints_read()
     except CheckpointFileError as exc:
         return Verification(ChainProblem(None, None, str(exc)), 0, 0, None, exc.line)
+    except CheckpointStoreError as exc:
+        reason = f"the checkpoints could not be read ({exc}): verify again once they can"
+        return Verification(ChainProblem(None, None, reason), 0, 0, None)
     wanted: dict[int, tuple[int, str]] = {c.last_seq: (0, "") for c in checkpoints}
     problem, end = walk_chain(seen=wanted, progress=progress)
     problem, end = settle_head(problem, end, seen=wanted, progress=progress)
@@ -308,7 +343,7 @@ def checkpoint_write(*, now: datetime.datetime | None = None) -> CheckpointResul
     now = now or timezone.now()
     try:
         previous = _previous_for_write()
-    except CheckpointFileError as exc:
+    except (CheckpointFileError, CheckpointStoreError) as exc:
         logger.error("audit checkpoint refused: %s", exc)
         return CheckpointResult(None, ChainProblem(None, None, str(exc)))
     start = None
@@ -343,5 +378,9 @@ def checkpoint_write(*, now: datetime.datetime | None = None) -> CheckpointResul
         at=now.astimezone(datetime.UTC).isoformat(),
         key_id=current_key_id(),
     ).signed()
-    _append(checkpoint)
+    try:
+        _append(checkpoint)
+    except CheckpointStoreError as exc:
+        logger.error("audit checkpoint not stored: %s", exc)
+        return CheckpointResult(None, ChainProblem(None, None, f"not stored: {exc}"))
     return CheckpointResult(checkpoint, None, previous)

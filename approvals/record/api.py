@@ -278,6 +278,7 @@ class AuditVerificationView(APIView):
                 "last": status["last"],
                 "last_checkpoint_at": status["last_checkpoint_at"],
                 "last_checkpoint_seq": status["last_checkpoint_seq"],
+                "checkpoints_unreadable": status["checkpoints_unreadable"],
                 "job": verification_get(job_id) if job_id else None,
             }
         )

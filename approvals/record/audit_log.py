@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from approvals.audit import (
+    CheckpointStoreError,
     checkpoint_last,
     verification_get,
     verification_last,
@@ -61,11 +62,15 @@ def parse_before(raw: str | None) -> int | None:
 
 def verification_status() -> dict[str, Any]:
     """The last verification's result and the last checkpoint's time, for the screen and API."""
-    checkpoint = checkpoint_last()
+    try:
+        checkpoint, unreadable = checkpoint_last(), False
+    except CheckpointStoreError:  # the bucket or directory is down: say so, not "none"
+        checkpoint, unreadable = None, True
     return {
         "last": verification_last(),
         "last_checkpoint_at": checkpoint.moment if checkpoint else None,
         "last_checkpoint_seq": checkpoint.last_seq if checkpoint else None,
+        "checkpoints_unreadable": unreadable,
     }
 
 

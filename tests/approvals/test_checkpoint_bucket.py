@@ -124,3 +124,35 @@ def test_the_audit_log_page_shows_the_last_checkpoint_from_the_bucket(checkpoint
     page = login(auditor).get("/nhat-ky/")
     assert page.status_code == 200
     assert "(#4)" in page.content.decode()  # the last checkpoint covers event #4
+
+
+@pytest.fixture
+def bucket_gone(checkpoint_bucket: tuple[Any, str], settings: Any) -> None:
+    """The configured bucket no longer exists (deleted, or the store answers no): an outage."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "audit_checkpoints": {
+            **settings.STORAGES["audit_checkpoints"],
+            "OPTIONS": {
+                **settings.STORAGES["audit_checkpoints"]["OPTIONS"],
+                "bucket_name": "doanravao-no-such-bucket",
+            },
+        },
+    }
+
+
+def test_an_unreachable_store_is_said_on_the_page_and_refuses_nothing_silently(
+    bucket_gone, auditor
+):
+    events(3)
+    written = checkpoint_write()
+    assert written.checkpoint is None and written.problem is not None
+    assert "NoSuchBucket" in written.problem.reason
+    client = login(auditor)
+    page = client.get("/nhat-ky/")
+    assert page.status_code == 200
+    assert "Không đọc được nơi lưu điểm kiểm tra" in page.content.decode()
+    status = client.get("/api/v1/audit/verification/")
+    assert status.status_code == 200 and status.json()["checkpoints_unreadable"] is True
+    result = verify_log()
+    assert result.problem is not None and "could not be read" in result.problem.reason
