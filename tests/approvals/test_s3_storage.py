@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from approvals.models import AgencyNotification, Document, DocumentSignature, OutboxMessage
@@ -134,3 +136,15 @@ def test_the_sweep_sets_aside_a_bucket_object_no_row_names(bucket, org, teacher_
     ]
     assert keys(bucket) == [f"media/{kept.file.name}"]
     assert files_on_disk(settings) == []
+
+
+def test_the_sweep_command_says_so_when_the_bucket_does_not_answer(bucket, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            **settings.STORAGES["default"],
+            "OPTIONS": {**settings.STORAGES["default"]["OPTIONS"], "bucket_name": "no-such"},
+        },
+    }
+    with pytest.raises(CommandError, match=r"Không đọc được nơi lưu tệp: .*NoSuchBucket"):
+        call_command("sweep_orphan_files")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from approvals.orphan_files import sweep_orphan_files
@@ -22,7 +22,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         dry_run = options["dry_run"]
-        result = sweep_orphan_files(dry_run=dry_run)
+        try:
+            result = sweep_orphan_files(dry_run=dry_run)
+        except Exception as exc:  # the storage (a bucket's client) did not answer
+            raise CommandError(
+                _("Không đọc được nơi lưu tệp: %(error)s")
+                % {"error": f"{type(exc).__name__}: {exc}"}
+            ) from exc
         for name in result.quarantined:
             self.stdout.write(_("Tệp không ai nhắc tới: %(name)s") % {"name": name})
         for name in result.purged:
