@@ -2,7 +2,7 @@
 
 Issue #14 asks for an approval step in at most 25 queries (``STEP_BUDGET``, P1). That target is
 not met yet: viewflow writes every node a step passes through (a task row, its link to the
-previous one, its status updates: about 12 queries for one decision and two gates), and the
+previous one, its status update: about 8 queries for one decision and two gates), and the
 Director's step issues two documents and two agency notifications. ``CEILING`` pins what a
 step takes today (83/78/152 before the work described in docs/performance.md), so it never
 grows; ``make bench`` judges the 25-query and 40 ms targets and reports them missed.
@@ -44,7 +44,7 @@ pytestmark = pytest.mark.django_db
 STEP_BUDGET = 25
 #: What each step's POST takes today, at most (API or page, trip or visit): lower it, never
 #: raise it (docs/performance.md).
-CEILING = {"review_by_unit_head": 43, "review_by_department": 40, "decide_by_director": 72}
+CEILING = {"review_by_unit_head": 41, "review_by_department": 39, "decide_by_director": 71}
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 KINDS = ("invitation", "programme", "cv", "cost_estimate")

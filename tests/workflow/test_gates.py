@@ -52,6 +52,32 @@ def test_a_step_through_two_gates_opens_no_savepoint_for_them(trip_at_head, head
     assert open_task(trip_at_head, "review_by_department") is not None
 
 
+def test_a_gate_s_task_is_written_once_done_and_keeps_the_process_history(trip_at_head, head_a):
+    """Inserted when the gate has decided, then linked: no UPDATE of a gate's row, and the chain
+    of tasks (each linked to the one before) is what viewflow writes."""
+    task = open_task(trip_at_head, "review_by_unit_head")
+    with CaptureQueriesContext(connection) as ctx:
+        task_complete(task_id=task.pk, user=head_a.user, action="approve")
+    updates = [
+        q["sql"] for q in ctx.captured_queries
+        if q["sql"].startswith('UPDATE "viewflow_task"') and "'SWITCH'" in q["sql"]
+    ]  # fmt: skip
+    assert updates == []
+    following = open_task(trip_at_head, "review_by_department")
+    chain = []
+    current = following
+    while current.pk != task.pk:
+        [current] = current.previous.all()
+        chain.append((current.flow_task.name, current.status))
+    assert chain == [
+        ("check_route", "DONE"),
+        ("check_unit_head_decision", "DONE"),
+        ("review_by_unit_head", "DONE"),
+    ]
+    for gate in Task.objects.filter(process_id=task.process_id, flow_task_type="SWITCH"):
+        assert gate.finished is not None and gate.created <= gate.finished
+
+
 def test_a_failing_gate_rolls_the_whole_step_back(trip_at_head, head_a, monkeypatch):
     monkeypatch.setattr(GATE, "_activate_next", [(node, _broken) for node, _ in GATE._branches])
     task = open_task(trip_at_head, "review_by_unit_head")
