@@ -194,7 +194,19 @@ def documents_text_settle(request: Any) -> int:
     )
     settled = 0
     for document in waiting:
-        document_content(document)
+        try:
+            document_content(document)
+        except Exception as exc:
+            # The change must not go ahead of a text that could not be written: refused (409),
+            # the render's own error shows on the operations page.
+            logger.exception("document %s: its text could not be written", document.pk)
+            raise StateConflict(
+                _(
+                    "Văn bản %(number)s đã ban hành nhưng chưa ghi xong nội dung, nên chưa thể "
+                    "thay đổi hồ sơ; vui lòng thử lại sau hoặc báo quản trị hệ thống."
+                )
+                % {"number": document.number_text}
+            ) from exc
         settled += 1
     return settled
 

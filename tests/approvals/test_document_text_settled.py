@@ -15,10 +15,13 @@ import datetime
 from typing import Any
 
 import pytest
+from django.db import transaction
 
+from approvals.documents import services
 from approvals.documents.services import current_document, document_content
 from approvals.models import Document
 from approvals.models.documents import DocumentKind
+from config.errors import StateConflict
 from delegations.services.decisions import outbound_apply_extension
 from delegations.services.inbound import VisitorInput
 from delegations.services.visits import inbound_amend
@@ -116,3 +119,23 @@ def test_a_render_that_read_the_document_before_the_text_was_written_keeps_that_
 
     assert "Choi Min-ho" in written and "Kim Ji-woo" not in written
     assert Document.objects.get(pk=letter.pk).content == stale.content
+
+
+def test_a_text_that_cannot_be_written_refuses_the_change_rather_than_going_ahead(
+    org, clerk_a, head_a, dept_reviewer, director, agencies, monkeypatch
+):
+    """The change waits (409, a clear message) instead of leaving the text to a later render,
+    which would read the changed dossier; nothing of the change is kept."""
+    visit = approved_with_text_pending(
+        draft_visit(clerk_a), clerk_a, head_a, dept_reviewer, director
+    )
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("template missing")
+
+    monkeypatch.setattr(services, "build_content", broken)
+    with pytest.raises(StateConflict, match="chưa ghi xong nội dung"), transaction.atomic():
+        inbound_amend(actor=clerk_a.user, visit=visit, reason="Đổi khách", visitors=[NEWCOMER])
+    visit.refresh_from_db()
+    assert [v.full_name for v in visit.visitors.all()] == ["Choi Min-ho"]
+    assert len(pending(visit)) == 2
