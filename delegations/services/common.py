@@ -219,10 +219,18 @@ def request_lock_for_edit(*, actor: User, request: R, version: int | None) -> R:
     request = request_lock(request)
     ensure_can_edit(actor=actor, request=request)
     ensure_version(request, version)
-    if request.status != RequestStatus.DRAFT:
-        # Returned after a document was issued (the Director's proposal): it keeps its text.
-        documents_text_settle(request)
+    documents_kept_as_issued(request)
     return request
+
+
+def documents_kept_as_issued(request: DelegationRequest) -> None:
+    """Before a change to a locked dossier's content (its members, visitors): the text of any
+    document issued with its text to follow is written first, so that it keeps what it was
+    issued on. In today's flows an editable dossier has none (the city's step after the
+    Director's proposal cannot return it; a draft has none): this keeps it so should a flow
+    ever return a dossier after one, for a query on a returned dossier's edit."""
+    if request.status != RequestStatus.DRAFT:
+        documents_text_settle(request)
 
 
 def audit_created(*, actor: User, action: str, obj: Any, snapshot: dict[str, Any]) -> None:

@@ -31,6 +31,7 @@ from delegations.privacy import mask_passport
 from delegations.selectors import agreement_link_error
 from delegations.services.common import (
     audit_created,
+    documents_kept_as_issued,
     ensure_can_edit,
     filing_unit,
     request_lock,
@@ -270,6 +271,7 @@ def inbound_replace_visitors(
     """Replace a draft's visitor list (the visitor-sheet import lands here)."""
     visit = request_lock(visit)
     ensure_can_edit(actor=actor, request=visit)
+    documents_kept_as_issued(visit)
     problems = visitor_errors(visitors)
     if problems:
         raise ValidationError({"visitors": problems})

@@ -30,7 +30,7 @@ from approvals.audit import audit_record
 from approvals.notices import in_site_language, notify, path_if_defined
 from config.errors import StateConflict, ValidationError
 from delegations.models import MemberConfirmation, OutboundMember, OutboundRequest
-from delegations.services.common import person_of, request_lock
+from delegations.services.common import documents_kept_as_issued, person_of, request_lock
 from org.models import Person
 
 #: What a confirmation covers besides the member's own role.
@@ -217,6 +217,7 @@ def outbound_membership_answer(
     reason = (reason or "").strip()
     if len(reason) > 2000:
         raise ValidationError({"reason": [_("Lý do dài tối đa 2.000 ký tự.")]})
+    documents_kept_as_issued(request)
     before = {"person": member.person_id, "confirmation": member.confirmation}
     if accept:
         member.confirmation = MemberConfirmation.CONFIRMED
