@@ -98,6 +98,26 @@ def _quarantine_day(name: str) -> datetime.date | None:
         return None
 
 
+@dataclass(frozen=True)
+class QuarantinedDay:
+    """The files set aside on one day, and when they are deleted for good."""
+
+    day: datetime.date
+    files: int
+    purged_on: datetime.date
+
+
+def quarantined(storage: Storage | None = None) -> list[QuarantinedDay]:
+    """What is set aside now, newest day first (for the operations view)."""
+    counts: dict[datetime.date, int] = {}
+    for name in stored_files(storage or default_storage, QUARANTINE):
+        day = _quarantine_day(name)
+        if day is not None:
+            counts[day] = counts.get(day, 0) + 1
+    keep = datetime.timedelta(days=settings.ORPHAN_FILE_RETENTION_DAYS)
+    return [QuarantinedDay(day, n, day + keep) for day, n in sorted(counts.items(), reverse=True)]
+
+
 def _set_aside(storage: Storage, name: str, day: datetime.date) -> None:
     """Copy ``name`` into the day's quarantine, then delete it (in that order)."""
     with storage.open(name, "rb") as handle:

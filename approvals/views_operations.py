@@ -10,6 +10,7 @@ have a retry button (audited). Anyone who is not an administrator gets a 404
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,11 +36,14 @@ from approvals.documents.services import document_render_retry
 from approvals.heartbeat import PARTS, background_expected, heartbeat_read
 from approvals.models import MessageStatus, OutboxMessage
 from approvals.models.documents import Document, RenderState
+from approvals.orphan_files import quarantined
 from approvals.outbox import message_retry
 from approvals.record.access import is_administrator
 from config.db.replica import replica_state
 from config.errors import StateConflict
 from workflow.notify import permission_holders
+
+logger = logging.getLogger(__name__)
 
 #: Rows shown per list; the count above each list is the full number.
 SHOWN = 100
@@ -227,7 +231,13 @@ def operations(request: HttpRequest) -> HttpResponse:
     pulses = [heartbeat_read(part) for part in PARTS]
     mail, documents, tasks = stuck_mail(now), stuck_documents(now), stuck_tasks()
     replica = replica_state()
+    try:
+        set_aside: list[Any] | None = quarantined()
+    except Exception:  # the storage does not answer: said on the page, not a 500
+        logger.warning("operations: the quarantine could not be listed", exc_info=True)
+        set_aside = None
     context = {
+        "quarantine": set_aside,
         "background_expected": background_expected(),
         "pulses": pulses,
         "replica": replica,

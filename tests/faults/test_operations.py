@@ -6,12 +6,15 @@ import datetime
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
 from approvals.heartbeat import heartbeat_mark
 from approvals.models import AuditEvent, Document, MessageStatus, OutboxMessage
 from approvals.models.documents import RenderState
+from approvals.orphan_files import sweep_orphan_files
 from config import celery_app
 from org.models import Role
 from tests.approvals.record_helpers import approved, make_agencies
@@ -186,3 +189,16 @@ def test_the_replica_s_lag_is_shown_and_one_too_far_behind_is_flagged(admin, set
     assert 'data-replica-usable="no"' in html
     assert "Danh sách, trích xuất và báo cáo đang đọc máy chủ chính." in html
     assert "Không có việc nào bị tồn đọng." not in html
+
+
+def test_the_files_set_aside_are_listed_by_day_with_when_they_go(admin, settings):
+    """After a database restore an administrator sees at once what the sweep set aside."""
+    assert "Tệp đang cách ly" in _page(admin) and "data-quarantine-day" not in _page(admin)
+    orphan = default_storage.save("attachments/2026/01/left", ContentFile(b"x"))
+    now = timezone.now() + datetime.timedelta(days=2)
+    assert sweep_orphan_files(now=now).quarantined == [orphan]
+    day = timezone.localdate(now)
+    html = _page(admin)
+    assert f'data-quarantine-day="{day:%Y-%m-%d}"' in html
+    purge = day + datetime.timedelta(days=settings.ORPHAN_FILE_RETENTION_DAYS)
+    assert f"<td>{day:%d/%m/%Y}</td><td>1</td><td>{purge:%d/%m/%Y}</td>" in html
