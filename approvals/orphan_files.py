@@ -16,10 +16,12 @@ The sweep, nightly from beat and on demand (``manage.py sweep_orphan_files``):
 3. a quarantined file older than ``ORPHAN_FILE_RETENTION_DAYS`` (the day in its path) is
    deleted for good.
 
-Each run that moved or deleted anything writes one audit event (``storage.orphans_quarantined``,
-``storage.quarantine_purged``) with the names. A file set aside by mistake (a database restored
-from a backup older than its files) is put back by moving it from ``quarantine/<day>/`` to the
-name after it, within the retention (docs/production.md, *Files*).
+What a run moves or deletes is audited as it goes (``storage.orphans_quarantined``,
+``storage.quarantine_purged``), one event for every :data:`NAMES_LISTED` names and one for the
+rest at the end, so that a worker killed halfway leaves no move unrecorded but its last few.
+A file set aside by mistake (a database restored from a backup older than its files) is put
+back by moving it from ``quarantine/<day>/`` to the name after it, within the retention
+(docs/production.md, *Files*).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from approvals.models import OutboxMessage
 #: looked at.
 SWEPT_ROOTS = ("attachments", "documents", "agreements", "reporting")
 QUARANTINE = "quarantine"
-#: How many names one audit event lists (the count is always whole).
+#: How many names one audit event lists at the most (a run writes as many events as it needs).
 NAMES_LISTED = 500
 
 
@@ -137,6 +139,7 @@ def sweep_orphan_files(
     # Read the names first: a file stored after this read is younger than the grace period.
     in_use = names_in_use()
     today = timezone.localdate(now)
+    moved = _Audited("storage.orphans_quarantined", dry_run)
     for root in SWEPT_ROOTS:
         for name in stored_files(storage, root):
             result.files += 1
@@ -148,10 +151,13 @@ def sweep_orphan_files(
                     continue
                 if not dry_run:
                     _set_aside(storage, name, today)
-            except (FileNotFoundError, OSError) as error:  # gone meanwhile, or a storage error
+            except OSError as error:  # gone meanwhile (a second sweep), or a storage error
                 result.errors.append(f"{name}: {error}")
                 continue
             result.quarantined.append(name)
+            moved.add(name)
+    moved.flush()
+    purged = _Audited("storage.quarantine_purged", dry_run)
     for name in stored_files(storage, QUARANTINE):
         day = _quarantine_day(name)
         if day is None or day > timezone.localdate(now - retention):
@@ -163,21 +169,29 @@ def sweep_orphan_files(
                 result.errors.append(f"{name}: {error}")
                 continue
         result.purged.append(name)
-    if not dry_run:
-        _audit(result)
+        purged.add(name)
+    purged.flush()
     return result
 
 
-def _audit(result: SweepResult) -> None:
-    for action, names in (
-        ("storage.orphans_quarantined", result.quarantined),
-        ("storage.quarantine_purged", result.purged),
-    ):
-        if names:
+class _Audited:
+    """Names moved or deleted, written to the audit log :data:`NAMES_LISTED` at a time."""
+
+    def __init__(self, action: str, dry_run: bool) -> None:
+        self.action, self.dry_run, self.names = action, dry_run, list[str]()
+
+    def add(self, name: str) -> None:
+        self.names.append(name)
+        if len(self.names) >= NAMES_LISTED:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.names and not self.dry_run:
             audit_record(
                 actor=None,
-                action=action,
+                action=self.action,
                 object_type="storage",
                 object_id="default",
-                after={"count": len(names), "names": names[:NAMES_LISTED]},
+                after={"count": len(self.names), "names": self.names},
             )
+        self.names = []

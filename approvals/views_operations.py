@@ -36,7 +36,7 @@ from approvals.documents.services import document_render_retry
 from approvals.heartbeat import PARTS, background_expected, heartbeat_read
 from approvals.models import MessageStatus, OutboxMessage
 from approvals.models.documents import Document, RenderState
-from approvals.orphan_files import quarantined
+from approvals.orphan_files import QuarantinedDay, quarantined
 from approvals.outbox import message_retry
 from approvals.record.access import is_administrator
 from config.db.replica import replica_state
@@ -232,7 +232,7 @@ def operations(request: HttpRequest) -> HttpResponse:
     mail, documents, tasks = stuck_mail(now), stuck_documents(now), stuck_tasks()
     replica = replica_state()
     try:
-        set_aside: list[Any] | None = quarantined()
+        set_aside: list[QuarantinedDay] | None = quarantined()
     except Exception:  # the storage does not answer: said on the page, not a 500
         logger.warning("operations: the quarantine could not be listed", exc_info=True)
         set_aside = None

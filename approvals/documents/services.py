@@ -180,9 +180,9 @@ def document_content(document: Document) -> dict[str, Any]:
     return content
 
 
-def documents_text_settle(request: Any) -> int:
+def documents_text_settle(request: Any) -> None:
     """Write now the text of the request's documents still waiting for it, from the dossier as
-    it stands; returns how many.
+    it stands.
 
     A change to the dossier after documents were issued with their text to follow (an
     amendment of an approved visit, an extension, an edit after a return) calls this under the
@@ -192,7 +192,6 @@ def documents_text_settle(request: Any) -> int:
     waiting = Document.objects.filter(
         request_kind=request.request_kind, request_id=request.pk, content__pending=True
     )
-    settled = 0
     for document in waiting:
         try:
             document_content(document)
@@ -207,8 +206,6 @@ def documents_text_settle(request: Any) -> int:
                 )
                 % {"number": document.number_text}
             ) from exc
-        settled += 1
-    return settled
 
 
 def _decision_ref(request: Any) -> dict[str, Any] | None:

@@ -134,6 +134,18 @@ def replica_lag_seconds() -> float:
     return float(row[0])
 
 
+@dataclass(frozen=True)
+class ReplicaState:
+    """The replica as the operations page shows it: its lag now (None: it did not answer)."""
+
+    lag: float | None
+    limit: int
+
+    @property
+    def usable(self) -> bool:
+        return self.lag is not None and self.lag <= self.limit
+
+
 def replica_current() -> bool:
     """Whether the replica is within ``REPLICA_MAX_LAG_SECONDS`` of the primary, by a measure at
     most :data:`REPLICA_LAG_CHECK_SECONDS` old. Falling behind and catching up are logged once
@@ -149,30 +161,18 @@ def replica_current() -> bool:
         _down_until = now + REPLICA_RETRY_SECONDS
         logger.warning("Read replica's lag unreadable: reads go to the primary", exc_info=True)
         return False
-    limit = settings.REPLICA_MAX_LAG_SECONDS
-    was_behind, _behind = _behind, lag > limit
+    state = ReplicaState(lag=lag, limit=settings.REPLICA_MAX_LAG_SECONDS)
+    was_behind, _behind = _behind, not state.usable
     if _behind and not was_behind:
         logger.warning(
             "Read replica %.0f s behind the primary (limit %s s): lists, exports and reports "
             "read the primary until it catches up",
             lag,
-            limit,
+            state.limit,
         )
     elif was_behind and not _behind:
         logger.info("Read replica caught up (%.1f s behind): lists read it again", lag)
     return not _behind
-
-
-@dataclass(frozen=True)
-class ReplicaState:
-    """The replica as the operations page shows it: its lag now (None: it did not answer)."""
-
-    lag: float | None
-    limit: int
-
-    @property
-    def usable(self) -> bool:
-        return self.lag is not None and self.lag <= self.limit
 
 
 def replica_state() -> ReplicaState | None:

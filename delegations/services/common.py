@@ -224,11 +224,11 @@ def request_lock_for_edit(*, actor: User, request: R, version: int | None) -> R:
 
 
 def documents_kept_as_issued(request: DelegationRequest) -> None:
-    """Before a change to a locked dossier's content (its members, visitors): the text of any
-    document issued with its text to follow is written first, so that it keeps what it was
-    issued on. In today's flows an editable dossier has none (the city's step after the
-    Director's proposal cannot return it; a draft has none): this keeps it so should a flow
-    ever return a dossier after one, for a query on a returned dossier's edit."""
+    """Call before changing a locked dossier's content (members, visitors, dates): the text of
+    any document issued with its text to follow is written first, from the dossier as decided
+    (an approval's letters before an amendment or an extension). A draft has none; in today's
+    flows a returned dossier has none either (the city's step after the Director's proposal
+    cannot return it), which its edits check anyway, should a flow ever do so."""
     if request.status != RequestStatus.DRAFT:
         documents_text_settle(request)
 

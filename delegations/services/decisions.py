@@ -20,7 +20,6 @@ from approvals.documents.services import (
     documents_issue_on_approval,
     documents_issue_on_extension,
     documents_issue_on_proposal,
-    documents_text_settle,
 )
 from approvals.models import Decision, NoticeReason
 from config.errors import ValidationError
@@ -29,6 +28,7 @@ from delegations.facts import changed_sections, dossier_content, dossier_fingerp
 from delegations.models import InboundStatus, InboundVisit, OutboundRequest, RequestStatus
 from delegations.services.common import (
     city_decision,
+    documents_kept_as_issued,
     notify_agencies,
     request_lock,
     request_ref,
@@ -271,7 +271,7 @@ def outbound_apply_extension(*, request: OutboundRequest, new_return_date: str) 
     """The extension was granted: move the return date, issue the amending decision (its new
     return date) and tell the agencies."""
     request = request_lock(request)
-    documents_text_settle(request)  # the decision it amends keeps the return date it approved
+    documents_kept_as_issued(request)  # the decision it amends keeps its approved return date
     before = request.return_date
     request.return_date = datetime.date.fromisoformat(new_return_date)
     request.version += 1

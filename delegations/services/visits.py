@@ -21,13 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.audit import audit_record
-from approvals.documents.services import documents_text_settle
 from approvals.models import NoticeReason
 from config.errors import RulesBlocked, StateConflict, ValidationError
 from delegations.facts import evaluate
 from delegations.models import InboundStatus, InboundVisit
 from delegations.models.dates import dates_outside_window
 from delegations.services.common import (
+    documents_kept_as_issued,
     may_act_for_trip,
     notify_agencies,
     request_cancel,
@@ -185,8 +185,7 @@ def inbound_amend(
     may_act_for_trip(actor, visit)
     if visit.status not in LIVE_STATUSES:
         raise StateConflict(_("Chỉ điều chỉnh được đoàn vào đã phê duyệt và chưa kết thúc."))
-    # The approval's letters say what was approved, even if their render comes after this.
-    documents_text_settle(visit)
+    documents_kept_as_issued(visit)  # the approval's letters say what was approved
     arrival = arrival_date or visit.arrival_date
     departure = departure_date or visit.departure_date
     errors = _amendment_errors(visit, visitors, arrival, departure)

@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from approvals import orphan_files
 from approvals.models import AuditEvent, Document, OutboxMessage
 from approvals.orphan_files import SWEPT_ROOTS, file_fields, stored_files, sweep_orphan_files
 from config import celery_app
@@ -195,3 +196,15 @@ def test_beat_runs_the_sweep_nightly_on_the_reports_queue(settings):
     assert entry["task"] in celery_app.tasks
     route = celery_app.amqp.router.route({}, entry["task"])
     assert route["queue"].name == "reports"
+
+
+def test_the_moves_are_audited_as_the_run_goes_every_name_recorded(org, teacher_a, monkeypatch):
+    """A worker killed halfway through a long sweep leaves its moves recorded: the events are
+    written every few names, not once at the end, and together they name every file."""
+    monkeypatch.setattr(orphan_files, "NAMES_LISTED", 2)
+    request = draft(teacher_a)
+    orphans = {rolled_back_upload(teacher_a, request) for _ in range(3)}
+    sweep_orphan_files(now=timezone.now() + NEXT_DAY)
+    written = events("storage.orphans_quarantined")
+    assert sorted(e.after["count"] for e in written) == [1, 2]
+    assert {name for e in written for name in e.after["names"]} == orphans
