@@ -21,7 +21,7 @@ from delegations.presenters import outbound_detail, preview_dict
 from delegations.selectors import outbound_get_for_user, outbound_list_for_user
 from delegations.services.members import outbound_membership_answer
 from delegations.services.outbound import outbound_create, outbound_update
-from workflow.services import OUTBOUND_VERBS, outbound_submit
+from workflow.services import OUTBOUND_VERBS, request_submit
 
 
 class RequestListView(GenericAPIView[Any]):
@@ -244,7 +244,7 @@ def _action(
 
 
 def _submit(user: Any, request: OutboundRequest, data: dict[str, Any]) -> dict[str, Any]:
-    evaluation = outbound_submit(actor=user, request=request, justifications=data["justifications"])
+    evaluation = request_submit(actor=user, request=request, justifications=data["justifications"])
     return {"route": str(evaluation.route)}
 
 

@@ -35,7 +35,7 @@ from delegations.services.inbound import (
 )
 from delegations.services.visitor_import import inbound_import_visitors
 from org.models import Unit
-from workflow.services import INBOUND_VERBS, inbound_submit
+from workflow.services import INBOUND_VERBS, request_submit
 
 MAX_SHEET_BYTES = 5 * 1024 * 1024
 
@@ -161,7 +161,7 @@ class InboundVisitorImportView(GenericAPIView[Any]):
 
 
 def _submit(user: Any, visit: InboundVisit, data: dict[str, Any]) -> dict[str, Any]:
-    evaluation = inbound_submit(actor=user, visit=visit, justifications=data["justifications"])
+    evaluation = request_submit(actor=user, request=visit, justifications=data["justifications"])
     return {"route": str(evaluation.route)}
 
 

@@ -40,7 +40,7 @@ from org.models import (
 )
 from workflow.models import ruleset_params_in_force
 from workflow.rules.authority import COLUMNS, route_steps, steps_key
-from workflow.rules.engine import Evaluation, Params, evaluate_inbound, evaluate_outbound
+from workflow.rules.engine import Evaluation, Params, evaluate_facts
 from workflow.rules.facts import (
     InboundFacts,
     ItineraryStop,
@@ -268,8 +268,7 @@ def evaluate(
         version, params = ruleset_params_in_force(day)
         version_id = version.pk if version else None
     calendar = calendar or current_calendar()
-    evaluator = evaluate_outbound if isinstance(facts, OutboundFacts) else evaluate_inbound
-    result = evaluator(facts, params=params, on=day, calendar=calendar)
+    result = evaluate_facts(facts, params=params, on=day, calendar=calendar)
     return dataclasses.replace(
         result, ruleset_version=version_id, checks=localised_checks(result.checks)
     )

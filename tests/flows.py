@@ -20,7 +20,7 @@ from org.models import Person
 from tests.delegations.inbound_helpers import visit_input
 from tests.delegations.outbound_helpers import outbound_input, with_passports
 from tests.factories import UserFactory
-from workflow.services import inbound_submit, outbound_submit, process_for, task_complete
+from workflow.services import process_for, request_submit, task_complete
 
 OPEN = ("NEW", "ASSIGNED")
 
@@ -60,11 +60,7 @@ def draft_visit(actor: Person, **kwargs: Any) -> InboundVisit:
 def submit(request: Model, actor: Person) -> Any:
     """Submit the outbound request or inbound visit as ``actor``; returns the rule evaluation."""
     assert actor.user is not None
-    if isinstance(request, InboundVisit):
-        evaluation = inbound_submit(actor=actor.user, visit=request)
-    else:
-        assert isinstance(request, OutboundRequest), request
-        evaluation = outbound_submit(actor=actor.user, request=request)
+    evaluation = request_submit(actor=actor.user, request=request)
     request.refresh_from_db()
     return evaluation
 

@@ -3,7 +3,7 @@
 The rule pack is evaluated, blocking checks stop the submission, justifications are kept, the
 request is numbered on its first submission, its status and route are set, the outcome is
 stamped and the event audited. Starting or resuming the flow is the caller's part
-(:func:`workflow.services.outbound_submit` and :func:`workflow.services.inbound_submit`).
+(:func:`workflow.services.request_submit`, :func:`workflow.services.request_withdraw`).
 """
 
 from __future__ import annotations
@@ -155,7 +155,7 @@ def submission_record(
     return Submission(request=request, evaluation=evaluation, first=first)
 
 
-def request_withdraw(*, actor: User, request: Any, reason: str) -> Any:
+def withdrawal_record(*, actor: User, request: Any, reason: str) -> Any:
     """The applicant withdraws a request or visit before any decision (status and audit).
 
     Returns the locked request; cancelling its open tasks is the caller's part.

@@ -44,7 +44,7 @@ from delegations.views.outbound_detail import (
     dossier_renderer,
     justification_checks,
 )
-from workflow.services import INBOUND_VERBS, inbound_submit
+from workflow.services import INBOUND_VERBS, request_submit
 
 
 def _amend(user: Any, visit: InboundVisit, data: dict[str, Any]) -> Any:
@@ -169,9 +169,9 @@ def inbound_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         visit,
         checks=justification_checks(preview_dict(visit)) if visit.is_editable else [],
-        submit=lambda justifications: inbound_submit(
+        submit=lambda justifications: request_submit(
             actor=request.user,  # type: ignore[arg-type]
-            visit=visit,
+            request=visit,
             justifications=justifications,
         ),
         page=render_visit,

@@ -40,7 +40,7 @@ from delegations.views.common import (
 )
 from delegations.views.outbound_detail import justification_checks, render_detail
 from workflow.rules.pack import rule_title
-from workflow.services import OUTBOUND_VERBS, outbound_submit
+from workflow.services import OUTBOUND_VERBS, request_submit
 
 
 def _detail_url(request: OutboundRequest) -> str:
@@ -73,7 +73,7 @@ def outbound_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
         target,
         checks=checks,
         typed=typed[:50],
-        submit=lambda justifications: outbound_submit(
+        submit=lambda justifications: request_submit(
             actor=request.user,  # type: ignore[arg-type]
             request=target,
             justifications=justifications,

@@ -34,11 +34,10 @@ from org.models import Passport, Person
 from tests.delegations.outbound_helpers import outbound_input
 from tests.flows import confirm_members, open_task
 from workflow.services import (
-    inbound_submit,
     outbound_advance_by_dates,
     outbound_cancel,
-    outbound_submit,
-    outbound_submit_report,
+    report_submit,
+    request_submit,
     task_complete,
 )
 
@@ -102,7 +101,7 @@ def make_trip(unit, applicant, members, stops, dep, ret, kind, category, funding
     ]  # fmt: skip
     request = outbound_create(actor=user(applicant), data=data)
     confirm_members(request)
-    outbound_submit(actor=user(applicant), request=request)
+    request_submit(actor=user(applicant), request=request)
     for i, approver in enumerate(approvers):
         last = i == len(approvers) - 1
         action = "reject" if outcome == "rejected" and last else "approve"
@@ -127,7 +126,7 @@ def make_visit(host, clerk, country, visitors, arrival, departure, approvers):
         ],
     )  # fmt: skip
     visit = inbound_create(actor=user(clerk), data=data)
-    inbound_submit(actor=user(clerk), visit=visit)
+    request_submit(actor=user(clerk), request=visit)
     for approver in approvers:
         task_complete(task_id=open_task(visit).pk, user=user(approver), action="approve")
     return visit
@@ -175,7 +174,7 @@ def demo_year(settings):
     outbound_advance_by_dates(today=D(YEAR, 12, 1))
     outbound_advance_by_dates(today=D(YEAR, 12, 2))
     conference = OutboundRequest.objects.get(pk=trips[1].pk)
-    outbound_submit_report(actor=user("ht.thpt1"), request=conference, text="Đã dự hội thảo.")
+    report_submit(actor=user("ht.thpt1"), request=conference, text="Đã dự hội thảo.")
     return trips, visits
 
 

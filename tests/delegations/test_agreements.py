@@ -27,7 +27,7 @@ from tests.conftest import login
 from tests.delegations.inbound_helpers import visit_input
 from tests.delegations.outbound_helpers import outbound_input
 from tests.flows import approve_all, open_task, submit
-from workflow.services import agreement_submit, inbound_submit, task_complete
+from workflow.services import agreement_submit, request_submit, task_complete
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -133,7 +133,7 @@ def test_linked_trip_and_visit_and_free_entries_are_its_activities(
 
 def linked_visit(clerk, agreement):
     visit = inbound_create(actor=clerk.user, data=visit_input(agreement_id=agreement.pk))
-    inbound_submit(actor=clerk.user, visit=visit)
+    request_submit(actor=clerk.user, request=visit)
     visit.refresh_from_db()
     return visit
 

@@ -18,7 +18,7 @@ from workflow.services import (
     inbound_advance_by_dates,
     inbound_cancel,
     inbound_confirm_residence,
-    inbound_submit,
+    request_submit,
 )
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 def test_head_filing_a_visit_skips_the_unit_head_step(org, head_a):
     visit = inbound_create(actor=head_a.user, data=visit_input())
-    inbound_submit(actor=head_a.user, visit=visit)
+    request_submit(actor=head_a.user, request=visit)
     assert open_task(visit).flow_task.name == "review_by_department"
 
 
@@ -35,13 +35,13 @@ def test_sponsored_visit_to_a_ward_school_is_decided_by_the_department(
 ):
     data = visit_input(sponsor="Công ty TNHH Giáo dục ABC", enterprise_involved=True)
     visit = inbound_create(actor=ward_teacher.user, data=data)
-    evaluation = inbound_submit(actor=ward_teacher.user, visit=visit)
+    evaluation = request_submit(actor=ward_teacher.user, request=visit)
     assert str(evaluation.route) == "DEPT"
 
 
 def test_minister_level_guest_goes_to_the_city(org, clerk_a):
     visit = inbound_create(actor=clerk_a.user, data=visit_input(senior_guest_level="minister"))
-    assert str(inbound_submit(actor=clerk_a.user, visit=visit).route) == "CITY"
+    assert str(request_submit(actor=clerk_a.user, request=visit).route) == "CITY"
 
 
 def test_agency_notice_is_due_notify_days_working_days_before_arrival_but_never_in_the_past():
@@ -61,10 +61,10 @@ def test_notify_days_comes_from_the_rule_set_in_force(org):
 def test_late_approval_needs_a_written_justification(org, clerk_a):
     visit = inbound_create(actor=clerk_a.user, data=visit_input(arrival=far_arrival(8)))
     with pytest.raises(RulesBlocked) as blocked:
-        inbound_submit(actor=clerk_a.user, visit=visit)
+        request_submit(actor=clerk_a.user, request=visit)
     assert [c["rule"] for c in blocked.value.checks] == ["IN-NOTIFY-LEAD"]
-    inbound_submit(
-        actor=clerk_a.user, visit=visit,
+    request_submit(
+        actor=clerk_a.user, request=visit,
         justifications={"IN-NOTIFY-LEAD": "Đoàn chỉ xác nhận lịch vào tuần trước"},
     )  # fmt: skip
     visit.refresh_from_db()

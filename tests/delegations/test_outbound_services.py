@@ -11,10 +11,10 @@ from workflow.services import (
     outbound_advance_by_dates,
     outbound_cancel,
     outbound_request_extension,
-    outbound_submit,
-    outbound_submit_report,
-    outbound_withdraw,
     process_for,
+    report_submit,
+    request_submit,
+    request_withdraw,
     task_claim,
     task_complete,
 )
@@ -26,7 +26,7 @@ def test_official_trip_of_a_high_school_teacher_goes_head_then_department_then_d
     org, teacher_a, head_a, dept_reviewer, director
 ):
     request = draft(teacher_a)
-    evaluation = outbound_submit(actor=teacher_a.user, request=request)
+    evaluation = request_submit(actor=teacher_a.user, request=request)
     request.refresh_from_db()
     assert str(evaluation.route) == "DEPT"
     assert request.reference == f"THPT-A/ĐR/{datetime.date.today().year}/0001"
@@ -91,7 +91,7 @@ def test_reviewer_return_goes_to_applicant_and_back_to_the_same_reviewer(
     assert resubmit.flow_task.name == "resubmit_by_applicant"
     assert resubmit.owner == teacher_a.user
 
-    outbound_submit(actor=teacher_a.user, request=request)
+    request_submit(actor=teacher_a.user, request=request)
     task = open_task(request)
     assert task.flow_task.name == "review_by_department"
     assert task.owner == dept_reviewer.user
@@ -113,13 +113,13 @@ def test_trip_life_departure_return_report_returned_once_then_accepted(
     assert request.status == "returned_home"
     assert request.report_due == request.return_date + datetime.timedelta(days=15)
 
-    outbound_submit_report(actor=teacher_a.user, request=request, text="Báo cáo lần 1")
+    report_submit(actor=teacher_a.user, request=request, text="Báo cáo lần 1")
     task = open_task(request)
     assert task.flow_task.name == "review_report"
     task_complete(
         task_id=task.pk, user=dept_reviewer.user, action="return", comment="Bổ sung số liệu"
     )
-    outbound_submit_report(actor=teacher_a.user, request=request, text="Báo cáo lần 2")
+    report_submit(actor=teacher_a.user, request=request, text="Báo cáo lần 2")
     task_complete(task_id=open_task(request).pk, user=dept_reviewer.user, action="accept")
     request.refresh_from_db()
     assert request.status == "closed"
@@ -128,7 +128,7 @@ def test_trip_life_departure_return_report_returned_once_then_accepted(
 
 def test_withdraw_before_decision_cancels_open_tasks(org, teacher_a, head_a):
     request = submitted(teacher_a)
-    outbound_withdraw(actor=teacher_a.user, request=request, reason="Đổi kế hoạch")
+    request_withdraw(actor=teacher_a.user, request=request, reason="Đổi kế hoạch")
     request.refresh_from_db()
     assert request.status == "withdrawn"
     assert not process_for(request).task_set.filter(status__in=["NEW", "ASSIGNED"]).exists()

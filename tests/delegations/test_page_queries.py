@@ -27,7 +27,7 @@ from tests.conftest import Org, login
 from tests.delegations.outbound_helpers import far_departure
 from tests.factories import make_staff
 from tests.flows import confirm_members, draft, draft_visit, open_task, submit
-from workflow.services import inbound_submit, outbound_submit, task_complete
+from workflow.services import request_submit, task_complete
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ def _trip_at_director(org: Org, size: int, teacher: Person, head: Person, review
             comment="Bổ sung",
             fields=MISSING,
         )
-        outbound_submit(actor=teacher.user, request=request)
+        request_submit(actor=teacher.user, request=request)
     task_complete(task_id=open_task(request).pk, user=reviewer.user, action="approve")
     return request
 
@@ -130,7 +130,7 @@ def _visit(org: Org, size: int, clerk: Person, head: Person, reviewer: Person) -
     for _ in range(size // 5):
         task = open_task(visit)
         task_complete(task_id=task.pk, user=head.user, action="return", comment="Bổ sung")
-        inbound_submit(actor=clerk.user, visit=visit)
+        request_submit(actor=clerk.user, request=visit)
     return visit
 
 
@@ -174,7 +174,7 @@ def _returned_trip(org: Org, size: int, teacher: Person, head: Person) -> Any:
     submit(request, teacher)
     for round_ in range(size // 5 + 1):
         if round_:
-            outbound_submit(actor=teacher.user, request=request)
+            request_submit(actor=teacher.user, request=request)
         task_complete(
             task_id=open_task(request).pk, user=head.user, action="return", comment="Bổ sung"
         )

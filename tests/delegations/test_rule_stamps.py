@@ -14,7 +14,7 @@ from tests.flows import draft
 from workflow.models import RuleSetVersion
 from workflow.rules.params import ParamSet
 from workflow.rules.registry import Check
-from workflow.services import outbound_submit
+from workflow.services import request_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_a_later_rule_set_version_changes_new_evaluations_but_not_earlier_stamps
     today = datetime.date.today()
     departure = add_working_days(today, 20)
     request = draft(teacher_a, departure=departure)
-    outbound_submit(actor=teacher_a.user, request=request)
+    request_submit(actor=teacher_a.user, request=request)
     stamp = RuleStamp.objects.get(request_id=request.pk, stage="submit")
     assert lead_time_check(stamp.checks["checks"]).passed
 

@@ -13,7 +13,7 @@ from delegations.services.visitor_import import (
     parse_visitor_sheet,
 )
 from tests import flows
-from workflow.services import inbound_submit
+from workflow.services import request_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +134,6 @@ def test_roster_of_a_submitted_visit_cannot_be_replaced_by_import(org, clerk_a):
     sheet = xlsx([["Họ tên", "Quốc tịch", "Số hộ chiếu", "Ngày hết hạn"],
                   ["Tan Wei Ming", "SG", "E1234567A", "30/06/2035"]])  # fmt: skip
     inbound_import_visitors(actor=clerk_a.user, visit=visit, data=sheet, filename="a.xlsx")
-    inbound_submit(actor=clerk_a.user, visit=visit)
+    request_submit(actor=clerk_a.user, request=visit)
     with pytest.raises(StateConflict):
         inbound_import_visitors(actor=clerk_a.user, visit=visit, data=sheet, filename="a.xlsx")

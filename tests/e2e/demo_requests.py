@@ -11,7 +11,7 @@ from delegations.services.outbound import MemberInput, OutboundInput, StopInput,
 from org.calendar import add_working_days
 from org.models import Person
 from tests.flows import open_task
-from workflow.services import outbound_submit, task_complete
+from workflow.services import request_submit, task_complete
 
 
 def osaka_trip(*approvers: str, days: int = 3, estimated_cost: int = 0) -> Any:
@@ -28,7 +28,7 @@ def osaka_trip(*approvers: str, days: int = 3, estimated_cost: int = 0) -> Any:
         itinerary=[StopInput(country="JP", days=days, cities="Osaka")],
     )  # fmt: skip
     request = outbound_create(actor=users["gv.thpt1"], data=data)
-    outbound_submit(actor=users["gv.thpt1"], request=request)
+    request_submit(actor=users["gv.thpt1"], request=request)
     for approver in approvers:
         task_complete(task_id=open_task(request).pk, user=users[approver], action="approve")
     request.refresh_from_db()

@@ -20,7 +20,7 @@ from tests.delegations.outbound_helpers import outbound_input
 from tests.delegations.page_helpers import form_data
 from tests.delegations.test_outbound_api import create, payload
 from tests.flows import draft, draft_visit
-from workflow.services import inbound_submit, outbound_submit
+from workflow.services import request_submit
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -56,14 +56,14 @@ def test_trip_that_ended_two_months_ago_cannot_be_submitted_even_with_a_justific
 def test_trip_departing_yesterday_is_refused_and_today_is_accepted(org, teacher_a, head_a):
     yesterday = draft(teacher_a, departure=TODAY - datetime.timedelta(days=1))
     with pytest.raises(ValidationError) as refused:
-        outbound_submit(
+        request_submit(
             actor=teacher_a.user, request=yesterday, justifications={"OUT-LEAD-TIME": "Gấp"}
         )
     assert "departure_date" in refused.value.message_dict
     today = draft(teacher_a, departure=TODAY + datetime.timedelta(days=20), days=2)
     today.departure_date = today.return_date = TODAY
     today.save()
-    outbound_submit(actor=teacher_a.user, request=today, justifications={"OUT-LEAD-TIME": "Gấp"})
+    request_submit(actor=teacher_a.user, request=today, justifications={"OUT-LEAD-TIME": "Gấp"})
     today.refresh_from_db()
     assert today.status == "submitted"
 
@@ -173,7 +173,7 @@ def test_visit_in_year_9999_is_refused_by_the_api_and_the_service(org, clerk_a):
     )
     visit.refresh_from_db()
     with pytest.raises(ValidationError):
-        inbound_submit(actor=clerk_a.user, visit=visit)
+        request_submit(actor=clerk_a.user, request=visit)
 
 
 def test_request_page_refuses_to_submit_a_trip_that_has_begun(org, teacher_a):

@@ -15,7 +15,7 @@ from tests.conftest import login
 from tests.delegations.test_outbound_api import create
 from tests.flows import draft, draft_visit, submit
 from tests.threads import at_once
-from workflow.services import outbound_submit
+from workflow.services import request_submit
 
 YEAR = timezone.localdate().year
 
@@ -56,7 +56,7 @@ def test_outbound_and_inbound_of_one_unit_never_share_a_number(org, teacher_a, c
 def test_a_refused_submission_takes_no_number(org, teacher_a):
     blocked = draft(teacher_a, sponsored_by_enterprise=True, funding_source="enterprise")
     with pytest.raises(RulesBlocked):
-        outbound_submit(actor=teacher_a.user, request=blocked)
+        request_submit(actor=teacher_a.user, request=blocked)
     counter = ReferenceCounter.objects.filter(unit=org.school_a, kind="outbound").first()
     assert counter is None or counter.last == 0
     request = draft(teacher_a)
@@ -81,7 +81,7 @@ def test_simultaneous_submissions_of_one_school_get_consecutive_numbers(org, cle
     ]
     drafts = [draft(clerk_a, person) for person in people]
     results = at_once(
-        [functools.partial(outbound_submit, actor=clerk_a.user, request=d) for d in drafts]
+        [functools.partial(request_submit, actor=clerk_a.user, request=d) for d in drafts]
     )
 
     assert [r for r in results if isinstance(r, str)] == []  # no exception

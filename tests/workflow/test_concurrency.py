@@ -9,14 +9,14 @@ from config.errors import StateConflict
 from tests.factories import make_staff
 from tests.flows import draft
 from tests.threads import at_once
-from workflow.services import outbound_submit, process_for, task_complete
+from workflow.services import process_for, request_submit, task_complete
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_ten_simultaneous_completions_make_exactly_one_transition(org, teacher_a, head_a):
     request = draft(teacher_a)
-    outbound_submit(actor=teacher_a.user, request=request)
+    request_submit(actor=teacher_a.user, request=request)
     task = process_for(request).task_set.get(status="NEW")
     # Ten holders of the unit-head role (acting deputies, say) press "approve" together.
     heads = [head_a.user] + [

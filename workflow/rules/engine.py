@@ -1,7 +1,7 @@
 """Evaluation: every rule over a request's facts, the route, and the human steps with due dates.
 
-:func:`evaluate_outbound` and :func:`evaluate_inbound` are pure: facts, parameters, a date and a
-working calendar in, an :class:`Evaluation` out. The application's convenience that reads the
+:func:`evaluate_facts` is pure: facts (a trip's or a visit's), parameters, a date and a working
+calendar in, an :class:`Evaluation` out. The application's convenience that reads the
 facts, the rule-set version in force and the calendar from the database is
 :func:`delegations.facts.evaluate`.
 """
@@ -182,36 +182,23 @@ def _evaluate(
     )
 
 
-def evaluate_outbound(
-    facts: OutboundFacts,
+def evaluate_facts(
+    facts: OutboundFacts | InboundFacts,
     *,
     params: Params = None,
     on: datetime.date,
     calendar: WorkingCalendar | None = None,
 ) -> Evaluation:
-    """Every outbound rule that concerns this trip, the route and the steps from ``on``.
+    """Every rule that concerns this trip or visit, the route and the steps from ``on``.
 
     ``params`` is a :class:`ParamSet` or the JSON of a rule-set version (merged over the
     defaults); ``None`` means the code defaults. ``calendar`` defaults to public holidays only.
     """
     param_set = as_param_set(params)
-    base = route_for_outbound(facts, param_set.values)
-    return _evaluate(
-        OUTBOUND, facts, base, facts.unit.managed_by, params=param_set, on=on, calendar=calendar
-    )
-
-
-def evaluate_inbound(
-    facts: InboundFacts,
-    *,
-    params: Params = None,
-    on: datetime.date,
-    calendar: WorkingCalendar | None = None,
-) -> Evaluation:
-    """Every inbound rule, the route and the steps from ``on`` (see :func:`evaluate_outbound`)."""
-    param_set = as_param_set(params)
-    base = route_for_inbound(facts, param_set.values)
-    return _evaluate(
-        INBOUND, facts, base, facts.host_unit.managed_by, params=param_set, on=on,
-        calendar=calendar,
-    )  # fmt: skip
+    if isinstance(facts, OutboundFacts):
+        base = route_for_outbound(facts, param_set.values)
+        direction, managed_by = OUTBOUND, facts.unit.managed_by
+    else:
+        base = route_for_inbound(facts, param_set.values)
+        direction, managed_by = INBOUND, facts.host_unit.managed_by
+    return _evaluate(direction, facts, base, managed_by, params=param_set, on=on, calendar=calendar)

@@ -1,8 +1,9 @@
 """Driving the flows (:mod:`workflow.services.engine`) and the process verbs of each kind of
-request (:mod:`workflow.services.outbound`, :mod:`workflow.services.inbound`): every verb calls
+request (:mod:`workflow.services.submission` for both, :mod:`workflow.services.outbound`,
+:mod:`workflow.services.inbound`): every verb calls
 its domain service in :mod:`delegations.services`, then moves the flow, in one transaction.
 
-Import from here: ``from workflow.services import outbound_submit, task_complete``.
+Import from here: ``from workflow.services import request_submit, task_complete``.
 """
 
 from __future__ import annotations
@@ -37,9 +38,6 @@ from workflow.services.inbound import (
     inbound_confirm_residence,
     inbound_end_visit,
     inbound_start_visit,
-    inbound_submit,
-    inbound_submit_report,
-    inbound_withdraw,
 )
 from workflow.services.outbound import (
     OUTBOUND_VERBS,
@@ -48,11 +46,9 @@ from workflow.services.outbound import (
     outbound_confirm_departure,
     outbound_confirm_return,
     outbound_request_extension,
-    outbound_submit,
-    outbound_submit_report,
-    outbound_withdraw,
 )
 from workflow.services.reporting import reporting_round_open, unit_report_submit
+from workflow.services.submission import report_submit, request_submit, request_withdraw
 
 __all__ = [
     "INBOUND_VERBS",
@@ -69,9 +65,6 @@ __all__ = [
     "inbound_confirm_residence",
     "inbound_end_visit",
     "inbound_start_visit",
-    "inbound_submit",
-    "inbound_submit_report",
-    "inbound_withdraw",
     "is_party_to",
     "may_take",
     "open_tasks",
@@ -80,15 +73,15 @@ __all__ = [
     "outbound_confirm_departure",
     "outbound_confirm_return",
     "outbound_request_extension",
-    "outbound_submit",
-    "outbound_submit_report",
-    "outbound_withdraw",
     "process_for",
     "process_lock",
+    "report_submit",
     "reporting_round_open",
     "request_flow_cancel",
     "request_handle_complete",
+    "request_submit",
     "request_task_complete",
+    "request_withdraw",
     "task_claim",
     "task_complete",
     "task_read",

@@ -11,10 +11,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from delegations.models import InboundStatus, InboundVisit
-from delegations.services.submission import request_withdraw, submission_record
 from delegations.services.visits import (
     inbound_amend,
     visit_cancel,
@@ -25,45 +23,11 @@ from delegations.services.visits import (
     visit_start,
 )
 from workflow.flows.inbound import InboundFlow
-from workflow.rules.engine import Evaluation
 from workflow.services.engine import (
     request_flow_cancel,
     request_handle_complete,
-    request_task_complete,
 )
-from workflow.services.submission import submission_advance
-
-
-@transaction.atomic
-def inbound_submit(
-    *,
-    actor: User,
-    visit: InboundVisit,
-    justifications: dict[str, str] | None = None,
-    on: datetime.date | None = None,
-) -> Evaluation:
-    """Submit a draft visit, or resubmit a returned one to the step that returned it.
-
-    Consequences: the IN-* rules are evaluated (a failed block, e.g. exam days, study-abroad
-    marketing, visitor data, freeze, conference lead time, stops it with :class:`RulesBlocked`,
-    HTTP 422; IN-NOTIFY-LEAD needs a justification), the visit is numbered (first time), its
-    status and route set, the outcome stamped and the event audited; then the flow starts (first
-    time) or the host's ``resubmit_by_applicant`` step is completed.
-    """
-    submission = submission_record(actor=actor, request=visit, justifications=justifications, on=on)
-    submission_advance(submission, actor=actor)
-    return submission.evaluation
-
-
-@transaction.atomic
-def inbound_withdraw(*, actor: User, visit: InboundVisit, reason: str) -> None:
-    """The host withdraws a visit before any decision.
-
-    Consequences: status "withdrawn", the audit event ``inbound.withdrawn`` with the reason,
-    and every open task of the flow cancelled.
-    """
-    visit = request_withdraw(actor=actor, request=visit, reason=reason)
-    request_flow_cancel(visit)
+from workflow.services.submission import report_submit, request_withdraw
 
 
 @transaction.atomic
@@ -118,21 +82,6 @@ def inbound_end_visit(*, visit: InboundVisit) -> None:
     request_handle_complete(visit, InboundFlow.await_departure.name)
 
 
-def inbound_submit_report(*, actor: User, visit: InboundVisit, text: str) -> None:
-    """Hand in the post-visit report: completes the host's ``submit_report`` task.
-
-    Consequences (in :func:`delegations.services.decisions.apply_decision`): the report text and
-    time on the visit, a ``Decision`` row and the audit event; the report goes to review.
-    """
-    request_task_complete(
-        request=visit,
-        node_name=InboundFlow.submit_report.name,
-        user=actor,
-        fields={"text": text},
-        missing=_("Hồ sơ chưa đến bước nộp báo cáo hoặc báo cáo đang được xem xét."),
-    )
-
-
 def inbound_advance_by_dates(*, today: datetime.date | None = None) -> int:
     """Start visits whose arrival date has come and end those whose departure has passed.
 
@@ -171,7 +120,7 @@ INBOUND_VERBS: dict[str, VisitVerb] = {
         arrival_date=d.get("arrival_date"),
         departure_date=d.get("departure_date"),
     ),
-    "report": lambda u, v, d: inbound_submit_report(actor=u, visit=v, text=d["text"]),
-    "withdraw": lambda u, v, d: inbound_withdraw(actor=u, visit=v, reason=d["reason"]),
+    "report": lambda u, v, d: report_submit(actor=u, request=v, text=d["text"]),
+    "withdraw": lambda u, v, d: request_withdraw(actor=u, request=v, reason=d["reason"]),
     "cancel": lambda u, v, d: inbound_cancel(actor=u, visit=v, reason=d["reason"]),
 }

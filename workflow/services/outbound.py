@@ -20,7 +20,6 @@ from config.errors import StateConflict
 from delegations.models import OutboundRequest, RequestStatus
 from delegations.services.common import may_act_for_trip, request_lock
 from delegations.services.extensions import extension_check, extension_requested
-from delegations.services.submission import request_withdraw, submission_record
 from delegations.services.trips import (
     outbound_passport_returned,
     trip_cancel,
@@ -29,47 +28,11 @@ from delegations.services.trips import (
 )
 from workflow.flows.extension import OutboundExtensionFlow
 from workflow.flows.outbound import OutboundFlow
-from workflow.rules.engine import Evaluation
 from workflow.services.engine import (
     request_flow_cancel,
     request_handle_complete,
-    request_task_complete,
 )
-from workflow.services.submission import submission_advance
-
-
-@transaction.atomic
-def outbound_submit(
-    *,
-    actor: User,
-    request: OutboundRequest,
-    justifications: dict[str, str] | None = None,
-    on: datetime.date | None = None,
-) -> Evaluation:
-    """Submit a draft, or resubmit a returned dossier to the step that returned it.
-
-    Consequences: the rule pack is evaluated (blocking checks stop it with
-    :class:`RulesBlocked`, HTTP 422; every "justify" check needs a justification, now or on
-    file), the justifications are kept, the request is numbered (first time), its status and
-    route set, the outcome stamped and the event audited; then the flow starts (first time) or
-    the applicant's ``resubmit_by_applicant`` step is completed.
-    """
-    submission = submission_record(
-        actor=actor, request=request, justifications=justifications, on=on
-    )
-    submission_advance(submission, actor=actor)
-    return submission.evaluation
-
-
-@transaction.atomic
-def outbound_withdraw(*, actor: User, request: OutboundRequest, reason: str) -> None:
-    """The applicant withdraws a request before any decision.
-
-    Consequences: status "withdrawn", the audit event ``outbound.withdrawn`` with the reason,
-    and every open task of the flow cancelled.
-    """
-    request = request_withdraw(actor=actor, request=request, reason=reason)
-    request_flow_cancel(request)
+from workflow.services.submission import report_submit, request_withdraw
 
 
 @transaction.atomic
@@ -124,21 +87,6 @@ def outbound_confirm_return(
         )
     request = trip_return(actor=actor, request=locked, date=date, today=today)
     request_handle_complete(request, OutboundFlow.await_return.name)
-
-
-def outbound_submit_report(*, actor: User, request: OutboundRequest, text: str) -> None:
-    """Hand in the post-trip report: completes the applicant's ``submit_report`` task.
-
-    Consequences (in :func:`delegations.services.decisions.apply_decision`): the report text and
-    time on the request, a ``Decision`` row and the audit event; the report goes to review.
-    """
-    request_task_complete(
-        request=request,
-        node_name=OutboundFlow.submit_report.name,
-        user=actor,
-        fields={"text": text},
-        missing=_("Hồ sơ chưa đến bước nộp báo cáo hoặc báo cáo đang được xem xét."),
-    )
 
 
 @transaction.atomic
@@ -204,14 +152,14 @@ TripVerb = Callable[[Any, OutboundRequest, dict[str, Any]], Any]
 
 #: The trip's actions after submission, by the key the page and the API name them.
 OUTBOUND_VERBS: dict[str, TripVerb] = {
-    "withdraw": lambda u, r, d: outbound_withdraw(actor=u, request=r, reason=d["reason"]),
+    "withdraw": lambda u, r, d: request_withdraw(actor=u, request=r, reason=d["reason"]),
     "cancel": lambda u, r, d: outbound_cancel(actor=u, request=r, reason=d["reason"]),
     "departure": lambda u, r, d: outbound_confirm_departure(actor=u, request=r, date=d["date"]),
     "return": lambda u, r, d: outbound_confirm_return(actor=u, request=r, date=d["date"]),
     "extension": lambda u, r, d: outbound_request_extension(
         actor=u, request=r, new_return_date=d["new_return_date"], reason=d["reason"]
     ),
-    "report": lambda u, r, d: outbound_submit_report(actor=u, request=r, text=d["text"]),
+    "report": lambda u, r, d: report_submit(actor=u, request=r, text=d["text"]),
     "passport": lambda u, r, d: outbound_passport_returned(
         actor=u, request=r, person_id=d["person"], date=d["date"]
     ),

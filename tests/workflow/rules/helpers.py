@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from workflow.rules.engine import Evaluation, evaluate_inbound, evaluate_outbound
+from workflow.rules.engine import Evaluation, evaluate_facts
 from workflow.rules.facts import InboundFacts, OutboundFacts
 from workflow.rules.registry import Check
 
@@ -15,9 +15,7 @@ ON = dt.date(2027, 1, 4)
 def run(
     facts: OutboundFacts | InboundFacts, params: dict[str, Any] | None = None, on: dt.date = ON
 ) -> Evaluation:
-    if isinstance(facts, OutboundFacts):
-        return evaluate_outbound(facts, params=params, on=on)
-    return evaluate_inbound(facts, params=params, on=on)
+    return evaluate_facts(facts, params=params, on=on)
 
 
 def check(
