@@ -24,29 +24,26 @@ def view_nodes(flow_class: Any) -> list[Any]:
 
 def lock_errors(flows: Iterable[Any]) -> list[CheckMessage]:
     """E001: without ``select_for_update_lock`` two approvers could both move one task."""
+    hint = "Set lock_impl = lock.select_for_update_lock on the flow class."
     return [
-        Error(
-            f"{flow_class.__name__} has no row lock.",
-            hint="Set lock_impl = lock.select_for_update_lock on the flow class.",
-            obj=flow_class,
-            id="workflow.E001",
-        )
-        for flow_class in flows
-        if flow_class.lock_impl is not lock.select_for_update_lock
+        Error(f"{f.__name__} has no row lock.", hint=hint, obj=f, id="workflow.E001")
+        for f in flows
+        if f.lock_impl is not lock.select_for_update_lock
     ]
 
 
 def owner_errors(flows: Iterable[Any]) -> list[CheckMessage]:
     """E002: a human step nobody may take (no owner permission, no assignment) waits forever."""
+    hint = "Add .Permission(<codename>, obj=<unit>) or .Assign(<rule>) to the node."
     return [
         Error(
-            f"{flow_class.__name__}.{node.name} names neither a permission nor an owner.",
-            hint="Add .Permission(<codename>, obj=<unit>) or .Assign(<rule>) to the node.",
-            obj=flow_class,
+            f"{f.__name__}.{node.name} names neither a permission nor an owner.",
+            hint=hint,
+            obj=f,
             id="workflow.E002",
         )
-        for flow_class in flows
-        for node in view_nodes(flow_class)
+        for f in flows
+        for node in view_nodes(f)
         if not node._owner_permission and not node._owner
     ]
 

@@ -21,7 +21,7 @@ from docx.shared import Length, Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from approvals.documents.render_pdf import LEFT, RIGHT, TEXT_WIDTH
+from approvals.documents.render_pdf import LEFT, RIGHT, TEXT_WIDTH, write_parts
 
 FONT = "Times New Roman"
 BODY_SIZE = 13
@@ -252,12 +252,7 @@ def render_docx(content: dict[str, Any], *, created: datetime.datetime) -> bytes
     properties.created = properties.modified = created.replace(tzinfo=None)
     properties.last_modified_by = content["issuer"]["short_name"]
     properties.revision = 1
-    _header(doc, content)
-    _title(doc, content)
-    _body(doc, content)
-    _signature(doc, content)
-    if content.get("annex"):
-        _annex(doc, content["annex"])
+    write_parts(doc, content, (_header, _title, _body, _signature), _annex)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

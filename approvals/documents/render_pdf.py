@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fpdf import FPDF
@@ -35,6 +36,20 @@ BODY_SIZE = 13
 LINE = 6.2
 #: Room the signature block needs; below it, the block starts a new page.
 SIGNATURE_ROOM = 55.0
+
+
+def write_parts(
+    target: Any,
+    content: dict[str, Any],
+    parts: tuple[Callable[[Any, dict[str, Any]], None], ...],
+    annex: Callable[[Any, dict[str, Any]], None],
+) -> None:
+    """The parts of an official letter in their order (header, title, body, signature), then
+    the annex on a page of its own when there is one: the PDF and the DOCX follow it alike."""
+    for part in parts:
+        part(target, content)
+    if content.get("annex"):
+        annex(target, content["annex"])
 
 
 class OfficialPDF(FPDF):
@@ -229,10 +244,5 @@ def render_pdf(content: dict[str, Any], *, created: datetime.datetime) -> bytes:
     pdf.set_author(content["issuer"]["short_name"])
     pdf.set_lang("vi")
     pdf.add_page()
-    _header(pdf, content)
-    _title(pdf, content)
-    _body(pdf, content)
-    _signature(pdf, content)
-    if content.get("annex"):
-        _annex(pdf, content["annex"])
+    write_parts(pdf, content, (_header, _title, _body, _signature), _annex)
     return bytes(pdf.output())

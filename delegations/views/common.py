@@ -133,24 +133,29 @@ def chosen_unit(units: list[Any], form: forms.Form) -> Any:
     return next((u for u in units if u.pk == unit_pk), None)
 
 
-def edit_refused(request: HttpRequest, target: Any, back: str) -> HttpResponse | None:
-    """The 409 page when the dossier may not be edited now; None when it may."""
+def edit_refused(request: HttpRequest, target: Any) -> HttpResponse | None:
+    """The 409 page (back to the dossier) when the dossier may not be edited now; None when it
+    may."""
     try:
         ensure_can_edit(actor=request.user, request=target)  # type: ignore[arg-type]
     except StateConflict as error:
-        return conflict_page(request, error, back_url=back, back_label=_("Quay lại hồ sơ"))
+        return conflict_page(
+            request, error, back_url=request_url(target), back_label=_("Quay lại hồ sơ")
+        )
     return None
 
 
 def stale_save(
-    request: HttpRequest, error: StateConflict, target: Any, form: forms.Form, back: str
+    request: HttpRequest, error: StateConflict, target: Any, form: forms.Form
 ) -> HttpResponse | dict[str, list[str]]:
     """A save that met someone else's: the 409 page when the dossier is no longer editable;
     otherwise the errors to show with what this user typed, the form now carrying the newer
     version so that a second save wins."""
     target.refresh_from_db()
     if not target.is_editable:
-        return conflict_page(request, error, back_url=back, back_label=_("Quay lại hồ sơ"))
+        return conflict_page(
+            request, error, back_url=request_url(target), back_label=_("Quay lại hồ sơ")
+        )
     post = request.POST.copy()
     post["version"] = str(target.version)
     form.data = post
@@ -165,12 +170,11 @@ def save_and_answer(
     saved: Callable[[Saved], HttpResponse],
     again: Callable[[dict[str, list[str]], int], HttpResponse],
     target: Any = None,
-    back: str = "",
 ) -> HttpResponse:
     """The answer to saving a draft of either kind: ``save`` (the kind's create or update
     service) runs; its result goes to ``saved``; the form is shown ``again`` with the service's
     errors (400), or after a save that met someone else's (409, see :func:`stale_save`: the
-    dossier ``target`` edited, ``back`` its page)."""
+    dossier ``target`` edited)."""
     try:
         result = save()
     except ValidationError as error:
@@ -178,7 +182,7 @@ def save_and_answer(
     except StateConflict as error:
         if target is None:  # a new draft meets no one else's save
             raise
-        stale = stale_save(request, error, target, form, back)
+        stale = stale_save(request, error, target, form)
         if isinstance(stale, HttpResponse):
             return stale
         return again(stale, 409)

@@ -18,7 +18,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from config.errors import ValidationError
@@ -162,7 +161,6 @@ def _form_page(
     save: Callable[[User, list[VisitorInput]], InboundVisit],
     *,
     target: InboundVisit | None = None,
-    back: str = "",
 ) -> HttpResponse:
     """The form of a new or a stored visit: shown on GET and on "Thêm dòng"; on saving,
     ``save`` gets the user and the visitors of the uploaded sheet, else the typed rows, else
@@ -192,7 +190,6 @@ def _form_page(
                     request, form, target=target, formset=formset, errors=errors, status=status
                 ),
                 target=target,
-                back=back,
             )
     return _render_form(request, form, target=target, formset=formset, status=400)
 
@@ -216,8 +213,7 @@ def inbound_create_view(request: HttpRequest) -> HttpResponse:
 def inbound_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a draft or returned visit; a new sheet replaces the visitor list."""
     target = inbound_get_for_user(user=request.user, pk=pk)
-    back = reverse("inbound_detail", args=[target.pk])
-    if (refused := edit_refused(request, target, back)) is not None:
+    if (refused := edit_refused(request, target)) is not None:
         return refused
     data: tuple[Any, Any] = (
         (request.POST, request.FILES) if request.method == "POST" else (None, None)
@@ -233,5 +229,4 @@ def inbound_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             version=form.cleaned_data.get("version"),
         ),
         target=target,
-        back=back,
     )

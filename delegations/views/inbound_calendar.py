@@ -8,6 +8,7 @@ to the date fields so the applicant picks dates the rules will accept.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -26,6 +27,55 @@ from workflow.rules.params import as_param_set
 
 #: Visits the calendar shows: decided for, and not over.
 CALENDAR_STATUSES = (InboundStatus.APPROVED, InboundStatus.VISITING)
+
+
+@dataclass(frozen=True)
+class Pager:
+    """The calendar's links: the period before, this one, the one after, and the other view."""
+
+    #: ``week`` or ``month``: the links' ids (``prev-week``, ``next-month``, ``month-view``).
+    unit: str
+    label: str
+    #: (query string, text) of the earlier, current and later period.
+    periods: tuple[tuple[str, str], tuple[str, str], tuple[str, str]]
+    other_unit: str
+    other: tuple[str, str]
+
+
+def _week_pager(monday: datetime.date, today: datetime.date) -> Pager:
+    def week(day: datetime.date) -> str:
+        return f"?week={_week_code(day - datetime.timedelta(days=day.weekday()))}"
+
+    seven = datetime.timedelta(days=7)
+    return Pager(
+        unit="week",
+        label=_("Chọn tuần"),
+        periods=(
+            (week(monday - seven), _("Tuần trước")),
+            (week(today), _("Tuần này")),
+            (week(monday + seven), _("Tuần sau")),
+        ),
+        other_unit="month",
+        other=(f"?view=month&month={_month_code(monday.replace(day=1))}", _("Xem theo tháng")),
+    )
+
+
+def _month_pager(first: datetime.date, today: datetime.date) -> Pager:
+    def month(day: datetime.date) -> str:
+        return f"?view=month&month={_month_code(day)}"
+
+    monday = first - datetime.timedelta(days=first.weekday())
+    return Pager(
+        unit="month",
+        label=_("Chọn tháng"),
+        periods=(
+            (month(add_months(first, -1)), _("Tháng trước")),
+            (month(today.replace(day=1)), _("Tháng này")),
+            (month(add_months(first, 1)), _("Tháng sau")),
+        ),
+        other_unit="week",
+        other=(f"?week={_week_code(monday)}", _("Xem theo tuần")),
+    )
 
 
 def blackout_ranges(today: datetime.date | None = None) -> list[dict[str, Any]]:
@@ -166,15 +216,12 @@ def inbound_calendar(request: HttpRequest) -> HttpResponse:
             "view": view,
             "jump_date": jump or monday,
             "week": _week_code(monday),
-            "month": _month_code(monday.replace(day=1)),
             "days": [{"date": d, "holiday": d in holidays, "today": d == today} for d in days],
             "rows": week_rows(visits, days),
             # The same week as a list of days, for a phone where seven columns do not fit.
             "agenda": [{"date": d, "visits": _present(visits, d)} for d in days],
             "blackouts": blackouts,
-            "prev_week": _week_code(monday - datetime.timedelta(days=7)),
-            "next_week": _week_code(monday + datetime.timedelta(days=7)),
-            "this_week": _week_code(today - datetime.timedelta(days=today.weekday())),
+            "pager": _week_pager(monday, today),
         },
     )
 
@@ -214,15 +261,11 @@ def _month_view(
             "view": "month",
             "jump_date": jump or first,
             "first": first,
-            "month": _month_code(first),
-            "week": _week_code(first - datetime.timedelta(days=first.weekday())),
             "weekdays": [c["date"] for c in weeks[0]],
             "weeks": weeks,
             "has_visits": any(c["visits"] for c in in_month),
             "agenda": [c for c in in_month if c["visits"]],
             "blackouts": blackouts,
-            "prev_month": _month_code(add_months(first, -1)),
-            "next_month": _month_code(following),
-            "this_month": _month_code(today.replace(day=1)),
+            "pager": _month_pager(first, today),
         },
     )

@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from approvals import permissions
@@ -108,7 +107,6 @@ def _form_page(
     save: Callable[[User, OutboundInput], OutboundRequest],
     *,
     target: OutboundRequest | None = None,
-    back: str = "",
 ) -> HttpResponse:
     """The form of a new or a stored request: shown on GET; on POST, once the form and its two
     formsets are valid, ``save`` gets the user and what they say (the answer:
@@ -128,7 +126,6 @@ def _form_page(
             request, forms, target=target, errors=errors, status=status
         ),
         target=target,
-        back=back,
     )
 
 
@@ -156,8 +153,7 @@ def outbound_create_view(request: HttpRequest) -> HttpResponse:
 def outbound_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a draft or a returned request; other states answer with the 409 page."""
     target = outbound_get_for_user(user=request.user, pk=pk)
-    back = reverse("outbound_detail", args=[target.pk])
-    if (refused := edit_refused(request, target, back)) is not None:
+    if (refused := edit_refused(request, target)) is not None:
         return refused
     saved_members = list(target.members.all())  # read once: the rows and their confirmations
     forms = _forms(request, initial=initial_from_request(target, saved_members))
@@ -171,5 +167,4 @@ def outbound_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             actor=actor, request=target, data=data, version=forms[0].cleaned_data.get("version")
         ),
         target=target,
-        back=back,
     )
