@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals import permissions
-from approvals.audit import audit_record, bounded_snapshot
+from approvals.audit import audit_record, bounded_snapshot, changes
 from approvals.documents.services import documents_text_settle
 from approvals.models import NoticeReason, RuleStamp
 from approvals.notifications import agency_notifications_queue
@@ -236,6 +236,15 @@ def documents_kept_as_issued(request: DelegationRequest) -> None:
 def audit_created(*, actor: User, action: str, obj: Any, snapshot: dict[str, Any]) -> None:
     """The creation event of a dossier with its whole content (long texts bounded)."""
     audit_record(actor=actor, action=action, obj=obj, after=bounded_snapshot(snapshot))
+
+
+def audit_updated(
+    *, actor: User, action: str, obj: Any, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    """The edit event of a dossier: only the fields that changed, before and after (long texts
+    bounded), from the snapshots taken around the edit."""
+    changed_from, changed_to = changes(before, after)
+    audit_record(actor=actor, action=action, obj=obj, before=changed_from, after=changed_to)
 
 
 def may_act_for_trip(

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals.audit import audit_record, changes
+from approvals.audit import audit_record
 from config.countries import is_country, unknown_country_message
 from config.errors import ValidationError
 from delegations.models import (
@@ -31,6 +31,7 @@ from delegations.privacy import mask_passport
 from delegations.selectors import agreement_link_error
 from delegations.services.common import (
     audit_created,
+    audit_updated,
     documents_kept_as_issued,
     ensure_can_edit,
     filing_unit,
@@ -257,9 +258,12 @@ def inbound_update(
     visit.version += 1
     visit.save()
     write_visitors(visit, data.visitors)
-    changed_from, changed_to = changes(before, inbound_snapshot(visit))
-    audit_record(
-        actor=actor, action="inbound.updated", obj=visit, before=changed_from, after=changed_to
+    audit_updated(
+        actor=actor,
+        action="inbound.updated",
+        obj=visit,
+        before=before,
+        after=inbound_snapshot(visit),
     )
     return visit
 

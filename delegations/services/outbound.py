@@ -16,7 +16,6 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from approvals.audit import audit_record, changes
 from config.countries import is_country, unknown_country_message
 from config.errors import ValidationError
 from delegations.models import (
@@ -32,6 +31,7 @@ from delegations.models.dates import dates_outside_window
 from delegations.selectors import agreement_link_error
 from delegations.services.common import (
     audit_created,
+    audit_updated,
     filing_unit,
     filing_units,
     person_of,
@@ -280,12 +280,11 @@ def outbound_update(
     request.save()
     asked = _write_children(request, data, actor=actor, before=terms)
     confirmations_ask(request, asked)
-    changed_from, changed_to = changes(before, outbound_snapshot(request))
-    audit_record(
+    audit_updated(
         actor=actor,
         action="outbound.updated",
         obj=request,
-        before=changed_from,
-        after=changed_to,
+        before=before,
+        after=outbound_snapshot(request),
     )
     return request

@@ -11,8 +11,9 @@ from approvals.checkpoint_mail import checkpoint_write_and_mail
 
 class Command(BaseCommand):
     help = (
-        "Ghi một điểm kiểm tra có chữ ký của nhật ký hệ thống vào AUDIT_CHECKPOINT_DIR "
-        "(sau khi kiểm tra chuỗi kể từ điểm trước)."
+        "Ghi một điểm kiểm tra có chữ ký của nhật ký hệ thống (sau khi kiểm tra chuỗi kể từ điểm "
+        "trước) vào kho điểm kiểm tra: thư mục AUDIT_CHECKPOINT_DIR, hoặc bucket "
+        "AUDIT_CHECKPOINT_S3_BUCKET khi đã cấu hình."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
