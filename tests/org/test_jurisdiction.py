@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from approvals.record.reports import annual_report, report_period
+from org.demo import HP_JURISDICTION
 from org.models import Jurisdiction
 from tests.conftest import login
 
@@ -16,15 +17,8 @@ D = datetime.date
 
 @pytest.fixture
 def haiphong(db):
-    return Jurisdiction.objects.create(
-        city_name="Thành phố Hải Phòng",
-        department_name="Sở Giáo dục và Đào tạo thành phố Hải Phòng",
-        department_short="Sở GDĐT Hải Phòng",
-        reviewing_office="Phòng Tổ chức – Hành chính",
-        agencies_notified="Công an thành phố Hải Phòng\nSở Ngoại vụ thành phố Hải Phòng",
-        report_deadline="12-10",
-        report_period_start="12-11",
-    )
+    """Hải Phòng's row as ``seed_demo --city haiphong`` writes it."""
+    return Jurisdiction.objects.create(**HP_JURISDICTION)
 
 
 def test_pages_name_the_jurisdictions_department(haiphong, org, auditor):
