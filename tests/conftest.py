@@ -250,17 +250,8 @@ def persona_fixture(username: str) -> Any:
     return pytest.fixture(make, name=username)
 
 
-teacher_a = persona_fixture("teacher_a")
-clerk_a = persona_fixture("clerk_a")
-head_a = persona_fixture("head_a")
-head_b = persona_fixture("head_b")
-dept_reviewer = persona_fixture("dept_reviewer")
-office_head = persona_fixture("office_head")
-director = persona_fixture("director")
-ward_chair = persona_fixture("ward_chair")
-ward_teacher = persona_fixture("ward_teacher")
-ward_head = persona_fixture("ward_head")
-auditor = persona_fixture("auditor")
+# One fixture per persona, named after it (``teacher_a``, ``head_b``, ``auditor``...).
+globals().update({username: persona_fixture(username) for username in PERSONAS})
 
 
 def login(person: Person) -> Client:
