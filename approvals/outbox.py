@@ -39,7 +39,7 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -280,6 +280,22 @@ def message_enqueue(
 def _claim_timeout(now: datetime.datetime) -> datetime.datetime:
     """Claims older than this belong to a worker that died (SMTP gives up after 20 s)."""
     return now - datetime.timedelta(seconds=_setting("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120))
+
+
+def _sweep_ready(now: datetime.datetime) -> datetime.datetime:
+    """Pending rows due before this are the sweeper's; younger ones wait for their own
+    on-commit dispatch."""
+    return now - datetime.timedelta(seconds=_setting("OUTBOX_SWEEP_GRACE_SECONDS", 30))
+
+
+def messages_stuck(now: datetime.datetime) -> QuerySet[OutboxMessage]:
+    """The e-mails an administrator should look at (the operations view): failed ones, pending
+    ones the sweep should already have queued, and claims of a worker that died."""
+    return OutboxMessage.objects.filter(
+        Q(status=MessageStatus.FAILED)
+        | Q(status=MessageStatus.PENDING, next_attempt_at__lt=_sweep_ready(now))
+        | Q(status=MessageStatus.SENDING, claimed_at__lt=_claim_timeout(now))
+    )
 
 
 def _claim(message_id: int, now: datetime.datetime) -> bool:
@@ -550,9 +566,10 @@ def outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 500) -> i
             status=MessageStatus.PENDING, next_attempt_at=timezone.now()
         )
         logger.warning("outbox: reclaimed %s messages from dead workers", len(reclaimed))
-    ready = now - datetime.timedelta(seconds=_setting("OUTBOX_SWEEP_GRACE_SECONDS", 30))
     waiting = list(
-        OutboxMessage.objects.filter(status=MessageStatus.PENDING, next_attempt_at__lte=ready)
+        OutboxMessage.objects.filter(
+            status=MessageStatus.PENDING, next_attempt_at__lte=_sweep_ready(now)
+        )
         .exclude(pk__in=reclaimed)
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]

@@ -15,11 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -32,12 +31,12 @@ from django_stubs_ext import StrOrPromise
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from approvals.documents.services import document_render_retry
+from approvals.documents.services import document_render_retry, documents_stuck
 from approvals.heartbeat import PARTS, background_expected, heartbeat_read
-from approvals.models import MessageStatus, OutboxMessage
-from approvals.models.documents import Document, RenderState
+from approvals.models import MessageStatus
+from approvals.models.documents import RenderState
 from approvals.orphan_files import QuarantinedDay, quarantined
-from approvals.outbox import message_retry
+from approvals.outbox import message_retry, messages_stuck
 from approvals.record.access import is_administrator
 from config.db.replica import replica_state
 from config.errors import StateConflict
@@ -49,10 +48,6 @@ logger = logging.getLogger(__name__)
 SHOWN = 100
 #: Open tasks looked at for a missing holder (oldest first).
 TASKS_LOOKED_AT = 300
-
-
-def _seconds(name: str, default: int) -> datetime.timedelta:
-    return datetime.timedelta(seconds=int(getattr(settings, name, default)))
 
 
 @dataclass(frozen=True)
@@ -68,27 +63,15 @@ def _incidents(queryset: QuerySet[Any]) -> Incidents:
 
 
 def stuck_mail(now: datetime.datetime) -> Incidents:
-    """Failed e-mails, e-mails due for longer than the sweep's grace, and claims past the lease."""
-    grace = _seconds("OUTBOX_SWEEP_GRACE_SECONDS", 30)
-    lease = _seconds("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120)
-    rows = OutboxMessage.objects.filter(
-        Q(status=MessageStatus.FAILED)
-        | Q(status=MessageStatus.PENDING, next_attempt_at__lt=now - grace)
-        | Q(status=MessageStatus.SENDING, claimed_at__lt=now - lease)
-    ).order_by("created_at", "pk")
-    return _incidents(rows)
+    """Failed e-mails, e-mails due for longer than the sweep's grace, and claims past the lease
+    (:func:`approvals.outbox.messages_stuck`), oldest first."""
+    return _incidents(messages_stuck(now).order_by("created_at", "pk"))
 
 
 def stuck_documents(now: datetime.datetime) -> Incidents:
-    """Failed renders, pending ones overdue for the sweeper, and renders past their lease."""
-    grace = _seconds("DOCUMENT_RENDER_SWEEP_GRACE_SECONDS", 60)
-    lease = _seconds("DOCUMENT_RENDER_LEASE_SECONDS", 120)
-    rows = Document.objects.filter(
-        Q(render_state=RenderState.FAILED)
-        | Q(render_state=RenderState.PENDING, render_next_at__lt=now - grace)
-        | Q(render_state=RenderState.RENDERING, render_claimed_at__lt=now - lease)
-    ).order_by("issued_at", "pk")
-    return _incidents(rows)
+    """Failed renders, pending ones overdue for the sweeper, and renders past their lease
+    (:func:`approvals.documents.services.documents_stuck`), oldest first."""
+    return _incidents(documents_stuck(now).order_by("issued_at", "pk"))
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -699,6 +699,22 @@ def _lease_expired_before(now: datetime.datetime) -> datetime.datetime:
     return now - datetime.timedelta(seconds=_setting("DOCUMENT_RENDER_LEASE_SECONDS", 120))
 
 
+def _sweep_ready(now: datetime.datetime) -> datetime.datetime:
+    """Pending renders due before this are the sweeper's; younger ones wait for their own
+    on-commit task."""
+    return now - datetime.timedelta(seconds=_setting("DOCUMENT_RENDER_SWEEP_GRACE_SECONDS", 60))
+
+
+def documents_stuck(now: datetime.datetime) -> QuerySet[Document]:
+    """The renders an administrator should look at (the operations view): failed ones, pending
+    ones the sweep should already have queued, and renders of a worker that died."""
+    return Document.objects.filter(
+        Q(render_state=RenderState.FAILED)
+        | Q(render_state=RenderState.PENDING, render_next_at__lt=_sweep_ready(now))
+        | Q(render_state=RenderState.RENDERING, render_claimed_at__lt=_lease_expired_before(now))
+    )
+
+
 def _claim_render(document_id: int, now: datetime.datetime) -> bool:
     """pending (due) → rendering; a row left "rendering" past its lease may be taken over."""
     due = Q(render_state=RenderState.PENDING, render_next_at__lte=now)
@@ -778,9 +794,10 @@ def render_sweep(*, now: datetime.datetime | None = None, limit: int = 500) -> i
             render_state=RenderState.PENDING, render_next_at=timezone.now()
         )
         logger.warning("documents: took back %s renders from dead workers", len(reclaimed))
-    grace = datetime.timedelta(seconds=_setting("DOCUMENT_RENDER_SWEEP_GRACE_SECONDS", 60))
     waiting = list(
-        Document.objects.filter(render_state=RenderState.PENDING, render_next_at__lte=now - grace)
+        Document.objects.filter(
+            render_state=RenderState.PENDING, render_next_at__lte=_sweep_ready(now)
+        )
         .exclude(pk__in=reclaimed)
         .order_by("render_next_at")
         .values_list("pk", flat=True)[:limit]
