@@ -36,6 +36,7 @@ from pathlib import Path
 import psutil
 
 from tests.bench.report import Table
+from tests.load import windows
 from tests.load.names import READ_NAMES, STEP_NAME
 from tests.load.run import (
     USERS,
@@ -46,17 +47,6 @@ from tests.load.run import (
     psql,
     servers,
     serving,
-)
-from tests.load.windows import (
-    YARDSTICK,
-    Sample,
-    Windows,
-    failures,
-    latency_drift,
-    machine_slowdown,
-    memory_growth,
-    memory_timeline,
-    timeline,
 )
 
 MINUTES = float(os.environ.get("SOAK_MINUTES", "30"))
@@ -111,7 +101,7 @@ class MemorySampler(threading.Thread):
     def __init__(self, pids: dict[str, int], log: Path) -> None:
         super().__init__(daemon=True)
         self.processes = {group: psutil.Process(pid) for group, pid in pids.items()}
-        self.samples: list[Sample] = []
+        self.samples: list[windows.Sample] = []
         self.log = log
         self.started = time.monotonic()
         self.stopped = threading.Event()
@@ -124,11 +114,11 @@ class MemorySampler(threading.Thread):
                 for group, process in self.processes.items():
                     each = resident_mb(process)
                     if each:
-                        self.samples.append(Sample(at, group, sum(each.values())))
+                        self.samples.append(windows.Sample(at, group, sum(each.values())))
                     rows.writerows(
                         (f"{at:.0f}", group, pid, f"{mb:.1f}") for pid, mb in each.items()
                     )
-                self.samples.append(Sample(at, YARDSTICK, yardstick_ms()))
+                self.samples.append(windows.Sample(at, windows.YARDSTICK, yardstick_ms()))
 
 
 class Autovacuum(threading.Thread):
@@ -155,10 +145,10 @@ class Autovacuum(threading.Thread):
             self.runs += bool(due)
 
 
-def read_samples(path: Path) -> list[Sample]:
+def read_samples(path: Path) -> list[windows.Sample]:
     """The latencies Locust's users wrote (``LOAD_SAMPLES``: seconds, name, ms, failed)."""
     with path.open(newline="") as handle:
-        return [Sample(float(at), name, float(ms), failed == "1")
+        return [windows.Sample(float(at), name, float(ms), failed == "1")
                 for at, name, ms, failed in csv.reader(handle)]  # fmt: skip
 
 
@@ -166,14 +156,18 @@ def _percent(ratio: float | None) -> str:
     return "n/a" if ratio is None else f"{ratio * 100:+.0f} %"
 
 
-def timeline_table(latencies: list[Sample], memory: list[Sample], seconds: int) -> str:
+def timeline_table(
+    latencies: list[windows.Sample], memory: list[windows.Sample], seconds: int
+) -> str:
     """p95 (ms), memory (MB, median) and the yardstick (ms, median) by stretch of
     ``WINDOW_MINUTES``: a step and a climb read differently, and so does a slower machine."""
     every = WINDOW_MINUTES * 60
     names = (STEP_NAME, *READ_NAMES)
-    groups = sorted({s.name for s in memory} - {YARDSTICK})
-    columns = [timeline(latencies, n, every, seconds) for n in names]
-    rams = [memory_timeline(memory, g, every, seconds) for g in (*groups, YARDSTICK)]
+    groups = sorted({s.name for s in memory} - {windows.YARDSTICK})
+    columns = [windows.timeline(latencies, n, every, seconds) for n in names]
+    rams = [
+        windows.memory_timeline(memory, g, every, seconds) for g in (*groups, windows.YARDSTICK)
+    ]
     lines = [
         "\n  by stretch: p95 ms of "
         + ", ".join(names)
@@ -195,7 +189,7 @@ def main() -> int:
         print("make soak needs DATABASE_URL (PostgreSQL) and REDIS_URL (Redis)")
         return 2
     seconds = int(MINUTES * 60)
-    windows = Windows.of(seconds, WARMUP_MINUTES * 60, WINDOW_MINUTES * 60)
+    cut = windows.Windows.of(seconds, WARMUP_MINUTES * 60, WINDOW_MINUTES * 60)
     # Enough requests that the approvers never run dry (two steps left each, on average).
     db = load_database(*found, requests=int(RATE * seconds / 2) + USERS)
     samples_csv = db.work / "samples.csv"
@@ -222,12 +216,12 @@ def main() -> int:
     latencies = read_samples(samples_csv)
     table = Table(
         f"P6 soak: {MINUTES:.0f} min, {RATE:g} approval steps/s and {READ_RATE:g} list reads/s; "
-        f"windows {windows.first[0] / 60:.0f}–{windows.first[1] / 60:.0f} min and "
-        f"{windows.last[0] / 60:.0f}–{windows.last[1] / 60:.0f} min"
+        f"windows {cut.first[0] / 60:.0f}–{cut.first[1] / 60:.0f} min and "
+        f"{cut.last[0] / 60:.0f}–{cut.last[1] / 60:.0f} min"
     )
-    machine = machine_slowdown(sampler.samples, windows)
+    machine = windows.machine_slowdown(sampler.samples, cut)
     for name in (STEP_NAME, *READ_NAMES):
-        change = latency_drift(latencies, name, windows)
+        change = windows.latency_drift(latencies, name, cut)
         count = sum(1 for s in latencies if s.name == name)
         measured = (
             f"p95 {change.first or 0:.0f} → {change.last or 0:.0f} ms "
@@ -236,7 +230,7 @@ def main() -> int:
         table.add(f"{name}: p95 drift", measured, f"≤ +{DRIFT_TARGET:.0%}",
                   change.within(DRIFT_TARGET))  # fmt: skip
     for group in processes:
-        change = memory_growth(sampler.samples, group, windows)
+        change = windows.memory_growth(sampler.samples, group, cut)
         measured = f"{change.first or 0:.0f} → {change.last or 0:.0f} MB ({_percent(change.ratio)})"
         table.add(f"memory of {group}", measured, f"≤ +{GROWTH_TARGET:.0%}",
                   change.within(GROWTH_TARGET))  # fmt: skip
@@ -244,7 +238,7 @@ def main() -> int:
         "machine's yardstick (a fixed CPU task, median)",
         f"{machine.first or 0:.0f} → {machine.last or 0:.0f} ms ({_percent(machine.ratio)})",
     )
-    errors = failures(latencies)
+    errors = windows.failures(latencies)
     table.add("errors", ", ".join(f"{n}: {c}" for n, c in errors.items()) or "0", "0",
               not errors and bool(latencies))  # fmt: skip
     total, sent, _lag50, lag95 = mail
