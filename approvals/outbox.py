@@ -39,7 +39,7 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -277,38 +277,15 @@ def message_enqueue(
 # --- sending --------------------------------------------------------------------------------
 
 
-def _claim_timeout(now: datetime.datetime) -> datetime.datetime:
-    """Claims older than this belong to a worker that died (SMTP gives up after 20 s)."""
-    return now - datetime.timedelta(seconds=_setting("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120))
-
-
-def _sweep_ready(now: datetime.datetime) -> datetime.datetime:
-    """Pending rows due before this are the sweeper's; younger ones wait for their own
-    on-commit dispatch."""
-    return now - datetime.timedelta(seconds=_setting("OUTBOX_SWEEP_GRACE_SECONDS", 30))
-
-
-def messages_stuck(now: datetime.datetime) -> QuerySet[OutboxMessage]:
-    """The e-mails an administrator should look at (the operations view): failed ones, pending
-    ones the sweep should already have queued, and claims of a worker that died."""
-    return OutboxMessage.objects.filter(
-        Q(status=MessageStatus.FAILED)
-        | Q(status=MessageStatus.PENDING, next_attempt_at__lt=_sweep_ready(now))
-        | Q(status=MessageStatus.SENDING, claimed_at__lt=_claim_timeout(now))
-    )
-
-
 def _claim(message_id: int, now: datetime.datetime) -> bool:
     """pending (due) → sending; a row left "sending" past the claim timeout may be taken over.
 
     The takeover lets a task redelivered by the broker (``acks_late``) finish what its dead
     worker started, instead of skipping the row until the sweeper reclaims it.
     """
-    due = Q(status=MessageStatus.PENDING, next_attempt_at__lte=now)
-    abandoned = Q(status=MessageStatus.SENDING, claimed_at__lt=_claim_timeout(now))
-    claimed = OutboxMessage.objects.filter(due | abandoned, pk=message_id).update(
-        status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
+    claimed = OutboxMessage.objects.filter(
+        OutboxMessage.queue.due_now(now) | OutboxMessage.queue.abandoned(now), pk=message_id
+    ).update(status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     return claimed == 1
 
 
@@ -556,26 +533,9 @@ def outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 500) -> i
     ``OUTBOX_DISPATCH_LEASE_SECONDS`` (:func:`sweeper_publish`). Returns how many were queued.
     """
     now = now or timezone.now()
-    reclaimed = list(
-        OutboxMessage.objects.filter(
-            status=MessageStatus.SENDING, claimed_at__lt=_claim_timeout(now)
-        ).values_list("pk", flat=True)[:limit]
-    )
-    if reclaimed:
-        OutboxMessage.objects.filter(pk__in=reclaimed, status=MessageStatus.SENDING).update(
-            status=MessageStatus.PENDING, next_attempt_at=timezone.now()
-        )
-        logger.warning("outbox: reclaimed %s messages from dead workers", len(reclaimed))
-    waiting = list(
-        OutboxMessage.objects.filter(
-            status=MessageStatus.PENDING, next_attempt_at__lte=_sweep_ready(now)
-        )
-        .exclude(pk__in=reclaimed)
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    due = OutboxMessage.queue.sweep(OutboxMessage.objects.all(), now, limit)
     queued = 0
-    for message_id in [*reclaimed, *waiting]:
+    for message_id in due:
         queued += sweeper_publish(
             send_message,
             message_id,

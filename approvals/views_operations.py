@@ -31,12 +31,12 @@ from django_stubs_ext import StrOrPromise
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from approvals.documents.services import document_render_retry, documents_stuck
+from approvals.documents.services import document_render_retry
 from approvals.heartbeat import PARTS, background_expected, heartbeat_read
-from approvals.models import MessageStatus
-from approvals.models.documents import RenderState
+from approvals.models import MessageStatus, OutboxMessage
+from approvals.models.documents import Document, RenderState
 from approvals.orphan_files import QuarantinedDay, quarantined
-from approvals.outbox import message_retry, messages_stuck
+from approvals.outbox import message_retry
 from approvals.record.access import is_administrator
 from config.db.replica import replica_state
 from config.errors import StateConflict
@@ -64,14 +64,18 @@ def _incidents(queryset: QuerySet[Any]) -> Incidents:
 
 def stuck_mail(now: datetime.datetime) -> Incidents:
     """Failed e-mails, e-mails due for longer than the sweep's grace, and claims past the lease
-    (:func:`approvals.outbox.messages_stuck`), oldest first."""
-    return _incidents(messages_stuck(now).order_by("created_at", "pk"))
+    (``OutboxMessage.queue``), oldest first."""
+    return _incidents(
+        OutboxMessage.objects.filter(OutboxMessage.queue.stuck(now)).order_by("created_at", "pk")
+    )
 
 
 def stuck_documents(now: datetime.datetime) -> Incidents:
     """Failed renders, pending ones overdue for the sweeper, and renders past their lease
-    (:func:`approvals.documents.services.documents_stuck`), oldest first."""
-    return _incidents(documents_stuck(now).order_by("issued_at", "pk"))
+    (``Document.render_queue``), oldest first."""
+    return _incidents(
+        Document.objects.filter(Document.render_queue.stuck(now)).order_by("issued_at", "pk")
+    )
 
 
 @dataclass(frozen=True)

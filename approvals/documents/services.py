@@ -33,7 +33,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -695,34 +695,13 @@ def render_retry_delay(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
 
 
-def _lease_expired_before(now: datetime.datetime) -> datetime.datetime:
-    return now - datetime.timedelta(seconds=_setting("DOCUMENT_RENDER_LEASE_SECONDS", 120))
-
-
-def _sweep_ready(now: datetime.datetime) -> datetime.datetime:
-    """Pending renders due before this are the sweeper's; younger ones wait for their own
-    on-commit task."""
-    return now - datetime.timedelta(seconds=_setting("DOCUMENT_RENDER_SWEEP_GRACE_SECONDS", 60))
-
-
-def documents_stuck(now: datetime.datetime) -> QuerySet[Document]:
-    """The renders an administrator should look at (the operations view): failed ones, pending
-    ones the sweep should already have queued, and renders of a worker that died."""
-    return Document.objects.filter(
-        Q(render_state=RenderState.FAILED)
-        | Q(render_state=RenderState.PENDING, render_next_at__lt=_sweep_ready(now))
-        | Q(render_state=RenderState.RENDERING, render_claimed_at__lt=_lease_expired_before(now))
-    )
-
-
 def _claim_render(document_id: int, now: datetime.datetime) -> bool:
     """pending (due) → rendering; a row left "rendering" past its lease may be taken over."""
-    due = Q(render_state=RenderState.PENDING, render_next_at__lte=now)
-    abandoned = Q(
-        render_state=RenderState.RENDERING, render_claimed_at__lt=_lease_expired_before(now)
-    )
     claimed = (
-        Document.objects.filter(due | abandoned, pk=document_id)
+        Document.objects.filter(
+            Document.render_queue.due_now(now) | Document.render_queue.abandoned(now),
+            pk=document_id,
+        )
         .filter(rendered_at__isnull=True)
         .update(
             render_state=RenderState.RENDERING,
@@ -785,25 +764,9 @@ def render_sweep(*, now: datetime.datetime | None = None, limit: int = 500) -> i
     within ``DOCUMENT_RENDER_DISPATCH_LEASE_SECONDS``.
     """
     now = now or timezone.now()
-    abandoned = Document.objects.filter(
-        render_state=RenderState.RENDERING, render_claimed_at__lt=_lease_expired_before(now)
-    )
-    reclaimed = list(abandoned.values_list("pk", flat=True)[:limit])
-    if reclaimed:
-        Document.objects.filter(pk__in=reclaimed, render_state=RenderState.RENDERING).update(
-            render_state=RenderState.PENDING, render_next_at=timezone.now()
-        )
-        logger.warning("documents: took back %s renders from dead workers", len(reclaimed))
-    waiting = list(
-        Document.objects.filter(
-            render_state=RenderState.PENDING, render_next_at__lte=_sweep_ready(now)
-        )
-        .exclude(pk__in=reclaimed)
-        .order_by("render_next_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    due = Document.render_queue.sweep(Document.objects.all(), now, limit)
     queued = 0
-    for document_id in [*reclaimed, *waiting]:
+    for document_id in due:
         if render_document.app.conf.task_always_eager:  # no queue: in a thread (render_dispatch)
             render_dispatch(document_id)
             queued += 1

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import models
 from django.db.models import Q
@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.fields import optional_user_field, user_field
+from config.leases import Leased
 from config.memo import memoized
 
 
@@ -206,6 +207,17 @@ class Document(models.Model):
     render_next_at = models.DateTimeField(_("tạo tệp lần tới lúc"), default=timezone.now)
     render_claimed_at = models.DateTimeField(null=True, blank=True)
     render_error = models.TextField(_("lỗi tạo tệp"), blank=True)
+    #: The same as a table the documents workers take row by row (:mod:`config.leases`).
+    render_queue: ClassVar[Leased] = Leased(
+        state="render_state",
+        pending=RenderState.PENDING,
+        working=RenderState.RENDERING,
+        failed=RenderState.FAILED,
+        due="render_next_at",
+        claimed="render_claimed_at",
+        lease=("DOCUMENT_RENDER_LEASE_SECONDS", 120),
+        grace=("DOCUMENT_RENDER_SWEEP_GRACE_SECONDS", 60),
+    )
 
     class Meta:
         verbose_name = _("văn bản")

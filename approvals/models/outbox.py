@@ -6,6 +6,8 @@ sends it after commit and a periodic sweeper re-sends what is left (see docs/not
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.core.mail import make_msgid
 from django.db import models
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.fields import optional_user_field, user_field
+from config.leases import Leased
 
 
 def new_message_id() -> str:
@@ -74,6 +77,20 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
     message_id = models.CharField("Message-ID", max_length=255, unique=True, default=new_message_id)
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+
+    #: How the mail workers take the rows (:mod:`config.leases`): a claim older than
+    #: ``OUTBOX_CLAIM_TIMEOUT_SECONDS`` belongs to a worker that died (SMTP gives up after
+    #: 20 s); a row due for longer than ``OUTBOX_SWEEP_GRACE_SECONDS`` is the sweeper's.
+    queue: ClassVar[Leased] = Leased(
+        state="status",
+        pending=MessageStatus.PENDING,
+        working=MessageStatus.SENDING,
+        failed=MessageStatus.FAILED,
+        due="next_attempt_at",
+        claimed="claimed_at",
+        lease=("OUTBOX_CLAIM_TIMEOUT_SECONDS", 120),
+        grace=("OUTBOX_SWEEP_GRACE_SECONDS", 30),
+    )
 
     class Meta:
         verbose_name = _("thư chờ gửi")
