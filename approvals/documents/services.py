@@ -57,6 +57,7 @@ from approvals.models.documents import (
 )
 from approvals.outbox import broker_publish, messages_wake, sweeper_lease_end, sweeper_publish
 from config.errors import StateConflict, ValidationError
+from delegations.facts import CONTENT_SECTIONS, changed_sections, dossier_content
 from delegations.models import InboundVisit, OutboundRequest
 
 logger = logging.getLogger(__name__)
@@ -134,11 +135,14 @@ def _ref(document: Document | None) -> dict[str, Any] | None:
 
 def _pending_content(
     kind: str, request: Any, *, number_text: str, issued_on: Any, reason: str,
-    extra: dict[str, Any],
+    extra: dict[str, Any], decided: dict[str, str],
 ) -> dict[str, Any]:  # fmt: skip
-    """What a document issued with its text to follow holds until the text is written."""
+    """What a document issued with its text to follow holds until the text is written:
+    ``decided`` is the section digests of the dossier its decision saw (``Decision.content``),
+    which the text will be checked against (:func:`_text_as_decided`)."""
     return {
         "pending": True,
+        "decided": decided,
         "kind": kind,
         "number_text": number_text,
         "issued_on": issued_on.isoformat(),
@@ -160,6 +164,19 @@ def document_content(document: Document) -> dict[str, Any]:
     if not content.get("pending"):
         return content
     request = request_of(document)
+    if not _text_as_decided(document, request, content.get("decided") or {}):
+        document.refresh_from_db(fields=["content", "title"])
+        written_meanwhile: dict[str, Any] = document.content
+        if not written_meanwhile.get("pending"):
+            return written_meanwhile  # settled from the dossier as decided, before the change
+        raise DocumentError(
+            _(
+                "Hồ sơ đã thay đổi sau khi văn bản %(number)s được ban hành mà nội dung văn bản "
+                "chưa được ghi: không ghi nội dung theo hồ sơ đã thay đổi. Vui lòng báo quản trị "
+                "hệ thống."
+            )
+            % {"number": document.number_text}
+        )
     content = build_content(
         document.kind, request, number_text=document.number_text, issued_on=document.issued_on,
         reason=content.get("issue_reason", ""), extra=content.get("extra") or {},
@@ -178,6 +195,31 @@ def document_content(document: Document) -> dict[str, Any]:
     document.content = content
     document.title = content["summary"][:255]
     return content
+
+
+#: The dossier's sections a document's text is written from (its attachments are not).
+TEXT_SECTIONS = frozenset(CONTENT_SECTIONS) - {"attachments"}
+
+
+def _text_as_decided(document: Document, request: Any, decided: dict[str, str]) -> bool:
+    """Whether the dossier still says what its decision saw, in every section a text is
+    written from.
+
+    Every change to a decided dossier writes the pending texts first
+    (:func:`documents_text_settle`); a change that did not (a defect) is caught here instead of
+    putting what nobody decided into an issued document. A document issued before the
+    decision's digests were recorded (``decided`` empty) is not checked.
+    """
+    if not decided:
+        return True
+    changed = [s for s in changed_sections(decided, dossier_content(request)) if s in TEXT_SECTIONS]
+    if changed:
+        logger.error(
+            "document %s: the dossier changed since its issue (%s) and its text was not written",
+            document.pk,
+            ", ".join(changed),
+        )
+    return not changed
 
 
 def documents_text_settle(request: Any) -> None:
@@ -367,6 +409,13 @@ def _number_for(
     return register, number, content_common.number_text(number, register.symbol)
 
 
+def _decided(request: Any, signer: Decision | None) -> dict[str, str]:
+    """The section digests of the dossier the signing decision saw (empty for a decision that
+    recorded none)."""
+    decision = signer or content_common.signing_decision(request)
+    return dict(decision.content) if decision is not None and decision.content else {}
+
+
 def _after_issue(document: Document) -> None:
     if document.number is not None:
         _after_commit_render(document)
@@ -409,7 +458,7 @@ def document_issue(
     content = (
         _pending_content(
             kind, request, number_text=number_text, issued_on=issued_on, reason=reason,
-            extra=extra or {},
+            extra=extra or {}, decided=_decided(request, signer),
         )
         if later
         else build_content(

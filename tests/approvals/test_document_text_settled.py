@@ -18,12 +18,17 @@ import pytest
 from django.db import transaction
 
 from approvals.documents import services
-from approvals.documents.services import current_document, document_content
+from approvals.documents.services import (
+    DocumentError,
+    current_document,
+    document_content,
+    document_render,
+)
 from approvals.models import Document
 from approvals.models.documents import DocumentKind
 from config.errors import StateConflict
 from delegations.services.decisions import outbound_apply_extension
-from delegations.services.inbound import VisitorInput
+from delegations.services.inbound import VisitorInput, write_visitors
 from delegations.services.visits import inbound_amend
 from tests.flows import approve_all, draft, draft_visit, submit
 
@@ -139,3 +144,36 @@ def test_a_text_that_cannot_be_written_refuses_the_change_rather_than_going_ahea
     visit.refresh_from_db()
     assert [v.full_name for v in visit.visitors.all()] == ["Choi Min-ho"]
     assert len(pending(visit)) == 2
+
+
+def test_a_change_that_skipped_the_settle_never_reaches_the_text(
+    org, clerk_a, head_a, dept_reviewer, director, agencies
+):
+    """The guard under the call sites: a change to a decided dossier that did not write the
+    pending texts first (a defect) makes the late render refuse, loudly, instead of writing a
+    roster nobody approved into the approval letter."""
+    visit = approved_with_text_pending(
+        draft_visit(clerk_a), clerk_a, head_a, dept_reviewer, director
+    )
+    letter = current_document("inbound", visit.pk, DocumentKind.INBOUND_APPROVAL)
+    write_visitors(visit, [NEWCOMER])  # the roster changed behind the services' back
+
+    with pytest.raises(DocumentError, match="Hồ sơ đã thay đổi"):
+        document_content(Document.objects.get(pk=letter.pk))
+    with pytest.raises(DocumentError):
+        document_render(Document.objects.get(pk=letter.pk))
+    assert Document.objects.get(pk=letter.pk).content.get("pending")
+    assert "Kim Ji-woo" not in repr(Document.objects.get(pk=letter.pk).content)
+
+
+def test_a_text_written_late_from_an_unchanged_dossier_is_written(
+    org, clerk_a, head_a, dept_reviewer, director, agencies
+):
+    visit = approved_with_text_pending(
+        draft_visit(clerk_a), clerk_a, head_a, dept_reviewer, director
+    )
+    letter = current_document("inbound", visit.pk, DocumentKind.INBOUND_APPROVAL)
+    assert letter.content["decided"]  # what the Director's decision saw, kept with the number
+
+    assert "Choi Min-ho" in text(letter)
+    assert not Document.objects.get(pk=letter.pk).content.get("pending")
