@@ -33,7 +33,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -223,18 +223,31 @@ def _text_as_decided(document: Document, request: Any, decided: dict[str, str]) 
 
 
 def documents_text_settle(request: Any) -> None:
-    """Write now the text of the request's documents still waiting for it, from the dossier as
-    it stands.
+    """Before a change to a decided dossier: write now the text of the request's documents
+    still waiting for it, from the dossier as it stands; refuse the change while a document
+    waits for the văn thư's number.
 
     A change to the dossier after documents were issued with their text to follow (an
     amendment of an approved visit, an extension, an edit after a return) calls this under the
     request's row lock before it changes anything: otherwise a render that comes late (an
     outage) would write the changed roster or dates into a document issued before the change.
+    A document awaiting its number (``NumberingMode.ENTERED``) is written again when the number
+    is entered, from the dossier as it is then; so the change waits until it is numbered.
     """
     waiting = Document.objects.filter(
-        request_kind=request.request_kind, request_id=request.pk, content__pending=True
-    )
+        Q(content__pending=True) | Q(number__isnull=True),
+        request_kind=request.request_kind,
+        request_id=request.pk,
+    ).order_by("pk")
     for document in waiting:
+        if document.number is None:
+            raise StateConflict(
+                _(
+                    "Văn bản “%(title)s” đang chờ văn thư vào số: hãy vào số văn bản trước rồi "
+                    "mới thay đổi hồ sơ, để văn bản ghi đúng nội dung đã phê duyệt."
+                )
+                % {"title": document.get_kind_display()}
+            )
         try:
             document_content(document)
         except Exception as exc:
@@ -409,11 +422,10 @@ def _number_for(
     return register, number, content_common.number_text(number, register.symbol)
 
 
-def _decided(request: Any, signer: Decision | None) -> dict[str, str]:
-    """The section digests of the dossier the signing decision saw (empty for a decision that
-    recorded none)."""
-    decision = signer or content_common.signing_decision(request)
-    return dict(decision.content) if decision is not None and decision.content else {}
+def _decided(signer: Decision | None) -> dict[str, str]:
+    """The section digests of the dossier the signing decision saw (empty without one, or for
+    a decision that recorded none)."""
+    return dict(signer.content) if signer is not None and signer.content else {}
 
 
 def _after_issue(document: Document) -> None:
@@ -454,11 +466,13 @@ def document_issue(
     register, number, number_text = _number_for(
         kind=kind, unit=issuer_unit, year=issued_on.year, confidential=confidential
     )
+    if actor is None and signer is None:
+        signer = content_common.signing_decision(request)
     later = text_later and number is not None  # an entered number writes the text then
     content = (
         _pending_content(
             kind, request, number_text=number_text, issued_on=issued_on, reason=reason,
-            extra=extra or {}, decided=_decided(request, signer),
+            extra=extra or {}, decided=_decided(signer),
         )
         if later
         else build_content(
@@ -466,8 +480,8 @@ def document_issue(
             extra=extra,
         )
     )  # fmt: skip
-    if actor is None and signer is None:
-        signer = content_common.signing_decision(request)
+    if number is None:  # its text is written again from the dossier when the number is entered
+        content["decided"] = _decided(signer)
     document = Document(
         kind=kind,
         register=register,
@@ -626,6 +640,13 @@ def document_enter_number(
         )  # fmt: skip
     text = content_common.number_text(value, register.symbol)
     request = request_of(locked)
+    if not _text_as_decided(locked, request, locked.content.get("decided") or {}):
+        raise DocumentError(
+            _(
+                "Hồ sơ đã thay đổi sau khi văn bản được lập, nên không thể vào số văn bản này "
+                "theo hồ sơ đã thay đổi. Vui lòng báo quản trị hệ thống."
+            )
+        )
     content = build_content(
         locked.kind, request, number_text=text, issued_on=issued_on,
         reason=locked.content.get("issue_reason", ""), extra=locked.content.get("extra") or {},

@@ -24,7 +24,7 @@ from approvals.documents.services import (
     document_content,
     document_render,
 )
-from approvals.models import Document
+from approvals.models import Document, NumberingMode, UnitNumbering
 from approvals.models.documents import DocumentKind
 from config.errors import StateConflict
 from delegations.services.decisions import outbound_apply_extension
@@ -177,3 +177,19 @@ def test_a_text_written_late_from_an_unchanged_dossier_is_written(
 
     assert "Choi Min-ho" in text(letter)
     assert not Document.objects.get(pk=letter.pk).content.get("pending")
+
+
+def test_an_amendment_waits_while_the_approval_letter_awaits_its_number(
+    org, clerk_a, head_a, dept_reviewer, director, agencies
+):
+    """Where the văn thư numbers from the unit's own register, the letter's text is written
+    again at its number: the roster may not change before (409), or the letter would list it."""
+    UnitNumbering.objects.create(unit=org.department, mode=NumberingMode.ENTERED)
+    visit = draft_visit(clerk_a)
+    submit(visit, clerk_a)
+    approve_all(visit, head_a, dept_reviewer, director)
+
+    with pytest.raises(StateConflict, match="đang chờ văn thư vào số"), transaction.atomic():
+        inbound_amend(actor=clerk_a.user, visit=visit, reason="Đổi khách", visitors=[NEWCOMER])
+    visit.refresh_from_db()
+    assert [v.full_name for v in visit.visitors.all()] == ["Choi Min-ho"]

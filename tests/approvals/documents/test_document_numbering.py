@@ -6,10 +6,12 @@ import pytest
 from django.utils import timezone
 
 from approvals.models import AuditEvent, Document, DocumentRegister, NumberingMode, UnitNumbering
+from delegations.models import OutboundRequest
 from tests.api_helpers import post
 from tests.approvals.record_helpers import approved, document_texts, documents_of, make_agencies
 from tests.conftest import login
 from tests.delegations.outbound_helpers import far_departure
+from workflow.services import outbound_request_extension
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +185,62 @@ def test_replacing_a_document_in_the_confidential_register_needs_the_leadership(
     assert response.json()["number"] == "01/QĐ-SGDĐT"  # the confidential register's first
     replacement = Document.objects.get(pk=response.json()["id"])
     assert replacement.register.confidential and replacement.supersedes_id == decision.pk
+
+
+def test_an_extension_waits_for_the_decisions_number_so_the_decision_says_what_was_approved(
+    entered_trip, teacher_a, director, dept_reviewer, django_capture_on_commit_callbacks
+):
+    """In entered mode the decision's text is written again when the văn thư enters its number,
+    days after the approval perhaps. An extension granted before that would put the new return
+    date into the original decision: the grant waits (409) until the decision is numbered."""
+    approved_return = entered_trip.return_date
+    later = approved_return + datetime.timedelta(days=5)
+    process = outbound_request_extension(
+        actor=teacher_a.user, request=entered_trip, new_return_date=later, reason="Kéo dài"
+    )
+    task = process.task_set.get(status="NEW")
+    answer = post(login(director), f"/api/v1/tasks/{task.pk}/complete/", {"action": "approve"})
+
+    assert answer.status_code == 409
+    assert "đang chờ văn thư vào số" in answer.json()["detail"]
+    entered_trip.refresh_from_db()
+    assert entered_trip.return_date == approved_return
+    decision = documents_of(entered_trip)["outbound_decision"]
+    today = timezone.localdate().isoformat()
+    clerk = login(dept_reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(clerk, _url(decision), {"number": 15, "issued_on": today}).status_code == 200
+        notice = documents_of(entered_trip)["outbound_notice"]
+        assert post(clerk, _url(notice), {"number": 16, "issued_on": today}).status_code == 200
+        again = post(login(director), f"/api/v1/tasks/{task.pk}/complete/", {"action": "approve"})
+    assert again.status_code == 200, again.content
+    entered_trip.refresh_from_db()
+    assert entered_trip.return_date == later
+    written = repr(Document.objects.get(pk=decision.pk).content)
+    assert "15/QĐ-SGDĐT" in written
+    assert f"{approved_return:%d/%m/%Y}" in written
+    assert f"{later:%d/%m/%Y}" not in written
+
+
+def test_a_change_that_skipped_the_check_cannot_be_numbered_into_the_decision(
+    entered_trip, dept_reviewer
+):
+    """The guard under it: a dossier changed behind the services' back since the decision is
+    not written into the decision at its number; the văn thư gets a clear 409."""
+    approved_return = entered_trip.return_date
+    OutboundRequest.objects.filter(pk=entered_trip.pk).update(
+        return_date=approved_return + datetime.timedelta(days=5)
+    )
+    decision = documents_of(entered_trip)["outbound_decision"]
+
+    answer = post(
+        login(dept_reviewer),
+        _url(decision),
+        {"number": 15, "issued_on": timezone.localdate().isoformat()},
+    )
+
+    assert answer.status_code == 409
+    assert "Hồ sơ đã thay đổi sau khi văn bản được lập" in answer.json()["detail"]
+    decision.refresh_from_db()
+    assert decision.number is None
+    assert f"{approved_return:%d/%m/%Y}" in repr(decision.content)
