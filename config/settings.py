@@ -211,6 +211,8 @@ DATABASE_REPLICA_READS = env_bool("DATABASE_REPLICA_READS", True)
 #: A replica further behind the primary than this reads nothing until it catches up: the lists,
 #: exports and reports read the primary meanwhile (an export never misses minutes of the record).
 REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 30)
+#: The measure of that lag is cut off after this long: a standby that hangs is left alone.
+REPLICA_LAG_TIMEOUT_MS = env_int("REPLICA_LAG_TIMEOUT_MS", 2000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

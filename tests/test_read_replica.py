@@ -27,6 +27,8 @@ from tests.flows import draft, open_task, submit
 from workflow.services import task_complete
 
 ROUTER = ReplicaRouter()
+#: What the replica is sent: reads, and the lag measure's transaction with its time limit.
+READS = ("SELECT", "BEGIN", "COMMIT", "SET LOCAL statement_timeout")
 
 
 def test_writes_and_migrations_go_to_the_primary_whatever_was_read_where():
@@ -110,7 +112,7 @@ def test_an_export_and_the_annual_report_read_the_replica_and_audit_on_the_prima
     assert not _tables(primary, '"delegations_outboundrequest"')
     # The export is itself an audit event: written on the primary, none on the replica.
     assert _tables(primary, '"approvals_auditevent"', "INSERT")
-    assert not [q for q in replica.captured_queries if not q["sql"].startswith("SELECT")]
+    assert not [q for q in replica.captured_queries if not q["sql"].startswith(READS)]
 
 
 @replica_test
@@ -240,6 +242,31 @@ def test_a_replica_too_far_behind_leaves_the_lists_to_the_primary_until_it_catch
     assert "Read replica caught up" in caplog.text
 
 
+@replica_test
+def test_a_replica_that_does_not_answer_the_lag_measure_is_left_alone(
+    submitted, auditor, settings, monkeypatch
+):
+    """A standby that accepts connections and then hangs: the measure is cut off after
+    ``REPLICA_LAG_TIMEOUT_MS`` and the lists read the primary, instead of waiting on it."""
+    monkeypatch.setattr(replica_module, "_lag_checked_at", float("-inf"))
+    monkeypatch.setattr(replica_module, "_behind", False)
+    monkeypatch.setattr(replica_module, "_down_until", 0.0)
+    # A measure that would take two seconds and then say "caught up".
+    monkeypatch.setattr(replica_module, "LAG_SQL", "SELECT 0 FROM pg_sleep(2)")
+    settings.REPLICA_LAG_TIMEOUT_MS = 50
+    primary, replica = _on_both()
+    with primary, replica:
+        response = login(auditor).get("/api/v1/outbound/")
+    assert response.status_code == 200
+    assert _tables(primary, '"delegations_outboundrequest"')
+    assert not _tables(replica, '"delegations_outboundrequest"')
+    assert replica_module._down_until > 0  # left alone for REPLICA_RETRY_SECONDS
+    # The limit was the measure's own: the replica's next reads have none.
+    with connections[REPLICA].cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"
+
+
 #: The other lists, each with the table of its rows: (who, path, table).
 OTHER_LISTS = (
     ("head_a", "/danh-ba/", '"org_unit"'),
@@ -266,4 +293,5 @@ def test_the_directory_audit_log_abroad_and_calendar_lists_read_the_replica(
         assert response.status_code == 200, path
         assert _tables(replica, table), path
         assert not _tables(primary, table), path
-        assert not [q for q in replica.captured_queries if not q["sql"].startswith("SELECT")]
+        # Reads only (the lag measure's own transaction and time limit aside).
+        assert not [q for q in replica.captured_queries if not q["sql"].startswith(READS)]

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -127,9 +127,24 @@ def replica_reachable() -> bool:
 
 
 def replica_lag_seconds() -> float:
-    """How far the replica is behind the primary now, in seconds (:data:`LAG_SQL`)."""
-    with connections[REPLICA].cursor() as cursor:
-        cursor.execute(LAG_SQL)
+    """How far the replica is behind the primary now, in seconds (:data:`LAG_SQL`).
+
+    A standby that takes longer than ``REPLICA_LAG_TIMEOUT_MS`` to answer is cut off (a
+    :class:`DatabaseError`, so it is left alone like an unreachable one): a standby that
+    accepts connections and then hangs holds a list page that long at most, not for as long as
+    it hangs. The limit is set for the measure's own transaction only (``SET LOCAL``), never
+    for the reads that follow; inside a transaction someone else opened on the replica, the
+    measure runs without one rather than leave the limit on theirs.
+    """
+    standby = connections[REPLICA]
+    with standby.cursor() as cursor:
+        if standby.in_atomic_block:
+            cursor.execute(LAG_SQL)
+        else:
+            with transaction.atomic(using=REPLICA):
+                limit = int(settings.REPLICA_LAG_TIMEOUT_MS)
+                cursor.execute(f"SET LOCAL statement_timeout = {limit}")
+                cursor.execute(LAG_SQL)
         row = cursor.fetchone()
     return float(row[0])
 
