@@ -135,14 +135,14 @@ def _ref(document: Document | None) -> dict[str, Any] | None:
 
 def _pending_content(
     kind: str, request: Any, *, number_text: str, issued_on: Any, reason: str,
-    extra: dict[str, Any], decided: dict[str, str],
+    extra: dict[str, Any], issued_from: dict[str, str],
 ) -> dict[str, Any]:  # fmt: skip
     """What a document issued with its text to follow holds until the text is written:
-    ``decided`` is the section digests of the dossier its decision saw (``Decision.content``),
-    which the text will be checked against (:func:`_text_as_decided`)."""
+    ``issued_from`` is the section digests of the dossier it was issued from, which the text
+    will be checked against (:func:`_text_as_decided`)."""
     return {
         "pending": True,
-        "decided": decided,
+        "issued_from": issued_from,
         "kind": kind,
         "number_text": number_text,
         "issued_on": issued_on.isoformat(),
@@ -164,7 +164,7 @@ def document_content(document: Document) -> dict[str, Any]:
     if not content.get("pending"):
         return content
     request = request_of(document)
-    if not _text_as_decided(document, request, content.get("decided") or {}):
+    if not _text_as_decided(document, request, content.get("issued_from") or {}):
         document.refresh_from_db(fields=["content", "title"])
         written_meanwhile: dict[str, Any] = document.content
         if not written_meanwhile.get("pending"):
@@ -201,18 +201,19 @@ def document_content(document: Document) -> dict[str, Any]:
 TEXT_SECTIONS = frozenset(CONTENT_SECTIONS) - {"attachments"}
 
 
-def _text_as_decided(document: Document, request: Any, decided: dict[str, str]) -> bool:
-    """Whether the dossier still says what its decision saw, in every section a text is
-    written from.
+def _text_as_decided(document: Document, request: Any, issued_from: dict[str, str]) -> bool:
+    """Whether the dossier still says what it said when the document was issued, in every
+    section a text is written from.
 
-    Every change to a decided dossier writes the pending texts first
-    (:func:`documents_text_settle`); a change that did not (a defect) is caught here instead of
-    putting what nobody decided into an issued document. A document issued before the
-    decision's digests were recorded (``decided`` empty) is not checked.
+    Every change to a decided dossier writes the pending texts first, and waits for documents
+    awaiting their number (:func:`documents_text_settle`); a change that did not (a defect) is
+    caught here instead of putting what nobody decided into an issued document. A document
+    issued before the digests were recorded (``issued_from`` empty) is not checked.
     """
-    if not decided:
+    if not issued_from:
         return True
-    changed = [s for s in changed_sections(decided, dossier_content(request)) if s in TEXT_SECTIONS]
+    current = dossier_content(request)
+    changed = [s for s in changed_sections(issued_from, current) if s in TEXT_SECTIONS]
     if changed:
         logger.error(
             "document %s: the dossier changed since its issue (%s) and its text was not written",
@@ -423,8 +424,8 @@ def _number_for(
 
 
 def _decided(signer: Decision | None) -> dict[str, str]:
-    """The section digests of the dossier the signing decision saw (empty without one, or for
-    a decision that recorded none)."""
+    """The section digests of the dossier the signing decision saw (``Decision.content``;
+    empty without one, or for a decision that recorded none)."""
     return dict(signer.content) if signer is not None and signer.content else {}
 
 
@@ -469,10 +470,15 @@ def document_issue(
     if actor is None and signer is None:
         signer = content_common.signing_decision(request)
     later = text_later and number is not None  # an entered number writes the text then
+    # The dossier a text written later is checked against (:func:`_text_as_decided`). At an
+    # approval or a proposal (``text_later``) it is what the decision just taken saw, read by it.
+    issued_from: dict[str, str] = {}
+    if later or number is None:
+        issued_from = _decided(signer) if text_later else dossier_content(request)
     content = (
         _pending_content(
             kind, request, number_text=number_text, issued_on=issued_on, reason=reason,
-            extra=extra or {}, decided=_decided(signer),
+            extra=extra or {}, issued_from=issued_from,
         )
         if later
         else build_content(
@@ -481,7 +487,7 @@ def document_issue(
         )
     )  # fmt: skip
     if number is None:  # its text is written again from the dossier when the number is entered
-        content["decided"] = _decided(signer)
+        content["issued_from"] = issued_from
     document = Document(
         kind=kind,
         register=register,
@@ -640,7 +646,7 @@ def document_enter_number(
         )  # fmt: skip
     text = content_common.number_text(value, register.symbol)
     request = request_of(locked)
-    if not _text_as_decided(locked, request, locked.content.get("decided") or {}):
+    if not _text_as_decided(locked, request, locked.content.get("issued_from") or {}):
         raise DocumentError(
             _(
                 "Hồ sơ đã thay đổi sau khi văn bản được lập, nên không thể vào số văn bản này "

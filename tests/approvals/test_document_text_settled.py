@@ -173,7 +173,7 @@ def test_a_text_written_late_from_an_unchanged_dossier_is_written(
         draft_visit(clerk_a), clerk_a, head_a, dept_reviewer, director
     )
     letter = current_document("inbound", visit.pk, DocumentKind.INBOUND_APPROVAL)
-    assert letter.content["decided"]  # what the Director's decision saw, kept with the number
+    assert letter.content["issued_from"]  # what the Director's decision saw, kept with the number
 
     assert "Choi Min-ho" in text(letter)
     assert not Document.objects.get(pk=letter.pk).content.get("pending")

@@ -244,3 +244,31 @@ def test_a_change_that_skipped_the_check_cannot_be_numbered_into_the_decision(
     decision.refresh_from_db()
     assert decision.number is None
     assert f"{approved_return:%d/%m/%Y}" in repr(decision.content)
+
+
+def test_the_amending_decision_of_an_extension_can_be_numbered_in_entered_mode(
+    entered_trip, teacher_a, director, dept_reviewer, django_capture_on_commit_callbacks
+):
+    """The amending decision is written from the dossier as extended: its number is not refused
+    as if the extension were a change behind the services' back."""
+    today = timezone.localdate().isoformat()
+    clerk = login(dept_reviewer)
+    documents = documents_of(entered_trip)
+    for number, kind in ((15, "outbound_decision"), (16, "outbound_notice")):
+        entered = post(clerk, _url(documents[kind]), {"number": number, "issued_on": today})
+        assert entered.status_code == 200, entered.content
+    later = entered_trip.return_date + datetime.timedelta(days=5)
+    process = outbound_request_extension(
+        actor=teacher_a.user, request=entered_trip, new_return_date=later, reason="Kéo dài"
+    )
+    task = process.task_set.get(status="NEW")
+    granted = post(login(director), f"/api/v1/tasks/{task.pk}/complete/", {"action": "approve"})
+    assert granted.status_code == 200, granted.content
+    amendment = documents_of(entered_trip)["outbound_amendment"]
+    assert amendment.number is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = post(clerk, _url(amendment), {"number": 17, "issued_on": today})
+
+    assert answer.status_code == 200, answer.content
+    assert f"{later:%d/%m/%Y}" in repr(Document.objects.get(pk=amendment.pk).content)
