@@ -36,45 +36,49 @@ class Pager:
     #: ``week`` or ``month``: the links' ids (``prev-week``, ``next-month``, ``month-view``).
     unit: str
     label: str
-    #: (query string, text) of the earlier, current and later period.
+    #: (query string, text) of the earlier, current and later period, and of the other view.
     periods: tuple[tuple[str, str], tuple[str, str], tuple[str, str]]
-    other_unit: str
     other: tuple[str, str]
+
+    @property
+    def other_unit(self) -> str:
+        return "month" if self.unit == "week" else "week"
+
+
+def _week_link(day: datetime.date) -> str:
+    """The week holding ``day``."""
+    return f"?week={_week_code(day)}"
+
+
+def _month_link(day: datetime.date) -> str:
+    """The month holding ``day``."""
+    return f"?view=month&month={_month_code(day)}"
 
 
 def _week_pager(monday: datetime.date, today: datetime.date) -> Pager:
-    def week(day: datetime.date) -> str:
-        return f"?week={_week_code(day - datetime.timedelta(days=day.weekday()))}"
-
     seven = datetime.timedelta(days=7)
     return Pager(
         unit="week",
         label=_("Chọn tuần"),
         periods=(
-            (week(monday - seven), _("Tuần trước")),
-            (week(today), _("Tuần này")),
-            (week(monday + seven), _("Tuần sau")),
+            (_week_link(monday - seven), _("Tuần trước")),
+            (_week_link(today), _("Tuần này")),
+            (_week_link(monday + seven), _("Tuần sau")),
         ),
-        other_unit="month",
-        other=(f"?view=month&month={_month_code(monday.replace(day=1))}", _("Xem theo tháng")),
+        other=(_month_link(monday), _("Xem theo tháng")),
     )
 
 
 def _month_pager(first: datetime.date, today: datetime.date) -> Pager:
-    def month(day: datetime.date) -> str:
-        return f"?view=month&month={_month_code(day)}"
-
-    monday = first - datetime.timedelta(days=first.weekday())
     return Pager(
         unit="month",
         label=_("Chọn tháng"),
         periods=(
-            (month(add_months(first, -1)), _("Tháng trước")),
-            (month(today.replace(day=1)), _("Tháng này")),
-            (month(add_months(first, 1)), _("Tháng sau")),
+            (_month_link(add_months(first, -1)), _("Tháng trước")),
+            (_month_link(today), _("Tháng này")),
+            (_month_link(add_months(first, 1)), _("Tháng sau")),
         ),
-        other_unit="week",
-        other=(f"?week={_week_code(monday)}", _("Xem theo tuần")),
+        other=(_week_link(first), _("Xem theo tuần")),
     )
 
 
@@ -120,8 +124,9 @@ def parse_week(value: str | None, today: datetime.date) -> datetime.date:
     return today - datetime.timedelta(days=today.weekday())
 
 
-def _week_code(monday: datetime.date) -> str:
-    year, week, _day = monday.isocalendar()
+def _week_code(day: datetime.date) -> str:
+    """``2027-W10``: the ISO week holding ``day``."""
+    year, week, _day = day.isocalendar()
     return f"{year}-W{week:02d}"
 
 
@@ -160,8 +165,9 @@ def parse_day(value: str | None) -> datetime.date | None:
     return None
 
 
-def _month_code(first: datetime.date) -> str:
-    return f"{first.year}-{first.month:02d}"
+def _month_code(day: datetime.date) -> str:
+    """``2027-03``: the month holding ``day``."""
+    return f"{day.year}-{day.month:02d}"
 
 
 def _visits_between(

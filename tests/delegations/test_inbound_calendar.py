@@ -4,6 +4,7 @@ answered with the current period, other units' visits never shown."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 
@@ -64,3 +65,25 @@ def test_nonsense_dates_show_the_current_period_not_an_error(clerk_a, query):
     response = login(clerk_a).get(f"/doan-vao/lich/{query}")
     assert response.status_code == 200
     assert "Đến ngày" in response.content.decode()
+
+
+def _links(page: str) -> dict[str, str]:
+    """The calendar's navigation links by id: ``{"prev-week": "?week=…", …}``."""
+    found = re.findall(r'href="(\?[^"]*)"[^>]*id="([a-z-]+)"', page)
+    return {ident: href.replace("&amp;", "&") for href, ident in found}
+
+
+def test_the_arrows_lead_to_the_neighbouring_week_and_month_and_across_views(org, head_a):
+    client = login(head_a)
+    week = _links(client.get("/doan-vao/lich/?week=2027-W10").content.decode())
+    assert week == {
+        "prev-week": "?week=2027-W09",
+        "next-week": "?week=2027-W11",
+        "month-view": "?view=month&month=2027-03",
+    }
+    month = _links(client.get("/doan-vao/lich/?view=month&month=2027-03").content.decode())
+    assert month == {
+        "prev-month": "?view=month&month=2027-02",
+        "next-month": "?view=month&month=2027-04",
+        "week-view": "?week=2027-W09",
+    }
