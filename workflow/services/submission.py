@@ -37,11 +37,11 @@ def request_submit(
     submission = submission_record(
         actor=actor, request=request, justifications=justifications, on=on
     )
-    submission_advance(submission, actor=actor)
+    _advance(submission, actor=actor)
     return submission.evaluation
 
 
-def submission_advance(submission: Submission, *, actor: User) -> None:
+def _advance(submission: Submission, *, actor: User) -> None:
     """A first submission starts the request's flow; a resubmission completes the applicant's
     ``resubmit_by_applicant`` step, which sends the dossier back to the step that returned it."""
     flow_class = main_flow_for(submission.request)
