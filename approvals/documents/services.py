@@ -152,19 +152,23 @@ def _pending_content(
     }
 
 
-def document_content(document: Document) -> dict[str, Any]:
+def document_content(
+    document: Document, *, request: Any = None, current: dict[str, str] | None = None
+) -> dict[str, Any]:
     """The document's text; written now from the request when it was issued to follow.
 
     An approval numbers its documents in its transaction and leaves their text to be written
     after commit (``text_later`` of :func:`document_issue`): by the render, or by whoever needs
     it first (a later document naming it). The row, its number and its audit event exist from
     the approval on, so a crash loses nothing: the render sweeper finds the row pending.
+    ``request`` and ``current`` (its dossier's digests): when the caller read them for several
+    documents of one request.
     """
     content: dict[str, Any] = document.content
     if not content.get("pending"):
         return content
-    request = request_of(document)
-    if not _text_as_decided(document, request, content.get("issued_from") or {}):
+    request = request if request is not None else request_of(document)
+    if not _text_as_decided(document, request, content.get("issued_from") or {}, current):
         document.refresh_from_db(fields=["content", "title"])
         written_meanwhile: dict[str, Any] = document.content
         if not written_meanwhile.get("pending"):
@@ -201,7 +205,12 @@ def document_content(document: Document) -> dict[str, Any]:
 TEXT_SECTIONS = frozenset(CONTENT_SECTIONS) - {"attachments"}
 
 
-def _text_as_decided(document: Document, request: Any, issued_from: dict[str, str]) -> bool:
+def _text_as_decided(
+    document: Document,
+    request: Any,
+    issued_from: dict[str, str],
+    current: dict[str, str] | None = None,
+) -> bool:
     """Whether the dossier still says what it said when the document was issued, in every
     section a text is written from.
 
@@ -212,7 +221,8 @@ def _text_as_decided(document: Document, request: Any, issued_from: dict[str, st
     """
     if not issued_from:
         return True
-    current = dossier_content(request)
+    if current is None:
+        current = dossier_content(request)
     changed = [s for s in changed_sections(issued_from, current) if s in TEXT_SECTIONS]
     if changed:
         logger.error(
@@ -240,6 +250,7 @@ def documents_text_settle(request: Any) -> None:
         request_kind=request.request_kind,
         request_id=request.pk,
     ).order_by("pk")
+    current: dict[str, str] | None = None  # the dossier's digests, read once for all
     for document in waiting:
         if document.number is None:
             raise StateConflict(
@@ -250,7 +261,9 @@ def documents_text_settle(request: Any) -> None:
                 % {"title": document.get_kind_display()}
             )
         try:
-            document_content(document)
+            if current is None and document.content.get("issued_from"):
+                current = dossier_content(request)
+            document_content(document, request=request, current=current)
         except Exception as exc:
             # The change must not go ahead of a text that could not be written: refused (409),
             # the render's own error shows on the operations page.
