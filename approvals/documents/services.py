@@ -96,12 +96,10 @@ class DocumentNotReady(Exception):
         self.document = document
 
 
-class DocumentError(Exception):
-    """A document cannot be issued or re-issued now (the API answers 409)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class DocumentError(StateConflict):
+    """A document cannot be issued, re-issued, numbered or written now: a conflict with the
+    state of the record (409 wherever a :class:`StateConflict` is answered, the API included),
+    so that it reaches nobody as a 500 from a change that issues documents."""
 
 
 def current_document(request_kind: str, request_id: int, kind: str) -> Document | None:

@@ -30,6 +30,8 @@ from config.errors import StateConflict
 from delegations.services.decisions import outbound_apply_extension
 from delegations.services.inbound import VisitorInput, write_visitors
 from delegations.services.visits import inbound_amend
+from tests.api_helpers import post
+from tests.conftest import login
 from tests.flows import approve_all, draft, draft_visit, submit
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +195,25 @@ def test_an_amendment_waits_while_the_approval_letter_awaits_its_number(
         inbound_amend(actor=clerk_a.user, visit=visit, reason="Đổi khách", visitors=[NEWCOMER])
     visit.refresh_from_db()
     assert [v.full_name for v in visit.visitors.all()] == ["Choi Min-ho"]
+
+
+def test_a_refused_text_is_a_409_for_the_person_acting_never_a_500(
+    org, teacher_a, head_a, dept_reviewer, director, agencies
+):
+    """The cancellation letter names the decision, whose text is still to be written from a
+    dossier changed behind the services' back: the cancellation is refused plainly."""
+    request = approved_with_text_pending(
+        draft(teacher_a), teacher_a, head_a, dept_reviewer, director
+    )
+    type(request).objects.filter(pk=request.pk).update(
+        return_date=request.return_date + datetime.timedelta(days=3)
+    )
+
+    answer = post(
+        login(teacher_a), f"/api/v1/outbound/{request.pk}/cancel/", {"reason": "Đối tác hoãn"}
+    )
+
+    assert answer.status_code == 409, answer.content
+    assert "Hồ sơ đã thay đổi" in answer.json()["detail"]
+    request.refresh_from_db()
+    assert request.status == "approved"
