@@ -47,10 +47,12 @@ from approvals.notices import (
 from approvals.outbox import (
     Attachment,
     AttachmentsNotReady,
-    message_enqueue,
     message_release,
+    message_row,
+    messages_enqueue_new,
 )
 from config.errors import PermissionDenied, StateConflict, ValidationError
+from delegations.dossier_reads import decided_reads
 from delegations.kinds import KINDS
 from org.calendar import add_working_days, current_calendar
 from org.models import Role, Unit, UnitKind
@@ -155,16 +157,28 @@ def ack_token_load(token: str) -> AgencyNotification:
 def _dossier_context(request: Any) -> dict[str, Any]:
     """What every agency's letter says of the dossier: its travellers and itinerary, or its
     visitors. Read once for all the agencies notified of one change."""
+    # An approval reuses what its decision read of the dossier in the same step.
+    decided = decided_reads(request)
     if request.request_kind == "outbound":
+        members = (
+            sorted(decided.members.members, key=lambda m: m.pk)
+            if decided is not None and decided.members is not None
+            else request.members.select_related("person__unit", "passport").order_by("pk")
+        )
+        stops = (
+            decided.stops
+            if decided is not None and decided.stops is not None
+            else request.itinerary.order_by("order", "pk")
+        )
         return {
-            "members": list(
-                request.members.select_related("person__unit", "passport").order_by("pk")
-            ),
-            "stops": [
-                {"country": country_name(stop.country), "cities": stop.cities}
-                for stop in request.itinerary.order_by("order", "pk")
-            ],
+            "members": list(members),
+            "stops": [{"country": country_name(s.country), "cities": s.cities} for s in stops],
         }
+    visitors = (
+        decided.visitors
+        if decided is not None and decided.visitors is not None
+        else request.visitors.order_by("order", "pk")
+    )
     return {
         "country": country_name(request.country),
         "visitors": [
@@ -175,7 +189,7 @@ def _dossier_context(request: Any) -> dict[str, Any]:
                 "title": v.title,
                 "organisation": v.organisation,
             }
-            for v in request.visitors.order_by("order", "pk")
+            for v in visitors
         ],
     }
 
@@ -200,70 +214,84 @@ def _letter_context(
 
 
 # No savepoint of its own: every caller lets an error end its whole change (the approval, the
-# cancellation), so a partial notification is never kept; it saves two queries a notification.
+# cancellation), so a partial notification is never kept.
 @transaction.atomic(savepoint=False)
 @in_site_language
-def agency_notification_create(
+def _notifications_create(
     *,
     request: Any,
-    agency: Unit,
+    agencies: list[Unit],
     reason: str,
     due: datetime.date,
-    dossier: dict[str, Any] | None = None,
-    recipients: list[tuple[str, str, str]] | None = None,
-) -> AgencyNotification:
-    """One agency notification and its e-mail, in the caller's transaction.
+    dossier: dict[str, Any],
+    recipients: dict[int, list[tuple[str, str, str]]],
+) -> list[AgencyNotification]:
+    """One notification per agency, each with its e-mail, in the caller's transaction: the
+    notifications in one insert, then their e-mails in another.
 
-    The notification is *prepared* and its e-mail held, and the văn thư releases it
+    A notification is *prepared* and its e-mail held, and the văn thư releases it
     (:func:`agency_notification_release`); with ``AGENCY_DISPATCH_AUTO`` it is written already
     sent and its e-mail pending (both events audited, as a release records them).
-    ``dossier`` and ``recipients``: the letter's dossier part and the agency's address rows when
-    the caller read them for several agencies at once (:func:`agency_notifications_queue`).
+    ``dossier`` and ``recipients``: the letters' dossier part and the agencies' address rows,
+    read once for all of them (:func:`agency_notifications_queue`).
     """
-
     auto = dispatch_auto()
-    notification = AgencyNotification.objects.create(
-        request_kind=request.request_kind,
-        request_id=request.pk,
-        agency=agency,
-        reason=reason,
-        due=due,
-        **({"status": NoticeStatus.SENT, "sent_at": timezone.now()} if auto else {}),
+    sent = {"status": NoticeStatus.SENT, "sent_at": timezone.now()} if auto else {}
+    notifications = AgencyNotification.objects.bulk_create(
+        [
+            AgencyNotification(
+                request_kind=request.request_kind,
+                request_id=request.pk,
+                agency=agency,
+                reason=reason,
+                due=due,
+                **sent,
+            )
+            for agency in agencies
+        ]
     )
     kind_label = _("Đoàn ra") if request.request_kind == "outbound" else _("Đoàn vào")
-    subject = _("%(kind)s – %(reason)s: hồ sơ %(reference)s, %(unit)s") % {
-        "kind": kind_label,
-        "reason": notification.get_reason_display(),
-        "reference": request,
-        "unit": request.unit.name,
-    }
-    message = message_enqueue(
-        to_address=", ".join(agency_recipients(notification, request, recipients)),
-        subject=subject,
-        body_text=render_email(
-            f"agency_{reason}",
-            {
-                **_letter_context(request, notification, dossier or _dossier_context(request)),
-                "kind": kind_label,
-            },
-        ),
-        notification=notification,
-        request_kind=request.request_kind,
-        request_id=request.pk,
-        dedup_key=f"agency-notice:{notification.pk}",
-        key_is_new=True,
-        held=not auto,
+    messages_enqueue_new(
+        [
+            message_row(
+                to_address=", ".join(
+                    agency_recipients(
+                        notification, request, recipients.get(notification.agency_id, [])
+                    )
+                ),
+                subject=_("%(kind)s – %(reason)s: hồ sơ %(reference)s, %(unit)s")
+                % {
+                    "kind": kind_label,
+                    "reason": notification.get_reason_display(),
+                    "reference": request,
+                    "unit": request.unit.name,
+                },
+                body_text=render_email(
+                    f"agency_{reason}",
+                    {**_letter_context(request, notification, dossier), "kind": kind_label},
+                ),
+                notification=notification,
+                request_kind=request.request_kind,
+                request_id=request.pk,
+                # The notification was just written: no other message can hold its key.
+                dedup_key=f"agency-notice:{notification.pk}",
+                held=not auto,
+            )
+            for notification in notifications
+        ]
     )
-    audit_record(
-        actor=None,
-        action="notification.prepared",
-        object_type=notification.request_kind,
-        object_id=notification.request_id,
-        after={"notification": notification.pk, "agency": notification.agency_id, "reason": reason},
-    )
-    if auto:
-        _audit_sent(notification, actor=None, released=1 if message else 0)
-    return notification
+    for notification in notifications:
+        audit_record(
+            actor=None,
+            action="notification.prepared",
+            object_type=notification.request_kind,
+            object_id=notification.request_id,
+            after={"notification": notification.pk, "agency": notification.agency_id,
+                   "reason": reason},
+        )  # fmt: skip
+        if auto:
+            _audit_sent(notification, actor=None, released=1)
+    return notifications
 
 
 def dispatch_auto() -> bool:
@@ -388,15 +416,11 @@ def agency_notifications_queue(
     agencies = active_agencies()
     if not agencies:
         return []
-    dossier = _dossier_context(request)
-    recipients = _recipient_rows(request, [agency.pk for agency in agencies])
-    return [
-        agency_notification_create(
-            request=request, agency=agency, reason=reason, due=due, dossier=dossier,
-            recipients=recipients.get(agency.pk, []),
-        )
-        for agency in agencies
-    ]  # fmt: skip
+    return _notifications_create(
+        request=request, agencies=agencies, reason=reason, due=due,
+        dossier=_dossier_context(request),
+        recipients=_recipient_rows(request, [agency.pk for agency in agencies]),
+    )  # fmt: skip
 
 
 # --- acknowledging --------------------------------------------------------------------------
@@ -563,7 +587,6 @@ __all__ = [
     "ack_url",
     "agency_notices_escalate",
     "agency_notification_acknowledge",
-    "agency_notification_create",
     "agency_notification_release",
     "agency_notifications_queue",
     "may_dispatch",

@@ -223,6 +223,51 @@ def dispatch_after_commit(message_id: int) -> None:
     batch.ids.append(message_id)
 
 
+def message_row(
+    *,
+    to_address: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    to_user: User | None = None,
+    notification: AgencyNotification | None = None,
+    request_kind: str = "",
+    request_id: int | None = None,
+    dedup_key: str | None = None,
+    attachment: str = "",
+    held: bool = False,
+) -> OutboxMessage:
+    """An e-mail's outbox row, not yet written (:func:`message_enqueue` says what each means)."""
+    return OutboxMessage(
+        status=MessageStatus.HELD if held else MessageStatus.PENDING,
+        to_user=to_user,
+        to_address=to_address,
+        subject=subject[:255],
+        body_text=body_text,
+        body_html=body_html,
+        notification=notification,
+        request_kind=request_kind,
+        request_id=request_id,
+        dedup_key=dedup_key,
+        attachment=attachment,
+    )
+
+
+def messages_enqueue_new(rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Write several e-mails (:func:`message_row`) in one insert, in the caller's transaction;
+    each is sent once it commits, unless held.
+
+    Their de-duplication keys must name rows the caller's transaction just wrote (an agency
+    notification's id): no other message can hold them, so none is looked up and no savepoint
+    is opened (the unique constraint still stands behind them).
+    """
+    written = OutboxMessage.objects.bulk_create(rows)
+    for row in written:
+        if row.status != MessageStatus.HELD:  # a held row is dispatched by its release
+            dispatch_after_commit(row.pk)
+    return written
+
+
 def message_enqueue(
     *,
     to_address: str,
@@ -236,30 +281,18 @@ def message_enqueue(
     dedup_key: str | None = None,
     attachment: str = "",
     held: bool = False,
-    key_is_new: bool = False,
 ) -> OutboxMessage | None:
     """Write one e-mail in the caller's transaction; it is sent once that transaction commits.
 
     With ``dedup_key``, a second message with the same key is not written (returns None).
-    ``key_is_new``: the key names a row the caller's transaction just wrote (an agency
-    notification's id), so no other message can hold it: no lookup and no savepoint (the
-    unique constraint still stands behind it). ``held``: written "held", sent only once
-    :func:`message_release` lets it go.
+    ``held``: written "held", sent only once :func:`message_release` lets it go.
     """
-    row = OutboxMessage(
-        status=MessageStatus.HELD if held else MessageStatus.PENDING,
-        to_user=to_user,
-        to_address=to_address,
-        subject=subject[:255],
-        body_text=body_text,
-        body_html=body_html,
-        notification=notification,
-        request_kind=request_kind,
-        request_id=request_id,
-        dedup_key=dedup_key,
-        attachment=attachment,
-    )
-    if dedup_key is not None and not key_is_new:
+    row = message_row(
+        to_address=to_address, subject=subject, body_text=body_text, body_html=body_html,
+        to_user=to_user, notification=notification, request_kind=request_kind,
+        request_id=request_id, dedup_key=dedup_key, attachment=attachment, held=held,
+    )  # fmt: skip
+    if dedup_key is not None:
         if OutboxMessage.objects.filter(dedup_key=dedup_key).exists():
             return None
         try:

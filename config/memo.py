@@ -47,6 +47,20 @@ def memoized(key: Hashable, compute: Callable[[], T]) -> T:
     return value
 
 
+def memo_keep(key: Hashable, value: Any) -> None:
+    """Hand ``value`` to the later reads of ``key`` in the open scope: the unit of work wrote
+    it, so reading it back would only find it again. Nothing outside a scope."""
+    store = _memo.get()
+    if store is not None:
+        store[key] = value
+
+
+def memo_recall(key: Hashable) -> Any:
+    """What the open scope holds for ``key``, or ``None`` (never computes)."""
+    store = _memo.get()
+    return None if store is None else store.get(key)
+
+
 def in_memo_scope() -> bool:
     """Whether a scope is open (a caller may then read more at once, to be reused)."""
     return _memo.get() is not None

@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F, Q
+from django.utils import timezone
 
+from config.memo import memo_recall, memoized
 from config.query import loaded_with
 from delegations.models import Attachment, OutboundMember, OutboundStop, RequestStatus, Visitor
 from delegations.models.common import ACTIVE_TRIP_STATUSES
@@ -287,10 +289,45 @@ def content_reads(request: Any, *, on: datetime.date) -> DossierReads:
     )
 
 
+def decision_members(request: Any, *, today: datetime.date) -> DossierMembers:
+    """:func:`dossier_members` read once per unit of work (:mod:`config.memo`): a decision's
+    guard asks who travels (:func:`delegations.facts.request_parties`), its facts what they did.
+
+    Only for a decision, whose unit of work does not change the members.
+    """
+    return memoized(
+        ("decision_members", request.pk, today),
+        lambda: dossier_members(request, today=today),
+    )
+
+
 def decision_reads(request: Any, *, on: datetime.date) -> DossierReads:
     """Everything a decision reads of the dossier, once: the facts' rows and the attachments'
-    digests that its content fingerprint covers (:func:`delegations.facts.dossier_content`)."""
-    return complete(request, DossierReads(on=on, attachments=request_attachments(request)))
+    digests that its content fingerprint covers (:func:`delegations.facts.dossier_content`).
+
+    Kept for the unit of work (:mod:`config.memo`): an approval's paperwork in the same step
+    (the agencies' letters) reads the travellers and the itinerary from it
+    (:func:`decided_reads`).
+    """
+    return memoized(_reads_key(request, on), lambda: _decision_reads(request, on))
+
+
+def _reads_key(request: Any, on: datetime.date) -> tuple[str, str, int, datetime.date]:
+    return ("decision_reads", request.request_kind, request.pk, on)
+
+
+def _decision_reads(request: Any, on: datetime.date) -> DossierReads:
+    members = decision_members(request, today=on) if request.request_kind == "outbound" else None
+    return complete(
+        request, DossierReads(on=on, members=members, attachments=request_attachments(request))
+    )
+
+
+def decided_reads(request: Any) -> DossierReads | None:
+    """What a decision taken today in this unit of work read of the dossier, if one was: the
+    decision's dossier is the one its paperwork describes. ``None`` otherwise (never reads)."""
+    reads: DossierReads | None = memo_recall(_reads_key(request, timezone.localdate()))
+    return reads
 
 
 def request_stops(request: Any) -> tuple[OutboundStop, ...]:

@@ -25,7 +25,13 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Decision
 from config.memo import memoized
-from delegations.dossier_reads import STEP_ROLES, DossierReads, complete, content_reads
+from delegations.dossier_reads import (
+    STEP_ROLES,
+    DossierReads,
+    complete,
+    content_reads,
+    decision_members,
+)
 from delegations.models import AttachmentKind
 from org.calendar import WorkingCalendar, current_calendar
 from org.models import (
@@ -435,21 +441,28 @@ class HeadStep:
     head_travels: bool = False
 
 
-def request_parties(request: Any) -> set[int]:
+def request_parties(request: Any, *, deciding: bool = False) -> set[int]:
     """User ids who may not decide: the applicant and every traveller with a log-in.
 
     Read once per unit of work (:mod:`config.memo`): the decision's guard and the notice to
-    the next step's holders share it.
+    the next step's holders share it. ``deciding``: asked by a decision's guard, whose facts
+    read the travellers next; they are read once for both (:func:`decision_members`).
     """
     return set(
-        memoized(("request_parties", request.request_kind, request.pk), lambda: _parties(request))
+        memoized(
+            ("request_parties", request.request_kind, request.pk),
+            lambda: _parties(request, deciding),
+        )
     )
 
 
-def _parties(request: Any) -> frozenset[int]:
+def _parties(request: Any, deciding: bool) -> frozenset[int]:
     parties = {request.created_by_id} if request.created_by_id else set()
     members = getattr(request, "members", None)
-    if members is not None:
+    if members is not None and deciding:
+        rows = decision_members(request, today=timezone.localdate()).members
+        parties |= {m.person.user_id for m in rows if m.person.user_id}
+    elif members is not None:
         parties |= {uid for uid in members.values_list("person__user_id", flat=True) if uid}
     return frozenset(parties)
 

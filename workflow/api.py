@@ -22,8 +22,8 @@ from workflow.selectors import TaskFilters, TaskRow, task_due, task_list_for_use
 from workflow.services import (
     task_claim,
     task_complete,
-    task_read,
     task_release,
+    task_visible_to,
     tasks_claim_many,
 )
 from workflow.steps import step_for, step_title
@@ -98,8 +98,8 @@ class TaskListView(GenericAPIView[Any]):
 
 def _visible_task(request: Request, task_id: int) -> Task:
     """A task of a request the user may open; others are 404 (never revealed)."""
-    task = task_read(task_id)
-    if task is None or not request_visible_to(request.user, request_of(task.process)):
+    task = task_visible_to(request.user, task_id)
+    if task is None:
         raise Http404
     return task
 

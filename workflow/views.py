@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,7 +30,6 @@ from approvals.navigation import display_name
 from config.errors import StateConflict, ValidationError
 from config.memo import memo_scope
 from config.values import plain_int
-from delegations.kinds import artifact_for_user, request_visible_to
 from delegations.labels import step_title
 from delegations.selectors import membership_confirmations_for_user
 from delegations.views.common import add_service_errors, conflict_page, request_url
@@ -44,8 +42,9 @@ from workflow.services import (
     may_take,
     task_claim,
     task_complete,
-    task_read,
+    task_ids_visible_to,
     task_release,
+    task_visible_to,
     tasks_claim_many,
 )
 from workflow.steps import HANDS_IN_REPORT, RESUBMITS, STEPS, action_label, step_for
@@ -138,11 +137,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def task_claim_many_view(request: HttpRequest) -> HttpResponse:
     """Assign the ticked queued tasks to me; tasks taken meanwhile are reported, not fatal."""
     ids = [n for n in map(plain_int, request.POST.getlist("task")) if n is not None][:TAB_LIMIT]
-    visible = [
-        task.pk
-        for task in Task.objects.select_related("process").filter(pk__in=ids)
-        if request_visible_to(request.user, request_of(task.process))
-    ]
+    visible = task_ids_visible_to(request.user, ids)
     claimed, skipped = tasks_claim_many(task_ids=visible, user=request.user)  # type: ignore[arg-type]
     if claimed:
         messages.success(
@@ -161,21 +156,10 @@ def task_claim_many_view(request: HttpRequest) -> HttpResponse:
 
 def _visible_task(request: HttpRequest, pk: int) -> tuple[Task, Model]:
     """The task and its request, read once (404 for either when the user may not see it)."""
-    task = task_read(pk)
+    task = task_visible_to(request.user, pk)
     if task is None:
         raise Http404(_("Không tìm thấy công việc."))
-    process = task.process
-    model = (
-        ContentType.objects.get_for_id(process.artifact_content_type_id).model_class()
-        if process.artifact_content_type_id
-        else None
-    )
-    subject = artifact_for_user(request.user, model, process.artifact_object_id)
-    if subject is None:
-        raise Http404(_("Không tìm thấy công việc."))
-    # The same object, with its unit: the step's helpers (request_of) read it from here.
-    process.artifact = subject
-    return task, subject
+    return task, request_of(task.process)
 
 
 def _can_decide(task: Task, subject: Model, user: Any) -> bool:

@@ -22,6 +22,7 @@ from typing import Any
 from django.utils import timezone
 
 from approvals.models import Decision
+from config.memo import memo_keep, memoized
 from org.models import (
     ActingAssignment,
     Jurisdiction,
@@ -215,9 +216,14 @@ def issuing_unit(request: Any) -> Unit:
 
 
 def signing_decision(request: Any, steps: tuple[str, ...] = SIGNING_STEPS) -> Decision | None:
-    """The approval whose author signs: the director's, the ward chair's, or the proposal's."""
-    return (
-        Decision.objects.filter(
+    """The approval whose author signs: the director's, the ward chair's, or the proposal's.
+
+    Read once per unit of work (:mod:`config.memo`); an approval recorded in it is the answer
+    without a read (:func:`signing_decision_taken`).
+    """
+    return memoized(
+        _signer_key(request.request_kind, request.pk, steps),
+        lambda: Decision.objects.filter(
             request_kind=request.request_kind,
             request_id=request.pk,
             step__in=steps,
@@ -225,8 +231,22 @@ def signing_decision(request: Any, steps: tuple[str, ...] = SIGNING_STEPS) -> De
         )
         .select_related("actor")
         .order_by("-created_at", "-id")
-        .first()
+        .first(),
     )
+
+
+def signing_decision_taken(decision: Decision) -> None:
+    """An approval was just recorded in this unit of work: where its step signs, it is the
+    latest such approval, so the documents issued with it name its author."""
+    if decision.action != "approve":
+        return
+    for steps in (SIGNING_STEPS, EXTENSION_SIGNING_STEPS):
+        if decision.step in steps:
+            memo_keep(_signer_key(decision.request_kind, decision.request_id, steps), decision)
+
+
+def _signer_key(kind: str, pk: int, steps: tuple[str, ...]) -> tuple[Any, ...]:
+    return ("signing_decision", kind, pk, steps)
 
 
 def authority_signature(issuer: Issuer, day: datetime.date) -> dict[str, Any]:

@@ -8,9 +8,8 @@ does the number, and two issues at once wait for each other and get consecutive 
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 
-from approvals.models import Document, DocumentRegister, DocumentSeries
+from approvals.models import DocumentRegister, DocumentSeries
 from org.models import Jurisdiction, Unit, UnitKind
 
 #: The symbols used when a unit's first register of a series is opened (NĐ 30, Phụ lục VI);
@@ -73,11 +72,19 @@ def next_number(
 ) -> tuple[DocumentRegister, int]:
     """Take the next number of the register (call inside the issuing transaction).
 
-    Above any number the văn thư entered by hand in that register (a unit that switched from
-    entering numbers back to numbering here never meets a number twice).
+    ``last_number`` is the highest number in the register, taken here or entered by hand by
+    the văn thư (:func:`number_entered` raises it), so a unit that switched from entering
+    numbers back to numbering here never meets a number twice.
     """
     register = register_lock(unit=unit, series=series, year=year, confidential=confidential)
-    entered = Document.objects.filter(register=register).aggregate(top=Max("number"))["top"]
-    register.last_number = max(register.last_number, entered or 0) + 1
+    register.last_number += 1
     register.save(update_fields=["last_number"])
     return register, register.last_number
+
+
+def number_entered(register: DocumentRegister, number: int) -> None:
+    """The văn thư entered ``number`` in the locked ``register``: the numbers taken here from
+    now on come above it (:func:`next_number`)."""
+    if number > register.last_number:
+        register.last_number = number
+        register.save(update_fields=["last_number"])

@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 
 from approvals.audit import audit_record
 from approvals.documents import content_common, content_inbound, content_outbound
-from approvals.documents.registers import next_number, register_lock
+from approvals.documents.registers import next_number, number_entered, register_lock
 from approvals.documents.render_docx import render_docx
 from approvals.documents.render_pdf import render_pdf
 from approvals.models import AgencyNotification, Decision, NoticeReason
@@ -458,6 +458,7 @@ def document_issue(
     extra: dict[str, Any] | None = None,
     text_later: bool = False,
     signer: Decision | None = None,
+    none_yet: bool = False,
 ) -> Document:
     """Number and snapshot a document of the request (idempotent: one per kind and request).
 
@@ -468,9 +469,10 @@ def document_issue(
     issuing unit keeps its own register (``NumberingMode.ENTERED``) the document waits for
     the văn thư's number (:func:`document_enter_number`) and reserves nothing. ``signer``: the
     approval whose author signs (:func:`content_common.signing_decision`), when the caller read
-    it for several documents.
+    it for several documents. ``none_yet``: the caller found no document of this kind (it read
+    those of several kinds at once), so it is not looked up again.
     """
-    existing = current_document(request.request_kind, request.pk, kind)
+    existing = None if none_yet else current_document(request.request_kind, request.pk, kind)
     if existing is not None:
         return existing
     issued_on = timezone.localdate()
@@ -686,6 +688,7 @@ def document_enter_number(
             )
     except IntegrityError as exc:
         raise DocumentError(_("Số này vừa được dùng cho văn bản khác.")) from exc
+    number_entered(register, value)
     audit_record(
         actor=actor,
         action="document.number_entered",
@@ -953,8 +956,11 @@ def documents_issue_on_approval(*, request: Any) -> list[Document]:
         if request.route != "CITY":
             kinds.insert(0, DocumentKind.OUTBOUND_DECISION)
     signer = content_common.signing_decision(request)
+    issued = {d.kind: d for d in current_documents(request.request_kind, request.pk, kinds)}
     return [
-        document_issue(kind=kind, request=request, text_later=True, signer=signer) for kind in kinds
+        issued.get(kind)
+        or document_issue(kind=kind, request=request, text_later=True, signer=signer, none_yet=True)
+        for kind in kinds
     ]
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.audit import audit_record
+from approvals.documents.content_common import signing_decision_taken
 from approvals.documents.services import (
     documents_issue_on_approval,
     documents_issue_on_extension,
@@ -101,7 +102,7 @@ def _record_decision(
     if fingerprint:
         after = {**after, "fingerprint": fingerprint}
     actor = decision.actor
-    Decision.objects.create(
+    recorded = Decision.objects.create(
         **request_ref(request),
         step=decision.step.name,
         action=decision.action,
@@ -113,6 +114,7 @@ def _record_decision(
         fingerprint=fingerprint,
         content=content or {},
     )
+    signing_decision_taken(recorded)  # the documents issued with an approval name its author
     audit_record(
         actor=actor.user,
         action=f"{request.request_kind}.{decision.step.name}.{decision.action}",

@@ -21,11 +21,11 @@ from approvals.notifications import (
 )
 from approvals.outbox import message_send
 from org.calendar import add_working_days, current_calendar
-from org.models import Unit
+from org.models import Role, Unit
 from tests.approvals.record_helpers import audit_actions
 from tests.conftest import login
 from tests.delegations.inbound_helpers import create, post, visit
-from tests.factories import UnitFactory
+from tests.factories import UnitFactory, make_staff
 from tests.flows import approve_all, submitted
 from workflow.services import outbound_cancel
 
@@ -288,3 +288,33 @@ def test_agency_without_address_fails_visibly_and_goes_once_the_address_is_fixed
     assert _notice(request, "CATP").status == "delivered"
     assert mail.outbox[-1].to == ["pa08@ca.test"]
     assert AuditEvent.objects.filter(action="notification.retried").count() == 1
+
+
+def _dossier_lines(body: str) -> list[str]:
+    """The itinerary's line and the numbered travellers of a letter."""
+    return [line for line in body.splitlines() if re.match(r"(Nơi đến|\d+\. )", line)]
+
+
+def test_an_approval_letter_lists_the_dossier_as_a_letter_written_later_does(
+    org, agencies, teacher_a, head_a, dept_reviewer, director
+):
+    """The approval's letters take the travellers and the itinerary from what the Director's
+    decision read in the same step; a cancellation's letters read them afresh. Both list the
+    same people with their passports and the same stops, in the same order."""
+    colleagues = [
+        make_staff(f"traveller_{i}", org.school_a, Role.APPLICANT, full_name=f"Giáo viên {i}")
+        for i in range(3)
+    ]
+    request = approve_all(
+        submitted(teacher_a, teacher_a, *colleagues, passports=True),
+        head_a, dept_reviewer, director,
+    )  # fmt: skip
+    assert teacher_a.user is not None
+    outbound_cancel(actor=teacher_a.user, request=request, reason="Đối tác hoãn chương trình")
+    letters = {
+        n.reason: _dossier_lines(OutboxMessage.objects.get(notification=n).body_text)
+        for n in AgencyNotification.objects.filter(request_id=request.pk, agency__code="CATP")
+    }
+    assert len(letters["approval"]) == 1 + 4  # the stops, then four travellers
+    assert all("hộ chiếu phổ thông số" in line for line in letters["approval"][1:])
+    assert letters["approval"] == letters["cancellation"]

@@ -6,18 +6,24 @@ wait for the first and then find the task done, never "database is locked" or a 
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from typing import Any
 
 import pytest
+from django.db import connection, transaction
 from django.test import Client
+from viewflow.workflow.models import Process
+from viewflow.workflow.status import STATUS
 
 from approvals.models import Decision
+from tests import flows
 from tests.api_helpers import open_task, post
 from tests.conftest import login
 from tests.faults.helpers import sqlite_file_database
 from tests.flows import submitted
 from tests.threads import at_once
+from workflow.services import task_complete
 
 PRESSES = 8
 
@@ -63,3 +69,61 @@ def test_eight_decisions_at_once_on_sqlite_file_give_one_200_and_seven_409(
 def test_eight_decisions_at_once_on_postgresql_give_one_200_and_seven_409(teacher_a, head_a):
     calls, task_id = _contest(teacher_a, head_a)
     _assert_one_transition(at_once(calls), task_id)
+
+
+def _a_session_waits_for_a_row_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        return bool(cursor.fetchone()[0])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_decision_waits_for_whoever_holds_the_flow_then_goes_ahead(teacher_a, head_a):
+    """A claim or a release holds the flow's lock (the process row) for a moment: a decision
+    arriving then waits for it, however long, instead of failing, and is recorded once free."""
+    request = submitted(teacher_a)
+    task = flows.open_task(request)
+    holding, free = threading.Event(), threading.Event()
+    outcome: list[Any] = []
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                Process.objects.select_for_update().get(pk=task.process_id)
+                holding.set()
+                free.wait(60)
+        finally:
+            connection.close()
+
+    def decide() -> None:
+        try:
+            done = task_complete(task_id=task.pk, user=head_a.user, action="approve")
+            outcome.append(done.status)
+        except Exception as exc:  # the test reports it
+            outcome.append(repr(exc))
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert holding.wait(10)
+    decider = threading.Thread(target=decide)
+    decider.start()
+    tick = threading.Event()
+    for _ in range(400):  # until the decision waits on the row (bounded: 20 s)
+        if _a_session_waits_for_a_row_lock():
+            break
+        tick.wait(0.05)
+    else:
+        free.set()
+        pytest.fail(f"the decision did not wait for the flow's lock: {outcome}")
+    assert outcome == []  # waiting, not refused
+    free.set()
+    holder.join(10)
+    decider.join(60)
+    assert outcome == [STATUS.DONE]
+    assert Decision.objects.filter(task_id=task.pk).count() == 1

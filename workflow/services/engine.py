@@ -1,8 +1,9 @@
 """Driving the flows: start, claim, release, complete, cancel; all under the process lock.
 
-Everything here runs inside ``flow_class.lock(process_pk)`` (``SELECT … FOR UPDATE`` on
-PostgreSQL) so two people acting on the same task at once produce one transition; the loser
-gets :class:`StateConflict` (HTTP 409). Slow I/O never happens here: side effects are rows
+Everything here runs inside the flow's lock (``SELECT … FOR UPDATE`` of the process row on
+PostgreSQL: ``flow_class.lock(process_pk)``, or, for a decision, :func:`task_locked`) so two
+people acting on the same task at once produce one transition; the loser gets
+:class:`StateConflict` (HTTP 409). Slow I/O never happens here: side effects are rows
 (outbox, notifications) sent after commit.
 """
 
@@ -18,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
+from viewflow.workflow import lock
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
@@ -27,6 +29,7 @@ from approvals.permissions import acting_holder_for, holds_step_permission, unit
 from config.errors import PermissionDenied, StateConflict, ValidationError
 from config.memo import memo_scope, memoized
 from delegations.facts import request_parties
+from delegations.kinds import artifact_for_user, request_visible_to
 from delegations.services.common import request_held, request_lock
 from workflow.flows.common import (
     DECISION,
@@ -59,6 +62,32 @@ def process_lock(flow_class: Any, process_pk: int) -> Iterator[None]:
         raise StateConflict(
             _("Hồ sơ đang được người khác xử lý; vui lòng thử lại sau giây lát.")
         ) from exc
+
+
+@contextmanager
+def _locked_by_the_first_read(flow_class: Any, process_pk: int) -> Iterator[None]:
+    """The flow's lock taken by the block's own first query (:func:`task_locked`)."""
+    yield
+
+
+@contextmanager
+def task_locked(flow_class: Any, task_id: int, process_pk: int) -> Iterator[Task]:
+    """The task read under its flow's lock, with its process and inbox entry, in one query.
+
+    The lock is :func:`process_lock`'s (the process row, ``SELECT … FOR UPDATE OF`` it), taken
+    by the read of the task rather than by a savepoint and a query of its own, with the same
+    coalesced side effects and viewflow's deferred callbacks (``lock_scope``). It waits for the
+    row instead of failing at once: only a caller that already holds the request's row lock
+    uses it (:func:`task_complete`), and whoever holds a process without its request (a claim,
+    a release) never waits for the request (docs/production.md, "Row locks").
+    """
+    scope = lock.lock_scope(_locked_by_the_first_read, flow_class, process_pk)
+    with scope, task_effects_coalesced():
+        yield (
+            Task.objects.select_related("process", "inbox_entry")
+            .select_for_update(of=("process",))
+            .get(pk=task_id)
+        )
 
 
 def process_for(request: Model) -> Process | None:
@@ -195,19 +224,22 @@ def _guard(task: Task, user: User, request: Model | None = None) -> None:
         raise PermissionDenied(_("Bạn không có thẩm quyền xử lý công việc này."))
     request = request if request is not None else request_of(task.process)
     step = step_for(task.flow_task.name)
-    if step is not None and step.is_decision and is_party_to(request, user):
+    if step is not None and step.is_decision and is_party_to(request, user, deciding=True):
         raise PermissionDenied(
             _("Bạn không được quyết định đối với hồ sơ mà mình đề nghị hoặc là thành viên.")
         )
 
 
-def is_party_to(request: Model, user: User) -> bool:
-    """The applicant and every traveller are parties: they never decide on the request."""
+def is_party_to(request: Model, user: User, *, deciding: bool = False) -> bool:
+    """The applicant and every traveller are parties: they never decide on the request.
+
+    ``deciding``: asked by a decision's guard (:func:`delegations.facts.request_parties`).
+    """
     if getattr(request, "created_by_id", None) == user.pk:
         return True
     if getattr(request, "members", None) is None:
         return False
-    return user.pk in request_parties(request)
+    return user.pk in request_parties(request, deciding=deciding)
 
 
 def task_read(task_id: int) -> Task | None:
@@ -220,6 +252,37 @@ def task_read(task_id: int) -> Task | None:
         ("task_read", task_id),
         lambda: Task.objects.select_related("process", "owner").filter(pk=task_id).first(),
     )
+
+
+def task_visible_to(user: Any, task_id: int) -> Task | None:
+    """The task, with its request as its process's artifact, if the user may open the request;
+    else ``None`` (the pages and the API answer 404, never revealing it).
+
+    The request is read through the visibility rule itself (one query, with its unit and
+    author: :func:`delegations.kinds.artifact_for_user`), not read and then checked.
+    """
+    task = task_read(task_id)
+    if task is None:
+        return None
+    process = task.process
+    model = (
+        ContentType.objects.get_for_id(process.artifact_content_type_id).model_class()
+        if process.artifact_content_type_id
+        else None
+    )
+    subject = artifact_for_user(user, model, process.artifact_object_id)
+    if subject is None:
+        return None
+    # The same object, with its unit: the step's helpers (request_of) read it from here.
+    process.artifact = subject
+    return task
+
+
+def task_ids_visible_to(user: Any, task_ids: list[int]) -> list[int]:
+    """Those of ``task_ids`` whose request the user may open (a bulk claim takes no other)."""
+    tasks = Task.objects.select_related("process").filter(pk__in=task_ids)
+    visible = {task.pk for task in tasks if request_visible_to(user, request_of(task.process))}
+    return [pk for pk in task_ids if pk in visible]
 
 
 def request_locked_for(process: Process) -> Model:
@@ -294,9 +357,7 @@ def _task_complete(
         # then (last, in audit_record) the audit chain's head. Verbs that move a flow from a
         # request (outbound.py, inbound.py) lock in the same order.
         request = request_locked_for(task.process)
-        with request_held(request), process_lock(flow_class, task.process_id):
-            # With its inbox entry: the API answers with the step's due date.
-            task = Task.objects.select_related("process", "inbox_entry").get(pk=task_id)
+        with request_held(request), task_locked(flow_class, task_id, task.process_id) as task:
             # The row locked above is the request the step and the flow's gates read.
             task.process.artifact = request
             _guard(task, user, request)
@@ -324,13 +385,15 @@ def _task_complete(
             activation = task.flow_task.activation_class(task)
             activation.start(None)
             process = task.process
+            recorded = dict(process.data)
             process.data[DECISION] = action
             if action == RETURN:
                 process.data[RETURNED_FROM] = task.flow_task.name
                 process.data[RETURNED_BY] = user.pk
             if step.keeps_reviewer:
                 process.data[REVIEWER] = user.pk
-            process.save(update_fields=["data"])
+            if process.data != recorded:  # a second approval in a row records nothing new
+                process.save(update_fields=["data"])
             task.data = {
                 "action": action,
                 "comment": comment.strip(),

@@ -1,8 +1,10 @@
 """Register modes: numbered here, or the văn thư enters the number from the unit's register."""
 
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from approvals.models import AuditEvent, Document, DocumentRegister, NumberingMode, UnitNumbering
@@ -272,3 +274,24 @@ def test_the_amending_decision_of_an_extension_can_be_numbered_in_entered_mode(
 
     assert answer.status_code == 200, answer.content
     assert f"{later:%d/%m/%Y}" in repr(Document.objects.get(pk=amendment.pk).content)
+
+
+def test_a_register_numbered_by_hand_before_the_upgrade_continues_above_those_numbers(
+    entered_trip, org, dept_reviewer, teacher_a, head_a, director
+):
+    """An earlier release left ``last_number`` below the numbers the văn thư entered (it looked
+    them up at every number instead); migration 0013 raises every register to its documents'
+    highest number, so the first number taken after the upgrade comes above them."""
+    decision = documents_of(entered_trip)["outbound_decision"]
+    today = timezone.localdate().isoformat()
+    post(login(dept_reviewer), _url(decision), {"number": 40, "issued_on": today})
+    decision.refresh_from_db()
+    DocumentRegister.objects.filter(pk=decision.register_id).update(last_number=0)
+    migration = importlib.import_module(
+        "approvals.migrations.0013_register_last_number_covers_entered"
+    )
+    migration.raise_to_entered(django_apps, None)
+    assert DocumentRegister.objects.get(pk=decision.register_id).last_number == 40
+    UnitNumbering.objects.filter(unit=org.department).update(mode=NumberingMode.HERE)
+    second = approved(teacher_a, head_a, dept_reviewer, director, departure=far_departure(80))
+    assert documents_of(second)["outbound_decision"].number_text == "41/QĐ-SGDĐT"
