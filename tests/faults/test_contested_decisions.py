@@ -71,13 +71,18 @@ def test_eight_decisions_at_once_on_postgresql_give_one_200_and_seven_409(teache
     _assert_one_transition(at_once(calls), task_id)
 
 
-def _a_session_waits_for_a_row_lock() -> bool:
+def _backend_pid() -> int:
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity"
-            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
-        )
-        return bool(cursor.fetchone()[0])
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+
+
+def _blocked_by(pid: int) -> list[int]:
+    """The sessions ``pid`` waits for (visible to the application role, unlike
+    ``pg_stat_activity``'s wait events of the other sessions)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_blocking_pids(%s)", [pid])
+        return list(cursor.fetchone()[0])
 
 
 @pytest.mark.postgres
@@ -89,11 +94,13 @@ def test_a_decision_waits_for_whoever_holds_the_flow_then_goes_ahead(teacher_a, 
     task = flows.open_task(request)
     holding, free = threading.Event(), threading.Event()
     outcome: list[Any] = []
+    pids: dict[str, int] = {}
 
     def hold() -> None:
         try:
             with transaction.atomic():
                 Process.objects.select_for_update().get(pk=task.process_id)
+                pids["holder"] = _backend_pid()
                 holding.set()
                 free.wait(60)
         finally:
@@ -101,6 +108,7 @@ def test_a_decision_waits_for_whoever_holds_the_flow_then_goes_ahead(teacher_a, 
 
     def decide() -> None:
         try:
+            pids["decider"] = _backend_pid()
             done = task_complete(task_id=task.pk, user=head_a.user, action="approve")
             outcome.append(done.status)
         except Exception as exc:  # the test reports it
@@ -114,8 +122,8 @@ def test_a_decision_waits_for_whoever_holds_the_flow_then_goes_ahead(teacher_a, 
     decider = threading.Thread(target=decide)
     decider.start()
     tick = threading.Event()
-    for _ in range(400):  # until the decision waits on the row (bounded: 20 s)
-        if _a_session_waits_for_a_row_lock():
+    for _ in range(400):  # until the decision waits for the holder (bounded: 20 s)
+        if "decider" in pids and pids["holder"] in _blocked_by(pids["decider"]):
             break
         tick.wait(0.05)
     else:
