@@ -15,7 +15,7 @@ import socket
 from typing import Any
 
 import pytest
-from django.db import connections
+from django.db import connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from config.db import replica as replica_module
@@ -295,3 +295,17 @@ def test_the_directory_audit_log_abroad_and_calendar_lists_read_the_replica(
         assert not _tables(primary, table), path
         # Reads only (the lag measure's own transaction and time limit aside).
         assert not [q for q in replica.captured_queries if not q["sql"].startswith(READS)]
+
+
+@replica_test
+def test_a_lag_measure_inside_a_replica_transaction_puts_no_limit_on_it(settings):
+    """Inside a transaction someone opened on the replica (a report reading several tables at
+    one snapshot), the measure runs without ``SET LOCAL statement_timeout``: the limit would
+    stay on that transaction and cut its own long reads."""
+    settings.REPLICA_LAG_TIMEOUT_MS = 50
+    with transaction.atomic(using=REPLICA), connections[REPLICA].cursor() as cursor:
+        assert replica_module.replica_lag_seconds() == 0.0  # the test database: no standby
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"
+        cursor.execute("SELECT 1 FROM pg_sleep(0.2)")  # longer than the measure's limit
+        assert cursor.fetchone()[0] == 1
