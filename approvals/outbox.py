@@ -30,7 +30,7 @@ import smtplib
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from celery import shared_task
 from django.conf import settings
@@ -223,33 +223,40 @@ def dispatch_after_commit(message_id: int) -> None:
     batch.ids.append(message_id)
 
 
-def message_row(
-    *,
-    to_address: str,
-    subject: str,
-    body_text: str,
-    body_html: str = "",
-    to_user: User | None = None,
-    notification: AgencyNotification | None = None,
-    request_kind: str = "",
-    request_id: int | None = None,
-    dedup_key: str | None = None,
-    attachment: str = "",
-    held: bool = False,
-) -> OutboxMessage:
-    """An e-mail's outbox row, not yet written (:func:`message_enqueue` says what each means)."""
+class MessageFields(TypedDict, total=False):
+    """An e-mail's fields: its address, subject and text are required.
+
+    ``dedup_key``: a second message with the same key is not written. ``held``: written
+    "held", sent only once :func:`message_release` lets it go.
+    """
+
+    to_address: Required[str]
+    subject: Required[str]
+    body_text: Required[str]
+    body_html: str
+    to_user: User | None
+    notification: AgencyNotification | None
+    request_kind: str
+    request_id: int | None
+    dedup_key: str | None
+    attachment: str
+    held: bool
+
+
+def message_row(**fields: Unpack[MessageFields]) -> OutboxMessage:
+    """An e-mail's outbox row, not yet written."""
     return OutboxMessage(
-        status=MessageStatus.HELD if held else MessageStatus.PENDING,
-        to_user=to_user,
-        to_address=to_address,
-        subject=subject[:255],
-        body_text=body_text,
-        body_html=body_html,
-        notification=notification,
-        request_kind=request_kind,
-        request_id=request_id,
-        dedup_key=dedup_key,
-        attachment=attachment,
+        status=MessageStatus.HELD if fields.get("held") else MessageStatus.PENDING,
+        to_user=fields.get("to_user"),
+        to_address=fields["to_address"],
+        subject=fields["subject"][:255],
+        body_text=fields["body_text"],
+        body_html=fields.get("body_html", ""),
+        notification=fields.get("notification"),
+        request_kind=fields.get("request_kind", ""),
+        request_id=fields.get("request_id"),
+        dedup_key=fields.get("dedup_key"),
+        attachment=fields.get("attachment", ""),
     )
 
 
@@ -268,30 +275,12 @@ def messages_enqueue_new(rows: list[OutboxMessage]) -> list[OutboxMessage]:
     return written
 
 
-def message_enqueue(
-    *,
-    to_address: str,
-    subject: str,
-    body_text: str,
-    body_html: str = "",
-    to_user: User | None = None,
-    notification: AgencyNotification | None = None,
-    request_kind: str = "",
-    request_id: int | None = None,
-    dedup_key: str | None = None,
-    attachment: str = "",
-    held: bool = False,
-) -> OutboxMessage | None:
-    """Write one e-mail in the caller's transaction; it is sent once that transaction commits.
-
-    With ``dedup_key``, a second message with the same key is not written (returns None).
-    ``held``: written "held", sent only once :func:`message_release` lets it go.
-    """
-    row = message_row(
-        to_address=to_address, subject=subject, body_text=body_text, body_html=body_html,
-        to_user=to_user, notification=notification, request_kind=request_kind,
-        request_id=request_id, dedup_key=dedup_key, attachment=attachment, held=held,
-    )  # fmt: skip
+def message_enqueue(**fields: Unpack[MessageFields]) -> OutboxMessage | None:
+    """Write one e-mail (:class:`MessageFields`) in the caller's transaction; it is sent once
+    that transaction commits. A message whose ``dedup_key`` another holds is not written
+    (returns None)."""
+    row = message_row(**fields)
+    dedup_key = row.dedup_key
     if dedup_key is not None:
         if OutboxMessage.objects.filter(dedup_key=dedup_key).exists():
             return None
@@ -302,7 +291,7 @@ def message_enqueue(
             return None  # written concurrently by another run
     else:
         row.save(force_insert=True)
-    if not held:  # a held row is dispatched by its release
+    if row.status != MessageStatus.HELD:  # a held row is dispatched by its release
         dispatch_after_commit(row.pk)
     return row
 
