@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import render
 from django.template import loader
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -31,7 +32,13 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from approvals.middleware import current_origin
-from config.errors import RulesBlocked, StateConflict, messages_by_field
+from config.errors import (
+    BUSY,
+    RulesBlocked,
+    StateConflict,
+    lock_not_available,
+    messages_by_field,
+)
 from config.values import MAX_ID
 
 logger = logging.getLogger(__name__)
@@ -146,6 +153,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, StateConflict):
         return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+    if lock_not_available(exc):
+        return Response({"detail": str(BUSY)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, RulesBlocked):
         return Response(
             {"detail": exc.message, "checks": exc.checks},
@@ -178,6 +187,29 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _is_api(request):
         return JsonResponse({"detail": _("Không tìm thấy.")}, status=status.HTTP_404_NOT_FOUND)
     return defaults.page_not_found(request, exception)
+
+
+class LockWaitMiddleware:
+    """A statement that gave up waiting for a row lock (``DATABASE_LOCK_TIMEOUT_MS``: someone
+    else's change holds the row and does not end) answers 409 "being handled, try again", as a
+    lost race does: JSON under /api/ (the API's own handler does the same for its views), the
+    conflict page elsewhere, with the way back to the page. Its transaction has rolled back."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not lock_not_available(exception):
+            return None
+        logger.warning("lock wait ran out: %s %s", request.method, request.path)
+        if _is_api(request):
+            return JsonResponse({"detail": str(BUSY)}, status=status.HTTP_409_CONFLICT)
+        back = request.get_full_path() if request.method == "GET" else request.path
+        context = {"message": BUSY, "back_url": back}
+        return render(request, "409.html", context, status=status.HTTP_409_CONFLICT)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -100,6 +100,18 @@ class Database:
             return self
         return replace(self, options={**(self.options or {}), "assume_role": role})
 
+    def waiting_at_most(self, lock_timeout_ms: int) -> Database:
+        """The same database, every statement giving up after waiting ``lock_timeout_ms`` for a
+        lock (PostgreSQL's ``lock_timeout``, with any ``options`` the URL gave). PostgreSQL
+        only; SQLite has its busy timeout. 0: no limit."""
+        if not self.is_postgresql or lock_timeout_ms <= 0:
+            return self
+        given = (self.options or {}).get("options", "")
+        limit = f"-c lock_timeout={int(lock_timeout_ms)}"
+        return replace(
+            self, options={**(self.options or {}), "options": f"{given} {limit}".strip()}
+        )
+
     def as_django(self) -> dict[str, object]:
         config: dict[str, object] = {
             # Django's backend with the before-commit queue the audit chain uses (config.db).

@@ -5,6 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import DatabaseError
+from django.utils.translation import gettext_lazy as _
+
+#: PostgreSQL's "lock not available" (SQLSTATE 55P03): ``lock_timeout`` ran out, or ``NOWAIT``
+#: found the row locked.
+LOCK_NOT_AVAILABLE = "55P03"
+#: What a person is told when the row they act on is held by someone else's change.
+BUSY = _("Hồ sơ đang được người khác xử lý; vui lòng thử lại sau giây lát.")
 
 
 class StateConflict(Exception):
@@ -24,6 +32,17 @@ class RulesBlocked(Exception):
         self.checks = checks
 
 
+def lock_not_available(error: BaseException) -> bool:
+    """Whether ``error`` is a statement that gave up waiting for a lock: answered 409
+    (:data:`BUSY`), as a change that lost a race is, never 500 (``DATABASE_LOCK_TIMEOUT_MS``).
+    """
+    cause = error.__cause__
+    return isinstance(error, DatabaseError) and (
+        getattr(cause, "sqlstate", None) == LOCK_NOT_AVAILABLE
+        or getattr(cause, "pgcode", None) == LOCK_NOT_AVAILABLE
+    )
+
+
 def messages_by_field(
     error: ValidationError, *, rest: str = NON_FIELD_ERRORS
 ) -> dict[str, list[str]]:
@@ -37,9 +56,12 @@ def messages_by_field(
 
 
 __all__ = [
+    "BUSY",
+    "LOCK_NOT_AVAILABLE",
     "PermissionDenied",
     "RulesBlocked",
     "StateConflict",
     "ValidationError",
+    "lock_not_available",
     "messages_by_field",
 ]

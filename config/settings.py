@@ -147,6 +147,8 @@ MIDDLEWARE = [
     "approvals.middleware.RequestOriginMiddleware",
     # Inside the origin middleware, so the events carry the IP and request id.
     "approvals.record.denials.DenialAuditMiddleware",
+    # A lock wait that ran out (DATABASE_LOCK_TIMEOUT_MS) is a 409, not a 500.
+    "config.api.LockWaitMiddleware",
     # Answers a locked-out log-in (config.auth.lockout_response); last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
@@ -188,6 +190,12 @@ _DATABASE_MIGRATE_URL = env_str("DATABASE_MIGRATE_URL", "")
 _DATABASE_SET_ROLE = env_str("DATABASE_SET_ROLE", "")
 if _DATABASE_SET_ROLE:
     DATABASE = DATABASE.working_as(_DATABASE_SET_ROLE)
+#: How long a statement waits for a row lock before it gives up (PostgreSQL's lock_timeout),
+#: on the application's connections: a request held up by a transaction that does not end
+#: answers 409 ("being handled, try again", config.errors.lock_not_available) instead of
+#: holding its worker until gunicorn kills it. 0: no limit. Migrations wait as long as needed.
+DATABASE_LOCK_TIMEOUT_MS = env_int("DATABASE_LOCK_TIMEOUT_MS", 10000)
+DATABASE = DATABASE.waiting_at_most(DATABASE_LOCK_TIMEOUT_MS)
 if _DATABASE_MIGRATE_URL and sys.argv[1:2] == ["migrate"]:
     DATABASE = parse_database_url(_DATABASE_MIGRATE_URL, BASE_DIR)
 DATABASES = {"default": DATABASE.as_django()}
@@ -198,6 +206,7 @@ if _DATABASE_REPLICA_URL:
     _replica = parse_database_url(_DATABASE_REPLICA_URL, BASE_DIR)
     if _DATABASE_SET_ROLE:
         _replica = _replica.working_as(_DATABASE_SET_ROLE)
+    _replica = _replica.waiting_at_most(DATABASE_LOCK_TIMEOUT_MS)
     # A standby that does not answer is given up after a few seconds (config.db.replica), not
     # after the operating system's TCP timeout; ?connect_timeout= in the URL overrides it.
     _replica = dataclasses.replace(

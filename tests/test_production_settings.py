@@ -101,8 +101,13 @@ def test_a_replica_url_adds_a_read_only_alias_that_never_migrates(tmp_path: Path
         DATABASE_REPLICA_URL="postgres://doanravao_app:pw@standby.example:5432/doanravao",
         DATABASE_SET_ROLE="doanravao_app",
     )
-    # A standby that does not answer is given up after 3 s, not the TCP timeout.
-    options = {"connect_timeout": "3", "assume_role": "doanravao_app"}
+    # A standby that does not answer is given up after 3 s, not the TCP timeout; a lock wait
+    # after DATABASE_LOCK_TIMEOUT_MS, as on the primary.
+    options = {
+        "connect_timeout": "3",
+        "assume_role": "doanravao_app",
+        "options": "-c lock_timeout=10000",
+    }
     assert replica == ["standby.example", options, False, True]
 
 
@@ -167,3 +172,14 @@ def test_without_a_checkpoint_bucket_the_checkpoints_stay_in_their_directory(
     tmp_path: Path,
 ) -> None:
     assert "audit_checkpoints" not in settings_of(tmp_path, "sorted(settings.STORAGES)")
+
+
+def test_lock_timeout_joins_the_url_s_options_on_postgresql_only(tmp_path: Path) -> None:
+    url = "postgres://app@db:5432/doanravao?options=-c%20search_path%3Dapp"
+    postgres = parse_database_url(url, ROOT)
+    assert postgres.waiting_at_most(5000).as_django()["OPTIONS"] == {
+        "options": "-c search_path=app -c lock_timeout=5000"
+    }
+    assert postgres.waiting_at_most(0) == postgres  # 0: no limit
+    sqlite = parse_database_url(f"sqlite:///{tmp_path / 'db.sqlite3'}", ROOT)
+    assert sqlite.waiting_at_most(5000) == sqlite

@@ -26,7 +26,7 @@ from viewflow.workflow.status import STATUS
 
 from approvals.audit import audit_record
 from approvals.permissions import acting_holder_for, holds_step_permission, unit_grants
-from config.errors import PermissionDenied, StateConflict, ValidationError
+from config.errors import BUSY, PermissionDenied, StateConflict, ValidationError
 from config.memo import memo_scope, memoized
 from delegations.facts import request_parties
 from delegations.kinds import artifact_for_user, request_visible_to
@@ -59,9 +59,7 @@ def process_lock(flow_class: Any, process_pk: int) -> Iterator[None]:
         with flow_class.lock(process_pk), task_effects_coalesced():
             yield
     except FlowLockFailed as exc:
-        raise StateConflict(
-            _("Hồ sơ đang được người khác xử lý; vui lòng thử lại sau giây lát.")
-        ) from exc
+        raise StateConflict(str(BUSY)) from exc
 
 
 @contextmanager
