@@ -54,6 +54,17 @@ class Table:
         return "\n".join(lines)
 
 
+def yardstick_ms() -> float:
+    """A fixed piece of pure-Python work, timed: it takes as long as the machine lets it (about
+    12 ms on an idle core here), so it slows when another job takes the cores. Printed beside
+    figures measured on a shared machine, to read them against the machine's speed that day."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(200_000):
+        total += i * i % 7
+    return (time.perf_counter() - started) * 1000
+
+
 def pgbench_tps(server: list[str], seconds: int = 10) -> float | None:
     """pgbench TPC-B (8 clients, 2 threads) on a scratch database; None without pgbench.
 

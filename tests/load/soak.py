@@ -35,7 +35,7 @@ from pathlib import Path
 
 import psutil
 
-from tests.bench.report import Table
+from tests.bench.report import Table, yardstick_ms
 from tests.load import windows
 from tests.load.names import READ_NAMES, STEP_NAME
 from tests.load.run import (
@@ -81,16 +81,6 @@ def resident_mb(process: psutil.Process) -> dict[int, float]:
         except psutil.NoSuchProcess:  # a pool child replaced between the listing and the read
             continue
     return found
-
-
-def yardstick_ms() -> float:
-    """A fixed piece of pure-Python work, timed: it takes as long as the machine lets it (about
-    12 ms on an idle core here), so it slows when another job takes the cores."""
-    started = time.perf_counter()
-    total = 0
-    for i in range(200_000):
-        total += i * i % 7
-    return (time.perf_counter() - started) * 1000
 
 
 class MemorySampler(threading.Thread):
