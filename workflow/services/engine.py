@@ -75,9 +75,10 @@ def task_locked(flow_class: Any, task_id: int, process_pk: int) -> Iterator[Task
     The lock is :func:`process_lock`'s (the process row, ``SELECT … FOR UPDATE OF`` it), taken
     by the read of the task rather than by a savepoint and a query of its own, with the same
     coalesced side effects and viewflow's deferred callbacks (``lock_scope``). It waits for the
-    row instead of failing at once: only a caller that already holds the request's row lock
-    uses it (:func:`task_complete`), and whoever holds a process without its request (a claim,
-    a release) never waits for the request (docs/production.md, "Row locks").
+    row instead of failing at once (at most ``DATABASE_LOCK_TIMEOUT_MS``, then 409, as every
+    lock wait): only a caller that already holds the request's row lock uses it
+    (:func:`task_complete`), and whoever holds a process without its request (a claim, a
+    release) never waits for the request (docs/production.md, "Row locks").
     """
     scope = lock.lock_scope(_locked_by_the_first_read, flow_class, process_pk)
     with scope, task_effects_coalesced():
