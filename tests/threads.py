@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import Model
 
 
 def at_once(calls: list[Callable[[], Any]], timeout: float = 60) -> list[Any]:
@@ -35,3 +37,33 @@ def run_threads(targets: list[Callable[[], Any]], *, timeout: float) -> None:
         thread.start()
     for thread in threads:
         thread.join(timeout=timeout)
+
+
+@contextmanager
+def row_held(model: type[Model], pk: int) -> Iterator[int]:
+    """For the block, another transaction (a thread of its own) holds the row ``pk`` of
+    ``model`` locked, as a change that has not ended does; yields its session's backend pid
+    (PostgreSQL)."""
+    holding, free = threading.Event(), threading.Event()
+    pids: list[int] = []
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                model._default_manager.select_for_update().get(pk=pk)
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_backend_pid()")
+                    pids.append(int(cursor.fetchone()[0]))
+                holding.set()
+                free.wait(60)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert holding.wait(10), "the row could not be locked"
+        yield pids[0]
+    finally:
+        free.set()
+        holder.join(10)

@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from viewflow.workflow.models import Process
 from viewflow.workflow.status import STATUS
@@ -22,7 +22,7 @@ from tests.api_helpers import open_task, post
 from tests.conftest import login
 from tests.faults.helpers import sqlite_file_database
 from tests.flows import submitted
-from tests.threads import at_once
+from tests.threads import at_once, row_held
 from workflow.services import task_complete
 
 PRESSES = 8
@@ -89,22 +89,12 @@ def _blocked_by(pid: int) -> list[int]:
 @pytest.mark.django_db(transaction=True)
 def test_a_decision_waits_for_whoever_holds_the_flow_then_goes_ahead(teacher_a, head_a):
     """A claim or a release holds the flow's lock (the process row) for a moment: a decision
-    arriving then waits for it, however long, instead of failing, and is recorded once free."""
+    arriving then waits for it instead of failing at once (up to DATABASE_LOCK_TIMEOUT_MS),
+    and is recorded once free."""
     request = submitted(teacher_a)
     task = flows.open_task(request)
-    holding, free = threading.Event(), threading.Event()
     outcome: list[Any] = []
     pids: dict[str, int] = {}
-
-    def hold() -> None:
-        try:
-            with transaction.atomic():
-                Process.objects.select_for_update().get(pk=task.process_id)
-                pids["holder"] = _backend_pid()
-                holding.set()
-                free.wait(60)
-        finally:
-            connection.close()
 
     def decide() -> None:
         try:
@@ -116,22 +106,17 @@ def test_a_decision_waits_for_whoever_holds_the_flow_then_goes_ahead(teacher_a, 
         finally:
             connection.close()
 
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert holding.wait(10)
     decider = threading.Thread(target=decide)
-    decider.start()
-    tick = threading.Event()
-    for _ in range(400):  # until the decision waits for the holder (bounded: 20 s)
-        if "decider" in pids and pids["holder"] in _blocked_by(pids["decider"]):
-            break
-        tick.wait(0.05)
-    else:
-        free.set()
-        pytest.fail(f"the decision did not wait for the flow's lock: {outcome}")
-    assert outcome == []  # waiting, not refused
-    free.set()
-    holder.join(10)
+    with row_held(Process, task.process_id) as holder:  # as a claim or a release holds it
+        decider.start()
+        tick = threading.Event()
+        for _ in range(400):  # until the decision waits for the holder (bounded: 20 s)
+            if "decider" in pids and holder in _blocked_by(pids["decider"]):
+                break
+            tick.wait(0.05)
+        else:
+            pytest.fail(f"the decision did not wait for the flow's lock: {outcome}")
+        assert outcome == []  # waiting, not refused
     decider.join(60)
     assert outcome == [STATUS.DONE]
     assert Decision.objects.filter(task_id=task.pk).count() == 1

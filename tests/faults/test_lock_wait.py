@@ -8,7 +8,7 @@ import threading
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from approvals.models import Decision
 from delegations.models import OutboundRequest
@@ -16,6 +16,7 @@ from tests import flows
 from tests.api_helpers import post
 from tests.conftest import login
 from tests.flows import submitted
+from tests.threads import row_held
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -34,17 +35,7 @@ def test_a_decision_on_a_request_someone_holds_is_a_409_then_goes_through_once_f
 ):
     request = submitted(teacher_a)
     task = flows.open_task(request)
-    holding, free = threading.Event(), threading.Event()
     answers: dict[str, Any] = {}
-
-    def hold() -> None:  # a change that keeps the request's row and does not end
-        try:
-            with transaction.atomic():
-                OutboundRequest.objects.select_for_update().get(pk=request.pk)
-                holding.set()
-                free.wait(60)
-        finally:
-            connection.close()
 
     def decide() -> None:
         try:
@@ -58,16 +49,11 @@ def test_a_decision_on_a_request_someone_holds_is_a_409_then_goes_through_once_f
         finally:
             connection.close()
 
-    holder = threading.Thread(target=hold)
-    holder.start()
-    try:
-        assert holding.wait(10)
+    # A change that keeps the request's row and does not end.
+    with row_held(OutboundRequest, request.pk):
         decider = threading.Thread(target=decide)
         decider.start()
         decider.join(60)
-    finally:
-        free.set()
-        holder.join(10)
     assert "error" not in answers, answers
     assert answers["api"].status_code == 409
     assert BUSY in answers["api"].json()["detail"]
