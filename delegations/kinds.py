@@ -8,7 +8,7 @@ task pages cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -146,13 +146,27 @@ def request_get_for_user(*, user: AnyUser, kind: str, pk: int) -> AnyRequest:
     return request
 
 
+def _kind_of(model: type[Model]) -> str | None:
+    return next((k for k, m in KINDS.items() if m is model), None)
+
+
+def artifact_ids_for_user(user: AnyUser, model: type[Model], pks: Collection[int]) -> set[int]:
+    """Those of ``pks`` (artifacts of ``model``) the user may open: one query for outbound
+    requests or inbound visits whatever their number, one per object for the other kinds."""
+    kind = _kind_of(model)
+    if kind is not None:
+        visible = request_list_for_user(user=user, kind=kind).filter(pk__in=list(pks))
+        return set(visible.values_list("pk", flat=True))
+    return {pk for pk in pks if artifact_for_user(user, model, pk) is not None}
+
+
 def artifact_for_user(user: AnyUser, model: type[Model] | None, pk: int | None) -> Model | None:
     """The request of any kind (``model``, ``pk``: a process's artifact) if the user may open
     it, else ``None``; one query for outbound requests and inbound visits, with their unit and
     author (the task page shows both)."""
     if model is None or pk is None:
         return None
-    kind = next((k for k, m in KINDS.items() if m is model), None)
+    kind = _kind_of(model)
     if kind is not None:
         found: Model | None = request_list_for_user(user=user, kind=kind).filter(pk=pk).first()
         return found

@@ -8,6 +8,7 @@ from viewflow.workflow.models import Task
 from tests.conftest import login
 from tests.workflow.test_inbox_scale import seed_tasks
 from workflow import views
+from workflow.services import task_ids_visible_to
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +101,19 @@ def test_each_row_shows_its_inbox_entry_and_the_page_reads_no_request(
     tables = " ".join(query["sql"] for query in ctx.captured_queries)
     assert 'FROM "delegations_outboundrequest"' not in tables
     assert 'FROM "viewflow_process"' not in tables
+
+
+def test_which_tasks_a_bulk_claim_may_take_is_read_in_queries_that_do_not_grow(
+    org, teacher_a, dept_reviewer, head_b
+):
+    """ "Assign to me" takes up to 200 tasks: whether the user may open each one's request is
+    asked once per kind of request, not once per task."""
+    seed_tasks(12, department=org.department, creator=teacher_a.user, units=3)
+    ids = list(Task.objects.order_by("-pk").values_list("pk", flat=True))
+    assert dept_reviewer.user is not None and head_b.user is not None
+    with CaptureQueriesContext(connection) as two:
+        assert task_ids_visible_to(dept_reviewer.user, ids[:2]) == ids[:2]
+    with CaptureQueriesContext(connection) as twelve:
+        assert task_ids_visible_to(dept_reviewer.user, ids) == ids
+    assert len(twelve) == len(two)
+    assert task_ids_visible_to(head_b.user, ids) == []  # another school's head sees none
