@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerEr
 from django.shortcuts import render
 from django.template import loader
 from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
@@ -208,6 +209,8 @@ class LockWaitMiddleware:
         if _is_api(request):
             return JsonResponse({"detail": str(BUSY)}, status=status.HTTP_409_CONFLICT)
         back = request.get_full_path() if request.method == "GET" else request.path
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+            back = "/"  # "//elsewhere…" would lead off the site
         context = {"message": BUSY, "back_url": back}
         return render(request, "409.html", context, status=status.HTTP_409_CONFLICT)
 

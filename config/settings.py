@@ -193,7 +193,8 @@ if _DATABASE_SET_ROLE:
 #: How long a statement waits for a row lock before it gives up (PostgreSQL's lock_timeout),
 #: on the application's connections: a request held up by a transaction that does not end
 #: answers 409 ("being handled, try again", config.errors.lock_not_available) instead of
-#: holding its worker until gunicorn kills it. 0: no limit. Migrations wait as long as needed.
+#: holding its worker until gunicorn kills it. 0: no limit. ``migrate`` run with
+#: DATABASE_MIGRATE_URL (production) waits as long as needed; without it, it has the limit too.
 DATABASE_LOCK_TIMEOUT_MS = env_int("DATABASE_LOCK_TIMEOUT_MS", 10000)
 DATABASE = DATABASE.waiting_at_most(DATABASE_LOCK_TIMEOUT_MS)
 if _DATABASE_MIGRATE_URL and sys.argv[1:2] == ["migrate"]:
