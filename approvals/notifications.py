@@ -52,7 +52,7 @@ from approvals.outbox import (
     messages_enqueue_new,
 )
 from config.errors import PermissionDenied, StateConflict, ValidationError
-from delegations.dossier_reads import decided_reads
+from delegations.dossier_reads import DossierReads, decided_reads
 from delegations.kinds import KINDS
 from org.calendar import add_working_days, current_calendar
 from org.models import Role, Unit, UnitKind
@@ -158,26 +158,20 @@ def _dossier_context(request: Any) -> dict[str, Any]:
     """What every agency's letter says of the dossier: its travellers and itinerary, or its
     visitors. Read once for all the agencies notified of one change."""
     # An approval reuses what its decision read of the dossier in the same step.
-    decided = decided_reads(request)
+    read = decided_reads(request) or DossierReads(on=timezone.localdate())
     if request.request_kind == "outbound":
         members = (
-            sorted(decided.members.members, key=lambda m: m.pk)
-            if decided is not None and decided.members is not None
+            sorted(read.members.members, key=lambda m: m.pk)
+            if read.members is not None
             else request.members.select_related("person__unit", "passport").order_by("pk")
         )
-        stops = (
-            decided.stops
-            if decided is not None and decided.stops is not None
-            else request.itinerary.order_by("order", "pk")
-        )
+        stops = read.stops if read.stops is not None else request.itinerary.order_by("order", "pk")
         return {
             "members": list(members),
             "stops": [{"country": country_name(s.country), "cities": s.cities} for s in stops],
         }
     visitors = (
-        decided.visitors
-        if decided is not None and decided.visitors is not None
-        else request.visitors.order_by("order", "pk")
+        read.visitors if read.visitors is not None else request.visitors.order_by("order", "pk")
     )
     return {
         "country": country_name(request.country),
