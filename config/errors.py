@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -11,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 #: PostgreSQL's "lock not available" (SQLSTATE 55P03): ``lock_timeout`` ran out, or ``NOWAIT``
 #: found the row locked.
 LOCK_NOT_AVAILABLE = "55P03"
+#: SQLite's primary result codes for a lock it could not take: ``SQLITE_BUSY`` ("database is
+#: locked": the busy timeout ran out behind another writer) and ``SQLITE_LOCKED`` (a shared
+#: cache's table lock, as in the in-memory test database). Extended codes carry them in the
+#: low byte.
+SQLITE_LOCK_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 #: What a person is told when the row they act on is held by someone else's change.
 BUSY = _("Hồ sơ đang được người khác xử lý; vui lòng thử lại sau giây lát.")
 
@@ -34,10 +40,15 @@ class RulesBlocked(Exception):
 
 def lock_not_available(error: BaseException) -> bool:
     """Whether ``error`` is a statement that gave up waiting for a lock: answered 409
-    (:data:`BUSY`), as a change that lost a race is, never 500 (``DATABASE_LOCK_TIMEOUT_MS``).
+    (:data:`BUSY`), as a change that lost a race is, never 500. On PostgreSQL after
+    ``DATABASE_LOCK_TIMEOUT_MS``; on SQLite after its busy timeout (``config.env``).
     """
+    if not isinstance(error, DatabaseError):
+        return False
     cause = error.__cause__
-    return isinstance(error, DatabaseError) and (
+    if isinstance(cause, sqlite3.Error):
+        return getattr(cause, "sqlite_errorcode", 0) & 0xFF in SQLITE_LOCK_CODES
+    return (
         getattr(cause, "sqlstate", None) == LOCK_NOT_AVAILABLE
         or getattr(cause, "pgcode", None) == LOCK_NOT_AVAILABLE
     )
@@ -58,6 +69,7 @@ def messages_by_field(
 __all__ = [
     "BUSY",
     "LOCK_NOT_AVAILABLE",
+    "SQLITE_LOCK_CODES",
     "PermissionDenied",
     "RulesBlocked",
     "StateConflict",
