@@ -16,6 +16,11 @@ The sweep, nightly from beat and on demand (``manage.py sweep_orphan_files``):
 3. a quarantined file older than ``ORPHAN_FILE_RETENTION_DAYS`` (the day in its path) is
    deleted for good.
 
+One run at a time: a run holds the job's lease (:mod:`approvals.job_leases`,
+``ORPHAN_FILE_SWEEP_LEASE_MINUTES``, renewed as it goes); a second one started meanwhile (beat's
+and an administrator's command, say) does nothing and says so (``SweepResult.busy``). Two at
+once would copy a file twice into the quarantine and audit the move twice.
+
 What a run moves or deletes is audited as it goes (``storage.orphans_quarantined``,
 ``storage.quarantine_purged``), one event for every :data:`NAMES_LISTED` names and one for the
 rest at the end, so that a worker killed halfway leaves no move unrecorded but its last few.
@@ -35,8 +40,10 @@ from django.conf import settings
 from django.core.files.storage import Storage, default_storage
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from approvals.audit import audit_record
+from approvals.job_leases import LeaseLost, RunLease
 from approvals.models import OutboxMessage
 
 #: The folders the models' ``upload_to`` write under (tests/approvals/test_orphan_files.py
@@ -46,6 +53,8 @@ SWEPT_ROOTS = ("attachments", "documents", "agreements", "reporting")
 QUARANTINE = "quarantine"
 #: How many names one audit event lists at the most (a run writes as many events as it needs).
 NAMES_LISTED = 500
+#: The sweep's lease (:class:`approvals.models.JobLease`).
+JOB = "sweep_orphan_files"
 
 
 @dataclass
@@ -58,6 +67,8 @@ class SweepResult:
     too_young: int = 0
     purged: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    #: Another run held the job: this one did nothing.
+    busy: bool = False
 
 
 def file_fields() -> Iterator[tuple[type[models.Model], str]]:
@@ -130,48 +141,85 @@ def _set_aside(storage: Storage, name: str, day: datetime.date) -> None:
 def sweep_orphan_files(
     *, now: datetime.datetime | None = None, dry_run: bool = False, storage: Storage | None = None
 ) -> SweepResult:
-    """Set aside the files no row names, and delete those set aside long enough ago."""
-    storage = storage or default_storage
-    now = now or timezone.now()
+    """Set aside the files no row names, and delete those set aside long enough ago.
+
+    Nothing, with ``busy`` set, while another run holds the job (a dry run changes nothing and
+    needs no lease). A run that loses its lease midway (stalled past it, and taken over) stops
+    where it is, with an error saying so.
+    """
+    lease = None
+    if not dry_run:
+        length = datetime.timedelta(minutes=settings.ORPHAN_FILE_SWEEP_LEASE_MINUTES)
+        lease = RunLease.take(JOB, length)
+        if lease is None:
+            return SweepResult(busy=True)
+    result = SweepResult()
+    try:
+        _sweep(result, now or timezone.now(), dry_run, storage or default_storage, lease)
+    except LeaseLost:
+        result.errors.append(str(_LOST))
+    finally:
+        if lease is not None:
+            lease.give_back()
+    return result
+
+
+#: Why a run stopped midway (after "could not handle" in the command's output).
+_LOST = _("các tệp còn lại: một lượt dọn tệp khác đã tiếp quản công việc, lượt này dừng lại.")
+
+
+def _sweep(
+    result: SweepResult,
+    now: datetime.datetime,
+    dry_run: bool,
+    storage: Storage,
+    lease: RunLease | None,
+) -> None:
     grace = datetime.timedelta(hours=settings.ORPHAN_FILE_GRACE_HOURS)
     retention = datetime.timedelta(days=settings.ORPHAN_FILE_RETENTION_DAYS)
-    result = SweepResult()
     # Read the names first: a file stored after this read is younger than the grace period.
     in_use = names_in_use()
     today = timezone.localdate(now)
     moved = _Audited("storage.orphans_quarantined", dry_run)
-    for root in SWEPT_ROOTS:
-        for name in stored_files(storage, root):
-            result.files += 1
-            if name in in_use:
-                continue
-            try:
-                if storage.get_modified_time(name) > now - grace:
-                    result.too_young += 1
+    try:
+        for root in SWEPT_ROOTS:
+            for name in stored_files(storage, root):
+                if lease is not None:
+                    lease.keep()
+                result.files += 1
+                if name in in_use:
                     continue
-                if not dry_run:
-                    _set_aside(storage, name, today)
-            except OSError as error:  # gone meanwhile (a second sweep), or a storage error
-                result.errors.append(f"{name}: {error}")
-                continue
-            result.quarantined.append(name)
-            moved.add(name)
-    moved.flush()
+                try:
+                    if storage.get_modified_time(name) > now - grace:
+                        result.too_young += 1
+                        continue
+                    if not dry_run:
+                        _set_aside(storage, name, today)
+                except OSError as error:  # gone meanwhile, or a storage error
+                    result.errors.append(f"{name}: {error}")
+                    continue
+                result.quarantined.append(name)
+                moved.add(name)
+    finally:
+        moved.flush()  # what was moved is recorded, even when the run stops midway
     purged = _Audited("storage.quarantine_purged", dry_run)
-    for name in stored_files(storage, QUARANTINE):
-        day = _quarantine_day(name)
-        if day is None or day > timezone.localdate(now - retention):
-            continue
-        if not dry_run:
-            try:
-                storage.delete(name)
-            except OSError as error:
-                result.errors.append(f"{name}: {error}")
+    try:
+        for name in stored_files(storage, QUARANTINE):
+            if lease is not None:
+                lease.keep()
+            day = _quarantine_day(name)
+            if day is None or day > timezone.localdate(now - retention):
                 continue
-        result.purged.append(name)
-        purged.add(name)
-    purged.flush()
-    return result
+            if not dry_run:
+                try:
+                    storage.delete(name)
+                except OSError as error:
+                    result.errors.append(f"{name}: {error}")
+                    continue
+            result.purged.append(name)
+            purged.add(name)
+    finally:
+        purged.flush()
 
 
 class _Audited:

@@ -9,6 +9,7 @@ here so that a worker, which imports each app's ``tasks`` module, knows them all
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import shared_task
@@ -25,6 +26,8 @@ from approvals.notifications import agency_notices_escalate
 from approvals.orphan_files import sweep_orphan_files as orphan_files_sweep
 from approvals.outbox import send_message, sweep_outbox
 from workflow.services import tasks_release_lost_roles
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "escalate_agency_notices",
@@ -97,5 +100,11 @@ def verify_audit_log(job_id: str) -> bool:
 @shared_task(ignore_result=True)
 def sweep_orphan_files() -> int:
     """Nightly: set aside the stored files no row names, delete those set aside long ago
-    (approvals/orphan_files.py). Returns how many files were set aside."""
-    return len(orphan_files_sweep().quarantined)
+    (approvals/orphan_files.py). Returns how many files were set aside: none while another
+    sweep runs."""
+    result = orphan_files_sweep()
+    if result.busy:
+        logger.info("orphan files: another sweep is running; this one did nothing")
+    for problem in result.errors:
+        logger.warning("orphan files: %s", problem)
+    return len(result.quarantined)

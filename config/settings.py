@@ -442,6 +442,9 @@ AGENCY_ACK_MAX_AGE_DAYS = env_int("AGENCY_ACK_MAX_AGE_DAYS", 30)
 # grace period, deleted once set aside for the retention (approvals/orphan_files.py).
 ORPHAN_FILE_GRACE_HOURS = env_int("ORPHAN_FILE_GRACE_HOURS", 24)
 ORPHAN_FILE_RETENTION_DAYS = env_int("ORPHAN_FILE_RETENTION_DAYS", 30)
+# One sweep at a time: a run holds the job for this long, renewed as it goes; one that dies
+# blocks the next for at most this long.
+ORPHAN_FILE_SWEEP_LEASE_MINUTES = env_int("ORPHAN_FILE_SWEEP_LEASE_MINUTES", 30)
 # Dispatch of agency notifications (docs/notifications.md): released as soon as they are
 # prepared (true), or held until the văn thư releases them from /cong-van-di/ (false).
 AGENCY_DISPATCH_AUTO = env_bool("AGENCY_DISPATCH_AUTO", True)

@@ -4,6 +4,7 @@
   justifications, agency notifications).
 - :mod:`.outbox`: e-mails waiting to be sent, in-app notices, agency recipients, deadline alerts.
 - :mod:`.documents`: official documents and their registers.
+- :mod:`.jobs`: the leases of background jobs that must not run twice at once.
 """
 
 from approvals.models.documents import (
@@ -20,6 +21,7 @@ from approvals.models.documents import (
     document_pdf_path,
     numbering_mode,
 )
+from approvals.models.jobs import JobLease
 from approvals.models.outbox import (
     AgencyRecipient,
     AlertKind,
@@ -58,6 +60,7 @@ __all__ = [
     "DocumentRegister",
     "DocumentSeries",
     "DocumentSignature",
+    "JobLease",
     "Justification",
     "MessageStatus",
     "Notice",

@@ -16,18 +16,20 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 
 from approvals import orphan_files
-from approvals.models import AuditEvent, Document, OutboxMessage
+from approvals.job_leases import RunLease
+from approvals.models import AuditEvent, Document, JobLease, OutboxMessage
 from approvals.orphan_files import SWEPT_ROOTS, file_fields, stored_files, sweep_orphan_files
 from config import celery_app
 from delegations.models import Attachment
 from delegations.services.attachments import attachment_add
 from tests.conftest import login
 from tests.flows import approve_all, draft, submit
+from tests.threads import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -208,3 +210,110 @@ def test_the_moves_are_audited_as_the_run_goes_every_name_recorded(org, teacher_
     written = events("storage.orphans_quarantined")
     assert sorted(e.after["count"] for e in written) == [1, 2]
     assert {name for e in written for name in e.after["names"]} == orphans
+
+
+# --- one sweep at a time ----------------------------------------------------------------------
+
+
+def test_a_sweep_started_while_another_runs_does_nothing_and_the_next_one_does(org, teacher_a):
+    """Beat's nightly run and an administrator's command at once: the second would copy the
+    same files into the quarantine again and audit every move twice."""
+    orphan = rolled_back_upload(teacher_a, draft(teacher_a))
+    now = timezone.now() + NEXT_DAY
+    running = RunLease.take(orphan_files.JOB, datetime.timedelta(minutes=30))
+    assert running is not None
+
+    second = sweep_orphan_files(now=now)
+
+    assert second.busy
+    assert second.quarantined == [] and second.files == 0
+    assert default_storage.exists(orphan)
+    assert events("storage.orphans_quarantined") == []
+    assert RunLease.take(orphan_files.JOB, datetime.timedelta(minutes=30)) is None  # still held
+
+    running.give_back()
+    third = sweep_orphan_files(now=now)
+    assert not third.busy
+    assert third.quarantined == [orphan]
+    # The run gave the job back when it ended.
+    assert RunLease.take(orphan_files.JOB, datetime.timedelta(minutes=30)) is not None
+
+
+def test_a_run_that_died_holding_the_sweep_blocks_it_only_until_its_lease_runs_out(org, teacher_a):
+    orphan = rolled_back_upload(teacher_a, draft(teacher_a))
+    dead = RunLease.take(orphan_files.JOB, datetime.timedelta(minutes=30))
+    assert dead is not None  # its worker is killed: it never gives the job back
+    assert sweep_orphan_files(now=timezone.now() + NEXT_DAY).busy
+
+    JobLease.objects.filter(name=orphan_files.JOB).update(
+        held_until=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    result = sweep_orphan_files(now=timezone.now() + NEXT_DAY)
+    assert result.quarantined == [orphan]
+
+
+def test_a_run_stalled_past_its_lease_and_taken_over_stops_and_records_what_it_moved(
+    org, teacher_a, monkeypatch
+):
+    request = draft(teacher_a)
+    orphans = sorted(rolled_back_upload(teacher_a, request) for _ in range(3))
+    taken_over: list[RunLease | None] = []
+    real_set_aside = orphan_files._set_aside
+
+    def stalled(storage: Any, name: str, day: datetime.date) -> None:
+        real_set_aside(storage, name, day)
+        if not taken_over:  # after the first move, the run stalls past its lease…
+            JobLease.objects.filter(name=orphan_files.JOB).update(held_until=timezone.now())
+            taken_over.append(RunLease.take(orphan_files.JOB, datetime.timedelta(minutes=30)))
+            monkeypatch.setattr(RunLease, "keep", keep_now)  # …and looks at its lease again
+
+    real_keep = RunLease.keep
+
+    def keep_now(self: RunLease) -> None:
+        self.renewed = 0.0  # a third of the lease has passed
+        real_keep(self)
+
+    monkeypatch.setattr(orphan_files, "_set_aside", stalled)
+    result = sweep_orphan_files(now=timezone.now() + NEXT_DAY)
+
+    assert taken_over[0] is not None  # the other run holds the job now
+    assert len(result.quarantined) == 1  # this one stopped after its first move
+    assert "một lượt dọn tệp khác đã tiếp quản" in result.errors[-1]
+    [event] = events("storage.orphans_quarantined")
+    assert event.after["names"] == result.quarantined  # what it moved is recorded
+    assert [name for name in orphans if default_storage.exists(name)] == sorted(
+        set(orphans) - set(result.quarantined)
+    )
+    # The job stays with the run that took it over.
+    assert JobLease.objects.get(name=orphan_files.JOB).holder == taken_over[0].holder
+
+
+def test_the_command_says_another_sweep_is_running(org):
+    running = RunLease.take(orphan_files.JOB, datetime.timedelta(minutes=30))
+    assert running is not None
+    with pytest.raises(CommandError, match="Một lượt dọn tệp khác đang chạy"):
+        call_command("sweep_orphan_files", stdout=StringIO())
+    # A dry run changes nothing and needs no lease.
+    out = StringIO()
+    call_command("sweep_orphan_files", "--dry-run", stdout=out)
+    assert "Chạy thử, không thay đổi gì" in out.getvalue()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_move_each_file_once(org, teacher_a):
+    request = draft(teacher_a)
+    orphans = {rolled_back_upload(teacher_a, request) for _ in range(4)}
+    now = timezone.now() + NEXT_DAY
+
+    def sweep() -> Any:
+        result = sweep_orphan_files(now=now)
+        return "busy" if result.busy else sorted(result.quarantined)
+
+    results = at_once([sweep, sweep])
+
+    assert sorted(results, key=str) == sorted(["busy", sorted(orphans)], key=str), results
+    day = f"quarantine/{timezone.localdate(now).isoformat()}/attachments"
+    assert len(list(stored_files(default_storage, day))) == len(orphans)  # one copy each
+    [event] = events("storage.orphans_quarantined")
+    assert set(event.after["names"]) == orphans

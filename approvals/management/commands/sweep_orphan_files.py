@@ -29,6 +29,10 @@ class Command(BaseCommand):
                 _("Không đọc được nơi lưu tệp: %(error)s")
                 % {"error": f"{type(exc).__name__}: {exc}"}
             ) from exc
+        if result.busy:
+            raise CommandError(
+                _("Một lượt dọn tệp khác đang chạy; hãy chạy lại sau khi lượt đó xong.")
+            )
         for name in result.quarantined:
             self.stdout.write(_("Tệp không ai nhắc tới: %(name)s") % {"name": name})
         for name in result.purged:
