@@ -200,8 +200,10 @@ def _sweep(
                     continue
                 result.quarantined.append(name)
                 moved.add(name)
-    finally:
-        moved.flush()  # what was moved is recorded, even when the run stops midway
+    except LeaseLost:
+        moved.flush()  # what was moved is recorded when the run is taken over midway
+        raise
+    moved.flush()
     purged = _Audited("storage.quarantine_purged", dry_run)
     try:
         for name in stored_files(storage, QUARANTINE):
@@ -218,8 +220,10 @@ def _sweep(
                     continue
             result.purged.append(name)
             purged.add(name)
-    finally:
+    except LeaseLost:
         purged.flush()
+        raise
+    purged.flush()
 
 
 class _Audited:
