@@ -11,13 +11,28 @@
 from __future__ import annotations
 
 import logging
+import sys
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.core.exceptions import (
+    DisallowedHost,
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template import loader
 from django.utils.html import escape
@@ -37,6 +52,7 @@ from config.errors import (
     BUSY,
     RulesBlocked,
     StateConflict,
+    caused_by_lock_wait,
     lock_not_available,
     messages_by_field,
 )
@@ -205,18 +221,67 @@ class LockWaitMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not lock_not_available(exception):
             return None
-        logger.warning("lock wait ran out: %s %s", request.method, request.path)
-        if _is_api(request):
-            return JsonResponse({"detail": str(BUSY)}, status=status.HTTP_409_CONFLICT)
-        back = request.get_full_path() if request.method == "GET" else request.path
-        if not url_has_allowed_host_and_scheme(back, allowed_hosts=None):
-            back = "/"  # "//elsewhere…" would lead off the site
-        context = {"message": BUSY, "back_url": back}
-        return render(request, "409.html", context, status=status.HTTP_409_CONFLICT)
+        return busy_response(request)
+
+
+#: What a request Django itself refused as malformed is told (``handler400``), by cause.
+_BAD_REQUEST_REASONS: tuple[tuple[type[Exception], Any], ...] = (
+    (
+        TooManyFieldsSent,
+        gettext_lazy("Biểu mẫu gửi lên có quá nhiều trường; không có gì được lưu."),
+    ),
+    (TooManyFilesSent, gettext_lazy("Gửi quá nhiều tệp một lần; không có gì được lưu.")),
+    (RequestDataTooBig, gettext_lazy("Nội dung gửi lên quá lớn; không có gì được lưu.")),
+    (DisallowedHost, gettext_lazy("Địa chỉ máy chủ trong yêu cầu không được chấp nhận.")),
+    (
+        SessionInterrupted,
+        gettext_lazy("Phiên làm việc đã kết thúc trong lúc xử lý; vui lòng đăng nhập lại."),
+    ),
+)
+_BAD_REQUEST = gettext_lazy("Yêu cầu không hợp lệ; vui lòng kiểm tra lại và gửi lại.")
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler400``: a request Django refused before or after the view (too many fields, a
+    body past ``DATA_UPLOAD_MAX_MEMORY_SIZE``, a host not in ``ALLOWED_HOSTS``, a session that
+    could not be written). Our own page or JSON under /api/, in the person's language, never
+    one that needs the host it refuses. A session whose write gave up waiting for a lock is
+    "being handled, try again" (409), as any other lock wait."""
+    if caused_by_lock_wait(exception):
+        return busy_response(request)
+    reason = next(
+        (text for kind, text in _BAD_REQUEST_REASONS if isinstance(exception, kind)),
+        _BAD_REQUEST,
+    )
+    if _is_api(request):
+        errors = {"non_field_errors": [str(reason)]}  # the contract's shape of a 400
+        return JsonResponse({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+    page = loader.get_template("400.html").render({"message": reason})
+    return HttpResponseBadRequest(page)
+
+
+def busy_response(request: HttpRequest) -> HttpResponse:
+    """409 "being handled, try again" for a write that gave up waiting for a lock."""
+    logger.warning("lock wait ran out: %s %s", request.method, request.path)
+    if _is_api(request):
+        return JsonResponse({"detail": str(BUSY)}, status=status.HTTP_409_CONFLICT)
+    back = request.get_full_path() if request.method == "GET" else request.path
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+        back = "/"  # "//elsewhere…" would lead off the site
+    context = {"message": BUSY, "back_url": back}
+    return render(request, "409.html", context, status=status.HTTP_409_CONFLICT)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """``handler500``: logs the request id with the error and shows it to the user to quote."""
+    """``handler500``: logs the request id with the error and shows it to the user to quote.
+
+    A lock wait that ran out outside any view (the session's write as a log-in answers, a
+    middleware's audit write) reaches Django's last resort, not ``LockWaitMiddleware``; it is
+    answered 409 all the same: nothing was written, and trying again is the remedy.
+    """
+    error = sys.exc_info()[1]
+    if error is not None and caused_by_lock_wait(error):
+        return busy_response(request)
     origin = current_origin()
     request_id = origin.request_id if origin is not None else uuid.uuid4().hex
     logger.error("server error request_id=%s %s %s", request_id, request.method, request.path)

@@ -54,6 +54,19 @@ def lock_not_available(error: BaseException) -> bool:
     )
 
 
+def caused_by_lock_wait(error: BaseException) -> bool:
+    """Whether ``error`` is, or was raised while handling, a lock wait that ran out: Django
+    turns a session write that failed so into ``SessionInterrupted``, from another error."""
+    seen: set[int] = set()
+    link: BaseException | None = error
+    while link is not None and id(link) not in seen:
+        if lock_not_available(link):
+            return True
+        seen.add(id(link))
+        link = link.__cause__ or link.__context__
+    return False
+
+
 def messages_by_field(
     error: ValidationError, *, rest: str = NON_FIELD_ERRORS
 ) -> dict[str, list[str]]:
@@ -74,6 +87,7 @@ __all__ = [
     "RulesBlocked",
     "StateConflict",
     "ValidationError",
+    "caused_by_lock_wait",
     "lock_not_available",
     "messages_by_field",
 ]

@@ -28,7 +28,9 @@ admin.site.site_header = _("Quản trị Đoàn ra – Đoàn vào")
 admin.site.site_title = _("Đoàn ra – Đoàn vào")
 admin.site.index_title = _("Danh bạ, tham số và sổ sách")
 
-# Errors Django raises itself: JSON under /api/ (with the request id for a 500), pages elsewhere.
+# Errors Django raises itself: JSON under /api/ (with the request id for a 500), our pages
+# elsewhere (a 400 of Django's, e.g. too many fields, never viewflow's page).
+handler400 = "config.api.bad_request"
 handler404 = "config.api.page_not_found"
 handler500 = "config.api.server_error"
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.signals import user_logged_in
 from django.db import OperationalError, connection
+from django.test import Client
 
 from approvals.models import Decision
 from config.db.sqlite3.base import DatabaseWrapper
@@ -20,6 +22,7 @@ from delegations.models import OutboundRequest
 from tests import flows
 from tests.api_helpers import post
 from tests.conftest import login
+from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="SQLite's own lock (PostgreSQL: test_lock_wait.py)"
@@ -97,3 +100,32 @@ def test_a_decision_while_another_change_holds_the_database_is_a_409_then_goes_t
     response = post(api, url, {"action": "approve"})
     assert response.status_code == 200, response.content.decode()[:500]
     assert Decision.objects.filter(task_id=task.pk).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_log_in_whose_session_cannot_be_written_is_told_to_try_again_not_a_500(teacher_a):
+    # The session is written after the view, by Django's session middleware, outside the
+    # views' lock handling: another change takes the database just as the log-in is accepted.
+    username, path = teacher_a.user.username, "/accounts/login/"
+    held = ExitStack()
+
+    def another_change_begins(**kwargs: object) -> None:
+        held.enter_context(write_lock_held(connection.settings_dict["NAME"], uri=True))
+
+    client = Client(raise_request_exception=False)
+    user_logged_in.connect(another_change_begins)
+    try:
+        response = client.post(path, {"username": username, "password": TEST_PASSWORD})
+    finally:
+        user_logged_in.disconnect(another_change_begins)
+        held.close()
+
+    assert response.status_code == 409, response.content.decode()[:500]
+    page = response.content.decode()
+    assert BUSY in page
+    assert f'href="{path}"' in page  # the way back to the log-in form
+    assert client.get("/").status_code == 302  # not logged in: no session was kept
+    # Once the database is free, the same log-in goes through.
+    response = client.post(path, {"username": username, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
 from config.health import HealthView
-from config.urls import handler404, handler500, readiness_checks
+from config.urls import handler400, handler404, handler500, readiness_checks
 from config.urls import urlpatterns as site_urlpatterns
 from tests.faults.conftest import _closed_port
 
@@ -24,4 +24,4 @@ urlpatterns = [
     *site_urlpatterns,
 ]
 
-__all__ = ["handler404", "handler500", "urlpatterns"]
+__all__ = ["handler400", "handler404", "handler500", "urlpatterns"]
