@@ -9,6 +9,7 @@ been there for the retention. A file a row names is never touched.
 from __future__ import annotations
 
 import datetime
+import time
 from io import StringIO
 from typing import Any
 
@@ -270,7 +271,9 @@ def test_a_run_stalled_past_its_lease_and_taken_over_stops_and_records_what_it_m
     real_keep = RunLease.keep
 
     def keep_now(self: RunLease) -> None:
-        self.renewed = 0.0  # a third of the lease has passed
+        # A third of the lease has passed (not ``renewed = 0``: the monotonic clock counts
+        # from the machine's boot, which on a fresh CI machine was minutes ago).
+        self.renewed = time.monotonic() - self.length.total_seconds()
         real_keep(self)
 
     monkeypatch.setattr(orphan_files, "_set_aside", stalled)
