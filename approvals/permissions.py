@@ -21,12 +21,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.utils import timezone
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import get_objects_for_user
 
-from config.memo import in_memo_scope, memo_forget, memoized
+from config.memo import in_memo_scope, memo_forget, memo_keep, memo_recall, memoized
 from delegations.models import RequestStatus, Route
 from org.models import ActingAssignment, Role, RoleAssignment, Unit, UnitKind
 
@@ -133,6 +133,7 @@ def sync_unit_permissions(user: User, on: datetime.date | None = None) -> None:
 
     unit_type = ContentType.objects.get_for_model(Unit)
     memo_forget(("unit_grants", user.pk))
+    memo_forget(("acts_for_someone", user.pk))
     wanted = desired_grants(user, on)
     existing = UserObjectPermission.objects.filter(
         user=user, content_type=unit_type, permission__codename__in=MANAGED_PERMISSIONS
@@ -339,12 +340,12 @@ def acting_holder_for(user: User, qualified_perm: str, unit_pk: str | int | None
     """
     if unit_pk is None:
         return None
-    # Most people act for nobody: one cheap query settles it.
-    if (
-        not ActingAssignment.objects.effective_on(timezone.localdate())
-        .filter(acting_user_id=user.pk)
-        .exists()
-    ):
+    # Most people act for nobody: the grants' read of the unit of work has settled it, or
+    # one cheap query does.
+    acts = memo_recall(("acts_for_someone", user.pk))
+    if acts is None:
+        acts = _acting_today(user.pk).exists()
+    if not acts:
         return None
     codename = qualified_perm.split(".", 1)[-1]
     unit = Unit.objects.filter(pk=unit_pk).first()
@@ -388,18 +389,42 @@ def unit_grants(user: AnyUser, perms: Iterable[str]) -> dict[str, list[int]]:
         return {}
     wanted = list(perms)
     if in_memo_scope():
-        every = memoized(("unit_grants", user.pk), lambda: _grants(user.pk, None))
+        every = memoized(("unit_grants", user.pk), lambda: _every_grant(user.pk))
         return {c: list(every[c]) for c in wanted if c in every}
     return _grants(user.pk, wanted)
 
 
-def _grants(user_id: int, codenames: list[str] | None) -> dict[str, list[int]]:
-    rows = UserObjectPermission.objects.filter(
+def _acting_today(user_id: int) -> QuerySet[ActingAssignment]:
+    return ActingAssignment.objects.effective_on(timezone.localdate()).filter(
+        acting_user_id=user_id
+    )
+
+
+def _grant_rows(user_id: int) -> QuerySet[UserObjectPermission]:
+    return UserObjectPermission.objects.filter(
         user_id=user_id, content_type__app_label="org", content_type__model="unit"
     )
-    if codenames is not None:
-        rows = rows.filter(permission__codename__in=codenames)
+
+
+def _grants(user_id: int, codenames: list[str]) -> dict[str, list[int]]:
+    rows = _grant_rows(user_id).filter(permission__codename__in=codenames)
     grants: dict[str, list[int]] = {}
     for codename, object_pk in rows.values_list("permission__codename", "object_pk"):
         grants.setdefault(codename, []).append(int(object_pk))
+    return grants
+
+
+def _every_grant(user_id: int) -> dict[str, list[int]]:
+    """Every grant of the user on units, read once for a unit of work, and with it (same
+    query) whether they act for anyone today, for :func:`acting_holder_for` at the step."""
+    rows = _grant_rows(user_id).annotate(acts=Exists(_acting_today(user_id)))
+    grants: dict[str, list[int]] = {}
+    acts: bool | None = None  # no grant, no step to take: nothing to settle
+    for codename, object_pk, acting in rows.values_list(
+        "permission__codename", "object_pk", "acts"
+    ):
+        grants.setdefault(codename, []).append(int(object_pk))
+        acts = bool(acting)
+    if acts is not None:
+        memo_keep(("acts_for_someone", user_id), acts)
     return grants
