@@ -19,10 +19,14 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import exceptions
-from rest_framework.authentication import TokenAuthentication
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
+from rest_framework.request import Request
 
 
 def token_lifetime() -> datetime.timedelta:
@@ -59,6 +63,44 @@ class ExpiringTokenAuthentication(TokenAuthentication):
                 _("Mã truy cập đã hết hạn; vui lòng đăng nhập lại để lấy mã mới.")
             )
         return user, token
+
+
+#: What a form or an API call refused by the CSRF check is told (the page was open across a
+#: log-out or a new log-in, or the browser dropped the cookie).
+CSRF_REFUSED = gettext_lazy(
+    "Trang đã hết hạn hoặc phiên đăng nhập đã thay đổi, nên thao tác chưa được thực hiện và "
+    "không có gì được lưu. Hãy tải lại trang rồi gửi lại."
+)
+
+
+class CsrfCheckedSessionAuthentication(SessionAuthentication):
+    """DRF's session authentication, its CSRF refusal told in the person's language (DRF's
+    own is "CSRF Failed: …", in English, whatever the language)."""
+
+    def enforce_csrf(self, request: Request) -> None:
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied as refused:
+            raise exceptions.PermissionDenied(str(CSRF_REFUSED)) from refused
+
+
+class CsrfCheckedSessionScheme(SessionScheme):  # type: ignore[no-untyped-call]
+    """The OpenAPI schema names it as DRF's session authentication (``cookieAuth``)."""
+
+    target_class = "config.auth.CsrfCheckedSessionAuthentication"
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: a form posted with a missing or stale CSRF token (Django's page
+    is in English and speaks of cookies). 403, nothing done; the way back is the page itself,
+    which, reloaded, carries a fresh token."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": str(CSRF_REFUSED)}, status=403, json_dumps_params={"ensure_ascii": False}
+        )
+    back = request.path if url_has_allowed_host_and_scheme(request.path, None) else "/"
+    context = {"message": CSRF_REFUSED, "back_url": back}
+    return render(request, "403_csrf.html", context, status=403)
 
 
 @receiver(user_logged_out)

@@ -104,6 +104,8 @@ AUDIT_DENIAL_MAX_PER_USER = env_int("AUDIT_DENIAL_MAX_PER_USER", 30)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# A form posted with a stale token: our page (or JSON under /api/) in the person's language.
+CSRF_FAILURE_VIEW = "config.auth.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -467,7 +469,7 @@ REST_FRAMEWORK = {
     # Token first: DRF answers 401 (not 403) only when the first class sends WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "config.auth.ExpiringTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "config.auth.CsrfCheckedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON bodies are checked once for size, depth, shape and control characters (400/413).
