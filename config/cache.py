@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError)
 LOG_EVERY_SECONDS = 60.0
-_last_logged = 0.0
+_last_logged = float("-inf")  # monotonic time; the first fault is always logged
 
 T = TypeVar("T")
 
