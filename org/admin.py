@@ -76,7 +76,10 @@ class UnitAdmin(admin.ModelAdmin[Unit]):
             upload = form.cleaned_data["file"]
             try:
                 result = org_import(
-                    data=upload.read(), filename=upload.name, dry_run=form.cleaned_data["dry_run"]
+                    data=upload.read(),
+                    filename=upload.name,
+                    dry_run=form.cleaned_data["dry_run"],
+                    actor=request.user,  # type: ignore[arg-type]
                 )
             except ImportFileError as exc:
                 form.add_error("file", str(exc))

@@ -9,14 +9,17 @@ See docs/import.md for the format.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from approvals.audit import audit_record
 from org.importing.files import read_tables
 from org.importing.rows import RowError
 from org.importing.validation import StaffRow, UnitRow, chunks, read_staff, read_units
@@ -156,12 +159,16 @@ def _count(statuses: Iterable[str]) -> KindCounts:
 
 
 @transaction.atomic
-def org_import(*, data: bytes, filename: str, dry_run: bool = False) -> ImportResult:
+def org_import(
+    *, data: bytes, filename: str, dry_run: bool = False, actor: User | None = None
+) -> ImportResult:
     """Check every row of an XLSX/CSV file of units and staff, then upsert them all or none.
 
     Row problems are returned in ``ImportResult.errors`` (and nothing is written); a file that
     cannot be read at all raises ImportFileError with a message for the user. With ``dry_run``
-    the import runs and is rolled back, so the counts say what would change.
+    the import runs and is rolled back, so the counts say what would change. An import that
+    changed anything is the audit event ``directory.imported`` (``actor``: the administrator;
+    none from the command line), naming the file by its name and SHA-256, with the counts.
     """
     tables = read_tables(data, filename)
     errors: list[RowError] = []
@@ -178,4 +185,12 @@ def org_import(*, data: bytes, filename: str, dry_run: bool = False) -> ImportRe
     result.staff = _save_staff(staff)
     if dry_run:
         transaction.set_rollback(True)
+    elif any(c.created or c.updated for c in (result.units, result.staff)):
+        audit_record(
+            actor=actor,
+            action="directory.imported",
+            object_type="directory",
+            object_id=hashlib.sha256(data).hexdigest(),
+            after={"file": filename, "units": asdict(result.units), "staff": asdict(result.staff)},
+        )
     return result

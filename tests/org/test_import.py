@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from approvals.models import AuditEvent
 from org.importing import ImportFileError, ImportResult, org_import
 from org.models import Gender, Passport, PassportKind, Person, StaffCategory, Unit, UnitKind
 from tests.factories import PassportFactory, PersonFactory, UnitFactory, UserFactory
@@ -381,6 +383,22 @@ def test_admin_upload_imports_and_shows_counts(admin_client: Client) -> None:
     assert "Đã nhập xong." in page
     assert "Đơn vị: tạo mới 2, cập nhật 0, không đổi 0." in page
     assert Unit.objects.count() == 2
+
+
+def test_an_import_that_changed_the_directory_is_in_the_audit_log(admin_client: Client) -> None:
+    upload(admin_client, UNITS_CSV.encode(), "don_vi_thang12.csv")
+    upload(admin_client, UNITS_CSV.encode(), "don_vi_thang12.csv")  # the same: nothing changes
+    admin_client.post(  # a dry run writes nothing, its event neither
+        reverse("admin:org_unit_import"),
+        {"file": SimpleUploadedFile("thu.csv", UNITS_CSV.replace("A", "B").encode()),
+         "dry_run": "on"},
+    )  # fmt: skip
+
+    [event] = AuditEvent.objects.filter(action="directory.imported")
+    assert event.actor_username == "root"
+    assert event.object_id == hashlib.sha256(UNITS_CSV.encode()).hexdigest()
+    assert event.after["file"] == "don_vi_thang12.csv"
+    assert event.after["units"] == {"created": 2, "updated": 0, "unchanged": 0}
 
 
 def test_admin_upload_with_bad_row_shows_error_table(admin_client: Client) -> None:
