@@ -53,6 +53,14 @@ def _hidden(values: dict[str, Any]) -> dict[str, Any]:
     return {k: (HIDDEN if k in HIDDEN_FIELDS and v else v) for k, v in values.items()}
 
 
+def _related_rows(message: Any) -> Any:
+    """Of the admin's change message, what it says of inline rows (added, changed, deleted:
+    the parts that name a row); the row's own fields are in the event's values already."""
+    if isinstance(message, str):
+        return message
+    return [part for part in message or [] if any("name" in v for v in part.values())]
+
+
 def _key(obj: models.Model) -> tuple[str, str]:
     return (obj._meta.label_lower, str(obj.pk))
 
@@ -76,15 +84,19 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def log_change(self, request: HttpRequest, obj: Any, message: Any) -> LogEntry:
         entry = super().log_change(request, obj, message)
         known = request.__dict__.get(_BEFORE, {}).pop(_key(obj), None)
-        before, after = changes(known or {}, admin_snapshot(obj))
-        if message:  # inline rows added, changed or deleted, as the admin describes them
-            after["admin_changes"] = message
+        before: dict[str, Any] | None
+        if known is None:  # saved without its change form (a list_editable row): the values now
+            before, after = None, bounded_snapshot(admin_snapshot(obj))
+        else:
+            before, after = changes(known, admin_snapshot(obj))
+        if related := _related_rows(message):
+            after["admin_changes"] = related
         if before or after:
             audit_record(
                 actor=request.user,
                 action="admin.changed",
                 obj=obj,
-                before=_hidden(before),
+                before=_hidden(before) if before is not None else None,
                 after=_hidden(after),
             )
         return entry

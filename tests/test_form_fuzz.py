@@ -99,19 +99,20 @@ class _Forms(HTMLParser):
         elif tag == "form" and a.get("method", "get").lower() == "post":
             self._form = Form(urljoin(self.page, a.get("action") or self.page))
             self.forms.append(self._form)
+        elif tag == "option" and self._form is not None and self._select is not None:
+            if "selected" in a:
+                self._form.fields.append((self._select, "select", a.get("value", "")))
         elif self._form is None or not a.get("name"):
             return
         elif tag == "input" and a.get("type", "text") not in ("submit", "image", "button", "reset"):
             if a.get("type") in ("checkbox", "radio") and "checked" not in a:
                 return
-            self._form.fields.append((a["name"], a.get("type", "text"), a.get("value", "")))
+            default = "on" if a.get("type") in ("checkbox", "radio") else ""  # as browsers send
+            self._form.fields.append((a["name"], a.get("type", "text"), a.get("value", default)))
         elif tag in ("input", "button") and a.get("type", "submit") == "submit":
             self._form.buttons.append((a["name"], a.get("value", "")))
-        elif tag == "select":
+        elif tag == "select":  # its value: the selected options (none: the field is left out)
             self._select = a["name"]
-            self._form.fields.append((a["name"], "select", ""))
-        elif tag == "option" and self._select is not None and "selected" in a:
-            self._form.fields.append((self._select, "select", a.get("value", "")))
         elif tag == "textarea":
             self._textarea = a["name"]
             self._form.fields.append((a["name"], "textarea", ""))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from approvals.models import AuditEvent
 from org.models import CalendarDay, Role, RoleAssignment
 from tests.conftest import login
 from tests.factories import UserFactory
+from tests.test_form_fuzz import _Forms
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +134,28 @@ def test_the_auditor_reads_the_administrators_changes_in_the_log(
 
     rows = html[html.index("<tbody") : html.index("</tbody>")]
     assert "admin.added" in rows and "org.calendarday" in rows and "root" in rows
+
+
+def test_a_passport_added_on_a_person_names_the_row_in_the_persons_event(
+    org: Any, teacher_a: Any, root: Client
+) -> None:
+    url = f"/admin/org/person/{teacher_a.pk}/change/"
+    parser = _Forms(url)
+    parser.feed(root.get(url).content.decode())
+    [form] = [f for f in parser.forms if "staff_code" in {n for n, _k, _v in f.fields}]
+    data: dict[str, Any] = {}
+    for name, _kind, value in form.fields:
+        data.setdefault(name, []).append(value)
+    passport = {"kind": "ordinary", "number": "C1234567", "expires_on": "2031-05-01",
+                "custody": "holder"}  # fmt: skip
+    data |= {f"passports-0-{k}": [v] for k, v in passport.items()}
+    data["passports-TOTAL_FORMS"] = ["1"]
+
+    saved = root.post(url, data)
+
+    assert saved.status_code == 302, re.findall(r"errorlist.{0,300}", saved.content.decode())
+    [event] = admin_events()
+    assert (event.action, event.object_type) == ("admin.changed", "org.person")
+    assert event.before == {}  # the person's own fields did not change
+    [added] = event.after["admin_changes"]
+    assert "C1234567" in added["added"]["object"]
