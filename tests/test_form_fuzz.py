@@ -80,7 +80,7 @@ class Form:
         return [name for name, kind, _value in self.fields if kind == "file"]
 
 
-class _Forms(HTMLParser):
+class PageForms(HTMLParser):
     """The page's ``method="post"`` forms and its links."""
 
     def __init__(self, page: str) -> None:
@@ -140,7 +140,7 @@ def forms_met(client: Client) -> Iterator[tuple[str, Form]]:
         assert response.status_code < 500, page
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
-        parser = _Forms(page)
+        parser = PageForms(page)
         parser.feed(response.content.decode())
         todo += [link for link in parser.links if link not in seen]
         for form in parser.forms:

@@ -18,7 +18,7 @@ from approvals.models import AuditEvent
 from org.models import CalendarDay, Role, RoleAssignment
 from tests.conftest import login
 from tests.factories import UserFactory
-from tests.test_form_fuzz import _Forms
+from tests.test_form_fuzz import PageForms
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +140,7 @@ def test_a_passport_added_on_a_person_names_the_row_in_the_persons_event(
     org: Any, teacher_a: Any, root: Client
 ) -> None:
     url = f"/admin/org/person/{teacher_a.pk}/change/"
-    parser = _Forms(url)
+    parser = PageForms(url)
     parser.feed(root.get(url).content.decode())
     [form] = [f for f in parser.forms if "staff_code" in {n for n, _k, _v in f.fields}]
     data: dict[str, Any] = {}
