@@ -4,10 +4,12 @@ PostgreSQL (``test_lock_wait.py``), never 500, and loses nothing."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.signals import user_logged_in
@@ -15,6 +17,7 @@ from django.db import OperationalError, connection
 from django.test import Client
 
 from approvals.models import Decision
+from config.api import server_error
 from config.db.sqlite3.base import DatabaseWrapper
 from config.env import SQLITE_OPTIONS
 from config.errors import lock_not_available
@@ -129,3 +132,26 @@ def test_a_log_in_whose_session_cannot_be_written_is_told_to_try_again_not_a_500
     response = client.post(path, {"username": username, "password": TEST_PASSWORD})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lock_wait_that_reaches_djangos_last_resort_is_told_as_busy_not_as_a_bug(rf, teacher_a):
+    # Outside any view (a middleware's write after the response), a lock wait that ran out
+    # reaches handler500, not LockWaitMiddleware: the person is told the same as in a view.
+    def request(path: str) -> Any:
+        made = rf.get(path)
+        made.user = teacher_a.user  # as the authentication middleware left it
+        return made
+
+    with write_lock_held(connection.settings_dict["NAME"], uri=True):
+        try:
+            OutboundRequest.objects.update(purpose="x")
+        except OperationalError:
+            page = server_error(request("/doan-ra/"))
+            api = server_error(request("/api/v1/outbound/"))
+    assert page.status_code == 409 and BUSY in page.content.decode()
+    assert api.status_code == 409 and BUSY in json.loads(api.content)["detail"]
+    try:  # any other error stays a 500 with the id to quote
+        raise RuntimeError("a bug")
+    except RuntimeError:
+        assert server_error(request("/doan-ra/")).status_code == 500
