@@ -17,13 +17,13 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance
 
 from config.auth import token_issue
 from tests.conftest import persona
+from tests.fuzzing import bounded
 
 pytestmark = pytest.mark.django_db
 
@@ -57,13 +57,7 @@ def keep_the_test_connection() -> Iterator[None]:
 
 @schema.parametrize()
 @schema.given(who=st.sampled_from(PERSONAS))
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=list(HealthCheck),
-)
+@bounded(EXAMPLES)
 def test_no_input_gives_a_server_error(case: Any, who: str, tokens: dict[str, str]) -> None:
     response = case.call(
         base_url="http://testserver", headers={"Authorization": f"Token {tokens[who]}"}

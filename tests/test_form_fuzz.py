@@ -25,13 +25,14 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.approvals.record_helpers import approved, make_agencies
 from tests.conftest import login
 from tests.factories import make_staff
 from tests.flows import approve_all, draft, draft_visit, submitted
+from tests.fuzzing import bounded
 
 pytestmark = pytest.mark.django_db
 
@@ -179,13 +180,7 @@ def fuzz(client: Client, page: str, form: Form) -> Any:
     """The form sent :data:`EXAMPLES` times with generated fields (a Hypothesis test)."""
 
     @given(st.data())
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @bounded(EXAMPLES)
     def send(data: Any) -> None:
         body = fuzzed(form, data.draw)
         response = client.post(form.action, body)
