@@ -36,7 +36,6 @@ from django.http import (
 from django.shortcuts import render
 from django.template import loader
 from django.utils.html import escape
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
@@ -52,10 +51,10 @@ from config.errors import (
     BUSY,
     RulesBlocked,
     StateConflict,
-    caused_by_lock_wait,
     lock_not_available,
     messages_by_field,
 )
+from config.security import is_api, way_back
 from config.values import MAX_ID
 
 logger = logging.getLogger(__name__)
@@ -195,13 +194,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 # --- Django's error handlers (``config.urls``): JSON under /api/, the HTML pages elsewhere ------
 
 
-def _is_api(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/")
-
-
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """``handler404``: an address nothing answers; JSON for the API."""
-    if _is_api(request):
+    if is_api(request):
         return JsonResponse({"detail": _("Không tìm thấy.")}, status=status.HTTP_404_NOT_FOUND)
     return defaults.page_not_found(request, exception)
 
@@ -247,13 +242,13 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     could not be written). Our own page or JSON under /api/, in the person's language, never
     one that needs the host it refuses. A session whose write gave up waiting for a lock is
     "being handled, try again" (409), as any other lock wait."""
-    if caused_by_lock_wait(exception):
+    if lock_not_available(exception):
         return busy_response(request)
     reason = next(
         (text for kind, text in _BAD_REQUEST_REASONS if isinstance(exception, kind)),
         _BAD_REQUEST,
     )
-    if _is_api(request):
+    if is_api(request):
         errors = {"non_field_errors": [str(reason)]}  # the contract's shape of a 400
         return JsonResponse({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
     page = loader.get_template("400.html").render({"message": reason})
@@ -263,12 +258,9 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 def busy_response(request: HttpRequest) -> HttpResponse:
     """409 "being handled, try again" for a write that gave up waiting for a lock."""
     logger.warning("lock wait ran out: %s %s", request.method, request.path)
-    if _is_api(request):
+    if is_api(request):
         return JsonResponse({"detail": str(BUSY)}, status=status.HTTP_409_CONFLICT)
-    back = request.get_full_path() if request.method == "GET" else request.path
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts=None):
-        back = "/"  # "//elsewhere…" would lead off the site
-    context = {"message": BUSY, "back_url": back}
+    context = {"message": BUSY, "back_url": way_back(request)}
     return render(request, "409.html", context, status=status.HTTP_409_CONFLICT)
 
 
@@ -280,12 +272,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     answered 409 all the same: nothing was written, and trying again is the remedy.
     """
     error = sys.exc_info()[1]
-    if error is not None and caused_by_lock_wait(error):
+    if error is not None and lock_not_available(error):
         return busy_response(request)
     origin = current_origin()
     request_id = origin.request_id if origin is not None else uuid.uuid4().hex
     logger.error("server error request_id=%s %s %s", request_id, request.method, request.path)
-    if _is_api(request):
+    if is_api(request):
         return JsonResponse(
             {
                 "detail": _(

@@ -19,7 +19,6 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.authentication import SessionScheme
@@ -27,6 +26,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
+
+from config.security import is_api, way_back
 
 
 def token_lifetime() -> datetime.timedelta:
@@ -94,12 +95,11 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """``CSRF_FAILURE_VIEW``: a form posted with a missing or stale CSRF token (Django's page
     is in English and speaks of cookies). 403, nothing done; the way back is the page itself,
     which, reloaded, carries a fresh token."""
-    if request.path.startswith("/api/"):
+    if is_api(request):
         return JsonResponse(
             {"detail": str(CSRF_REFUSED)}, status=403, json_dumps_params={"ensure_ascii": False}
         )
-    back = request.path if url_has_allowed_host_and_scheme(request.path, None) else "/"
-    context = {"message": CSRF_REFUSED, "back_url": back}
+    context = {"message": CSRF_REFUSED, "back_url": way_back(request)}
     return render(request, "403_csrf.html", context, status=403)
 
 
@@ -119,7 +119,7 @@ def lockout_response(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRes
         "Tài khoản hoặc địa chỉ này đã nhập sai mật khẩu quá nhiều lần và tạm bị khoá "
         "%(minutes)d phút. Hãy thử lại sau, hoặc liên hệ quản trị hệ thống."
     ) % {"minutes": minutes}
-    if request.path.startswith("/api/"):
+    if is_api(request):
         return JsonResponse(
             {"detail": message}, status=429, json_dumps_params={"ensure_ascii": False}
         )

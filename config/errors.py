@@ -39,32 +39,29 @@ class RulesBlocked(Exception):
 
 
 def lock_not_available(error: BaseException) -> bool:
-    """Whether ``error`` is a statement that gave up waiting for a lock: answered 409
-    (:data:`BUSY`), as a change that lost a race is, never 500. On PostgreSQL after
-    ``DATABASE_LOCK_TIMEOUT_MS``; on SQLite after its busy timeout (``config.env``).
+    """Whether ``error`` is a statement that gave up waiting for a lock, or was raised while
+    handling one (Django turns a session write that failed so into ``SessionInterrupted``):
+    answered 409 (:data:`BUSY`), as a change that lost a race is, never 500. On PostgreSQL
+    after ``DATABASE_LOCK_TIMEOUT_MS``; on SQLite after its busy timeout (``config.env``).
     """
-    if not isinstance(error, DatabaseError):
-        return False
-    cause = error.__cause__
+    seen: set[int] = set()
+    link: BaseException | None = error
+    while link is not None and id(link) not in seen:
+        if isinstance(link, DatabaseError) and _is_lock_wait(link.__cause__):
+            return True
+        seen.add(id(link))
+        link = link.__cause__ or link.__context__
+    return False
+
+
+def _is_lock_wait(cause: BaseException | None) -> bool:
+    """The driver's error under a ``DatabaseError``: a lock it could not take."""
     if isinstance(cause, sqlite3.Error):
         return getattr(cause, "sqlite_errorcode", 0) & 0xFF in SQLITE_LOCK_CODES
     return (
         getattr(cause, "sqlstate", None) == LOCK_NOT_AVAILABLE
         or getattr(cause, "pgcode", None) == LOCK_NOT_AVAILABLE
     )
-
-
-def caused_by_lock_wait(error: BaseException) -> bool:
-    """Whether ``error`` is, or was raised while handling, a lock wait that ran out: Django
-    turns a session write that failed so into ``SessionInterrupted``, from another error."""
-    seen: set[int] = set()
-    link: BaseException | None = error
-    while link is not None and id(link) not in seen:
-        if lock_not_available(link):
-            return True
-        seen.add(id(link))
-        link = link.__cause__ or link.__context__
-    return False
 
 
 def messages_by_field(
@@ -87,7 +84,6 @@ __all__ = [
     "RulesBlocked",
     "StateConflict",
     "ValidationError",
-    "caused_by_lock_wait",
     "lock_not_available",
     "messages_by_field",
 ]

@@ -6,8 +6,21 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from config.values import control_character_problem
+
+
+def is_api(request: HttpRequest) -> bool:
+    """Whether the request is the API's (its refusals are JSON) rather than a page's."""
+    return request.path.startswith("/api/")
+
+
+def way_back(request: HttpRequest) -> str:
+    """The page a refused request came from, for a "back" link: the page itself for a GET,
+    its address without the query for a form's POST; never off the site ("//elsewhere…")."""
+    back = request.get_full_path() if request.method == "GET" else request.path
+    return back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) else "/"
 
 
 class PrivatePagesMiddleware:
@@ -46,7 +59,7 @@ class ControlCharactersMiddleware:
             )
             if problem is None:
                 continue
-            if request.path.startswith("/api/"):
+            if is_api(request):
                 return JsonResponse(
                     {"errors": {key: [problem]}},
                     status=400,
